@@ -1,0 +1,21 @@
+// The cache key: everything that decides which token AWS would hand out. Two requests with the same key may
+// share a token; two with different keys never do.
+import { createHash } from 'node:crypto';
+import type { Identity } from '../identity';
+import type { Registry } from '../registry';
+
+export interface CacheKey {
+  /** File-name-safe digest of `parts`. */
+  id: string;
+  /** Readable, non-secret description, stored in the entry and shown by `doctor`. */
+  description: string;
+}
+
+export function cacheKeyFor(registry: Registry, identity: Identity, endpointOverride: string | undefined): CacheKey {
+  // ECR Public hands one token for both of its hosts; a private token is per region and endpoint variant.
+  const variant = registry.kind === 'ecr' ? `${registry.fips ? 'fips' : ''}${registry.dualstack ? 'dualstack' : ''}` || 'standard' : 'standard';
+  const parts = [registry.kind, registry.partition, registry.region, variant, identity.keyMaterial, endpointOverride ?? ''];
+  const id = createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+  const description = `${registry.kind} ${registry.region} ${variant} as ${identity.label}${endpointOverride ? ` via ${endpointOverride}` : ''}`;
+  return { id, description };
+}

@@ -1,0 +1,187 @@
+// Tokens on disk: one file per cache key, written atomically, readable only by the owner. Every failure here
+// degrades to "no cache" with a warning: a broken cache must never break a pull.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../log';
+import type { Token } from './policy';
+import type { CacheKey } from './key';
+
+export interface CacheEntry extends Token {
+  version: 1;
+  /** The key's readable description (never a secret). */
+  key: string;
+  /** Registry hosts this token has served, for `list`. */
+  registries: string[];
+}
+
+/** A cache entry is a few hundred bytes; anything much larger is not ours. */
+const MAX_ENTRY_BYTES = 64 * 1024;
+const STALE_TEMP_MS = 60_000;
+
+function isEntry(value: unknown): value is CacheEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.version === 1 &&
+    typeof v.key === 'string' &&
+    typeof v.username === 'string' &&
+    typeof v.password === 'string' &&
+    v.password.length > 0 &&
+    typeof v.expiresAt === 'number' &&
+    typeof v.fetchedAt === 'number' &&
+    Array.isArray(v.registries) &&
+    v.registries.every((r) => typeof r === 'string')
+  );
+}
+
+const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+
+export class TokenStore {
+  private constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * The store in `dir`, created 0700 if missing; undefined (with one warning) when the directory cannot be made
+   * safe: not creatable, owned by another user, or writable by group or others (someone could plant a token).
+   */
+  static open(dir: string, log: Logger, now: () => number, uid: number | undefined = process.getuid?.()): TokenStore | undefined {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const stat = statSync(dir);
+      if (!stat.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      if (uid !== undefined && stat.uid !== uid) {
+        log.warn(`cache directory ${dir} belongs to another user (uid ${stat.uid}); not using the cache`);
+        return undefined;
+      }
+      if ((stat.mode & 0o022) !== 0) {
+        log.warn(`cache directory ${dir} is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}); not using the cache`);
+        return undefined;
+      }
+      if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+      return new TokenStore(dir, log, now);
+    } catch (error) {
+      log.warn(`cannot use cache directory ${dir} (${errorCode(error)}); continuing without a cache`);
+      return undefined;
+    }
+  }
+
+  private path(key: CacheKey): string {
+    return join(this.dir, `${key.id}.json`);
+  }
+
+  lockPath(key: CacheKey): string {
+    return join(this.dir, `${key.id}.lock`);
+  }
+
+  /** The entry for key, or undefined when absent, unreadable or corrupt (a corrupt one is removed). */
+  read(key: CacheKey): CacheEntry | undefined {
+    return this.readFile(this.path(key));
+  }
+
+  private readFile(path: string): CacheEntry | undefined {
+    let text: string;
+    try {
+      const buffer = readFileSync(path);
+      if (buffer.length > MAX_ENTRY_BYTES) throw new Error('oversized');
+      text = buffer.toString('utf8');
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') {
+        this.log.debug(`cache entry ${path} unreadable (${errorCode(error)}); ignoring it`);
+        this.discard(path);
+      }
+      return undefined;
+    }
+    try {
+      const value: unknown = JSON.parse(text);
+      if (isEntry(value)) return value;
+    } catch {
+      // fall through: corrupt
+    }
+    this.log.debug(`cache entry ${path} is corrupt; discarding it`);
+    this.discard(path);
+    return undefined;
+  }
+
+  private discard(path: string): void {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone, or not ours to remove: the next write replaces it anyway.
+    }
+  }
+
+  /** Atomic: a reader sees the old file or the new one, never a half-written one. Returns false on failure. */
+  write(key: CacheKey, entry: CacheEntry): boolean {
+    const finalPath = this.path(key);
+    const tempPath = `${finalPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    let fd: number | undefined;
+    try {
+      fd = openSync(tempPath, 'wx', 0o600);
+      writeSync(fd, JSON.stringify(entry));
+      fsyncSync(fd);
+      closeSync(fd);
+      fd = undefined;
+      renameSync(tempPath, finalPath);
+      this.sweepTemporaries();
+      return true;
+    } catch (error) {
+      if (fd !== undefined) {
+        try {
+          closeSync(fd);
+        } catch {
+          // The write already failed; the close error adds nothing.
+        }
+      }
+      this.discard(tempPath);
+      this.log.warn(`cannot write the token cache in ${this.dir} (${errorCode(error)}); the token was not cached`);
+      return false;
+    }
+  }
+
+  /** Removes temporary files left by processes killed mid-write. */
+  private sweepTemporaries(): void {
+    try {
+      for (const name of readdirSync(this.dir)) {
+        if (!name.endsWith('.tmp')) continue;
+        const path = join(this.dir, name);
+        try {
+          if (this.now() - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkSync(path);
+        } catch {
+          // Another process removed or renamed it first.
+        }
+      }
+    } catch {
+      // Listing failed: leftovers are harmless, they are never read.
+    }
+  }
+
+  remove(key: CacheKey): void {
+    this.discard(this.path(key));
+  }
+
+  /** Every readable entry, with the file's key id. */
+  entries(): Array<{ id: string; entry: CacheEntry }> {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((name) => /^[0-9a-f]{32}\.json$/.test(name))
+      .flatMap((name) => {
+        const entry = this.readFile(join(this.dir, name));
+        return entry ? [{ id: name.slice(0, -'.json'.length), entry }] : [];
+      });
+  }
+
+  removeById(id: string): void {
+    this.discard(join(this.dir, `${id}.json`));
+  }
+}

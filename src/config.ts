@@ -1,0 +1,96 @@
+// The one reader of environment variables. Everything else receives a Settings value, so tests can pass any
+// environment without touching process.env.
+import { join } from 'node:path';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
+
+export interface Settings {
+  /** Where tokens are cached; undefined when the cache is off or no location can be found. */
+  cacheDir: string | undefined;
+  /** Why cacheDir is what it is, for `doctor` and debug logs. */
+  cacheDirSource: string;
+  logLevel: LogLevel;
+  /** A log level that is not one of LOG_LEVELS, to warn about once. */
+  badLogLevel?: string;
+  logFile: string | undefined;
+  /** The helper's own config file (per-registry identities, custom host names). */
+  helperConfigFile: string | undefined;
+  awsConfigFile: string | undefined;
+  awsCredentialsFile: string | undefined;
+  /** AWS_PROFILE (or AWS_DEFAULT_PROFILE); undefined means the SDK's default resolution. */
+  awsProfile: string | undefined;
+  envAccessKeyId: string | undefined;
+  webIdentity: { roleArn: string; tokenFile: string } | undefined;
+  containerCredentials: string | undefined;
+  /** Endpoint overrides the SDK will apply; they also select the cache key (a fake's token must not serve AWS). */
+  endpointOverrides: { ecr?: string; ecrPublic?: string; sts?: string; all?: string };
+  caBundle: string | undefined;
+  /** Bound on one token fetch, retries included, so a pull never hangs. */
+  timeoutMs: number;
+  home: string | undefined;
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
+export function readSettings(env: Env, fallbackHome: () => string | undefined): Settings {
+  const home = nonEmpty(env.HOME) ?? fallbackHome();
+  let cacheDir: string | undefined;
+  let cacheDirSource: string;
+  if (nonEmpty(env.AWS_ECR_DISABLE_CACHE)) {
+    cacheDirSource = 'AWS_ECR_DISABLE_CACHE is set';
+  } else if (nonEmpty(env.AWS_ECR_CACHE_DIR)) {
+    cacheDir = env.AWS_ECR_CACHE_DIR;
+    cacheDirSource = 'AWS_ECR_CACHE_DIR';
+  } else if (nonEmpty(env.XDG_CACHE_HOME)) {
+    cacheDir = join(env.XDG_CACHE_HOME!, 'docker-credential-ecr');
+    cacheDirSource = 'XDG_CACHE_HOME';
+  } else if (home) {
+    cacheDir = join(home, '.cache', 'docker-credential-ecr');
+    cacheDirSource = '~/.cache';
+  } else {
+    cacheDirSource = 'no HOME, XDG_CACHE_HOME or AWS_ECR_CACHE_DIR';
+  }
+
+  const rawLevel = (nonEmpty(env.DOCKER_CREDENTIAL_ECR_LOG) ?? 'warn').toLowerCase();
+  const knownLevel = (LOG_LEVELS as readonly string[]).includes(rawLevel);
+  const helperConfigFile =
+    nonEmpty(env.DOCKER_CREDENTIAL_ECR_CONFIG) ??
+    (nonEmpty(env.XDG_CONFIG_HOME)
+      ? join(env.XDG_CONFIG_HOME!, 'docker-credential-ecr', 'config.json')
+      : home
+        ? join(home, '.config', 'docker-credential-ecr', 'config.json')
+        : undefined);
+  const timeout = Number(nonEmpty(env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS) ?? '');
+
+  return {
+    cacheDir,
+    cacheDirSource,
+    logLevel: knownLevel ? (rawLevel as LogLevel) : 'warn',
+    ...(knownLevel ? {} : { badLogLevel: rawLevel }),
+    logFile: nonEmpty(env.DOCKER_CREDENTIAL_ECR_LOG_FILE),
+    helperConfigFile,
+    awsConfigFile: nonEmpty(env.AWS_CONFIG_FILE) ?? (home ? join(home, '.aws', 'config') : undefined),
+    awsCredentialsFile: nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? (home ? join(home, '.aws', 'credentials') : undefined),
+    awsProfile: nonEmpty(env.AWS_PROFILE) ?? nonEmpty(env.AWS_DEFAULT_PROFILE),
+    envAccessKeyId: nonEmpty(env.AWS_ACCESS_KEY_ID),
+    webIdentity:
+      nonEmpty(env.AWS_ROLE_ARN) && nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE)
+        ? { roleArn: env.AWS_ROLE_ARN!, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE! }
+        : undefined,
+    containerCredentials: nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI) ?? nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+    endpointOverrides: nonEmpty(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
+      ? {}
+      : {
+          ...(nonEmpty(env.AWS_ENDPOINT_URL_ECR) ? { ecr: env.AWS_ENDPOINT_URL_ECR } : {}),
+          ...(nonEmpty(env.AWS_ENDPOINT_URL_ECR_PUBLIC) ? { ecrPublic: env.AWS_ENDPOINT_URL_ECR_PUBLIC } : {}),
+          ...(nonEmpty(env.AWS_ENDPOINT_URL_STS) ? { sts: env.AWS_ENDPOINT_URL_STS } : {}),
+          ...(nonEmpty(env.AWS_ENDPOINT_URL) ? { all: env.AWS_ENDPOINT_URL } : {}),
+        },
+    caBundle: nonEmpty(env.AWS_CA_BUNDLE),
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 20_000,
+    home,
+  };
+}

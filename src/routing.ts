@@ -1,0 +1,44 @@
+// From what Docker sent to what we will ask AWS: the server URL's host, the config file's rule for it (if any),
+// and the ECR registry that answers. Everything that decides "do we serve this host" happens here.
+import { CredentialsNotFoundError, ConfigError } from './errors';
+import { parseServerUrl, registryForHost, type ServerUrl } from './registry';
+import { loadRegistryConfig, matchRule, type RegistryRule } from './registry-config';
+import type { Settings } from './config';
+import { selectIdentity } from './identity';
+import type { TokenRequest } from './token-service';
+
+export interface Route extends TokenRequest {
+  url: ServerUrl;
+  rule?: RegistryRule;
+  configFile?: string;
+}
+
+/**
+ * The route for a server URL. `allowPlainHttp` is for `erase` only: `get` refuses http:// so that a token is
+ * never sent in clear.
+ */
+export function routeServerUrl(input: string, settings: Settings, options: { allowPlainHttp?: boolean } = {}): Route {
+  const url = parseServerUrl(input);
+  if (url.scheme === 'http' && !options.allowPlainHttp) throw new CredentialsNotFoundError('plain http would expose the token');
+  const config = loadRegistryConfig(settings.helperConfigFile);
+  const rule = matchRule(config, url.host);
+  const registry = rule?.target ?? registryForHost(url.host);
+  if (!registry) throw new CredentialsNotFoundError(`${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`);
+  if (rule?.choice.profile !== undefined && config) assertProfileExists(rule, config.file, settings);
+  return {
+    url,
+    registry,
+    requestedHost: url.host,
+    ...(rule ? { rule, choice: rule.choice, configFile: config!.file } : {}),
+  };
+}
+
+function assertProfileExists(rule: RegistryRule, file: string, settings: Settings): void {
+  // Checked here rather than by the SDK so the error names the config file and line, not a generic failure.
+  const identity = selectIdentity(settings, { profile: rule.choice.profile! });
+  if (identity.missingProfile) {
+    throw new ConfigError(
+      `${file}:${rule.line}: registry "${rule.pattern}": profile "${identity.missingProfile}" is not in ${settings.awsConfigFile ?? '~/.aws/config'} or ${settings.awsCredentialsFile ?? '~/.aws/credentials'}`,
+    );
+  }
+}

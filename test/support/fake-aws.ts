@@ -1,0 +1,815 @@
+// A fake of the few AWS APIs the credential helper calls (ECR and ECR Public GetAuthorizationToken,
+// STS AssumeRole / AssumeRoleWithWebIdentity / GetCallerIdentity), served on 127.0.0.1 so tests can
+// drive the real AWS SDK v3 code path through AWS_ENDPOINT_URL_*.
+//
+// The same port is also an HTTP proxy: CONNECT tunnels are TLS-terminated in process with a
+// certificate for the requested host (signed by a CA made at start, see caFile), so a client using
+// HTTPS_PROXY and trusting caFile reaches this fake under the real AWS host names. route() turns a
+// tunnel into a raw TCP pipe to a local port instead (e.g. a registry under an ECR host name).
+//
+// Wire formats follow what the installed SDK sends and parses:
+// - ECR / ECR Public: AWS JSON 1.1, `POST /` with X-Amz-Target, errors as {"__type","message"} plus
+//   the x-amzn-errortype header.
+// - STS: awsQuery (form-encoded Action=...&Version=2011-06-15, XML responses and XML errors). Both
+//   @aws-sdk/client-sts and @aws-sdk/nested-clients/sts use it. The STS model also allows
+//   awsJson1_0 (target AWSSecurityTokenServiceV20110615.*), which future SDKs may switch to, so
+//   that is accepted as well.
+//
+// Standalone: `node --import tsx test/support/fake-aws.ts [--port N] [--account ID]` prints
+// {"url","port","caFile"} as one JSON line and serves until SIGINT/SIGTERM; the /__fake/* control
+// endpoints (see handleControl) stand in for the in-process methods.
+import { randomBytes, createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import { makeCa, makeLeaf, type CaFiles } from './tls';
+
+export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
+export const ECR_PUBLIC_TARGET_PREFIX = 'SpencerFrontendService';
+export const STS_JSON_TARGET_PREFIX = 'AWSSecurityTokenServiceV20110615';
+export const ECR_GET_AUTHORIZATION_TOKEN_TARGET = `${ECR_TARGET_PREFIX}.GetAuthorizationToken`;
+export const ECR_PUBLIC_GET_AUTHORIZATION_TOKEN_TARGET = `${ECR_PUBLIC_TARGET_PREFIX}.GetAuthorizationToken`;
+export const STS_API_VERSION = '2011-06-15';
+export const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+export const DEFAULT_ACCOUNT = '123456789012';
+/** ECR's real token lifetime. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+/** AssumeRole's default DurationSeconds. */
+export const DEFAULT_STS_LIFETIME_SECONDS = 60 * 60;
+/** Size of the secret in an 'oversized' answer. */
+export const OVERSIZED_BYTES = 4 * 1024 * 1024;
+
+export type Service = 'ecr' | 'ecr-public' | 'sts';
+
+export type Fault =
+  | 'access-denied'
+  | 'throttle'
+  | 'http-500'
+  | 'malformed'
+  | 'oversized'
+  | 'expired-credentials'
+  | 'unrecognized-client'
+  | 'invalid-signature'
+  | 'hang'
+  | 'empty'
+  | { slow: number };
+
+export interface FakeCall {
+  /** 'unknown' when neither the target, the Action nor the signing scope names a known service. */
+  service: Service | 'unknown';
+  action: string;
+  /** X-Amz-Target header (JSON protocols only). */
+  target?: string;
+  /** Wire protocol of the request: 'json' (X-Amz-Target) or 'query' (form-encoded Action=). */
+  protocol: 'json' | 'query';
+  /** Signing region from the SigV4 credential scope (or X-Amz-Region-Set for SigV4a). */
+  region?: string;
+  /** Signing name from the credential scope, e.g. 'ecr', 'ecr-public', 'sts'. */
+  signingService?: string;
+  accessKeyId?: string;
+  /** X-Amz-Security-Token, present with temporary credentials. */
+  sessionToken?: string;
+  /** Host header as sent. */
+  host: string;
+  /** JSON body, or the form parameters of a query request. */
+  body: Record<string, unknown>;
+  /** Date.now() when the request was complete. */
+  at: number;
+  /** True when it arrived through the proxy (CONNECT tunnel or absolute-URI request). */
+  viaProxy: boolean;
+  /** 'host:port' of the CONNECT tunnel it came through. */
+  connectTarget?: string;
+  userAgent?: string;
+  /** The fault injected into this call's answer, if any. */
+  fault?: Fault;
+}
+
+export interface IssuedToken {
+  service: 'ecr' | 'ecr-public';
+  region?: string;
+  accessKeyId?: string;
+  /** The password; authorizationToken is base64("AWS:" + password). */
+  password: string;
+  authorizationToken: string;
+  /** Epoch seconds, as in the response. */
+  expiresAt: number;
+  /** ECR only: one per registry in the answer. */
+  proxyEndpoints?: string[];
+  at: number;
+}
+
+export interface AssumedRole {
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity';
+  roleArn: string;
+  roleSessionName: string;
+  externalId?: string;
+  /** Key that signed the AssumeRole call (undefined for web identity). */
+  callerAccessKeyId?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Expiration of the issued credentials. */
+  expiration: Date;
+  /** arn:aws:sts::<account>:assumed-role/<role>/<session> */
+  arn: string;
+  at: number;
+}
+
+export interface FakeAws {
+  /** http://127.0.0.1:<port>: the API endpoint and the proxy URL. */
+  url: string;
+  port: number;
+  /** PEM of the CA that signs the tunnel certificates. */
+  caFile: string;
+  calls: FakeCall[];
+  /** 'host:port' of each CONNECT, in order. */
+  connects: string[];
+  /** Absolute URIs of plain-HTTP proxy requests, in order. */
+  proxyRequests: string[];
+  issued: IssuedToken[];
+  assumedRoles: AssumedRole[];
+  callsFor(service: Service): FakeCall[];
+  /** Lifetime of tokens issued from now on. Without service: ECR and ECR Public (STS keeps 1 h). */
+  setTokenLifetime(seconds: number, service?: Service): void;
+  /** The next `times` calls to service (default: all until reset) answer with fault; queued after earlier fail()s. */
+  fail(service: Service, fault: Fault, opts?: { times?: number }): void;
+  /** CONNECT to target ('host:port') becomes a raw TCP tunnel to 127.0.0.1:to.port. Survives reset(). */
+  route(target: string, to: { port: number }): void;
+  /** Forgets calls, connects, issued tokens, assumed roles, faults and lifetimes (routes and certificates stay). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  account?: string;
+  /** Where the CA and leaf certificates go; a fresh temporary directory (removed on close) by default. */
+  tmpDir?: string;
+  /** Listen port; 0 (random) by default. */
+  port?: number;
+}
+
+interface ErrorSpec {
+  status: number;
+  code: string;
+  message: string;
+  /** awsQuery's <Type>: who is at fault. */
+  type: 'Sender' | 'Receiver';
+}
+
+interface FaultEntry {
+  fault: Fault;
+  /** Remaining calls; Infinity until reset. */
+  remaining: number;
+}
+
+interface Identity {
+  accessKeyId?: string;
+  region?: string;
+  signingService?: string;
+  sessionToken?: string;
+}
+
+interface Tunnel {
+  connectTarget?: string;
+  viaProxy: boolean;
+}
+
+const SERVICES: readonly Service[] = ['ecr', 'ecr-public', 'sts'];
+const NAMED_FAULTS: readonly Fault[] = [
+  'access-denied',
+  'throttle',
+  'http-500',
+  'malformed',
+  'oversized',
+  'expired-credentials',
+  'unrecognized-client',
+  'invalid-signature',
+  'hang',
+  'empty',
+];
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+/** Parses `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/ecr/aws4_request, ...` (and SigV4a's region-less scope). */
+export function parseAuthorization(headers: http.IncomingHttpHeaders): Identity {
+  const out: Identity = {};
+  const auth = headers.authorization;
+  const m4 = auth?.match(/Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/);
+  const m4a = auth?.match(/Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/aws4_request/);
+  if (m4) {
+    out.accessKeyId = m4[1];
+    out.region = m4[2];
+    out.signingService = m4[3];
+  } else if (m4a) {
+    out.accessKeyId = m4a[1];
+    out.signingService = m4a[2];
+    const set = headers['x-amz-region-set'];
+    if (typeof set === 'string') out.region = set;
+  }
+  const token = headers['x-amz-security-token'];
+  if (typeof token === 'string') out.sessionToken = token;
+  return out;
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function xmlFields(fields: Record<string, string | undefined>): string {
+  return Object.entries(fields)
+    .filter((e): e is [string, string] => e[1] !== undefined)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join('');
+}
+
+function requestId(): string {
+  const h = randomBytes(16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** AWS's timestamp style in XML: ISO 8601 without milliseconds. */
+function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function upperId(seed: string, length: number): string {
+  return createHash('sha256').update(seed).digest('hex').toUpperCase().slice(0, length);
+}
+
+function randomSecret(length: number): string {
+  return randomBytes(length).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, length);
+}
+
+function faultLabel(fault: Fault): string {
+  return typeof fault === 'string' ? fault : `slow ${fault.slow}ms`;
+}
+
+export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
+  const account = opts.account ?? DEFAULT_ACCOUNT;
+  const ownTmp = opts.tmpDir === undefined;
+  const dir = opts.tmpDir ?? mkdtempSync(join(tmpdir(), 'fake-aws-'));
+  const ca: CaFiles = makeCa(join(dir, 'ca'), { commonName: 'fake-aws test CA' });
+  const certDir = join(dir, 'leaves');
+
+  const calls: FakeCall[] = [];
+  const connects: string[] = [];
+  const proxyRequests: string[] = [];
+  const issued: IssuedToken[] = [];
+  const assumedRoles: AssumedRole[] = [];
+  const faults = new Map<Service, FaultEntry[]>();
+  const lifetimes = new Map<Service, number>();
+  const routes = new Map<string, number>();
+  // Kept across reset() so GetCallerIdentity still knows keys issued before it.
+  const roleKeys = new Map<string, { arn: string; userId: string; account: string }>();
+  const contexts = new Map<string, tls.SecureContext>();
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const tunnels = new WeakMap<net.Socket, Tunnel>();
+  let tokenCounter = 0;
+  let roleCounter = 0;
+  let closed = false;
+
+  function track(socket: net.Socket): void {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // Clients hang up mid-answer in the fault tests; that must not crash the test process.
+    socket.on('error', () => socket.destroy());
+  }
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+  }
+
+  function lifetimeFor(service: Service): number | undefined {
+    return lifetimes.get(service);
+  }
+
+  function takeFault(service: Service): Fault | undefined {
+    const queue = faults.get(service);
+    const head = queue?.[0];
+    if (!queue || !head) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) queue.shift();
+    return head.fault;
+  }
+
+  function secureContextFor(host: string): tls.SecureContext {
+    let ctx = contexts.get(host);
+    if (!ctx) {
+      const leaf = makeLeaf(ca, certDir, [host]);
+      ctx = tls.createSecureContext({ cert: leaf.cert, key: leaf.key });
+      contexts.set(host, ctx);
+    }
+    return ctx;
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  function send(res: http.ServerResponse, status: number, contentType: string, body: string, extra: http.OutgoingHttpHeaders = {}): void {
+    if (res.destroyed) return;
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': requestId(),
+      ...extra,
+    });
+    res.end(body);
+  }
+
+  function jsonContentType(service: Service | 'unknown'): string {
+    return service === 'sts' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+  }
+
+  function sendError(res: http.ServerResponse, call: FakeCall, spec: ErrorSpec): void {
+    if (call.protocol === 'query') {
+      const xml =
+        `<ErrorResponse xmlns="${STS_XML_NAMESPACE}"><Error>${xmlFields({ Type: spec.type, Code: spec.code, Message: spec.message })}</Error>` +
+        `<RequestId>${requestId()}</RequestId></ErrorResponse>`;
+      send(res, spec.status, 'text/xml', xml);
+      return;
+    }
+    const extra: http.OutgoingHttpHeaders = { 'x-amzn-errortype': spec.code };
+    // awsQueryCompatible services (STS over JSON) carry the query error code in this header.
+    if (call.service === 'sts') extra['x-amzn-query-error'] = `${spec.code};${spec.type}`;
+    send(res, spec.status, jsonContentType(call.service), JSON.stringify({ __type: spec.code, message: spec.message }), extra);
+  }
+
+  /** The error a fault stands for, in the dialect of the call's service (STS has its own codes). */
+  function faultError(call: FakeCall, fault: Fault): ErrorSpec | undefined {
+    const sts = call.service === 'sts';
+    const iamPrefix = call.service === 'unknown' ? 'unknown' : call.service;
+    const resource = sts && typeof call.body.RoleArn === 'string' ? call.body.RoleArn : '*';
+    const xAmzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    switch (fault) {
+      case 'access-denied':
+        return {
+          status: sts ? 403 : 400,
+          code: sts ? 'AccessDenied' : 'AccessDeniedException',
+          message:
+            `User: arn:aws:iam::${account}:user/x is not authorized to perform: ${iamPrefix}:${call.action} ` +
+            `on resource: ${resource} because no identity-based policy allows the ${iamPrefix}:${call.action} action`,
+          type: 'Sender',
+        };
+      case 'throttle':
+        return { status: 400, code: sts ? 'Throttling' : 'ThrottlingException', message: 'Rate exceeded', type: 'Sender' };
+      case 'http-500':
+        return {
+          status: 500,
+          // ServerException is what the ECR models declare, so the SDK maps it to its class.
+          code: sts ? 'InternalFailure' : 'ServerException',
+          message: 'We encountered an internal error. Please try again.',
+          type: 'Receiver',
+        };
+      case 'expired-credentials':
+        return {
+          status: sts ? 403 : 400,
+          code: sts ? 'ExpiredToken' : 'ExpiredTokenException',
+          message: 'The security token included in the request is expired',
+          type: 'Sender',
+        };
+      case 'unrecognized-client':
+        return {
+          status: sts ? 403 : 400,
+          code: sts ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+          message: 'The security token included in the request is invalid.',
+          type: 'Sender',
+        };
+      case 'invalid-signature': {
+        const signed = xAmzDate.replace(/^\d{8}T/, '20200101T');
+        return {
+          status: sts ? 403 : 400,
+          code: sts ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+          message: `Signature expired: ${signed} is now earlier than ${xAmzDate} (${xAmzDate} - 5 min.)`,
+          type: 'Sender',
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  function issueToken(service: 'ecr' | 'ecr-public', call: FakeCall, oversized: boolean): IssuedToken {
+    const n = ++tokenCounter;
+    const base = `fake-${service}-${String(n).padStart(6, '0')}-${randomBytes(12).toString('hex')}`;
+    const password = oversized ? base + 'x'.repeat(OVERSIZED_BYTES) : base;
+    const lifetime = lifetimeFor(service) ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+    const token: IssuedToken = {
+      service,
+      region: call.region,
+      accessKeyId: call.accessKeyId,
+      password,
+      authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+      // Real answers carry fractional seconds too.
+      expiresAt: Math.round(Date.now() + lifetime * 1000) / 1000,
+      at: Date.now(),
+    };
+    issued.push(token);
+    return token;
+  }
+
+  function answerEcr(res: http.ServerResponse, call: FakeCall, fault: Fault | undefined): void {
+    if (call.action !== 'GetAuthorizationToken') {
+      sendError(res, call, { status: 400, code: 'UnknownOperationException', message: `fake-aws does not implement ${call.action}`, type: 'Sender' });
+      return;
+    }
+    const ct = jsonContentType(call.service);
+    if (fault === 'malformed') return send(res, 200, ct, '{"authorizationData":[{"authorizationToken":"QVdTOmZha');
+    if (call.service === 'ecr') {
+      if (fault === 'empty') return send(res, 200, ct, '{"authorizationData":[]}');
+      const region = call.region ?? 'us-east-1';
+      const ids = call.body.registryIds;
+      const accounts = Array.isArray(ids) && ids.length > 0 ? ids.map(String) : [account];
+      const token = issueToken('ecr', call, fault === 'oversized');
+      token.proxyEndpoints = accounts.map((a) => `https://${a}.dkr.ecr.${region}.amazonaws.com`);
+      // ECR hands out one token valid for every registry asked about.
+      const authorizationData = token.proxyEndpoints.map((proxyEndpoint) => ({
+        authorizationToken: token.authorizationToken,
+        expiresAt: token.expiresAt,
+        proxyEndpoint,
+      }));
+      return send(res, 200, ct, JSON.stringify({ authorizationData }));
+    }
+    // ECR Public's authorizationData is a single object, not a list, and has no proxyEndpoint.
+    if (fault === 'empty') return send(res, 200, ct, '{"authorizationData":{}}');
+    const token = issueToken('ecr-public', call, fault === 'oversized');
+    send(res, 200, ct, JSON.stringify({ authorizationData: { authorizationToken: token.authorizationToken, expiresAt: token.expiresAt } }));
+  }
+
+  function callerIdentity(accessKeyId: string | undefined): { arn: string; userId: string; account: string } {
+    const known = accessKeyId ? roleKeys.get(accessKeyId) : undefined;
+    if (known) return known;
+    const key = accessKeyId ?? 'anonymous';
+    return { arn: `arn:aws:iam::${account}:user/${key}`, userId: `AIDAFAKE${upperId(key, 13)}`, account };
+  }
+
+  function assumeRole(call: FakeCall): AssumedRole {
+    const n = ++roleCounter;
+    const roleArn = String(call.body.RoleArn ?? `arn:aws:iam::${account}:role/unnamed`);
+    const roleSessionName = String(call.body.RoleSessionName ?? 'session');
+    const m = roleArn.match(/^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/);
+    const roleAccount = m?.[1] ?? account;
+    const roleName = m?.[2] ?? 'unnamed';
+    const durationParam = Number(call.body.DurationSeconds);
+    const lifetime = lifetimeFor('sts') ?? (durationParam > 0 ? durationParam : DEFAULT_STS_LIFETIME_SECONDS);
+    // 20 characters like a real ASIA key: 'ASIAFAKEROLE' + 8 digits.
+    const accessKeyId = `ASIAFAKEROLE${String(n).padStart(8, '0')}`;
+    const arn = `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${roleSessionName}`;
+    const role: AssumedRole = {
+      action: call.action === 'AssumeRoleWithWebIdentity' ? 'AssumeRoleWithWebIdentity' : 'AssumeRole',
+      roleArn,
+      roleSessionName,
+      ...(typeof call.body.ExternalId === 'string' ? { externalId: call.body.ExternalId } : {}),
+      ...(call.accessKeyId ? { callerAccessKeyId: call.accessKeyId } : {}),
+      accessKeyId,
+      secretAccessKey: randomSecret(40),
+      sessionToken: `FwoGZXIvYXdzEFAKE${n}${randomSecret(120)}`,
+      expiration: new Date(Date.now() + lifetime * 1000),
+      arn,
+      at: Date.now(),
+    };
+    roleKeys.set(accessKeyId, { arn, userId: `AROAFAKE${upperId(roleArn, 13)}:${roleSessionName}`, account: roleAccount });
+    assumedRoles.push(role);
+    return role;
+  }
+
+  function answerSts(res: http.ServerResponse, call: FakeCall, fault: Fault | undefined): void {
+    const query = call.protocol === 'query';
+    const action = call.action;
+    if (action !== 'AssumeRole' && action !== 'AssumeRoleWithWebIdentity' && action !== 'GetCallerIdentity') {
+      sendError(res, call, { status: 400, code: 'InvalidAction', message: `fake-aws does not implement ${action}`, type: 'Sender' });
+      return;
+    }
+    const reply = (resultXml: string, resultJson: Record<string, unknown>): void => {
+      if (query) {
+        const xml =
+          `<${action}Response xmlns="${STS_XML_NAMESPACE}"><${action}Result>${resultXml}</${action}Result>` +
+          `<ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>`;
+        send(res, 200, 'text/xml', xml);
+      } else {
+        send(res, 200, jsonContentType('sts'), JSON.stringify(resultJson));
+      }
+    };
+    if (fault === 'malformed') {
+      if (query) return send(res, 200, 'text/xml', `<${action}Response xmlns="${STS_XML_NAMESPACE}"><${action}Result><Cred`);
+      return send(res, 200, jsonContentType('sts'), '{"Credentials":{"AccessKeyId":"ASIA');
+    }
+    if (fault === 'empty') return reply('', {});
+    if (action === 'GetCallerIdentity') {
+      const who = callerIdentity(call.accessKeyId);
+      const fields = { Arn: who.arn, UserId: who.userId, Account: who.account };
+      return reply(xmlFields(fields), fields);
+    }
+    const role = assumeRole(call);
+    if (fault === 'oversized') role.sessionToken += 'x'.repeat(OVERSIZED_BYTES);
+    const creds = {
+      AccessKeyId: role.accessKeyId,
+      SecretAccessKey: role.secretAccessKey,
+      SessionToken: role.sessionToken,
+    };
+    const user = { Arn: role.arn, AssumedRoleId: roleKeys.get(role.accessKeyId)?.userId ?? '' };
+    const webIdentity =
+      action === 'AssumeRoleWithWebIdentity'
+        ? { SubjectFromWebIdentityToken: 'fake-subject', Audience: 'sts.amazonaws.com', Provider: 'fake-oidc-provider' }
+        : {};
+    reply(
+      `<Credentials>${xmlFields({ ...creds, Expiration: isoSeconds(role.expiration) })}</Credentials>` +
+        `<AssumedRoleUser>${xmlFields(user)}</AssumedRoleUser>${xmlFields(webIdentity)}`,
+      { Credentials: { ...creds, Expiration: role.expiration.getTime() / 1000 }, AssumedRoleUser: user, ...webIdentity },
+    );
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  function classify(req: http.IncomingMessage, rawBody: string, id: Identity): Pick<FakeCall, 'service' | 'action' | 'target' | 'protocol' | 'body'> {
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.includes('.')) {
+      const [prefix, action] = [target.slice(0, target.lastIndexOf('.')), target.slice(target.lastIndexOf('.') + 1)];
+      let body: Record<string, unknown> = {};
+      try {
+        const parsed: unknown = rawBody ? JSON.parse(rawBody) : {};
+        body = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+      } catch {
+        body = { raw: rawBody };
+      }
+      const service: Service | 'unknown' =
+        prefix === ECR_TARGET_PREFIX ? 'ecr' : prefix === ECR_PUBLIC_TARGET_PREFIX ? 'ecr-public' : prefix === STS_JSON_TARGET_PREFIX ? 'sts' : 'unknown';
+      return { service, action, target, protocol: 'json', body };
+    }
+    const params = new URLSearchParams(rawBody);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (!params.has('Action')) url.searchParams.forEach((v, k) => params.append(k, v));
+    const body: Record<string, unknown> = Object.fromEntries(params);
+    const action = params.get('Action') ?? '';
+    // The Action name alone does not say which service; the signing scope does.
+    const service: Service | 'unknown' = id.signingService === 'sts' || /^(AssumeRole|GetCallerIdentity|GetSessionToken)/.test(action) ? 'sts' : 'unknown';
+    return { service, action, protocol: 'query', body };
+  }
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, tunnel: Tunnel): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        res.writeHead(413).end();
+        return;
+      }
+      chunks.push(chunk);
+    }
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const id = parseAuthorization(req.headers);
+    const kind = classify(req, rawBody, id);
+    const call: FakeCall = {
+      ...kind,
+      ...(id.region !== undefined ? { region: id.region } : {}),
+      ...(id.signingService !== undefined ? { signingService: id.signingService } : {}),
+      ...(id.accessKeyId !== undefined ? { accessKeyId: id.accessKeyId } : {}),
+      ...(id.sessionToken !== undefined ? { sessionToken: id.sessionToken } : {}),
+      host: req.headers.host ?? '',
+      at: Date.now(),
+      viaProxy: tunnel.viaProxy,
+      ...(tunnel.connectTarget !== undefined ? { connectTarget: tunnel.connectTarget } : {}),
+      ...(typeof req.headers['user-agent'] === 'string' ? { userAgent: req.headers['user-agent'] } : {}),
+    };
+    calls.push(call);
+
+    if (call.service === 'unknown') {
+      sendError(res, call, { status: 400, code: 'UnknownOperationException', message: `fake-aws cannot tell which service ${req.headers['x-amz-target'] ?? call.action} is`, type: 'Sender' });
+      return;
+    }
+    const fault = takeFault(call.service);
+    if (fault !== undefined) call.fault = fault;
+    if (fault === 'hang') return; // close() destroys the socket.
+    if (typeof fault === 'object') {
+      await delay(fault.slow);
+      if (closed) return;
+    }
+    const error = fault === undefined ? undefined : faultError(call, fault);
+    if (error) return sendError(res, call, error);
+    // AWS rejects unsigned calls before anything else; the fake does too, so a helper that forgot
+    // to sign cannot pass. AssumeRoleWithWebIdentity is the one unsigned action.
+    if (!call.accessKeyId && call.action !== 'AssumeRoleWithWebIdentity') {
+      const sts = call.service === 'sts';
+      return sendError(res, call, {
+        status: sts ? 403 : 400,
+        code: sts ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
+        message: 'Missing Authentication Token',
+        type: 'Sender',
+      });
+    }
+    if (call.service === 'sts') answerSts(res, call, fault);
+    else answerEcr(res, call, fault);
+  }
+
+  function proxyHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '');
+    proxyRequests.push(url.href);
+    const port = routes.get(`${url.hostname}:${url.port || '80'}`);
+    if (port === undefined) {
+      void handleApi(req, res, { viaProxy: true });
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers['proxy-connection'];
+    delete headers['proxy-authorization'];
+    const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: url.pathname + url.search, headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  }
+
+  function handleControl(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      let input: Record<string, unknown> = {};
+      try {
+        input = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      } catch {
+        return send(res, 400, 'application/json', '{"error":"body is not JSON"}');
+      }
+      const service = input.service as Service | undefined;
+      if (service !== undefined && !SERVICES.includes(service)) return send(res, 400, 'application/json', '{"error":"unknown service"}');
+      try {
+        if (path === '/__fake/calls') {
+          // Oversized secrets are cut so the dump stays readable.
+          const clip = (k: string, v: unknown): unknown => (typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 64)}...(${v.length} chars)` : v);
+          return send(res, 200, 'application/json', JSON.stringify({ calls, connects, proxyRequests, issued, assumedRoles }, clip));
+        }
+        if (path === '/__fake/reset') fake.reset();
+        else if (path === '/__fake/fail' && service) fake.fail(service, input.fault as Fault, typeof input.times === 'number' ? { times: input.times } : {});
+        else if (path === '/__fake/lifetime' && typeof input.seconds === 'number') fake.setTokenLifetime(input.seconds, service);
+        else if (path === '/__fake/route' && typeof input.target === 'string' && typeof input.port === 'number') fake.route(input.target, { port: input.port });
+        else return send(res, 404, 'application/json', '{"error":"unknown control"}');
+        send(res, 200, 'application/json', '{"ok":true}');
+      } catch (err) {
+        send(res, 400, 'application/json', JSON.stringify({ error: String(err) }));
+      }
+    });
+  }
+
+  // Requests arriving inside CONNECT tunnels are handed to this unbound server.
+  const tunnelServer = http.createServer((req, res) => {
+    const tunnel = tunnels.get(req.socket) ?? { viaProxy: true };
+    void handleApi(req, res, tunnel).catch(() => res.destroy());
+  });
+  tunnelServer.on('clientError', (_err, socket) => socket.destroy());
+
+  const server = http.createServer((req, res) => {
+    if (/^https?:\/\//i.test(req.url ?? '')) return proxyHttp(req, res);
+    if (req.url?.startsWith('/__fake/')) return handleControl(req, res);
+    void handleApi(req, res, { viaProxy: false }).catch(() => res.destroy());
+  });
+  server.on('connection', track);
+  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const target = req.url ?? '';
+    connects.push(target);
+    const routedPort = routes.get(target);
+    if (routedPort !== undefined) {
+      const upstream = net.connect(routedPort, '127.0.0.1');
+      track(upstream);
+      upstream.once('error', () => {
+        if (socket.writable) socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
+      });
+      upstream.once('connect', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head.length) upstream.write(head);
+        socket.pipe(upstream);
+        upstream.pipe(socket);
+      });
+      socket.once('close', () => upstream.destroy());
+      return;
+    }
+    const hostMatch = target.match(/^\[?([^\]]*?)\]?:\d+$/);
+    const host = hostMatch?.[1] ?? target;
+    let context: tls.SecureContext;
+    try {
+      context = secureContextFor(host);
+    } catch {
+      socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    // Clients wait for the 200 before starting TLS, so head is empty in practice.
+    if (head.length) socket.unshift(head);
+    const tlsSocket = new tls.TLSSocket(socket, {
+      isServer: true,
+      secureContext: context,
+      // A certificate for the SNI name if it differs from the CONNECT host (it normally does not).
+      SNICallback: (servername, cb) => {
+        try {
+          cb(null, secureContextFor(servername));
+        } catch (err) {
+          cb(err as Error);
+        }
+      },
+    });
+    track(tlsSocket);
+    tunnels.set(tlsSocket, { viaProxy: true, connectTarget: target });
+    tunnelServer.emit('connection', tlsSocket);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+
+  const fake: FakeAws = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    caFile: ca.certFile,
+    calls,
+    connects,
+    proxyRequests,
+    issued,
+    assumedRoles,
+    callsFor: (service) => calls.filter((c) => c.service === service),
+    setTokenLifetime(seconds, service) {
+      if (!Number.isFinite(seconds)) throw new Error(`setTokenLifetime: ${seconds} is not a number of seconds`);
+      for (const s of service ? [service] : (['ecr', 'ecr-public'] as const)) lifetimes.set(s, seconds);
+    },
+    fail(service, fault, failOpts = {}) {
+      if (!SERVICES.includes(service)) throw new Error(`fail: unknown service ${String(service)}`);
+      const valid = typeof fault === 'object' ? Number.isFinite(fault.slow) && fault.slow >= 0 : NAMED_FAULTS.includes(fault);
+      if (!valid) throw new Error(`fail: unknown fault ${faultLabel(fault)}`);
+      const times = failOpts.times ?? Infinity;
+      if (!(times > 0)) throw new Error(`fail: times must be positive, got ${times}`);
+      const queue = faults.get(service) ?? [];
+      queue.push({ fault, remaining: times });
+      faults.set(service, queue);
+    },
+    route(target, to) {
+      routes.set(target, to.port);
+    },
+    reset() {
+      calls.length = 0;
+      connects.length = 0;
+      proxyRequests.length = 0;
+      issued.length = 0;
+      assumedRoles.length = 0;
+      faults.clear();
+      lifetimes.clear();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownTmp) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fake;
+}
+
+/** Reads the CA so a client can trust the tunnel certificates (e.g. HttpsProxyAgent's `ca`). */
+export function readCa(fake: Pick<FakeAws, 'caFile'>): string {
+  return readFileSync(fake.caFile, 'utf8');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const arg = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const portArg = arg('--port');
+  const accountArg = arg('--account');
+  const fake = await startFakeAws({
+    ...(portArg !== undefined ? { port: Number(portArg) } : {}),
+    ...(accountArg !== undefined ? { account: accountArg } : {}),
+  });
+  process.stdout.write(`${JSON.stringify({ url: fake.url, port: fake.port, caFile: fake.caFile })}\n`);
+  const stop = (): void => {
+    void fake.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
