@@ -155,7 +155,10 @@ async function buildExecutable() {
     main: relative(root, bundlePath),
     output: relative(root, blobPath),
     disableExperimentalSEAWarning: true,
-    useCodeCache: true,
+    useCodeCache: true, // ~20 ms faster start (V8 skips parsing the 0.6 MB bundle)
+    // Ignore NODE_OPTIONS: Docker hands the helper the user's environment, and e.g. NODE_OPTIONS=--require=x
+    // meant for some Node project would otherwise break every pull. Node 22.23/24 honour this; Node 20 ignores it.
+    execArgvExtension: 'none',
   };
   writeFileSync(seaConfigPath, `${JSON.stringify(seaConfig, null, 2)}\n`);
   run(node.path, ['--experimental-sea-config', seaConfigPath], 'SEA blob generation');

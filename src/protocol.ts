@@ -77,7 +77,7 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
         return 0;
     }
   } catch (error) {
-    const helperError = error instanceof HelperError ? error : new HelperError('internal error');
+    const helperError = error instanceof HelperError ? error : new HelperError(`internal error (${error instanceof Error ? error.name : typeof error})`);
     io.report(helperError);
     // As docker-credential-helpers does: the error's message is the answer on stdout, and the exit code is 1.
     io.stdout.write(`${helperError.message}\n`);

@@ -88,7 +88,7 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     // JSON.parse's messages differ between Node versions and rarely give a line; jsonc-parser (VS Code's JSON
     // scanner) gives the offset of the first error and its kind.
     // Loaded only here, on the error path, so a valid file costs nothing extra at start-up.
-    const { parseTree, printParseErrorCode } = require('jsonc-parser') as typeof import('jsonc-parser');
+    const { parseTree, printParseErrorCode } = require('jsonc-parser/lib/esm/main.js') as typeof import('jsonc-parser');
     const errors: ParseError[] = [];
     parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];

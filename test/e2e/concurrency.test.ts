@@ -1,0 +1,119 @@
+// Many helper processes at once, as with parallel pulls, buildx bake or a CI runner: one AWS call per cache
+// key, no waiting across keys, and a cache that survives processes killed at any instant.
+import { before, after, beforeEach, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { runExecutable, type ExeResult } from '../support/executable';
+import { tempDir } from '../support/temp';
+
+let fake: FakeAws;
+before(async () => {
+  fake = await startFakeAws();
+});
+after(() => fake.close());
+beforeEach(() => fake.reset());
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'];
+const hostIn = (region: string) => `123456789012.dkr.ecr.${region}.amazonaws.com`;
+
+function env(): Record<string, string> {
+  return {
+    HOME: tempDir(),
+    AWS_ACCESS_KEY_ID: 'AKIACONCURRENCY00001',
+    AWS_SECRET_ACCESS_KEY: 'concurrency-secret',
+    AWS_ENDPOINT_URL_ECR: fake.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '10000',
+  };
+}
+
+/** Figures for the closing note: printed, never asserted on (timing is measured by `npm run bench`). */
+function report(t: TestContext, label: string, results: ExeResult[], calls: number): void {
+  const slowest = Math.max(...results.map((r) => r.ms));
+  t.diagnostic(`${label}: ${results.length} gets, ${calls} API call(s), slowest get ${slowest.toFixed(0)} ms`);
+}
+
+for (const n of [8, 32, 128]) {
+  test(`${n} parallel cold gets for one registry make exactly one API call, and all succeed`, async (t) => {
+    // A slow answer widens the window in which the others must wait rather than call AWS themselves.
+    fake.fail('ecr', { slow: 300 }, { times: 1 });
+    const e = env();
+    const results = await Promise.all(Array.from({ length: n }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
+    assert.equal(fake.callsFor('ecr').length, 1);
+    const password = fake.issued[0]!.password;
+    for (const result of results) {
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.equal(JSON.parse(result.stdout).Secret, password);
+    }
+    report(t, `N=${n}`, results, fake.callsFor('ecr').length);
+  });
+}
+
+test('different cache keys never wait on each other', async () => {
+  // Each region's first call is slow; if keys shared a lock, the four fetches would queue behind each other.
+  fake.fail('ecr', { slow: 800 }, { times: 4 });
+  const e = env();
+  const started = Date.now();
+  const results = await Promise.all(REGIONS.flatMap((region) => [0, 1, 2].map(() => runExecutable(['get'], { stdin: hostIn(region), env: e }))));
+  const wall = Date.now() - started;
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(fake.callsFor('ecr').map((c) => c.region).sort(), [...REGIONS].sort());
+  // Serialised, four 800 ms fetches would need 3.2 s; in parallel they overlap.
+  assert.ok(wall < 3_200, `wall ${wall} ms: fetches for different keys were serialised`);
+});
+
+test('200 gets across 4 registries with random SIGKILLs leave a cache the next get uses correctly', async (t) => {
+  const e = env();
+  fake.fail('ecr', { slow: 40 }, { times: 1_000 });
+  let killed = 0;
+  for (let round = 0; round < 10; round++) {
+    const batch = Array.from({ length: 20 }, (_, i) => {
+      const region = REGIONS[(round * 20 + i) % REGIONS.length]!;
+      // Kill between 0 and 120 ms: during start-up, cache read, lock, the AWS call, or the cache write.
+      const kill = Math.random() < 0.6 ? Math.floor(Math.random() * 120) : undefined;
+      return runExecutable(['get'], { stdin: hostIn(region), env: e, ...(kill === undefined ? {} : { killAfterMs: kill }) });
+    });
+    for (const result of await Promise.all(batch)) {
+      if (result.signal === 'SIGKILL') {
+        killed++;
+        continue;
+      }
+      assert.equal(result.code, 0, result.stderr);
+    }
+    if (round === 4) {
+      // A corrupt entry mid-run (as a crash on a filesystem without atomic rename might leave) must be
+      // discarded and rewritten, not served and not fatal.
+      const dir = join(e.HOME!, '.cache', 'docker-credential-ecr');
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).slice(0, 1)) writeFileSync(join(dir, name), '{"version":1,"passw');
+    }
+  }
+  assert.ok(killed > 50, `only ${killed} processes were killed`);
+  const issuedDuringChaos = fake.issued.map((token) => `${token.region} ${token.password}`);
+  fake.reset();
+
+  // Every file under the final name is a whole entry: never a half-written one.
+  const dir = join(e.HOME!, '.cache', 'docker-credential-ecr');
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const entry = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    assert.equal(entry.version, 1, name);
+  }
+
+  // The next get for each registry is correct: a token the fake issued for that region (cached or fresh), and
+  // a get after that is served from the cache.
+  for (const region of REGIONS) {
+    const first = await runExecutable(['get'], { stdin: hostIn(region), env: e });
+    assert.equal(first.code, 0, first.stderr);
+    const secret = JSON.parse(first.stdout).Secret as string;
+    const issued = [...issuedDuringChaos, ...fake.issued.map((token) => `${token.region} ${token.password}`)];
+    assert.ok(issued.includes(`${region} ${secret}`), `${region}: the token served is not one the fake issued for that region`);
+    const callsBefore = fake.calls.length;
+    const second = await runExecutable(['get'], { stdin: hostIn(region), env: e });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(JSON.parse(second.stdout).Secret, JSON.parse(first.stdout).Secret);
+    assert.equal(fake.calls.length, callsBefore, `second get for ${region} must be a cache hit`);
+  }
+  t.diagnostic(`chaos: 200 gets, ${killed} killed with SIGKILL, ${issuedDuringChaos.length} API calls`);
+});

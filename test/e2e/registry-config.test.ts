@@ -1,0 +1,124 @@
+// Per-registry identities and custom host names from the helper's config file, through the built executable,
+// the real SDK credential providers, and the fake AWS (ECR, ECR Public and STS).
+import { before, after, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { runExecutable } from '../support/executable';
+import { tempDir } from '../support/temp';
+
+const PROD = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const DEV = '210987654321.dkr.ecr.us-east-1.amazonaws.com';
+const EU = '333333333333.dkr.ecr.eu-west-1.amazonaws.com';
+
+let fake: FakeAws;
+before(async () => {
+  fake = await startFakeAws();
+});
+after(() => fake.close());
+beforeEach(() => fake.reset());
+
+/** A HOME with two profiles of different static keys, and the helper config given. */
+function setup(config: unknown): Record<string, string> {
+  const home = tempDir();
+  writeFileSync(join(home, 'aws-config'), '[profile prod]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\n\n[default]\nregion = us-east-1\n');
+  writeFileSync(
+    join(home, 'aws-credentials'),
+    '[prod]\naws_access_key_id = AKIAPRODPROFILE00001\naws_secret_access_key = prod-secret\n\n[dev]\naws_access_key_id = AKIADEVPROFILE000002\naws_secret_access_key = dev-secret\n\n[default]\naws_access_key_id = AKIADEFAULTPROFILE03\naws_secret_access_key = default-secret\n',
+  );
+  const configFile = join(home, 'helper-config.json');
+  writeFileSync(configFile, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  return {
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+    DOCKER_CREDENTIAL_ECR_CONFIG: configFile,
+    AWS_ENDPOINT_URL_ECR: fake.url,
+    AWS_ENDPOINT_URL_ECR_PUBLIC: fake.url,
+    AWS_ENDPOINT_URL_STS: fake.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '4000',
+  };
+}
+
+const get = (host: string, env: Record<string, string>) => runExecutable(['get'], { stdin: host, env });
+
+test("each registry's call is signed with its own profile's key, and their tokens are cached apart", async () => {
+  const env = setup({ registries: { [PROD]: { profile: 'prod' }, [DEV]: { profile: 'dev' } } });
+  const prod = await get(PROD, env);
+  const dev = await get(DEV, env);
+  assert.equal(prod.code, 0, prod.stderr);
+  assert.equal(dev.code, 0, dev.stderr);
+  assert.deepEqual(fake.callsFor('ecr').map((c) => c.accessKeyId), ['AKIAPRODPROFILE00001', 'AKIADEVPROFILE000002']);
+  assert.notEqual(JSON.parse(prod.stdout).Secret, JSON.parse(dev.stdout).Secret);
+  await get(PROD, env);
+  await get(DEV, env);
+  assert.equal(fake.callsFor('ecr').length, 2, 'both come from the cache the second time');
+  // A registry without an entry uses the default chain (here the default profile).
+  await get('444444444444.dkr.ecr.us-east-1.amazonaws.com', env);
+  assert.equal(fake.callsFor('ecr').at(-1)!.accessKeyId, 'AKIADEFAULTPROFILE03');
+});
+
+test('two registries in one region under one identity share a token', async () => {
+  const env = setup({ registries: { '*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' } } });
+  const a = await get(PROD, env);
+  const b = await get(DEV, env);
+  assert.equal(fake.callsFor('ecr').length, 1);
+  assert.equal(JSON.parse(a.stdout).Secret, JSON.parse(b.stdout).Secret);
+});
+
+test('roleArn assumes the role with STS, then signs ECR with the returned credentials', async () => {
+  const env = setup({ registries: { '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'prod', roleArn: 'arn:aws:iam::333333333333:role/puller', externalId: 'ext-42' } } });
+  const result = await get(EU, env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(fake.assumedRoles.length, 1);
+  const role = fake.assumedRoles[0]!;
+  assert.equal(role.roleArn, 'arn:aws:iam::333333333333:role/puller');
+  assert.equal(role.externalId, 'ext-42');
+  assert.equal(role.callerAccessKeyId, 'AKIAPRODPROFILE00001');
+  const ecrCall = fake.callsFor('ecr')[0]!;
+  assert.equal(ecrCall.accessKeyId, role.accessKeyId);
+  assert.equal(ecrCall.sessionToken, role.sessionToken);
+  assert.equal(ecrCall.region, 'eu-west-1');
+});
+
+test('a custom host name with target gets the target registry token and answers for the custom host', async () => {
+  const env = setup({ registries: { 'images.example.com': { target: PROD, profile: 'prod' } } });
+  const result = await get('images.example.com', env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), { ServerURL: 'images.example.com', Username: 'AWS', Secret: fake.issued[0]!.password });
+  assert.equal(fake.callsFor('ecr')[0]!.region, 'us-east-1');
+  assert.equal(fake.callsFor('ecr')[0]!.accessKeyId, 'AKIAPRODPROFILE00001');
+  // A host the file does not name is still refused.
+  const other = await get('other.example.com', env);
+  assert.equal(other.code, 1);
+  assert.equal(other.stdout, 'credentials not found in native keychain\n');
+});
+
+test('public.ecr.aws with its own profile', async () => {
+  const env = setup({ registries: { 'public.ecr.aws': { profile: 'dev' } } });
+  const result = await get('public.ecr.aws', env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(fake.callsFor('ecr-public')[0]!.accessKeyId, 'AKIADEVPROFILE000002');
+});
+
+const BROKEN: Array<[string, unknown, RegExp]> = [
+  ['malformed JSON', '{\n  "registries": {\n    "x": }\n}', /helper-config\.json:3: not valid JSON \(ValueExpected\)/],
+  ['unknown key', { registries: { [PROD]: { profil: 'prod' } } }, /helper-config\.json:4: registry "123456789012[^"]+": unknown setting "profil"/],
+  ['* in the wrong place', { registries: { '1234*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' } } }, /helper-config\.json:3: registry "1234\*[^"]*": not a host name or a pattern/],
+  ['target not an ECR host', { registries: { 'images.example.com': { target: 'registry.example.com' } } }, /helper-config\.json:3: registry "images\.example\.com": target "registry\.example\.com" is not an ECR/],
+  ['profile that does not exist', { registries: { [PROD]: { profile: 'staging' } } }, /helper-config\.json:3: registry "123456789012[^"]+": profile "staging" is not in .*aws-config or .*aws-credentials/],
+];
+
+for (const [name, config, message] of BROKEN) {
+  test(`broken config (${name}): clear error naming file, key and line; exit 1; no AWS call`, async () => {
+    const env = setup(config);
+    const result = await get(PROD, env);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.notEqual(result.stdout, 'credentials not found in native keychain\n', 'must not fall back silently');
+    assert.equal(fake.calls.length, 0);
+  });
+}
