@@ -94,3 +94,47 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined): 
     home,
   };
 }
+
+/** What `configure` and `doctor` read from the environment on top of Settings. Kept apart so `get` never pays for it. */
+export interface SetupSettings {
+  /** $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
+  dockerConfigFile: string | undefined;
+  dockerConfigSource: string;
+  /** The auth file podman, skopeo and buildah read first. */
+  containersAuthFile: string | undefined;
+  containersAuthSource: string;
+  /** The PATH the docker CLI will search for docker-credential-ecr. */
+  path: string;
+  /** AWS_REGION, else AWS_DEFAULT_REGION (the AWS CLI's name); undefined leaves it to the profile. */
+  region: string | undefined;
+  regionSource: string | undefined;
+}
+
+export function readSetupSettings(env: Env, settings: Pick<Settings, 'home'>): SetupSettings {
+  const home = settings.home;
+  const dockerDir = nonEmpty(env.DOCKER_CONFIG) ?? (home ? join(home, '.docker') : undefined);
+  let containersAuthFile: string | undefined;
+  let containersAuthSource: string;
+  if (nonEmpty(env.REGISTRY_AUTH_FILE)) {
+    containersAuthFile = env.REGISTRY_AUTH_FILE;
+    containersAuthSource = 'REGISTRY_AUTH_FILE';
+  } else if (nonEmpty(env.XDG_RUNTIME_DIR)) {
+    containersAuthFile = join(env.XDG_RUNTIME_DIR!, 'containers', 'auth.json');
+    containersAuthSource = 'XDG_RUNTIME_DIR';
+  } else {
+    // containers/image reads this one too, after the runtime directory; unlike that directory it survives a reboot.
+    const configHome = nonEmpty(env.XDG_CONFIG_HOME) ?? (home ? join(home, '.config') : undefined);
+    containersAuthFile = configHome ? join(configHome, 'containers', 'auth.json') : undefined;
+    containersAuthSource = nonEmpty(env.XDG_CONFIG_HOME) ? 'XDG_CONFIG_HOME (no XDG_RUNTIME_DIR)' : '~/.config (no XDG_RUNTIME_DIR)';
+  }
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  return {
+    dockerConfigFile: dockerDir ? join(dockerDir, 'config.json') : undefined,
+    dockerConfigSource: nonEmpty(env.DOCKER_CONFIG) ? 'DOCKER_CONFIG' : '~/.docker',
+    containersAuthFile,
+    containersAuthSource,
+    path: env.PATH ?? '',
+    region,
+    regionSource: nonEmpty(env.AWS_REGION) ? 'AWS_REGION' : region ? 'AWS_DEFAULT_REGION' : undefined,
+  };
+}

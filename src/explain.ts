@@ -9,6 +9,8 @@ export interface FetchContext {
   requestedHost?: string;
   identityLabel: string;
   profile?: string;
+  /** The API that was called, when it is not the registry's token API (`doctor` and `configure` call STS). */
+  api?: string;
 }
 
 interface ErrorLike {
@@ -29,8 +31,8 @@ function awsMessage(error: ErrorLike): string {
   return text.replace(/[^\x20-\x7e]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
-function apiName(registry: Registry): string {
-  return registry.kind === 'ecr' ? 'ECR API' : 'ECR Public API';
+function apiName(registry: Registry, api?: string): string {
+  return api ?? (registry.kind === 'ecr' ? 'ECR API' : 'ECR Public API');
 }
 
 function loginCommand(context: FetchContext): string {
@@ -47,7 +49,10 @@ export function classify(error: unknown, context: FetchContext): { category: Err
   const isPublic = context.registry.kind === 'ecr-public';
   const profileFlag = context.profile ? ` --profile ${context.profile}` : '';
 
-  if (/sso/i.test(message) && /(expired|invalid|refresh|sso login|token)/i.test(message)) {
+  // Only errors without an HTTP status: those come from the credential chain. A service's answer can name SSO
+  // too (an AccessDenied for role AWSReservedSSO_..., which also names GetAuthorizationToken) and is no session problem.
+  // "UnauthorizedException: Session token not found or invalid" is the SSO portal refusing a revoked session.
+  if (status === undefined && ((/\bsso\b/i.test(message) && /(expired|invalid|refresh|sso login|token)/i.test(message)) || /UnauthorizedException: Session token not found or invalid/.test(message))) {
     return { category: 'sso-expired', cause: 'the AWS SSO session has expired or was never started', hint: `run \`${loginCommand(context)}\`` };
   }
   if (/Profile .* (could not be found|not found)|could not be found or parsed/i.test(message)) {
@@ -83,12 +88,22 @@ export function classify(error: unknown, context: FetchContext): { category: Err
   if (/InvalidSignature|SignatureDoesNotMatch/i.test(name) && /(expired|not yet current|time)/i.test(message)) {
     return { category: 'clock-skew', cause: "this machine's clock is off, so AWS rejects the request signature", hint: 'sync the clock (`timedatectl set-ntp true`, or `chronyc makestep`)' };
   }
+  if (/InvalidSignature|SignatureDoesNotMatch/i.test(name)) {
+    return {
+      category: 'invalid-credentials',
+      cause: `AWS rejects the request signature: the secret access key does not belong to the access key ID (${context.identityLabel})`,
+      hint: `check the secret access key, or run \`aws configure${profileFlag}\``,
+    };
+  }
   if (/AccessDenied|Forbidden/i.test(name) || status === 403) {
     const actions = isPublic ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken';
+    // The denied action is named in AWS's message; it is another one when a configured role cannot be assumed.
+    const denied = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z]+)/.exec(message)?.[1];
+    const needed = denied && !actions.includes(denied) ? `${denied}${denied === 'sts:AssumeRole' ? " (and the role's trust policy must allow it)" : ''}` : actions;
     return {
       category: 'access-denied',
       cause: `access denied${message ? ` (${message})` : ''}`,
-      hint: `the identity (${context.identityLabel}) needs IAM permission ${actions}`,
+      hint: `the identity (${context.identityLabel}) needs IAM permission ${needed}`,
     };
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name) || status === 429) {
@@ -99,21 +114,21 @@ export function classify(error: unknown, context: FetchContext): { category: Err
   if (netCode) {
     return {
       category: 'unreachable',
-      cause: `cannot reach the ${apiName(context.registry)} endpoint (${netCode})`,
+      cause: `cannot reach the ${apiName(context.registry, context.api)} endpoint (${netCode})`,
       hint: 'check the network; behind a proxy set HTTPS_PROXY (and NO_PROXY for local hosts)',
     };
   }
   if (TLS_CODES.test(code)) {
-    return { category: 'unreachable', cause: `TLS to the ${apiName(context.registry)} endpoint failed (${code})`, hint: 'behind a TLS-inspecting proxy, point AWS_CA_BUNDLE at its CA certificate' };
+    return { category: 'unreachable', cause: `TLS to the ${apiName(context.registry, context.api)} endpoint failed (${code})`, hint: 'behind a TLS-inspecting proxy, point AWS_CA_BUNDLE at its CA certificate' };
   }
   if (name === 'TimeoutError' || name === 'AbortError' || /timed? ?out|timeout/i.test(message)) {
-    return { category: 'timeout', cause: `the ${apiName(context.registry)} did not answer in time`, hint: 'check the network or proxy; DOCKER_CREDENTIAL_ECR_TIMEOUT_MS raises the limit' };
+    return { category: 'timeout', cause: `the ${apiName(context.registry, context.api)} did not answer in time`, hint: 'check the network or proxy; DOCKER_CREDENTIAL_ECR_TIMEOUT_MS raises the limit' };
   }
   if (status !== undefined && status >= 500) {
     return { category: 'server-error', cause: `AWS answered with an error (HTTP ${status}), even after retries`, hint: 'retry shortly; see https://health.aws.amazon.com' };
   }
   if (/Deserialization|Unexpected token|JSON|BadResponse/i.test(`${name} ${message}`)) {
-    return { category: 'bad-response', cause: `the ${apiName(context.registry)} sent a response that is not a token`, hint: 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there' };
+    return { category: 'bad-response', cause: `the ${apiName(context.registry, context.api)} sent a response that is not a token`, hint: 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there' };
   }
   return { category: 'unknown', cause: `${name || 'error'}${message ? `: ${message}` : ''}`, hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
 }

@@ -1,6 +1,6 @@
 // Hosts we do not serve but that look like a mistyped ECR address: the classic mix-up of the private and the
 // public registry. We still answer "not found" (Docker then pulls anonymously), and say what was probably meant.
-import { parseServerUrl } from './registry';
+import { parseServerUrl, registryForHost } from './registry';
 
 export function hintForUnservedHost(serverUrl: string): string | undefined {
   let host: string;
@@ -9,6 +9,8 @@ export function hintForUnservedHost(serverUrl: string): string | undefined {
   } catch {
     return undefined;
   }
+  // A host we do serve, refused for another reason (plain http): no look-alike to point out.
+  if (registryForHost(host)) return undefined;
   if (/^\d{12}\.dkr\.ecr-public\./.test(host) || /^ecr-public\.[a-z0-9-]+\.amazonaws\.com$/.test(host) || /^(public\.ecr\.aws\.com|ecr\.public\.aws|public\.ecr\.amazonaws\.com)$/.test(host)) {
     return `${host} is not an ECR address: ECR Public images are pulled from public.ecr.aws/<alias>/<repo>; private ones from <account>.dkr.ecr.<region>.amazonaws.com/<repo>`;
   }

@@ -92,8 +92,10 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     if (stale) {
       try {
         unlinkSync(path);
-      } catch {
-        // Someone else removed it first.
+      } catch (error) {
+        // ENOENT: someone else removed it first. Anything else: we cannot clear it, so stop trying.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') return { acquired: false, waitedMs: options.now() - started, reason: `cannot remove a stale lock (${code ?? 'error'})` };
       }
       continue;
     }

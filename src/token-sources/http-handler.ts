@@ -61,6 +61,8 @@ export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
   return new NodeHttpHandler({
     connectionTimeout: Math.min(5_000, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,
+    // Without this the handler only logs a warning when requestTimeout passes, and keeps waiting.
+    throwOnRequestTimeout: true,
     httpAgent: agent ?? direct.http,
     httpsAgent: agent ?? direct.https,
   });

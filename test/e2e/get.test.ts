@@ -1,7 +1,7 @@
 // `get` through the built executable and the real AWS SDK, against the fake AWS on 127.0.0.1.
 import { before, after, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { runExecutable } from '../support/executable';
@@ -243,4 +243,23 @@ test('debug logs show each decision and never a secret; the log file is 0600', a
   assert.match(first.stderr, /cache miss[\s\S]*token fetched in \d+ ms/);
   assert.match(second.stderr, /cache hit/);
   assert.equal(statSync(logFile).mode & 0o777, 0o600);
+});
+
+test('an unusable cache directory degrades to no cache with one warning; the pull still succeeds', async () => {
+  // /proc refuses new directories even for root, like a read-only filesystem would.
+  for (const dir of ['/proc/self/docker-credential-ecr-cache', '/proc/docker-credential-ecr-cache']) {
+    const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_ECR_CACHE_DIR: dir }) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).Secret, fake.issued.at(-1)!.password);
+    assert.match(result.stderr, /^docker-credential-ecr: warning: cannot use cache directory .* continuing without a cache\n$/);
+  }
+});
+
+test('a world-writable cache directory is refused with a warning; the pull still succeeds', async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o777);
+  const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_ECR_CACHE_DIR: dir }) });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /writable by group or others \(mode 777\); not using the cache/);
+  assert.deepEqual(readdirSync(dir), []);
 });
