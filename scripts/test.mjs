@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'support' ? [] : find(path);
+    if (statSync(path).isDirectory()) return find(path);
     return name.endsWith('.test.ts') ? [path] : [];
   });
 }

@@ -165,7 +165,7 @@ interface FaultEntry {
   remaining: number;
 }
 
-interface Identity {
+export interface Identity {
   accessKeyId?: string;
   region?: string;
   signingService?: string;
@@ -288,10 +288,6 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     });
   }
 
-  function lifetimeFor(service: Service): number | undefined {
-    return lifetimes.get(service);
-  }
-
   function takeFault(service: Service): Fault | undefined {
     const queue = faults.get(service);
     const head = queue?.[0];
@@ -400,7 +396,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     const n = ++tokenCounter;
     const base = `fake-${service}-${String(n).padStart(6, '0')}-${randomBytes(12).toString('hex')}`;
     const password = oversized ? base + 'x'.repeat(OVERSIZED_BYTES) : base;
-    const lifetime = lifetimeFor(service) ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+    const lifetime = lifetimes.get(service) ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
     const token: IssuedToken = {
       service,
       region: call.region,
@@ -458,7 +454,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     const roleAccount = m?.[1] ?? account;
     const roleName = m?.[2] ?? 'unnamed';
     const durationParam = Number(call.body.DurationSeconds);
-    const lifetime = lifetimeFor('sts') ?? (durationParam > 0 ? durationParam : DEFAULT_STS_LIFETIME_SECONDS);
+    const lifetime = lifetimes.get('sts') ?? (durationParam > 0 ? durationParam : DEFAULT_STS_LIFETIME_SECONDS);
     // 20 characters like a real ASIA key: 'ASIAFAKEROLE' + 8 digits.
     const accessKeyId = `ASIAFAKEROLE${String(n).padStart(8, '0')}`;
     const arn = `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${roleSessionName}`;
@@ -614,7 +610,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     proxyRequests.push(url.href);
     const port = routes.get(`${url.hostname}:${url.port || '80'}`);
     if (port === undefined) {
-      void handleApi(req, res, { viaProxy: true });
+      void handleApi(req, res, { viaProxy: true }).catch(() => res.destroy());
       return;
     }
     const headers = { ...req.headers };
@@ -647,7 +643,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       try {
         if (path === '/__fake/calls') {
           // Oversized secrets are cut so the dump stays readable.
-          const clip = (k: string, v: unknown): unknown => (typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 64)}...(${v.length} chars)` : v);
+          const clip = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 64)}...(${v.length} chars)` : v);
           return send(res, 200, 'application/json', JSON.stringify({ calls, connects, proxyRequests, issued, assumedRoles }, clip));
         }
         if (path === '/__fake/reset') fake.reset();
