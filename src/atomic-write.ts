@@ -24,7 +24,10 @@ function reasonFor(code: string): string {
     case 'EROFS':
       return 'the file system is read-only (EROFS)';
     case 'ENOTDIR':
-      return 'a directory in this path is a file (ENOTDIR)';
+    case 'EEXIST':
+      return `a directory in this path is a file (${code})`;
+    case 'ENOENT':
+      return 'its directory cannot be created (ENOENT)';
     case 'ENOSPC':
     case 'EDQUOT':
       return `no space left (${code})`;
@@ -34,6 +37,23 @@ function reasonFor(code: string): string {
 }
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+
+/**
+ * mkdir -p with mode 0700 at every level created. By hand, as in the token cache: Node's `recursive: true` spins
+ * forever where mkdir answers ENOENT for a parent that exists (under /proc).
+ */
+function makeDirectory(dir: string, depth = 0): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || depth > 64) throw error;
+    makeDirectory(parent, depth + 1);
+    mkdirSync(dir, { mode: 0o700 });
+  }
+}
 
 export interface Keep {
   /** Permission bits; a new file gets 0600. */
@@ -61,7 +81,7 @@ export function assertWritable(target: string, exists: boolean): void {
 export function writeFileAtomically(target: string, text: string, keep: Keep = {}): void {
   const dir = dirname(target);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirectory(dir);
   } catch (error) {
     throw new WriteError(target, errorCode(error));
   }

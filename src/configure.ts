@@ -49,14 +49,14 @@ function parseArgs(argv: readonly string[]): Options | string {
   const options: Options = { registries: [], publicOnly: false, dryRun: false, containers: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--registry' || arg === '-r') {
+    if (arg === '--registry') {
       const value = argv[++i];
       if (value === undefined || value.startsWith('-')) return `${arg} needs a registry host`;
       options.registries.push(value);
     } else if (arg.startsWith('--registry=')) {
       options.registries.push(arg.slice('--registry='.length));
     } else if (arg === '--public') options.publicOnly = true;
-    else if (arg === '--dry-run' || arg === '-n') options.dryRun = true;
+    else if (arg === '--dry-run') options.dryRun = true;
     else if (arg === '--containers') options.containers = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else return `unknown argument ${printable(arg)}`;

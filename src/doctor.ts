@@ -46,11 +46,14 @@ Without HOST it checks every ECR registry in the Docker config. Exit status 1 wh
 
 const configureFix = (host: string): string => `docker-credential-ecr configure --registry ${host}`;
 
-function when(ms: number, now: number): string {
-  const iso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+function relative(ms: number, now: number): string {
   const minutes = Math.round((ms - now) / 60_000);
   const span = Math.abs(minutes) >= 120 ? `${Math.round(Math.abs(minutes) / 60)} h` : `${Math.abs(minutes)} min`;
-  return `${iso} (${minutes >= 0 ? `in ${span}` : `${span} ago`})`;
+  return minutes >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+function when(ms: number, now: number): string {
+  return `${new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')} (${relative(ms, now)})`;
 }
 
 /** Expiry of an ECR token stored by `docker login`: its password is base64 JSON with an `expiration` in seconds. */
@@ -127,7 +130,8 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number)
   }
   if (stored) {
     const expiry = storedTokenExpiry(stored[1].auth);
-    const age = expiry === undefined ? '' : expiry <= now ? ` (it expired ${when(expiry, now)})` : ` (it expires ${when(expiry, now)})`;
+    const at = expiry === undefined ? '' : new Date(expiry).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const age = expiry === undefined ? '' : ` (${expiry <= now ? 'expired' : 'expires'} ${at}, ${relative(expiry, now)})`;
     // Docker reads `auths` only when neither credHelpers nor credsStore names a helper for the host.
     if (helper !== undefined || view?.credsStore) {
       checks.push({
@@ -226,7 +230,8 @@ function cacheCheck(host: string, entry: CacheEntry | undefined, cacheOn: boolea
   return { name, status: 'warn', message: `${host}: cached token expired ${when(entry.expiresAt, now)}; the next pull fetches a new one` };
 }
 
-async function identityCheck(identity: Identity, region: string | undefined, deps: ServiceDeps): Promise<Check> {
+/** `publicOnly`: only ECR Public hosts use this identity, and they are pulled anonymously without it. */
+async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, deps: ServiceDeps): Promise<Check> {
   const { callerIdentity } = await import('./caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
@@ -242,7 +247,8 @@ async function identityCheck(identity: Identity, region: string | undefined, dep
     ...(identity.profile ? { profile: identity.profile } : {}),
   });
   const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
-  return { name, status: 'fail', message: `AWS identity (${source}): ${step}: ${cause}`, fix: hint };
+  const anonymous = publicOnly ? ' (only ECR Public uses it here, and its images are then pulled anonymously)' : '';
+  return { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint };
 }
 
 function parseArgs(argv: readonly string[]): { hosts: string[]; json: boolean; help: boolean } | string {
@@ -397,17 +403,20 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   }
 
   // Each distinct identity once: the default one, or those the hosts resolve to.
-  const identities = new Map<string, { identity: Identity; region: string | undefined }>();
+  const identities = new Map<string, { identity: Identity; region: string | undefined; publicOnly: boolean }>();
   const fallbackRegion = configuredRegion(settings, setup)?.region;
   for (const route of routes.values()) {
     const identity = resolve(route, settings).identity;
-    if (!identities.has(identity.keyMaterial)) identities.set(identity.keyMaterial, { identity, region: route.registry.kind === 'ecr' ? route.registry.region : fallbackRegion });
+    const isPrivate = route.registry.kind === 'ecr';
+    const known = identities.get(identity.keyMaterial);
+    if (!known) identities.set(identity.keyMaterial, { identity, region: isPrivate ? route.registry.region : fallbackRegion, publicOnly: !isPrivate });
+    else if (isPrivate && known.publicOnly) identities.set(identity.keyMaterial, { identity, region: route.registry.region, publicOnly: false });
   }
   if (identities.size === 0) {
     const identity = selectIdentity(settings);
-    identities.set(identity.keyMaterial, { identity, region: fallbackRegion });
+    identities.set(identity.keyMaterial, { identity, region: fallbackRegion, publicOnly: false });
   }
-  for (const { identity, region } of identities.values()) checks.push(await identityCheck(identity, region, deps));
+  for (const { identity, region, publicOnly } of identities.values()) checks.push(await identityCheck(identity, region, publicOnly, deps));
 
   const store = openStore(deps);
   checks.push(
