@@ -2,9 +2,10 @@
 // half of each: a temporary file in the same directory (so the rename stays on one file system), then a rename.
 // The permission bits and owner of the file being replaced are kept: this file may hold stored logins.
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HelperError } from './errors';
+import { makeDirectory } from './make-directory';
 
 export class WriteError extends HelperError {
   override name = 'WriteError';
@@ -37,23 +38,6 @@ function reasonFor(code: string): string {
 }
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
-
-/**
- * mkdir -p with mode 0700 at every level created. By hand, as in the token cache: Node's `recursive: true` spins
- * forever where mkdir answers ENOENT for a parent that exists (under /proc).
- */
-function makeDirectory(dir: string, depth = 0): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'EEXIST') return;
-    const parent = dirname(dir);
-    if (code !== 'ENOENT' || parent === dir || depth > 64) throw error;
-    makeDirectory(parent, depth + 1);
-    mkdirSync(dir, { mode: 0o700 });
-  }
-}
 
 export interface Keep {
   /** Permission bits; a new file gets 0600. */

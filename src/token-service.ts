@@ -77,11 +77,13 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
     : undefined;
   try {
     if (lock && !lock.acquired) log.debug(`lock not taken (${lock.reason}) after ${lock.waitedMs} ms; fetching anyway`);
-    if (lock?.acquired && lock.waitedMs > 0) {
+    if (lock?.acquired) {
+      // Always look again once the lock is ours: another process may have fetched, written and released
+      // between our cache read and our lock attempt, even if we never had to wait.
       const after = store!.read(key);
       if (after && freshness(after, now()) === 'fresh') {
         log.secret(after.password);
-        log.debug(`token fetched by another process while waiting ${lock.waitedMs} ms`);
+        log.debug(`token fetched by another process (waited ${lock.waitedMs} ms for the lock)`);
         remember(store!, key, after, request.requestedHost);
         return after;
       }

@@ -2,12 +2,13 @@
 // degrades to "no cache" with a warning: a broken cache must never break a pull.
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync,
+  closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { Token } from './policy';
 import type { CacheKey } from './key';
+import { makeDirectory } from '../make-directory';
 
 export interface CacheEntry extends Token {
   version: 1;
@@ -37,23 +38,6 @@ function isEntry(value: unknown): value is CacheEntry {
   );
 }
 
-/**
- * mkdir -p, by hand: Node's `recursive: true` spins forever on some paths (under /proc, where mkdir answers
- * ENOENT for a parent that exists). Each level is tried once; parents are created 0700 as well.
- */
-function makeDirectory(dir: string, depth: number): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    const parent = dirname(dir);
-    if (code !== 'ENOENT' || parent === dir || depth > 64) throw error;
-    makeDirectory(parent, depth + 1);
-    mkdirSync(dir, { mode: 0o700 });
-  }
-}
-
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
 
 export class TokenStore {
@@ -69,7 +53,7 @@ export class TokenStore {
    */
   static open(dir: string, log: Logger, now: () => number, uid: number | undefined = process.getuid?.()): TokenStore | undefined {
     try {
-      makeDirectory(dir, 0);
+      makeDirectory(dir);
       const stat = statSync(dir);
       if (!stat.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       if (uid !== undefined && stat.uid !== uid) {
