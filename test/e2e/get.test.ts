@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { helperEnv } from '../support/helper-bin';
 import { NOT_FOUND_MESSAGE } from '../../src/errors';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -18,18 +19,7 @@ after(() => fake.close());
 beforeEach(() => fake.reset());
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  const home = tempDir();
-  return {
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
-    AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print',
-    AWS_ENDPOINT_URL_ECR: fake.url,
-    AWS_ENDPOINT_URL_ECR_PUBLIC: fake.url,
-    AWS_ENDPOINT_URL_STS: fake.url,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '4000',
-    ...extra,
-  };
+  return { ...helperEnv(fake.url, tempDir()), ...extra };
 }
 
 test('a private registry: token from the ECR API in the host region, then from the cache', async () => {
