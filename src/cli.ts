@@ -5,6 +5,7 @@ import { version } from '../package.json';
 import { readSettings, type Env } from './config';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from './errors';
 import { ecrBackend } from './ecr-backend';
+import { loadHeavy } from './heavy-loader';
 import { createLogger, type Logger } from './log';
 import { handleAction, PROTOCOL_ACTIONS, usage, type ProtocolAction } from './protocol';
 
@@ -55,11 +56,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (action === 'configure') {
-    const { runConfigure } = await import('./configure');
+    const { runConfigure } = loadHeavy();
     return runConfigure(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'doctor') {
-    const { runDoctor } = await import('./doctor');
+    const { runDoctor } = loadHeavy();
     return runDoctor(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'help' || action === '--help' || action === '-h') {

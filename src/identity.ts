@@ -2,9 +2,9 @@
 // credentials: this runs on every cache hit, so it reads only env values and the profile's own lines in the
 // shared config files. The result is part of the cache key, so two identities never see each other's token,
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Settings } from './config';
+import { sha256Hex } from './sha256';
 
 /** An explicit choice for one registry, from the helper's config file. */
 export interface IdentityChoice {
@@ -62,7 +62,7 @@ function setting(lines: string[] | undefined, name: string): string | undefined 
   return lines?.find((line) => line.startsWith(prefix))?.slice(prefix.length);
 }
 
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const digest = (text: string): string => sha256Hex(text).slice(0, 16);
 
 /** The profile's settings, with the profiles and SSO sessions it draws on, as one hash. */
 function profileFingerprint(name: string, config: Map<string, string[]>, credentials: Map<string, string[]>): string | undefined {

@@ -1,10 +1,11 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 import { runCli } from './cli';
+import { standardInput, standardOutput } from './stdio';
 
 runCli(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdin: standardInput(),
+  stdout: standardOutput(1),
+  stderr: standardOutput(2),
   env: process.env,
   now: () => Date.now(),
 }).then(

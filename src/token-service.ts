@@ -8,6 +8,7 @@ import { TokenStore, type CacheEntry } from './cache/store';
 import type { Env, Settings } from './config';
 import { TokenFetchError } from './errors';
 import { explain } from './explain';
+import { heavyLoadInfo, loadHeavy, type Heavy } from './heavy-loader';
 import { selectIdentity, type Identity, type IdentityChoice } from './identity';
 import type { Logger } from './log';
 import type { Registry } from './registry';
@@ -130,6 +131,15 @@ function remember(store: TokenStore, key: CacheKey, entry: CacheEntry, host: str
   store.write(key, { ...entry, registries: [...entry.registries, host].slice(-64) });
 }
 
+/** The SDK half (heavy-loader.ts), loaded on first use; the debug log says what loading it cost. */
+function loadHeavyLogged(log: Logger): Heavy {
+  if (heavyLoadInfo()) return loadHeavy();
+  const heavy = loadHeavy();
+  const info = heavyLoadInfo();
+  if (info) log.debug(`AWS SDK loaded in ${info.ms.toFixed(1)} ms (${info.from}, code cache ${info.codeCache})`);
+  return heavy;
+}
+
 /** Loads only the client this registry needs, and bounds the whole call, retries included. */
 async function fetchToken(registry: Registry, identity: Identity, endpoint: string | undefined, deps: ServiceDeps): Promise<FetchedToken> {
   const controller = new AbortController();
@@ -148,11 +158,9 @@ async function fetchToken(registry: Registry, identity: Identity, endpoint: stri
   };
   try {
     if (registry.kind === 'ecr') {
-      const { ecrTokenSource } = await import('./token-sources/ecr');
-      return await ecrTokenSource(registry, sourceDeps)();
+      return await loadHeavyLogged(deps.log).ecrTokenSource(registry, sourceDeps)();
     }
-    const { ecrPublicTokenSource } = await import('./token-sources/ecr-public');
-    return await ecrPublicTokenSource(registry, sourceDeps)();
+    return await loadHeavyLogged(deps.log).ecrPublicTokenSource(registry, sourceDeps)();
   } finally {
     clearTimeout(timer);
   }

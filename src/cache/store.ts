@@ -1,6 +1,5 @@
 // Tokens on disk: one file per cache key, written atomically, readable only by the owner. Every failure here
 // degrades to "no cache" with a warning: a broken cache must never break a pull.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync,
 } from 'node:fs';
@@ -120,6 +119,8 @@ export class TokenStore {
   /** Atomic: a reader sees the old file or the new one, never a half-written one. Returns false on failure. */
   write(key: CacheKey, entry: CacheEntry): boolean {
     const finalPath = this.path(key);
+    // node:crypto only here, on a write: a cache hit does not write, and loading it costs ~4 ms (see sha256.ts).
+    const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
     const tempPath = `${finalPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     let fd: number | undefined;
     try {

@@ -3,12 +3,9 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { Agent, type AgentConnectOpts } from 'agent-base';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { getProxyForUrl } from 'proxy-from-env';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Env } from '../config';
+import type * as ProxyAgent from './proxy-agent';
 
 export interface HttpOptions {
   env: Env;
@@ -18,33 +15,6 @@ export interface HttpOptions {
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy'];
-
-/** Picks, per request, a proxy (as curl would, from the environment) or a direct connection. */
-class EnvironmentProxyAgent extends Agent {
-  private readonly proxied = new Map<string, http.Agent>();
-
-  constructor(
-    private readonly direct: { http: http.Agent; https: https.Agent },
-    private readonly ca: string | undefined,
-  ) {
-    // The CA must ride on this agent's own options: they are merged into every request's options, which is
-    // where HttpsProxyAgent takes the TLS settings for the target (its constructor options reach only the proxy).
-    super({ keepAlive: false, ...(ca ? { ca } : {}) });
-  }
-
-  override connect(_req: http.ClientRequest, options: AgentConnectOpts): http.Agent {
-    const url = `${options.secureEndpoint ? 'https' : 'http'}://${options.host}:${options.port}/`;
-    const proxy = getProxyForUrl(url);
-    if (!proxy) return options.secureEndpoint ? this.direct.https : this.direct.http;
-    const cacheKey = `${options.secureEndpoint}|${proxy}`;
-    let agent = this.proxied.get(cacheKey);
-    if (!agent) {
-      agent = options.secureEndpoint ? new HttpsProxyAgent(proxy, this.ca ? { ca: this.ca } : {}) : new HttpProxyAgent(proxy);
-      this.proxied.set(cacheKey, agent);
-    }
-    return agent;
-  }
-}
 
 export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
   let ca: string | undefined;
@@ -57,7 +27,9 @@ export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
   }
   const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...(ca ? { ca } : {}) }) };
   const usesProxy = PROXY_VARIABLES.some((name) => options.env[name]);
-  const agent = usesProxy ? new EnvironmentProxyAgent(direct, ca) : undefined;
+  // Required only when a proxy is configured: the proxy agents and what they load (debug, assert, tty, ...) cost
+  // a few milliseconds on every token fetch otherwise.
+  const agent = usesProxy ? new (require('./proxy-agent') as typeof ProxyAgent).EnvironmentProxyAgent(direct, ca) : undefined;
   return new NodeHttpHandler({
     connectionTimeout: Math.min(5_000, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,

