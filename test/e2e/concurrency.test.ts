@@ -1,19 +1,14 @@
 // Many helper processes at once, as with parallel pulls, buildx bake or a CI runner: one AWS call per cache
 // key, no waiting across keys, and a cache that survives processes killed at any instant.
-import { before, after, beforeEach, test, type TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable, type ExeResult } from '../support/executable';
 import { tempDir } from '../support/temp';
 
-let fake: FakeAws;
-before(async () => {
-  fake = await startFakeAws();
-});
-after(() => fake.close());
-beforeEach(() => fake.reset());
+const fake = useFakeAws();
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1'];
 const hostIn = (region: string) => `123456789012.dkr.ecr.${region}.amazonaws.com`;

@@ -1,21 +1,15 @@
 // `configure` without --registry through the built executable: the account from STS GetCallerIdentity (the fake),
 // the region from AWS_REGION or the profile, and what happens when either cannot be found.
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
 
 const SECRET = 'configure-secret-access-key-never-printed';
-let fake: FakeAws;
-
-before(async () => {
-  fake = await startFakeAws();
-});
-after(() => fake.close());
-beforeEach(() => fake.reset());
+const fake = useFakeAws();
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   const home = tempDir('dce-configure-e2e-');

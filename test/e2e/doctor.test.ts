@@ -1,22 +1,16 @@
 // `doctor` through the built executable against the fake AWS: a good setup (every line ok, exit 0) and one broken
 // setup per test (exit 1, and the fix that names the way out).
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable, type ExeResult } from '../support/executable';
 import { tempDir } from '../support/temp';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SECRET = 'doctor-secret-access-key-never-printed';
-let fake: FakeAws;
-
-before(async () => {
-  fake = await startFakeAws();
-});
-after(() => fake.close());
-beforeEach(() => fake.reset());
+const fake = useFakeAws();
 
 interface Setup {
   home: string;

@@ -1,22 +1,17 @@
 // `get` through the built executable and the real AWS SDK, against the fake AWS on 127.0.0.1.
-import { before, after, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import type { FakeAws } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
 import { helperEnv } from '../support/helper-bin';
 import { NOT_FOUND_MESSAGE } from '../../src/errors';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-let fake: FakeAws;
-
-before(async () => {
-  fake = await startFakeAws();
-});
-after(() => fake.close());
-beforeEach(() => fake.reset());
+const fake = useFakeAws();
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ...helperEnv(fake.url, tempDir()), ...extra };

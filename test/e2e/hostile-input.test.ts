@@ -1,19 +1,15 @@
 // Every input is possibly hostile: each gets the protocol's answer, exit 1, no AWS call, no file written,
 // and nothing echoed that could drive a terminal.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
 import { NOT_FOUND_MESSAGE } from '../../src/errors';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
-let fake: FakeAws;
-before(async () => {
-  fake = await startFakeAws();
-});
-after(() => fake.close());
+const fake = useFakeAws({ resetEach: false });
 
 const HOSTILE: Array<[string, string | Buffer]> = [
   ['4 MiB of stdin', Buffer.alloc(4 * 1024 * 1024, 'a')],

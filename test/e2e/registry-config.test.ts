@@ -1,10 +1,10 @@
 // Per-registry identities and custom host names from the helper's config file, through the built executable,
 // the real SDK credential providers, and the fake AWS (ECR, ECR Public and STS).
-import { before, after, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
 
@@ -12,12 +12,7 @@ const PROD = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const DEV = '210987654321.dkr.ecr.us-east-1.amazonaws.com';
 const EU = '333333333333.dkr.ecr.eu-west-1.amazonaws.com';
 
-let fake: FakeAws;
-before(async () => {
-  fake = await startFakeAws();
-});
-after(() => fake.close());
-beforeEach(() => fake.reset());
+const fake = useFakeAws();
 
 /** A HOME with two profiles of different static keys, and the helper config given. */
 function setup(config: unknown): Record<string, string> {

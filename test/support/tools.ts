@@ -1,7 +1,6 @@
 // The real clients the end-to-end tests drive. A missing one is a failure, not a skip: a suite that
 // quietly skips its only proof against real clients would pass on a machine that proves nothing.
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findOnPath as findExecutable } from '../../src/executable-path';
 
 /** Command -> how to get it on Debian 12. */
 export const TOOL_PACKAGES = {
@@ -16,20 +15,9 @@ export const TOOL_PACKAGES = {
 
 export type Tool = keyof typeof TOOL_PACKAGES;
 
-/** Absolute path of command on PATH, or undefined. */
+/** Absolute path of command on PATH, or undefined (the helper's own PATH lookup, used by doctor too). */
 export function findOnPath(command: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this directory, or not executable: keep looking.
-    }
-  }
-  return undefined;
+  return findExecutable(path, command);
 }
 
 /** Absolute path of the tool, or throws naming the package to install. */
