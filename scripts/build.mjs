@@ -202,15 +202,11 @@ function mainSide(shared) {
       if (!shared) return;
       b.onLoad({ filter: /heavy-shared\.ts$/ }, (args) => {
         if (args.path !== HEAVY_SHARED) return undefined;
-        const lines = [];
-        const entries = [];
-        shared.forEach(({ id, format }, i) => {
-          const path = JSON.stringify(join(root, id));
-          // ESM modules as namespace objects, CommonJS ones as their module.exports, as a require() would see them.
-          lines.push(format === 'cjs' ? `const m${i} = require(${path});` : `import * as m${i} from ${path};`);
-          entries.push(`${JSON.stringify(id)}: m${i}`);
-        });
-        return { contents: `${lines.join('\n')}\nexport const sharedModules = { ${entries.join(', ')} };\n`, loader: 'js', resolveDir: src };
+        // Getters, so a shared module is evaluated only when the heavy half asks for it: a static import here
+        // would evaluate every shared module (jsonc-parser among them) on each cache hit. require() gives ESM
+        // modules as their namespace objects and CommonJS ones as module.exports, as the heavy half expects.
+        const entries = shared.map(({ id }) => `get ${JSON.stringify(id)}() { return require(${JSON.stringify(join(root, id))}); }`);
+        return { contents: `export const sharedModules = { ${entries.join(', ')} };\n`, loader: 'js', resolveDir: src };
       });
     },
   };
@@ -267,7 +263,7 @@ async function bundle(major) {
   const used = new Map();
   const heavy = await esbuild({ ...base, entryPoints: [join(src, 'heavy.ts')], outfile: tmp(HEAVY_NAME), plugins: [absentOptional, heavySide(mainInputs, used)] }, 'heavy bundle');
   checkExternals(heavy, 'heavy bundle', (path) => path.startsWith(SHARED_PREFIX));
-  const shared = [...used].sort().map(([id, format]) => ({ id, format }));
+  const shared = [...used.keys()].sort().map((id) => ({ id }));
 
   const plugins = [absentOptional, mainSide(shared)];
   const mainResult = await esbuild({ ...base, entryPoints: [join(src, 'main.ts')], outfile: tmp(MAIN_NAME), define: defines, plugins }, 'main bundle');

@@ -1,8 +1,7 @@
 // The region the AWS configuration names, as the AWS CLI finds it: AWS_REGION, AWS_DEFAULT_REGION, then the
 // profile's `region` line. `configure` needs it to name the caller's own registry.
-import { readFileSync } from 'node:fs';
 import type { Settings, SetupSettings } from './config';
-import { iniSections } from './identity';
+import { profileSection, readIni, setting } from './aws-shared-config';
 
 export interface FoundRegion {
   region: string;
@@ -16,13 +15,6 @@ export function configuredRegion(settings: Settings, setup: SetupSettings): Foun
   if (setup.region && REGION.test(setup.region)) return { region: setup.region, source: setup.regionSource ?? 'the environment' };
   const profile = settings.awsProfile ?? 'default';
   if (!settings.awsConfigFile) return undefined;
-  let sections: Map<string, string[]>;
-  try {
-    sections = iniSections(readFileSync(settings.awsConfigFile, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const lines = sections.get(profile === 'default' ? 'default' : `profile ${profile}`) ?? (profile === 'default' ? sections.get('profile default') : undefined);
-  const region = lines?.find((line) => line.startsWith('region='))?.slice('region='.length).trim();
+  const region = setting(profileSection(readIni(settings.awsConfigFile), profile), 'region')?.trim();
   return region && REGION.test(region) ? { region, source: `profile ${profile} in ${settings.awsConfigFile}` } : undefined;
 }

@@ -5,7 +5,7 @@
 import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 // The ESM build: the package's `main` is a UMD wrapper whose inner requires the bundler cannot follow.
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
+import { lineOf, parseStrictJson, type JsonNode } from './json-text';
 import { HelperError } from './errors';
 
 /** The credHelpers value that sends a host to docker-credential-ecr. */
@@ -74,17 +74,12 @@ export function readConfigFile(path: string): ConfigFile {
   }
 }
 
-function lineOf(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
-}
-
 /** The syntax tree of the file's JSON object; Docker's own parser is strict JSON, so this one is too. */
 function parseObject(text: string, path: string): JsonNode | undefined {
   if (text.trim() === '') return undefined; // Docker reads an empty file as an empty config.
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (first) throw new DockerConfigError(`${path}:${lineOf(text, first.offset)}: not valid JSON (${printParseErrorCode(first.error)})`);
+  const parsed = parseStrictJson(text);
+  if ('error' in parsed) throw new DockerConfigError(`${path}:${parsed.error.line}: not valid JSON (${parsed.error.reason})`);
+  const { root } = parsed;
   if (!root || root.type !== 'object') throw new DockerConfigError(`${path}: the file must hold a JSON object`);
   return root;
 }

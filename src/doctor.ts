@@ -9,7 +9,7 @@ import { configuredRegion } from './aws-region';
 import { readSetupSettings, type SetupSettings } from './config';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView } from './docker-config';
 import { HelperError, TokenFetchError } from './errors';
-import { classify } from './explain';
+import { apiName, classify } from './explain';
 import { EXECUTABLE_NAME, linkCommand, pathStatus, selfExecutable, shellQuote } from './executable-path';
 import { hintForUnservedHost } from './host-hints';
 import { selectIdentity, type Identity } from './identity';
@@ -71,7 +71,7 @@ function storedTokenExpiry(auth: string | undefined): number | undefined {
 }
 
 function describeRegistry(registry: Registry, endpoint: string | undefined): string {
-  const api = registry.kind === 'ecr' ? 'ECR API' : 'ECR Public API';
+  const api = apiName(registry);
   const variant = [registry.partition !== 'aws' ? `partition ${registry.partition}` : '', registry.fips ? 'FIPS' : '', registry.dualstack ? 'dual-stack' : ''].filter(Boolean).join(', ');
   return `${api} in ${registry.region}${variant ? ` (${variant})` : ''}${endpoint ? ` via ${endpoint}` : ''}`;
 }
@@ -199,7 +199,7 @@ async function tokenChecks(host: string, route: Route, deps: ServiceDeps): Promi
     fetchFailed = true;
     const failure =
       error instanceof TokenFetchError
-        ? { message: error.hint && error.message.endsWith(`; ${error.hint}`) ? error.message.slice(0, -error.hint.length - 2) : error.message, fix: error.hint }
+        ? { message: error.summary, fix: error.hint }
         : { message: `${host}: ${error instanceof Error ? error.message : String(error)}`, fix: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
     // Public images need no login: without a token they are pulled anonymously, at a lower rate limit.
     const isPublic = route.registry.kind === 'ecr-public';

@@ -37,11 +37,12 @@ export class UsageError extends HelperError {
 export class TokenFetchError extends HelperError {
   override name = 'TokenFetchError';
   constructor(
-    message: string,
+    /** What happened, without the advice: `doctor` shows the two apart. */
+    readonly summary: string,
     readonly hint: string,
     readonly category: ErrorCategory,
   ) {
-    super(hint ? `${message}; ${hint}` : message);
+    super(hint ? `${summary}; ${hint}` : summary);
   }
 }
 

@@ -31,7 +31,8 @@ function awsMessage(error: ErrorLike): string {
   return text.replace(/[^\x20-\x7e]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
-function apiName(registry: Registry, api?: string): string {
+/** The API a registry's tokens come from, as messages name it. */
+export function apiName(registry: Registry, api?: string): string {
   return api ?? (registry.kind === 'ecr' ? 'ECR API' : 'ECR Public API');
 }
 

@@ -2,7 +2,7 @@
 // credentials: this runs on every cache hit, so it reads only env values and the profile's own lines in the
 // shared config files. The result is part of the cache key, so two identities never see each other's token,
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
-import { readFileSync } from 'node:fs';
+import { profileSection, readIni, setting } from './aws-shared-config';
 import type { Settings } from './config';
 import { sha256Hex } from './sha256';
 
@@ -30,38 +30,6 @@ export interface Identity {
   role?: { arn: string; externalId?: string; sessionName?: string };
 }
 
-/** The sections of an ini file, each as its trimmed, non-comment lines. Tolerant: a bad line is just a line. */
-export function iniSections(text: string): Map<string, string[]> {
-  const sections = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      current = sections.get(header[1]!) ?? [];
-      sections.set(header[1]!, current);
-    } else if (current) {
-      current.push(line.replace(/\s*=\s*/, '='));
-    }
-  }
-  return sections;
-}
-
-function readIni(path: string | undefined): Map<string, string[]> {
-  if (!path) return new Map();
-  try {
-    return iniSections(readFileSync(path, 'utf8'));
-  } catch {
-    return new Map();
-  }
-}
-
-function setting(lines: string[] | undefined, name: string): string | undefined {
-  const prefix = `${name}=`;
-  return lines?.find((line) => line.startsWith(prefix))?.slice(prefix.length);
-}
-
 const digest = (text: string): string => sha256Hex(text).slice(0, 16);
 
 /** The profile's settings, with the profiles and SSO sessions it draws on, as one hash. */
@@ -72,7 +40,7 @@ function profileFingerprint(name: string, config: Map<string, string[]>, credent
   const visit = (profile: string, depth: number): void => {
     if (seen.has(profile) || depth > 8) return;
     seen.add(profile);
-    const configLines = config.get(profile === 'default' ? 'default' : `profile ${profile}`) ?? (profile === 'default' ? config.get('profile default') : undefined);
+    const configLines = profileSection(config, profile);
     const credentialLines = credentials.get(profile);
     if (configLines || credentialLines) found = true;
     parts.push(`[${profile}]`, ...(configLines ?? []), '--', ...(credentialLines ?? []));

@@ -2,7 +2,6 @@
 // registry. Read on every `get` (it is small); an absent file means built-in behaviour. Every mistake is an
 // error naming the file, the key and the line, never a silent fall-back to another identity.
 import { readFileSync } from 'node:fs';
-import type { ParseError } from 'jsonc-parser';
 import { ConfigError } from './errors';
 import type { IdentityChoice } from './identity';
 import { registryForHost, type Registry } from './registry';
@@ -27,14 +26,10 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 // Values a `*` may stand for when we check that a target-less pattern can match an ECR host at all.
 const WILDCARD_SAMPLES = ['123456789012', 'dkr', 'ecr', 'ecr-fips', 'dkr-ecr', 'dkr-ecr-fips', 'us-east-1', 'us-gov-west-1', 'cn-north-1', 'public', 'ecr-public', 'aws', 'com', 'cn'];
 
-function lineOf(text: string, index: number): number {
-  return text.slice(0, Math.max(0, index)).split('\n').length;
-}
-
 /** The line of `"key"` when it appears as an object key; 0 when it cannot be found. */
 function lineOfKey(text: string, key: string, from = 0): number {
   const at = text.indexOf(JSON.stringify(key), from);
-  return at === -1 ? 0 : lineOf(text, at);
+  return at === -1 ? 0 : text.slice(0, at).split('\n').length;
 }
 
 export function isPattern(key: string): boolean {
@@ -85,14 +80,11 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
   try {
     value = JSON.parse(text);
   } catch {
-    // JSON.parse's messages differ between Node versions and rarely give a line; jsonc-parser (VS Code's JSON
-    // scanner) gives the offset of the first error and its kind.
-    // Loaded only here, on the error path, so a valid file costs nothing extra at start-up.
-    const { parseTree, printParseErrorCode } = require('jsonc-parser/lib/esm/main.js') as typeof import('jsonc-parser');
-    const errors: ParseError[] = [];
-    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-    const first = errors[0];
-    return fail(first ? lineOf(text, first.offset) : 0, `not valid JSON (${first ? printParseErrorCode(first.error) : 'unreadable'})`);
+    // JSON.parse's messages differ between Node versions and rarely give a line. Loaded only here, on the error
+    // path, so a valid file costs nothing extra at start-up.
+    const { parseStrictJson } = require('./json-text') as typeof import('./json-text');
+    const parsed = parseStrictJson(text);
+    return fail('error' in parsed ? parsed.error.line : 0, `not valid JSON (${'error' in parsed ? parsed.error.reason : 'unreadable'})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(1, 'the file must hold a JSON object with a "registries" object');
   for (const key of Object.keys(value)) {

@@ -24,21 +24,19 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
   const rule = matchRule(config, url.host);
   const registry = rule?.target ?? registryForHost(url.host);
   if (!registry) throw new CredentialsNotFoundError(`${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`);
-  if (rule?.choice.profile !== undefined && config) assertProfileExists(rule, config.file, settings);
+  // The identity is selected here, once per request: the token service and the cache key take it from the route.
+  const identity = selectIdentity(settings, rule?.choice);
+  if (rule?.choice.profile !== undefined && identity.missingProfile) {
+    // Said here rather than left to the SDK, so the error names the config file and line, not a generic failure.
+    throw new ConfigError(
+      `${config!.file}:${rule.line}: registry "${rule.pattern}": profile "${identity.missingProfile}" is not in ${settings.awsConfigFile ?? '~/.aws/config'} or ${settings.awsCredentialsFile ?? '~/.aws/credentials'}`,
+    );
+  }
   return {
     url,
     registry,
     requestedHost: url.host,
-    ...(rule ? { rule, choice: rule.choice, configFile: config!.file } : {}),
+    identity,
+    ...(rule ? { rule, configFile: config!.file } : {}),
   };
-}
-
-function assertProfileExists(rule: RegistryRule, file: string, settings: Settings): void {
-  // Checked here rather than by the SDK so the error names the config file and line, not a generic failure.
-  const identity = selectIdentity(settings, { profile: rule.choice.profile! });
-  if (identity.missingProfile) {
-    throw new ConfigError(
-      `${file}:${rule.line}: registry "${rule.pattern}": profile "${identity.missingProfile}" is not in ${settings.awsConfigFile ?? '~/.aws/config'} or ${settings.awsCredentialsFile ?? '~/.aws/credentials'}`,
-    );
-  }
 }

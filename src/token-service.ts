@@ -9,7 +9,7 @@ import type { Env, Settings } from './config';
 import { TokenFetchError } from './errors';
 import { explain } from './explain';
 import { heavyLoadInfo, loadHeavy, type Heavy } from './heavy-loader';
-import { selectIdentity, type Identity, type IdentityChoice } from './identity';
+import type { Identity } from './identity';
 import type { Logger } from './log';
 import type { Registry } from './registry';
 import type { FetchedToken } from './token-sources/token';
@@ -26,7 +26,8 @@ export interface ServiceDeps {
 export interface TokenRequest {
   registry: Registry;
   requestedHost: string;
-  choice?: IdentityChoice;
+  /** Selected by routing (routing.ts), with the config file's choice for this host applied. */
+  identity: Identity;
 }
 
 export interface Resolved {
@@ -41,7 +42,7 @@ export function endpointOverrideFor(registry: Registry, settings: Settings): str
 }
 
 export function resolve(request: TokenRequest, settings: Settings): Resolved {
-  const identity = selectIdentity(settings, request.choice);
+  const { identity } = request;
   const endpointOverride = endpointOverrideFor(request.registry, settings);
   return { identity, endpointOverride, key: cacheKeyFor(request.registry, identity, endpointOverride) };
 }
@@ -133,10 +134,10 @@ function remember(store: TokenStore, key: CacheKey, entry: CacheEntry, host: str
 
 /** The SDK half (heavy-loader.ts), loaded on first use; the debug log says what loading it cost. */
 function loadHeavyLogged(log: Logger): Heavy {
-  if (heavyLoadInfo()) return loadHeavy();
+  const first = heavyLoadInfo() === undefined;
   const heavy = loadHeavy();
   const info = heavyLoadInfo();
-  if (info) log.debug(`AWS SDK loaded in ${info.ms.toFixed(1)} ms (${info.from}, code cache ${info.codeCache})`);
+  if (first && info) log.debug(`AWS SDK loaded in ${info.ms.toFixed(1)} ms (${info.from}, code cache ${info.codeCache})`);
   return heavy;
 }
 
@@ -157,10 +158,9 @@ async function fetchToken(registry: Registry, identity: Identity, endpoint: stri
     abortSignal: controller.signal,
   };
   try {
-    if (registry.kind === 'ecr') {
-      return await loadHeavyLogged(deps.log).ecrTokenSource(registry, sourceDeps)();
-    }
-    return await loadHeavyLogged(deps.log).ecrPublicTokenSource(registry, sourceDeps)();
+    const heavy = loadHeavyLogged(deps.log);
+    const source = registry.kind === 'ecr' ? heavy.ecrTokenSource(registry, sourceDeps) : heavy.ecrPublicTokenSource(registry, sourceDeps);
+    return await source();
   } finally {
     clearTimeout(timer);
   }
