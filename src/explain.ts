@@ -56,6 +56,9 @@ export function classify(error: unknown, context: FetchContext): { category: Err
   if (status === undefined && ((/\bsso\b/i.test(message) && /(expired|invalid|refresh|sso login|token)/i.test(message)) || /UnauthorizedException: Session token not found or invalid/.test(message))) {
     return { category: 'sso-expired', cause: 'the AWS SSO session has expired or was never started', hint: `run \`${loginCommand(context)}\`` };
   }
+  if (name === 'CaBundleError') {
+    return { category: 'config', cause: message, hint: 'point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it' };
+  }
   if (/Profile .* (could not be found|not found)|could not be found or parsed/i.test(message)) {
     return {
       category: 'profile-not-found',

@@ -139,3 +139,35 @@ test('version, --version, and usage', async () => {
     assert.match(result.stderr, /^usage: docker-credential-ecr/);
   }
 });
+
+test('erase with empty stdin is "no credentials server URL", exit 1', async () => {
+  const result = await runInProcess(['erase'], { stdin: '', env: environment() });
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, 'no credentials server URL\n');
+});
+
+test('an unknown log level is warned about once and warn is used', async () => {
+  const env = { ...environment(), DOCKER_CREDENTIAL_ECR_LOG: 'verbose' };
+  seed(env, HOST, 'cached-password-3', NOW + 6 * 3600_000);
+  const result = await runInProcess(['get'], { stdin: HOST, env, now: () => NOW });
+  assert.equal(result.code, 0);
+  assert.equal(result.stderr, 'docker-credential-ecr: warning: DOCKER_CREDENTIAL_ECR_LOG=verbose is not one of debug, info, warn, error, off; using warn\n');
+});
+
+test('an unwritable log file is one warning; the answer is unaffected', async () => {
+  const env = { ...environment(), DOCKER_CREDENTIAL_ECR_LOG_FILE: '/proc/self/no/helper.log' };
+  seed(env, HOST, 'cached-password-4', NOW + 6 * 3600_000);
+  const result = await runInProcess(['get'], { stdin: HOST, env, now: () => NOW });
+  assert.equal(result.code, 0);
+  assert.equal(JSON.parse(result.stdout).Secret, 'cached-password-4');
+  assert.equal(result.stderr, 'docker-credential-ecr: warning: cannot write log file /proc/self/no/helper.log\n');
+});
+
+test('doctor and configure refuse an unknown option with their usage, exit 1', async () => {
+  for (const [command, message] of [['doctor', /^docker-credential-ecr: doctor: unknown option --bogus\nUsage: docker-credential-ecr doctor/], ['configure', /^docker-credential-ecr: configure: unknown argument --bogus\nUsage: docker-credential-ecr configure/]] as const) {
+    const result = await runInProcess([command, '--bogus'], { env: environment() });
+    assert.equal(result.code, 1, command);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, message);
+  }
+});

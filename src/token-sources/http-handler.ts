@@ -22,7 +22,8 @@ export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
     try {
       ca = readFileSync(options.caBundle, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read AWS_CA_BUNDLE ${options.caBundle} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      // Named so explain.ts can tell it apart: a setting to fix, not an AWS failure.
+      throw Object.assign(new Error(`AWS_CA_BUNDLE ${options.caBundle} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`), { name: 'CaBundleError' });
     }
   }
   const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...(ca ? { ca } : {}) }) };

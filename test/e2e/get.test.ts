@@ -248,3 +248,10 @@ test('a world-writable cache directory is refused with a warning; the pull still
   assert.match(result.stderr, /writable by group or others \(mode 777\); not using the cache/);
   assert.deepEqual(readdirSync(dir), []);
 });
+
+test('an unreadable AWS_CA_BUNDLE is named, with the fix; exit 1', async () => {
+  const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_CA_BUNDLE: '/nonexistent/ca.pem' }) });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token from the ECR API in eu-west-1 as .*: AWS_CA_BUNDLE \/nonexistent\/ca\.pem cannot be read \(ENOENT\); point AWS_CA_BUNDLE at a readable PEM file/);
+  assert.equal(fake.calls.length, 0);
+});
