@@ -236,23 +236,18 @@ describe('fake AWS with the real SDK clients', () => {
   });
 
   describe('faults become the SDK errors the helper will see', () => {
+    // ECR and ECR Public share the AWS JSON dialect, so the same conditions carry the same names.
+    const jsonErrors: Record<string, [name: string, status: number, fault: 'client' | 'server']> = {
+      'access-denied': ['AccessDeniedException', 400, 'client'],
+      throttle: ['ThrottlingException', 400, 'client'],
+      'http-500': ['ServerException', 500, 'server'],
+      'expired-credentials': ['ExpiredTokenException', 400, 'client'],
+      'unrecognized-client': ['UnrecognizedClientException', 400, 'client'],
+      'invalid-signature': ['InvalidSignatureException', 400, 'client'],
+    };
     const expected: Record<Service, Record<string, [name: string, status: number, fault: 'client' | 'server']>> = {
-      ecr: {
-        'access-denied': ['AccessDeniedException', 400, 'client'],
-        throttle: ['ThrottlingException', 400, 'client'],
-        'http-500': ['ServerException', 500, 'server'],
-        'expired-credentials': ['ExpiredTokenException', 400, 'client'],
-        'unrecognized-client': ['UnrecognizedClientException', 400, 'client'],
-        'invalid-signature': ['InvalidSignatureException', 400, 'client'],
-      },
-      'ecr-public': {
-        'access-denied': ['AccessDeniedException', 400, 'client'],
-        throttle: ['ThrottlingException', 400, 'client'],
-        'http-500': ['ServerException', 500, 'server'],
-        'expired-credentials': ['ExpiredTokenException', 400, 'client'],
-        'unrecognized-client': ['UnrecognizedClientException', 400, 'client'],
-        'invalid-signature': ['InvalidSignatureException', 400, 'client'],
-      },
+      ecr: jsonErrors,
+      'ecr-public': jsonErrors,
       // STS's query dialect has its own codes for the same conditions.
       sts: {
         'access-denied': ['AccessDenied', 403, 'client'],
