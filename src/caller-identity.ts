@@ -2,10 +2,12 @@
 // handler, so `configure` and `doctor` see exactly the identity a `get` would use. Loads the AWS SDK: reached
 // only through `configure` and `doctor`, never on the `get` path.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { classify } from './explain';
 import type { Identity } from './identity';
-import { credentialsFor, type ClientDeps } from './token-sources/client-config';
+import { registryForHost } from './registry';
+import { credentialsFor } from './token-sources/client-config';
 import { createHttpHandler } from './token-sources/http-handler';
-import type { ServiceDeps } from './token-service';
+import { clientDepsFor, type ServiceDeps } from './token-service';
 
 export interface CallerIdentity {
   account: string;
@@ -27,16 +29,7 @@ class DeadlineError extends Error {
 export async function callerIdentity(identity: Identity, region: string | undefined, deps: ServiceDeps): Promise<CallerIdentityResult> {
   const { settings } = deps;
   const stsEndpoint = settings.endpointOverrides.sts ?? settings.endpointOverrides.all;
-  const clientDeps: ClientDeps = {
-    env: deps.env,
-    caBundle: settings.caBundle,
-    requestTimeoutMs: Math.min(10_000, settings.timeoutMs),
-    identity,
-    endpoint: stsEndpoint,
-    awsConfigFile: settings.awsConfigFile,
-    awsCredentialsFile: settings.awsCredentialsFile,
-    stsEndpoint,
-  };
+  const clientDeps = clientDepsFor(identity, stsEndpoint, deps);
   const stsRegion = region ?? 'us-east-1';
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -76,4 +69,16 @@ export async function callerIdentity(identity: Identity, region: string | undefi
     clearTimeout(timer);
     client?.destroy();
   }
+}
+
+/** Why GetCallerIdentity failed, and the fix, in the words `get` would use (explain.ts) but naming STS. */
+export function explainCallerIdentityFailure(error: unknown, identity: Identity): { cause: string; hint: string } {
+  // The registry only colours the advice for ECR-specific failures, which STS does not produce.
+  const { cause, hint } = classify(error, {
+    registry: registryForHost('public.ecr.aws')!,
+    identityLabel: identity.label,
+    api: 'STS API',
+    ...(identity.profile ? { profile: identity.profile } : {}),
+  });
+  return { cause, hint };
 }

@@ -6,12 +6,11 @@ import { configuredRegion } from './aws-region';
 import { assertWritable, WriteError, writeFileAtomically } from './atomic-write';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, planHelperEntries, readConfigFile, type ConfigFile, type HelperPlan } from './docker-config';
 import { CredentialsNotFoundError, HelperError } from './errors';
-import { classify } from './explain';
 import { EXECUTABLE_NAME, linkCommand, pathStatus, selfExecutable } from './executable-path';
 import { hintForUnservedHost } from './host-hints';
 import { selectIdentity } from './identity';
 import { printable } from './log';
-import { registryForHost, type Partition } from './registry';
+import { registryDomain, registryForHost, type Partition } from './registry';
 import { routeServerUrl } from './routing';
 import { unifiedDiff } from './text-diff';
 import type { ServiceDeps } from './token-service';
@@ -85,32 +84,16 @@ function validateRegistry(input: string, deps: CommandIo): { key: string } | { r
   }
 }
 
-const PARTITION_DOMAINS: Record<Partition, string> = {
-  aws: 'amazonaws.com',
-  'aws-us-gov': 'amazonaws.com',
-  'aws-cn': 'amazonaws.com.cn',
-  'aws-eusc': 'amazonaws.eu',
-  'aws-iso': 'c2s.ic.gov',
-  'aws-iso-b': 'sc2s.sgov.gov',
-  'aws-iso-e': 'cloud.adc-e.uk',
-  'aws-iso-f': 'csp.hci.ic.gov',
-};
-
 /** The caller's own private registry host, or a note on why it cannot be named and how to add it by hand. */
 async function ownRegistry(deps: CommandIo, setup: SetupSettings, say: (line: string) => void): Promise<string | undefined> {
   const identity = selectIdentity(deps.settings);
   const found = configuredRegion(deps.settings, setup);
-  const { callerIdentity } = await import('./caller-identity');
+  const { callerIdentity, explainCallerIdentityFailure } = await import('./caller-identity');
   const who = await callerIdentity(identity, found?.region, deps);
   const addByHand = (account: string, region: string): string =>
     `add your private registry with \`docker-credential-ecr configure --registry ${account}.dkr.ecr.${region}.amazonaws.com\``;
   if (!who.ok) {
-    const { cause, hint } = classify(who.error, {
-      registry: registryForHost('public.ecr.aws')!,
-      identityLabel: identity.label,
-      api: 'STS API',
-      ...(identity.profile ? { profile: identity.profile } : {}),
-    });
+    const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
     say(`Could not find your AWS account (STS GetCallerIdentity as ${identity.label}): ${cause}; ${hint}.`);
     say(`Adding only the public registries; ${addByHand('<account>', found?.region ?? '<region>')}.`);
     return undefined;
@@ -121,7 +104,7 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, say: (line: st
     return undefined;
   }
   const partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1] as Partition | undefined;
-  const domain = PARTITION_DOMAINS[partition ?? 'aws'] ?? 'amazonaws.com';
+  const domain = registryDomain(partition ?? 'aws');
   const host = `${who.account}.dkr.ecr.${found.region}.${domain}`;
   if (!registryForHost(host)) {
     say(`Region ${found.region} (from ${found.source}) is not one your identity's partition (${partition ?? 'unknown'}) serves ECR in.`);

@@ -9,7 +9,7 @@ import { configuredRegion } from './aws-region';
 import { readSetupSettings, type SetupSettings } from './config';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView } from './docker-config';
 import { HelperError, TokenFetchError } from './errors';
-import { apiName, classify } from './explain';
+import { apiName } from './explain';
 import { EXECUTABLE_NAME, linkCommand, pathStatus, selfExecutable, shellQuote } from './executable-path';
 import { hintForUnservedHost } from './host-hints';
 import { selectIdentity, type Identity } from './identity';
@@ -232,7 +232,7 @@ function cacheCheck(host: string, entry: CacheEntry | undefined, cacheOn: boolea
 
 /** `publicOnly`: only ECR Public hosts use this identity, and they are pulled anonymously without it. */
 async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, deps: ServiceDeps): Promise<Check> {
-  const { callerIdentity } = await import('./caller-identity');
+  const { callerIdentity, explainCallerIdentityFailure } = await import('./caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
   const who = await callerIdentity(identity, region, deps);
@@ -240,12 +240,7 @@ async function identityCheck(identity: Identity, region: string | undefined, pub
     const expiry = who.expiresAt === undefined ? 'no expiry given (long-term or unstated)' : `credentials expire ${when(who.expiresAt, deps.now())}`;
     return { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` };
   }
-  const { cause, hint } = classify(who.error, {
-    registry: registryForHost('public.ecr.aws')!,
-    identityLabel: identity.label,
-    api: 'STS API',
-    ...(identity.profile ? { profile: identity.profile } : {}),
-  });
+  const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
   const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
   const anonymous = publicOnly ? ' (only ECR Public uses it here, and its images are then pulled anonymously)' : '';
   return { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint };

@@ -51,6 +51,12 @@ const DOMAINS: Record<string, { partition: Partition; dualstackOnly: boolean }> 
   'on.amazonwebservices.com.cn': { partition: 'aws-cn', dualstackOnly: true },
 };
 
+/** The domain of a partition's private (IPv4) registry hosts; GovCloud shares amazonaws.com. */
+export function registryDomain(partition: Partition): string {
+  if (partition === 'aws-us-gov') return 'amazonaws.com';
+  return Object.entries(DOMAINS).find(([, info]) => info.partition === partition && !info.dualstackOnly)?.[0] ?? 'amazonaws.com';
+}
+
 const PUBLIC_HOSTS: Record<string, boolean> = { 'public.ecr.aws': false, 'ecr-public.aws.com': true };
 
 // <12-digit account>.<dkr.ecr | dkr.ecr-fips | dkr-ecr | dkr-ecr-fips>.<region>.<domain>, nothing before or after.

@@ -12,6 +12,7 @@ import { heavyLoadInfo, loadHeavy, type Heavy } from './heavy-loader';
 import type { Identity } from './identity';
 import type { Logger } from './log';
 import type { Registry } from './registry';
+import type { ClientDeps } from './token-sources/client-config';
 import type { FetchedToken } from './token-sources/token';
 
 export interface ServiceDeps {
@@ -141,22 +142,29 @@ function loadHeavyLogged(log: Logger): Heavy {
   return heavy;
 }
 
+/**
+ * What every AWS client of ours needs from the settings (token sources here; STS in caller-identity.ts).
+ * Types only from token-sources: this file is on the cache-hit path.
+ */
+export function clientDepsFor(identity: Identity, endpoint: string | undefined, deps: Pick<ServiceDeps, 'settings' | 'env'>): ClientDeps {
+  const { settings } = deps;
+  return {
+    env: deps.env,
+    caBundle: settings.caBundle,
+    requestTimeoutMs: Math.min(10_000, settings.timeoutMs),
+    identity,
+    endpoint,
+    awsConfigFile: settings.awsConfigFile,
+    awsCredentialsFile: settings.awsCredentialsFile,
+    stsEndpoint: settings.endpointOverrides.sts ?? settings.endpointOverrides.all,
+  };
+}
+
 /** Loads only the client this registry needs, and bounds the whole call, retries included. */
 async function fetchToken(registry: Registry, identity: Identity, endpoint: string | undefined, deps: ServiceDeps): Promise<FetchedToken> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), deps.settings.timeoutMs);
-  const sourceDeps = {
-    env: deps.env,
-    caBundle: deps.settings.caBundle,
-    requestTimeoutMs: Math.min(10_000, deps.settings.timeoutMs),
-    identity,
-    endpoint,
-    awsConfigFile: deps.settings.awsConfigFile,
-    awsCredentialsFile: deps.settings.awsCredentialsFile,
-    stsEndpoint: deps.settings.endpointOverrides.sts ?? deps.settings.endpointOverrides.all,
-    now: deps.now,
-    abortSignal: controller.signal,
-  };
+  const sourceDeps = { ...clientDepsFor(identity, endpoint, deps), now: deps.now, abortSignal: controller.signal };
   try {
     const heavy = loadHeavyLogged(deps.log);
     const source = registry.kind === 'ecr' ? heavy.ecrTokenSource(registry, sourceDeps) : heavy.ecrPublicTokenSource(registry, sourceDeps);

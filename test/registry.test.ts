@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseServerUrl, registryForHost, registryForServerUrl } from '../src/registry';
+import { parseServerUrl, registryDomain, registryForHost, registryForServerUrl } from '../src/registry';
 import { CredentialsNotFoundError, MissingServerUrlError } from '../src/errors';
 
 const A = '123456789012';
@@ -111,4 +111,9 @@ for (const [name, input] of HOSTILE) {
 test('empty input is "no credentials server URL"', () => {
   assert.throws(() => parseServerUrl(''), MissingServerUrlError);
   assert.throws(() => parseServerUrl('\n'), MissingServerUrlError);
+});
+
+test('each partition names the domain of its private registry hosts', () => {
+  const expected = { aws: 'amazonaws.com', 'aws-us-gov': 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn', 'aws-eusc': 'amazonaws.eu', 'aws-iso': 'c2s.ic.gov', 'aws-iso-b': 'sc2s.sgov.gov', 'aws-iso-e': 'cloud.adc-e.uk', 'aws-iso-f': 'csp.hci.ic.gov' } as const;
+  for (const [partition, domain] of Object.entries(expected)) assert.equal(registryDomain(partition as keyof typeof expected), domain, partition);
 });
