@@ -1,7 +1,6 @@
 // Replaces a file so that a reader (a `docker pull` running right now) sees the old bytes or the new ones, never
 // half of each: a temporary file in the same directory (so the rename stays on one file system), then a rename.
 // The permission bits and owner of the file being replaced are kept: this file may hold stored logins.
-import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HelperError } from './errors';
@@ -70,6 +69,8 @@ export function writeFileAtomically(target: string, text: string, keep: Keep = {
     throw new WriteError(target, errorCode(error));
   }
   assertWritable(target, keep.mode !== undefined);
+  // node:crypto only here, on a write: the token cache uses this too, and a cache hit must not pay ~4 ms to load it.
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {

@@ -1,13 +1,14 @@
 // Tokens on disk: one file per cache key, written atomically, readable only by the owner. Every failure here
 // degrades to "no cache" with a warning: a broken cache must never break a pull.
 import {
-  closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync,
+  readdirSync, readFileSync, statSync, chmodSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log';
 import type { Token } from './policy';
 import type { CacheKey } from './key';
 import { makeDirectory } from '../make-directory';
+import { writeFileAtomically, WriteError } from '../atomic-write';
 
 export interface CacheEntry extends Token {
   version: 1;
@@ -118,32 +119,15 @@ export class TokenStore {
 
   /** Atomic: a reader sees the old file or the new one, never a half-written one. Returns false on failure. */
   write(key: CacheKey, entry: CacheEntry): boolean {
-    const finalPath = this.path(key);
-    // node:crypto only here, on a write: a cache hit does not write, and loading it costs ~4 ms (see sha256.ts).
-    const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
-    const tempPath = `${finalPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    let fd: number | undefined;
     try {
-      fd = openSync(tempPath, 'wx', 0o600);
-      writeSync(fd, JSON.stringify(entry));
-      fsyncSync(fd);
-      closeSync(fd);
-      fd = undefined;
-      renameSync(tempPath, finalPath);
-      this.sweepTemporaries();
-      return true;
+      writeFileAtomically(this.path(key), JSON.stringify(entry));
     } catch (error) {
-      if (fd !== undefined) {
-        try {
-          closeSync(fd);
-        } catch {
-          // The write already failed; the close error adds nothing.
-        }
-      }
-      this.discard(tempPath);
-      this.log.warn(`cannot write the token cache in ${this.dir} (${errorCode(error)}); the token was not cached`);
+      if (!(error instanceof WriteError)) throw error;
+      this.log.warn(`cannot write the token cache in ${this.dir} (${error.code}); the token was not cached`);
       return false;
     }
+    this.sweepTemporaries();
+    return true;
   }
 
   /** Removes temporary files left by processes killed mid-write. */
