@@ -2,12 +2,14 @@
 // as a parameter, so tests can run it in-process without patching globals.
 import { homedir } from 'node:os';
 import { version } from '../package.json';
-import { readSettings, type Env } from './config';
-import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from './errors';
-import { ecrBackend } from './ecr-backend';
-import { loadHeavy } from './heavy-loader';
-import { createLogger, type Logger } from './log';
-import { handleAction, PROTOCOL_ACTIONS, usage, type ProtocolAction } from './protocol';
+import { readSettings, type Env } from './platform/settings';
+import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from './platform/errors';
+import { ecrBackend } from './docker/backend';
+import { loadSdk } from './tokens/sdk-loader';
+import type { ServiceDeps } from './tokens/service';
+import { loadedChunks, selfExecutable } from './platform/runtime';
+import { createLogger, type Logger } from './platform/log';
+import { handleAction, PROTOCOL_ACTIONS, usage, type ProtocolAction } from './docker/protocol';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -46,6 +48,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (settings.badLogLevel) log.warn(`DOCKER_CREDENTIAL_ECR_LOG=${settings.badLogLevel} is not one of debug, info, warn, error, off; using warn`);
   const sleep = io.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const deps = { settings, env: io.env, log, now: io.now, sleep };
+  const code = await dispatch(argv, io, deps);
+  // Shows that a cache hit never loads the AWS SDK chunk (test/e2e/executable.test.ts reads this line).
+  if (selfExecutable()) log.debug(`chunks loaded: ${loadedChunks().join(', ') || 'none besides the entry'}`);
+  return code;
+}
+
+async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): Promise<number> {
+  const { log } = deps;
   const action = argv[0];
 
   if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action!)) {
@@ -56,11 +66,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (action === 'configure') {
-    const { runConfigure } = loadHeavy();
+    const { runConfigure } = await loadSdk();
     return runConfigure(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'doctor') {
-    const { runDoctor } = loadHeavy();
+    const { runDoctor } = await loadSdk();
     return runDoctor(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'help' || action === '--help' || action === '-h') {

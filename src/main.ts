@@ -1,20 +1,23 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 import { runCli } from './cli';
-import { standardInput, standardOutput } from './stdio';
+import { standardInput, standardOutput } from './platform/stdio';
 
-runCli(process.argv.slice(2), {
-  stdin: standardInput(),
-  stdout: standardOutput(1),
-  stderr: standardOutput(2),
-  env: process.env,
-  now: () => Date.now(),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  () => {
-    // Never print the error itself: it might carry a secret. runCli handles all expected failures.
-    process.stderr.write('docker-credential-ecr: internal error\n');
+const stdout = standardOutput(1);
+const stderr = standardOutput(2);
+
+function finish(code: number): void {
+  const failure = stdout.failure();
+  if (failure) {
+    // The answer did not reach Docker (`get >/dev/full`, a closed pipe): say so once instead of a stack trace.
+    stderr.write(`docker-credential-ecr: cannot write to standard output: ${failure.code ?? failure.message}\n`);
     process.exitCode = 1;
-  },
-);
+    return;
+  }
+  process.exitCode = code;
+}
+
+runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now() }).then(finish, () => {
+  // Never print the error itself: it might carry a secret. runCli handles all expected failures.
+  stderr.write('docker-credential-ecr: internal error\n');
+  finish(1);
+});

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cacheKeyFor } from '../src/cache/key';
 import { TokenStore } from '../src/cache/store';
-import { readSettings } from '../src/config';
-import { selectIdentity } from '../src/identity';
-import { createLogger } from '../src/log';
-import { registryForHost } from '../src/registry';
-import { NOT_FOUND_MESSAGE } from '../src/errors';
+import { readSettings } from '../src/platform/settings';
+import { selectIdentity } from '../src/identity/identity';
+import { createLogger } from '../src/platform/log';
+import { registryForHost } from '../src/registry/host';
+import { NOT_FOUND_MESSAGE } from '../src/platform/errors';
 import { collector, runInProcess } from './support/run-cli';
 import { tempDir } from './support/temp';
 

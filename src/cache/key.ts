@@ -1,8 +1,8 @@
 // The cache key: everything that decides which token AWS would hand out. Two requests with the same key may
 // share a token; two with different keys never do.
-import type { Identity } from '../identity';
-import type { Registry } from '../registry';
-import { sha256Hex } from '../sha256';
+import type { Identity } from '../identity/identity';
+import type { Registry } from '../registry/host';
+import { createHash } from 'node:crypto';
 
 export interface CacheKey {
   /** File-name-safe digest of `parts`. */
@@ -15,7 +15,7 @@ export function cacheKeyFor(registry: Registry, identity: Identity, endpointOver
   // ECR Public hands one token for both of its hosts; a private token is per region and endpoint variant.
   const variant = registry.kind === 'ecr' ? `${registry.fips ? 'fips' : ''}${registry.dualstack ? 'dualstack' : ''}` || 'standard' : 'standard';
   const parts = [registry.kind, registry.partition, registry.region, variant, identity.keyMaterial, endpointOverride ?? ''];
-  const id = sha256Hex(parts.join('\n')).slice(0, 32);
+  const id = createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
   const description = `${registry.kind} ${registry.region} ${variant} as ${identity.label}${endpointOverride ? ` via ${endpointOverride}` : ''}`;
   return { id, description };
 }

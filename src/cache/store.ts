@@ -4,11 +4,11 @@ import {
   readdirSync, readFileSync, statSync, chmodSync, unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../log';
+import type { Logger } from '../platform/log';
 import type { Token } from './policy';
 import type { CacheKey } from './key';
-import { makeDirectory } from '../make-directory';
-import { writeFileAtomically, WriteError } from '../atomic-write';
+import { makeDirectory } from '../platform/make-directory';
+import { writeFileAtomically, WriteError } from '../platform/atomic-write';
 
 export interface CacheEntry extends Token {
   version: 1;

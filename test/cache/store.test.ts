@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenStore, type CacheEntry } from '../../src/cache/store';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/platform/log';
 import { collector } from '../support/run-cli';
 import { tempDir } from '../support/temp';
 

@@ -8,7 +8,7 @@ import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
 import { helperEnv } from '../support/helper-bin';
-import { NOT_FOUND_MESSAGE } from '../../src/errors';
+import { NOT_FOUND_MESSAGE } from '../../src/platform/errors';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const fake = useFakeAws();

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
-import { NOT_FOUND_MESSAGE } from '../../src/errors';
+import { NOT_FOUND_MESSAGE } from '../../src/platform/errors';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const fake = useFakeAws({ resetEach: false });

@@ -20,23 +20,36 @@ export function assertBuilt(): void {
 
 export function runExecutable(
   args: string[],
-  options: { stdin?: string | Buffer; env: Record<string, string | undefined>; killAfterMs?: number },
+  options: {
+    stdin?: string | Buffer;
+    env: Record<string, string | undefined>;
+    killAfterMs?: number;
+    /** The working directory (default: this process's). */
+    cwd?: string;
+    /** An open file descriptor to use as the executable's stdin or stdout instead of a pipe. */
+    stdinFd?: number;
+    stdoutFd?: number;
+  },
 ): Promise<ExeResult> {
   assertBuilt();
   const started = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(EXECUTABLE, args, { env: { PATH: process.env.PATH, ...options.env } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(EXECUTABLE, args, {
+      env: { PATH: process.env.PATH, ...options.env } as NodeJS.ProcessEnv,
+      stdio: [options.stdinFd ?? 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk)); // always a pipe
     child.on('error', fail);
-    child.stdin.on('error', () => undefined); // the helper may stop reading an oversized input early
+    child.stdin?.on('error', () => undefined); // the helper may stop reading an oversized input early
     const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       done({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started });
     });
-    child.stdin.end(options.stdin ?? '');
+    child.stdin?.end(options.stdin ?? '');
   });
 }

@@ -1,7 +1,7 @@
 // Runs the CLI in-process with the given stdin, environment and clock, and collects what it wrote.
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli';
-import type { Env } from '../../src/config';
+import type { Env } from '../../src/platform/settings';
 
 export interface CliResult {
   code: number;

@@ -1,6 +1,6 @@
 // The real clients the end-to-end tests drive. A missing one is a failure, not a skip: a suite that
 // quietly skips its only proof against real clients would pass on a machine that proves nothing.
-import { findOnPath as findExecutable } from '../../src/executable-path';
+import { findOnPath as findExecutable } from '../../src/platform/executable-path';
 
 /** Command -> how to get it on Debian 12. */
 export const TOOL_PACKAGES = {

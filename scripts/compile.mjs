@@ -1,0 +1,94 @@
+// Compiles src/main.ts into one executable with Bun, for the build (this machine's platform) and the release
+// (every platform). Nothing is downloaded: Bun itself is the pinned dev dependency `bun`, and the runtime
+// embedded in each executable is given with --compile-executable-path (for other platforms, the pinned
+// @oven/bun-* package; see scripts/release.mjs).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+export class BuildError extends Error {}
+export const fail = (message) => {
+  throw new BuildError(message);
+};
+
+/** The pinned Bun, as installed by `npm ci` (the package's bin is the native executable once installed). */
+export function bunExecutable() {
+  const version = require('bun/package.json').version;
+  const candidates = [
+    join(dirname(require.resolve('bun/package.json')), 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun.exe'),
+    join(root, 'node_modules', '@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`, 'bin', 'bun'),
+  ];
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status === 0 && r.stdout.trim() === version) return { path, version };
+  }
+  fail(`Bun ${version} (the dev dependency \`bun\`) does not run here; run \`npm ci\` (tried ${candidates.join(', ')})`);
+}
+
+// Environment variables that the Bun runtime reads before our code runs, and that no build flag turns off in a
+// compiled executable (measured with Bun 1.4.4 and 1.4.5): BUN_OPTIONS is parsed as command-line options
+// (`--preload x.js` runs x.js first, `--version` prints Bun's version instead of answering Docker), BUN_BE_BUN=1
+// turns the executable into the bun CLI, BUN_INSPECT* open a debugger. Docker hands the helper the user's whole
+// environment, where these may be set for some Bun project, so their names are made unreadable in the runtime
+// that is embedded: the first byte of each becomes NUL, and no environment entry can have a name starting with
+// NUL. Occurrences in the runtime's embedded JavaScript (`process.env.BUN_INSPECT_NOTIFY`, after a `.`) are
+// left alone: that code runs only under the debugger this disables.
+export const NEUTRALISED_ENV = ['BUN_OPTIONS', 'BUN_BE_BUN', 'BUN_INSPECT'];
+
+/** Copies the Bun runtime at `from` to `to` with NEUTRALISED_ENV made unreadable; returns how many names it patched. */
+export function neutraliseRuntime(from, to) {
+  const bytes = readFileSync(from);
+  let patched = 0;
+  for (const name of NEUTRALISED_ENV) {
+    const needle = Buffer.from(name, 'latin1');
+    let found = 0;
+    for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
+      if (at > 0 && bytes[at - 1] === 0x2e) continue; // `.BUN_...`: JavaScript source
+      bytes[at] = 0;
+      found++;
+    }
+    if (found === 0) fail(`${from}: the Bun runtime no longer contains ${name}; check how this Bun version reads it before building`);
+    patched += found;
+  }
+  writeFileSync(to, bytes);
+  chmodSync(to, 0o755);
+  return patched;
+}
+
+/**
+ * bun build --compile: bytecode (no parsing at start-up), minified, and split so that src/tokens/sdk.ts (the AWS
+ * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
+ * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
+ */
+export function compile({ bun, target, runtime, outfile }) {
+  const args = [
+    'build',
+    join(root, 'src', 'main.ts'),
+    '--compile',
+    `--target=${target}`,
+    `--compile-executable-path=${runtime}`,
+    '--bytecode',
+    '--splitting',
+    '--format=esm',
+    '--minify',
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+    '--no-compile-autoload-tsconfig',
+    '--no-compile-autoload-package-json',
+    `--outfile=${outfile}`,
+  ];
+  const r = spawnSync(bun.path, args, { cwd: root, encoding: 'utf8', timeout: 300_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
+  if (r.error || r.status !== 0) fail(`bun build --target=${target} failed: ${r.error?.message ?? `exit ${r.status}`}\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim()}`);
+  return r.stdout;
+}
+
+export function copyExecutable(from, to) {
+  copyFileSync(from, to);
+  chmodSync(to, 0o755);
+}

@@ -1,0 +1,428 @@
+// `docker-credential-ecr doctor [HOST]... [--json]`: checks, one line each, everything between `docker pull` and
+// a token: the executable on PATH, the Docker config's routing, the helper's config file, the AWS identity, and
+// for each ECR host a real token request (through the cache, like `get`). Exit 1 when any check fails; warnings
+// (things that work but may surprise) leave the exit status 0.
+import { version } from '../../package.json';
+import { freshness, refreshMargin } from '../cache/policy';
+import type { CacheEntry } from '../cache/store';
+import { configuredRegion } from '../identity/region';
+import { readSetupSettings, type SetupSettings } from '../platform/settings';
+import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView } from '../docker/config-file';
+import { HelperError, TokenFetchError } from '../platform/errors';
+import { apiName } from '../tokens/explain';
+import { EXECUTABLE_NAME, linkCommand, pathStatus, shellQuote } from '../platform/executable-path';
+import { selfExecutable } from '../platform/runtime';
+import { hintForUnservedHost } from '../registry/hints';
+import { selectIdentity, type Identity } from '../identity/identity';
+import { describeSource } from '../identity/source';
+import type { Logger } from '../platform/log';
+import { printable } from '../platform/log';
+import { parseServerUrl, registryForHost, type Registry } from '../registry/host';
+import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/config-file';
+import { routeServerUrl, type Route } from '../registry/routing';
+import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  /** Stable identifier, e.g. `path`, `route:<host>`, `token:<host>`. */
+  name: string;
+  status: CheckStatus;
+  /** What was found, for a person. Never a secret. */
+  message: string;
+  /** The next thing to do, when the status is not ok. */
+  fix?: string;
+}
+
+export interface CommandIo extends ServiceDeps {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = `Usage: docker-credential-ecr doctor [HOST]... [--json]
+
+Checks the setup between docker and an ECR token, one line per check (ok, warn or fail, and the fix).
+Without HOST it checks every ECR registry in the Docker config. Exit status 1 when a check fails.
+`;
+
+const configureFix = (host: string): string => `docker-credential-ecr configure --registry ${host}`;
+
+function relative(ms: number, now: number): string {
+  const minutes = Math.round((ms - now) / 60_000);
+  const span = Math.abs(minutes) >= 120 ? `${Math.round(Math.abs(minutes) / 60)} h` : `${Math.abs(minutes)} min`;
+  return minutes >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+function when(ms: number, now: number): string {
+  return `${new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')} (${relative(ms, now)})`;
+}
+
+/** Expiry of an ECR token stored by `docker login`: its password is base64 JSON with an `expiration` in seconds. */
+function storedTokenExpiry(auth: string | undefined): number | undefined {
+  if (!auth) return undefined;
+  try {
+    const decoded = Buffer.from(auth, 'base64').toString('utf8');
+    if (!decoded.startsWith('AWS:')) return undefined;
+    const inner: unknown = JSON.parse(Buffer.from(decoded.slice(4), 'base64').toString('utf8'));
+    const expiration = (inner as { expiration?: unknown }).expiration;
+    return typeof expiration === 'number' ? expiration * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeRegistry(registry: Registry, endpoint: string | undefined): string {
+  const api = apiName(registry);
+  const variant = [registry.partition !== 'aws' ? `partition ${registry.partition}` : '', registry.fips ? 'FIPS' : '', registry.dualstack ? 'dual-stack' : ''].filter(Boolean).join(', ');
+  return `${api} in ${registry.region}${variant ? ` (${variant})` : ''}${endpoint ? ` via ${endpoint}` : ''}`;
+}
+
+/** Warnings from the token service repeat per host (an unusable cache directory); once is enough. */
+function onceOnly(log: Logger): Logger {
+  const seen = new Set<string>();
+  return {
+    ...log,
+    warn: (message) => {
+      if (seen.has(message)) return;
+      seen.add(message);
+      log.warn(message);
+    },
+  };
+}
+
+interface DockerState {
+  path: string;
+  view: DockerConfigView;
+}
+
+/** Docker's own lookup: a credHelpers entry for the host, else credsStore, else the login stored in `auths`. */
+function routeChecks(host: string, docker: DockerState | undefined, now: number): Check[] {
+  const checks: Check[] = [];
+  const view = docker?.view;
+  const helper = view?.credHelpers[host];
+  const stored = Object.entries(view?.auths ?? {}).find(([key, entry]) => {
+    if (!entry.hasCredential) return false;
+    try {
+      return parseServerUrl(key).host === host;
+    } catch {
+      return false;
+    }
+  });
+  if (helper === HELPER_NAME) {
+    checks.push({ name: `route:${host}`, status: 'ok', message: `${host}: credHelpers sends it to docker-credential-ecr` });
+  } else if (helper !== undefined) {
+    checks.push({ name: `route:${host}`, status: 'fail', message: `${host}: credHelpers sends it to docker-credential-${printable(helper)}, not to this helper`, fix: configureFix(host) });
+  } else if (view?.credsStore) {
+    checks.push({
+      name: `route:${host}`,
+      status: 'fail',
+      message:
+        `${host}: not in credHelpers, so credsStore "${printable(view.credsStore)}" answers for it with the token docker login stored there, ` +
+        'which expires after 12 hours ("denied: Your authorization token has expired. Reauthenticate and try again.")',
+      fix: configureFix(host),
+    });
+  } else {
+    checks.push({
+      name: `route:${host}`,
+      status: 'fail',
+      message: `${host}: not in credHelpers of ${docker ? printable(docker.path) : 'the Docker config'}, so Docker does not ask this helper`,
+      fix: configureFix(host),
+    });
+  }
+  if (stored) {
+    const expiry = storedTokenExpiry(stored[1].auth);
+    const at = expiry === undefined ? '' : new Date(expiry).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const age = expiry === undefined ? '' : ` (${expiry <= now ? 'expired' : 'expires'} ${at}, ${relative(expiry, now)})`;
+    // Docker reads `auths` only when neither credHelpers nor credsStore names a helper for the host.
+    if (helper !== undefined || view?.credsStore) {
+      checks.push({
+        name: `stored-login:${host}`,
+        status: 'warn',
+        message: `${host}: auths holds a token stored by docker login${age}; Docker asks a helper instead, but tools that read auths directly get that token`,
+        fix: `docker logout ${host}`,
+      });
+    } else {
+      checks.push({
+        name: `stored-login:${host}`,
+        status: 'fail',
+        message: `${host}: Docker uses the token docker login stored in auths${age}; ECR tokens last 12 hours, then pulls fail with "denied: Your authorization token has expired. Reauthenticate and try again."`,
+        fix: `docker logout ${host} && ${configureFix(host)}`,
+      });
+    }
+  }
+  return checks;
+}
+
+/** ECR hosts the Docker config names (credHelpers or auths keys), in file order, without duplicates. */
+function hostsInDockerConfig(view: DockerConfigView, served: (host: string) => boolean): { hosts: string[]; strays: string[] } {
+  const hosts: string[] = [];
+  const strays: string[] = [];
+  for (const [key, helper] of [...Object.entries(view.credHelpers), ...Object.keys(view.auths).map((k): [string, string | undefined] => [k, undefined])]) {
+    let host: string;
+    try {
+      host = parseServerUrl(key).host;
+    } catch {
+      continue;
+    }
+    if (served(host)) {
+      if (!hosts.includes(host)) hosts.push(host);
+    } else if (helper === HELPER_NAME) {
+      strays.push(key);
+    }
+  }
+  return { hosts, strays };
+}
+
+async function tokenChecks(host: string, route: Route, deps: ServiceDeps): Promise<Check[]> {
+  const { settings, now } = deps;
+  const { identity, key, endpointOverride } = resolve(route, settings);
+  const where = `${host}: ${describeRegistry(route.registry, endpointOverride)} as ${identity.label}`;
+  const store = openStore(deps);
+  const before = store?.read(key);
+  const beforeState = before ? freshness(before, now()) : undefined;
+  const checks: Check[] = [];
+  let fetchFailed = false;
+  try {
+    const token = await getToken(route, deps);
+    const fromCache = before !== undefined && token.password === before.password;
+    if (fromCache && beforeState === 'refresh-due') {
+      fetchFailed = true;
+      checks.push({
+        name: `token:${host}`,
+        status: 'warn',
+        message: `${where}: a new token could not be fetched (see the warning above); the cached one is served until it expires ${when(token.expiresAt, now())}`,
+        fix: 'run `docker-credential-ecr doctor` again once the cause above is fixed',
+      });
+    } else {
+      checks.push({ name: `token:${host}`, status: 'ok', message: `${where}: token ${fromCache ? 'served from the cache' : 'fetched from AWS now'}, valid until ${when(token.expiresAt, now())}` });
+    }
+  } catch (error) {
+    fetchFailed = true;
+    const failure =
+      error instanceof TokenFetchError
+        ? { message: error.summary, fix: error.hint }
+        : { message: `${host}: ${error instanceof Error ? error.message : String(error)}`, fix: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
+    // Public images need no login: without a token they are pulled anonymously, at a lower rate limit.
+    const isPublic = route.registry.kind === 'ecr-public';
+    checks.push({
+      name: `token:${host}`,
+      status: isPublic ? 'warn' : 'fail',
+      message: `${printable(failure.message)}${isPublic ? ' (public images are then pulled anonymously, at a lower rate limit)' : ''}`,
+      fix: failure.fix,
+    });
+  }
+  checks.push(cacheCheck(host, store ? store.read(key) : undefined, Boolean(store), settings.cacheDirSource, fetchFailed, now()));
+  return checks;
+}
+
+function cacheCheck(host: string, entry: CacheEntry | undefined, cacheOn: boolean, cacheDirSource: string, fetchFailed: boolean, now: number): Check {
+  const name = `cache:${host}`;
+  if (!cacheOn) return { name, status: 'ok', message: `${host}: no token cache (${cacheDirSource}); every pull asks AWS` };
+  if (!entry) {
+    return fetchFailed
+      ? { name, status: 'warn', message: `${host}: no cached token to fall back on` }
+      : { name, status: 'warn', message: `${host}: the token was not cached (see the warning above)`, fix: 'check the cache directory (doctor line "token cache")' };
+  }
+  const state = freshness(entry, now);
+  if (state === 'fresh') {
+    return { name, status: 'ok', message: `${host}: cached token fresh until ${when(entry.expiresAt - refreshMargin(entry), now)}, then refreshed; it expires ${when(entry.expiresAt, now)}` };
+  }
+  if (state === 'refresh-due') return { name, status: 'warn', message: `${host}: cached token due for refresh; it expires ${when(entry.expiresAt, now)}` };
+  return { name, status: 'warn', message: `${host}: cached token expired ${when(entry.expiresAt, now)}; the next pull fetches a new one` };
+}
+
+/** `publicOnly`: only ECR Public hosts use this identity, and they are pulled anonymously without it. */
+async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, deps: ServiceDeps): Promise<Check> {
+  const { callerIdentity, explainCallerIdentityFailure } = await import('../identity/caller-identity');
+  const source = describeSource(identity, deps.settings, deps.env);
+  const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
+  const who = await callerIdentity(identity, region, deps);
+  if (who.ok) {
+    const expiry = who.expiresAt === undefined ? 'no expiry given (long-term or unstated)' : `credentials expire ${when(who.expiresAt, deps.now())}`;
+    return { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` };
+  }
+  const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+  const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
+  const anonymous = publicOnly ? ' (only ECR Public uses it here, and its images are then pulled anonymously)' : '';
+  return { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint };
+}
+
+function parseArgs(argv: readonly string[]): { hosts: string[]; json: boolean; help: boolean } | string {
+  const result = { hosts: [] as string[], json: false, help: false };
+  for (const arg of argv) {
+    if (arg === '--json') result.json = true;
+    else if (arg === '--help' || arg === '-h') result.help = true;
+    else if (arg.startsWith('-')) return `unknown option ${printable(arg)}`;
+    else result.hosts.push(arg);
+  }
+  return result;
+}
+
+export async function runDoctor(argv: readonly string[], io: CommandIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    io.stderr.write(`docker-credential-ecr: doctor: ${args}\n${USAGE}`);
+    return 1;
+  }
+  if (args.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const deps: ServiceDeps = { settings: io.settings, env: io.env, log: onceOnly(io.log), now: io.now, sleep: io.sleep };
+  const setup = readSetupSettings(io.env, io.settings);
+  const checks = await runChecks(args.hosts, deps, setup);
+  const ok = checks.every((c) => c.status !== 'fail');
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+  } else {
+    for (const c of checks) io.stdout.write(`${c.status.padEnd(4)}  ${printable(c.message)}${c.fix ? `; fix: ${printable(c.fix)}` : ''}\n`);
+    const count = (status: CheckStatus): number => checks.filter((c) => c.status === status).length;
+    io.stdout.write(`${count('ok')} ok, ${count('warn')} warning${count('warn') === 1 ? '' : 's'}, ${count('fail')} failed\n`);
+  }
+  return ok ? 0 : 1;
+}
+
+async function runChecks(requested: readonly string[], deps: ServiceDeps, setup: SetupSettings): Promise<Check[]> {
+  const { settings } = deps;
+  const checks: Check[] = [];
+
+  const self = selfExecutable();
+  checks.push({ name: 'version', status: 'ok', message: `docker-credential-ecr ${version}${self ? ` at ${self}` : ` (running under Node.js ${process.version}, not the built executable)`}` });
+  const onPath = pathStatus(setup.path, self);
+  if (onPath.state === 'found') checks.push({ name: 'path', status: 'ok', message: `on PATH: ${onPath.where}` });
+  else if (onPath.state === 'other') {
+    checks.push({ name: 'path', status: 'warn', message: `PATH has ${onPath.where}, which is not this executable (${onPath.self}); Docker runs that one`, fix: linkCommand(self, true) });
+  } else {
+    checks.push({ name: 'path', status: 'fail', message: `${EXECUTABLE_NAME} is not on PATH, so Docker cannot run it ("executable file not found in $PATH")`, fix: linkCommand(self) });
+  }
+
+  let docker: DockerState | undefined;
+  if (!setup.dockerConfigFile) {
+    checks.push({ name: 'docker-config', status: 'fail', message: 'no Docker config location: neither DOCKER_CONFIG nor HOME is set', fix: 'set HOME (or DOCKER_CONFIG)' });
+  } else {
+    try {
+      const file = readConfigFile(setup.dockerConfigFile);
+      const link = file.target !== file.path ? ` (a link to ${file.target})` : '';
+      if (file.text === undefined) {
+        checks.push({ name: 'docker-config', status: 'warn', message: `no Docker config at ${setup.dockerConfigFile} (${setup.dockerConfigSource})`, fix: 'docker-credential-ecr configure' });
+      } else {
+        docker = { path: file.path, view: parseDockerConfig(file.text, file.path) };
+        checks.push({ name: 'docker-config', status: 'ok', message: `Docker config ${file.path}${link} (${setup.dockerConfigSource})` });
+      }
+    } catch (error) {
+      if (!(error instanceof DockerConfigError)) throw error;
+      checks.push({ name: 'docker-config', status: 'fail', message: error.message, fix: 'fix the file (Docker cannot read it either), or move it away and run `docker-credential-ecr configure`' });
+    }
+  }
+
+  let helperConfig: RegistryConfig | undefined;
+  let helperConfigBroken = false;
+  try {
+    helperConfig = loadRegistryConfig(settings.helperConfigFile);
+    checks.push({
+      name: 'helper-config',
+      status: 'ok',
+      message: helperConfig
+        ? `helper config ${helperConfig.file}: ${helperConfig.rules.length} registry entr${helperConfig.rules.length === 1 ? 'y' : 'ies'}`
+        : `no helper config${settings.helperConfigFile ? ` at ${settings.helperConfigFile}` : ''}: built-in routing, default AWS identity`,
+    });
+  } catch (error) {
+    if (!(error instanceof HelperError)) throw error;
+    helperConfigBroken = true;
+    checks.push({ name: 'helper-config', status: 'fail', message: error.message, fix: `fix ${settings.helperConfigFile ?? 'the helper config file'} at the line named` });
+  }
+  const served = (host: string): boolean => registryForHost(host) !== undefined || matchRule(helperConfig, host)?.target !== undefined;
+
+  // The hosts to check: those asked for, else every ECR host the Docker config names.
+  const hosts: string[] = [];
+  for (const input of requested) {
+    let host: string;
+    try {
+      host = parseServerUrl(input).host;
+    } catch {
+      checks.push({ name: `route:${printable(input)}`, status: 'fail', message: `${printable(input)} is not a registry host` });
+      continue;
+    }
+    if (!served(host)) {
+      checks.push({ name: `route:${host}`, status: 'fail', message: `${host} is not a registry this helper serves`, fix: hintForUnservedHost(host) ?? 'name an ECR host (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws) or map it in the helper config' });
+    } else if (!hosts.includes(host)) hosts.push(host);
+  }
+  if (docker) {
+    const found = hostsInDockerConfig(docker.view, served);
+    for (const stray of found.strays) {
+      checks.push({ name: `route:${printable(stray)}`, status: 'warn', message: `credHelpers sends ${printable(stray)} to this helper, but it is not an ECR host; Docker gets "credentials not found" for it`, fix: `remove it from ${docker.path}, or map it to a registry in the helper config` });
+    }
+    if (requested.length === 0) hosts.push(...found.hosts);
+  }
+  if (docker?.view.credsStore) {
+    const store = printable(docker.view.credsStore);
+    const unrouted = hosts.filter((h) => docker!.view.credHelpers[h] === undefined);
+    checks.push(
+      hosts.length === 0
+        ? { name: 'creds-store', status: 'warn', message: `credsStore "${store}" answers for every registry not in credHelpers, ECR ones included`, fix: 'docker-credential-ecr configure' }
+        : unrouted.length > 0
+        ? {
+            name: 'creds-store',
+            status: 'warn',
+            message: `credsStore "${store}" answers for ECR hosts not in credHelpers: ${unrouted.join(', ')}`,
+            fix: `docker-credential-ecr configure ${unrouted.map((h) => `--registry ${h}`).join(' ')}`,
+          }
+        : { name: 'creds-store', status: 'ok', message: `credsStore "${store}" serves other registries; credHelpers take precedence for the ECR hosts` },
+    );
+  }
+  if (hosts.length === 0 && requested.length === 0) {
+    checks.push({ name: 'registries', status: 'fail', message: `no ECR registry in ${docker ? docker.path : 'the Docker config'} goes to this helper`, fix: 'docker-credential-ecr configure' });
+  }
+
+  // Routes, resolved as `get` resolves them (helper config entry, identity).
+  const routes = new Map<string, Route>();
+  for (const host of hosts) {
+    checks.push(...routeChecks(host, docker, deps.now()));
+    if (helperConfigBroken) continue;
+    try {
+      const route = routeServerUrl(host, settings);
+      routes.set(host, route);
+      if (helperConfig) {
+        const identity = resolve(route, settings).identity;
+        checks.push({
+          name: `helper-config:${host}`,
+          status: 'ok',
+          message: route.rule
+            ? `${host}: entry "${route.rule.pattern}" (${route.configFile}:${route.rule.line})${route.rule.target ? ` stands for ${route.rule.target.host}` : ''}; identity ${identity.label}`
+            : `${host}: no entry in the helper config; identity ${identity.label}`,
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof HelperError)) throw error;
+      checks.push({ name: `helper-config:${host}`, status: 'fail', message: error.message, fix: `fix ${settings.helperConfigFile ?? 'the helper config'}` });
+    }
+  }
+
+  // Each distinct identity once: the default one, or those the hosts resolve to.
+  const identities = new Map<string, { identity: Identity; region: string | undefined; publicOnly: boolean }>();
+  const fallbackRegion = configuredRegion(settings, setup)?.region;
+  for (const route of routes.values()) {
+    const identity = resolve(route, settings).identity;
+    const isPrivate = route.registry.kind === 'ecr';
+    const known = identities.get(identity.keyMaterial);
+    if (!known) identities.set(identity.keyMaterial, { identity, region: isPrivate ? route.registry.region : fallbackRegion, publicOnly: !isPrivate });
+    else if (isPrivate && known.publicOnly) identities.set(identity.keyMaterial, { identity, region: route.registry.region, publicOnly: false });
+  }
+  if (identities.size === 0) {
+    const identity = selectIdentity(settings);
+    identities.set(identity.keyMaterial, { identity, region: fallbackRegion, publicOnly: false });
+  }
+  for (const { identity, region, publicOnly } of identities.values()) checks.push(await identityCheck(identity, region, publicOnly, deps));
+
+  const store = openStore(deps);
+  checks.push(
+    settings.cacheDir === undefined
+      ? { name: 'cache', status: 'ok', message: `token cache off (${settings.cacheDirSource})` }
+      : store
+        ? { name: 'cache', status: 'ok', message: `token cache ${settings.cacheDir} (${settings.cacheDirSource})` }
+        : { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `chmod 700 ${shellQuote(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` },
+  );
+
+  for (const [host, route] of routes) checks.push(...(await tokenChecks(host, route, deps)));
+  return checks;
+}

@@ -1,0 +1,71 @@
+// The credential backend for Docker's protocol: routes a server URL to ECR or ECR Public and serves tokens
+// through the token service and its cache.
+import { freshness } from '../cache/policy';
+import { CredentialsNotFoundError, TokenFetchError } from '../platform/errors';
+import { hintForUnservedHost } from '../registry/hints';
+import type { CredentialBackend, Credentials } from './protocol';
+import { parseServerUrl } from '../registry/host';
+import { routeServerUrl } from '../registry/routing';
+import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
+
+export function ecrBackend(deps: ServiceDeps): CredentialBackend {
+  const { log } = deps;
+  return {
+    async get(input: string): Promise<Credentials> {
+      const serverUrl = input.replace(/\r?\n$/, '');
+      let route;
+      try {
+        route = routeServerUrl(serverUrl, deps.settings);
+      } catch (error) {
+        if (error instanceof CredentialsNotFoundError) {
+          const hint = hintForUnservedHost(serverUrl);
+          if (hint) log.warn(hint);
+        }
+        throw error;
+      }
+      try {
+        const token = await getToken(route, deps);
+        return { ServerURL: serverUrl, Username: token.username, Secret: token.password };
+      } catch (error) {
+        if (route.registry.kind === 'ecr-public' && error instanceof TokenFetchError) {
+          // Public images need no login: fall back to an anonymous pull (with its lower rate limit) and say why.
+          log.warn(`${error.message}; pulling ${route.requestedHost} anonymously`);
+          throw new CredentialsNotFoundError('ECR Public token unavailable');
+        }
+        throw error;
+      }
+    },
+
+    async list(): Promise<Record<string, string>> {
+      const store = openStore(deps);
+      const result: Record<string, string> = {};
+      for (const { entry } of store?.entries() ?? []) {
+        if (freshness(entry, deps.now()) === 'expired') continue;
+        for (const host of entry.registries) result[`https://${host}`] = entry.username;
+      }
+      return result;
+    },
+
+    async store(): Promise<void> {
+      log.warn('docker login is not needed with this helper: it fetches ECR tokens itself; nothing was stored');
+    },
+
+    async erase(input: string): Promise<void> {
+      let host: string;
+      try {
+        host = parseServerUrl(input).host;
+      } catch {
+        return; // Not an address: nothing of ours to forget.
+      }
+      const store = openStore(deps);
+      if (!store) return;
+      try {
+        store.remove(resolve(routeServerUrl(input, deps.settings, { allowPlainHttp: true }), deps.settings).key);
+      } catch {
+        // Not a host we route: entries that served it (below) are all there is to forget.
+      }
+      for (const { id, entry } of store.entries()) if (entry.registries.includes(host)) store.removeById(id);
+      log.info(`forgot cached tokens for ${host}`);
+    },
+  };
+}

@@ -1,0 +1,235 @@
+// Docker's config.json and the containers tools' auth.json share one format: `credHelpers` maps a registry host
+// to a helper, `credsStore` names the helper for every other host, `auths` holds what `docker login` stored.
+// This reads them and plans the one edit `configure` makes, credHelpers entries, as a text edit: every other
+// byte of the file (unknown keys, key order, indentation, line endings) stays exactly as it was.
+import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+// The ESM build: the package's `main` is a UMD wrapper whose inner requires the bundler cannot follow.
+import { lineOf, parseStrictJson, type JsonNode } from '../platform/json-text';
+import { HelperError } from '../platform/errors';
+
+/** The credHelpers value that sends a host to docker-credential-ecr. */
+export const HELPER_NAME = 'ecr';
+
+export class DockerConfigError extends HelperError {
+  override name = 'DockerConfigError';
+}
+
+export interface ConfigFile {
+  /** The path as found (DOCKER_CONFIG, HOME, REGISTRY_AUTH_FILE...). */
+  path: string;
+  /** Where the bytes live: `path` with symbolic links followed. Rewrites go here, so a link stays a link. */
+  target: string;
+  /** Undefined when the file does not exist yet. */
+  text: string | undefined;
+  /** Permission bits and owner of the existing file, kept when it is rewritten. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+export interface StoredAuth {
+  /** Whether the entry holds a credential (docker login without a helper), not just an empty placeholder. */
+  hasCredential: boolean;
+  /** The stored `auth` value, base64 "user:password": only ever decoded to read an ECR token's expiry. */
+  auth?: string;
+}
+
+export interface DockerConfigView {
+  credHelpers: Record<string, string>;
+  credsStore?: string;
+  auths: Record<string, StoredAuth>;
+}
+
+const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+
+/** Follows a chain of symbolic links to the file it ends at, which may not exist yet (a dangling link). */
+export function followSymlinks(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return current;
+    }
+    if (!isLink) return current;
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw new DockerConfigError(`${path}: too many levels of symbolic links`);
+}
+
+export function readConfigFile(path: string): ConfigFile {
+  const target = followSymlinks(path);
+  try {
+    const text = readFileSync(target, 'utf8');
+    const stat = statSync(target);
+    return { path, target, text, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return { path, target, text: undefined };
+    if (code === 'ENOTDIR') throw new DockerConfigError(`${path}: a directory in this path is a file`);
+    if (code === 'EISDIR') throw new DockerConfigError(`${path} is a directory, not a file`);
+    throw new DockerConfigError(`${path}: cannot read it (${code})`);
+  }
+}
+
+/** The syntax tree of the file's JSON object; Docker's own parser is strict JSON, so this one is too. */
+function parseObject(text: string, path: string): JsonNode | undefined {
+  if (text.trim() === '') return undefined; // Docker reads an empty file as an empty config.
+  const parsed = parseStrictJson(text);
+  if ('error' in parsed) throw new DockerConfigError(`${path}:${parsed.error.line}: not valid JSON (${parsed.error.reason})`);
+  const { root } = parsed;
+  if (!root || root.type !== 'object') throw new DockerConfigError(`${path}: the file must hold a JSON object`);
+  return root;
+}
+
+/** The value of the last property named `key` (Go's decoder, like JSON.parse, lets a repeated key win). */
+function property(object: JsonNode, key: string): JsonNode | undefined {
+  const found = (object.children ?? []).filter((p) => p.children?.[0]?.value === key);
+  return found.at(-1);
+}
+
+export function parseDockerConfig(text: string | undefined, path: string): DockerConfigView {
+  const view: DockerConfigView = { credHelpers: {}, auths: {} };
+  if (text === undefined) return view;
+  const root = parseObject(text, path);
+  if (!root) return view;
+  const value = JSON.parse(text) as Record<string, unknown>;
+  const where = (key: string): string => {
+    const node = property(root, key);
+    return node ? `${path}:${lineOf(text, node.offset)}` : path;
+  };
+  const helpers = value.credHelpers;
+  if (helpers !== undefined && helpers !== null) {
+    if (typeof helpers !== 'object' || Array.isArray(helpers)) throw new DockerConfigError(`${where('credHelpers')}: "credHelpers" must be an object of host -> helper name`);
+    for (const [host, helper] of Object.entries(helpers)) {
+      if (typeof helper !== 'string') throw new DockerConfigError(`${where('credHelpers')}: credHelpers "${host}" must be a string`);
+      view.credHelpers[host] = helper;
+    }
+  }
+  if (typeof value.credsStore === 'string' && value.credsStore !== '') view.credsStore = value.credsStore;
+  const auths = value.auths;
+  if (typeof auths === 'object' && auths !== null && !Array.isArray(auths)) {
+    for (const [host, entry] of Object.entries(auths)) {
+      const fields = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : {};
+      const filled = (name: string): boolean => typeof fields[name] === 'string' && fields[name] !== '';
+      view.auths[host] = {
+        hasCredential: ['auth', 'password', 'identitytoken', 'registrytoken'].some(filled),
+        ...(filled('auth') ? { auth: fields.auth as string } : {}),
+      };
+    }
+  }
+  return view;
+}
+
+export interface HelperChange {
+  host: string;
+  /** The helper the host went to before, when it had an entry. */
+  before?: string;
+}
+
+export interface HelperPlan {
+  text: string;
+  /** Empty when every host already goes to this helper: nothing to write. */
+  changes: HelperChange[];
+}
+
+interface Edit {
+  offset: number;
+  length: number;
+  content: string;
+}
+
+/** The whitespace before `offset` when nothing else precedes it on its line; undefined when it shares a line. */
+function indentAt(text: string, offset: number): string | undefined {
+  const before = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+}
+
+/** What separates a property's key from its value (": " or ":"), copied from a sibling. */
+function separatorOf(text: string, propertyNode: JsonNode | undefined, pretty: boolean): string {
+  const [key, value] = propertyNode?.children ?? [];
+  if (key && value) {
+    const between = text.slice(key.offset + key.length, value.offset);
+    if (/^[ \t]*:[ \t]*$/.test(between)) return between;
+  }
+  return pretty ? ': ' : ':';
+}
+
+/** New text and edits that add `pairs` (rendered `"key": value`) at the end of `object`. */
+function appendProperties(text: string, object: JsonNode, owner: JsonNode | undefined, pairs: string[], unit: string | undefined, eol: string): Edit {
+  const children = object.children ?? [];
+  const last = children.at(-1);
+  if (last) {
+    const indent = indentAt(text, last.offset);
+    const content = pairs.map((pair) => (indent === undefined ? `,${pair}` : `,${eol}${indent}${pair}`)).join('');
+    return { offset: last.offset + last.length, length: 0, content };
+  }
+  // An empty object: lay it out like its surroundings, or compactly when the file is compact.
+  const ownerIndent = owner ? indentAt(text, owner.offset) : '';
+  const interior = { offset: object.offset + 1, length: object.length - 2 };
+  if (unit === undefined || ownerIndent === undefined) return { ...interior, content: pairs.join(',') };
+  return { ...interior, content: `${eol}${pairs.map((pair) => `${ownerIndent}${unit}${pair}`).join(`,${eol}`)}${eol}${ownerIndent}` };
+}
+
+/**
+ * Plans credHelpers entries `"<host>": "ecr"` for `hosts`. An entry naming another helper is replaced (and
+ * reported); an entry already naming this helper is left alone. Nothing else in the text changes.
+ */
+export function planHelperEntries(text: string | undefined, path: string, hosts: readonly string[]): HelperPlan {
+  const view = parseDockerConfig(text, path);
+  const changes: HelperChange[] = hosts
+    .filter((host, i) => hosts.indexOf(host) === i && view.credHelpers[host] !== HELPER_NAME)
+    .map((host) => (view.credHelpers[host] === undefined ? { host } : { host, before: view.credHelpers[host]! }));
+  if (changes.length === 0) return { text: text ?? '', changes };
+
+  const root = text === undefined ? undefined : parseObject(text, path);
+  if (text === undefined || !root) {
+    // A new file, laid out as Docker writes it (tab indentation).
+    const entries = changes.map((c) => `\t\t${JSON.stringify(c.host)}: ${JSON.stringify(HELPER_NAME)}`).join(',\n');
+    return { text: `{\n\t"credHelpers": {\n${entries}\n\t}\n}\n`, changes };
+  }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const rootChildren = root.children ?? [];
+  // The indentation unit is the root's property indentation; none (every property on the `{` line) means compact.
+  const unit = rootChildren.length === 0 ? '\t' : rootChildren.map((p) => indentAt(text, p.offset)).find((indent) => indent !== undefined && indent !== '');
+  const pretty = unit !== undefined;
+  const helpersProperty = property(root, 'credHelpers');
+  const helpersObject = helpersProperty?.children?.[1];
+  const edits: Edit[] = [];
+
+  if (helpersProperty && helpersObject?.type === 'object') {
+    const sep = separatorOf(text, helpersObject.children?.at(-1) ?? helpersProperty, pretty);
+    const added: string[] = [];
+    for (const change of changes) {
+      const existing = property(helpersObject, change.host)?.children?.[1];
+      if (existing) edits.push({ offset: existing.offset, length: existing.length, content: JSON.stringify(HELPER_NAME) });
+      else added.push(`${JSON.stringify(change.host)}${sep}${JSON.stringify(HELPER_NAME)}`);
+    }
+    if (added.length > 0) edits.push(appendProperties(text, helpersObject, helpersProperty, added, unit, eol));
+  } else if (helpersProperty && helpersObject) {
+    // `"credHelpers": null`: Docker reads it as absent; replace the null with the object.
+    const sep = separatorOf(text, helpersProperty, pretty);
+    const indent = indentAt(text, helpersProperty.offset);
+    const pairs = changes.map((c) => `${JSON.stringify(c.host)}${sep}${JSON.stringify(HELPER_NAME)}`);
+    const content = pretty && indent !== undefined ? `{${eol}${pairs.map((p) => `${indent}${unit}${p}`).join(`,${eol}`)}${eol}${indent}}` : `{${pairs.join(',')}}`;
+    edits.push({ offset: helpersObject.offset, length: helpersObject.length, content });
+  } else {
+    const last = rootChildren.at(-1);
+    const sep = separatorOf(text, last, pretty);
+    const indent = last ? indentAt(text, last.offset) : '';
+    const pairs = changes.map((c) => `${JSON.stringify(c.host)}${sep}${JSON.stringify(HELPER_NAME)}`);
+    const object =
+      pretty && indent !== undefined
+        ? `{${eol}${pairs.map((p) => `${indent || unit}${unit}${p}`).join(`,${eol}`)}${eol}${indent || unit}}`
+        : `{${pairs.join(',')}}`;
+    edits.push(appendProperties(text, root, undefined, [`"credHelpers"${sep}${object}`], unit, eol));
+  }
+
+  let result = text;
+  for (const edit of edits.sort((a, b) => b.offset - a.offset)) {
+    result = result.slice(0, edit.offset) + edit.content + result.slice(edit.offset + edit.length);
+  }
+  return { text: result, changes };
+}

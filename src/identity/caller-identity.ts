@@ -1,0 +1,84 @@
+// Who the AWS credentials belong to (STS GetCallerIdentity), with the helper's own credential chain and HTTP
+// handler, so `configure` and `doctor` see exactly the identity a `get` would use. Loads the AWS SDK: reached
+// only through `configure` and `doctor`, never on the `get` path.
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { classify } from '../tokens/explain';
+import type { Identity } from './identity';
+import { registryForHost } from '../registry/host';
+import { credentialsFor } from '../tokens/client-config';
+import { createHttpHandler } from '../tokens/http-handler';
+import { clientDepsFor, type ServiceDeps } from '../tokens/service';
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  /** When the credentials expire, if their provider says (SSO, roles, web identity, container and instance roles). */
+  expiresAt?: number;
+}
+
+export type CallerIdentityResult =
+  | ({ ok: true } & CallerIdentity)
+  /** `stage` tells a chain that found no usable credentials from STS refusing the ones it found. */
+  | { ok: false; stage: 'credentials' | 'sts'; error: unknown };
+
+class DeadlineError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** GetCallerIdentity as `identity`; STS in `region` (us-east-1 when none is known), or AWS_ENDPOINT_URL_STS. */
+export async function callerIdentity(identity: Identity, region: string | undefined, deps: ServiceDeps): Promise<CallerIdentityResult> {
+  const { settings } = deps;
+  const stsEndpoint = settings.endpointOverrides.sts ?? settings.endpointOverrides.all;
+  const clientDeps = clientDepsFor(identity, stsEndpoint, deps);
+  const stsRegion = region ?? 'us-east-1';
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // A credential provider takes no abort signal, so the deadline races it instead.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeadlineError(`timed out after ${settings.timeoutMs} ms`));
+    }, settings.timeoutMs);
+  });
+  deadline.catch(() => undefined); // Observed by the races below; this keeps a late rejection from being "unhandled".
+  let stage: 'credentials' | 'sts' = 'credentials';
+  let client: STSClient | undefined;
+  try {
+    const requestHandler = createHttpHandler(clientDeps);
+    const credentials = await Promise.race([credentialsFor(clientDeps, stsRegion, requestHandler)(), deadline]);
+    stage = 'sts';
+    client = new STSClient({
+      region: stsRegion,
+      credentials,
+      requestHandler,
+      ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
+      maxAttempts: 3,
+      retryMode: 'standard',
+    });
+    const answer = await Promise.race([client.send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal }), deadline]);
+    if (!answer.Account || !answer.Arn) return { ok: false, stage, error: new Error('Deserialization: GetCallerIdentity answered without Account or Arn') };
+    return {
+      ok: true,
+      account: answer.Account,
+      arn: answer.Arn,
+      ...(credentials.expiration ? { expiresAt: credentials.expiration.getTime() } : {}),
+    };
+  } catch (error) {
+    return { ok: false, stage, error };
+  } finally {
+    clearTimeout(timer);
+    client?.destroy();
+  }
+}
+
+/** Why GetCallerIdentity failed, and the fix, in the words `get` would use (explain.ts) but naming STS. */
+export function explainCallerIdentityFailure(error: unknown, identity: Identity): { cause: string; hint: string } {
+  // The registry only colours the advice for ECR-specific failures, which STS does not produce.
+  const { cause, hint } = classify(error, {
+    registry: registryForHost('public.ecr.aws')!,
+    identityLabel: identity.label,
+    api: 'STS API',
+    ...(identity.profile ? { profile: identity.profile } : {}),
+  });
+  return { cause, hint };
+}

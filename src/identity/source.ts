@@ -1,0 +1,45 @@
+// Where an identity's credentials come from, in words: `doctor` shows it next to the ARN, because "which of my
+// five ways of having AWS credentials is this?" is the first question when the account is the wrong one.
+import type { Settings } from '../platform/settings';
+import { profileSection, readIni, setting } from './shared-config';
+import type { Identity } from './identity';
+
+/** How a profile gets its credentials, from its own lines in the shared files. */
+function profileKind(profile: string, settings: Settings): string {
+  const config = profileSection(readIni(settings.awsConfigFile), profile);
+  const credentials = readIni(settings.awsCredentialsFile).get(profile);
+  const ssoSession = setting(config, 'sso_session');
+  if (ssoSession) return `SSO (IAM Identity Center), sso-session ${ssoSession}`;
+  if (setting(config, 'sso_start_url')) return 'SSO (IAM Identity Center), legacy sso_start_url';
+  const role = setting(config, 'role_arn') ?? setting(credentials, 'role_arn');
+  if (role) {
+    const from = setting(config, 'source_profile') ?? setting(config, 'credential_source') ?? (setting(config, 'web_identity_token_file') ? 'web identity token' : undefined);
+    return `assumes role ${role}${from ? ` from ${from}` : ''}`;
+  }
+  if (setting(config, 'credential_process') ?? setting(credentials, 'credential_process')) return 'credential_process';
+  if (setting(credentials, 'aws_access_key_id') ?? setting(config, 'aws_access_key_id')) return 'long-term access keys';
+  return 'settings the SDK resolves';
+}
+
+export function describeSource(identity: Identity, settings: Settings, env: Readonly<Record<string, string | undefined>>): string {
+  let base: string;
+  switch (identity.source) {
+    case 'environment':
+      base = `environment variables (AWS_ACCESS_KEY_ID ${settings.envAccessKeyId ?? ''}${env.AWS_SESSION_TOKEN ? ', with AWS_SESSION_TOKEN' : ''})`;
+      break;
+    case 'profile': {
+      const name = identity.profile ?? settings.awsProfile ?? 'default';
+      base = identity.missingProfile ? `profile ${name} (not in the AWS config files)` : `profile ${name}: ${profileKind(name, settings)}`;
+      break;
+    }
+    case 'web-identity':
+      base = `web identity (AWS_ROLE_ARN ${settings.webIdentity?.roleArn ?? ''})`;
+      break;
+    case 'container':
+      base = 'container credentials (ECS task role or EKS Pod Identity)';
+      break;
+    default:
+      base = 'the default chain: instance role (EC2 metadata), if any';
+  }
+  return identity.role ? `role ${identity.role.arn}, assumed with ${base}` : base;
+}

@@ -1,0 +1,21 @@
+// What differs between the runtimes this source runs on: the compiled executable (Bun) and Node (the tests, the
+// npm package). Everything runtime-specific is here, so the rest of the source stays neutral.
+
+interface BunGlobal {
+  isStandaloneExecutable?: boolean;
+}
+
+/** This process's own executable when it is the compiled single executable; undefined under Node (tests, npm). */
+export function selfExecutable(): string | undefined {
+  const bun = (globalThis as { Bun?: BunGlobal }).Bun;
+  return bun?.isStandaloneExecutable ? process.execPath : undefined;
+}
+
+/**
+ * The chunks of the compiled executable that have been loaded so far (file names inside it, e.g. `sdk-1a2b.js`),
+ * for the debug log; empty under Node. The entry chunk itself is not listed.
+ */
+export function loadedChunks(): string[] {
+  if (!selfExecutable() || typeof require === 'undefined') return [];
+  return Object.keys(require.cache).map((path) => path.slice(path.lastIndexOf('/') + 1));
+}

@@ -1,0 +1,156 @@
+// The helper's own config file: a profile or role per registry, and custom host names that stand for an ECR
+// registry. Read on every `get` (it is small); an absent file means built-in behaviour. Every mistake is an
+// error naming the file, the key and the line, never a silent fall-back to another identity.
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../platform/errors';
+import type { IdentityChoice } from '../identity/identity';
+import { registryForHost, type Registry } from './host';
+
+export interface RegistryRule {
+  /** The key as written: a host, or a pattern whose `*` stands for exactly one DNS label. */
+  pattern: string;
+  line: number;
+  choice: IdentityChoice;
+  /** The ECR registry a custom host name stands for. */
+  target?: Registry;
+}
+
+export interface RegistryConfig {
+  file: string;
+  rules: RegistryRule[];
+}
+
+const ENTRY_KEYS = new Set(['profile', 'roleArn', 'externalId', 'sessionName', 'target']);
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+// Values a `*` may stand for when we check that a target-less pattern can match an ECR host at all.
+const WILDCARD_SAMPLES = ['123456789012', 'dkr', 'ecr', 'ecr-fips', 'dkr-ecr', 'dkr-ecr-fips', 'us-east-1', 'us-gov-west-1', 'cn-north-1', 'public', 'ecr-public', 'aws', 'com', 'cn'];
+
+/** The line of `"key"` when it appears as an object key; 0 when it cannot be found. */
+function lineOfKey(text: string, key: string, from = 0): number {
+  const at = text.indexOf(JSON.stringify(key), from);
+  return at === -1 ? 0 : text.slice(0, at).split('\n').length;
+}
+
+export function isPattern(key: string): boolean {
+  return key.includes('*');
+}
+
+/** Whether `host` matches `pattern` (both lower-case): `*` matches exactly one label. */
+export function matchesPattern(pattern: string, host: string): boolean {
+  const p = pattern.split('.');
+  const h = host.split('.');
+  return p.length === h.length && p.every((label, i) => label === '*' || label === h[i]);
+}
+
+/**
+ * Orders two patterns that both match: the one with more literal labels is more specific; on a tie, compare
+ * label by label from the right (the DNS hierarchy), where a literal beats a `*`.
+ */
+export function moreSpecific(a: string, b: string): number {
+  const literals = (p: string): number => p.split('.').filter((l) => l !== '*').length;
+  const difference = literals(b) - literals(a);
+  if (difference !== 0) return difference;
+  const la = a.split('.').reverse();
+  const lb = b.split('.').reverse();
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] === lb[i]) continue;
+    if (la[i] === '*') return 1;
+    if (lb[i] === '*') return -1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function canMatchEcrHost(pattern: string): boolean {
+  const stars = pattern.split('.').filter((l) => l === '*').length;
+  if (stars > 3) return false;
+  const fill = (labels: string[]): boolean => {
+    const i = labels.indexOf('*');
+    if (i === -1) return registryForHost(labels.join('.')) !== undefined;
+    return WILDCARD_SAMPLES.some((sample) => fill([...labels.slice(0, i), sample, ...labels.slice(i + 1)]));
+  };
+  return fill(pattern.split('.'));
+}
+
+export function parseRegistryConfig(text: string, file: string): RegistryConfig {
+  const fail = (line: number, what: string): never => {
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: ${what}`);
+  };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse's messages differ between Node versions and rarely give a line. Loaded only here, on the error
+    // path, so a valid file costs nothing extra at start-up.
+    const { parseStrictJson } = require('../platform/json-text') as typeof import('../platform/json-text');
+    const parsed = parseStrictJson(text);
+    return fail('error' in parsed ? parsed.error.line : 0, `not valid JSON (${'error' in parsed ? parsed.error.reason : 'unreadable'})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(1, 'the file must hold a JSON object with a "registries" object');
+  for (const key of Object.keys(value)) {
+    if (key !== 'registries') fail(lineOfKey(text, key), `unknown key "${key}" (the only top-level key is "registries")`);
+  }
+  const registries = (value as { registries?: unknown }).registries;
+  if (registries === undefined) return { file, rules: [] };
+  if (typeof registries !== 'object' || registries === null || Array.isArray(registries)) return fail(lineOfKey(text, 'registries'), '"registries" must be an object of host -> settings');
+  const registriesStart = text.indexOf('"registries"');
+
+  const rules: RegistryRule[] = [];
+  for (const [rawKey, entry] of Object.entries(registries as Record<string, unknown>)) {
+    const line = lineOfKey(text, rawKey, registriesStart);
+    const key = rawKey.toLowerCase();
+    const where = `registry "${rawKey}"`;
+    const labels = key.split('.');
+    if (labels.length < 2 || !labels.every((label) => label === '*' || LABEL.test(label))) {
+      fail(line, `${where}: not a host name or a pattern whose "*" stands for a whole label (like *.dkr.ecr.eu-west-1.amazonaws.com)`);
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(line, `${where}: the settings must be an object`);
+    const settings = entry as Record<string, unknown>;
+    for (const [name, setting] of Object.entries(settings)) {
+      if (!ENTRY_KEYS.has(name)) fail(lineOfKey(text, name, text.indexOf(JSON.stringify(rawKey), registriesStart)) || line, `${where}: unknown setting "${name}" (known: ${[...ENTRY_KEYS].join(', ')})`);
+      if (typeof setting !== 'string' || setting === '') fail(line, `${where}: "${name}" must be a non-empty string`);
+    }
+    const { profile, roleArn, externalId, sessionName, target } = settings as Record<string, string | undefined>;
+    if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) fail(line, `${where}: roleArn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    if ((externalId !== undefined || sessionName !== undefined) && roleArn === undefined) fail(line, `${where}: externalId and sessionName need a roleArn`);
+    if (profile !== undefined && !/^[\w.+@-]{1,128}$/.test(profile)) fail(line, `${where}: profile "${profile}" is not a valid profile name`);
+    let targetRegistry: Registry | undefined;
+    if (target !== undefined) {
+      targetRegistry = registryForHost(target.toLowerCase());
+      if (!targetRegistry) fail(line, `${where}: target "${target}" is not an ECR or ECR Public host (like 123456789012.dkr.ecr.us-east-1.amazonaws.com)`);
+    } else if (isPattern(key) ? !canMatchEcrHost(key) : registryForHost(key) === undefined) {
+      fail(line, `${where}: not an ECR host; a custom host name needs "target": "<account>.dkr.ecr.<region>.amazonaws.com"`);
+    }
+    const choice: IdentityChoice = {
+      ...(profile !== undefined ? { profile } : {}),
+      ...(roleArn !== undefined ? { roleArn } : {}),
+      ...(externalId !== undefined ? { externalId } : {}),
+      ...(sessionName !== undefined ? { sessionName } : {}),
+    };
+    rules.push({ pattern: key, line, choice, ...(targetRegistry ? { target: targetRegistry } : {}) });
+  }
+  return { file, rules };
+}
+
+/** Reads the config file; undefined when there is none. A file that exists but cannot be read is an error. */
+export function loadRegistryConfig(file: string | undefined): RegistryConfig | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ConfigError(`${file}: cannot read the config file (${code ?? 'error'})`);
+  }
+  return parseRegistryConfig(text, file);
+}
+
+/** The rule for `host`: an exact key first, then the most specific matching pattern. */
+export function matchRule(config: RegistryConfig | undefined, host: string): RegistryRule | undefined {
+  if (!config) return undefined;
+  const exact = config.rules.find((rule) => !isPattern(rule.pattern) && rule.pattern === host);
+  if (exact) return exact;
+  const matching = config.rules.filter((rule) => isPattern(rule.pattern) && matchesPattern(rule.pattern, host));
+  return matching.sort((a, b) => moreSpecific(a.pattern, b.pattern))[0];
+}

@@ -1,0 +1,42 @@
+// From what Docker sent to what we will ask AWS: the server URL's host, the config file's rule for it (if any),
+// and the ECR registry that answers. Everything that decides "do we serve this host" happens here.
+import { CredentialsNotFoundError, ConfigError } from '../platform/errors';
+import { parseServerUrl, registryForHost, type ServerUrl } from './host';
+import { loadRegistryConfig, matchRule, type RegistryRule } from './config-file';
+import type { Settings } from '../platform/settings';
+import { selectIdentity } from '../identity/identity';
+import type { TokenRequest } from '../tokens/service';
+
+export interface Route extends TokenRequest {
+  url: ServerUrl;
+  rule?: RegistryRule;
+  configFile?: string;
+}
+
+/**
+ * The route for a server URL. `allowPlainHttp` is for `erase` only: `get` refuses http:// so that a token is
+ * never sent in clear.
+ */
+export function routeServerUrl(input: string, settings: Settings, options: { allowPlainHttp?: boolean } = {}): Route {
+  const url = parseServerUrl(input);
+  if (url.scheme === 'http' && !options.allowPlainHttp) throw new CredentialsNotFoundError('plain http would expose the token');
+  const config = loadRegistryConfig(settings.helperConfigFile);
+  const rule = matchRule(config, url.host);
+  const registry = rule?.target ?? registryForHost(url.host);
+  if (!registry) throw new CredentialsNotFoundError(`${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`);
+  // The identity is selected here, once per request: the token service and the cache key take it from the route.
+  const identity = selectIdentity(settings, rule?.choice);
+  if (rule?.choice.profile !== undefined && identity.missingProfile) {
+    // Said here rather than left to the SDK, so the error names the config file and line, not a generic failure.
+    throw new ConfigError(
+      `${config!.file}:${rule.line}: registry "${rule.pattern}": profile "${identity.missingProfile}" is not in ${settings.awsConfigFile ?? '~/.aws/config'} or ${settings.awsCredentialsFile ?? '~/.aws/credentials'}`,
+    );
+  }
+  return {
+    url,
+    registry,
+    requestedHost: url.host,
+    identity,
+    ...(rule ? { rule, configFile: config!.file } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+// The configuration every AWS client of ours shares: the registry's region and endpoint variant, the identity's
+// credentials, our HTTP handler, and a retry policy that stays inside a bounded time.
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Identity } from '../identity/identity';
+import type { Registry } from '../registry/host';
+import { createHttpHandler, type HttpOptions } from './http-handler';
+
+export interface ClientDeps extends HttpOptions {
+  identity: Identity;
+  /** AWS_ENDPOINT_URL_ECR / _ECR_PUBLIC / AWS_ENDPOINT_URL, passed explicitly (the SDK rejects FIPS/dual-stack with it). */
+  endpoint: string | undefined;
+  awsConfigFile: string | undefined;
+  awsCredentialsFile: string | undefined;
+  /** AWS_ENDPOINT_URL_STS, for the AssumeRole call of a configured roleArn. */
+  stsEndpoint: string | undefined;
+}
+
+/** Credentials for an identity: the SDK's default chain, a chosen profile, and optionally a role on top. */
+export function credentialsFor(deps: ClientDeps, region: string, requestHandler: ReturnType<typeof createHttpHandler>): AwsCredentialIdentityProvider {
+  const { identity, env } = deps;
+  const clientConfig = { region, requestHandler };
+  // Environment keys are taken from the environment we were given (not process.env), like everything else.
+  const base: AwsCredentialIdentityProvider =
+    identity.source === 'environment' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? async () => ({
+          accessKeyId: env.AWS_ACCESS_KEY_ID!,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        })
+      : fromNodeProviderChain({
+          ...(identity.profile ? { profile: identity.profile } : {}),
+          ...(deps.awsConfigFile ? { configFilepath: deps.awsConfigFile } : {}),
+          ...(deps.awsCredentialsFile ? { filepath: deps.awsCredentialsFile } : {}),
+          clientConfig,
+        });
+  if (!identity.role) return base;
+  return fromTemporaryCredentials({
+    masterCredentials: base,
+    params: {
+      RoleArn: identity.role.arn,
+      RoleSessionName: identity.role.sessionName ?? 'docker-credential-ecr',
+      ...(identity.role.externalId ? { ExternalId: identity.role.externalId } : {}),
+    },
+    clientConfig: { ...clientConfig, ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}) },
+  });
+}
+
+export function clientConfig(registry: Registry, deps: ClientDeps) {
+  const requestHandler = createHttpHandler(deps);
+  return {
+    region: registry.region,
+    credentials: credentialsFor(deps, registry.region, requestHandler),
+    ...(deps.endpoint ? { endpoint: deps.endpoint } : {}),
+    requestHandler,
+    // Standard retry: exponential backoff with full jitter for throttling and 5xx, no retry for AccessDenied,
+    // expired credentials or validation errors. Three attempts fit inside the caller's overall deadline.
+    maxAttempts: 3,
+    retryMode: 'standard',
+    useFipsEndpoint: registry.fips && !deps.endpoint,
+    useDualstackEndpoint: registry.dualstack && registry.kind === 'ecr' && !deps.endpoint,
+  } as const;
+}

@@ -1,0 +1,42 @@
+// The HTTP handler every AWS client of ours uses. The SDK ignores HTTPS_PROXY/HTTP_PROXY/NO_PROXY and
+// AWS_CA_BUNDLE by itself; every other tool on a machine honours them, so we do too, through an agent.
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Env } from '../platform/settings';
+import type * as ProxyAgent from './proxy-agent';
+
+export interface HttpOptions {
+  env: Env;
+  caBundle: string | undefined;
+  /** Bound on one attempt; the caller bounds the whole fetch, retries included. */
+  requestTimeoutMs: number;
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy'];
+
+export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
+  let ca: string | undefined;
+  if (options.caBundle) {
+    try {
+      ca = readFileSync(options.caBundle, 'utf8');
+    } catch (error) {
+      // Named so explain.ts can tell it apart: a setting to fix, not an AWS failure.
+      throw Object.assign(new Error(`AWS_CA_BUNDLE ${options.caBundle} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`), { name: 'CaBundleError' });
+    }
+  }
+  const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...(ca ? { ca } : {}) }) };
+  const usesProxy = PROXY_VARIABLES.some((name) => options.env[name]);
+  // Required only when a proxy is configured: the proxy agents and what they load (debug, assert, tty, ...) cost
+  // a few milliseconds on every token fetch otherwise.
+  const agent = usesProxy ? new (require('./proxy-agent') as typeof ProxyAgent).EnvironmentProxyAgent(direct, ca) : undefined;
+  return new NodeHttpHandler({
+    connectionTimeout: Math.min(5_000, options.requestTimeoutMs),
+    requestTimeout: options.requestTimeoutMs,
+    // Without this the handler only logs a warning when requestTimeout passes, and keeps waiting.
+    throwOnRequestTimeout: true,
+    httpAgent: agent ?? direct.http,
+    httpsAgent: agent ?? direct.https,
+  });
+}

@@ -1,0 +1,31 @@
+// What a token source yields, and the checks every API response must pass before it is trusted.
+import { TokenFetchError } from '../platform/errors';
+
+export interface FetchedToken {
+  username: string;
+  password: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** A token source: one API call's worth of work, as in the SDK's credential providers. */
+export type TokenSource = () => Promise<FetchedToken>;
+
+/** Real passwords are a few kilobytes; a response far bigger than that is not a token. */
+const MAX_TOKEN_LENGTH = 64 * 1024;
+
+/** Decodes `base64("AWS:<password>")` and checks it; throws a TokenFetchError with category bad-response. */
+export function decodeAuthorizationToken(encoded: unknown, expiresAt: unknown, now: number, where: string): FetchedToken {
+  const bad = (why: string): TokenFetchError =>
+    new TokenFetchError(`${where}: the response is not a usable token (${why})`, 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there', 'bad-response');
+  if (typeof encoded !== 'string' || encoded.length === 0) throw bad('no authorizationToken');
+  if (encoded.length > MAX_TOKEN_LENGTH) throw bad('authorizationToken is oversized');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw bad('authorizationToken is not base64');
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) throw bad('authorizationToken is not user:password');
+  const expiry = expiresAt instanceof Date ? expiresAt.getTime() : typeof expiresAt === 'number' ? expiresAt * 1000 : NaN;
+  if (!Number.isFinite(expiry)) throw bad('no expiresAt');
+  if (expiry <= now) throw bad('the token AWS returned has already expired; check the system clock');
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt: expiry };
+}
