@@ -2,7 +2,7 @@
 // share a token; two with different keys never do.
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../platform/sha256';
 
 export interface CacheKey {
   /** File-name-safe digest of `parts`. */
@@ -15,7 +15,7 @@ export function cacheKeyFor(registry: Registry, identity: Identity, endpointOver
   // ECR Public hands one token for both of its hosts; a private token is per region and endpoint variant.
   const variant = registry.kind === 'ecr' ? `${registry.fips ? 'fips' : ''}${registry.dualstack ? 'dualstack' : ''}` || 'standard' : 'standard';
   const parts = [registry.kind, registry.partition, registry.region, variant, identity.keyMaterial, endpointOverride ?? ''];
-  const id = createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+  const id = sha256Hex(parts.join('\n')).slice(0, 32);
   const description = `${registry.kind} ${registry.region} ${variant} as ${identity.label}${endpointOverride ? ` via ${endpointOverride}` : ''}`;
   return { id, description };
 }

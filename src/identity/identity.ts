@@ -4,7 +4,7 @@
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
 import { profileSection, readIni, setting } from './shared-config';
 import type { Settings } from '../platform/settings';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../platform/sha256';
 
 /** An explicit choice for one registry, from the helper's config file. */
 export interface IdentityChoice {
@@ -14,7 +14,7 @@ export interface IdentityChoice {
   sessionName?: string;
 }
 
-export type IdentitySource = 'environment' | 'profile' | 'web-identity' | 'container' | 'default-chain';
+export type IdentitySource = 'environment' | 'profile' | 'web-identity' | 'container' | 'default-chain' | 'service-account';
 
 export interface Identity {
   /** Where the SDK will find the credentials. */
@@ -28,9 +28,29 @@ export interface Identity {
   /** Set when the profile named does not exist in either file (the SDK would fail; we say so first). */
   missingProfile?: string;
   role?: { arn: string; externalId?: string; sessionName?: string };
+  /**
+   * A Kubernetes pod's service account, whose token the kubelet handed us, exchanged for this role with STS
+   * AssumeRoleWithWebIdentity. The token is a secret: it is in neither the label nor the key material.
+   */
+  serviceAccount?: { roleArn: string; namespace: string; name: string; uid: string; token: string };
 }
 
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+/**
+ * The identity of a pod's service account assuming `roleArn`. The cache key names the role AND the service
+ * account (namespace, name, uid): a token obtained for one service account is never served to another that
+ * names the same role, since that role's trust policy may refuse the other.
+ */
+export function serviceAccountIdentity(roleArn: string, account: { namespace: string; name: string; uid: string }, token: string): Identity {
+  const who = `${account.namespace}/${account.name}`;
+  return {
+    source: 'service-account',
+    label: `role ${roleArn} for service account ${who}`,
+    keyMaterial: `service-account:${roleArn}:${account.namespace}:${account.name}:${account.uid}`,
+    serviceAccount: { roleArn, ...account, token },
+  };
+}
+
+const digest = (text: string): string => sha256Hex(text).slice(0, 16);
 
 /** The profile's settings, with the profiles and SSO sessions it draws on, as one hash. */
 function profileFingerprint(name: string, config: Map<string, string[]>, credentials: Map<string, string[]>): string | undefined {
