@@ -6,6 +6,8 @@ import { readSettings, type Env } from './platform/settings';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
 import { loadSdk } from './tokens/sdk-loader';
+import { runKubeletProvider } from './kubelet/provider';
+import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { ServiceDeps } from './tokens/service';
 import { loadedChunks, selfExecutable } from './platform/runtime';
 import { createLogger, type Logger } from './platform/log';
@@ -19,7 +21,10 @@ export interface CliIo {
   now: () => number;
   sleep?: (ms: number) => Promise<void>;
   homedir?: () => string | undefined;
+  /** The file name the program was started as (`ecr-credential-provider` selects the kubelet mode). */
+  invokedAs?: string;
 }
+
 
 export const VERSION = version;
 
@@ -58,6 +63,10 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
   const { log } = deps;
   const action = argv[0];
 
+  if ((argv.length === 1 && action === KUBELET_MODE) || (argv.length === 0 && io.invokedAs === KUBELET_PLUGIN_NAME)) {
+    return runKubeletProvider({ stdin: io.stdin, stdout: io.stdout, report: (message) => log.error(message) }, deps);
+  }
+
   if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action!)) {
     return handleAction(action as ProtocolAction, ecrBackend(deps), { stdin: io.stdin, stdout: io.stdout, report: reportTo(log) });
   }
@@ -72,6 +81,10 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
   if (action === 'doctor') {
     const { runDoctor } = await loadSdk();
     return runDoctor(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
+  }
+  if (action === 'kubelet-config') {
+    const { runKubeletConfig } = await loadSdk();
+    return runKubeletConfig(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'help' || action === '--help' || action === '-h') {
     io.stdout.write(`${usage().message}\n`);

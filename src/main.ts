@@ -1,5 +1,6 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 import { runCli } from './cli';
+import { invokedName } from './platform/runtime';
 import { standardInput, standardOutput } from './platform/stdio';
 
 const stdout = standardOutput(1);
@@ -16,7 +17,7 @@ function finish(code: number): void {
   process.exitCode = code;
 }
 
-runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now() }).then(finish, () => {
+runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName() }).then(finish, () => {
   // Never print the error itself: it might carry a secret. runCli handles all expected failures.
   stderr.write('docker-credential-ecr: internal error\n');
   finish(1);

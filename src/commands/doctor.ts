@@ -21,6 +21,7 @@ import { parseServerUrl, registryForHost, type Registry } from '../registry/host
 import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/config-file';
 import { routeServerUrl, type Route } from '../registry/routing';
 import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
+import { kubeletChecks } from './doctor-kubelet';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -40,9 +41,13 @@ export interface CommandIo extends ServiceDeps {
 }
 
 const USAGE = `Usage: docker-credential-ecr doctor [HOST]... [--json]
+       docker-credential-ecr doctor --kubelet FILE|DIR [--bin-dir DIR] [--json]
 
 Checks the setup between docker and an ECR token, one line per check (ok, warn or fail, and the fix).
-Without HOST it checks every ECR registry in the Docker config. Exit status 1 when a check fails.
+Without HOST it checks every ECR registry in the Docker config. With --kubelet it checks a node's
+CredentialProviderConfig (the kubelet's --image-credential-provider-config) against this helper, and with
+--bin-dir (its --image-credential-provider-bin-dir) that the provider's file is this helper.
+Exit status 1 when a check fails.
 `;
 
 const configureFix = (host: string): string => `docker-credential-ecr configure --registry ${host}`;
@@ -247,14 +252,22 @@ async function identityCheck(identity: Identity, region: string | undefined, pub
   return { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint };
 }
 
-function parseArgs(argv: readonly string[]): { hosts: string[]; json: boolean; help: boolean } | string {
-  const result = { hosts: [] as string[], json: false, help: false };
-  for (const arg of argv) {
-    if (arg === '--json') result.json = true;
+function parseArgs(argv: readonly string[]): { hosts: string[]; json: boolean; help: boolean; kubelet?: string; binDir?: string } | string {
+  const result: { hosts: string[]; json: boolean; help: boolean; kubelet?: string; binDir?: string } = { hosts: [], json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--kubelet' || arg === '--bin-dir') {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      if (arg === '--kubelet') result.kubelet = value;
+      else result.binDir = value;
+    } else if (arg === '--json') result.json = true;
     else if (arg === '--help' || arg === '-h') result.help = true;
     else if (arg.startsWith('-')) return `unknown option ${printable(arg)}`;
     else result.hosts.push(arg);
   }
+  if (result.binDir !== undefined && result.kubelet === undefined) return '--bin-dir goes with --kubelet FILE';
+  if (result.kubelet !== undefined && result.hosts.length > 0) return '--kubelet checks the kubelet config only; check hosts in a separate run';
   return result;
 }
 
@@ -270,7 +283,7 @@ export async function runDoctor(argv: readonly string[], io: CommandIo): Promise
   }
   const deps: ServiceDeps = { settings: io.settings, env: io.env, log: onceOnly(io.log), now: io.now, sleep: io.sleep };
   const setup = readSetupSettings(io.env, io.settings);
-  const checks = await runChecks(args.hosts, deps, setup);
+  const checks = args.kubelet !== undefined ? kubeletChecks(args.kubelet, args.binDir, io.settings) : await runChecks(args.hosts, deps, setup);
   const ok = checks.every((c) => c.status !== 'fail');
   if (args.json) {
     io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);

@@ -1,6 +1,7 @@
 // The Docker credential-helper wire format, kept apart from where credentials come from (as in
 // docker-credential-helpers' credentials.go). Knows nothing of AWS: a CredentialBackend does the work.
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from '../platform/errors';
+import { readInput } from '../platform/read-input';
 
 export interface Credentials {
   ServerURL: string;
@@ -18,26 +19,6 @@ export interface CredentialBackend {
 
 export const PROTOCOL_ACTIONS = ['get', 'store', 'erase', 'list'] as const;
 export type ProtocolAction = (typeof PROTOCOL_ACTIONS)[number];
-
-/** The most stdin we read; a server URL is a few dozen bytes and `store` a few kilobytes. */
-export const MAX_INPUT_BYTES = 64 * 1024;
-
-/** Reads stdin up to MAX_INPUT_BYTES; past that, stops reading and reports the input as oversized. */
-export async function readInput(stdin: NodeJS.ReadableStream): Promise<{ text: string; oversized: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > MAX_INPUT_BYTES) {
-      (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      return { text: '', oversized: true };
-    }
-    chunks.push(buffer);
-  }
-  // Invalid UTF-8 becomes U+FFFD, which host parsing then refuses.
-  return { text: Buffer.concat(chunks).toString('utf8'), oversized: false };
-}
 
 export interface ProtocolIo {
   stdin: NodeJS.ReadableStream;
@@ -86,5 +67,5 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
 }
 
 export function usage(): UsageError {
-  return new UsageError('usage: docker-credential-ecr <get|store|erase|list|version|configure|doctor> (Docker runs get, store, erase and list itself)');
+  return new UsageError('usage: docker-credential-ecr <get|store|erase|list|version|configure|doctor|kubelet-config|kubelet-credential-provider> (Docker runs get, store, erase and list itself; the kubelet runs kubelet-credential-provider)');
 }

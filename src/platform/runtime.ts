@@ -19,3 +19,12 @@ export function loadedChunks(): string[] {
   if (!selfExecutable() || typeof require === 'undefined') return [];
   return Object.keys(require.cache).map((path) => path.slice(path.lastIndexOf('/') + 1));
 }
+
+/**
+ * The file name this program was started as (a symlink's or a copy's name): the compiled executable's argv[0],
+ * or under Node the script's path. The kubelet starts AWS's plugin as `ecr-credential-provider`.
+ */
+export function invokedName(): string {
+  const path = selfExecutable() ? process.argv0 : (process.argv[1] ?? '');
+  return path.slice(path.lastIndexOf('/') + 1);
+}

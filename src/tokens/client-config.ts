@@ -1,6 +1,6 @@
 // The configuration every AWS client of ours shares: the registry's region and endpoint variant, the identity's
 // credentials, our HTTP handler, and a retry policy that stays inside a bounded time.
-import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
@@ -12,7 +12,7 @@ export interface ClientDeps extends HttpOptions {
   endpoint: string | undefined;
   awsConfigFile: string | undefined;
   awsCredentialsFile: string | undefined;
-  /** AWS_ENDPOINT_URL_STS, for the AssumeRole call of a configured roleArn. */
+  /** AWS_ENDPOINT_URL_STS, for the AssumeRole call of a configured roleArn and a service account's exchange. */
   stsEndpoint: string | undefined;
 }
 
@@ -20,6 +20,16 @@ export interface ClientDeps extends HttpOptions {
 export function credentialsFor(deps: ClientDeps, region: string, requestHandler: ReturnType<typeof createHttpHandler>): AwsCredentialIdentityProvider {
   const { identity, env } = deps;
   const clientConfig = { region, requestHandler };
+  const stsConfig = { ...clientConfig, ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}) };
+  if (identity.serviceAccount) {
+    // As AWS's ecr-credential-provider does: the pod's projected token, exchanged in the registry's region.
+    return fromWebToken({
+      roleArn: identity.serviceAccount.roleArn,
+      webIdentityToken: identity.serviceAccount.token,
+      roleSessionName: 'ecr-credential-provider',
+      clientConfig: stsConfig,
+    });
+  }
   // Environment keys are taken from the environment we were given (not process.env), like everything else.
   const base: AwsCredentialIdentityProvider =
     identity.source === 'environment' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
@@ -42,7 +52,7 @@ export function credentialsFor(deps: ClientDeps, region: string, requestHandler:
       RoleSessionName: identity.role.sessionName ?? 'docker-credential-ecr',
       ...(identity.role.externalId ? { ExternalId: identity.role.externalId } : {}),
     },
-    clientConfig: { ...clientConfig, ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}) },
+    clientConfig: stsConfig,
   });
 }
 

@@ -4,3 +4,4 @@ export { ecrTokenSource } from './ecr';
 export { ecrPublicTokenSource } from './ecr-public';
 export { runConfigure } from '../commands/configure';
 export { runDoctor } from '../commands/doctor';
+export { runKubeletConfig } from '../commands/kubelet-config';

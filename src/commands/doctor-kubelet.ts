@@ -1,0 +1,222 @@
+// `doctor --kubelet FILE [--bin-dir DIR]`: checks a node's CredentialProviderConfig against this helper: it
+// parses; a provider's name resolves to this helper in the bin dir and its arguments select the kubelet mode;
+// its matchImages cover the ECR hosts we serve (and match nothing we do not); apiVersion, durations and
+// tokenAttributes are consistent with what the kubelet and this helper expect.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { imageMatches } from '../kubelet/image-match';
+import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
+import { KUBELET_API_VERSIONS } from '../kubelet/request';
+import { ROLE_ANNOTATIONS, STS_AUDIENCE, matchImagesFor } from './kubelet-config';
+import { loadRegistryConfig } from '../registry/config-file';
+import { registryForHost, servedHostPatterns } from '../registry/host';
+import { selfExecutable } from '../platform/runtime';
+import type { Settings } from '../platform/settings';
+import type { Check } from './doctor';
+
+const CONFIG_API_VERSIONS = ['kubelet.config.k8s.io/v1', 'kubelet.config.k8s.io/v1beta1', 'kubelet.config.k8s.io/v1alpha1'];
+const TOKEN_LIFETIME_MS = 12 * 3600_000;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Go's time.ParseDuration, for the units the kubelet's configs use; undefined when it does not parse. */
+export function parseGoDuration(text: string): number | undefined {
+  if (text === '0') return 0;
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]!]!, 0);
+}
+
+/** One sample host per host form we serve (each checked to be one we really serve), for coverage checks. */
+export function sampleHosts(): { pattern: string; host: string }[] {
+  return servedHostPatterns().map((pattern) => {
+    const china = pattern.endsWith('.cn');
+    let n = 0;
+    const host = pattern.replace(/\*/g, () => (n++ === 0 && pattern.startsWith('*.') ? '123456789012' : china ? 'cn-north-1' : 'us-east-1'));
+    if (!registryForHost(host)) throw new Error(`internal: sample ${host} for ${pattern} is not served`);
+    return { pattern, host };
+  });
+}
+
+/** The config as the kubelet reads it: one file, or a directory's *.json, *.yaml, *.yml merged in lexical order. */
+function readProviderConfigs(path: string): { file: string; doc: unknown }[] {
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path).filter((name) => /\.(json|ya?ml)$/.test(name)).sort().map((name) => join(path, name))
+    : [path];
+  return files.map((file) => ({ file, doc: parseYaml(readFileSync(file, 'utf8')) as unknown }));
+}
+
+interface Ours {
+  provider: Json;
+  name: string;
+  /** How we know: the bin dir's file is this executable, or reports our version; or only its name suggests it. */
+  resolved: 'self' | 'version' | 'name';
+}
+
+function resolveProvider(name: string, binDir: string | undefined): 'self' | 'version' | 'other' | 'missing' | 'unknown' {
+  if (!binDir) return 'unknown';
+  const file = join(binDir, name);
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    return 'missing';
+  }
+  const self = selfExecutable();
+  if (self) {
+    try {
+      if (realpathSync(file) === realpathSync(self)) return 'self';
+    } catch {
+      // Compared by running it below.
+    }
+  }
+  const r = spawnSync(file, ['version'], { encoding: 'utf8', timeout: 10_000, env: { PATH: '/usr/bin:/bin' } });
+  return r.status === 0 && r.stdout.startsWith('docker-credential-ecr ') ? 'version' : 'other';
+}
+
+export function kubeletChecks(configPath: string, binDir: string | undefined, settings: Settings): Check[] {
+  const checks: Check[] = [];
+  let docs;
+  try {
+    docs = readProviderConfigs(configPath);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return [{ name: 'kubelet-config', status: 'fail', message: `cannot read ${configPath}: ${why}`, fix: 'docker-credential-ecr kubelet-config > FILE writes a working one' }];
+  }
+  const providers: Json[] = [];
+  for (const { file, doc } of docs) {
+    if (!isObject(doc)) {
+      checks.push({ name: 'kubelet-config', status: 'fail', message: `${file}: not a CredentialProviderConfig (not a YAML/JSON object)` });
+      continue;
+    }
+    const problems: string[] = [];
+    if (doc.kind !== 'CredentialProviderConfig') problems.push(`kind is ${JSON.stringify(doc.kind)}, not "CredentialProviderConfig"`);
+    if (!CONFIG_API_VERSIONS.includes(String(doc.apiVersion))) problems.push(`apiVersion ${JSON.stringify(doc.apiVersion)} is not one of ${CONFIG_API_VERSIONS.join(', ')}`);
+    if (!Array.isArray(doc.providers)) problems.push('it has no providers list');
+    if (problems.length) checks.push({ name: 'kubelet-config', status: 'fail', message: `${file}: ${problems.join('; ')}`, fix: 'the kubelet refuses to start with it' });
+    else checks.push({ name: 'kubelet-config', status: 'ok', message: `${file}: ${doc.apiVersion} CredentialProviderConfig with ${(doc.providers as unknown[]).length} provider(s)` });
+    if (Array.isArray(doc.providers)) providers.push(...doc.providers.filter(isObject));
+  }
+
+  if (binDir !== undefined) {
+    let isDir = false;
+    try {
+      isDir = statSync(binDir).isDirectory();
+    } catch {
+      // Reported below.
+    }
+    checks.push(
+      isDir
+        ? { name: 'kubelet-bin-dir', status: 'ok', message: `bin dir ${binDir} exists` }
+        : { name: 'kubelet-bin-dir', status: 'fail', message: `bin dir ${binDir} is not a directory`, fix: 'the kubelet refuses to start without --image-credential-provider-bin-dir' },
+    );
+  }
+
+  // Which provider is this helper: resolved through the bin dir when given, else guessed from the name or args.
+  const ours: Ours[] = [];
+  for (const provider of providers) {
+    const name = String(provider.name ?? '');
+    if (!name || name.includes('/')) {
+      checks.push({ name: 'kubelet-provider', status: 'fail', message: `provider name ${JSON.stringify(provider.name)} must be a file name in the bin dir (no "/")` });
+      continue;
+    }
+    const args = Array.isArray(provider.args) ? provider.args.map(String) : [];
+    const looksOurs = name === KUBELET_PLUGIN_NAME || name === 'docker-credential-ecr' || args.includes(KUBELET_MODE);
+    const resolved = resolveProvider(name, binDir);
+    if (resolved === 'self' || resolved === 'version') ours.push({ provider, name, resolved });
+    else if (resolved === 'unknown' && looksOurs) ours.push({ provider, name, resolved: 'name' });
+    else if (looksOurs && resolved === 'missing')
+      checks.push({ name: `kubelet-provider:${name}`, status: 'fail', message: `${join(binDir!, name)} does not exist or is not executable; the kubelet refuses to start`, fix: `install the helper there: cp ${selfExecutable() ?? 'dist/docker-credential-ecr'} ${join(binDir!, name)}` });
+    else if (looksOurs && resolved === 'other')
+      checks.push({ name: `kubelet-provider:${name}`, status: 'warn', message: `${join(binDir!, name)} is not docker-credential-ecr (\`${name} version\` does not say so): another plugin, e.g. AWS's` });
+  }
+  if (ours.length === 0) {
+    checks.push({ name: 'kubelet-provider', status: 'fail', message: `no provider in ${configPath} runs docker-credential-ecr${binDir ? ` from ${binDir}` : ''}`, fix: 'docker-credential-ecr kubelet-config prints one' });
+    return checks;
+  }
+
+  const served = sampleHosts();
+  const custom = matchImagesFor(loadRegistryConfigQuietly(settings)).filter((p) => !servedHostPatterns().includes(p));
+  for (const { provider, name, resolved } of ours) {
+    const id = `kubelet-provider:${name}`;
+    const args = Array.isArray(provider.args) ? provider.args.map(String) : [];
+    const how = resolved === 'self' ? 'is this executable' : resolved === 'version' ? 'is docker-credential-ecr' : 'is named like this helper (give --bin-dir to check the file)';
+    const argsOk = name === KUBELET_PLUGIN_NAME ? args.length === 0 || (args.length === 1 && args[0] === KUBELET_MODE) : args.length === 1 && args[0] === KUBELET_MODE;
+    checks.push(
+      argsOk
+        ? { name: id, status: resolved === 'name' ? 'warn' : 'ok', message: `provider ${name} ${how}; the kubelet runs it as \`${[name, ...args].join(' ')}\`` }
+        : { name: id, status: 'fail', message: `provider ${name}: args ${JSON.stringify(args)} do not select the kubelet mode`, fix: name === KUBELET_PLUGIN_NAME ? 'remove args' : `args: ["${KUBELET_MODE}"]` },
+    );
+
+    const apiVersion = String(provider.apiVersion ?? '');
+    checks.push(
+      (KUBELET_API_VERSIONS as readonly string[]).includes(apiVersion)
+        ? { name: `${id}:apiVersion`, status: 'ok', message: `apiVersion ${apiVersion} (answered in the same version)` }
+        : { name: `${id}:apiVersion`, status: 'fail', message: `apiVersion ${JSON.stringify(provider.apiVersion)} is not one of ${KUBELET_API_VERSIONS.join(', ')}` },
+    );
+
+    const matchImages = Array.isArray(provider.matchImages) ? provider.matchImages.map(String) : [];
+    const missing = served.filter(({ host }) => !matchImages.some((m) => imageMatches(m, `${host}/repo`)));
+    const essential = missing.filter(({ pattern }) => pattern === '*.dkr.ecr.*.amazonaws.com' || pattern === 'public.ecr.aws');
+    if (missing.length === 0) checks.push({ name: `${id}:matchImages`, status: 'ok', message: `matchImages cover every ECR host form (${served.length})` });
+    else
+      checks.push({
+        name: `${id}:matchImages`,
+        status: essential.length ? 'fail' : 'warn',
+        message: `matchImages miss ${missing.map((m) => m.pattern).join(', ')}: the kubelet never asks for images there`,
+        fix: 'add them (docker-credential-ecr kubelet-config lists every form)',
+      });
+    const useless = matchImages.filter((m) => !served.some(({ host }) => imageMatches(m, `${host}/repo`)) && !custom.some((c) => imageMatches(m, `${c.replace(/\*/g, 'x')}/repo`)));
+    if (useless.length)
+      checks.push({ name: `${id}:matchImages-unused`, status: 'warn', message: `matchImages ${useless.join(', ')} match no host this helper serves (China hosts end in .amazonaws.com.cn, not .amazonaws.cn)` });
+    const uncovered = custom.filter((c) => !matchImages.some((m) => imageMatches(m, `${c.replace(/\*/g, 'x')}/repo`)));
+    if (uncovered.length)
+      checks.push({ name: `${id}:custom-hosts`, status: 'warn', message: `the config file's custom hosts ${uncovered.join(', ')} are not in matchImages`, fix: 'add them' });
+
+    const duration = typeof provider.defaultCacheDuration === 'string' ? parseGoDuration(provider.defaultCacheDuration) : undefined;
+    if (duration === undefined)
+      checks.push({ name: `${id}:defaultCacheDuration`, status: 'fail', message: `defaultCacheDuration ${JSON.stringify(provider.defaultCacheDuration)} is missing or not a Go duration (the kubelet requires it)`, fix: 'defaultCacheDuration: "12h"' });
+    else if (duration > TOKEN_LIFETIME_MS)
+      checks.push({ name: `${id}:defaultCacheDuration`, status: 'warn', message: `defaultCacheDuration ${provider.defaultCacheDuration} is longer than an ECR token lives (12h); only used if a response had no cacheDuration (ours always has one)` });
+    else checks.push({ name: `${id}:defaultCacheDuration`, status: 'ok', message: `defaultCacheDuration ${provider.defaultCacheDuration}; each response sets its own cacheDuration (until our cache would refresh the token)` });
+
+    checks.push(...tokenAttributeChecks(id, provider, apiVersion));
+  }
+  return checks;
+}
+
+function loadRegistryConfigQuietly(settings: Settings) {
+  try {
+    return loadRegistryConfig(settings.helperConfigFile);
+  } catch {
+    return undefined; // `doctor` without --kubelet reports a broken config file.
+  }
+}
+
+function tokenAttributeChecks(id: string, provider: Json, apiVersion: string): Check[] {
+  const name = `${id}:tokenAttributes`;
+  const attributes = provider.tokenAttributes;
+  if (attributes === undefined) return [{ name, status: 'ok', message: 'no tokenAttributes: every image is pulled with the node identity (per-pod roles off)' }];
+  if (!isObject(attributes)) return [{ name, status: 'fail', message: 'tokenAttributes is not an object' }];
+  const checks: Check[] = [];
+  const fail = (message: string, fix?: string): void => void checks.push({ name, status: 'fail', message, ...(fix ? { fix } : {}) });
+  const warn = (message: string, fix?: string): void => void checks.push({ name, status: 'warn', message, ...(fix ? { fix } : {}) });
+  if (apiVersion !== 'credentialprovider.kubelet.k8s.io/v1') fail(`tokenAttributes need apiVersion credentialprovider.kubelet.k8s.io/v1 (the kubelet sends service-account tokens in v1 only)`);
+  if (attributes.serviceAccountTokenAudience === undefined) fail('tokenAttributes.serviceAccountTokenAudience is required', `serviceAccountTokenAudience: ${STS_AUDIENCE}`);
+  else if (attributes.serviceAccountTokenAudience !== STS_AUDIENCE)
+    warn(`serviceAccountTokenAudience ${JSON.stringify(attributes.serviceAccountTokenAudience)}: STS accepts it only if the cluster's OIDC provider in IAM lists it as a client ID (usually ${STS_AUDIENCE})`);
+  if (!['Token', 'ServiceAccount'].includes(String(attributes.cacheType)))
+    fail(`tokenAttributes.cacheType ${JSON.stringify(attributes.cacheType)} must be ServiceAccount or Token (required since Kubernetes 1.34)`, 'cacheType: ServiceAccount');
+  if (attributes.requireServiceAccount === true) warn('requireServiceAccount: true: pulls without a pod (static pods, image GC) get no credentials from this provider');
+  const keys = [attributes.optionalServiceAccountAnnotationKeys, attributes.requiredServiceAccountAnnotationKeys].flatMap((list) => (Array.isArray(list) ? list.map(String) : []));
+  if (!ROLE_ANNOTATIONS.some((key) => keys.includes(key)))
+    warn(`no role annotation key listed (${ROLE_ANNOTATIONS.join(', ')}): the kubelet passes none, so only AWS_ECR_ROLE_ARN from the provider's env can name a role`, `optionalServiceAccountAnnotationKeys: ${JSON.stringify(ROLE_ANNOTATIONS)}`);
+  const required = Array.isArray(attributes.requiredServiceAccountAnnotationKeys) ? attributes.requiredServiceAccountAnnotationKeys.map(String) : [];
+  if (required.some((key) => ROLE_ANNOTATIONS.includes(key))) warn(`${required.join(', ')} required: pods whose service account lacks it get no credentials at all (not even the node's)`);
+  if (checks.length === 0)
+    checks.push({ name, status: 'ok', message: `tokenAttributes: audience ${STS_AUDIENCE}, cacheType ${attributes.cacheType}, role from ${ROLE_ANNOTATIONS.filter((k) => keys.includes(k)).join(' or ')}` });
+  return checks;
+}

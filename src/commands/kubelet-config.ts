@@ -1,0 +1,81 @@
+// `docker-credential-ecr kubelet-config [--service-account-roles] [--name NAME]`: the kubelet's
+// CredentialProviderConfig for this helper, derived from the host table the helper itself parses with (and the
+// config file's custom hosts), so matchImages cannot drift from what it serves.
+import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
+import { printable } from '../platform/log';
+import type { CommandIo } from './doctor';
+import { loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
+import { servedHostPatterns } from '../registry/host';
+
+/** Both keys a service account may name its role under: AWS's plugin's, and IRSA's (which users ask it for). */
+export const ROLE_ANNOTATIONS = ['eks.amazonaws.com/ecr-role-arn', 'eks.amazonaws.com/role-arn'];
+export const STS_AUDIENCE = 'sts.amazonaws.com';
+/** As EKS writes it. The response always carries its own cacheDuration; this applies only if one were missing. */
+export const DEFAULT_CACHE_DURATION = '12h';
+
+export interface KubeletConfigOptions {
+  name: string;
+  serviceAccountRoles: boolean;
+  config: RegistryConfig | undefined;
+}
+
+/** The host forms the provider must match: every ECR host form, then the config file's custom hosts. */
+export function matchImagesFor(config: RegistryConfig | undefined): string[] {
+  const custom = (config?.rules ?? []).filter((rule) => rule.target).map((rule) => rule.pattern);
+  return [...new Set([...servedHostPatterns(), ...custom])];
+}
+
+export function kubeletProviderConfig(options: KubeletConfigOptions): Record<string, unknown> {
+  const provider: Record<string, unknown> = {
+    name: options.name,
+    matchImages: matchImagesFor(options.config),
+    defaultCacheDuration: DEFAULT_CACHE_DURATION,
+    apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+  };
+  // Under AWS's plugin's name no arguments are needed (EKS's config passes none); under any other, the mode.
+  if (options.name !== KUBELET_PLUGIN_NAME) provider.args = [KUBELET_MODE];
+  // The kubelet runs the provider as root, with its own environment: point it at the same config file.
+  if (options.config) provider.env = [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: options.config.file }];
+  if (options.serviceAccountRoles) {
+    provider.tokenAttributes = {
+      serviceAccountTokenAudience: STS_AUDIENCE,
+      cacheType: 'ServiceAccount',
+      requireServiceAccount: false,
+      optionalServiceAccountAnnotationKeys: ROLE_ANNOTATIONS,
+    };
+  }
+  return { apiVersion: 'kubelet.config.k8s.io/v1', kind: 'CredentialProviderConfig', providers: [provider] };
+}
+
+const USAGE = `Usage: docker-credential-ecr kubelet-config [--service-account-roles] [--name NAME]
+
+Prints the kubelet's CredentialProviderConfig (JSON) for this helper: every ECR and ECR Public host form, and the
+config file's custom hosts. --name: the executable's file name in the kubelet's --image-credential-provider-bin-dir
+(default ${KUBELET_PLUGIN_NAME}, AWS's plugin's name, which needs no arguments). --service-account-roles: the
+kubelet sends each pod's service-account token (audience ${STS_AUDIENCE}), exchanged for the role its service
+account names in ${ROLE_ANNOTATIONS.join(' or ')}.
+`;
+
+export async function runKubeletConfig(argv: readonly string[], io: CommandIo): Promise<number> {
+  let name = KUBELET_PLUGIN_NAME;
+  let serviceAccountRoles = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--service-account-roles') serviceAccountRoles = true;
+    else if (arg === '--name' && i + 1 < argv.length) name = argv[++i]!;
+    else if (arg === '--help' || arg === '-h') {
+      io.stdout.write(USAGE);
+      return 0;
+    } else {
+      io.stderr.write(`docker-credential-ecr: kubelet-config: unknown argument ${printable(arg)}\n${USAGE}`);
+      return 1;
+    }
+  }
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+    io.stderr.write(`docker-credential-ecr: kubelet-config: --name ${printable(name)} must be a file name (no "/")\n`);
+    return 1;
+  }
+  const config = loadRegistryConfig(io.settings.helperConfigFile);
+  io.stdout.write(`${JSON.stringify(kubeletProviderConfig({ name, serviceAccountRoles, config }), null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,74 @@
+// The kubelet's image credential provider mode: one CredentialProviderRequest on stdin, one
+// CredentialProviderResponse on stdout, served by the same routing, identities, token service and disk cache as
+// Docker's protocol. Failures: exit 1, one line on stderr (the kubelet logs it with the image), nothing on stdout.
+import { refreshMargin } from '../cache/policy';
+import { serviceAccountIdentity, type Identity } from '../identity/identity';
+import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from '../platform/errors';
+import { readInput } from '../platform/read-input';
+import { routeServerUrl } from '../registry/routing';
+import { getToken, type ServiceDeps } from '../tokens/service';
+import { KubeletRequestError, parseKubeletRequest, type KubeletRequest } from './request';
+import { authKeyFor, encodeKubeletResponse } from './response';
+import { roleForServiceAccount } from './role';
+import { serviceAccountFromToken } from './service-account';
+
+export interface KubeletIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  /** One line for the kubelet's log. */
+  report: (message: string) => void;
+}
+
+/** Runs one request; returns the exit code. */
+export async function runKubeletProvider(io: KubeletIo, deps: ServiceDeps): Promise<number> {
+  try {
+    const input = await readInput(io.stdin);
+    if (input.oversized) throw new KubeletRequestError('request is larger than 64 KiB');
+    const response = await answer(parseKubeletRequest(input.text), deps);
+    io.stdout.write(response);
+    return 0;
+  } catch (error) {
+    io.report(error instanceof HelperError ? error.message : `internal error (${error instanceof Error ? error.name : typeof error})`);
+    return 1;
+  }
+}
+
+async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<string> {
+  const hostPort = request.port === undefined ? request.host : `${request.host}:${request.port}`;
+  let route;
+  try {
+    route = routeServerUrl(hostPort, deps.settings);
+  } catch (error) {
+    // Docker's protocol answers "credentials not found"; the kubelet only logs stderr, so say what happened.
+    if (error instanceof CredentialsNotFoundError || error instanceof MissingServerUrlError) {
+      throw new KubeletRequestError(`${request.image}: not served by this provider (${error instanceof CredentialsNotFoundError ? error.reason : 'no host'}); it serves ECR and ECR Public hosts and the config file's custom hosts`);
+    }
+    throw error;
+  }
+  const identity = identityFor(request, route.identity, deps);
+  const token = await getToken({ registry: route.registry, requestedHost: route.requestedHost, identity }, deps);
+  // The kubelet must stop using the token when our own cache would: then the next request gets a fresh one.
+  const cacheDurationMs = Math.max(0, token.expiresAt - refreshMargin(token) - deps.now());
+  return encodeKubeletResponse({
+    apiVersion: request.apiVersion,
+    authKey: authKeyFor(request.host, request.port),
+    username: token.username,
+    password: token.password,
+    cacheDurationMs,
+  });
+}
+
+/** The pod's own role when the kubelet sent its service account's token and a role is named; else the node's. */
+function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: ServiceDeps): Identity {
+  const token = request.serviceAccountToken;
+  if (!token) return nodeIdentity;
+  deps.log.secret(token);
+  const role = roleForServiceAccount(request.serviceAccountAnnotations ?? {}, deps.env);
+  if (!role) {
+    deps.log.debug('service-account token without a role annotation or AWS_ECR_ROLE_ARN: using the node identity');
+    return nodeIdentity;
+  }
+  const account = serviceAccountFromToken(token);
+  deps.log.debug(`service account ${account.namespace}/${account.name} assumes ${role.roleArn} (from ${role.source})`);
+  return serviceAccountIdentity(role.roleArn, account, token);
+}

@@ -1,0 +1,22 @@
+// Standard input, read whole but bounded: a credential request is a few hundred bytes, and nothing a client
+// sends may make the helper hold an unbounded amount of memory.
+
+/** The most stdin we read; a server URL is a few dozen bytes and `store` a few kilobytes. */
+export const MAX_INPUT_BYTES = 64 * 1024;
+
+/** Reads stdin up to MAX_INPUT_BYTES; past that, stops reading and reports the input as oversized. */
+export async function readInput(stdin: NodeJS.ReadableStream): Promise<{ text: string; oversized: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > MAX_INPUT_BYTES) {
+      (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return { text: '', oversized: true };
+    }
+    chunks.push(buffer);
+  }
+  // Invalid UTF-8 becomes U+FFFD, which host parsing then refuses.
+  return { text: Buffer.concat(chunks).toString('utf8'), oversized: false };
+}
