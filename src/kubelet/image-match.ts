@@ -43,8 +43,11 @@ function labelPattern(glob: string): RegExp | undefined {
 }
 
 export function imageMatches(pattern: string, image: string): boolean {
+  // The kubelet parses a pattern as a URL first: a host starting with `[` is an IPv6 literal that fails to parse,
+  // and a `?` starts the query, so neither can match.
+  if (/^(https?:\/\/)?\[/.test(pattern)) return false;
   // Case-sensitive, as the kubelet compares.
-  const p = split(pattern);
+  const p = split(pattern.replace(/\?.*$/, ''));
   const i = split(image);
   if (p.port !== i.port) return false;
   const pLabels = p.host.split('.');

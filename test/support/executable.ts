@@ -24,6 +24,8 @@ export function runExecutable(
     stdin?: string | Buffer;
     env: Record<string, string | undefined>;
     killAfterMs?: number;
+    /** Another path to the executable (e.g. a symlink under another name). */
+    exe?: string;
     /** The working directory (default: this process's). */
     cwd?: string;
     /** An open file descriptor to use as the executable's stdin or stdout instead of a pipe. */
@@ -34,7 +36,7 @@ export function runExecutable(
   assertBuilt();
   const started = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(EXECUTABLE, args, {
+    const child = spawn(options.exe ?? EXECUTABLE, args, {
       env: { PATH: process.env.PATH, ...options.env } as NodeJS.ProcessEnv,
       stdio: [options.stdinFd ?? 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
       ...(options.cwd ? { cwd: options.cwd } : {}),

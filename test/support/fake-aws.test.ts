@@ -11,23 +11,27 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createInterface } from 'node:readline';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromContainerMetadata, fromHttp, fromTemporaryCredentials, fromTokenFile, fromWebToken } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { AgentConnectOpts } from 'agent-base';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { Socket } from 'node:net';
 import {
+  DEFAULT_OIDC_ISSUER,
   ECR_GET_AUTHORIZATION_TOKEN_TARGET,
   ECR_PUBLIC_GET_AUTHORIZATION_TOKEN_TARGET,
+  makeWebIdentityToken,
   OVERSIZED_BYTES,
   startFakeAws,
   type FakeAws,
   type Fault,
   type Service,
 } from './fake-aws';
+import { startBlackHole } from './fake-black-hole';
 import { makeCa, makeLeaf } from './tls';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -74,6 +78,20 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
       else ok(stdout);
     });
   });
+}
+
+/** Runs fn with process.env changed (the container providers read it), restoring it afterwards. */
+async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 describe('fake AWS with the real SDK clients', () => {
@@ -509,6 +527,456 @@ describe('fake AWS with the real SDK clients', () => {
     });
   });
 
+  describe('web identity (AssumeRoleWithWebIdentity)', () => {
+    const WEB_ROLE = 'arn:aws:iam::210987654321:role/eks/ecr-puller';
+    const SUBJECT = 'system:serviceaccount:ci:builder';
+    let anonymousSts: STSClient;
+    before(() => {
+      // AssumeRoleWithWebIdentity is unsigned in the STS model: the client needs no credentials.
+      anonymousSts = new STSClient({ region: 'us-east-1', endpoint: fake.url, maxAttempts: 1 });
+    });
+    after(() => anonymousSts.destroy());
+    const exchange = (token: string, roleArn = WEB_ROLE, session = 'ecr-credential-provider') =>
+      anonymousSts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: session, WebIdentityToken: token }));
+
+    it('exchanges a trusted service-account token, and traces the key to role and subject', async () => {
+      fake.trustWebIdentity(WEB_ROLE, { subjects: [SUBJECT] });
+      const out = await exchange(makeWebIdentityToken({ sub: SUBJECT }));
+      const c = out.Credentials;
+      assert.ok(c?.AccessKeyId && c.SecretAccessKey && c.SessionToken && c.Expiration);
+      assert.match(c.AccessKeyId, /^ASIA[A-Z0-9]{16}$/);
+      assert.ok(Math.abs(c.Expiration.getTime() - Date.now() - 3600_000) < 60_000);
+      assert.equal(out.SubjectFromWebIdentityToken, SUBJECT);
+      assert.equal(out.Audience, 'sts.amazonaws.com');
+      assert.equal(out.Provider, DEFAULT_OIDC_ISSUER);
+      assert.equal(out.AssumedRoleUser?.Arn, 'arn:aws:sts::210987654321:assumed-role/ecr-puller/ecr-credential-provider');
+      assert.match(out.AssumedRoleUser?.AssumedRoleId ?? '', /^AROA[A-Z0-9]+:ecr-credential-provider$/);
+
+      const [call] = fake.callsFor('sts');
+      assert.equal(call?.action, 'AssumeRoleWithWebIdentity');
+      assert.equal(call?.protocol, 'query');
+      assert.equal(call?.accessKeyId, undefined, 'the SDK sends it unsigned');
+      assert.deepEqual(
+        fake.webIdentityCalls.map((w) => [w.roleArn, w.roleSessionName, w.subject, w.outcome, w.accessKeyId]),
+        [[WEB_ROLE, 'ecr-credential-provider', SUBJECT, 'ok', c.AccessKeyId]],
+      );
+      assert.equal(fake.assumedRoles[0]?.subject, SUBJECT);
+
+      const asRole = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+      const roleEcr = new ECRClient({ region: 'eu-west-1', endpoint: fake.url, credentials: asRole, maxAttempts: 1 });
+      const roleSts = new STSClient({ region: 'eu-west-1', endpoint: fake.url, credentials: asRole, maxAttempts: 1 });
+      await roleEcr.send(new GetAuthorizationTokenCommand({}));
+      const me = await roleSts.send(new GetCallerIdentityCommand({}));
+      roleEcr.destroy();
+      roleSts.destroy();
+      const principal = fake.principalFor(fake.callsFor('ecr')[0]?.accessKeyId);
+      assert.deepEqual(
+        principal && [principal.source, principal.roleArn, principal.subject, principal.roleSessionName, principal.account],
+        ['AssumeRoleWithWebIdentity', WEB_ROLE, SUBJECT, 'ecr-credential-provider', '210987654321'],
+      );
+      assert.equal(me.Arn, principal?.arn);
+      assert.equal(fake.principalFor(credentials.accessKeyId), undefined, 'static keys are nobody the fake issued');
+    });
+
+    it('refuses what the trust policy does not allow, with the errors STS gives', async () => {
+      const other = 'arn:aws:iam::210987654321:role/other';
+      fake.trustWebIdentity(WEB_ROLE, { subjects: ['system:serviceaccount:ci:*'], audience: 'sts.amazonaws.com' });
+      fake.trustWebIdentity(other, { subjects: ['*'], audience: 'kubelet-ecr', issuer: 'https://oidc.example.test' });
+      // The SDK names an error after the modeled exception its code maps to: the wire code
+      // InvalidIdentityToken arrives as InvalidIdentityTokenException; AccessDenied is not modeled.
+      const cases: [token: string, roleArn: string, name: string, status: number, message: RegExp][] = [
+        // No trust policy for the role at all.
+        [makeWebIdentityToken({ sub: SUBJECT }), 'arn:aws:iam::210987654321:role/untrusting', 'AccessDenied', 403, /^Not authorized to perform sts:AssumeRoleWithWebIdentity$/],
+        [makeWebIdentityToken({ sub: 'system:serviceaccount:prod:builder' }), WEB_ROLE, 'AccessDenied', 403, /^Not authorized/],
+        [makeWebIdentityToken({ sub: SUBJECT, aud: 'kubelet-ecr' }), WEB_ROLE, 'AccessDenied', 403, /^Not authorized/],
+        // The other role trusts another provider (registered in the account): not this token's issuer.
+        [makeWebIdentityToken({ sub: SUBJECT, aud: 'kubelet-ecr' }), other, 'AccessDenied', 403, /^Not authorized/],
+        [makeWebIdentityToken({ sub: SUBJECT, iss: 'https://oidc.unknown.test' }), WEB_ROLE, 'InvalidIdentityTokenException', 400, /^No OpenIDConnect provider found in your account for https:\/\/oidc\.unknown\.test$/],
+        [makeWebIdentityToken({ sub: SUBJECT, exp: Math.floor(Date.now() / 1000) - 10 }), WEB_ROLE, 'ExpiredTokenException', 400, /^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/],
+        ['not-a-jwt', WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
+        [`${makeWebIdentityToken({ sub: SUBJECT })}\n`, WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
+        [makeWebIdentityToken({ sub: undefined }), WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
+        [`e30.${Buffer.from('[1]').toString('base64url')}.c2ln`, WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
+      ];
+      for (const [token, roleArn, name, status, message] of cases) {
+        const err = await errorOf(exchange(token, roleArn));
+        assert.equal(err.name, name, `${roleArn} ${token.slice(0, 40)}: ${err.message}`);
+        assert.equal(err.$metadata?.httpStatusCode, status, err.name);
+        assert.match(err.message, message);
+      }
+      const badSession = await errorOf(exchange(makeWebIdentityToken({ sub: SUBJECT }), WEB_ROLE, 'x'));
+      assert.equal(badSession.name, 'ValidationError');
+      assert.match(badSession.message, /roleSessionName.*length greater than or equal to 2/);
+      assert.deepEqual(
+        fake.webIdentityCalls.map((w) => w.outcome),
+        [...cases.map((c) => c[2].replace('InvalidIdentityTokenException', 'InvalidIdentityToken')), 'ValidationError'],
+      );
+      assert.equal(fake.webIdentityCalls[1]?.subject, 'system:serviceaccount:prod:builder');
+      assert.equal(fake.assumedRoles.length, 0);
+      assert.equal(fake.calls.at(-1)?.error, 'ValidationError');
+
+      // The wildcard and a token listing several audiences pass; so does the other provider's own token.
+      await exchange(makeWebIdentityToken({ sub: 'system:serviceaccount:ci:other', aud: ['kubelet', 'sts.amazonaws.com'] }));
+      const viaOther = await exchange(makeWebIdentityToken({ sub: 'anyone', aud: 'kubelet-ecr', iss: 'https://oidc.example.test' }), other);
+      assert.equal(viaOther.Audience, 'kubelet-ecr');
+      assert.equal(fake.assumedRoles.length, 2);
+      fake.reset();
+      assert.equal((await errorOf(exchange(makeWebIdentityToken({ sub: SUBJECT })))).name, 'AccessDenied', 'reset() forgets trust');
+    });
+
+    it('serves fromTokenFile and fromWebToken (nested STS client), and ECR signed with the role', async () => {
+      fake.trustWebIdentity(WEB_ROLE, { subjects: [SUBJECT] });
+      const dir = mkdtempSync(join(tmpdir(), 'fake-aws-wi-'));
+      try {
+        const tokenFile = join(dir, 'token');
+        writeFileSync(tokenFile, makeWebIdentityToken({ sub: SUBJECT }));
+        const provider = fromTokenFile({
+          webIdentityTokenFile: tokenFile,
+          roleArn: WEB_ROLE,
+          roleSessionName: 'from-file',
+          clientConfig: { region: 'us-west-2', endpoint: fake.url, maxAttempts: 1 },
+        });
+        const roleEcr = new ECRClient({ region: 'us-west-2', endpoint: fake.url, credentials: provider, maxAttempts: 1 });
+        await roleEcr.send(new GetAuthorizationTokenCommand({}));
+        roleEcr.destroy();
+        const [exchangeCall, tokenCall] = fake.calls;
+        assert.equal(exchangeCall?.action, 'AssumeRoleWithWebIdentity');
+        assert.equal(exchangeCall?.accessKeyId, undefined);
+        assert.equal(exchangeCall?.region, undefined, 'unsigned, so no credential scope');
+        assert.equal(tokenCall?.service, 'ecr');
+        assert.equal(fake.principalFor(tokenCall?.accessKeyId)?.subject, SUBJECT);
+        assert.equal(fake.principalFor(tokenCall?.accessKeyId)?.roleSessionName, 'from-file');
+
+        const creds = await fromWebToken({
+          webIdentityToken: makeWebIdentityToken({ sub: SUBJECT }),
+          roleArn: WEB_ROLE,
+          roleSessionName: 'from-web-token',
+          durationSeconds: 900,
+          clientConfig: { region: 'us-west-2', endpoint: fake.url, maxAttempts: 1 },
+        })();
+        assert.ok(Math.abs((creds.expiration?.getTime() ?? 0) - Date.now() - 900_000) < 60_000);
+        // The SDK takes the account from AssumedRoleUser.Arn.
+        assert.equal(creds.accountId, '210987654321');
+        const refused = await errorOf(
+          fromWebToken({ webIdentityToken: makeWebIdentityToken({ sub: 'system:serviceaccount:x:y' }), roleArn: WEB_ROLE, clientConfig: { region: 'us-west-2', endpoint: fake.url, maxAttempts: 1 } })(),
+        );
+        assert.equal(refused.name, 'AccessDenied');
+        assert.match(fake.webIdentityCalls.at(-1)?.roleSessionName ?? '', /^aws-sdk-js-session-\d+$/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('AssumeRole with MFA', () => {
+    const MFA_ROLE = 'arn:aws:iam::210987654321:role/admin';
+    const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
+    const assume = (extra: { SerialNumber?: string; TokenCode?: string } = {}) =>
+      sts.send(new AssumeRoleCommand({ RoleArn: MFA_ROLE, RoleSessionName: 'alice', ...extra }));
+
+    it('refuses without MFA, with half of it, a wrong device, a wrong or reused code; accepts the right code once', async () => {
+      fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '123456' });
+      const refusals: [input: { SerialNumber?: string; TokenCode?: string }, message: RegExp][] = [
+        [{}, new RegExp(`^User: arn:aws:iam::123456789012:user/${credentials.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/admin$`)],
+        [{ SerialNumber: SERIAL }, /^MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code\.$/],
+        [{ SerialNumber: 'arn:aws:iam::123456789012:mfa/bob', TokenCode: '123456' }, /^MultiFactorAuthentication failed, unable to validate MFA code\. {2}Please verify your MFA serial number/],
+        [{ SerialNumber: SERIAL, TokenCode: '654321' }, /^MultiFactorAuthentication failed with invalid MFA one time pass code\.$/],
+      ];
+      for (const [input, message] of refusals) {
+        const err = await errorOf(assume(input));
+        assert.equal(err.name, 'AccessDenied', JSON.stringify(input));
+        assert.equal(err.$metadata?.httpStatusCode, 403);
+        assert.match(err.message, message);
+      }
+      const ok = await assume({ SerialNumber: SERIAL, TokenCode: '123456' });
+      assert.ok(ok.Credentials?.AccessKeyId);
+      assert.equal(fake.assumedRoles[0]?.mfaSerialNumber, SERIAL);
+      assert.equal(fake.principalFor(ok.Credentials?.AccessKeyId)?.mfaSerialNumber, SERIAL);
+      // One-time codes are one-time.
+      assert.match((await errorOf(assume({ SerialNumber: SERIAL, TokenCode: '123456' }))).message, /invalid MFA one time pass code/);
+      assert.deepEqual(
+        fake.mfaCalls.map((m) => m.outcome),
+        ['missing', 'incomplete', 'invalid-serial', 'invalid-code', 'ok', 'reused-code'],
+      );
+      assert.equal(fake.mfaCalls.filter((m) => m.outcome === 'ok').length, 1);
+      assert.equal(fake.mfaCalls[3]?.tokenCode, '654321');
+      assert.equal(fake.mfaCalls[0]?.callerAccessKeyId, credentials.accessKeyId);
+      // Roles without the requirement are untouched.
+      await sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'no-mfa' }));
+      assert.equal(fake.mfaCalls.length, 6);
+      fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '111111', allowReuse: true });
+      await assume({ SerialNumber: SERIAL, TokenCode: '111111' });
+      await assume({ SerialNumber: SERIAL, TokenCode: '111111' });
+    });
+
+    it('serves fromTemporaryCredentials with an mfaCodeProvider', async () => {
+      fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '424242' });
+      const asked: string[] = [];
+      const provider = fromTemporaryCredentials({
+        masterCredentials: credentials,
+        params: { RoleArn: MFA_ROLE, RoleSessionName: 'mfa', SerialNumber: SERIAL },
+        mfaCodeProvider: async (serial) => {
+          asked.push(serial);
+          return '424242';
+        },
+        clientConfig: { region: 'us-east-1', endpoint: fake.url, maxAttempts: 1 },
+      });
+      const creds = await provider();
+      assert.deepEqual(asked, [SERIAL]);
+      assert.equal(fake.principalFor(creds.accessKeyId)?.roleArn, MFA_ROLE);
+      assert.deepEqual(fake.callsFor('sts')[0]?.body.TokenCode, '424242');
+      // A second exchange with the same code is refused, as AWS refuses a reused code.
+      const again = await errorOf(provider());
+      assert.equal(again.name, 'AccessDenied');
+      assert.equal(fake.mfaCalls.length, 2);
+    });
+  });
+
+  describe('container credentials (EKS Pod Identity / ECS)', () => {
+    let dir: string;
+    let tokenFile: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'fake-aws-pod-'));
+      tokenFile = join(dir, 'eks-pod-identity-token');
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    beforeEach(() => writeFileSync(tokenFile, fake.containerAuthorizationToken));
+    const viaHttp = (extra: Parameters<typeof fromHttp>[0] = {}) =>
+      fromHttp({ awsContainerCredentialsFullUri: fake.containerCredentialsUrl, awsContainerAuthorizationTokenFile: tokenFile, maxRetries: 0, ...extra });
+
+    it('serves fromHttp with the token file, and ECR signed with the pod role', async () => {
+      assert.match(fake.containerCredentialsUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1\/credentials$/);
+      const creds = await viaHttp()();
+      assert.match(creds.accessKeyId, /^ASIA[A-Z0-9]{16}$/);
+      assert.ok(creds.sessionToken);
+      assert.ok(Math.abs((creds.expiration?.getTime() ?? 0) - Date.now() - 3600_000) < 60_000);
+      assert.deepEqual(
+        fake.containerCalls.map((c) => [c.method, c.path, c.authorization, c.status, c.accessKeyId]),
+        [['GET', '/v1/credentials', fake.containerAuthorizationToken, 200, creds.accessKeyId]],
+      );
+      const podEcr = new ECRClient({ region: 'eu-west-1', endpoint: fake.url, credentials: creds, maxAttempts: 1 });
+      const podSts = new STSClient({ region: 'eu-west-1', endpoint: fake.url, credentials: creds, maxAttempts: 1 });
+      await podEcr.send(new GetAuthorizationTokenCommand({}));
+      const me = await podSts.send(new GetCallerIdentityCommand({}));
+      podEcr.destroy();
+      podSts.destroy();
+      const principal = fake.principalFor(fake.callsFor('ecr')[0]?.accessKeyId);
+      assert.equal(principal?.source, 'container');
+      assert.equal(principal?.roleArn, 'arn:aws:iam::123456789012:role/fake-pod-role');
+      assert.equal(me.Arn, principal?.arn);
+      assert.match(me.Arn ?? '', /^arn:aws:sts::123456789012:assumed-role\/fake-pod-role\/eks-fake-cluster-pod-\d+$/);
+
+      fake.setContainerCredentials({ roleArn: 'arn:aws:iam::333333333333:role/team/puller', sessionName: 'pod-x', lifetimeSeconds: 600 });
+      const other = await viaHttp()();
+      assert.ok(Math.abs((other.expiration?.getTime() ?? 0) - Date.now() - 600_000) < 60_000);
+      assert.equal(fake.principalFor(other.accessKeyId)?.arn.replace(/-\d+$/, ''), 'arn:aws:sts::333333333333:assumed-role/puller/pod-x');
+    });
+
+    it('answers 401 without Authorization and 403 with a wrong one', async () => {
+      const missing = await errorOf(fromHttp({ awsContainerCredentialsFullUri: fake.containerCredentialsUrl, maxRetries: 0 })());
+      assert.match(missing.message, /Server responded with status: 401/);
+      writeFileSync(tokenFile, 'not-the-token');
+      const wrong = await errorOf(viaHttp()());
+      assert.match(wrong.message, /Server responded with status: 403/);
+      fake.setContainerCredentials({ authorizationToken: 'rotated' });
+      writeFileSync(tokenFile, 'rotated');
+      await viaHttp()();
+      assert.deepEqual(
+        fake.containerCalls.map((c) => [c.authorization, c.status]),
+        [
+          [undefined, 401],
+          ['not-the-token', 403],
+          ['rotated', 200],
+        ],
+      );
+      // A token file ending in a newline never reaches the wire: Node refuses the header value.
+      writeFileSync(tokenFile, 'rotated\n');
+      assert.match((await errorOf(viaHttp()())).message, /Invalid character in header content|ERR_INVALID_CHAR/);
+      assert.equal(fake.containerCalls.length, 3);
+    });
+
+    it('serves fromContainerMetadata (AWS_CONTAINER_AUTHORIZATION_TOKEN), which also passes AccountId on', async () => {
+      const creds = await withEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.containerAuthorizationToken }, () =>
+        fromContainerMetadata({ maxRetries: 0, timeout: 1000 })(),
+      );
+      // fromHttp (first in the default chain) drops AccountId; fromContainerMetadata keeps it.
+      assert.equal(creds.accountId, '123456789012');
+      assert.equal(fake.principalFor(creds.accessKeyId)?.source, 'container');
+      const viaFromHttp = await viaHttp()();
+      assert.equal(viaFromHttp.accountId, undefined);
+    });
+
+    it('container faults: 500 then retried, expired credentials, hang against the provider timeout', async () => {
+      fake.fail('container', 'http-500', { times: 1 });
+      const creds = await viaHttp({ maxRetries: 1, timeout: 50 })();
+      assert.deepEqual(
+        fake.containerCalls.map((c) => [c.status, c.fault]),
+        [
+          [500, 'http-500'],
+          [200, undefined],
+        ],
+      );
+      assert.ok(creds.accessKeyId);
+      fake.fail('container', 'expired-credentials', { times: 1 });
+      assert.ok(((await viaHttp()()).expiration?.getTime() ?? Infinity) < Date.now());
+      // A hung agent: fromContainerMetadata's timeout is a socket idle timeout and fires.
+      fake.fail('container', 'hang', { times: 1 });
+      const t0 = Date.now();
+      const err = await withEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.containerAuthorizationToken }, () =>
+        errorOf(fromContainerMetadata({ maxRetries: 0, timeout: 200 })()),
+      );
+      assert.ok(Date.now() - t0 >= 190 && Date.now() - t0 < 5000, `gave up after ${Date.now() - t0} ms`);
+      assert.match(err.message, /TimeoutError from instance metadata service/);
+      assert.equal(fake.containerCalls.at(-1)?.fault, 'hang');
+      assert.throws(() => fake.fail('container', 'invalid-signature'), /no invalid-signature fault/);
+    });
+  });
+
+  describe('black hole', () => {
+    it('accepts connections and never answers: request timeouts fire, connection timeouts do not', async () => {
+      assert.match(fake.blackHoleUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const stuck = new ECRClient({
+        region: 'eu-west-1',
+        endpoint: fake.blackHoleUrl,
+        credentials,
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler({ connectionTimeout: 100, requestTimeout: 250, throwOnRequestTimeout: true }),
+      });
+      const t0 = Date.now();
+      const err = await errorOf(stuck.send(new GetAuthorizationTokenCommand({})));
+      const waited = Date.now() - t0;
+      stuck.destroy();
+      assert.equal(err.name, 'TimeoutError');
+      assert.ok(waited >= 240 && waited < 3000, `waited ${waited} ms`);
+      assert.equal(fake.blackHole.connections, 1);
+      assert.ok(fake.blackHole.bytesReceived > 0, 'the request was sent into the hole');
+      assert.equal(fake.calls.length, 0);
+
+      const t1 = Date.now();
+      const cred = await withEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fake.blackHoleUrl}/v1/credentials` }, () =>
+        errorOf(fromContainerMetadata({ maxRetries: 0, timeout: 150 })()),
+      );
+      assert.ok(Date.now() - t1 >= 140, `gave up after ${Date.now() - t1} ms`);
+      assert.match(cred.message, /TimeoutError/);
+      assert.equal(fake.blackHole.connections, 2);
+      fake.reset();
+      assert.equal(fake.blackHole.connections, 0);
+    });
+
+    it('shows that fromHttp never gives up on a silent endpoint (its timeout only bounds connecting)', async () => {
+      const hole = await startBlackHole();
+      let settled = false;
+      const pending = errorOf(fromHttp({ awsContainerCredentialsFullUri: `${hole.url}/v1/credentials`, maxRetries: 0, timeout: 100 })()).finally(() => {
+        settled = true;
+      });
+      // Its requestTimeout comes without throwOnRequestTimeout, so the handler only logs a warning.
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        await new Promise((r) => setTimeout(r, 600));
+      } finally {
+        console.warn = warn;
+      }
+      assert.equal(settled, false, 'fromHttp gave up by itself');
+      assert.equal(hole.connections, 1);
+      await hole.close();
+      assert.match((await pending).message, /socket hang up|ECONNRESET/i);
+    });
+
+    it('is closed with the fake, dropping held connections; also runs on its own', async () => {
+      const own = await startFakeAws();
+      const port = own.blackHole.port;
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      const closedSocket = new Promise((r) => socket.once('close', r));
+      while (own.blackHole.open === 0) await new Promise((r) => setTimeout(r, 5));
+      await own.close();
+      const outcome = await Promise.race([closedSocket.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 2000))]);
+      assert.equal(outcome, 'closed', 'close() must drop connections the black hole holds');
+      const refused = await new Promise<string>((r) => net.connect(port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')));
+      assert.equal(refused, 'ECONNREFUSED');
+
+      const hole = await startBlackHole();
+      const tls = await errorOf(fetch(`https://127.0.0.1:${hole.port}/`, { signal: AbortSignal.timeout(150) }));
+      assert.match(tls.name, /TimeoutError|AbortError/);
+      assert.equal(hole.connections, 1);
+      await hole.close();
+    });
+  });
+
+  describe('clock offset (a machine whose clock is not AWS\'s)', () => {
+    const fresh = (maxAttempts: number) => new ECRClient({ region: 'eu-west-1', endpoint: fake.url, credentials, maxAttempts });
+
+    it('dates answers and expiries on AWS\'s clock; the SDK adopts it from the Date header', async () => {
+      fake.setClockOffset(2 * 60_000); // inside the signing window
+      const res = await fetch(fake.url, { method: 'POST', body: '' });
+      const served = Date.parse(res.headers.get('date') ?? '');
+      assert.ok(Math.abs(served - Date.now() - 120_000) < 2000, `Date header ${res.headers.get('date')}`);
+      const client = fresh(1);
+      assert.equal(client.config.systemClockOffset, 0);
+      const out = await client.send(new GetAuthorizationTokenCommand({}));
+      // Even a small skew is adopted on success (second resolution, so up to 1 s short).
+      assert.ok(Math.abs(client.config.systemClockOffset - 120_000) <= 1500, `offset ${client.config.systemClockOffset}`);
+      const expiresAt = out.authorizationData?.[0]?.expiresAt?.getTime() ?? 0;
+      const onAwsClock = expiresAt - (Date.now() + client.config.systemClockOffset);
+      const onLocalClock = expiresAt - Date.now();
+      assert.ok(Math.abs(onAwsClock - 12 * 3600_000) < 5000, `AWS-clock lifetime ${onAwsClock}`);
+      assert.ok(Math.abs(onLocalClock - (12 * 3600_000 + 120_000)) < 5000, `local-clock lifetime ${onLocalClock}`);
+      client.destroy();
+    });
+
+    it('refuses signatures outside five minutes of AWS\'s clock; the SDK corrects and retries', async () => {
+      fake.setClockOffset(3600_000); // the local clock is an hour slow
+      const once = fresh(1);
+      const err = await errorOf(once.send(new GetAuthorizationTokenCommand({})));
+      assert.equal(err.name, 'InvalidSignatureException');
+      assert.match(err.message, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+      assert.equal(fake.calls[0]?.error, 'InvalidSignatureException');
+      assert.equal(fake.issued.length, 0);
+      // The error's Date header already corrected the client: the next call is signed on AWS's clock.
+      assert.ok(Math.abs(once.config.systemClockOffset - 3600_000) < 2000);
+      await once.send(new GetAuthorizationTokenCommand({}));
+      once.destroy();
+
+      const retrying = fresh(3);
+      const out = await retrying.send(new GetAuthorizationTokenCommand({}));
+      retrying.destroy();
+      assert.equal(out.$metadata.attempts, 2);
+
+      fake.setClockOffset(-3600_000); // the local clock is an hour fast
+      const stsFast = new STSClient({ region: 'us-east-1', endpoint: fake.url, credentials, maxAttempts: 1 });
+      const future = await errorOf(stsFast.send(new GetCallerIdentityCommand({})));
+      stsFast.destroy();
+      assert.equal(future.name, 'SignatureDoesNotMatch');
+      assert.match(future.message, /^Signature not yet current: .* \+ 5 min\.\)$/);
+      // Faults stand for later stages: a refused signature does not use one up.
+      fake.fail('ecr', 'throttle', { times: 1 });
+      const skewed = fresh(1);
+      assert.equal((await errorOf(skewed.send(new GetAuthorizationTokenCommand({})))).name, 'InvalidSignatureException');
+      assert.equal((await errorOf(skewed.send(new GetAuthorizationTokenCommand({})))).name, 'ThrottlingException');
+      skewed.destroy();
+    });
+
+    it('expires web identity tokens and STS credentials on AWS\'s clock', async () => {
+      const role = 'arn:aws:iam::210987654321:role/clocked';
+      fake.trustWebIdentity(role, { subjects: ['*'] });
+      fake.setClockOffset(2 * 3600_000);
+      const anonymous = new STSClient({ region: 'us-east-1', endpoint: fake.url, maxAttempts: 1 });
+      // Valid for an hour by the local clock, an hour stale by AWS's.
+      const err = await errorOf(anonymous.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'late', WebIdentityToken: makeWebIdentityToken({ sub: 'x' }) })));
+      assert.equal(err.name, 'ExpiredTokenException');
+      fake.setClockOffset(-30 * 60_000);
+      const out = await anonymous.send(
+        new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'early', WebIdentityToken: makeWebIdentityToken({ sub: 'x' }) }),
+      );
+      anonymous.destroy();
+      const left = (out.Credentials?.Expiration?.getTime() ?? 0) - Date.now();
+      assert.ok(Math.abs(left - 30 * 60_000) < 5000, `credentials expire ${left} ms from local now`);
+      fake.reset();
+      assert.equal(fake.clockOffsetMs, 0);
+    });
+  });
+
   describe('child processes', () => {
     it('AWS_ENDPOINT_URL_* and a role profile reach the fake (default provider chain, nested STS)', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fake-aws-env-'));
@@ -567,6 +1035,55 @@ describe('fake AWS with the real SDK clients', () => {
       }
     });
 
+    it('the default provider chain reaches the fake through IRSA and Pod Identity variables', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fake-aws-chain-'));
+      try {
+        const script = `
+          const { ECRClient, GetAuthorizationTokenCommand } = require('@aws-sdk/client-ecr');
+          new ECRClient({ region: 'eu-central-1' }).send(new GetAuthorizationTokenCommand({}))
+            .then((a) => console.log(a.authorizationData[0].authorizationToken))
+            .catch((e) => { console.error(e); process.exit(1); });`;
+        const base: NodeJS.ProcessEnv = {
+          PATH: process.env.PATH,
+          HOME: dir,
+          AWS_CONFIG_FILE: join(dir, 'none'),
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ENDPOINT_URL_ECR: fake.url,
+          AWS_ENDPOINT_URL_STS: fake.url,
+          NODE_NO_WARNINGS: '1',
+        };
+        const subject = 'system:serviceaccount:kube-system:ecr-puller';
+        const role = 'arn:aws:iam::444455556666:role/irsa';
+        fake.trustWebIdentity(role, { subjects: [subject] });
+        const tokenFile = join(dir, 'irsa-token');
+        writeFileSync(tokenFile, makeWebIdentityToken({ sub: subject }));
+        const irsa = (await runNode(['-e', script], { ...base, AWS_ROLE_ARN: role, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: 'irsa-session' })).trim();
+        assert.equal(fake.issued[0]?.authorizationToken, irsa);
+        assert.deepEqual(
+          fake.calls.map((c) => [c.service, c.action]),
+          [
+            ['sts', 'AssumeRoleWithWebIdentity'],
+            ['ecr', 'GetAuthorizationToken'],
+          ],
+        );
+        const byIrsa = fake.principalFor(fake.issued[0]?.accessKeyId);
+        assert.deepEqual(byIrsa && [byIrsa.source, byIrsa.roleArn, byIrsa.subject, byIrsa.roleSessionName], ['AssumeRoleWithWebIdentity', role, subject, 'irsa-session']);
+
+        const podTokenFile = join(dir, 'eks-pod-identity-token');
+        writeFileSync(podTokenFile, fake.containerAuthorizationToken);
+        const pod = (
+          await runNode(['-e', script], { ...base, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: podTokenFile })
+        ).trim();
+        assert.equal(fake.issued[1]?.authorizationToken, pod);
+        assert.equal(fake.containerCalls.length, 1);
+        assert.equal(fake.containerCalls[0]?.authorization, fake.containerAuthorizationToken);
+        assert.equal(fake.principalFor(fake.issued[1]?.accessKeyId)?.source, 'container');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('runs standalone, printing its URL and honouring /__fake controls', async () => {
       const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fake-aws.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
       try {
@@ -574,8 +1091,10 @@ describe('fake AWS with the real SDK clients', () => {
           createInterface({ input: child.stdout }).once('line', ok);
           child.once('exit', (code) => fail(new Error(`standalone fake exited with ${code}`)));
         });
-        const info = JSON.parse(line) as { url: string; port: number; caFile: string };
+        const info = JSON.parse(line) as { url: string; port: number; caFile: string; containerCredentialsUrl: string; containerAuthorizationToken: string; blackHoleUrl: string };
         assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+        assert.equal(info.containerCredentialsUrl, `${info.url}/v1/credentials`);
+        assert.match(info.blackHoleUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
         assert.match(readFileSync(info.caFile, 'utf8'), /BEGIN CERTIFICATE/);
         const control = (path: string, body: unknown): Promise<Response> =>
           fetch(`${info.url}/__fake/${path}`, { method: 'POST', body: JSON.stringify(body) });
@@ -590,6 +1109,19 @@ describe('fake AWS with the real SDK clients', () => {
           ['eu-north-1', 'eu-north-1'],
         );
         assert.equal(dump.issued.length, 1);
+        const role = 'arn:aws:iam::123456789012:role/standalone';
+        assert.equal((await control('trust-web-identity', { roleArn: role, subjects: ['system:serviceaccount:a:b'] })).status, 200);
+        const anon = new STSClient({ region: 'us-east-1', endpoint: info.url, maxAttempts: 1 });
+        const out = await anon.send(
+          new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'standalone', WebIdentityToken: makeWebIdentityToken({ sub: 'system:serviceaccount:a:b' }) }),
+        );
+        anon.destroy();
+        const principal = (await (await control('principal', { accessKeyId: out.Credentials?.AccessKeyId })).json()) as { subject?: string };
+        assert.equal(principal.subject, 'system:serviceaccount:a:b');
+        const pod = await fetch(info.containerCredentialsUrl, { headers: { authorization: info.containerAuthorizationToken } });
+        assert.equal(pod.status, 200);
+        assert.equal((await control('clock', { offsetMs: 3600_000 })).status, 200);
+        assert.ok(Date.parse((await fetch(info.containerCredentialsUrl)).headers.get('date') ?? '') > Date.now() + 3500_000);
       } finally {
         child.kill('SIGTERM');
       }

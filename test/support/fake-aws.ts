@@ -15,9 +15,22 @@
 //   awsJson1_0 (target AWSSecurityTokenServiceV20110615.*), which future SDKs may switch to, so
 //   that is accepted as well.
 //
+// Identity (see FakeAws for the methods):
+// - AssumeRoleWithWebIdentity reads the JWT's claims (no signature check) and applies a per-role trust
+//   policy set with trustWebIdentity(); a role without one refuses every token, like a role whose
+//   trust policy names no OIDC provider.
+// - AssumeRole can require MFA (requireMfa()); one-time codes are single-use, as in AWS.
+// - Every key the fake issues (AssumeRole, web identity, container credentials) maps back to its
+//   role, session and subject through principalFor(), so a later ECR call can be attributed.
+// - GET containerCredentialsUrl is an EKS Pod Identity / ECS style container-credentials endpoint.
+// - blackHoleUrl accepts TCP connections and never answers (see fake-black-hole.ts).
+// - setClockOffset() moves "AWS's clock": the Date header, expiry times and the SigV4 five-minute
+//   window all follow it, so a client whose clock is off sees what it would see against AWS.
+//
 // Standalone: `node --import tsx test/support/fake-aws.ts [--port N] [--account ID]` prints
-// {"url","port","caFile"} as one JSON line and serves until SIGINT/SIGTERM; the /__fake/* control
-// endpoints (see handleControl) stand in for the in-process methods.
+// {"url","port","caFile","containerCredentialsUrl","containerAuthorizationToken","blackHoleUrl"} as one
+// JSON line and serves until SIGINT/SIGTERM; the /__fake/* control endpoints (see handleControl)
+// stand in for the in-process methods.
 import { randomBytes, createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
@@ -25,6 +38,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
+import { startBlackHole, type BlackHole } from './fake-black-hole';
 import { makeCa, makeLeaf, type CaFiles } from './tls';
 
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
@@ -41,8 +55,18 @@ export const DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
 export const DEFAULT_STS_LIFETIME_SECONDS = 60 * 60;
 /** Size of the secret in an 'oversized' answer. */
 export const OVERSIZED_BYTES = 4 * 1024 * 1024;
+/** The audience EKS (IRSA) puts in service-account tokens for STS, and trustWebIdentity()'s default. */
+export const DEFAULT_WEB_IDENTITY_AUDIENCE = 'sts.amazonaws.com';
+/** Issuer of makeWebIdentityToken()'s tokens and trustWebIdentity()'s default OIDC provider. */
+export const DEFAULT_OIDC_ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+/** Path of the container-credentials endpoint (EKS Pod Identity's agent serves the same path). */
+export const CONTAINER_CREDENTIALS_PATH = '/v1/credentials';
+/** How far a SigV4 X-Amz-Date may be from AWS's clock either way. */
+export const SIGNATURE_WINDOW_MS = 5 * 60_000;
 
 export type Service = 'ecr' | 'ecr-public' | 'sts';
+/** fail() also takes 'container': the container-credentials endpoint. */
+export type FaultTarget = Service | 'container';
 
 export type Fault =
   | 'access-denied'
@@ -85,6 +109,8 @@ export interface FakeCall {
   userAgent?: string;
   /** The fault injected into this call's answer, if any. */
   fault?: Fault;
+  /** Code of the error answered (fault, refused identity, expired signature...), if any. */
+  error?: string;
 }
 
 export interface IssuedToken {
@@ -115,6 +141,95 @@ export interface AssumedRole {
   expiration: Date;
   /** arn:aws:sts::<account>:assumed-role/<role>/<session> */
   arn: string;
+  /** Web identity: the token's `sub`, the `aud` the trust policy matched, and `iss`. */
+  subject?: string;
+  audience?: string;
+  issuer?: string;
+  /** AssumeRole on a role that requires MFA: the device that passed. */
+  mfaSerialNumber?: string;
+  at: number;
+}
+
+/** What the fake knows about a key it issued. */
+export interface Principal {
+  accessKeyId: string;
+  source: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'container';
+  roleArn: string;
+  roleSessionName: string;
+  /** arn:aws:sts::<account>:assumed-role/<role>/<session>, as GetCallerIdentity answers. */
+  arn: string;
+  /** AROA...:<session>, as GetCallerIdentity answers. */
+  userId: string;
+  account: string;
+  /** Web identity: the token's `sub` (e.g. system:serviceaccount:<ns>:<name>). */
+  subject?: string;
+  /** AssumeRole: the key that signed the call. */
+  callerAccessKeyId?: string;
+  mfaSerialNumber?: string;
+}
+
+/** Conditions of a role's trust policy for web identities (StringLike on `sub` and `aud`). */
+export interface WebIdentityTrust {
+  /** Allowed `sub` claims; '*' and '?' are wildcards, as in IAM's StringLike. */
+  subjects: readonly string[];
+  /** The `aud` the token must carry (among others, if a list); DEFAULT_WEB_IDENTITY_AUDIENCE by default. Wildcards allowed. */
+  audience?: string;
+  /** The OIDC provider (`iss`) the role trusts; DEFAULT_OIDC_ISSUER by default. Compared without https://. */
+  issuer?: string;
+}
+
+export interface WebIdentityCall {
+  roleArn: string;
+  roleSessionName: string;
+  /** Claims read from the token (absent when it could not be decoded). */
+  subject?: string;
+  audience?: string | string[];
+  issuer?: string;
+  /** 'ok', or the error code answered. */
+  outcome: 'ok' | 'AccessDenied' | 'InvalidIdentityToken' | 'ExpiredTokenException' | 'ValidationError';
+  /** Key issued on success. */
+  accessKeyId?: string;
+  at: number;
+}
+
+export interface MfaRequirement {
+  /** The device the caller must name (SerialNumber): a hardware serial or arn:aws:iam::<acct>:mfa/<name>. */
+  serialNumber: string;
+  /** The one-time code (TokenCode) accepted. Single-use unless allowReuse, as in AWS. */
+  code: string;
+  allowReuse?: boolean;
+}
+
+export interface MfaCall {
+  roleArn: string;
+  serialNumber?: string;
+  tokenCode?: string;
+  callerAccessKeyId?: string;
+  outcome: 'ok' | 'missing' | 'incomplete' | 'invalid-serial' | 'invalid-code' | 'reused-code';
+  at: number;
+}
+
+export interface ContainerCredentialsOptions {
+  /** The Authorization value the endpoint accepts (the token file's exact contents). */
+  authorizationToken?: string;
+  /** Role whose credentials are served; arn:aws:iam::<account>:role/fake-pod-role by default. */
+  roleArn?: string;
+  /** Session name in the served role's ARN; a counter is appended. */
+  sessionName?: string;
+  lifetimeSeconds?: number;
+}
+
+export interface ContainerCredentialsCall {
+  method: string;
+  /** Path and query as requested. */
+  path: string;
+  /** The Authorization header as sent; absent when there was none. */
+  authorization?: string;
+  status: number;
+  /** Key served on success. */
+  accessKeyId?: string;
+  fault?: Fault;
+  userAgent?: string;
   at: number;
 }
 
@@ -130,15 +245,47 @@ export interface FakeAws {
   /** Absolute URIs of plain-HTTP proxy requests, in order. */
   proxyRequests: string[];
   issued: IssuedToken[];
+  /** Successful AssumeRole and AssumeRoleWithWebIdentity answers. */
   assumedRoles: AssumedRole[];
+  /** Every AssumeRoleWithWebIdentity that reached the trust check, refused or not. */
+  webIdentityCalls: WebIdentityCall[];
+  /** Every AssumeRole on a role set up with requireMfa(), refused or not. */
+  mfaCalls: MfaCall[];
+  /** Every request to the container-credentials endpoint. */
+  containerCalls: ContainerCredentialsCall[];
+  /** http://127.0.0.1:<port>/v1/credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI. */
+  containerCredentialsUrl: string;
+  /** The Authorization value the container endpoint currently accepts (random unless set). */
+  readonly containerAuthorizationToken: string;
+  /** http://127.0.0.1:<port> of a listener that accepts and never answers; closed with the fake. */
+  blackHoleUrl: string;
+  blackHole: BlackHole;
+  /** Offset of the fake's clock ("AWS time") from the local clock, in ms. */
+  readonly clockOffsetMs: number;
   callsFor(service: Service): FakeCall[];
   /** Lifetime of tokens issued from now on. Without service: ECR and ECR Public (STS keeps 1 h). */
   setTokenLifetime(seconds: number, service?: Service): void;
   /** The next `times` calls to service (default: all until reset) answer with fault; queued after earlier fail()s. */
-  fail(service: Service, fault: Fault, opts?: { times?: number }): void;
+  fail(service: FaultTarget, fault: Fault, opts?: { times?: number }): void;
   /** CONNECT to target ('host:port') becomes a raw TCP tunnel to 127.0.0.1:to.port. Survives reset(). */
   route(target: string, to: { port: number }): void;
-  /** Forgets calls, connects, issued tokens, assumed roles, faults and lifetimes (routes and certificates stay). */
+  /** Lets web identities matching trust assume roleArn (replacing its earlier trust). */
+  trustWebIdentity(roleArn: string, trust: WebIdentityTrust): void;
+  /** AssumeRole on roleArn then needs SerialNumber and TokenCode (replacing an earlier requirement). */
+  requireMfa(roleArn: string, mfa: MfaRequirement): void;
+  /** Changes what the container endpoint accepts and serves; unset fields keep their defaults. */
+  setContainerCredentials(opts: ContainerCredentialsOptions): void;
+  /** Moves the fake's clock by ms relative to the local one (Date headers, expiries, SigV4 window). */
+  setClockOffset(ms: number): void;
+  /** The fake's clock: Date.now() + clockOffsetMs. */
+  awsNow(): number;
+  /** Role, session and subject behind a key the fake issued (kept across reset()); undefined for others. */
+  principalFor(accessKeyId: string | undefined): Principal | undefined;
+  /**
+   * Forgets calls, connects, issued tokens, assumed roles, web identity / MFA / container calls, faults,
+   * lifetimes, trust policies, MFA requirements, container settings and the clock offset; zeroes the
+   * black hole's counters. Routes, certificates and principalFor()'s knowledge stay.
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -178,6 +325,9 @@ interface Tunnel {
 }
 
 const SERVICES: readonly Service[] = ['ecr', 'ecr-public', 'sts'];
+const FAULT_TARGETS: readonly FaultTarget[] = [...SERVICES, 'container'];
+/** What the container endpoint can be made to do (it speaks no AWS error dialect). */
+const CONTAINER_FAULTS: readonly Fault[] = ['access-denied', 'throttle', 'http-500', 'malformed', 'empty', 'expired-credentials', 'hang'];
 const NAMED_FAULTS: readonly Fault[] = [
   'access-denied',
   'throttle',
@@ -246,6 +396,87 @@ function faultLabel(fault: Fault): string {
   return typeof fault === 'string' ? fault : `slow ${fault.slow}ms`;
 }
 
+/** SigV4's X-Amz-Date format: 20260101T120000Z. */
+function amzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+function parseAmzDate(value: string): number | undefined {
+  const m = value.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+}
+
+/** AWS's wording when X-Amz-Date is outside the window around its clock. */
+function signatureTimeMessage(signedMs: number, nowMs: number): string {
+  const window = SIGNATURE_WINDOW_MS / 60_000;
+  return signedMs < nowMs
+    ? `Signature expired: ${amzDate(signedMs)} is now earlier than ${amzDate(nowMs - SIGNATURE_WINDOW_MS)} (${amzDate(nowMs)} - ${window} min.)`
+    : `Signature not yet current: ${amzDate(signedMs)} is still later than ${amzDate(nowMs + SIGNATURE_WINDOW_MS)} (${amzDate(nowMs)} + ${window} min.)`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export interface WebIdentityClaims {
+  sub?: string;
+  aud?: string | string[];
+  iss?: string;
+  /** Epoch seconds. */
+  exp?: number;
+  iat?: number;
+  [claim: string]: unknown;
+}
+
+/**
+ * A JWT shaped like a Kubernetes service-account token (RS256 header, random signature; the fake
+ * never verifies it). Defaults: iss DEFAULT_OIDC_ISSUER, aud DEFAULT_WEB_IDENTITY_AUDIENCE, valid for
+ * an hour from the local clock. A claim given as undefined is left out.
+ */
+export function makeWebIdentityToken(claims: WebIdentityClaims = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = { iss: DEFAULT_OIDC_ISSUER, aud: DEFAULT_WEB_IDENTITY_AUDIENCE, iat: now, nbf: now, exp: now + 3600, ...claims };
+  const part = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ alg: 'RS256', kid: 'fake-aws', typ: 'JWT' })}.${part(payload)}.${randomBytes(64).toString('base64url')}`;
+}
+
+/** The claims of a compact JWS (header.payload.signature, base64url), unverified; undefined when malformed. */
+export function decodeWebIdentityToken(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    return isObject(header) && typeof header.alg === 'string' && isObject(payload) ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** IAM's StringLike: '*' any run of characters, '?' any one. */
+function stringLike(pattern: string, value: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 's').test(value);
+}
+
+function withoutScheme(issuer: string): string {
+  return issuer.replace(/^https:\/\//, '').replace(/\/+$/, '');
+}
+
+function roleParts(roleArn: string, fallbackAccount: string): { account: string; name: string } {
+  const m = roleArn.match(/^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/);
+  return { account: m?.[1] ?? fallbackAccount, name: m?.[2] ?? 'unnamed' };
+}
+
+/** RoleSessionName's constraints, with STS's ValidationError wording; undefined when valid. */
+function sessionNameProblem(name: string): string | undefined {
+  const at = `Value '${name}' at 'roleSessionName' failed to satisfy constraint: Member must`;
+  if (name.length < 2) return `1 validation error detected: ${at} have length greater than or equal to 2`;
+  if (name.length > 64) return `1 validation error detected: ${at} have length less than or equal to 64`;
+  if (!/^[\w+=,.@-]*$/.test(name)) return `1 validation error detected: ${at} satisfy regular expression pattern: [\\w+=,.@-]*`;
+  return undefined;
+}
+
 export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   const account = opts.account ?? DEFAULT_ACCOUNT;
   const ownTmp = opts.tmpDir === undefined;
@@ -258,18 +489,36 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   const proxyRequests: string[] = [];
   const issued: IssuedToken[] = [];
   const assumedRoles: AssumedRole[] = [];
-  const faults = new Map<Service, FaultEntry[]>();
+  const webIdentityCalls: WebIdentityCall[] = [];
+  const mfaCalls: MfaCall[] = [];
+  const containerCalls: ContainerCredentialsCall[] = [];
+  const faults = new Map<FaultTarget, FaultEntry[]>();
   const lifetimes = new Map<Service, number>();
   const routes = new Map<string, number>();
-  // Kept across reset() so GetCallerIdentity still knows keys issued before it.
-  const roleKeys = new Map<string, { arn: string; userId: string; account: string }>();
+  const webTrust = new Map<string, WebIdentityTrust>();
+  const mfaRules = new Map<string, MfaRequirement & { used: Set<string> }>();
+  const defaultContainerToken = randomBytes(24).toString('base64url');
+  const containerDefaults = (): Required<ContainerCredentialsOptions> => ({
+    authorizationToken: defaultContainerToken,
+    roleArn: `arn:aws:iam::${account}:role/fake-pod-role`,
+    sessionName: 'eks-fake-cluster-pod',
+    lifetimeSeconds: DEFAULT_STS_LIFETIME_SECONDS,
+  });
+  let container = containerDefaults();
+  let clockOffsetMs = 0;
+  // Kept across reset() so GetCallerIdentity and principalFor() still know keys issued before it.
+  const principals = new Map<string, Principal>();
+  const blackHole = await startBlackHole();
   const contexts = new Map<string, tls.SecureContext>();
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const tunnels = new WeakMap<net.Socket, Tunnel>();
   let tokenCounter = 0;
   let roleCounter = 0;
+  let containerCounter = 0;
   let closed = false;
+
+  const awsNow = (): number => Date.now() + clockOffsetMs;
 
   function track(socket: net.Socket): void {
     sockets.add(socket);
@@ -288,7 +537,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     });
   }
 
-  function takeFault(service: Service): Fault | undefined {
+  function takeFault(service: FaultTarget): Fault | undefined {
     const queue = faults.get(service);
     const head = queue?.[0];
     if (!queue || !head) return undefined;
@@ -315,6 +564,8 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
       'x-amzn-requestid': requestId(),
+      // AWS's clock, which the SDK adopts for its signing clock (see setClockOffset).
+      date: new Date(awsNow()).toUTCString(),
       ...extra,
     });
     res.end(body);
@@ -325,6 +576,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   }
 
   function sendError(res: http.ServerResponse, call: FakeCall, spec: ErrorSpec): void {
+    call.error = spec.code;
     if (call.protocol === 'query') {
       const xml =
         `<ErrorResponse xmlns="${STS_XML_NAMESPACE}"><Error>${xmlFields({ Type: spec.type, Code: spec.code, Message: spec.message })}</Error>` +
@@ -343,7 +595,6 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     const sts = call.service === 'sts';
     const iamPrefix = call.service === 'unknown' ? 'unknown' : call.service;
     const resource = sts && typeof call.body.RoleArn === 'string' ? call.body.RoleArn : '*';
-    const xAmzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
     switch (fault) {
       case 'access-denied':
         return {
@@ -378,15 +629,13 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
           message: 'The security token included in the request is invalid.',
           type: 'Sender',
         };
-      case 'invalid-signature': {
-        const signed = xAmzDate.replace(/^\d{8}T/, '20200101T');
+      case 'invalid-signature':
         return {
           status: sts ? 403 : 400,
           code: sts ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
-          message: `Signature expired: ${signed} is now earlier than ${xAmzDate} (${xAmzDate} - 5 min.)`,
+          message: signatureTimeMessage(Date.UTC(2020, 0, 1), awsNow()),
           type: 'Sender',
         };
-      }
       default:
         return undefined;
     }
@@ -403,8 +652,8 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       accessKeyId: call.accessKeyId,
       password,
       authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
-      // Real answers carry fractional seconds too.
-      expiresAt: Math.round(Date.now() + lifetime * 1000) / 1000,
+      // On AWS's clock. Real answers carry fractional seconds too.
+      expiresAt: Math.round(awsNow() + lifetime * 1000) / 1000,
       at: Date.now(),
     };
     issued.push(token);
@@ -440,26 +689,26 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   }
 
   function callerIdentity(accessKeyId: string | undefined): { arn: string; userId: string; account: string } {
-    const known = accessKeyId ? roleKeys.get(accessKeyId) : undefined;
+    const known = accessKeyId ? principals.get(accessKeyId) : undefined;
     if (known) return known;
     const key = accessKeyId ?? 'anonymous';
     return { arn: `arn:aws:iam::${account}:user/${key}`, userId: `AIDAFAKE${upperId(key, 13)}`, account };
   }
 
-  function assumeRole(call: FakeCall): AssumedRole {
+  function assumeRole(call: FakeCall, extra: Pick<AssumedRole, 'subject' | 'audience' | 'issuer' | 'mfaSerialNumber'> = {}): AssumedRole {
     const n = ++roleCounter;
     const roleArn = String(call.body.RoleArn ?? `arn:aws:iam::${account}:role/unnamed`);
     const roleSessionName = String(call.body.RoleSessionName ?? 'session');
-    const m = roleArn.match(/^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/);
-    const roleAccount = m?.[1] ?? account;
-    const roleName = m?.[2] ?? 'unnamed';
+    const { account: roleAccount, name: roleName } = roleParts(roleArn, account);
     const durationParam = Number(call.body.DurationSeconds);
     const lifetime = lifetimes.get('sts') ?? (durationParam > 0 ? durationParam : DEFAULT_STS_LIFETIME_SECONDS);
     // 20 characters like a real ASIA key: 'ASIAFAKEROLE' + 8 digits.
     const accessKeyId = `ASIAFAKEROLE${String(n).padStart(8, '0')}`;
     const arn = `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${roleSessionName}`;
+    const action = call.action === 'AssumeRoleWithWebIdentity' ? 'AssumeRoleWithWebIdentity' : 'AssumeRole';
+    const defined = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
     const role: AssumedRole = {
-      action: call.action === 'AssumeRoleWithWebIdentity' ? 'AssumeRoleWithWebIdentity' : 'AssumeRole',
+      action,
       roleArn,
       roleSessionName,
       ...(typeof call.body.ExternalId === 'string' ? { externalId: call.body.ExternalId } : {}),
@@ -467,13 +716,121 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       accessKeyId,
       secretAccessKey: randomSecret(40),
       sessionToken: `FwoGZXIvYXdzEFAKE${n}${randomSecret(120)}`,
-      expiration: new Date(Date.now() + lifetime * 1000),
+      expiration: new Date(awsNow() + lifetime * 1000),
       arn,
+      ...defined,
       at: Date.now(),
     };
-    roleKeys.set(accessKeyId, { arn, userId: `AROAFAKE${upperId(roleArn, 13)}:${roleSessionName}`, account: roleAccount });
+    principals.set(accessKeyId, {
+      accessKeyId,
+      source: action,
+      roleArn,
+      roleSessionName,
+      arn,
+      userId: `AROAFAKE${upperId(roleArn, 13)}:${roleSessionName}`,
+      account: roleAccount,
+      ...(extra.subject !== undefined ? { subject: extra.subject } : {}),
+      ...(role.callerAccessKeyId !== undefined ? { callerAccessKeyId: role.callerAccessKeyId } : {}),
+      ...(extra.mfaSerialNumber !== undefined ? { mfaSerialNumber: extra.mfaSerialNumber } : {}),
+    });
     assumedRoles.push(role);
     return role;
+  }
+
+  const denied = (message: string): ErrorSpec => ({ status: 403, code: 'AccessDenied', message, type: 'Sender' });
+
+  /** The trust policy of AssumeRoleWithWebIdentity: the claims that passed, or the error STS gives. */
+  function checkWebIdentity(call: FakeCall): { error: ErrorSpec } | { subject: string; audience: string; issuer: string } {
+    const roleArn = String(call.body.RoleArn ?? '');
+    const record: WebIdentityCall = { roleArn, roleSessionName: String(call.body.RoleSessionName ?? ''), outcome: 'ok', at: Date.now() };
+    webIdentityCalls.push(record);
+    const refuse = (error: ErrorSpec): { error: ErrorSpec } => {
+      record.outcome = error.code as WebIdentityCall['outcome'];
+      return { error };
+    };
+    const token = call.body.WebIdentityToken;
+    if (typeof token !== 'string') {
+      return refuse({
+        status: 400,
+        code: 'ValidationError',
+        message: "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+        type: 'Sender',
+      });
+    }
+    const claims = decodeWebIdentityToken(token);
+    if (claims && typeof claims.sub === 'string') record.subject = claims.sub;
+    if (claims && (typeof claims.aud === 'string' || Array.isArray(claims.aud))) record.audience = claims.aud as string | string[];
+    if (claims && typeof claims.iss === 'string') record.issuer = claims.iss;
+    if (!claims || typeof claims.iss !== 'string' || typeof claims.sub !== 'string') {
+      return refuse({
+        status: 400,
+        code: 'InvalidIdentityToken',
+        message: 'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+        type: 'Sender',
+      });
+    }
+    const { iss, sub } = claims;
+    // The account's OIDC providers: every issuer some role trusts, and the default one.
+    const providers = new Set([DEFAULT_OIDC_ISSUER, ...[...webTrust.values()].map((t) => t.issuer ?? DEFAULT_OIDC_ISSUER)].map(withoutScheme));
+    if (!providers.has(withoutScheme(iss))) {
+      return refuse({ status: 400, code: 'InvalidIdentityToken', message: `No OpenIDConnect provider found in your account for ${iss}`, type: 'Sender' });
+    }
+    const nowSeconds = Math.floor(awsNow() / 1000);
+    if (typeof claims.exp === 'number' && claims.exp <= nowSeconds) {
+      return refuse({
+        status: 400,
+        code: 'ExpiredTokenException',
+        // Sic: AWS prints no space before the second number.
+        message: `Token expired: current date/time ${nowSeconds} must be before the expiration date/time${Math.floor(claims.exp)}`,
+        type: 'Sender',
+      });
+    }
+    const trust = webTrust.get(roleArn);
+    const auds = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a): a is string => typeof a === 'string');
+    const audience = auds.find((a) => stringLike(trust?.audience ?? DEFAULT_WEB_IDENTITY_AUDIENCE, a));
+    const trusted =
+      trust !== undefined &&
+      withoutScheme(trust.issuer ?? DEFAULT_OIDC_ISSUER) === withoutScheme(iss) &&
+      audience !== undefined &&
+      trust.subjects.some((pattern) => stringLike(pattern, sub));
+    if (!trusted) return refuse(denied('Not authorized to perform sts:AssumeRoleWithWebIdentity'));
+    return { subject: sub, audience: audience!, issuer: iss };
+  }
+
+  /** A role's MFA requirement: undefined when AssumeRole may go ahead, else STS's refusal. */
+  function checkMfa(call: FakeCall): ErrorSpec | undefined {
+    const roleArn = String(call.body.RoleArn ?? '');
+    const rule = mfaRules.get(roleArn);
+    if (!rule) return undefined;
+    const serial = typeof call.body.SerialNumber === 'string' && call.body.SerialNumber ? call.body.SerialNumber : undefined;
+    const code = typeof call.body.TokenCode === 'string' && call.body.TokenCode ? call.body.TokenCode : undefined;
+    const record: MfaCall = {
+      roleArn,
+      ...(serial !== undefined ? { serialNumber: serial } : {}),
+      ...(code !== undefined ? { tokenCode: code } : {}),
+      ...(call.accessKeyId !== undefined ? { callerAccessKeyId: call.accessKeyId } : {}),
+      outcome: 'ok',
+      at: Date.now(),
+    };
+    mfaCalls.push(record);
+    const refuse = (outcome: MfaCall['outcome'], message: string): ErrorSpec => {
+      record.outcome = outcome;
+      return denied(message);
+    };
+    // The trust policy's aws:MultiFactorAuthPresent condition fails: a plain refusal naming the role.
+    if (serial === undefined && code === undefined) {
+      return refuse('missing', `User: ${callerIdentity(call.accessKeyId).arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    }
+    if (serial === undefined || code === undefined) {
+      return refuse('incomplete', 'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.');
+    }
+    if (serial !== rule.serialNumber) {
+      return refuse('invalid-serial', 'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.');
+    }
+    if (code !== rule.code) return refuse('invalid-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
+    if (rule.used.has(code) && !rule.allowReuse) return refuse('reused-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
+    rule.used.add(code);
+    return undefined;
   }
 
   function answerSts(res: http.ServerResponse, call: FakeCall, fault: Fault | undefined): void {
@@ -503,21 +860,39 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       const fields = { Arn: who.arn, UserId: who.userId, Account: who.account };
       return reply(xmlFields(fields), fields);
     }
-    const role = assumeRole(call);
+    const sessionProblem = sessionNameProblem(String(call.body.RoleSessionName ?? ''));
+    if (sessionProblem) {
+      if (action === 'AssumeRoleWithWebIdentity') {
+        webIdentityCalls.push({ roleArn: String(call.body.RoleArn ?? ''), roleSessionName: String(call.body.RoleSessionName ?? ''), outcome: 'ValidationError', at: Date.now() });
+      }
+      return sendError(res, call, { status: 400, code: 'ValidationError', message: sessionProblem, type: 'Sender' });
+    }
+    let role: AssumedRole;
+    if (action === 'AssumeRoleWithWebIdentity') {
+      const verdict = checkWebIdentity(call);
+      if ('error' in verdict) return sendError(res, call, verdict.error);
+      role = assumeRole(call, verdict);
+      webIdentityCalls.at(-1)!.accessKeyId = role.accessKeyId;
+    } else {
+      const refusal = checkMfa(call);
+      if (refusal) return sendError(res, call, refusal);
+      role = assumeRole(call, mfaRules.has(String(call.body.RoleArn ?? '')) ? { mfaSerialNumber: String(call.body.SerialNumber) } : {});
+    }
     if (fault === 'oversized') role.sessionToken += 'x'.repeat(OVERSIZED_BYTES);
     const creds = {
       AccessKeyId: role.accessKeyId,
       SecretAccessKey: role.secretAccessKey,
       SessionToken: role.sessionToken,
     };
-    const user = { Arn: role.arn, AssumedRoleId: roleKeys.get(role.accessKeyId)?.userId ?? '' };
+    const user = { Arn: role.arn, AssumedRoleId: principals.get(role.accessKeyId)?.userId ?? '' };
     const webIdentity =
       action === 'AssumeRoleWithWebIdentity'
-        ? { SubjectFromWebIdentityToken: 'fake-subject', Audience: 'sts.amazonaws.com', Provider: 'fake-oidc-provider' }
+        ? { SubjectFromWebIdentityToken: role.subject, Audience: role.audience, Provider: role.issuer }
         : {};
     reply(
       `<Credentials>${xmlFields({ ...creds, Expiration: isoSeconds(role.expiration) })}</Credentials>` +
-        `<AssumedRoleUser>${xmlFields(user)}</AssumedRoleUser>${xmlFields(webIdentity)}`,
+        `${xmlFields({ SubjectFromWebIdentityToken: webIdentity.SubjectFromWebIdentityToken })}` +
+        `<AssumedRoleUser>${xmlFields(user)}</AssumedRoleUser>${xmlFields({ Provider: webIdentity.Provider, Audience: webIdentity.Audience })}`,
       { Credentials: { ...creds, Expiration: role.expiration.getTime() / 1000 }, AssumedRoleUser: user, ...webIdentity },
     );
   }
@@ -581,6 +956,18 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       sendError(res, call, { status: 400, code: 'UnknownOperationException', message: `fake-aws cannot tell which service ${req.headers['x-amz-target'] ?? call.action} is`, type: 'Sender' });
       return;
     }
+    // AWS checks the signing time against its own clock before anything else (and before faults,
+    // which stand for later stages). The SDK corrects its clock from this answer's Date and retries.
+    const signedAt = typeof req.headers['x-amz-date'] === 'string' ? parseAmzDate(req.headers['x-amz-date']) : undefined;
+    if (signedAt !== undefined && Math.abs(signedAt - awsNow()) > SIGNATURE_WINDOW_MS) {
+      const sts = call.service === 'sts';
+      return sendError(res, call, {
+        status: sts ? 403 : 400,
+        code: sts ? 'SignatureDoesNotMatch' : 'InvalidSignatureException',
+        message: signatureTimeMessage(signedAt, awsNow()),
+        type: 'Sender',
+      });
+    }
     const fault = takeFault(call.service);
     if (fault !== undefined) call.fault = fault;
     if (fault === 'hang') return; // close() destroys the socket.
@@ -603,6 +990,69 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     }
     if (call.service === 'sts') answerSts(res, call, fault);
     else answerEcr(res, call, fault);
+  }
+
+  /** GET containerCredentialsUrl, as the SDK's fromHttp / fromContainerMetadata ask EKS Pod Identity or ECS. */
+  async function handleContainer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    for await (const _chunk of req as AsyncIterable<Buffer>) {
+      // Drained, unused: the endpoint takes no body.
+    }
+    const auth = req.headers.authorization;
+    const record: ContainerCredentialsCall = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      ...(auth !== undefined ? { authorization: auth } : {}),
+      status: 0,
+      ...(typeof req.headers['user-agent'] === 'string' ? { userAgent: req.headers['user-agent'] } : {}),
+      at: Date.now(),
+    };
+    containerCalls.push(record);
+    const answer = (status: number, body: unknown): void => {
+      record.status = status;
+      send(res, status, 'application/json', typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return answer(405, { Code: 'MethodNotAllowed', Message: `${req.method} is not allowed` });
+    const fault = takeFault('container');
+    if (fault !== undefined) record.fault = fault;
+    if (fault === 'hang') return; // close() destroys the socket.
+    if (typeof fault === 'object') {
+      await delay(fault.slow);
+      if (closed) return;
+    }
+    if (fault === 'http-500') return answer(500, { Code: 'InternalServerError', Message: 'fake-aws: injected failure' });
+    if (fault === 'throttle') return answer(429, { Code: 'ThrottlingException', Message: 'Rate exceeded' });
+    if (fault === 'access-denied') return answer(403, { Code: 'AccessDeniedException', Message: `Not authorized to assume ${container.roleArn}` });
+    if (fault === 'malformed') return answer(200, '{"AccessKeyId":"ASIA');
+    if (fault === 'empty') return answer(200, {});
+    if (auth === undefined || auth === '') {
+      return answer(401, { Code: 'Unauthorized', Message: 'Authorization header is missing' });
+    }
+    if (auth !== container.authorizationToken) {
+      return answer(403, { Code: 'AccessDeniedException', Message: 'The Authorization token is not valid' });
+    }
+    const n = ++containerCounter;
+    const accessKeyId = `ASIAFAKECONT${String(n).padStart(8, '0')}`;
+    const { account: roleAccount, name: roleName } = roleParts(container.roleArn, account);
+    const roleSessionName = `${container.sessionName}-${n}`;
+    const arn = `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${roleSessionName}`;
+    principals.set(accessKeyId, {
+      accessKeyId,
+      source: 'container',
+      roleArn: container.roleArn,
+      roleSessionName,
+      arn,
+      userId: `AROAFAKE${upperId(container.roleArn, 13)}:${roleSessionName}`,
+      account: roleAccount,
+    });
+    record.accessKeyId = accessKeyId;
+    const lifetime = fault === 'expired-credentials' ? -60 : container.lifetimeSeconds;
+    answer(200, {
+      AccessKeyId: accessKeyId,
+      SecretAccessKey: randomSecret(40),
+      Token: `IQoJb3JpZ2luX2VjEFAKE${n}${randomSecret(120)}`,
+      AccountId: roleAccount,
+      Expiration: isoSeconds(new Date(awsNow() + lifetime * 1000)),
+    });
   }
 
   function proxyHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -638,17 +1088,27 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       } catch {
         return send(res, 400, 'application/json', '{"error":"body is not JSON"}');
       }
-      const service = input.service as Service | undefined;
-      if (service !== undefined && !SERVICES.includes(service)) return send(res, 400, 'application/json', '{"error":"unknown service"}');
+      const service = input.service as FaultTarget | undefined;
+      if (service !== undefined && !FAULT_TARGETS.includes(service)) return send(res, 400, 'application/json', '{"error":"unknown service"}');
       try {
         if (path === '/__fake/calls') {
           // Oversized secrets are cut so the dump stays readable.
           const clip = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 64)}...(${v.length} chars)` : v);
-          return send(res, 200, 'application/json', JSON.stringify({ calls, connects, proxyRequests, issued, assumedRoles }, clip));
+          return send(
+            res,
+            200,
+            'application/json',
+            JSON.stringify({ calls, connects, proxyRequests, issued, assumedRoles, webIdentityCalls, mfaCalls, containerCalls }, clip),
+          );
         }
+        if (path === '/__fake/principal') return send(res, 200, 'application/json', JSON.stringify(fake.principalFor(String(input.accessKeyId)) ?? null));
         if (path === '/__fake/reset') fake.reset();
         else if (path === '/__fake/fail' && service) fake.fail(service, input.fault as Fault, typeof input.times === 'number' ? { times: input.times } : {});
-        else if (path === '/__fake/lifetime' && typeof input.seconds === 'number') fake.setTokenLifetime(input.seconds, service);
+        else if (path === '/__fake/lifetime' && typeof input.seconds === 'number') fake.setTokenLifetime(input.seconds, service as Service | undefined);
+        else if (path === '/__fake/trust-web-identity' && typeof input.roleArn === 'string') fake.trustWebIdentity(input.roleArn, input as unknown as WebIdentityTrust);
+        else if (path === '/__fake/require-mfa' && typeof input.roleArn === 'string') fake.requireMfa(input.roleArn, input as unknown as MfaRequirement);
+        else if (path === '/__fake/container-credentials') fake.setContainerCredentials(input as ContainerCredentialsOptions);
+        else if (path === '/__fake/clock' && typeof input.offsetMs === 'number') fake.setClockOffset(input.offsetMs);
         else if (path === '/__fake/route' && typeof input.target === 'string' && typeof input.port === 'number') fake.route(input.target, { port: input.port });
         else return send(res, 404, 'application/json', '{"error":"unknown control"}');
         send(res, 200, 'application/json', '{"ok":true}');
@@ -668,6 +1128,10 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   const server = http.createServer((req, res) => {
     if (/^https?:\/\//i.test(req.url ?? '')) return proxyHttp(req, res);
     if (req.url?.startsWith('/__fake/')) return handleControl(req, res);
+    if (new URL(req.url ?? '/', 'http://fake').pathname === CONTAINER_CREDENTIALS_PATH) {
+      void handleContainer(req, res).catch(() => res.destroy());
+      return;
+    }
     void handleApi(req, res, { viaProxy: false }).catch(() => res.destroy());
   });
   server.on('connection', track);
@@ -726,6 +1190,9 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await blackHole.close();
+    throw err;
   });
   const port = (server.address() as net.AddressInfo).port;
 
@@ -738,15 +1205,30 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     proxyRequests,
     issued,
     assumedRoles,
+    webIdentityCalls,
+    mfaCalls,
+    containerCalls,
+    containerCredentialsUrl: `http://127.0.0.1:${port}${CONTAINER_CREDENTIALS_PATH}`,
+    get containerAuthorizationToken() {
+      return container.authorizationToken;
+    },
+    blackHoleUrl: blackHole.url,
+    blackHole,
+    get clockOffsetMs() {
+      return clockOffsetMs;
+    },
     callsFor: (service) => calls.filter((c) => c.service === service),
     setTokenLifetime(seconds, service) {
       if (!Number.isFinite(seconds)) throw new Error(`setTokenLifetime: ${seconds} is not a number of seconds`);
       for (const s of service ? [service] : (['ecr', 'ecr-public'] as const)) lifetimes.set(s, seconds);
     },
     fail(service, fault, failOpts = {}) {
-      if (!SERVICES.includes(service)) throw new Error(`fail: unknown service ${String(service)}`);
+      if (!FAULT_TARGETS.includes(service)) throw new Error(`fail: unknown service ${String(service)}`);
       const valid = typeof fault === 'object' ? Number.isFinite(fault.slow) && fault.slow >= 0 : NAMED_FAULTS.includes(fault);
       if (!valid) throw new Error(`fail: unknown fault ${faultLabel(fault)}`);
+      if (service === 'container' && typeof fault === 'string' && !CONTAINER_FAULTS.includes(fault)) {
+        throw new Error(`fail: the container endpoint has no ${fault} fault (it has ${CONTAINER_FAULTS.join(', ')}, slow)`);
+      }
       const times = failOpts.times ?? Infinity;
       if (!(times > 0)) throw new Error(`fail: times must be positive, got ${times}`);
       const queue = faults.get(service) ?? [];
@@ -756,14 +1238,47 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     route(target, to) {
       routes.set(target, to.port);
     },
+    trustWebIdentity(roleArn, trust) {
+      if (!Array.isArray(trust?.subjects) || trust.subjects.length === 0 || !trust.subjects.every((x) => typeof x === 'string')) {
+        throw new Error('trustWebIdentity: subjects must be a non-empty list of strings (use [\'*\'] for any)');
+      }
+      webTrust.set(roleArn, { ...trust, subjects: [...trust.subjects] });
+    },
+    requireMfa(roleArn, mfa) {
+      if (typeof mfa?.serialNumber !== 'string' || typeof mfa.code !== 'string') throw new Error('requireMfa: serialNumber and code are strings');
+      mfaRules.set(roleArn, { ...mfa, used: new Set() });
+    },
+    setContainerCredentials(opts) {
+      const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ContainerCredentialsOptions;
+      if (defined.authorizationToken !== undefined && /[\r\n]/.test(defined.authorizationToken)) {
+        throw new Error('setContainerCredentials: an HTTP header cannot carry CR or LF');
+      }
+      container = { ...container, ...defined };
+    },
+    setClockOffset(ms) {
+      if (!Number.isFinite(ms)) throw new Error(`setClockOffset: ${ms} is not a number of milliseconds`);
+      clockOffsetMs = ms;
+    },
+    awsNow,
+    principalFor(accessKeyId) {
+      return accessKeyId === undefined ? undefined : principals.get(accessKeyId);
+    },
     reset() {
       calls.length = 0;
       connects.length = 0;
       proxyRequests.length = 0;
       issued.length = 0;
       assumedRoles.length = 0;
+      webIdentityCalls.length = 0;
+      mfaCalls.length = 0;
+      containerCalls.length = 0;
       faults.clear();
       lifetimes.clear();
+      webTrust.clear();
+      mfaRules.clear();
+      container = containerDefaults();
+      clockOffsetMs = 0;
+      blackHole.reset();
     },
     async close() {
       if (closed) return;
@@ -772,6 +1287,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       timers.clear();
       for (const s of sockets) s.destroy();
       server.closeAllConnections();
+      await blackHole.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownTmp) rmSync(dir, { recursive: true, force: true });
     },
@@ -795,7 +1311,15 @@ async function main(argv: string[]): Promise<void> {
     ...(portArg !== undefined ? { port: Number(portArg) } : {}),
     ...(accountArg !== undefined ? { account: accountArg } : {}),
   });
-  process.stdout.write(`${JSON.stringify({ url: fake.url, port: fake.port, caFile: fake.caFile })}\n`);
+  const info = {
+    url: fake.url,
+    port: fake.port,
+    caFile: fake.caFile,
+    containerCredentialsUrl: fake.containerCredentialsUrl,
+    containerAuthorizationToken: fake.containerAuthorizationToken,
+    blackHoleUrl: fake.blackHoleUrl,
+  };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
   const stop = (): void => {
     void fake.close().then(() => process.exit(0));
   };
