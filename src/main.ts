@@ -11,10 +11,11 @@ function finish(code: number): void {
   if (failure) {
     // The answer did not reach Docker (`get >/dev/full`, a closed pipe): say so once instead of a stack trace.
     stderr.write(`docker-credential-ecr: cannot write to standard output: ${failure.code ?? failure.message}\n`);
-    process.exitCode = 1;
-    return;
   }
-  process.exitCode = code;
+  // Exit now, not when the event loop drains: a request abandoned at its deadline (a credentials endpoint that
+  // never answers) would otherwise keep the process, and the pull, waiting.
+  const exitCode = failure ? 1 : code;
+  stdout.flush(() => stderr.flush(() => process.exit(exitCode)));
 }
 
 runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName() }).then(finish, () => {

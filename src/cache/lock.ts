@@ -2,7 +2,7 @@
 // creates the lock atomically (O_EXCL) and fetches; the others wait, then find the token in the cache.
 // Our own few lines rather than proper-lockfile: that library keeps a timer refreshing the lock's mtime and
 // judges staleness by age alone, while a short-lived helper can tell a dead holder precisely by its pid.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export interface LockOptions {
@@ -16,7 +16,21 @@ export interface LockOptions {
   isAlive?: (pid: number) => boolean;
 }
 
-export type LockOutcome = { acquired: true; waitedMs: number; release: () => void } | { acquired: false; waitedMs: number; reason: string };
+export type LockOutcome =
+  | {
+      acquired: true;
+      waitedMs: number;
+      release: () => void;
+      /**
+       * Says that the holder is waiting for a person (an MFA code typed at the terminal), or no longer is. Waiters
+       * then wait up to PROMPT_WAIT_MS for that one prompt instead of giving up and asking themselves.
+       */
+      setPrompting: (prompting: boolean) => void;
+    }
+  | { acquired: false; waitedMs: number; reason: string };
+
+/** How long a crowd waits for one person to type an MFA code, and how long such a lock is not stale by age. */
+export const PROMPT_WAIT_MS = 5 * 60_000;
 
 const HOST = hostname();
 
@@ -29,11 +43,11 @@ function defaultIsAlive(pid: number): boolean {
   }
 }
 
-/** The holder recorded in a lock file: "pid host startedAt". */
-function readHolder(path: string): { pid: number; host: string; startedAt: number } | undefined {
+/** The holder recorded in a lock file: "pid host startedAt [promptingSince]". */
+function readHolder(path: string): { pid: number; host: string; startedAt: number; promptingSince?: number } | undefined {
   try {
-    const [pid, host, startedAt] = readFileSync(path, 'utf8').trim().split(' ');
-    const parsed = { pid: Number(pid), host: host ?? '', startedAt: Number(startedAt) };
+    const [pid, host, startedAt, promptingSince] = readFileSync(path, 'utf8').trim().split(' ');
+    const parsed = { pid: Number(pid), host: host ?? '', startedAt: Number(startedAt), ...(promptingSince ? { promptingSince: Number(promptingSince) } : {}) };
     return Number.isInteger(parsed.pid) && Number.isFinite(parsed.startedAt) ? parsed : undefined;
   } catch {
     return undefined;
@@ -60,8 +74,9 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
   for (;;) {
     try {
       const fd = openSync(path, 'wx', 0o600);
+      const takenAt = options.now();
       try {
-        writeSync(fd, `${process.pid} ${HOST} ${options.now()}\n`);
+        writeSync(fd, `${process.pid} ${HOST} ${takenAt}\n`);
       } finally {
         closeSync(fd);
       }
@@ -69,6 +84,14 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
       return {
         acquired: true,
         waitedMs: options.now() - started,
+        setPrompting: (prompting) => {
+          if (released) return;
+          try {
+            writeFileSync(path, `${process.pid} ${HOST} ${takenAt}${prompting ? ` ${options.now()}` : ''}\n`, { mode: 0o600 });
+          } catch {
+            // The lock is gone (judged stale): waiters go ahead on their own, as they would anyway.
+          }
+        },
         release: () => {
           if (released) return;
           released = true;
@@ -85,10 +108,11 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     }
     const holder = readHolder(path);
     const now = options.now();
+    const prompting = holder?.promptingSince !== undefined && now - holder.promptingSince < PROMPT_WAIT_MS;
     const stale =
       holder === undefined
         ? emptyForTooLong(path, now) // being written right now, or its writer died between create and write
-        : now - holder.startedAt > options.staleMs || (holder.host === HOST && !isAlive(holder.pid));
+        : (!prompting && now - holder.startedAt > options.staleMs) || (holder.host === HOST && !isAlive(holder.pid));
     if (stale) {
       try {
         unlinkSync(path);
@@ -99,7 +123,8 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
       }
       continue;
     }
-    if (now - started >= options.waitMs) return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process' };
+    const waitMs = prompting ? Math.max(options.waitMs, holder!.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
+    if (now - started >= waitMs) return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process' };
     await options.sleep(delay);
     // Backoff with jitter so a crowd does not poll in lockstep.
     delay = Math.min(50, delay * 1.5) * (0.75 + Math.random() * 0.5);

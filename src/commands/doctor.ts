@@ -237,7 +237,11 @@ function cacheCheck(host: string, entry: CacheEntry | undefined, cacheOn: boolea
 }
 
 /** `publicOnly`: only ECR Public hosts use this identity, and they are pulled anonymously without it. */
-async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, deps: ServiceDeps): Promise<Check> {
+/**
+ * `tokensWork`: a token was fetched with this identity in this run. Then an STS that cannot be reached, or that a
+ * proxy answers instead of AWS, is a warning: pulls work (a private network with ECR endpoints and none for STS).
+ */
+async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: ServiceDeps): Promise<Check> {
   const { callerIdentity, explainCallerIdentityFailure } = await import('../identity/caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
@@ -246,8 +250,11 @@ async function identityCheck(identity: Identity, region: string | undefined, pub
     const expiry = who.expiresAt === undefined ? 'no expiry given (long-term or unstated)' : `credentials expire ${when(who.expiresAt, deps.now())}`;
     return { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` };
   }
-  const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+  const { category, cause, hint } = explainCallerIdentityFailure(who.error, identity);
   const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
+  if (who.stage === 'sts' && tokensWork && ['unreachable', 'timeout', 'not-aws'].includes(category)) {
+    return { name, status: 'warn', message: `AWS identity (${source}): ${step}: ${cause}; tokens are fetched all the same, so pulls work (STS is only how doctor names the identity)`, fix: hint };
+  }
   const anonymous = publicOnly ? ' (only ECR Public uses it here, and its images are then pulled anonymously)' : '';
   return { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint };
 }
@@ -425,7 +432,15 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
     const identity = selectIdentity(settings);
     identities.set(identity.keyMaterial, { identity, region: fallbackRegion, publicOnly: false });
   }
-  for (const { identity, region, publicOnly } of identities.values()) checks.push(await identityCheck(identity, region, publicOnly, deps));
+  // Tokens first (shown after the identities): whether they came tells an STS problem from a pull problem.
+  const tokenResults: Check[] = [];
+  const tokensWork = new Set<string>();
+  for (const [host, route] of routes) {
+    const results = await tokenChecks(host, route, deps);
+    tokenResults.push(...results);
+    if (results.some((c) => c.name === `token:${host}` && c.status === 'ok')) tokensWork.add(resolve(route, settings).identity.keyMaterial);
+  }
+  for (const { identity, region, publicOnly } of identities.values()) checks.push(await identityCheck(identity, region, publicOnly, tokensWork.has(identity.keyMaterial), deps));
 
   const store = openStore(deps);
   checks.push(
@@ -436,6 +451,6 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
         : { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `chmod 700 ${shellQuote(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` },
   );
 
-  for (const [host, route] of routes) checks.push(...(await tokenChecks(host, route, deps)));
+  checks.push(...tokenResults);
   return checks;
 }

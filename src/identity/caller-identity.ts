@@ -3,6 +3,7 @@
 // only through `configure` and `doctor`, never on the `get` path.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { classify } from '../tokens/explain';
+import type { ErrorCategory } from '../platform/errors';
 import type { Identity } from './identity';
 import { registryForHost } from '../registry/host';
 import { credentialsFor } from '../tokens/client-config';
@@ -72,13 +73,14 @@ export async function callerIdentity(identity: Identity, region: string | undefi
 }
 
 /** Why GetCallerIdentity failed, and the fix, in the words `get` would use (explain.ts) but naming STS. */
-export function explainCallerIdentityFailure(error: unknown, identity: Identity): { cause: string; hint: string } {
+export function explainCallerIdentityFailure(error: unknown, identity: Identity): { category: ErrorCategory; cause: string; hint: string } {
   // The registry only colours the advice for ECR-specific failures, which STS does not produce.
-  const { cause, hint } = classify(error, {
+  return classify(error, {
     registry: registryForHost('public.ecr.aws')!,
     identityLabel: identity.label,
     api: 'STS API',
+    // GetCallerIdentity needs no permission, unless a policy (an SCP, a permissions boundary) denies it outright.
+    actions: 'sts:GetCallerIdentity (it is denied explicitly: check SCPs and permission boundaries)',
     ...(identity.profile ? { profile: identity.profile } : {}),
   });
-  return { cause, hint };
 }

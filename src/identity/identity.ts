@@ -112,7 +112,11 @@ function baseIdentity(settings: Settings, chosenProfile: string | undefined): Id
     return { source: 'web-identity', label: `web identity ${settings.webIdentity.roleArn}`, keyMaterial: `web-identity:${settings.webIdentity.roleArn}` };
   }
   if (settings.containerCredentials) {
-    return { source: 'container', label: 'container credentials', keyMaterial: `container:${settings.containerCredentials}` };
+    return {
+      source: 'container',
+      label: `container credentials from ${settings.containerCredentials}`,
+      keyMaterial: `container:${settings.containerCredentials}:${settings.containerTokenFile ?? ''}`,
+    };
   }
   return { source: 'default-chain', label: 'the default credential chain (instance role or none)', keyMaterial: 'instance' };
 }

@@ -35,9 +35,14 @@ export function describeSource(identity: Identity, settings: Settings, env: Read
     case 'web-identity':
       base = `web identity (AWS_ROLE_ARN ${settings.webIdentity?.roleArn ?? ''})`;
       break;
-    case 'container':
-      base = 'container credentials (ECS task role or EKS Pod Identity)';
+    case 'container': {
+      const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+      // EKS Pod Identity's agent listens on these link-local addresses; ECS gives a path on its own.
+      if (full && /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])[:/]/.test(full)) base = `EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI ${full})`;
+      else if (full) base = `EKS Pod Identity or a container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI ${full})`;
+      else base = `ECS task role (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''})`;
       break;
+    }
     default:
       base = 'the default chain: instance role (EC2 metadata), if any';
   }

@@ -58,6 +58,8 @@ export type ErrorCategory =
   | 'timeout'
   | 'server-error'
   | 'bad-response'
+  | 'not-aws'
+  | 'mfa-required'
   | 'profile-not-found'
   | 'config'
   | 'unknown';

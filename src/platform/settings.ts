@@ -25,6 +25,8 @@ export interface Settings {
   envAccessKeyId: string | undefined;
   webIdentity: { roleArn: string; tokenFile: string } | undefined;
   containerCredentials: string | undefined;
+  /** AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (EKS Pod Identity): part of the container identity's cache key. */
+  containerTokenFile: string | undefined;
   /** Endpoint overrides the SDK will apply; they also select the cache key (a fake's token must not serve AWS). */
   endpointOverrides: { ecr?: string; ecrPublic?: string; sts?: string; all?: string };
   caBundle: string | undefined;
@@ -81,6 +83,7 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined): 
         ? { roleArn: env.AWS_ROLE_ARN!, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE! }
         : undefined,
     containerCredentials: nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI) ?? nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+    containerTokenFile: nonEmpty(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE),
     endpointOverrides: nonEmpty(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
       ? {}
       : {

@@ -49,6 +49,8 @@ export function standardInput(): NodeJS.ReadableStream {
 export interface StandardOutput extends NodeJS.WritableStream {
   /** The error that stopped output (a full disk, a closed pipe), if any; what was written after it is dropped. */
   failure(): NodeJS.ErrnoException | undefined;
+  /** Calls `done` once everything written has left the process (at once, unless the real stream took over). */
+  flush(done: () => void): void;
 }
 
 /** stdout (1) or stderr (2): plain write(text) calls go straight to write(2); the rest to the real stream. */
@@ -86,5 +88,9 @@ export function standardOutput(fd: 1 | 2): StandardOutput {
     return (real().write as (...args: unknown[]) => boolean)(chunk, ...rest);
   };
   // The real stream has no failure(); `own` supplies it.
-  return backedBy(real as unknown as () => StandardOutput, { write, failure: () => failed });
+  const flush = (done: () => void): void => {
+    if (direct || failed || !stream) done();
+    else stream.write('', () => done());
+  };
+  return backedBy(real as unknown as () => StandardOutput, { write, failure: () => failed, flush });
 }

@@ -14,6 +14,15 @@ export interface ClientDeps extends HttpOptions {
   awsCredentialsFile: string | undefined;
   /** AWS_ENDPOINT_URL_STS, for the AssumeRole call of a configured roleArn and a service account's exchange. */
   stsEndpoint: string | undefined;
+  /** Asks a person for the code of a profile with mfa_serial (identity/mfa-prompt.ts); absent: the SDK's default. */
+  mfaCodeProvider?: (serial: string) => Promise<string>;
+}
+
+export const METADATA_TIMEOUT_MS = 800;
+
+function metadataTimeoutMs(env: ClientDeps['env']): number {
+  const seconds = Number(env.AWS_METADATA_SERVICE_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : METADATA_TIMEOUT_MS;
 }
 
 /** Credentials for an identity: the SDK's default chain, a chosen profile, and optionally a role on top. */
@@ -39,6 +48,13 @@ export function credentialsFor(deps: ClientDeps, region: string, requestHandler:
           ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
         })
       : fromNodeProviderChain({
+          // The instance metadata service answers in milliseconds where it exists. Where it does not (a laptop, a
+          // CI runner), each of the SDK's two attempts (IMDSv2 token, then v1) waits out this timeout before the
+          // chain says "no credentials": 2 x 1000 ms by default, 2 x 800 ms here (AWS_METADATA_SERVICE_TIMEOUT, in
+          // seconds, overrides it as in the AWS CLI).
+          timeout: metadataTimeoutMs(env),
+          maxRetries: 0,
+          ...(deps.mfaCodeProvider ? { mfaCodeProvider: deps.mfaCodeProvider } : {}),
           ...(identity.profile ? { profile: identity.profile } : {}),
           ...(deps.awsConfigFile ? { configFilepath: deps.awsConfigFile } : {}),
           ...(deps.awsCredentialsFile ? { filepath: deps.awsCredentialsFile } : {}),

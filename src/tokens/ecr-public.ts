@@ -10,7 +10,7 @@ export function ecrPublicTokenSource(registry: EcrPublicRegistry, deps: ClientDe
     try {
       const response = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: deps.abortSignal });
       const data = response.authorizationData;
-      return decodeAuthorizationToken(data?.authorizationToken, data?.expiresAt, deps.now(), 'ECR Public API in us-east-1');
+      return decodeAuthorizationToken(data?.authorizationToken, data?.expiresAt, deps.now(), 'ECR Public API in us-east-1', client.config.systemClockOffset ?? 0);
     } finally {
       client.destroy();
     }

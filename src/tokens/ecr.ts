@@ -11,7 +11,7 @@ export function ecrTokenSource(registry: EcrRegistry, deps: ClientDeps & { now: 
     try {
       const response = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: deps.abortSignal });
       const data = response.authorizationData?.[0];
-      return decodeAuthorizationToken(data?.authorizationToken, data?.expiresAt, deps.now(), `ECR API in ${registry.region}`);
+      return decodeAuthorizationToken(data?.authorizationToken, data?.expiresAt, deps.now(), `ECR API in ${registry.region}`, client.config.systemClockOffset ?? 0);
     } finally {
       client.destroy();
     }

@@ -11,6 +11,8 @@ export interface FetchContext {
   profile?: string;
   /** The API that was called, when it is not the registry's token API (`doctor` and `configure` call STS). */
   api?: string;
+  /** The IAM action(s) of that API, when `api` is set: an access-denied fix names the action that failed. */
+  actions?: string;
 }
 
 interface ErrorLike {
@@ -99,8 +101,17 @@ export function classify(error: unknown, context: FetchContext): { category: Err
       hint: `check the secret access key, or run \`aws configure${profileFlag}\``,
     };
   }
+  // An HTTP error with no AWS error code at all: something else answered (a proxy's or firewall's refusal page,
+  // a captive portal). Not "access denied": IAM was never asked.
+  if (status !== undefined && (name === 'Unknown' || name === 'UnknownError') && (message === '' || message === 'Unknown' || message === 'UnknownError')) {
+    return {
+      category: 'not-aws',
+      cause: `the answer from the ${apiName(context.registry, context.api)} endpoint is not from AWS (HTTP ${status} without an AWS error: a proxy or firewall refusing the request?)`,
+      hint: 'check that the proxy or firewall lets this endpoint through; in a VPC without internet access, it needs a VPC endpoint',
+    };
+  }
   if (/AccessDenied|Forbidden/i.test(name) || status === 403) {
-    const actions = isPublic ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken';
+    const actions = context.actions ?? (isPublic ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken');
     // The denied action is named in AWS's message; it is another one when a configured role cannot be assumed.
     const denied = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z]+)/.exec(message)?.[1];
     const needed = denied && !actions.includes(denied) ? `${denied}${denied === 'sts:AssumeRole' ? " (and the role's trust policy must allow it)" : ''}` : actions;

@@ -9,6 +9,8 @@ import type { Env, Settings } from '../platform/settings';
 import { TokenFetchError } from '../platform/errors';
 import { explain } from './explain';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
+import { startDeadline } from '../platform/deadline';
+import { terminalMfaCodeProvider } from '../identity/mfa-prompt';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
@@ -80,9 +82,9 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
     : undefined;
   try {
     if (lock && !lock.acquired) log.debug(`lock not taken (${lock.reason}) after ${lock.waitedMs} ms; fetching anyway`);
-    if (lock?.acquired) {
-      // Always look again once the lock is ours: another process may have fetched, written and released
-      // between our cache read and our lock attempt, even if we never had to wait.
+    if (lock) {
+      // Always look again after the lock: another process may have fetched, written and released between our
+      // cache read and our lock attempt, even if we never had to wait, or just as our wait ran out.
       const after = store!.read(key);
       if (after && freshness(after, now()) === 'fresh') {
         log.secret(after.password);
@@ -101,7 +103,9 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
           'profile-not-found',
         );
       }
-      fetched = await fetchToken(request.registry, identity, endpointOverride, deps);
+      // The prompt's mark stays until the lock is released: the code typed, the fetch that follows still takes a
+      // moment, and waiters must not give up on it then.
+      fetched = await fetchToken(request, endpointOverride, deps, (prompting) => (prompting && lock?.acquired ? lock.setPrompting(true) : undefined));
     } catch (error) {
       const explained = explain(error, {
         registry: request.registry,
@@ -159,16 +163,30 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
   };
 }
 
-/** Loads only the client this registry needs, and bounds the whole call, retries included. */
-async function fetchToken(registry: Registry, identity: Identity, endpoint: string | undefined, deps: ServiceDeps): Promise<FetchedToken> {
+/**
+ * Loads only the client this registry needs, and bounds the whole call, retries and credential resolution
+ * included (a credential provider takes no abort signal, so the deadline races it). Time spent waiting for a
+ * person to type an MFA code does not count; `onPrompt` tells the lock holder's waiters about it.
+ */
+async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, onPrompt: (prompting: boolean) => void): Promise<FetchedToken> {
+  const { registry, identity } = request;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), deps.settings.timeoutMs);
-  const sourceDeps = { ...clientDepsFor(identity, endpoint, deps), now: deps.now, abortSignal: controller.signal };
+  const deadline = startDeadline(deps.settings.timeoutMs, deps.now, () => controller.abort());
+  const mfaCodeProvider = terminalMfaCodeProvider({
+    profile: identity.profile ?? deps.settings.awsProfile,
+    host: request.requestedHost,
+    onPrompt: (prompting) => {
+      if (prompting) deadline.pause();
+      else deadline.resume();
+      onPrompt(prompting);
+    },
+  });
+  const sourceDeps = { ...clientDepsFor(identity, endpoint, deps), now: deps.now, abortSignal: controller.signal, mfaCodeProvider };
   try {
     const sdk = await loadSdkLogged(deps.log);
     const source = registry.kind === 'ecr' ? sdk.ecrTokenSource(registry, sourceDeps) : sdk.ecrPublicTokenSource(registry, sourceDeps);
-    return await source();
+    return await Promise.race([source(), deadline.promise]);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }

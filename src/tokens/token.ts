@@ -14,8 +14,13 @@ export type TokenSource = () => Promise<FetchedToken>;
 /** Real passwords are a few kilobytes; a response far bigger than that is not a token. */
 const MAX_TOKEN_LENGTH = 64 * 1024;
 
-/** Decodes `base64("AWS:<password>")` and checks it; throws a TokenFetchError with category bad-response. */
-export function decodeAuthorizationToken(encoded: unknown, expiresAt: unknown, now: number, where: string): FetchedToken {
+/**
+ * Decodes `base64("AWS:<password>")` and checks it; throws a TokenFetchError with category bad-response.
+ * `awsClockOffsetMs` is how far AWS's clock is ahead of ours (the SDK learns it from each response's Date header):
+ * the token's life is measured on AWS's clock, and the expiry returned is on ours, so that a machine whose clock
+ * is hours off still keeps a token for its real lifetime and never calls a fresh one expired.
+ */
+export function decodeAuthorizationToken(encoded: unknown, expiresAt: unknown, now: number, where: string, awsClockOffsetMs = 0): FetchedToken {
   const bad = (why: string): TokenFetchError =>
     new TokenFetchError(`${where}: the response is not a usable token (${why})`, 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there', 'bad-response');
   if (typeof encoded !== 'string' || encoded.length === 0) throw bad('no authorizationToken');
@@ -26,6 +31,6 @@ export function decodeAuthorizationToken(encoded: unknown, expiresAt: unknown, n
   if (colon <= 0 || colon === decoded.length - 1) throw bad('authorizationToken is not user:password');
   const expiry = expiresAt instanceof Date ? expiresAt.getTime() : typeof expiresAt === 'number' ? expiresAt * 1000 : NaN;
   if (!Number.isFinite(expiry)) throw bad('no expiresAt');
-  if (expiry <= now) throw bad('the token AWS returned has already expired; check the system clock');
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt: expiry };
+  if (expiry <= now + awsClockOffsetMs) throw bad("the token AWS returned had already expired by AWS's own clock; it was not cached");
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), expiresAt: expiry - awsClockOffsetMs };
 }

@@ -225,11 +225,13 @@ test('a Docker config and a helper config that do not parse: fail, naming file a
 });
 
 test('a cached token past its refresh point that cannot be refreshed: warnings, still served, exit 0', async () => {
-  fake.setTokenLifetime(4);
+  // expiresAt comes in whole seconds, so a 6 s token lives between 5 and 7 s on our clock: its refresh is due
+  // after at most 3.5 s, and it is still valid until at least 5 s.
+  fake.setTokenLifetime(6);
   const s = setup();
-  s.env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS = '1500';
+  s.env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS = '1000';
   assert.equal((await runExecutable(['get'], { stdin: HOST, env: s.env })).code, 0);
-  await new Promise((r) => setTimeout(r, 2_200)); // past half of its 4 s life: refresh due, still valid
+  await new Promise((r) => setTimeout(r, 3_700));
   fake.fail('ecr', 'http-500');
   const result = await doctor(s);
   assert.equal(result.code, 0, result.stdout);
@@ -245,4 +247,35 @@ test('only public registries and no AWS credentials: warnings (anonymous pulls w
   assert.equal(result.code, 0, result.stdout);
   line(result, 'warn', /AWS identity .*no AWS credentials were found.*only ECR Public uses it here.*; fix: run `aws configure`/);
   line(result, 'warn', /public\.ecr\.aws: no token from the ECR Public API .*pulled anonymously/);
+});
+
+test('networks without STS: a proxy refusing STS is "not from AWS", a warning while tokens work, never "access denied"', async () => {
+  const s = setup();
+  fake.fail('sts', 'proxy-refusal', { times: 10 });
+  const result = await doctor(s);
+  assert.equal(result.code, 0, result.stdout);
+  const warning = line(result, 'warn', /AWS identity/);
+  assert.match(warning, /STS GetCallerIdentity failed: the answer from the STS API endpoint is not from AWS \(HTTP 403 without an AWS error/);
+  assert.match(warning, /tokens are fetched all the same, so pulls work/);
+  assert.doesNotMatch(result.stdout, /access denied/i);
+  line(result, 'ok', new RegExp(`token fetched from AWS now`));
+});
+
+test('networks without STS: an unreachable STS is a warning while tokens work, a failure when they do not', async () => {
+  const works = await doctor(setup(undefined, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }));
+  assert.equal(works.code, 0, works.stdout);
+  assert.match(line(works, 'warn', /AWS identity/), /cannot reach the STS API endpoint \(ECONNREFUSED\).*pulls work/);
+  fake.fail('ecr', 'access-denied', { times: 10 });
+  const broken = await doctor(setup(undefined, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }));
+  assert.equal(broken.code, 1);
+  assert.match(line(broken, 'fail', /AWS identity/), /cannot reach the STS API endpoint/);
+  assert.match(line(broken, 'fail', /token|GetAuthorizationToken/), /ecr:GetAuthorizationToken/);
+});
+
+test('a denied GetCallerIdentity names sts:GetCallerIdentity, not an ECR action', async () => {
+  fake.fail('sts', 'access-denied', { times: 10 });
+  const result = await doctor(setup());
+  const failure = line(result, 'fail', /AWS identity/);
+  assert.match(failure, /needs IAM permission sts:GetCallerIdentity/);
+  assert.doesNotMatch(failure, /ecr-public:GetAuthorizationToken|ecr:GetAuthorizationToken/);
 });

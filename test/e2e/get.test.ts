@@ -164,22 +164,24 @@ test('an already-expired token from AWS is refused, never served', async () => {
   fake.setTokenLifetime(-60);
   const result = await runExecutable(['get'], { stdin: HOST, env: env() });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /has already expired; check the system clock/);
+  assert.match(result.stderr, /had already expired by AWS's own clock; it was not cached/);
   assert.doesNotMatch(result.stdout, /Secret/);
 });
 
 test('a token past its refresh point is refreshed; if that fails it is served while still valid', async () => {
-  fake.setTokenLifetime(4);
+  // expiresAt comes in whole seconds, so a 6 s token lives between 5 and 7 s on our clock: its refresh is due
+  // after at most 3.5 s, and it is still valid until at least 5 s.
+  fake.setTokenLifetime(6);
   const e = env();
   const first = await runExecutable(['get'], { stdin: HOST, env: e });
   assert.equal(first.code, 0, first.stderr);
-  await new Promise((r) => setTimeout(r, 2_200)); // past half of its 4 s life: refresh due, still valid
+  await new Promise((r) => setTimeout(r, 3_700));
   fake.fail('ecr', 'http-500');
-  const second = await runExecutable(['get'], { stdin: HOST, env: { ...e, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' } });
+  const second = await runExecutable(['get'], { stdin: HOST, env: { ...e, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1000' } });
   assert.equal(second.code, 0, second.stderr);
   assert.equal(JSON.parse(second.stdout).Secret, JSON.parse(first.stdout).Secret);
   assert.match(second.stderr, /serving the cached token, valid until/);
-  await new Promise((r) => setTimeout(r, 2_000)); // now expired
+  await new Promise((r) => setTimeout(r, 3_400)); // now expired (at least 7.1 s after the fetch)
   const third = await runExecutable(['get'], { stdin: HOST, env: { ...e, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' } });
   assert.equal(third.code, 1);
   assert.doesNotMatch(third.stdout, /Secret/);

@@ -79,6 +79,8 @@ export type Fault =
   | 'invalid-signature'
   | 'hang'
   | 'empty'
+  /** What a filtering proxy answers instead of AWS: HTTP 403 with an HTML page, no AWS error code. */
+  | 'proxy-refusal'
   | { slow: number };
 
 export interface FakeCall {
@@ -339,6 +341,7 @@ const NAMED_FAULTS: readonly Fault[] = [
   'invalid-signature',
   'hang',
   'empty',
+  'proxy-refusal',
 ];
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
@@ -971,6 +974,10 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     const fault = takeFault(call.service);
     if (fault !== undefined) call.fault = fault;
     if (fault === 'hang') return; // close() destroys the socket.
+    if (fault === 'proxy-refusal') {
+      call.error = 'proxy-refusal';
+      return send(res, 403, 'text/html', '<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>Your request to this site has been blocked by the network policy.</p></body></html>');
+    }
     if (typeof fault === 'object') {
       await delay(fault.slow);
       if (closed) return;

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// docker-credential-ecr from npm: starts the bundle in ../lib (src/main.ts built by `bun build --target=node`,
+// every dependency included; the AWS SDK half is a separate chunk that a cache hit never loads).
+'use strict';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) {
+  process.stderr.write(`docker-credential-ecr: needs Node.js 20 or later; this is Node.js ${process.version}\n`);
+  process.exit(1);
+}
+
+// Under Node.js 20 the AWS SDK warns, each time a process builds a client, that its releases from 2027 will need
+// Node.js 22 (a NodeVersionSupportWarning via process.emitWarning). Docker and podman show a credential helper's
+// stderr to the user, so that one warning is dropped here; every other warning is emitted as usual. (The SDK's
+// own switch, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, is not set: it would be inherited by any
+// credential_process the helper runs.)
+const NAME = 'NodeVersionSupportWarning';
+const emitWarning = process.emitWarning;
+process.emitWarning = function emitWarningExceptNodeVersionSupport(warning, typeOrOptions, ...rest) {
+  const type = typeof typeOrOptions === 'string' ? typeOrOptions : typeOrOptions && typeOrOptions.type;
+  const text = typeof warning === 'string' ? warning : warning instanceof Error ? `${warning.name}: ${warning.message}` : '';
+  if (type === NAME || text.startsWith(NAME) || text.startsWith(`Warning: ${NAME}`) || text.startsWith(`Error: ${NAME}`)) return;
+  return Reflect.apply(emitWarning, this, [warning, typeOrOptions, ...rest]);
+};
+
+import('../lib/main.mjs').catch((e) => {
+  process.stderr.write(`docker-credential-ecr: cannot load ${require('node:path').join(__dirname, '..', 'lib', 'main.mjs')}: ${e && e.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,63 @@
+// The release's CycloneDX SBOM: `npm sbom --omit dev` (the production dependencies, all of which the bundle in
+// the executables and in the npm package is built from; it reads node_modules and package-lock.json, no
+// network), with two corrections and one addition:
+//   - metadata.component is the helper (npm names it after the checkout's directory, types it a library and
+//     marks it private, which describes the repository rather than what is released);
+//   - the pinned Bun runtimes embedded in the executables are listed as components, with the SHA-512 of the
+//     npm tarball each came from and the release file that embeds it;
+//   - the bundler (Bun) is listed among the tools.
+import { writeFileSync } from 'node:fs';
+import { fail, root } from '../compile.mjs';
+import { npm } from './npm-registry.mjs';
+
+const hex = (integrity) => Buffer.from(integrity.replace(/^sha512-/, ''), 'base64').toString('hex');
+const purl = (name, version) => `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
+
+/** runtimes: [{ name, version, integrity, embeddedIn }]; returns the number of components. */
+export async function writeSbom({ out, pkg, bun, runtimes }) {
+  const raw = await npm(['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev', '--offline', '--loglevel=error'], { cwd: root });
+  let bom;
+  try {
+    bom = JSON.parse(raw);
+  } catch (e) {
+    fail(`npm sbom printed no JSON: ${e.message}`);
+  }
+  if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components)) fail('npm sbom printed something other than a CycloneDX document');
+
+  const component = bom.metadata.component ?? {};
+  bom.metadata.component = {
+    ...component,
+    'bom-ref': component['bom-ref'] ?? `${pkg.name}@${pkg.version}`,
+    type: 'application',
+    name: pkg.name,
+    version: pkg.version,
+    purl: purl(pkg.name, pkg.version),
+    properties: (component.properties ?? []).filter((p) => p.name !== 'cdx:npm:package:private'),
+  };
+  bom.metadata.tools = [...(bom.metadata.tools ?? []), { vendor: 'Oven', name: 'bun', version: bun.version }];
+
+  for (const r of runtimes) {
+    const ref = `${r.name}@${r.version}`;
+    bom.components.push({
+      'bom-ref': ref,
+      type: 'application',
+      name: r.name,
+      version: r.version,
+      scope: 'required',
+      description: `The Bun runtime embedded in ${r.embeddedIn}`,
+      purl: purl(r.name, r.version),
+      hashes: [{ alg: 'SHA-512', content: hex(r.integrity) }],
+      // As the package declares it; Bun's licensing page adds that it statically links JavaScriptCore (LGPL-2).
+      licenses: [{ license: { id: 'MIT' } }],
+      properties: [
+        { name: 'docker-credential-ecr:embedded-in', value: r.embeddedIn },
+        { name: 'docker-credential-ecr:license-note', value: 'declared MIT by the npm package; Bun statically links JavaScriptCore/WebKit (LGPL-2.0), see https://bun.com/docs/project/licensing' },
+      ],
+    });
+    const rootDeps = bom.dependencies?.find((d) => d.ref === bom.metadata.component['bom-ref']);
+    if (rootDeps) rootDeps.dependsOn = [...(rootDeps.dependsOn ?? []), ref];
+    bom.dependencies?.push({ ref, dependsOn: [] });
+  }
+  writeFileSync(out, `${JSON.stringify(bom, null, 2)}\n`);
+  return bom.components.length;
+}

@@ -1,0 +1,112 @@
+// A stand-in for the ECR API on 127.0.0.1 and a way to run the helper against it as Docker does (one argument,
+// the registry host on stdin, a controlled environment), for the release's smoke test and test/release/.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+export const STUB_PASSWORD = 'release-stub-password';
+
+/** Answers GetAuthorizationToken with a 12-hour token; counts the calls. */
+export async function startStubEcr() {
+  let calls = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const ok = target === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
+      if (ok) calls++;
+      const data = { authorizationToken: Buffer.from(`AWS:${STUB_PASSWORD}`).toString('base64'), expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600, proxyEndpoint: `https://${REGISTRY}` };
+      res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(ok ? { authorizationData: [data] } : { __type: 'UnknownOperationException', message: target }));
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    calls: () => calls,
+    close: () => new Promise((done) => server.close(done)),
+  };
+}
+
+/** A fresh HOME and the environment that points the helper at the stub (nothing else leaks in). */
+export function stubEnv(stub, extra = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'dce-release-home-'));
+  return {
+    home,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_ECR: stub.url,
+      AWS_ACCESS_KEY_ID: 'AKIARELEASESMOKETEST',
+      AWS_SECRET_ACCESS_KEY: 'release-smoke-secret',
+      ...extra,
+    },
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+/** Runs a command with stdin, without blocking the event loop (the stub answers from this process). */
+export function run(cmd, args, { env, stdin = '', timeoutMs = 60_000, cwd } = {}) {
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdin.on('error', () => undefined);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      done({ status: null, signal: null, stdout, stderr, error: e, timedOut, ms: performance.now() - started });
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      done({ status, signal, stdout, stderr, error: undefined, timedOut, ms: performance.now() - started });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/** A one-line account of a run, for failure messages. */
+export const describeRun = (r) =>
+  `${r.error ? `error ${r.error.message}` : r.timedOut ? 'timed out' : `exit ${r.status ?? r.signal}`}, stdout ${JSON.stringify(r.stdout)}, stderr:\n${r.stderr.trim()}`;
+
+/** The answer a `get` must print for the stub's token. */
+export const isStubAnswer = (stdout) => {
+  try {
+    const a = JSON.parse(stdout);
+    return a.ServerURL === REGISTRY && a.Username === 'AWS' && a.Secret === STUB_PASSWORD;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `version`, then `get` twice against a fresh stub: the first must fetch (one API call), the second must be a
+ * cache hit (no further call). `command` is [executable, ...leading args] (e.g. ['qemu-aarch64-static', exe]).
+ * Returns { version, miss, hit, calls } and never throws for a failing helper: the caller asserts.
+ */
+export async function versionMissHit(command, { extraEnv = {}, timeoutMs = 60_000 } = {}) {
+  const [cmd, ...lead] = command;
+  const stub = await startStubEcr();
+  const { env, cleanup } = stubEnv(stub, extraEnv);
+  try {
+    const version = await run(cmd, [...lead, 'version'], { env, timeoutMs });
+    const miss = await run(cmd, [...lead, 'get'], { env, stdin: REGISTRY, timeoutMs });
+    const callsAfterMiss = stub.calls();
+    const hit = await run(cmd, [...lead, 'get'], { env, stdin: REGISTRY, timeoutMs });
+    return { version, miss, hit, callsAfterMiss, callsAfterHit: stub.calls() };
+  } finally {
+    cleanup();
+    await stub.close();
+  }
+}

@@ -1,0 +1,220 @@
+// Writes dist/release/: everything a release publishes, built from this checkout with nothing downloaded but
+// the pinned Bun runtimes of the other platforms (npm tarballs, verified, cached).
+//
+//   docker-credential-ecr-v<version>.<os>-<arch>   one executable per platform in scripts/lib/targets.mjs:
+//       linux-amd64, linux-arm64, linux-amd64-musl, linux-arm64-musl, darwin-amd64, darwin-arm64. Each is
+//       compiled as the build compiles (scripts/compile.mjs) but with --target=bun-<os>-<arch>[-musl] and, as
+//       --compile-executable-path, the runtime from the @oven/bun-<platform> package of exactly the dev
+//       dependency `bun`'s version, neutralised like the build's. Every executable's headers are checked
+//       (scripts/lib/binary-format.mjs: ELF machine and interpreter; Mach-O cputype and code-signature page
+//       hashes), and the one for this machine, if any, must answer `version` and a `get` miss and hit. A darwin
+//       executable whose signature does not verify is signed again ad hoc (scripts/lib/macho-sign.mjs): Bun
+//       1.4.x signs its darwin-arm64 output but leaves darwin-x64 with the runtime's stale signature.
+//   docker-credential-ecr-<version>.tgz             the npm package (scripts/lib/npm-package.mjs)
+//   docker-credential-ecr-<version>.cdx.json        CycloneDX SBOM of what ships (scripts/lib/sbom.mjs)
+//   checksums.txt                                   `sha256sum -b` lines for all of the above
+//
+// The runtime tarballs are fetched with `npm pack` into node_modules/.cache/docker-credential-ecr-runtimes and
+// checked against package-lock.json's integrity (and the registry's, when downloaded) every time they are used.
+// Everything is written to dist/.release-tmp-<pid> first; dist/release is replaced only when all of it is done,
+// so a failed release leaves the previous one (or none), never a partial one.
+//
+// Usage: npm run release    (every failure exits non-zero with a message on stderr)
+// Environment:
+//   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
+//   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
+import { createGzip, constants as zlib } from 'node:zlib';
+import { BuildError, bunExecutable, fail, root } from './compile.mjs';
+import { ensureTarballs } from './lib/npm-registry.mjs';
+import { buildNpmPackage } from './lib/npm-package.mjs';
+import { writeSbom } from './lib/sbom.mjs';
+import { describeRun, isStubAnswer, versionMissHit } from './lib/stub-ecr.mjs';
+import { CHECKSUMS, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName } from './lib/targets.mjs';
+
+const started = performance.now();
+const dist = join(root, 'dist');
+const tempDir = join(dist, `.release-tmp-${process.pid}`);
+const outDir = join(tempDir, 'release');
+const cacheDir = process.env.DCE_RUNTIME_CACHE ? resolve(process.env.DCE_RUNTIME_CACHE) : join(root, 'node_modules', '.cache', 'docker-credential-ecr-runtimes');
+// One CPU is left for measuring (gzip -9 of each file as it is written): on 2 CPUs, 1 job took 20 s, 2 took 26 s.
+const jobs = Math.max(1, Number(process.env.DCE_RELEASE_JOBS) || Math.min(availableParallelism() - 1, 3));
+const rel = (p) => relative(process.cwd(), p) || '.';
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const log = (line) => console.log(`[${seconds(performance.now() - started).padStart(6)}] ${line}`);
+
+// Intermediate directories of releases that were killed (their pid is gone); those of running ones stay.
+function removeLeftovers() {
+  for (const name of readdirSync(dist)) {
+    const pid = Number(/^\.release-tmp-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if (e.code === 'ESRCH') rmSync(join(dist, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Size, gzip -9 size (zlib, in this process, streamed) and SHA-256 of a file, in one read. */
+async function measure(path) {
+  const hash = createHash('sha256');
+  let gzipped = 0;
+  await pipeline(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    new Transform({
+      transform(chunk, _encoding, next) {
+        hash.update(chunk);
+        next(null, chunk);
+      },
+    }),
+    createGzip({ level: zlib.Z_BEST_COMPRESSION }),
+    new Writable({
+      write(chunk, _encoding, next) {
+        gzipped += chunk.length;
+        next();
+      },
+    }),
+  );
+  return { size: statSync(path).size, gzipped, sha256: hash.digest('hex') };
+}
+
+/** Runs the compile jobs in `jobs` worker threads; calls onDone(job, result) as each finishes. */
+function compileAll(compileJobs, onDone) {
+  const queue = [...compileJobs];
+  const workers = [];
+  const results = new Array(compileJobs.length);
+  return new Promise((done, reject) => {
+    let failed = false;
+    let running = 0;
+    const stop = (error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(error);
+    };
+    const next = (worker) => {
+      if (failed) return;
+      const job = queue.shift();
+      if (!job) {
+        void worker.terminate();
+        if (--running === 0) done(results);
+        return;
+      }
+      worker.once('message', (reply) => {
+        if (!reply.ok) return stop(new BuildError(`${job.target.name}: ${reply.message}`));
+        results[compileJobs.indexOf(job)] = reply.result;
+        onDone(job, reply.result);
+        next(worker);
+      });
+      worker.postMessage(job);
+    };
+    for (let i = 0; i < Math.min(jobs, compileJobs.length); i++) {
+      const worker = new Worker(new URL('./lib/compile-worker.mjs', import.meta.url));
+      worker.on('error', (e) => stop(new BuildError(`compile worker failed: ${e?.stack ?? e}`)));
+      workers.push(worker);
+      running++;
+      next(worker);
+    }
+  });
+}
+
+/** The executable for this machine must answer `version`, then `get`: a miss that loads the SDK chunk and a hit that does not. */
+async function smokeTest(exe) {
+  const r = await versionMissHit([exe], { extraEnv: { DOCKER_CREDENTIAL_ECR_LOG: 'debug' } });
+  if (r.version.status !== 0 || !r.version.stdout.startsWith('docker-credential-ecr ')) fail(`${rel(exe)} version: ${describeRun(r.version)}`);
+  const chunks = (run) => /chunks loaded: (.*)/.exec(run.stderr)?.[1] ?? '';
+  const loadsSdk = (run) => chunks(run).split(', ').some((name) => name.startsWith('sdk-'));
+  for (const [what, run, wantSdk] of [['miss', r.miss, true], ['hit', r.hit, false]])
+    if (run.status !== 0 || !isStubAnswer(run.stdout) || loadsSdk(run) !== wantSdk) fail(`${rel(exe)} get (${what}): ${describeRun(run)}`);
+  if (r.callsAfterMiss !== 1 || r.callsAfterHit !== 1) fail(`${rel(exe)}: ${r.callsAfterHit} API calls for a miss and a hit, expected 1`);
+  return `version, get miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`;
+}
+
+function printTable(rows) {
+  const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  const kib = (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : mib(n));
+  const lines = rows.map((r) => [r.name, kib(r.size), kib(r.gzipped), `${((100 * r.gzipped) / r.size).toFixed(0)}%`]);
+  const total = rows.reduce((a, r) => ({ size: a.size + r.size, gzipped: a.gzipped + r.gzipped }), { size: 0, gzipped: 0 });
+  lines.push(['total', kib(total.size), kib(total.gzipped), `${((100 * total.gzipped) / total.size).toFixed(0)}%`]);
+  const head = ['file', 'size', 'gzip -9', ''];
+  const width = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (l) => l.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ').trimEnd();
+  console.log(`\n${fmt(head)}\n${fmt(width.map((w) => '-'.repeat(w)))}`);
+  for (const [i, l] of lines.entries()) {
+    if (i === lines.length - 1) console.log(fmt(width.map((w) => '-'.repeat(w))));
+    console.log(fmt(l));
+  }
+}
+
+async function main() {
+  const pkg = rootPackage();
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version ?? '')) fail(`package.json version ${JSON.stringify(pkg.version)} is not a release version`);
+  mkdirSync(dist, { recursive: true });
+  removeLeftovers();
+  mkdirSync(outDir, { recursive: true });
+  try {
+    const bun = bunExecutable();
+    log(`docker-credential-ecr ${pkg.version}, Bun ${bun.version}, ${jobs} compile job(s)`);
+
+    const runtimes = await ensureTarballs(TARGETS.map((t) => ({ name: t.runtimePackage, version: bun.version })), cacheDir, { log });
+    const fetched = runtimes.filter((r) => r.fetched).length;
+    log(`runtimes: ${runtimes.length} verified in ${rel(cacheDir)} (${fetched ? `${fetched} fetched` : 'all cached'})`);
+
+    const measuring = new Map();
+    const startMeasure = (path) => {
+      const measured = measure(path);
+      measured.catch(() => undefined); // awaited below; a failure elsewhere may leave it unawaited
+      measuring.set(path, measured);
+    };
+    const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)) }));
+    await Promise.all([
+      compileAll(compileJobs, (job, result) => {
+        startMeasure(job.outfile);
+        const what =
+          result.info.format === 'elf'
+            ? `ELF machine ${result.info.machine}, ${result.info.interpreter}`
+            : `Mach-O cputype 0x${result.info.cputype.toString(16)}, ${result.info.codeSignature.nCodeSlots} code pages verified${result.resigned ? ` (signed again ad hoc: Bun's signature was invalid: ${result.resigned})` : ''}`;
+        log(`${executableName(pkg.version, job.target)}: ${what} (${seconds(result.ms)})`);
+      }),
+      buildNpmPackage({ bun, pkg, stageDir: join(tempDir, 'npm-stage'), outDir }).then((r) => {
+        startMeasure(r.path);
+        log(`${npmTarballName(pkg.version)}: ${r.files.length} files; a cache hit loads ${r.eager.join(', ')}`);
+        return r;
+      }),
+      writeSbom({ out: join(outDir, sbomName(pkg.version)), pkg, bun, runtimes: runtimes.map((r, i) => ({ ...r, embeddedIn: executableName(pkg.version, TARGETS[i]) })) }).then((n) => {
+        startMeasure(join(outDir, sbomName(pkg.version)));
+        log(`${sbomName(pkg.version)}: ${n} components`);
+        return n;
+      }),
+    ]);
+
+    const host = hostTarget();
+    if (host) log(`${executableName(pkg.version, host)} smoke test: ${await smokeTest(join(outDir, executableName(pkg.version, host)))}`);
+    else log(`no release executable runs natively on ${process.platform}-${process.arch}: no smoke test`);
+
+    const names = [...TARGETS.map((t) => executableName(pkg.version, t)), npmTarballName(pkg.version), sbomName(pkg.version)];
+    const measured = new Map();
+    for (const name of names) measured.set(name, await measuring.get(join(outDir, name)));
+    writeFileSync(join(outDir, CHECKSUMS), [...names].sort().map((n) => `${measured.get(n).sha256} *${n}\n`).join(''));
+    measured.set(CHECKSUMS, await measure(join(outDir, CHECKSUMS)));
+
+    rmSync(RELEASE_DIR, { recursive: true, force: true });
+    renameSync(outDir, RELEASE_DIR);
+    printTable([...names, CHECKSUMS].map((name) => ({ name, ...measured.get(name) })));
+    console.log(`\nwritten to ${rel(RELEASE_DIR)} in ${seconds(performance.now() - started)}`);
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`release failed: ${e instanceof BuildError ? e.message : (e?.stack ?? e)}`);
+  process.exit(1);
+});

