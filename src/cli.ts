@@ -5,7 +5,6 @@ import { version } from '../package.json';
 import { readSettings, type Env } from './platform/settings';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
-import { loadSdk } from './tokens/sdk-loader';
 import { runKubeletProvider } from './kubelet/provider';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { ServiceDeps } from './tokens/service';
@@ -75,15 +74,16 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
     return 0;
   }
   if (action === 'configure') {
-    const { runConfigure } = await loadSdk();
+    // Commands are dynamic imports too: chunks of their own, never loaded by `get`.
+    const { runConfigure } = await import('./commands/configure');
     return runConfigure(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'doctor') {
-    const { runDoctor } = await loadSdk();
+    const { runDoctor } = await import('./commands/doctor');
     return runDoctor(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'kubelet-config') {
-    const { runKubeletConfig } = await loadSdk();
+    const { runKubeletConfig } = await import('./commands/kubelet-config');
     return runKubeletConfig(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'help' || action === '--help' || action === '-h') {

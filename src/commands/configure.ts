@@ -14,12 +14,8 @@ import { printable } from '../platform/log';
 import { registryDomain, registryForHost, type Partition } from '../registry/host';
 import { routeServerUrl } from '../registry/routing';
 import { unifiedDiff } from '../platform/text-diff';
-import type { ServiceDeps } from '../tokens/service';
+import type { CommandIo } from './command-io';
 
-export interface CommandIo extends ServiceDeps {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
 
 export const PUBLIC_HOSTS = ['public.ecr.aws', 'ecr-public.aws.com'] as const;
 

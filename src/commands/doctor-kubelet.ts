@@ -14,7 +14,7 @@ import { loadRegistryConfig } from '../registry/config-file';
 import { registryForHost, servedHostPatterns } from '../registry/host';
 import { selfExecutable } from '../platform/runtime';
 import type { Settings } from '../platform/settings';
-import type { Check } from './doctor';
+import type { Check } from './command-io';
 
 const CONFIG_API_VERSIONS = ['kubelet.config.k8s.io/v1', 'kubelet.config.k8s.io/v1beta1', 'kubelet.config.k8s.io/v1alpha1'];
 const TOKEN_LIFETIME_MS = 12 * 3600_000;

@@ -22,23 +22,7 @@ import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/
 import { routeServerUrl, type Route } from '../registry/routing';
 import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
 import { kubeletChecks } from './doctor-kubelet';
-
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-
-export interface Check {
-  /** Stable identifier, e.g. `path`, `route:<host>`, `token:<host>`. */
-  name: string;
-  status: CheckStatus;
-  /** What was found, for a person. Never a secret. */
-  message: string;
-  /** The next thing to do, when the status is not ok. */
-  fix?: string;
-}
-
-export interface CommandIo extends ServiceDeps {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+import type { Check, CheckStatus, CommandIo } from './command-io';
 
 const USAGE = `Usage: docker-credential-ecr doctor [HOST]... [--json]
        docker-credential-ecr doctor --kubelet FILE|DIR [--bin-dir DIR] [--json]

@@ -3,7 +3,7 @@
 // config file's custom hosts), so matchImages cannot drift from what it serves.
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
 import { printable } from '../platform/log';
-import type { CommandIo } from './doctor';
+import type { CommandIo } from './command-io';
 import { loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
 import { servedHostPatterns } from '../registry/host';
 

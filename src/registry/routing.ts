@@ -5,7 +5,16 @@ import { parseServerUrl, registryForHost, type ServerUrl } from './host';
 import { loadRegistryConfig, matchRule, type RegistryRule } from './config-file';
 import type { Settings } from '../platform/settings';
 import { selectIdentity } from '../identity/identity';
-import type { TokenRequest } from '../tokens/service';
+import type { Identity } from '../identity/identity';
+import type { Registry } from './host';
+
+/** A registry to serve, the host Docker asked about, and the identity chosen for it. */
+export interface TokenRequest {
+  registry: Registry;
+  requestedHost: string;
+  /** Selected here, with the config file's choice for this host applied. */
+  identity: Identity;
+}
 
 export interface Route extends TokenRequest {
   url: ServerUrl;

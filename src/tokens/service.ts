@@ -14,6 +14,7 @@ import { terminalMfaCodeProvider } from '../identity/mfa-prompt';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
+import type { TokenRequest } from '../registry/routing';
 import type { ClientDeps } from './client-config';
 import type { FetchedToken } from './token';
 
@@ -23,14 +24,6 @@ export interface ServiceDeps {
   log: Logger;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
-}
-
-/** A registry to serve, the host Docker asked about, and the identity chosen for it. */
-export interface TokenRequest {
-  registry: Registry;
-  requestedHost: string;
-  /** Selected by routing (routing.ts), with the config file's choice for this host applied. */
-  identity: Identity;
 }
 
 export interface Resolved {

