@@ -166,7 +166,7 @@ function shellCommand(argv, { env = {}, input = PRIVATE_HOST } = {}) {
 /** Runs a row's command once outside hyperfine and checks it does what it claims (no timing of failures). */
 function validate(row, baseEnv) {
   const r = spawnSync('sh', ['-c', row.command], { env: baseEnv, encoding: 'utf8', timeout: 60_000 });
-  const ok = r.status === 0 && (row.expect ? row.expect.test(r.stdout) : true);
+  const ok = row.expectFailure ? r.status === 1 && row.expectFailure.test(r.stderr) : r.status === 0 && (row.expect ? row.expect.test(r.stdout) : true);
   if (!ok) fail(`row "${row.name}" does not work: exit ${r.status ?? r.signal}, stdout ${JSON.stringify(r.stdout.slice(0, 300))}, stderr ${JSON.stringify((r.stderr ?? '').slice(0, 600))}`);
 }
 
@@ -174,11 +174,12 @@ function validate(row, baseEnv) {
  * Times rows with hyperfine, in `rounds` invocations of runs/rounds runs each: hyperfine runs one command's runs
  * back to back, so a change of background load would otherwise land on some rows only.
  */
-function hyperfine(hyperfinePath, rows, { baseEnv, warmup, runs, rounds = 1, prepare, jsonPath }) {
+function hyperfine(hyperfinePath, rows, { baseEnv, warmup, runs, rounds = 1, prepare, jsonPath, ignoreFailure = false }) {
   const times = rows.map(() => []);
   for (let round = 0; round < rounds; round++) {
     const args = ['--shell', 'sh', '--output', 'pipe', '--style', 'basic', '--warmup', String(warmup), '--runs', String(Math.ceil(runs / rounds)), '--export-json', jsonPath];
     if (prepare) args.push('--prepare', prepare);
+    if (ignoreFailure) args.push('--ignore-failure'); // rows that time an error; validate() checked its message
     for (const row of rows) args.push('--command-name', row.name, row.command);
     const r = spawnSync(hyperfinePath, args, { env: baseEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
     if (r.status !== 0) fail(`hyperfine failed (exit ${r.status ?? r.signal}):\n${r.stderr || r.stdout}`);
@@ -237,6 +238,13 @@ async function main() {
       { name: 'docker-credential-ecr version', command: shellCommand([exe, 'version']), expect: /docker-credential-ecr / },
       { name: 'get, cache hit, private', command: shellCommand([exe, 'get'], { env: endpoint }), expect: answer, note: 'target: <= 1.3 x the Go helper', go: 'Go docker-credential-ecr-login get, cache hit' },
       { name: 'get, cache hit, public', command: shellCommand([exe, 'get'], { env: endpoint, input: PUBLIC_HOST }), expect: answer, go: 'Go docker-credential-ecr-login get, cache hit' },
+      {
+        name: 'kubelet mode, cache hit',
+        command: shellCommand([exe, 'kubelet-credential-provider'], { env: endpoint, input: JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: `${PRIVATE_HOST}/app` }) }),
+        expect: /"password":"fake-ecr/,
+        note: 'a CredentialProviderRequest on stdin, as the kubelet runs it',
+        go: 'Go docker-credential-ecr-login get, cache hit',
+      },
       ...(goHelper ? [{ name: 'Go docker-credential-ecr-login get, cache hit', command: shellCommand([goHelper, 'get'], { env: goEnv }), expect: answer }] : []),
     ];
     // Group 2: token fetches, every run a miss.
@@ -246,18 +254,26 @@ async function main() {
       { name: 'get, miss, HTTPS via proxy', command: shellCommand([exe, 'get'], { env: { ...viaProxy, ...miss } }), expect: answer, note: 'real AWS host name through HTTPS_PROXY (CONNECT + TLS), as the Go helper below', go: GO_MISS },
       ...(goHelper ? [{ name: 'Go docker-credential-ecr-login get, miss, HTTPS via proxy', command: shellCommand([goHelper, 'get'], { env: { ...goEnv, ...miss } }), expect: answer, note: 'it has no endpoint override: HTTPS_PROXY + SSL_CERT_FILE' }] : []),
     ];
+    // No credentials at all, and an instance metadata service that never answers (a laptop, a CI runner).
+    const noCredentials = {
+      name: 'get, no credentials, metadata service silent',
+      command: shellCommand([exe, 'get'], { env: { ...endpoint, ...miss, AWS_EC2_METADATA_DISABLED: '', AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.blackHoleUrl, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_CONFIG_FILE: join(temp, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(temp, 'none') } }),
+      expectFailure: /no AWS credentials were found/,
+      note: 'the clear error; target <= 2 s (the Go helper: 19 s)',
+    };
     const slow = aws
       ? [{ name: 'aws ecr get-login-password (fake endpoint)', command: shellCommand([aws, 'ecr', 'get-login-password', '--region', 'us-east-1', '--endpoint-url', fake.url]), expect: /^fake-ecr/, note: awsVersion(aws), go: GO_MISS }]
       : [];
 
     // Seed the caches (ours and the Go helper's) for the hit rows, and check every row once.
-    for (const row of [...hits, ...misses, ...slow]) validate(row, baseEnv);
+    for (const row of [...hits, ...misses, ...slow, noCredentials]) validate(row, baseEnv);
 
     const n = quick ? { hit: 10, hitRounds: 1, miss: 6, rounds: 1, slow: 3, parallel: 3, fake: 50, rss: 3 } : { hit: 80, hitRounds: 40, miss: 32, rounds: 8, slow: 10, parallel: 10, fake: 300, rss: 15 };
     const measured = [];
     measured.push(...hyperfine(hyperfinePath, hits, { baseEnv, warmup: 1, runs: n.hit, rounds: n.hitRounds, jsonPath: join(temp, 'hits.json') }));
     measured.push(...hyperfine(hyperfinePath, misses, { baseEnv, warmup: 2, runs: n.miss, rounds: n.rounds, jsonPath: join(temp, 'misses.json') }));
     if (slow.length) measured.push(...hyperfine(hyperfinePath, slow, { baseEnv, warmup: 1, runs: n.slow, jsonPath: join(temp, 'slow.json') }));
+    measured.push(...hyperfine(hyperfinePath, [noCredentials], { baseEnv, warmup: 0, runs: n.slow, jsonPath: join(temp, 'nocreds.json'), ignoreFailure: true }));
     const fakeTimes = await fakeResponseTimes(fake.url, n.fake);
 
     // Group 3: PARALLEL cold gets at once, a fresh cache each run; the prepare step also logs how many API
