@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, relative, resolve } from 'node:path';
-import { BuildError, bunExecutable, compile, fail, neutraliseRuntime, root } from './compile.mjs';
+import { BuildError, bunExecutable, compile, fail, neutraliseRuntime, root, removeLeftovers } from './compile.mjs';
 
 const started = performance.now();
 const dist = process.env.DCE_DIST ? resolve(process.env.DCE_DIST) : join(root, 'dist');
@@ -54,18 +54,6 @@ async function startStubApi() {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((done) => server.close(done)) };
 }
 
-// Intermediate files of builds that were killed (their pid is gone); those of running builds stay.
-function removeLeftovers() {
-  for (const name of readdirSync(dist)) {
-    const pid = Number(/^\.build-tmp-(\d+)/.exec(name)?.[1]);
-    if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if (e.code === 'ESRCH') rmSync(join(dist, name), { recursive: true, force: true });
-    }
-  }
-}
 
 async function smokeTest(exePath) {
   const version = spawnSync(exePath, ['version'], { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH } });
@@ -91,7 +79,7 @@ async function smokeTest(exePath) {
 
 async function main() {
   mkdirSync(dist, { recursive: true });
-  removeLeftovers();
+  removeLeftovers(dist, '.build-tmp-');
   mkdirSync(tempDir);
   try {
     const bun = bunExecutable();

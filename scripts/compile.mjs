@@ -3,7 +3,7 @@
 // embedded in each executable is given with --compile-executable-path (for other platforms, the pinned
 // @oven/bun-* package; see scripts/release.mjs).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,4 +91,18 @@ export function compile({ bun, target, runtime, outfile }) {
 export function copyExecutable(from, to) {
   copyFileSync(from, to);
   chmodSync(to, 0o755);
+}
+
+/** Removes `dir/<prefix><pid>` directories of builds or releases that were killed (their pid is gone). */
+export function removeLeftovers(dir, prefix) {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if (e.code === 'ESRCH') rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
 }

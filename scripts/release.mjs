@@ -31,7 +31,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { createGzip, constants as zlib } from 'node:zlib';
-import { BuildError, bunExecutable, fail, root } from './compile.mjs';
+import { BuildError, bunExecutable, fail, root, removeLeftovers } from './compile.mjs';
 import { ensureTarballs } from './lib/npm-registry.mjs';
 import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
@@ -49,18 +49,6 @@ const rel = (p) => relative(process.cwd(), p) || '.';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (line) => console.log(`[${seconds(performance.now() - started).padStart(6)}] ${line}`);
 
-// Intermediate directories of releases that were killed (their pid is gone); those of running ones stay.
-function removeLeftovers() {
-  for (const name of readdirSync(dist)) {
-    const pid = Number(/^\.release-tmp-(\d+)$/.exec(name)?.[1]);
-    if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if (e.code === 'ESRCH') rmSync(join(dist, name), { recursive: true, force: true });
-    }
-  }
-}
 
 /** Size, gzip -9 size (zlib, in this process, streamed) and SHA-256 of a file, in one read. */
 async function measure(path) {
@@ -157,7 +145,7 @@ async function main() {
   const pkg = rootPackage();
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version ?? '')) fail(`package.json version ${JSON.stringify(pkg.version)} is not a release version`);
   mkdirSync(dist, { recursive: true });
-  removeLeftovers();
+  removeLeftovers(dist, '.release-tmp-');
   mkdirSync(outDir, { recursive: true });
   try {
     const bun = bunExecutable();

@@ -85,6 +85,38 @@ interface DockerState {
 }
 
 /** Docker's own lookup: a credHelpers entry for the host, else credsStore, else the login stored in `auths`. */
+/**
+ * podman, skopeo and buildah read their own auth file before ~/.docker/config.json, and in each file a
+ * credHelpers entry before a stored login. `podman login -u AWS` to a host that only ~/.docker/config.json sends
+ * to this helper stores the token there, so the helper is never asked again and pulls fail 12 hours later.
+ */
+function containersLoginShadows(host: string, setup: SetupSettings): Check | undefined {
+  if (!setup.containersAuthFile) return undefined;
+  let view: DockerConfigView;
+  try {
+    const file = readConfigFile(setup.containersAuthFile);
+    if (file.text === undefined) return undefined;
+    view = parseDockerConfig(file.text, file.path);
+  } catch {
+    return undefined; // Not ours to judge: podman reports its own file's errors.
+  }
+  if (view.credHelpers[host] === HELPER_NAME) return undefined;
+  const stored = Object.entries(view.auths).some(([key, entry]) => {
+    try {
+      return entry.hasCredential && parseServerUrl(key).host === host;
+    } catch {
+      return false;
+    }
+  });
+  if (!stored) return undefined;
+  return {
+    name: `containers-login:${host}`,
+    status: 'warn',
+    message: `${setup.containersAuthFile} holds a stored login for ${host} (from \`podman login\`): podman, skopeo and buildah use it instead of this helper, and it expires 12 hours after it was made`,
+    fix: `podman logout ${host}; docker-credential-ecr configure --containers`,
+  };
+}
+
 function routeChecks(host: string, docker: DockerState | undefined, now: number): Check[] {
   const checks: Check[] = [];
   const view = docker?.view;
@@ -382,6 +414,8 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   const routes = new Map<string, Route>();
   for (const host of hosts) {
     checks.push(...routeChecks(host, docker, deps.now()));
+    const shadow = containersLoginShadows(host, setup);
+    if (shadow) checks.push(shadow);
     if (helperConfigBroken) continue;
     try {
       const route = routeServerUrl(host, settings);

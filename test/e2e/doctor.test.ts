@@ -279,3 +279,24 @@ test('a denied GetCallerIdentity names sts:GetCallerIdentity, not an ECR action'
   assert.match(failure, /needs IAM permission sts:GetCallerIdentity/);
   assert.doesNotMatch(failure, /ecr-public:GetAuthorizationToken|ecr:GetAuthorizationToken/);
 });
+
+test("a podman login stored in containers' auth file shadows the helper: a warning with the way out", async () => {
+  const s = setup();
+  const runtime = join(s.home, 'run');
+  mkdirSync(join(runtime, 'containers'), { recursive: true });
+  const authFile = join(runtime, 'containers', 'auth.json');
+  const stored = { auths: { [HOST]: { auth: Buffer.from('AWS:stored-token').toString('base64') } } };
+  writeFileSync(authFile, JSON.stringify(stored));
+  s.env.XDG_RUNTIME_DIR = runtime;
+  const result = await doctor(s);
+  assert.equal(result.code, 0, result.stdout);
+  const warning = line(result, 'warn', /holds a stored login/);
+  assert.ok(warning.includes(`${authFile} holds a stored login for ${HOST} (from \`podman login\`)`), warning);
+  assert.match(warning, new RegExp(`fix: podman logout ${HOST.replace(/\./g, '\\.')}; docker-credential-ecr configure --containers`));
+  assert.doesNotMatch(result.stdout, /stored-token/);
+
+  // With the helper named in that same file, its credHelpers entry comes first: nothing to warn about.
+  writeFileSync(authFile, JSON.stringify({ ...stored, credHelpers: { [HOST]: 'ecr' } }));
+  const fine = await doctor(s);
+  assert.doesNotMatch(fine.stdout, /holds a stored login/);
+});
