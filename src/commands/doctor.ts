@@ -7,7 +7,7 @@ import { freshness, refreshMargin } from '../cache/policy';
 import type { CacheEntry } from '../cache/store';
 import { configuredRegion } from '../identity/region';
 import { readSetupSettings, type SetupSettings } from '../platform/settings';
-import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView } from '../docker/config-file';
+import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, type StoredAuth } from '../docker/config-file';
 import { HelperError, TokenFetchError } from '../platform/errors';
 import { apiName } from '../tokens/explain';
 import { EXECUTABLE_NAME, linkCommand, pathStatus, shellQuote } from '../platform/executable-path';
@@ -85,6 +85,18 @@ interface DockerState {
 }
 
 /** Docker's own lookup: a credHelpers entry for the host, else credsStore, else the login stored in `auths`. */
+/** The `auths` entry that holds a stored credential for `host` (under any spelling of its address), if any. */
+function storedLogin(view: DockerConfigView, host: string): [string, StoredAuth] | undefined {
+  return Object.entries(view.auths).find(([key, entry]) => {
+    if (!entry.hasCredential) return false;
+    try {
+      return parseServerUrl(key).host === host;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
  * podman, skopeo and buildah read their own auth file before ~/.docker/config.json, and in each file a
  * credHelpers entry before a stored login. `podman login -u AWS` to a host that only ~/.docker/config.json sends
@@ -101,14 +113,7 @@ function containersLoginShadows(host: string, setup: SetupSettings): Check | und
     return undefined; // Not ours to judge: podman reports its own file's errors.
   }
   if (view.credHelpers[host] === HELPER_NAME) return undefined;
-  const stored = Object.entries(view.auths).some(([key, entry]) => {
-    try {
-      return entry.hasCredential && parseServerUrl(key).host === host;
-    } catch {
-      return false;
-    }
-  });
-  if (!stored) return undefined;
+  if (!storedLogin(view, host)) return undefined;
   return {
     name: `containers-login:${host}`,
     status: 'warn',
@@ -121,14 +126,7 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number)
   const checks: Check[] = [];
   const view = docker?.view;
   const helper = view?.credHelpers[host];
-  const stored = Object.entries(view?.auths ?? {}).find(([key, entry]) => {
-    if (!entry.hasCredential) return false;
-    try {
-      return parseServerUrl(key).host === host;
-    } catch {
-      return false;
-    }
-  });
+  const stored = view ? storedLogin(view, host) : undefined;
   if (helper === HELPER_NAME) {
     checks.push({ name: `route:${host}`, status: 'ok', message: `${host}: credHelpers sends it to docker-credential-ecr` });
   } else if (helper !== undefined) {
