@@ -24,11 +24,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { request } from 'node:http';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { bunExecutable, neutraliseRuntime } from './compile.mjs';
-import { delimiter, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bunExecutable, compile, neutraliseRuntime, root } from './compile.mjs';
+import { delimiter, join, relative } from 'node:path';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = Boolean(process.env.DCE_BENCH_QUICK);
 const PRIVATE_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const PUBLIC_HOST = 'public.ecr.aws';
@@ -221,8 +219,7 @@ async function main() {
     // The least a compiled Bun executable costs: an empty program, compiled as the build compiles ours.
     writeFileSync(join(temp, 'empty.ts'), '');
     neutraliseRuntime(bun.path, join(temp, 'runtime'));
-    const compiled = spawnSync(bun.path, ['build', join(temp, 'empty.ts'), '--compile', '--bytecode', '--minify', '--format=esm', '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', `--compile-executable-path=${join(temp, 'runtime')}`, `--outfile=${join(temp, 'empty-exe')}`], { encoding: 'utf8' });
-    if (compiled.status !== 0) fail(`compiling the empty executable failed: ${compiled.stderr}`);
+    compile({ bun, target: `bun-${process.platform}-${process.arch}`, runtime: join(temp, 'runtime'), outfile: join(temp, 'empty-exe'), entry: join(temp, 'empty.ts') });
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', ...KEYS };
     const endpoint = { AWS_ENDPOINT_URL_ECR: fake.url, AWS_ENDPOINT_URL_ECR_PUBLIC: fake.url };
     // HTTPS to the real host names through the fake's CONNECT proxy, which terminates TLS with its own CA.

@@ -3,7 +3,7 @@
 // embedded in each executable is given with --compile-executable-path (for other platforms, the pinned
 // @oven/bun-* package; see scripts/release.mjs).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ export const fail = (message) => {
 export function bunExecutable() {
   const version = require('bun/package.json').version;
   const candidates = [
-    join(dirname(require.resolve('bun/package.json')), 'bin', process.platform === 'win32' ? 'bun.exe' : 'bun.exe'),
+    join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe'), // the package names its native binary so everywhere
     join(root, 'node_modules', '@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`, 'bin', 'bun'),
   ];
   for (const path of candidates) {
@@ -66,10 +66,10 @@ export function neutraliseRuntime(from, to) {
  * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
  * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
  */
-export function compile({ bun, target, runtime, outfile }) {
+export function compile({ bun, target, runtime, outfile, entry = join(root, 'src', 'main.ts') }) {
   const args = [
     'build',
-    join(root, 'src', 'main.ts'),
+    entry,
     '--compile',
     `--target=${target}`,
     `--compile-executable-path=${runtime}`,
@@ -86,11 +86,6 @@ export function compile({ bun, target, runtime, outfile }) {
   const r = spawnSync(bun.path, args, { cwd: root, encoding: 'utf8', timeout: 300_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
   if (r.error || r.status !== 0) fail(`bun build --target=${target} failed: ${r.error?.message ?? `exit ${r.status}`}\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim()}`);
   return r.stdout;
-}
-
-export function copyExecutable(from, to) {
-  copyFileSync(from, to);
-  chmodSync(to, 0o755);
 }
 
 /** Removes `dir/<prefix><pid>` directories of builds or releases that were killed (their pid is gone). */

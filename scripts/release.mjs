@@ -24,7 +24,7 @@
 //   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
 //   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -35,8 +35,8 @@ import { BuildError, bunExecutable, fail, root, removeLeftovers } from './compil
 import { ensureTarballs } from './lib/npm-registry.mjs';
 import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
-import { describeRun, isStubAnswer, versionMissHit } from './lib/stub-ecr.mjs';
-import { CHECKSUMS, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName } from './lib/targets.mjs';
+import { smokeTest } from './lib/stub-ecr.mjs';
+import { CHECKSUMS, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
 
 const started = performance.now();
 const dist = join(root, 'dist');
@@ -114,17 +114,6 @@ function compileAll(compileJobs, onDone) {
 }
 
 /** The executable for this machine must answer `version`, then `get`: a miss that loads the SDK chunk and a hit that does not. */
-async function smokeTest(exe) {
-  const r = await versionMissHit([exe], { extraEnv: { DOCKER_CREDENTIAL_ECR_LOG: 'debug' } });
-  if (r.version.status !== 0 || !r.version.stdout.startsWith('docker-credential-ecr ')) fail(`${rel(exe)} version: ${describeRun(r.version)}`);
-  const chunks = (run) => /chunks loaded: (.*)/.exec(run.stderr)?.[1] ?? '';
-  const loadsSdk = (run) => chunks(run).split(', ').some((name) => name.startsWith('sdk-'));
-  for (const [what, run, wantSdk] of [['miss', r.miss, true], ['hit', r.hit, false]])
-    if (run.status !== 0 || !isStubAnswer(run.stdout) || loadsSdk(run) !== wantSdk) fail(`${rel(exe)} get (${what}): ${describeRun(run)}`);
-  if (r.callsAfterMiss !== 1 || r.callsAfterHit !== 1) fail(`${rel(exe)}: ${r.callsAfterHit} API calls for a miss and a hit, expected 1`);
-  return `version, get miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`;
-}
-
 function printTable(rows) {
   const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
   const kib = (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : mib(n));
@@ -184,10 +173,10 @@ async function main() {
     ]);
 
     const host = hostTarget();
-    if (host) log(`${executableName(pkg.version, host)} smoke test: ${await smokeTest(join(outDir, executableName(pkg.version, host)))}`);
+    if (host) log(`${executableName(pkg.version, host)} smoke test: ${(await smokeTest([join(outDir, executableName(pkg.version, host))])).summary}`);
     else log(`no release executable runs natively on ${process.platform}-${process.arch}: no smoke test`);
 
-    const names = [...TARGETS.map((t) => executableName(pkg.version, t)), npmTarballName(pkg.version), sbomName(pkg.version)];
+    const names = releaseFiles(pkg.version).filter((name) => name !== CHECKSUMS);
     const measured = new Map();
     for (const name of names) measured.set(name, await measuring.get(join(outDir, name)));
     writeFileSync(join(outDir, CHECKSUMS), [...names].sort().map((n) => `${measured.get(n).sha256} *${n}\n`).join(''));

@@ -24,7 +24,6 @@ export interface CliIo {
   invokedAs?: string;
 }
 
-
 export const VERSION = version;
 
 function safeHomedir(): string | undefined {

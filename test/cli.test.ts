@@ -1,6 +1,7 @@
 // The protocol through the real CLI and backend, in-process, on paths that make no AWS call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheKeyFor } from '../src/cache/key';
 import { TokenStore } from '../src/cache/store';
@@ -170,4 +171,31 @@ test('doctor and configure refuse an unknown option with their usage, exit 1', a
     assert.equal(result.stdout, '');
     assert.match(result.stderr, message);
   }
+});
+
+test('doctor --kubelet and kubelet-config refuse arguments they cannot use, naming them, exit 1', async () => {
+  const cases: [string[], RegExp][] = [
+    [['doctor', '--bin-dir', '/bin'], /^docker-credential-ecr: doctor: --bin-dir goes with --kubelet FILE\nUsage:/],
+    [['doctor', '--kubelet', '/etc/k.json', 'public.ecr.aws'], /^docker-credential-ecr: doctor: --kubelet checks the kubelet config only; check hosts in a separate run\nUsage:/],
+    [['doctor', '--kubelet'], /^docker-credential-ecr: doctor: --kubelet needs a value\nUsage:/],
+    [['kubelet-config', '--name'], /^docker-credential-ecr: kubelet-config: --name needs a value\nUsage: docker-credential-ecr kubelet-config/],
+    [['kubelet-config', '--bogus'], /^docker-credential-ecr: kubelet-config: unknown argument --bogus\nUsage: docker-credential-ecr kubelet-config/],
+    [['kubelet-config', '--name', 'bin/ecr'], /^docker-credential-ecr: kubelet-config: --name bin\/ecr must be a file name \(no "\/"\)\n$/],
+  ];
+  for (const [argv, message] of cases) {
+    const result = await runInProcess(argv, { env: environment() });
+    assert.equal(result.code, 1, argv.join(' '));
+    assert.equal(result.stdout, '', argv.join(' '));
+    assert.match(result.stderr, message);
+  }
+});
+
+test('kubelet-config with a broken config file: the file and line, exit 1, nothing on stdout', async () => {
+  const env = environment();
+  const config = join(env.HOME, 'config.json');
+  writeFileSync(config, '{\n  "registries": {\n    "images.example.com": { "target": "not-an-ecr-host" }\n  }\n}\n');
+  const result = await runInProcess(['kubelet-config'], { env: { ...env, DOCKER_CREDENTIAL_ECR_CONFIG: config } });
+  assert.equal(result.code, 1);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, new RegExp(`^docker-credential-ecr: kubelet-config: ${config.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3: .*target`));
 });

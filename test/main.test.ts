@@ -46,3 +46,17 @@ test('under Node, a directory as stdin: "no credentials server URL"', async () =
     closeSync(fd);
   }
 });
+
+test('under Node, stdout closed by the reader (EPIPE): one line on stderr and exit 1', async () => {
+  const r = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'version'], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: tempDir() }, cwd: resolve(__dirname, '..') });
+    p.stdout.destroy(); // the reader goes away before the helper writes its answer
+    let stderr = '';
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    p.on('error', fail);
+    p.on('close', (code) => done({ code, stderr }));
+    p.stdin.end();
+  });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'docker-credential-ecr: cannot write to standard output: EPIPE\n');
+});

@@ -7,11 +7,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BuildError, root } from '../compile.mjs';
-
-const fail = (message) => {
-  throw new BuildError(message);
-};
+import { BuildError, fail, root } from '../compile.mjs';
 
 /** `npm pack`'s file name for a package: @scope/name@1.2.3 -> scope-name-1.2.3.tgz. */
 export const packFileName = (name, version) => `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;

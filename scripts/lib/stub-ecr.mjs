@@ -1,10 +1,12 @@
 // A stand-in for the ECR API on 127.0.0.1 and a way to run the helper against it as Docker does (one argument,
-// the registry host on stdin, a controlled environment), for the release's smoke test and test/release/.
+// the registry host on stdin, a controlled environment), for the build's and the release's smoke test and
+// test/release/.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fail } from '../compile.mjs';
 
 export const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 export const STUB_PASSWORD = 'release-stub-password';
@@ -109,4 +111,27 @@ export async function versionMissHit(command, { extraEnv = {}, timeoutMs = 60_00
     cleanup();
     await stub.close();
   }
+}
+
+/** The chunks the executable's debug log says it loaded (src/cli.ts logs them), or undefined without that line. */
+export const chunksLoaded = (stderr) => /chunks loaded: (.*)/.exec(stderr)?.[1]?.split(', ');
+
+/**
+ * The build's and the release's smoke test of an executable that runs here: `version`; a `get` that fetches
+ * (one API call) and loads the AWS SDK chunk; a second `get` that is a cache hit and loads no SDK chunk.
+ * Throws a BuildError naming what went wrong; returns a summary line and the chunks each `get` loaded.
+ */
+export async function smokeTest(command, name = command.at(-1)) {
+  const r = await versionMissHit(command, { extraEnv: { DOCKER_CREDENTIAL_ECR_LOG: 'debug' } });
+  if (r.version.status !== 0 || !r.version.stdout.startsWith('docker-credential-ecr ')) fail(`${name} version: ${describeRun(r.version)}`);
+  const loadsSdk = (run) => chunksLoaded(run.stderr)?.some((chunk) => chunk.startsWith('sdk-'));
+  for (const [what, run, wantSdk] of [['miss', r.miss, true], ['hit', r.hit, false]])
+    if (run.status !== 0 || !isStubAnswer(run.stdout) || loadsSdk(run) !== wantSdk) fail(`${name} get (${what}): ${describeRun(run)}`);
+  if (r.callsAfterMiss !== 1 || r.callsAfterHit !== 1) fail(`${name}: ${r.callsAfterHit} API calls for a miss and a hit, expected 1`);
+  return {
+    version: r.version.stdout.trim(),
+    summary: `version, get miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`,
+    missChunks: chunksLoaded(r.miss.stderr),
+    hitChunks: chunksLoaded(r.hit.stderr),
+  };
 }

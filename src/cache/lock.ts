@@ -22,10 +22,11 @@ export type LockOutcome =
       waitedMs: number;
       release: () => void;
       /**
-       * Says that the holder is waiting for a person (an MFA code typed at the terminal), or no longer is. Waiters
-       * then wait up to PROMPT_WAIT_MS for that one prompt instead of giving up and asking themselves.
+       * Says that the holder is waiting for a person (an MFA code typed at the terminal). Until the lock is
+       * released, waiters then wait up to PROMPT_WAIT_MS for that one prompt instead of giving up and asking
+       * themselves: the fetch that follows the typed code still takes a moment.
        */
-      setPrompting: (prompting: boolean) => void;
+      markPrompting: () => void;
     }
   | { acquired: false; waitedMs: number; reason: string };
 
@@ -84,10 +85,10 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
       return {
         acquired: true,
         waitedMs: options.now() - started,
-        setPrompting: (prompting) => {
+        markPrompting: () => {
           if (released) return;
           try {
-            writeFileSync(path, `${process.pid} ${HOST} ${takenAt}${prompting ? ` ${options.now()}` : ''}\n`, { mode: 0o600 });
+            writeFileSync(path, `${process.pid} ${HOST} ${takenAt} ${options.now()}\n`, { mode: 0o600 });
           } catch {
             // The lock is gone (judged stale): waiters go ahead on their own, as they would anyway.
           }

@@ -16,7 +16,6 @@ import { routeServerUrl } from '../registry/routing';
 import { unifiedDiff } from '../platform/text-diff';
 import type { CommandIo } from './command-io';
 
-
 export const PUBLIC_HOSTS = ['public.ecr.aws', 'ecr-public.aws.com'] as const;
 
 const USAGE = `Usage: docker-credential-ecr configure [--registry HOST]... [--public] [--containers] [--dry-run]

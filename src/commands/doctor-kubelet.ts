@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { imageMatches } from '../kubelet/image-match';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
 import { KUBELET_API_VERSIONS } from '../kubelet/request';
-import { ROLE_ANNOTATIONS, STS_AUDIENCE, matchImagesFor } from './kubelet-config';
+import { ROLE_ANNOTATIONS, STS_AUDIENCE, customHostPatterns } from './kubelet-config';
 import { loadRegistryConfig } from '../registry/config-file';
 import { registryForHost, servedHostPatterns } from '../registry/host';
 import { selfExecutable } from '../platform/runtime';
@@ -139,7 +139,8 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
   }
 
   const served = sampleHosts();
-  const custom = matchImagesFor(loadRegistryConfigQuietly(settings)).filter((p) => !servedHostPatterns().includes(p));
+  // A sample host for each custom pattern (`*` stands for one label), as sampleHosts() has for the served forms.
+  const custom = customHostPatterns(loadRegistryConfigQuietly(settings)).map((pattern) => ({ pattern, host: pattern.replace(/\*/g, 'x') }));
   for (const { provider, name, resolved } of ours) {
     const id = `kubelet-provider:${name}`;
     const args = Array.isArray(provider.args) ? provider.args.map(String) : [];
@@ -169,12 +170,12 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
         message: `matchImages miss ${missing.map((m) => m.pattern).join(', ')}: the kubelet never asks for images there`,
         fix: 'add them (docker-credential-ecr kubelet-config lists every form)',
       });
-    const useless = matchImages.filter((m) => !served.some(({ host }) => imageMatches(m, `${host}/repo`)) && !custom.some((c) => imageMatches(m, `${c.replace(/\*/g, 'x')}/repo`)));
+    const useless = matchImages.filter((m) => ![...served, ...custom].some(({ host }) => imageMatches(m, `${host}/repo`)));
     if (useless.length)
       checks.push({ name: `${id}:matchImages-unused`, status: 'warn', message: `matchImages ${useless.join(', ')} match no host this helper serves (China hosts end in .amazonaws.com.cn, not .amazonaws.cn)` });
-    const uncovered = custom.filter((c) => !matchImages.some((m) => imageMatches(m, `${c.replace(/\*/g, 'x')}/repo`)));
+    const uncovered = custom.filter(({ host }) => !matchImages.some((m) => imageMatches(m, `${host}/repo`)));
     if (uncovered.length)
-      checks.push({ name: `${id}:custom-hosts`, status: 'warn', message: `the config file's custom hosts ${uncovered.join(', ')} are not in matchImages`, fix: 'add them' });
+      checks.push({ name: `${id}:custom-hosts`, status: 'warn', message: `the config file's custom hosts ${uncovered.map((c) => c.pattern).join(', ')} are not in matchImages`, fix: 'add them' });
 
     const duration = typeof provider.defaultCacheDuration === 'string' ? parseGoDuration(provider.defaultCacheDuration) : undefined;
     if (duration === undefined)

@@ -84,7 +84,6 @@ interface DockerState {
   view: DockerConfigView;
 }
 
-/** Docker's own lookup: a credHelpers entry for the host, else credsStore, else the login stored in `auths`. */
 /** The `auths` entry that holds a stored credential for `host` (under any spelling of its address), if any. */
 function storedLogin(view: DockerConfigView, host: string): [string, StoredAuth] | undefined {
   return Object.entries(view.auths).find(([key, entry]) => {
@@ -122,6 +121,7 @@ function containersLoginShadows(host: string, setup: SetupSettings): Check | und
   };
 }
 
+/** Docker's own lookup: a credHelpers entry for the host, else credsStore, else the login stored in `auths`. */
 function routeChecks(host: string, docker: DockerState | undefined, now: number): Check[] {
   const checks: Check[] = [];
   const view = docker?.view;
@@ -250,8 +250,8 @@ function cacheCheck(host: string, entry: CacheEntry | undefined, cacheOn: boolea
   return { name, status: 'warn', message: `${host}: cached token expired ${when(entry.expiresAt, now)}; the next pull fetches a new one` };
 }
 
-/** `publicOnly`: only ECR Public hosts use this identity, and they are pulled anonymously without it. */
 /**
+ * `publicOnly`: only ECR Public hosts use this identity, and they are pulled anonymously without it.
  * `tokensWork`: a token was fetched with this identity in this run. Then an STS that cannot be reached, or that a
  * proxy answers instead of AWS, is a warning: pulls work (a private network with ECR endpoints and none for STS).
  */

@@ -2,6 +2,7 @@
 // CredentialProviderConfig for this helper, derived from the host table the helper itself parses with (and the
 // config file's custom hosts), so matchImages cannot drift from what it serves.
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
+import { HelperError } from '../platform/errors';
 import { printable } from '../platform/log';
 import type { CommandIo } from './command-io';
 import { loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
@@ -19,10 +20,14 @@ export interface KubeletConfigOptions {
   config: RegistryConfig | undefined;
 }
 
+/** The config file's custom hosts (host names or patterns with a `target`), which the kubelet must ask us about too. */
+export function customHostPatterns(config: RegistryConfig | undefined): string[] {
+  return (config?.rules ?? []).filter((rule) => rule.target).map((rule) => rule.pattern);
+}
+
 /** The host forms the provider must match: every ECR host form, then the config file's custom hosts. */
 export function matchImagesFor(config: RegistryConfig | undefined): string[] {
-  const custom = (config?.rules ?? []).filter((rule) => rule.target).map((rule) => rule.pattern);
-  return [...new Set([...servedHostPatterns(), ...custom])];
+  return [...new Set([...servedHostPatterns(), ...customHostPatterns(config)])];
 }
 
 export function kubeletProviderConfig(options: KubeletConfigOptions): Record<string, unknown> {
@@ -62,8 +67,14 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--service-account-roles') serviceAccountRoles = true;
-    else if (arg === '--name' && i + 1 < argv.length) name = argv[++i]!;
-    else if (arg === '--help' || arg === '-h') {
+    else if (arg === '--name') {
+      const value = argv[++i];
+      if (value === undefined) {
+        io.stderr.write(`docker-credential-ecr: kubelet-config: --name needs a value\n${USAGE}`);
+        return 1;
+      }
+      name = value;
+    } else if (arg === '--help' || arg === '-h') {
       io.stdout.write(USAGE);
       return 0;
     } else {
@@ -75,7 +86,14 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
     io.stderr.write(`docker-credential-ecr: kubelet-config: --name ${printable(name)} must be a file name (no "/")\n`);
     return 1;
   }
-  const config = loadRegistryConfig(io.settings.helperConfigFile);
+  let config: RegistryConfig | undefined;
+  try {
+    config = loadRegistryConfig(io.settings.helperConfigFile);
+  } catch (error) {
+    if (!(error instanceof HelperError)) throw error;
+    io.stderr.write(`docker-credential-ecr: kubelet-config: ${error.message}\n`);
+    return 1;
+  }
   io.stdout.write(`${JSON.stringify(kubeletProviderConfig({ name, serviceAccountRoles, config }), null, 2)}\n`);
   return 0;
 }

@@ -9,6 +9,7 @@ import { registryForHost } from '../registry/host';
 import { credentialsFor } from '../tokens/client-config';
 import { createHttpHandler } from '../tokens/http-handler';
 import { clientDepsFor, type ServiceDeps } from '../tokens/service';
+import { startDeadline } from '../platform/deadline';
 
 export interface CallerIdentity {
   account: string;
@@ -22,10 +23,6 @@ export type CallerIdentityResult =
   /** `stage` tells a chain that found no usable credentials from STS refusing the ones it found. */
   | { ok: false; stage: 'credentials' | 'sts'; error: unknown };
 
-class DeadlineError extends Error {
-  override name = 'TimeoutError';
-}
-
 /** GetCallerIdentity as `identity`; STS in `region` (us-east-1 when none is known), or AWS_ENDPOINT_URL_STS. */
 export async function callerIdentity(identity: Identity, region: string | undefined, deps: ServiceDeps): Promise<CallerIdentityResult> {
   const { settings } = deps;
@@ -33,20 +30,13 @@ export async function callerIdentity(identity: Identity, region: string | undefi
   const clientDeps = clientDepsFor(identity, stsEndpoint, deps);
   const stsRegion = region ?? 'us-east-1';
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
   // A credential provider takes no abort signal, so the deadline races it instead.
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new DeadlineError(`timed out after ${settings.timeoutMs} ms`));
-    }, settings.timeoutMs);
-  });
-  deadline.catch(() => undefined); // Observed by the races below; this keeps a late rejection from being "unhandled".
+  const deadline = startDeadline(settings.timeoutMs, deps.now, () => controller.abort());
   let stage: 'credentials' | 'sts' = 'credentials';
   let client: STSClient | undefined;
   try {
     const requestHandler = createHttpHandler(clientDeps);
-    const credentials = await Promise.race([credentialsFor(clientDeps, stsRegion, requestHandler)(), deadline]);
+    const credentials = await Promise.race([credentialsFor(clientDeps, stsRegion, requestHandler)(), deadline.promise]);
     stage = 'sts';
     client = new STSClient({
       region: stsRegion,
@@ -56,7 +46,7 @@ export async function callerIdentity(identity: Identity, region: string | undefi
       maxAttempts: 3,
       retryMode: 'standard',
     });
-    const answer = await Promise.race([client.send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal }), deadline]);
+    const answer = await Promise.race([client.send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal }), deadline.promise]);
     if (!answer.Account || !answer.Arn) return { ok: false, stage, error: new Error('Deserialization: GetCallerIdentity answered without Account or Arn') };
     return {
       ok: true,
@@ -67,7 +57,7 @@ export async function callerIdentity(identity: Identity, region: string | undefi
   } catch (error) {
     return { ok: false, stage, error };
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
     client?.destroy();
   }
 }

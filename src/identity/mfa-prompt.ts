@@ -6,8 +6,6 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { TokenFetchError } from '../platform/errors';
 
 export interface MfaPromptOptions {
-  /** The terminal to ask on; /dev/tty (the process's controlling terminal) unless a test says otherwise. */
-  tty?: string;
   profile: string | undefined;
   /** The host being pulled from, for the prompt and the error. */
   host: string;
@@ -40,7 +38,9 @@ export function terminalMfaCodeProvider(options: MfaPromptOptions): (serial: str
   return async (serial) => {
     let fd: number;
     try {
-      fd = openSync(options.tty ?? '/dev/tty', 'r+');
+      // The controlling terminal, whatever stdin and stdout are (test/e2e/credential-setups.test.ts gives the
+      // executable a real pseudo-terminal).
+      fd = openSync('/dev/tty', 'r+');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new MfaUnavailableError(

@@ -34,10 +34,11 @@ export async function runKubeletProvider(io: KubeletIo, deps: ServiceDeps): Prom
 }
 
 async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<string> {
-  const hostPort = request.port === undefined ? request.host : `${request.host}:${request.port}`;
+  // host[:port], as the image spells it: what routing parses and what the answer's auth key is.
+  const authKey = authKeyFor(request.host, request.port);
   let route;
   try {
-    route = routeServerUrl(hostPort, deps.settings);
+    route = routeServerUrl(authKey, deps.settings);
   } catch (error) {
     // Docker's protocol answers "credentials not found"; the kubelet only logs stderr, so say what happened.
     if (error instanceof CredentialsNotFoundError || error instanceof MissingServerUrlError) {
@@ -51,7 +52,7 @@ async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<strin
   const cacheDurationMs = Math.max(0, token.expiresAt - refreshMargin(token) - deps.now());
   return encodeKubeletResponse({
     apiVersion: request.apiVersion,
-    authKey: authKeyFor(request.host, request.port),
+    authKey,
     username: token.username,
     password: token.password,
     cacheDurationMs,
@@ -63,7 +64,7 @@ function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: Serv
   const token = request.serviceAccountToken;
   if (!token) return nodeIdentity;
   deps.log.secret(token);
-  const role = roleForServiceAccount(request.serviceAccountAnnotations ?? {}, deps.env);
+  const role = roleForServiceAccount(request.serviceAccountAnnotations, deps.env);
   if (!role) {
     deps.log.debug('service-account token without a role annotation or AWS_ECR_ROLE_ARN: using the node identity');
     return nodeIdentity;

@@ -87,10 +87,10 @@ export function standardOutput(fd: 1 | 2): StandardOutput {
     direct = false;
     return (real().write as (...args: unknown[]) => boolean)(chunk, ...rest);
   };
-  // The real stream has no failure(); `own` supplies it.
   const flush = (done: () => void): void => {
     if (direct || failed || !stream) done();
     else stream.write('', () => done());
   };
+  // The real stream has neither failure() nor flush(); `own` supplies them.
   return backedBy(real as unknown as () => StandardOutput, { write, failure: () => failed, flush });
 }

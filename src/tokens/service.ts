@@ -96,9 +96,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
           'profile-not-found',
         );
       }
-      // The prompt's mark stays until the lock is released: the code typed, the fetch that follows still takes a
-      // moment, and waiters must not give up on it then.
-      fetched = await fetchToken(request, endpointOverride, deps, (prompting) => (prompting && lock?.acquired ? lock.setPrompting(true) : undefined));
+      fetched = await fetchToken(request, endpointOverride, deps, () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
       const explained = explain(error, {
         registry: request.registry,
@@ -159,9 +157,9 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
 /**
  * Loads only the client this registry needs, and bounds the whole call, retries and credential resolution
  * included (a credential provider takes no abort signal, so the deadline races it). Time spent waiting for a
- * person to type an MFA code does not count; `onPrompt` tells the lock holder's waiters about it.
+ * person to type an MFA code does not count; `onPromptStart` tells the lock holder's waiters about it.
  */
-async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, onPrompt: (prompting: boolean) => void): Promise<FetchedToken> {
+async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, onPromptStart: () => void): Promise<FetchedToken> {
   const { registry, identity } = request;
   const controller = new AbortController();
   const deadline = startDeadline(deps.settings.timeoutMs, deps.now, () => controller.abort());
@@ -169,9 +167,10 @@ async function fetchToken(request: TokenRequest, endpoint: string | undefined, d
     profile: identity.profile ?? deps.settings.awsProfile,
     host: request.requestedHost,
     onPrompt: (prompting) => {
-      if (prompting) deadline.pause();
-      else deadline.resume();
-      onPrompt(prompting);
+      if (prompting) {
+        deadline.pause();
+        onPromptStart();
+      } else deadline.resume();
     },
   });
   const sourceDeps = { ...clientDepsFor(identity, endpoint, deps), now: deps.now, abortSignal: controller.signal, mfaCodeProvider };

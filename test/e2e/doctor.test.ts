@@ -232,7 +232,7 @@ test('a cached token past its refresh point that cannot be refreshed: warnings, 
   s.env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS = '1000';
   assert.equal((await runExecutable(['get'], { stdin: HOST, env: s.env })).code, 0);
   await new Promise((r) => setTimeout(r, 3_700));
-  fake.fail('ecr', 'http-500');
+  fake.fail('ecr', 'access-denied'); // not retried, so the refresh fails at once, well before the token expires
   const result = await doctor(s);
   assert.equal(result.code, 0, result.stdout);
   line(result, 'warn', /a new token could not be fetched .*the cached one is served until it expires/);

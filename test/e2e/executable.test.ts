@@ -88,13 +88,14 @@ test('BUN_OPTIONS, BUN_BE_BUN, BUN_INSPECT and NODE_OPTIONS in the environment n
 test('stdout on a full device: one line on stderr and exit 1, no stack trace', async () => {
   const full = openSync('/dev/full', 'w');
   try {
-    for (const e of [env(), env()]) {
-      // A miss (the token fetch then the write) and, after it, a hit.
-      await runExecutable(['get'], { stdin: HOST, env: e });
+    // A miss (the token fetch, then the write fails), then a hit (the cache read, then the write fails).
+    const e = env();
+    for (const kind of ['miss', 'hit']) {
       const result = await runExecutable(['get'], { stdin: HOST, env: e, stdoutFd: full });
-      assert.equal(result.code, 1);
-      assert.equal(result.stderr, 'docker-credential-ecr: cannot write to standard output: ENOSPC\n');
+      assert.equal(result.code, 1, kind);
+      assert.equal(result.stderr, 'docker-credential-ecr: cannot write to standard output: ENOSPC\n', kind);
     }
+    assert.equal(fake.callsFor('ecr').length, 1, 'the miss fetched and cached a token; the hit used it');
   } finally {
     closeSync(full);
   }

@@ -176,7 +176,7 @@ test('a token past its refresh point is refreshed; if that fails it is served wh
   const first = await runExecutable(['get'], { stdin: HOST, env: e });
   assert.equal(first.code, 0, first.stderr);
   await new Promise((r) => setTimeout(r, 3_700));
-  fake.fail('ecr', 'http-500');
+  fake.fail('ecr', 'access-denied'); // not retried, so the refresh fails at once, well before the token expires
   const second = await runExecutable(['get'], { stdin: HOST, env: { ...e, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1000' } });
   assert.equal(second.code, 0, second.stderr);
   assert.equal(JSON.parse(second.stdout).Secret, JSON.parse(first.stdout).Secret);

@@ -165,6 +165,9 @@ test('input errors: exit 1, one line on stderr, nothing on stdout, no AWS call',
     [request(`evil-${HOST}/app`), /not served by this provider/],
     [request('docker.io/library/nginx'), /docker\.io\/library\/nginx: not served by this provider/],
     ['', /request is empty/],
+    [`${request(IMAGE).slice(0, -2)}, "padding": "${'x'.repeat(65 * 1024)}"}\n`, /request is larger than 64 KiB/],
+    [request(IMAGE, V1, { serviceAccountToken: 'not-a-jwt', serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), /service-account token is not a JWT/],
+    [request(IMAGE, V1, { serviceAccountToken: serviceAccountToken('a', 'b', 'c'), serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': 'arn:aws:iam::1:user/x' } }), /service-account annotation eks\.amazonaws\.com\/ecr-role-arn is not an IAM role ARN/],
   ];
   for (const [stdin, message] of cases) failed(await provide(stdin, e), message);
   assert.equal(fake.calls.length, 0);
@@ -322,6 +325,13 @@ test('doctor --kubelet: a good config passes; a broken one fails with each probl
   assert.match(fail.stdout, /warn  matchImages \*\.dkr\.ecr\.\*\.amazonaws\.cn match no host this helper serves/);
   assert.match(fail.stdout, /fail  tokenAttributes need apiVersion credentialprovider\.kubelet\.k8s\.io\/v1/);
   assert.match(fail.stdout, /fail  tokenAttributes\.cacheType undefined must be ServiceAccount or Token/);
+
+  // A custom host from the config file that the node's matchImages leave out.
+  const helperConfig = join(dir, 'helper-config.json');
+  writeFileSync(helperConfig, JSON.stringify({ registries: { 'images.example.com': { target: HOST } } }));
+  const uncovered = await runExecutable(['doctor', '--kubelet', good, '--bin-dir', bin], { env: { ...e, DOCKER_CREDENTIAL_ECR_CONFIG: helperConfig } });
+  assert.equal(uncovered.code, 0, uncovered.stdout);
+  assert.match(uncovered.stdout, /warn  the config file's custom hosts images\.example\.com are not in matchImages; fix: add them/);
 
   const unparsable = join(dir, 'bad.yaml');
   writeFileSync(unparsable, 'providers: [\n');

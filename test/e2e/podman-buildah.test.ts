@@ -31,23 +31,10 @@ import { runCommand, transcript, type CommandResult } from '../support/command';
 import { writeOciImage, type OciImage } from '../support/oci-layout';
 import { startRegistry, type Registry } from '../support/registry';
 import { makeCa, makeLeaf } from '../support/tls';
-import { findOnPath, requireTool } from '../support/tools';
+import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
-
-/** podman and buildah -> how to get them on Debian 12 (test/support/tools.ts has no entry for them). */
-const PACKAGES = {
-  podman: 'Debian package podman (apt-get install --no-install-recommends podman buildah)',
-  buildah: 'Debian package buildah (apt-get install --no-install-recommends podman buildah)',
-} as const;
-
-/** As tools.ts's requireTool: absolute path, or throws naming the package. A missing client fails, never skips. */
-function requireContainerTool(tool: keyof typeof PACKAGES, path = process.env.PATH ?? ''): string {
-  const found = findOnPath(tool, path);
-  if (!found) throw new Error(`${tool} is not on PATH; this end-to-end test needs it: install ${PACKAGES[tool]}`);
-  return found;
-}
 
 // At load time, not in before(): node:test runs an after() registered inside before() as soon as before() ends.
 const root = tempDir('dce-podman-');
@@ -69,8 +56,8 @@ let token: string;
 let caPem: string;
 
 before(async () => {
-  podman = requireContainerTool('podman');
-  buildah = requireContainerTool('buildah');
+  podman = requireTool('podman');
+  buildah = requireTool('buildah');
   requireTool('openssl');
   requireTool('docker-registry');
   requireTool('htpasswd');
@@ -407,8 +394,8 @@ test('podman login with credHelpers only in ~/.docker/config.json: the token goe
 test('a missing podman or buildah fails naming its Debian package', () => {
   const empty = tempDir('dce-podman-nopath-');
   assert.ok(!existsSync(join(empty, 'podman')));
-  assert.throws(() => requireContainerTool('podman', empty), {
-    message: 'podman is not on PATH; this end-to-end test needs it: install Debian package podman (apt-get install --no-install-recommends podman buildah)',
+  assert.throws(() => requireTool('podman', empty), {
+    message: 'podman is not on PATH; this end-to-end test needs it: install Debian package podman (.ci/run installs it)',
   });
-  assert.throws(() => requireContainerTool('buildah', empty), /^Error: buildah is not on PATH; .*install Debian package buildah /);
+  assert.throws(() => requireTool('buildah', empty), /^Error: buildah is not on PATH; .*install Debian package buildah /);
 });

@@ -4,12 +4,12 @@
 // chunk, then a cache hit that calls nothing and loads no SDK chunk. What cannot run here is skipped as
 // "structure only", with the reason; artifacts.test.ts checks its headers.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Run, StubEcr } from './stub-ecr-types';
+import { findOnPath } from '../support/tools';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
@@ -19,7 +19,6 @@ const exe = (target: string) => join(RELEASE, `docker-credential-ecr-v${version}
 
 const stubEcr = (): Promise<StubEcr> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
 
-const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 const loadsSdk = (r: Run) => (/chunks loaded: (.*)/.exec(r.stderr)?.[1] ?? '').split(', ').some((name) => name.startsWith('sdk-'));
 
 /** version, miss, hit: all must succeed; the miss calls the API once and loads the SDK chunk, the hit neither. */
@@ -47,7 +46,7 @@ describe('release executables: running them', { skip: ABSENT }, () => {
   });
 
   it('linux-arm64 runs under qemu-user: version, get miss, get hit', async (t: TestContext) => {
-    const qemu = onPath('qemu-aarch64-static') ?? onPath('qemu-aarch64');
+    const qemu = findOnPath('qemu-aarch64-static') ?? findOnPath('qemu-aarch64');
     const sysroot = process.env.QEMU_LD_PREFIX ?? '/';
     const missing = [
       !qemu && 'qemu-aarch64-static (apt-get install qemu-user-static)',

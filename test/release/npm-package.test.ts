@@ -149,7 +149,10 @@ export async function load(url, context, next) {
       // Verified against NODE22.integrity every time (and against the registry when it is downloaded).
       [{ path: tarball }] = await ensureTarballs([NODE22], NODE22_CACHE);
     } catch (e) {
-      return t.skip(`cannot fetch ${NODE22.name}@${NODE22.version} from the npm registry: ${(e as Error).message.split('\n')[0]}`);
+      // Only an unreachable registry is a reason to skip; a tarball that does not match its integrity fails.
+      const message = (e as Error).message;
+      if (!/^npm (pack|view) .* failed/.test(message)) throw e;
+      return t.skip(`cannot fetch ${NODE22.name}@${NODE22.version} from the npm registry: ${message.split('\n')[0]}`);
     }
     const nodeDir = join(dir, 'node22');
     mkdirSync(nodeDir);

@@ -889,7 +889,8 @@ describe('fake AWS with the real SDK clients', () => {
       const socket = net.connect(port, '127.0.0.1');
       await new Promise((r) => socket.once('connect', r));
       const closedSocket = new Promise((r) => socket.once('close', r));
-      while (own.blackHole.open === 0) await new Promise((r) => setTimeout(r, 5));
+      for (let waited = 0; own.blackHole.open === 0 && waited < 2000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(own.blackHole.open, 1, 'the black hole holds the connection');
       await own.close();
       const outcome = await Promise.race([closedSocket.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 2000))]);
       assert.equal(outcome, 'closed', 'close() must drop connections the black hole holds');

@@ -7,6 +7,8 @@ export const TOOL_PACKAGES = {
   // Not installed by .ci/run: Debian 12 has no client-only package, and docker.io brings an engine.
   docker: "the docker CLI (Debian package docker-ce-cli from Docker's apt repository; docker.io has it too, but also brings an engine); .ci/run does not install it",
   skopeo: 'Debian package skopeo (.ci/run installs it)',
+  podman: 'Debian package podman (.ci/run installs it)',
+  buildah: 'Debian package buildah (.ci/run installs it)',
   'docker-registry': 'Debian package docker-registry (.ci/run installs it)',
   htpasswd: 'Debian package apache2-utils (.ci/run installs it)',
   aws: 'Debian package awscli (.ci/run installs it)',
@@ -21,8 +23,8 @@ export function findOnPath(command: string, path = process.env.PATH ?? ''): stri
 }
 
 /** Absolute path of the tool, or throws naming the package to install. */
-export function requireTool(tool: Tool): string {
-  const found = findOnPath(tool);
+export function requireTool(tool: Tool, path = process.env.PATH ?? ''): string {
+  const found = findOnPath(tool, path);
   if (!found) throw new Error(`${tool} is not on PATH; this end-to-end test needs it: install ${TOOL_PACKAGES[tool]}`);
   return found;
 }
