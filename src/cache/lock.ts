@@ -2,8 +2,9 @@
 // creates the lock atomically (O_EXCL) and fetches; the others wait, then find the token in the cache.
 // Our own few lines rather than proper-lockfile: that library keeps a timer refreshing the lock's mtime and
 // judges staleness by age alone, while a short-lived helper can tell a dead holder precisely by its pid.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readRegularText } from '../platform/read-file';
 
 export interface LockOptions {
   /** How long to wait for another holder before going ahead without the lock. */
@@ -28,7 +29,15 @@ export type LockOutcome =
        */
       markPrompting: () => void;
     }
-  | { acquired: false; waitedMs: number; reason: string };
+  | {
+      acquired: false;
+      waitedMs: number;
+      reason: string;
+      /** Another process held the lock for all of waitMs (as opposed to a lock that cannot be made here). */
+      timedOut?: boolean;
+      /** The holder's pid, when known. */
+      holderPid?: number;
+    };
 
 /** How long a crowd waits for one person to type an MFA code, and how long such a lock is not stale by age. */
 export const PROMPT_WAIT_MS = 5 * 60_000;
@@ -47,7 +56,7 @@ function defaultIsAlive(pid: number): boolean {
 /** The holder recorded in a lock file: "pid host startedAt [promptingSince]". */
 function readHolder(path: string): { pid: number; host: string; startedAt: number; promptingSince?: number } | undefined {
   try {
-    const [pid, host, startedAt, promptingSince] = readFileSync(path, 'utf8').trim().split(' ');
+    const [pid, host, startedAt, promptingSince] = readRegularText(path, { maxBytes: 256, followSymlinks: false }).trim().split(' ');
     const parsed = { pid: Number(pid), host: host ?? '', startedAt: Number(startedAt), ...(promptingSince ? { promptingSince: Number(promptingSince) } : {}) };
     return Number.isInteger(parsed.pid) && Number.isFinite(parsed.startedAt) ? parsed : undefined;
   } catch {
@@ -125,7 +134,9 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
       continue;
     }
     const waitMs = prompting ? Math.max(options.waitMs, holder!.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
-    if (now - started >= waitMs) return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process' };
+    if (now - started >= waitMs) {
+      return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process', timedOut: true, ...(holder ? { holderPid: holder.pid } : {}) };
+    }
     await options.sleep(delay);
     // Backoff with jitter so a crowd does not poll in lockstep.
     delay = Math.min(50, delay * 1.5) * (0.75 + Math.random() * 0.5);

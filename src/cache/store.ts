@@ -1,14 +1,14 @@
 // Tokens on disk: one file per cache key, written atomically, readable only by the owner. Every failure here
 // degrades to "no cache" with a warning: a broken cache must never break a pull.
-import {
-  readdirSync, readFileSync, statSync, chmodSync, unlinkSync,
-} from 'node:fs';
+import { readdirSync, statSync, chmodSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../platform/log';
+import type { ErrorCategory } from '../platform/errors';
 import type { Token } from './policy';
 import type { CacheKey } from './key';
 import { makeDirectory } from '../platform/make-directory';
 import { writeFileAtomically, WriteError } from '../platform/atomic-write';
+import { readRegularText } from '../platform/read-file';
 
 export interface CacheEntry extends Token {
   version: 1;
@@ -16,6 +16,26 @@ export interface CacheEntry extends Token {
   key: string;
   /** Registry hosts this token has served, for `list`. */
   registries: string[];
+}
+
+/**
+ * A failed fetch, kept a few seconds so that a crowd waiting on the lock holder fails with the holder's message
+ * instead of each retrying against a throttled or hanging API. Never holds a secret.
+ */
+export interface FailureEntry {
+  version: 1;
+  key: string;
+  summary: string;
+  hint: string;
+  category: ErrorCategory;
+  failedAt: number;
+  pid: number;
+}
+
+function isFailure(value: unknown): value is FailureEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.version === 1 && typeof v.key === 'string' && typeof v.summary === 'string' && typeof v.hint === 'string' && typeof v.category === 'string' && typeof v.failedAt === 'number' && typeof v.pid === 'number';
 }
 
 /** A cache entry is a few hundred bytes; anything much larger is not ours. */
@@ -82,15 +102,36 @@ export class TokenStore {
 
   /** The entry for key, or undefined when absent, unreadable or corrupt (a corrupt one is removed). */
   read(key: CacheKey): CacheEntry | undefined {
-    return this.readFile(this.path(key));
+    return this.readFile(this.path(key), isEntry);
   }
 
-  private readFile(path: string): CacheEntry | undefined {
+  private failurePath(key: CacheKey): string {
+    return join(this.dir, `${key.id}.failed`);
+  }
+
+  /** The last failed fetch for key, if one is recorded. */
+  readFailure(key: CacheKey): FailureEntry | undefined {
+    return this.readFile(this.failurePath(key), isFailure);
+  }
+
+  /** Records a failed fetch for the processes waiting on the lock; best effort, like every cache write. */
+  writeFailure(key: CacheKey, failure: FailureEntry): void {
+    try {
+      writeFileAtomically(this.failurePath(key), JSON.stringify(failure));
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error;
+    }
+  }
+
+  clearFailure(key: CacheKey): void {
+    this.discard(this.failurePath(key));
+  }
+
+  private readFile<T>(path: string, valid: (value: unknown) => value is T): T | undefined {
     let text: string;
     try {
-      const buffer = readFileSync(path);
-      if (buffer.length > MAX_ENTRY_BYTES) throw new Error('oversized');
-      text = buffer.toString('utf8');
+      // Never follows a link and never blocks: an entry swapped for a FIFO or a link to /dev/zero is a miss.
+      text = readRegularText(path, { maxBytes: MAX_ENTRY_BYTES, followSymlinks: false });
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') {
         this.log.debug(`cache entry ${path} unreadable (${errorCode(error)}); ignoring it`);
@@ -100,7 +141,7 @@ export class TokenStore {
     }
     try {
       const value: unknown = JSON.parse(text);
-      if (isEntry(value)) return value;
+      if (valid(value)) return value;
     } catch {
       // fall through: corrupt
     }
@@ -149,6 +190,7 @@ export class TokenStore {
 
   remove(key: CacheKey): void {
     this.discard(this.path(key));
+    this.clearFailure(key);
   }
 
   /** Every readable entry, with the file's key id. */
@@ -162,7 +204,7 @@ export class TokenStore {
     return names
       .filter((name) => /^[0-9a-f]{32}\.json$/.test(name))
       .flatMap((name) => {
-        const entry = this.readFile(join(this.dir, name));
+        const entry = this.readFile(join(this.dir, name), isEntry);
         return entry ? [{ id: name.slice(0, -'.json'.length), entry }] : [];
       });
   }

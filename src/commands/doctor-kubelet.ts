@@ -191,7 +191,7 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
 
 function loadRegistryConfigQuietly(settings: Settings) {
   try {
-    return loadRegistryConfig(settings.helperConfigFile);
+    return loadRegistryConfig(settings);
   } catch {
     return undefined; // `doctor` without --kubelet reports a broken config file.
   }

@@ -352,7 +352,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   let helperConfig: RegistryConfig | undefined;
   let helperConfigBroken = false;
   try {
-    helperConfig = loadRegistryConfig(settings.helperConfigFile);
+    helperConfig = loadRegistryConfig(settings);
     checks.push({
       name: 'helper-config',
       status: 'ok',

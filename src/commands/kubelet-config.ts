@@ -88,7 +88,7 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
   }
   let config: RegistryConfig | undefined;
   try {
-    config = loadRegistryConfig(io.settings.helperConfigFile);
+    config = loadRegistryConfig(io.settings);
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
     io.stderr.write(`docker-credential-ecr: kubelet-config: ${error.message}\n`);

@@ -2,7 +2,8 @@
 // credentials: this runs on every cache hit, so it reads only env values and the profile's own lines in the
 // shared config files. The result is part of the cache key, so two identities never see each other's token,
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
-import { profileSection, readIni, setting } from './shared-config';
+import { profileSection, readIni, type IniSections } from './shared-config';
+import { readTokenFile, tokenKeyMaterial, tokenSubject } from './web-token';
 import type { Settings } from '../platform/settings';
 import { sha256Hex } from '../platform/sha256';
 
@@ -14,19 +15,25 @@ export interface IdentityChoice {
   sessionName?: string;
 }
 
-export type IdentitySource = 'environment' | 'profile' | 'web-identity' | 'container' | 'default-chain' | 'service-account';
+export type IdentitySource = 'environment' | 'profile' | 'web-identity' | 'container' | 'instance' | 'none' | 'service-account';
 
 export interface Identity {
-  /** Where the SDK will find the credentials. */
+  /**
+   * Where the credentials come from. Decided once, here, in the SDK default chain's own order; the token fetch
+   * then uses exactly this source (tokens/client-config.ts), never the chain itself, so the cache key can never
+   * name one identity while the token was fetched as another.
+   */
   source: IdentitySource;
   /** How a person would name it: "profile prod", "environment key AKIA…", "role arn:…". Never a secret. */
   label: string;
-  /** Stable material for the cache key: names plus a hash of the profile's settings, never a secret itself. */
+  /** Stable material for the cache key: names, token claims and hashes of settings, never a secret itself. */
   keyMaterial: string;
-  /** The profile the SDK must use, when one is selected. */
+  /** The profile the SDK must use, when the source is a profile. */
   profile?: string;
   /** Set when the profile named does not exist in either file (the SDK would fail; we say so first). */
   missingProfile?: string;
+  /** Set when a profile chosen in the helper's config file exists but holds no credential settings. */
+  profileWithoutCredentials?: string;
   role?: { arn: string; externalId?: string; sessionName?: string };
   /**
    * A Kubernetes pod's service account, whose token the kubelet handed us, exchanged for this role with STS
@@ -52,30 +59,98 @@ export function serviceAccountIdentity(roleArn: string, account: { namespace: st
 
 const digest = (text: string): string => sha256Hex(text).slice(0, 16);
 
-/** The profile's settings, with the profiles and SSO sessions it draws on, as one hash. */
-function profileFingerprint(name: string, config: Map<string, string[]>, credentials: Map<string, string[]>): string | undefined {
+type ProfileData = Map<string, string>;
+
+/** A profile's settings as the SDK sees them: the config file's section, overridden by the credentials file's. */
+function profileData(name: string, config: IniSections, credentials: IniSections): ProfileData | undefined {
+  const configLines = profileSection(config, name);
+  const credentialLines = credentials.get(name);
+  if (!configLines && !credentialLines) return undefined;
+  const data: ProfileData = new Map();
+  for (const line of [...(configLines ?? []), ...(credentialLines ?? [])]) {
+    const at = line.indexOf('=');
+    if (at > 0) data.set(line.slice(0, at).trim(), line.slice(at + 1));
+  }
+  return data;
+}
+
+/**
+ * Whether a profile carries credentials, by the tests the SDK's fromIni applies in resolveProfileData (a role with
+ * exactly one of source_profile and credential_source, a key pair, a web identity token file with a role,
+ * credential_process, any sso_ setting, login_session). A profile with only `region` carries none: the SDK's chain
+ * then goes on to web identity, container and instance credentials, and so do we.
+ */
+function carriesCredentials(data: ProfileData | undefined): boolean {
+  if (!data) return false;
+  const has = (name: string): boolean => data.has(name);
+  return (
+    (has('role_arn') && has('source_profile') !== has('credential_source')) ||
+    (has('aws_access_key_id') && has('aws_secret_access_key')) ||
+    (has('web_identity_token_file') && has('role_arn')) ||
+    has('credential_process') ||
+    ['sso_start_url', 'sso_account_id', 'sso_session', 'sso_region', 'sso_role_name'].some(has) ||
+    has('login_session')
+  );
+}
+
+/**
+ * Key material for a profile: a hash of its settings, with the profiles and SSO sessions it draws on, plus what
+ * those settings point at outside the files: the claims of a web_identity_token_file, and the environment keys,
+ * container or instance credentials behind a credential_source (two jobs that assume one role from different
+ * base credentials must not share a token: the second may not be allowed to assume it).
+ */
+function profileKeyMaterial(name: string, config: IniSections, credentials: IniSections, settings: Settings): string {
   const parts: string[] = [];
   const seen = new Set<string>();
-  let found = false;
   const visit = (profile: string, depth: number): void => {
     if (seen.has(profile) || depth > 8) return;
     seen.add(profile);
     const configLines = profileSection(config, profile);
-    const credentialLines = credentials.get(profile);
-    if (configLines || credentialLines) found = true;
-    parts.push(`[${profile}]`, ...(configLines ?? []), '--', ...(credentialLines ?? []));
-    const ssoSession = setting(configLines, 'sso_session');
+    parts.push(`[${profile}]`, ...(configLines ?? []), '--', ...(credentials.get(profile) ?? []));
+    const data = profileData(profile, config, credentials);
+    const ssoSession = data?.get('sso_session');
     if (ssoSession) parts.push(`[sso-session ${ssoSession}]`, ...(config.get(`sso-session ${ssoSession}`) ?? []));
-    const source = setting(configLines, 'source_profile');
+    const tokenFile = data?.get('web_identity_token_file');
+    if (tokenFile) parts.push(`token ${readTokenFile(tokenFile).keyMaterial}`);
+    const credentialSource = data?.get('credential_source');
+    if (credentialSource === 'Environment') parts.push(`base ${settings.envAccessKeyId ? `env:${settings.envAccessKeyId}` : 'none'}`);
+    else if (credentialSource === 'EcsContainer') parts.push(`base ${containerIdentity(settings)?.keyMaterial ?? 'none'}`);
+    else if (credentialSource === 'Ec2InstanceMetadata') parts.push('base instance');
+    const source = data?.get('source_profile');
     if (source) visit(source, depth + 1);
   };
   visit(name, 0);
-  return found ? digest(parts.join('\n')) : undefined;
+  return `profile:${name}:${digest(parts.join('\n'))}`;
 }
 
 /**
- * Mirrors the order of the SDK's default chain (fromNodeProviderChain): AWS_PROFILE wins over environment keys,
- * then environment keys, then the default profile, then web identity, then container and instance roles.
+ * EKS Pod Identity and ECS task roles. The endpoint alone does not say who is asking (every pod on a node talks to
+ * the same Pod Identity agent with the same token path), so the key takes the authorization token's claims
+ * (namespace and service account, from the projected JWT), or a hash of a token that is not a JWT.
+ */
+function containerIdentity(settings: Settings): Identity | undefined {
+  const endpoint = settings.containerCredentials;
+  if (!endpoint) return undefined;
+  let token = 'no-token';
+  let subject: string | undefined;
+  if (settings.containerTokenFile) {
+    const file = readTokenFile(settings.containerTokenFile);
+    token = file.keyMaterial;
+    subject = file.subject;
+  } else if (settings.containerToken) {
+    token = tokenKeyMaterial(settings.containerToken);
+    subject = tokenSubject(settings.containerToken);
+  }
+  return {
+    source: 'container',
+    label: `container credentials from ${endpoint}${subject ? ` for ${subject}` : ''}`,
+    keyMaterial: `container:${endpoint}:${token}`,
+  };
+}
+
+/**
+ * Mirrors the SDK's default chain (fromNodeProviderChain): environment keys unless AWS_PROFILE is set, then the
+ * profile if it carries credentials, then web identity, then container credentials, then the instance role.
  */
 export function selectIdentity(settings: Settings, choice: IdentityChoice = {}): Identity {
   const role = choice.roleArn
@@ -103,20 +178,28 @@ function baseIdentity(settings: Settings, chosenProfile: string | undefined): Id
   const config = readIni(settings.awsConfigFile);
   const credentials = readIni(settings.awsCredentialsFile);
   const name = profile ?? 'default';
-  const fingerprint = profileFingerprint(name, config, credentials);
-  if (fingerprint) return { source: 'profile', label: `profile ${name}`, keyMaterial: `profile:${name}:${fingerprint}`, ...(profile ? { profile } : {}) };
-  if (profile !== undefined) {
+  const data = profileData(name, config, credentials);
+  if (carriesCredentials(data)) {
+    return { source: 'profile', label: `profile ${name}`, keyMaterial: profileKeyMaterial(name, config, credentials, settings), profile: name };
+  }
+  if (profile !== undefined && !data) {
     return { source: 'profile', label: `profile ${profile}`, keyMaterial: `profile:${profile}:missing`, profile, missingProfile: profile };
   }
-  if (settings.webIdentity) {
-    return { source: 'web-identity', label: `web identity ${settings.webIdentity.roleArn}`, keyMaterial: `web-identity:${settings.webIdentity.roleArn}` };
+  if (chosenProfile !== undefined) {
+    // The SDK would go on down its chain here; a profile chosen for a registry must never quietly become
+    // another identity.
+    return { source: 'profile', label: `profile ${chosenProfile}`, keyMaterial: `profile:${chosenProfile}:no-credentials`, profile: chosenProfile, profileWithoutCredentials: chosenProfile };
   }
-  if (settings.containerCredentials) {
+  if (settings.webIdentity) {
+    const token = readTokenFile(settings.webIdentity.tokenFile);
     return {
-      source: 'container',
-      label: `container credentials from ${settings.containerCredentials}`,
-      keyMaterial: `container:${settings.containerCredentials}:${settings.containerTokenFile ?? ''}`,
+      source: 'web-identity',
+      label: `web identity ${settings.webIdentity.roleArn}${token.subject ? ` for ${token.subject}` : ''}`,
+      keyMaterial: `web-identity:${settings.webIdentity.roleArn}:${token.keyMaterial}`,
     };
   }
-  return { source: 'default-chain', label: 'the default credential chain (instance role or none)', keyMaterial: 'instance' };
+  const container = containerIdentity(settings);
+  if (container) return container;
+  if (settings.imdsDisabled) return { source: 'none', label: 'no credentials (AWS_EC2_METADATA_DISABLED is set)', keyMaterial: 'none' };
+  return { source: 'instance', label: 'the instance role (EC2 metadata), if any', keyMaterial: 'instance' };
 }

@@ -1,8 +1,11 @@
 // The AWS shared config and credentials files, read without the AWS SDK (the cache-hit path must not load it):
 // just enough ini parsing to find a profile's own lines and its settings.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../platform/read-file';
 
 export type IniSections = Map<string, string[]>;
+
+/** Far more than any real AWS config file; a larger "file" is not one (a link to /dev/zero, say). */
+const MAX_INI_BYTES = 1024 * 1024;
 
 /** The sections of an ini file, each as its trimmed, non-comment lines. Tolerant: a bad line is just a line. */
 export function iniSections(text: string): IniSections {
@@ -26,7 +29,7 @@ export function iniSections(text: string): IniSections {
 export function readIni(path: string | undefined): IniSections {
   if (!path) return new Map();
   try {
-    return iniSections(readFileSync(path, 'utf8'));
+    return iniSections(readRegularText(path, { maxBytes: MAX_INI_BYTES, followSymlinks: true }));
   } catch {
     return new Map();
   }

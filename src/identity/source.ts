@@ -33,16 +33,19 @@ export function describeSource(identity: Identity, settings: Settings, env: Read
       break;
     }
     case 'web-identity':
-      base = `web identity (AWS_ROLE_ARN ${settings.webIdentity?.roleArn ?? ''})`;
+      base = `web identity (AWS_ROLE_ARN ${settings.webIdentity?.roleArn ?? ''}, AWS_WEB_IDENTITY_TOKEN_FILE ${settings.webIdentity?.tokenFile ?? ''})`;
       break;
     case 'container': {
-      const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+      const full = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? undefined : env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
       // EKS Pod Identity's agent listens on these link-local addresses; ECS gives a path on its own.
       if (full && /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])[:/]/.test(full)) base = `EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI ${full})`;
       else if (full) base = `EKS Pod Identity or a container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI ${full})`;
       else base = `ECS task role (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''})`;
       break;
     }
+    case 'none':
+      base = 'none: no environment keys, no profile with credentials, no web identity or container credentials, and AWS_EC2_METADATA_DISABLED is set';
+      break;
     default:
       base = 'the default chain: instance role (EC2 metadata), if any';
   }

@@ -1,6 +1,7 @@
 // The one reader of environment variables. Everything else receives a Settings value, so tests can pass any
 // environment without touching process.env.
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,6 +19,8 @@ export interface Settings {
   logFile: string | undefined;
   /** The helper's own config file (per-registry identities, custom host names). */
   helperConfigFile: string | undefined;
+  /** DOCKER_CREDENTIAL_ECR_CONFIG named it: then it must exist. */
+  helperConfigNamed: boolean;
   awsConfigFile: string | undefined;
   awsCredentialsFile: string | undefined;
   /** AWS_PROFILE (or AWS_DEFAULT_PROFILE); undefined means the SDK's default resolution. */
@@ -25,47 +28,119 @@ export interface Settings {
   envAccessKeyId: string | undefined;
   webIdentity: { roleArn: string; tokenFile: string } | undefined;
   containerCredentials: string | undefined;
-  /** AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (EKS Pod Identity): part of the container identity's cache key. */
+  /** AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (EKS Pod Identity): its claims are part of the container identity's cache key. */
   containerTokenFile: string | undefined;
+  /** AWS_CONTAINER_AUTHORIZATION_TOKEN, when no token file is named: a secret, only ever hashed into the key. */
+  containerToken: string | undefined;
+  /** AWS_EC2_METADATA_DISABLED: the chain then ends without the instance role. */
+  imdsDisabled: boolean;
   /** Endpoint overrides the SDK will apply; they also select the cache key (a fake's token must not serve AWS). */
   endpointOverrides: { ecr?: string; ecrPublic?: string; sts?: string; all?: string };
   caBundle: string | undefined;
-  /** Bound on one token fetch, retries included, so a pull never hangs. */
+  /** Bound on one request, lock wait and retries included, so a pull never hangs. */
   timeoutMs: number;
+  /** Per attempt at the instance metadata service (AWS_METADATA_SERVICE_TIMEOUT, in seconds, as in the AWS CLI). */
+  metadataTimeoutMs: number;
   home: string | undefined;
+  /** Settings that were ignored, said once per run as a warning (a relative XDG path, say). */
+  ignored: string[];
 }
+
+/** Who is running, for the rule that root never creates directories in another user's home (sudo -E). */
+export interface Account {
+  uid: number | undefined;
+  /** The home in the password database, which HOME may not be. */
+  passwdHome: () => string | undefined;
+  /** The owner of a path; undefined when it does not exist. */
+  ownerOf: (path: string) => number | undefined;
+}
+
+export const processAccount: Account = {
+  uid: process.getuid?.(),
+  passwdHome: () => {
+    try {
+      // Required here, not imported: only root with a borrowed HOME ever needs it.
+      return (require('node:os') as typeof import('node:os')).userInfo().homedir || undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  ownerOf: (path) => {
+    try {
+      return statSync(path).uid;
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
 
-export function readSettings(env: Env, fallbackHome: () => string | undefined): Settings {
+/**
+ * A duration from the environment, clamped: a value past what a timer can hold (2^31 ms) fires at once, so
+ * "2147483648" would mean "no time at all". Not a number, or not positive: the default.
+ */
+export function durationFromEnv(text: string | undefined, limits: { unitMs: number; minMs: number; maxMs: number; defaultMs: number }): number {
+  const value = Number(nonEmpty(text) ?? '') * limits.unitMs;
+  if (!Number.isFinite(value) || value <= 0) return limits.defaultMs;
+  return Math.round(Math.min(limits.maxMs, Math.max(limits.minMs, value)));
+}
+
+type XdgVariable = 'XDG_CACHE_HOME' | 'XDG_CONFIG_HOME' | 'XDG_RUNTIME_DIR';
+
+/**
+ * An XDG base directory variable. The spec: a relative path is invalid and must be ignored. Honouring one would
+ * put tokens or auth files in whatever directory a pull was started from (a git checkout, say).
+ */
+export function xdgDirectory(env: Env, name: XdgVariable, ignored?: string[]): string | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined || isAbsolute(value)) return value;
+  ignored?.push(`${name}=${value} is not an absolute path; ignoring it, as the XDG spec says`);
+  return undefined;
+}
+
+/** The longest a request may take, whatever DOCKER_CREDENTIAL_ECR_TIMEOUT_MS says: past this, a pull has long given up. */
+export const MAX_TIMEOUT_MS = 10 * 60_000;
+
+export function readSettings(env: Env, fallbackHome: () => string | undefined, account: Account = processAccount): Settings {
   const home = nonEmpty(env.HOME) ?? fallbackHome();
+  const ignored: string[] = [];
+  const xdg = (name: XdgVariable): string | undefined => xdgDirectory(env, name, ignored);
+  const cacheHome = xdg('XDG_CACHE_HOME');
   let cacheDir: string | undefined;
   let cacheDirSource: string;
+  const explicitCacheDir = nonEmpty(env.AWS_ECR_CACHE_DIR);
+  if (explicitCacheDir !== undefined && !isAbsolute(explicitCacheDir)) {
+    ignored.push(`AWS_ECR_CACHE_DIR=${explicitCacheDir} is not an absolute path; ignoring it (tokens never go to the working directory)`);
+  }
   if (nonEmpty(env.AWS_ECR_DISABLE_CACHE)) {
     cacheDirSource = 'AWS_ECR_DISABLE_CACHE is set';
-  } else if (nonEmpty(env.AWS_ECR_CACHE_DIR)) {
-    cacheDir = env.AWS_ECR_CACHE_DIR;
+  } else if (explicitCacheDir !== undefined && isAbsolute(explicitCacheDir)) {
+    cacheDir = explicitCacheDir;
     cacheDirSource = 'AWS_ECR_CACHE_DIR';
-  } else if (nonEmpty(env.XDG_CACHE_HOME)) {
-    cacheDir = join(env.XDG_CACHE_HOME!, 'docker-credential-ecr');
-    cacheDirSource = 'XDG_CACHE_HOME';
-  } else if (home) {
-    cacheDir = join(home, '.cache', 'docker-credential-ecr');
-    cacheDirSource = '~/.cache';
+  } else if (cacheHome ?? home) {
+    const base = cacheHome ?? home!;
+    cacheDir = cacheHome ? join(cacheHome, 'docker-credential-ecr') : join(home!, '.cache', 'docker-credential-ecr');
+    cacheDirSource = cacheHome ? 'XDG_CACHE_HOME' : '~/.cache';
+    // Root with someone else's HOME (sudo -E, or sudo keeping HOME): a directory root created there would belong
+    // to root, and that user's own pulls and tools would then fail on it. Root's cache stays in root's own home.
+    const owner = account.uid === 0 ? account.ownerOf(base) : undefined;
+    if (owner !== undefined && owner !== 0) {
+      const rootHome = account.passwdHome();
+      cacheDir = rootHome && rootHome !== home ? join(rootHome, '.cache', 'docker-credential-ecr') : undefined;
+      cacheDirSource = `root's own home${rootHome ? ` ${rootHome}` : ' (unknown: no cache)'}, since ${base} belongs to uid ${owner}`;
+    }
   } else {
     cacheDirSource = 'no HOME, XDG_CACHE_HOME or AWS_ECR_CACHE_DIR';
   }
 
   const rawLevel = (nonEmpty(env.DOCKER_CREDENTIAL_ECR_LOG) ?? 'warn').toLowerCase();
   const knownLevel = (LOG_LEVELS as readonly string[]).includes(rawLevel);
+  const configHome = xdg('XDG_CONFIG_HOME');
+  const namedConfig = nonEmpty(env.DOCKER_CREDENTIAL_ECR_CONFIG);
   const helperConfigFile =
-    nonEmpty(env.DOCKER_CREDENTIAL_ECR_CONFIG) ??
-    (nonEmpty(env.XDG_CONFIG_HOME)
-      ? join(env.XDG_CONFIG_HOME!, 'docker-credential-ecr', 'config.json')
-      : home
-        ? join(home, '.config', 'docker-credential-ecr', 'config.json')
-        : undefined);
-  const timeout = Number(nonEmpty(env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS) ?? '');
+    namedConfig ??
+    (configHome ? join(configHome, 'docker-credential-ecr', 'config.json') : home ? join(home, '.config', 'docker-credential-ecr', 'config.json') : undefined);
 
   return {
     cacheDir,
@@ -74,16 +149,21 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined): 
     ...(knownLevel ? {} : { badLogLevel: rawLevel }),
     logFile: nonEmpty(env.DOCKER_CREDENTIAL_ECR_LOG_FILE),
     helperConfigFile,
+    helperConfigNamed: namedConfig !== undefined,
     awsConfigFile: nonEmpty(env.AWS_CONFIG_FILE) ?? (home ? join(home, '.aws', 'config') : undefined),
     awsCredentialsFile: nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? (home ? join(home, '.aws', 'credentials') : undefined),
     awsProfile: nonEmpty(env.AWS_PROFILE) ?? nonEmpty(env.AWS_DEFAULT_PROFILE),
-    envAccessKeyId: nonEmpty(env.AWS_ACCESS_KEY_ID),
+    // The SDK takes environment keys only as a pair; a lone key id is not a credential source.
+    envAccessKeyId: nonEmpty(env.AWS_SECRET_ACCESS_KEY) ? nonEmpty(env.AWS_ACCESS_KEY_ID) : undefined,
     webIdentity:
       nonEmpty(env.AWS_ROLE_ARN) && nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE)
         ? { roleArn: env.AWS_ROLE_ARN!, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE! }
         : undefined,
-    containerCredentials: nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI) ?? nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI),
+    // The SDK's fromHttp takes the relative URI (ECS) over the full one when both are set.
+    containerCredentials: nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) ?? nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI),
     containerTokenFile: nonEmpty(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE),
+    containerToken: nonEmpty(env.AWS_CONTAINER_AUTHORIZATION_TOKEN),
+    imdsDisabled: nonEmpty(env.AWS_EC2_METADATA_DISABLED) !== undefined && env.AWS_EC2_METADATA_DISABLED !== 'false',
     endpointOverrides: nonEmpty(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
       ? {}
       : {
@@ -93,8 +173,11 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined): 
           ...(nonEmpty(env.AWS_ENDPOINT_URL) ? { all: env.AWS_ENDPOINT_URL } : {}),
         },
     caBundle: nonEmpty(env.AWS_CA_BUNDLE),
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 20_000,
+    timeoutMs: durationFromEnv(env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS, { unitMs: 1, minMs: 100, maxMs: MAX_TIMEOUT_MS, defaultMs: 20_000 }),
+    // 2 x 800 ms where no metadata service answers (a laptop, a CI runner), instead of the SDK's 2 x 1000 ms.
+    metadataTimeoutMs: durationFromEnv(env.AWS_METADATA_SERVICE_TIMEOUT, { unitMs: 1000, minMs: 100, maxMs: 60_000, defaultMs: 800 }),
     home,
+    ignored,
   };
 }
 
@@ -121,14 +204,15 @@ export function readSetupSettings(env: Env, settings: Pick<Settings, 'home'>): S
   if (nonEmpty(env.REGISTRY_AUTH_FILE)) {
     containersAuthFile = env.REGISTRY_AUTH_FILE;
     containersAuthSource = 'REGISTRY_AUTH_FILE';
-  } else if (nonEmpty(env.XDG_RUNTIME_DIR)) {
-    containersAuthFile = join(env.XDG_RUNTIME_DIR!, 'containers', 'auth.json');
+  } else if (xdgDirectory(env, 'XDG_RUNTIME_DIR')) {
+    containersAuthFile = join(xdgDirectory(env, 'XDG_RUNTIME_DIR')!, 'containers', 'auth.json');
     containersAuthSource = 'XDG_RUNTIME_DIR';
   } else {
     // containers/image reads this one too, after the runtime directory; unlike that directory it survives a reboot.
-    const configHome = nonEmpty(env.XDG_CONFIG_HOME) ?? (home ? join(home, '.config') : undefined);
+    const xdgConfig = xdgDirectory(env, 'XDG_CONFIG_HOME');
+    const configHome = xdgConfig ?? (home ? join(home, '.config') : undefined);
     containersAuthFile = configHome ? join(configHome, 'containers', 'auth.json') : undefined;
-    containersAuthSource = nonEmpty(env.XDG_CONFIG_HOME) ? 'XDG_CONFIG_HOME (no XDG_RUNTIME_DIR)' : '~/.config (no XDG_RUNTIME_DIR)';
+    containersAuthSource = xdgConfig ? 'XDG_CONFIG_HOME (no XDG_RUNTIME_DIR)' : '~/.config (no XDG_RUNTIME_DIR)';
   }
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   return {

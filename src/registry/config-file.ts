@@ -1,7 +1,7 @@
 // The helper's own config file: a profile or role per registry, and custom host names that stand for an ECR
 // registry. Read on every `get` (it is small); an absent file means built-in behaviour. Every mistake is an
 // error naming the file, the key and the line, never a silent fall-back to another identity.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../platform/read-file';
 import { ConfigError } from '../platform/errors';
 import type { IdentityChoice } from '../identity/identity';
 import { registryForHost, type Registry } from './host';
@@ -132,16 +132,34 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
   return { file, rules };
 }
 
-/** Reads the config file; undefined when there is none. A file that exists but cannot be read is an error. */
-export function loadRegistryConfig(file: string | undefined): RegistryConfig | undefined {
+/** A hand-written config file is a few kilobytes; a larger one is not ours (or is /dev/zero behind a link). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Where the config file is, and whether someone named it (DOCKER_CREDENTIAL_ECR_CONFIG) rather than it being the default path. */
+export interface RegistryConfigLocation {
+  helperConfigFile: string | undefined;
+  helperConfigNamed: boolean;
+}
+
+/**
+ * Reads the config file; undefined when there is none at the default path. A file that was named but is missing,
+ * or that exists and cannot be read, is an error: going on without it would serve the default identity where the
+ * file names another (the kubelet set-up names it on every node).
+ */
+export function loadRegistryConfig(location: RegistryConfigLocation): RegistryConfig | undefined {
+  const file = location.helperConfigFile;
   if (!file) return undefined;
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file, { maxBytes: MAX_CONFIG_BYTES, followSymlinks: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigError(`${file}: cannot read the config file (${code ?? 'error'})`);
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && !location.helperConfigNamed) return undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new ConfigError(`${file}: the config file named by DOCKER_CREDENTIAL_ECR_CONFIG does not exist; create it, or unset the variable to use the default identity`);
+    }
+    const why = code === 'ENOTREG' ? 'not a regular file' : code === 'EFBIG' ? `larger than ${MAX_CONFIG_BYTES} bytes` : code ?? 'error';
+    throw new ConfigError(`${file}: cannot read the config file (${why})`);
   }
   return parseRegistryConfig(text, file);
 }

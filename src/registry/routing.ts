@@ -29,7 +29,7 @@ export interface Route extends TokenRequest {
 export function routeServerUrl(input: string, settings: Settings, options: { allowPlainHttp?: boolean } = {}): Route {
   const url = parseServerUrl(input);
   if (url.scheme === 'http' && !options.allowPlainHttp) throw new CredentialsNotFoundError('plain http would expose the token');
-  const config = loadRegistryConfig(settings.helperConfigFile);
+  const config = loadRegistryConfig(settings);
   const rule = matchRule(config, url.host);
   const registry = rule?.target ?? registryForHost(url.host);
   if (!registry) throw new CredentialsNotFoundError(`${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`);
@@ -39,6 +39,11 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
     // Said here rather than left to the SDK, so the error names the config file and line, not a generic failure.
     throw new ConfigError(
       `${config!.file}:${rule.line}: registry "${rule.pattern}": profile "${identity.missingProfile}" is not in ${settings.awsConfigFile ?? '~/.aws/config'} or ${settings.awsCredentialsFile ?? '~/.aws/credentials'}`,
+    );
+  }
+  if (rule && identity.profileWithoutCredentials) {
+    throw new ConfigError(
+      `${config!.file}:${rule.line}: registry "${rule.pattern}": profile "${identity.profileWithoutCredentials}" holds no credential settings (keys, role_arn with source_profile or credential_source, sso_*, credential_process, web_identity_token_file); add them, e.g. with \`aws configure --profile ${identity.profileWithoutCredentials}\``,
     );
   }
   return {

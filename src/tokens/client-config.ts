@@ -1,6 +1,8 @@
 // The configuration every AWS client of ours shares: the registry's region and endpoint variant, the identity's
 // credentials, our HTTP handler, and a retry policy that stays inside a bounded time.
-import { fromNodeProviderChain, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
+import {
+  fromContainerMetadata, fromHttp, fromIni, fromInstanceMetadata, fromTemporaryCredentials, fromTokenFile, fromWebToken,
+} from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
@@ -14,20 +16,15 @@ export interface ClientDeps extends HttpOptions {
   awsCredentialsFile: string | undefined;
   /** AWS_ENDPOINT_URL_STS, for the AssumeRole call of a configured roleArn and a service account's exchange. */
   stsEndpoint: string | undefined;
+  /** Per attempt at the instance metadata or container credentials endpoint. */
+  metadataTimeoutMs: number;
   /** Asks a person for the code of a profile with mfa_serial (identity/mfa-prompt.ts); absent: the SDK's default. */
   mfaCodeProvider?: (serial: string) => Promise<string>;
 }
 
-export const METADATA_TIMEOUT_MS = 800;
-
-function metadataTimeoutMs(env: ClientDeps['env']): number {
-  const seconds = Number(env.AWS_METADATA_SERVICE_TIMEOUT);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : METADATA_TIMEOUT_MS;
-}
-
-/** Credentials for an identity: the SDK's default chain, a chosen profile, and optionally a role on top. */
+/** Credentials for an identity: its one source (below), and optionally a role on top. */
 export function credentialsFor(deps: ClientDeps, region: string, requestHandler: ReturnType<typeof createHttpHandler>): AwsCredentialIdentityProvider {
-  const { identity, env } = deps;
+  const { identity } = deps;
   const clientConfig = { region, requestHandler };
   const stsConfig = { ...clientConfig, ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}) };
   if (identity.serviceAccount) {
@@ -39,27 +36,7 @@ export function credentialsFor(deps: ClientDeps, region: string, requestHandler:
       clientConfig: stsConfig,
     });
   }
-  // Environment keys are taken from the environment we were given (not process.env), like everything else.
-  const base: AwsCredentialIdentityProvider =
-    identity.source === 'environment' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? async () => ({
-          accessKeyId: env.AWS_ACCESS_KEY_ID!,
-          secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
-          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-        })
-      : fromNodeProviderChain({
-          // The instance metadata service answers in milliseconds where it exists. Where it does not (a laptop, a
-          // CI runner), each of the SDK's two attempts (IMDSv2 token, then v1) waits out this timeout before the
-          // chain says "no credentials": 2 x 1000 ms by default, 2 x 800 ms here (AWS_METADATA_SERVICE_TIMEOUT, in
-          // seconds, overrides it as in the AWS CLI).
-          timeout: metadataTimeoutMs(env),
-          maxRetries: 0,
-          ...(deps.mfaCodeProvider ? { mfaCodeProvider: deps.mfaCodeProvider } : {}),
-          ...(identity.profile ? { profile: identity.profile } : {}),
-          ...(deps.awsConfigFile ? { configFilepath: deps.awsConfigFile } : {}),
-          ...(deps.awsCredentialsFile ? { filepath: deps.awsCredentialsFile } : {}),
-          clientConfig,
-        });
+  const base = sourceProvider(deps, clientConfig);
   if (!identity.role) return base;
   return fromTemporaryCredentials({
     masterCredentials: base,
@@ -70,6 +47,74 @@ export function credentialsFor(deps: ClientDeps, region: string, requestHandler:
     },
     clientConfig: stsConfig,
   });
+}
+
+/** Worded as the SDK's chain words it, so explain.ts says "no AWS credentials were found" as before. */
+const noCredentials = (): Error => Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+
+/**
+ * The provider for exactly the source selectIdentity() chose, never the SDK's whole default chain: the chain could
+ * pick another source than the one the cache key names (a profile with only a region, a web identity token for
+ * another subject), and the token would then be cached under an identity it was not fetched as.
+ */
+function sourceProvider(deps: ClientDeps, clientConfig: { region: string; requestHandler: ReturnType<typeof createHttpHandler> }): AwsCredentialIdentityProvider {
+  const { identity, env } = deps;
+  // The instance metadata service answers in milliseconds where it exists. Where it does not (a laptop, a CI
+  // runner), each of the SDK's two attempts (IMDSv2 token, then v1) waits out this timeout: 2 x 800 ms here,
+  // instead of the SDK's 2 x 1000 ms (AWS_METADATA_SERVICE_TIMEOUT, in seconds, overrides it as in the AWS CLI).
+  const remote = { timeout: deps.metadataTimeoutMs, maxRetries: 0 };
+  switch (identity.source) {
+    case 'environment':
+      // Taken from the environment we were given (not process.env), like everything else.
+      return async () => ({
+        accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+        ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+      });
+    case 'profile':
+      return fromIni({
+        profile: identity.profile ?? 'default',
+        ...(deps.mfaCodeProvider ? { mfaCodeProvider: deps.mfaCodeProvider } : {}),
+        ...(deps.awsConfigFile ? { configFilepath: deps.awsConfigFile } : {}),
+        ...(deps.awsCredentialsFile ? { filepath: deps.awsCredentialsFile } : {}),
+        clientConfig,
+      });
+    case 'web-identity':
+      return fromTokenFile({
+        ...(env.AWS_ROLE_ARN ? { roleArn: env.AWS_ROLE_ARN } : {}),
+        ...(env.AWS_WEB_IDENTITY_TOKEN_FILE ? { webIdentityTokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE } : {}),
+        ...(env.AWS_ROLE_SESSION_NAME ? { roleSessionName: env.AWS_ROLE_SESSION_NAME } : {}),
+        clientConfig,
+      });
+    case 'container': {
+      // As the SDK's remoteProvider: the HTTP provider (Pod Identity, ECS), then the legacy container provider.
+      const http = fromHttp(remote);
+      const legacy = fromContainerMetadata(remote);
+      return async (options) => {
+        try {
+          return await http(options);
+        } catch (error) {
+          if (!(error as { tryNextLink?: boolean }).tryNextLink) throw error;
+          return legacy(options);
+        }
+      };
+    }
+    case 'instance': {
+      const instance = fromInstanceMetadata(remote);
+      return async (options) => {
+        try {
+          return await instance(options);
+        } catch {
+          // The last link of the SDK's chain: no metadata service (not on EC2) means no credentials at all.
+          throw noCredentials();
+        }
+      };
+    }
+    default:
+      return async () => {
+        throw noCredentials();
+      };
+  }
 }
 
 export function clientConfig(registry: Registry, deps: ClientDeps) {

@@ -4,12 +4,12 @@
 import { cacheKeyFor, type CacheKey } from '../cache/key';
 import { acquireLock } from '../cache/lock';
 import { freshness, type Token } from '../cache/policy';
-import { TokenStore, type CacheEntry } from '../cache/store';
+import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
 import type { Env, Settings } from '../platform/settings';
-import { TokenFetchError } from '../platform/errors';
+import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { explain } from './explain';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
-import { startDeadline } from '../platform/deadline';
+import { DeadlineError, startDeadline } from '../platform/deadline';
 import { terminalMfaCodeProvider } from '../identity/mfa-prompt';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
@@ -47,9 +47,26 @@ export function openStore(deps: ServiceDeps): TokenStore | undefined {
   return deps.settings.cacheDir ? TokenStore.open(deps.settings.cacheDir, deps.log, deps.now) : undefined;
 }
 
+/**
+ * A failure recorded by the process that held the lock is shared with everyone who was waiting for it (they
+ * started before it failed) and, for a few seconds, with newcomers: a crowd against a throttled or hanging API
+ * then makes the holder's own attempts, not one set per process. Failures that depend on the process itself
+ * (its terminal, its own settings) are never shared.
+ */
+export const SHARED_FAILURE_MS = 5_000;
+const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required', 'profile-not-found', 'config', 'unknown']);
+
+function sharedFailure(failure: FailureEntry | undefined, started: number, now: number): FailureEntry | undefined {
+  if (!failure || PER_PROCESS_FAILURES.has(failure.category)) return undefined;
+  return failure.failedAt >= started || now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
+}
+
 /** Serves a token for the request: from the cache when fresh, else from AWS (one call per key at a time). */
 export async function getToken(request: TokenRequest, deps: ServiceDeps): Promise<Token> {
   const { log, now } = deps;
+  // One budget for the whole request, the wait for another process included: no caller waits past the timeout.
+  const started = now();
+  const budgetLeft = (): number => Math.max(0, started + deps.settings.timeoutMs - now());
   const { identity, key, endpointOverride } = resolve(request, deps.settings);
   log.debug(`${request.requestedHost}: ${request.registry.kind} registry, region ${request.registry.region}, partition ${request.registry.partition}${request.registry.fips ? ', FIPS' : ''}${request.registry.dualstack ? ', dual-stack' : ''}`);
   log.debug(`cache key ${key.id} (${key.description})`);
@@ -68,13 +85,28 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
   } else {
     log.debug(store ? 'cache miss' : 'cache not in use');
   }
+  const context = {
+    registry: request.registry,
+    requestedHost: request.requestedHost,
+    identityLabel: identity.label,
+    ...(identity.profile ? { profile: identity.profile } : {}),
+  };
+  /** A failure, softened to the cached token while that is still valid (refresh-due). */
+  const failWith = (error: TokenFetchError): Token => {
+    if (cached && freshness(cached, now()) === 'refresh-due') {
+      log.secret(cached.password);
+      log.warn(`${error.message}; serving the cached token, valid until ${new Date(cached.expiresAt).toISOString()}`);
+      return cached;
+    }
+    throw error;
+  };
 
-  // One fetch per key across processes: wait for whoever is fetching, then use what they cached.
+  // One fetch per key across processes: wait for whoever is fetching, then use what they cached (or the failure
+  // they recorded).
   const lock = store
-    ? await acquireLock(store.lockPath(key), { waitMs: deps.settings.timeoutMs + 2_000, staleMs: deps.settings.timeoutMs * 2 + 10_000, now, sleep: deps.sleep })
+    ? await acquireLock(store.lockPath(key), { waitMs: budgetLeft(), staleMs: deps.settings.timeoutMs * 2 + 10_000, now, sleep: deps.sleep })
     : undefined;
   try {
-    if (lock && !lock.acquired) log.debug(`lock not taken (${lock.reason}) after ${lock.waitedMs} ms; fetching anyway`);
     if (lock) {
       // Always look again after the lock: another process may have fetched, written and released between our
       // cache read and our lock attempt, even if we never had to wait, or just as our wait ran out.
@@ -85,9 +117,20 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
         remember(store!, key, after, request.requestedHost);
         return after;
       }
+      const failure = sharedFailure(store!.readFailure(key), started, now());
+      if (failure) {
+        log.debug(`process ${failure.pid} failed to fetch this token ${now() - failure.failedAt} ms ago (${failure.category}); not asking AWS again within ${SHARED_FAILURE_MS} ms`);
+        return failWith(new TokenFetchError(failure.summary, failure.hint, failure.category));
+      }
     }
+    if (lock && !lock.acquired && lock.timedOut) {
+      // The holder is still at it and our budget is spent: say what the holder is waiting for, as it will.
+      log.debug(`waited ${lock.waitedMs} ms for process ${lock.holderPid ?? '?'} to fetch the token; giving up at the timeout`);
+      return failWith(explain(new DeadlineError(`timed out after ${lock.waitedMs} ms waiting for another process`), context));
+    }
+    if (lock && !lock.acquired) log.debug(`lock not taken (${lock.reason}) after ${lock.waitedMs} ms; fetching anyway`);
     let fetched: FetchedToken;
-    const started = now();
+    const fetchStarted = now();
     try {
       if (identity.missingProfile) {
         throw new TokenFetchError(
@@ -96,26 +139,19 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
           'profile-not-found',
         );
       }
-      fetched = await fetchToken(request, endpointOverride, deps, () => (lock?.acquired ? lock.markPrompting() : undefined));
+      fetched = await fetchToken(request, endpointOverride, deps, budgetLeft(), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
-      const explained = explain(error, {
-        registry: request.registry,
-        requestedHost: request.requestedHost,
-        identityLabel: identity.label,
-        ...(identity.profile ? { profile: identity.profile } : {}),
-      });
-      log.debug(`token request failed after ${now() - started} ms (${explained.category})`);
-      if (cached && freshness(cached, now()) === 'refresh-due') {
-        log.secret(cached.password);
-        log.warn(`${explained.message}; serving the cached token, valid until ${new Date(cached.expiresAt).toISOString()}`);
-        return cached;
+      const explained = explain(error, context);
+      log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
+      if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
+        store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid });
       }
-      throw explained;
+      return failWith(explained);
     }
     log.secret(fetched.password);
-    log.debug(`token fetched in ${now() - started} ms, valid until ${new Date(fetched.expiresAt).toISOString()}`);
-    const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: started, ...fetched };
-    store?.write(key, entry);
+    log.debug(`token fetched in ${now() - fetchStarted} ms, valid until ${new Date(fetched.expiresAt).toISOString()}`);
+    const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: fetchStarted, ...fetched };
+    if (store?.write(key, entry)) store.clearFailure(key);
     return entry;
   } finally {
     if (lock?.acquired) lock.release();
@@ -146,6 +182,7 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
     env: deps.env,
     caBundle: settings.caBundle,
     requestTimeoutMs: Math.min(10_000, settings.timeoutMs),
+    metadataTimeoutMs: settings.metadataTimeoutMs,
     identity,
     endpoint,
     awsConfigFile: settings.awsConfigFile,
@@ -159,10 +196,10 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
  * included (a credential provider takes no abort signal, so the deadline races it). Time spent waiting for a
  * person to type an MFA code does not count; `onPromptStart` tells the lock holder's waiters about it.
  */
-async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, onPromptStart: () => void): Promise<FetchedToken> {
+async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, budgetMs: number, onPromptStart: () => void): Promise<FetchedToken> {
   const { registry, identity } = request;
   const controller = new AbortController();
-  const deadline = startDeadline(deps.settings.timeoutMs, deps.now, () => controller.abort());
+  const deadline = startDeadline(budgetMs, deps.now, () => controller.abort());
   const mfaCodeProvider = terminalMfaCodeProvider({
     profile: identity.profile ?? deps.settings.awsProfile,
     host: request.requestedHost,

@@ -122,3 +122,56 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
   }
   t.diagnostic(`chaos: 200 gets, ${killed} killed with SIGKILL, ${issuedDuringChaos.length} API calls`);
 });
+
+// A crowd is when throttling happens (a node starting 30 pods, a CI fan-out). The lock holder's failure reaches
+// its waiters: they fail with its message, and the API sees only the holder's own attempts (3, the SDK's retries).
+test('16 parallel gets against a throttled API: the holder\'s 3 attempts, everyone fails with its message', async (t) => {
+  fake.fail('ecr', 'throttle');
+  const e = env();
+  const results = await Promise.all(Array.from({ length: 16 }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
+  const calls = fake.callsFor('ecr').length;
+  report(t, 'throttled API', results, calls);
+  assert.ok(calls <= 3, `the holder's own attempts only, not one set per process (made ${calls})`);
+  const messages = new Set(results.map((r) => r.stderr));
+  assert.equal(messages.size, 1, `one message for all: ${[...messages].join(' | ')}`);
+  assert.match([...messages][0]!, /AWS throttled the token request/);
+  assert.ok(results.every((r) => r.code === 1 && !r.stdout.includes('Secret')));
+  // A newcomer within a few seconds shares the failure too, without a call of its own.
+  const late = await runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e });
+  assert.equal(late.code, 1);
+  assert.match(late.stderr, /AWS throttled/);
+  assert.equal(fake.callsFor('ecr').length, calls, 'no new call within the shared-failure window');
+  // Another region is another key: never failed by this one.
+  const other = await runExecutable(['get'], { stdin: hostIn('eu-west-1'), env: e });
+  assert.equal(other.code, 1);
+  assert.ok(fake.callsFor('ecr').length > calls, 'another key asks AWS itself');
+});
+
+test('8 parallel gets against a hanging API: nobody waits past the timeout, one attempt chain', async (t) => {
+  fake.fail('ecr', 'hang');
+  const e = { ...env(), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' };
+  const results = await Promise.all(Array.from({ length: 8 }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
+  const calls = fake.callsFor('ecr').length;
+  report(t, 'hanging API, 3000 ms timeout', results, calls);
+  assert.ok(results.every((r) => r.code === 1));
+  for (const r of results) assert.match(r.stderr, /the ECR API did not answer in time/);
+  assert.ok(calls <= 3, `only the holder asked AWS (made ${calls})`);
+  // Bounded: the timeout plus process start-up and scheduling on a loaded 2-core machine, not twice the timeout.
+  const slowest = Math.max(...results.map((r) => r.ms));
+  assert.ok(slowest < 3000 + 2500, `slowest ${slowest.toFixed(0)} ms`);
+});
+
+test('a failure is not shared once the next fetch succeeds, and a success clears it', async () => {
+  fake.fail('ecr', 'access-denied', { times: 1 });
+  const e = env();
+  const first = await runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e });
+  assert.equal(first.code, 1);
+  assert.match(first.stderr, /AccessDenied|not authorized|ecr:GetAuthorizationToken/);
+  // Within the window the failure is shared; after `docker logout` (erase) the next get asks AWS again.
+  const erase = await runExecutable(['erase'], { stdin: hostIn('us-east-1'), env: e });
+  assert.equal(erase.code, 0);
+  const second = await runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e });
+  assert.equal(second.code, 0, second.stderr);
+  const cache = join(e.HOME, '.cache', 'docker-credential-ecr');
+  assert.deepEqual(readdirSync(cache).filter((n) => n.endsWith('.failed')), []);
+});

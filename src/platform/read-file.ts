@@ -1,0 +1,56 @@
+// Reading a file that someone else may have replaced: a FIFO (open and read would block forever), a symlink to
+// /dev/zero or /dev/urandom (read until memory runs out), a directory. Every file the helper reads goes through
+// here: it opens without blocking, checks that what it opened is a regular file, and reads a bounded amount.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+export interface ReadFileOptions {
+  /** Larger files are refused (EFBIG), not truncated: a truncated file would be silently misread. */
+  maxBytes: number;
+  /**
+   * false: a symlink at `path` itself is refused (ELOOP). For the helper's own files (cache entries, locks),
+   * which it never creates as links. Files people manage (~/.aws/config, token files projected by Kubernetes
+   * through `..data` links) are followed, and only the target's type is checked.
+   */
+  followSymlinks: boolean;
+}
+
+/** An error with an errno-style code, like those of node:fs, so callers handle both alike. */
+function fileError(path: string, code: string, what: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path}: ${what}`), { code, path });
+}
+
+// Windows has neither flag (nor FIFOs to fear); 0 leaves the open as it was.
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * The file's bytes. Throws the open's own error (ENOENT, EACCES, ELOOP for a refused symlink), ENOTREG for
+ * anything but a regular file, EFBIG past maxBytes.
+ */
+export function readRegularFile(path: string, options: ReadFileOptions): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | NONBLOCK | (options.followSymlinks ? 0 : NOFOLLOW));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw fileError(path, 'ENOTREG', 'not a regular file');
+    if (stat.size > options.maxBytes) throw fileError(path, 'EFBIG', `larger than ${options.maxBytes} bytes`);
+    // The size can change between fstat and read (a file being appended to): read one byte past the limit to
+    // notice, never more.
+    const buffer = Buffer.allocUnsafe(Math.min(options.maxBytes + 1, Math.max(stat.size, 4096)));
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > options.maxBytes) throw fileError(path, 'EFBIG', `larger than ${options.maxBytes} bytes`);
+      if (length === buffer.length) break;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readRegularFile as UTF-8 text. */
+export function readRegularText(path: string, options: ReadFileOptions): string {
+  return readRegularFile(path, options).toString('utf8');
+}
