@@ -9,6 +9,19 @@ if (major < 20) {
   process.exit(1);
 }
 
+// Node reads these when it starts, before any code of ours: NODE_DEBUG=http prints every request's headers (the
+// SigV4 Authorization, the session token), NODE_EXTRA_CA_CERTS adds CAs that AWS_CA_BUNDLE does not name, and
+// NODE_OPTIONS can preload code or open a debugger. Set for some other tool, they would act on ours: Node is started
+// again without them (the helper itself removes DEBUG and NODE_TLS_REJECT_UNAUTHORIZED, which are read later; see
+// src/platform/foreign-switches.ts). Costs one Node start-up, only when one of them is set.
+const NODE_SWITCHES = ['NODE_DEBUG', 'NODE_DEBUG_NATIVE', 'NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
+if (NODE_SWITCHES.some((name) => process.env[name] !== undefined)) {
+  const env = { ...process.env };
+  for (const name of NODE_SWITCHES) delete env[name];
+  const result = require('node:child_process').spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
+  process.exit(result.status === null ? 1 : result.status);
+}
+
 // Under Node.js 20 the AWS SDK warns, each time a process builds a client, that its releases from 2027 will need
 // Node.js 22 (a NodeVersionSupportWarning via process.emitWarning). Docker and podman show a credential helper's
 // stderr to the user, so that one warning is dropped here; every other warning is emitted as usual. (The SDK's

@@ -37,9 +37,38 @@ export function bunExecutable() {
 // turns the executable into the bun CLI, BUN_INSPECT* open a debugger. Docker hands the helper the user's whole
 // environment, where these may be set for some Bun project, so their names are made unreadable in the runtime
 // that is embedded: the first byte of each becomes NUL, and no environment entry can have a name starting with
-// NUL. Occurrences in the runtime's embedded JavaScript (`process.env.BUN_INSPECT_NOTIFY`, after a `.`) are
-// left alone: that code runs only under the debugger this disables.
-export const NEUTRALISED_ENV = ['BUN_OPTIONS', 'BUN_BE_BUN', 'BUN_INSPECT'];
+// NUL. Occurrences in the runtime's embedded JavaScript (`process.env.BUN_INSPECT_NOTIFY`, after a `.` or a quote)
+// are left alone.
+//
+// The runtime reads about 120 BUN_* names (`strings` on it). Decided for each kind:
+// - made unreadable: the above; BUN_CONFIG_VERBOSE_FETCH (prints every
+//   fetch with its headers); BUN_CRASH_REPORT_URL and BUN_ENABLE_CRASH_REPORTING (send a crash report, stack and
+//   all, to a URL from the environment); BUN_FEATURE_FLAG_ (the prefix of switches that turn off IPv4 or IPv6, the
+//   DNS cache or TLS session reuse, or turn on experimental HTTP clients); BUN_GARBAGE_COLLECTOR_LEVEL; and Node's
+//   NODE_EXTRA_CA_CERTS (trusted by the runtime at start: a CA no AWS_CA_BUNDLE named) and
+//   NODE_TLS_REJECT_UNAUTHORIZED (src/platform/foreign-switches.ts removes them for the JavaScript side too).
+// - left alone: what only `bun install`, the bundler, the test runner, the dev server or the watcher read
+//   (BUN_INSTALL*, BUN_CONFIG_SKIP_INSTALL_PACKAGES, BUN_TEST_*, BUN_WATCHER_TRACE, BUN_PORT, ...), which a compiled
+//   helper never runs, and tuning that cannot print, run code or change where a request goes (timeouts of
+//   WebSockets and idle HTTP, BUN_TMPDIR).
+// - BUN_JSC_* (JavaScriptCore's options: BUN_JSC_dumpOptions=1 prints, heap and JIT dumps write files,
+//   BUN_JSC_maxPerThreadStackUsage=1000 crashes at start) cannot be patched: the runtime does not hold the prefix
+//   as one string. The executable starts itself again without them (src/platform/foreign-switches.ts).
+export const NEUTRALISED_ENV = [
+  'BUN_OPTIONS',
+  'BUN_BE_BUN',
+  'BUN_INSPECT',
+  'BUN_CONFIG_VERBOSE_FETCH',
+  'BUN_CRASH_REPORT_URL',
+  'BUN_ENABLE_CRASH_REPORTING',
+  'BUN_FEATURE_FLAG_',
+  'BUN_GARBAGE_COLLECTOR_LEVEL',
+  // Read natively too: CAs are the system store plus AWS_CA_BUNDLE, and TLS is always verified.
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+];
+
+const JS_BEFORE_NAME = new Set([0x2e, 0x22, 0x27, 0x60]); // . " ' `
 
 /** Copies the Bun runtime at `from` to `to` with NEUTRALISED_ENV made unreadable; returns how many names it patched. */
 export function neutraliseRuntime(from, to) {
@@ -49,7 +78,9 @@ export function neutraliseRuntime(from, to) {
     const needle = Buffer.from(name, 'latin1');
     let found = 0;
     for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
-      if (at > 0 && bytes[at - 1] === 0x2e) continue; // `.BUN_...`: JavaScript source
+      // `.NAME` or `"NAME"`: the runtime's embedded JavaScript, which reads process.env when it runs; there the name
+      // is removed from process.env instead (foreign-switches.ts), since a patched byte in that source breaks it.
+      if (at > 0 && JS_BEFORE_NAME.has(bytes[at - 1])) continue;
       bytes[at] = 0;
       found++;
     }

@@ -1,4 +1,6 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
+// First of all: switches of bundled third-party code that the environment could flip (a debug printer, TLS off).
+import './platform/foreign-switches';
 import { runCli } from './cli';
 import { invokedName } from './platform/runtime';
 import { standardInput, standardOutput } from './platform/stdio';

@@ -3,6 +3,7 @@
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
 import { sha256Hex } from '../platform/sha256';
+import { redactUrl } from '../platform/redact';
 
 export interface CacheKey {
   /** File-name-safe digest of `parts`. */
@@ -16,6 +17,6 @@ export function cacheKeyFor(registry: Registry, identity: Identity, endpointOver
   const variant = registry.kind === 'ecr' ? `${registry.fips ? 'fips' : ''}${registry.dualstack ? 'dualstack' : ''}` || 'standard' : 'standard';
   const parts = [registry.kind, registry.partition, registry.region, variant, identity.keyMaterial, endpointOverride ?? ''];
   const id = sha256Hex(parts.join('\n')).slice(0, 32);
-  const description = `${registry.kind} ${registry.region} ${variant} as ${identity.label}${endpointOverride ? ` via ${endpointOverride}` : ''}`;
+  const description = `${registry.kind} ${registry.region} ${variant} as ${identity.label}${endpointOverride ? ` via ${redactUrl(endpointOverride)}` : ''}`;
   return { id, description };
 }

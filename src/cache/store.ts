@@ -30,12 +30,14 @@ export interface FailureEntry {
   category: ErrorCategory;
   failedAt: number;
   pid: number;
+  /** A digest of what else shaped the request (proxy, CA bundle, timeout): shared only with callers alike. */
+  context: string;
 }
 
 function isFailure(value: unknown): value is FailureEntry {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.version === 1 && typeof v.key === 'string' && typeof v.summary === 'string' && typeof v.hint === 'string' && typeof v.category === 'string' && typeof v.failedAt === 'number' && typeof v.pid === 'number';
+  return v.version === 1 && typeof v.key === 'string' && typeof v.summary === 'string' && typeof v.hint === 'string' && typeof v.category === 'string' && typeof v.failedAt === 'number' && typeof v.pid === 'number' && typeof v.context === 'string';
 }
 
 /** A cache entry is a few hundred bytes; anything much larger is not ours. */

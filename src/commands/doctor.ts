@@ -2,6 +2,7 @@
 // a token: the executable on PATH, the Docker config's routing, the helper's config file, the AWS identity, and
 // for each ECR host a real token request (through the cache, like `get`). Exit 1 when any check fails; warnings
 // (things that work but may surprise) leave the exit status 0.
+import { redactUrl } from '../platform/redact';
 import { version } from '../../package.json';
 import { freshness, refreshMargin } from '../cache/policy';
 import type { CacheEntry } from '../cache/store';
@@ -63,7 +64,7 @@ function storedTokenExpiry(auth: string | undefined): number | undefined {
 function describeRegistry(registry: Registry, endpoint: string | undefined): string {
   const api = apiName(registry);
   const variant = [registry.partition !== 'aws' ? `partition ${registry.partition}` : '', registry.fips ? 'FIPS' : '', registry.dualstack ? 'dual-stack' : ''].filter(Boolean).join(', ');
-  return `${api} in ${registry.region}${variant ? ` (${variant})` : ''}${endpoint ? ` via ${endpoint}` : ''}`;
+  return `${api} in ${registry.region}${variant ? ` (${variant})` : ''}${endpoint ? ` via ${redactUrl(endpoint)}` : ''}`;
 }
 
 /** Warnings from the token service repeat per host (an unusable cache directory); once is enough. */

@@ -6,6 +6,7 @@ import { profileSection, readIni, type IniSections } from './shared-config';
 import { readTokenFile, tokenKeyMaterial, tokenSubject } from './web-token';
 import type { Settings } from '../platform/settings';
 import { sha256Hex } from '../platform/sha256';
+import { redactUrl } from '../platform/redact';
 
 /** An explicit choice for one registry, from the helper's config file. */
 export interface IdentityChoice {
@@ -143,7 +144,7 @@ function containerIdentity(settings: Settings): Identity | undefined {
   }
   return {
     source: 'container',
-    label: `container credentials from ${endpoint}${subject ? ` for ${subject}` : ''}`,
+    label: `container credentials from ${redactUrl(endpoint)}${subject ? ` for ${subject}` : ''}`,
     keyMaterial: `container:${endpoint}:${token}`,
   };
 }

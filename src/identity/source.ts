@@ -2,6 +2,7 @@
 // five ways of having AWS credentials is this?" is the first question when the account is the wrong one.
 import type { Settings } from '../platform/settings';
 import { profileSection, readIni, setting } from './shared-config';
+import { redactUrl } from '../platform/redact';
 import type { Identity } from './identity';
 
 /** How a profile gets its credentials, from its own lines in the shared files. */
@@ -38,8 +39,8 @@ export function describeSource(identity: Identity, settings: Settings, env: Read
     case 'container': {
       const full = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? undefined : env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
       // EKS Pod Identity's agent listens on these link-local addresses; ECS gives a path on its own.
-      if (full && /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])[:/]/.test(full)) base = `EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI ${full})`;
-      else if (full) base = `EKS Pod Identity or a container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI ${full})`;
+      if (full && /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])[:/]/.test(full)) base = `EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI ${redactUrl(full)})`;
+      else if (full) base = `EKS Pod Identity or a container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI ${redactUrl(full)})`;
       else base = `ECS task role (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''})`;
       break;
     }

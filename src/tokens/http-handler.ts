@@ -1,6 +1,6 @@
 // The HTTP handler every AWS client of ours uses. The SDK ignores HTTPS_PROXY/HTTP_PROXY/NO_PROXY and
 // AWS_CA_BUNDLE by itself; every other tool on a machine honours them, so we do too, through an agent.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../platform/read-file';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -20,13 +20,15 @@ export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
   let ca: string | undefined;
   if (options.caBundle) {
     try {
-      ca = readFileSync(options.caBundle, 'utf8');
+      // Bounded and never blocking (a FIFO or /dev/zero behind the name); 16 MiB is far above any CA bundle.
+      ca = readRegularText(options.caBundle, { maxBytes: 16 * 1024 * 1024, followSymlinks: true });
     } catch (error) {
       // Named so explain.ts can tell it apart: a setting to fix, not an AWS failure.
       throw Object.assign(new Error(`AWS_CA_BUNDLE ${options.caBundle} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`), { name: 'CaBundleError' });
     }
   }
-  const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...(ca ? { ca } : {}) }) };
+  // rejectUnauthorized is explicit: TLS is verified whatever NODE_TLS_REJECT_UNAUTHORIZED says.
+  const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, rejectUnauthorized: true, ...(ca ? { ca } : {}) }) };
   const usesProxy = PROXY_VARIABLES.some((name) => options.env[name]);
   // Required only when a proxy is configured: the proxy agents and what they load (debug, assert, tty, ...) cost
   // a few milliseconds on every token fetch otherwise.

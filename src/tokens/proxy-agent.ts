@@ -17,7 +17,9 @@ export class EnvironmentProxyAgent extends Agent {
   ) {
     // The CA must ride on this agent's own options: they are merged into every request's options, which is
     // where HttpsProxyAgent takes the TLS settings for the target (its constructor options reach only the proxy).
-    super({ keepAlive: false, ...(ca ? { ca } : {}) });
+    // rejectUnauthorized is explicit: TLS is verified whatever NODE_TLS_REJECT_UNAUTHORIZED says.
+    const tls = { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
+    super({ keepAlive: false, ...tls });
   }
 
   override connect(_req: http.ClientRequest, options: AgentConnectOpts): http.Agent {
@@ -27,7 +29,7 @@ export class EnvironmentProxyAgent extends Agent {
     const cacheKey = `${options.secureEndpoint}|${proxy}`;
     let agent = this.proxied.get(cacheKey);
     if (!agent) {
-      agent = options.secureEndpoint ? new HttpsProxyAgent(proxy, this.ca ? { ca: this.ca } : {}) : new HttpProxyAgent(proxy);
+      agent = options.secureEndpoint ? new HttpsProxyAgent(proxy, { rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) }) : new HttpProxyAgent(proxy);
       this.proxied.set(cacheKey, agent);
     }
     return agent;

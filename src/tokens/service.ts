@@ -8,6 +8,7 @@ import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
 import type { Env, Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { explain } from './explain';
+import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
 import { DeadlineError, startDeadline } from '../platform/deadline';
 import { terminalMfaCodeProvider } from '../identity/mfa-prompt';
@@ -56,8 +57,17 @@ export function openStore(deps: ServiceDeps): TokenStore | undefined {
 export const SHARED_FAILURE_MS = 5_000;
 const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required', 'profile-not-found', 'config', 'unknown']);
 
-function sharedFailure(failure: FailureEntry | undefined, started: number, now: number): FailureEntry | undefined {
-  if (!failure || PER_PROCESS_FAILURES.has(failure.category)) return undefined;
+/**
+ * What else shapes a fetch besides the cache key: a caller who has just fixed the proxy or the CA bundle that the
+ * failure named must not be handed that failure.
+ */
+function requestContext(deps: ServiceDeps): string {
+  const names = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'all_proxy', 'no_proxy', 'AWS_CA_BUNDLE'];
+  return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(0, 16);
+}
+
+function sharedFailure(failure: FailureEntry | undefined, context: string, started: number, now: number): FailureEntry | undefined {
+  if (!failure || PER_PROCESS_FAILURES.has(failure.category) || failure.context !== context) return undefined;
   return failure.failedAt >= started || now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
 }
 
@@ -117,7 +127,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
         remember(store!, key, after, request.requestedHost);
         return after;
       }
-      const failure = sharedFailure(store!.readFailure(key), started, now());
+      const failure = sharedFailure(store!.readFailure(key), requestContext(deps), started, now());
       if (failure) {
         log.debug(`process ${failure.pid} failed to fetch this token ${now() - failure.failedAt} ms ago (${failure.category}); not asking AWS again within ${SHARED_FAILURE_MS} ms`);
         return failWith(new TokenFetchError(failure.summary, failure.hint, failure.category));
@@ -144,7 +154,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
       const explained = explain(error, context);
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
       if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
-        store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid });
+        store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid, context: requestContext(deps) });
       }
       return failWith(explained);
     }
