@@ -48,6 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const log = createLogger({ level: settings.logLevel, stderr: io.stderr, ...(settings.logFile ? { file: settings.logFile } : {}), now: io.now });
   log.secret(io.env.AWS_SECRET_ACCESS_KEY ?? '');
   log.secret(io.env.AWS_SESSION_TOKEN ?? '');
+  for (const ignored of settings.ignored) log.warn(ignored);
   if (settings.badLogLevel) log.warn(`DOCKER_CREDENTIAL_ECR_LOG=${settings.badLogLevel} is not one of debug, info, warn, error, off; using warn`);
   const sleep = io.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const deps = { settings, env: io.env, log, now: io.now, sleep };

@@ -161,7 +161,7 @@ test('an unwritable log file is one warning; the answer is unaffected', async ()
   const result = await runInProcess(['get'], { stdin: HOST, env, now: () => NOW });
   assert.equal(result.code, 0);
   assert.equal(JSON.parse(result.stdout).Secret, 'cached-password-4');
-  assert.equal(result.stderr, 'docker-credential-ecr: warning: cannot write log file /proc/self/no/helper.log\n');
+  assert.equal(result.stderr, 'docker-credential-ecr: warning: not writing log file /proc/self/no/helper.log (ENOENT)\n');
 });
 
 test('doctor and configure refuse an unknown option with their usage, exit 1', async () => {

@@ -1,7 +1,7 @@
 // Messages for people: stderr (which the docker CLI shows), optionally also a file. Never stdout, which
 // carries only the protocol. A few lines of our own rather than a logging library: we need levels, a file
 // with mode 0600 and a secret filter, and nothing that costs start-up time on the cache-hit path.
-import { appendFileSync, chmodSync, openSync, closeSync } from 'node:fs';
+import { constants, fchmodSync, fstatSync, openSync, closeSync, writeSync } from 'node:fs';
 import { LOG_LEVELS, type LogLevel } from './settings';
 
 export interface Logger {
@@ -32,14 +32,28 @@ export function createLogger(options: LoggerOptions): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level);
   const secrets = new Set<string>();
   let fileBroken = false;
+  let fd: number | undefined;
   if (options.file) {
-    try {
-      // Create with 0600 before the first append; an existing file is tightened too.
-      closeSync(openSync(options.file, 'a', 0o600));
-      chmodSync(options.file, 0o600);
-    } catch {
+    const refused = (why: string): void => {
       fileBroken = true;
-      options.stderr.write(`${PREFIX}: warning: cannot write log file ${printable(options.file)}\n`);
+      options.stderr.write(`${PREFIX}: warning: not writing log file ${printable(options.file!)} (${why})\n`);
+    };
+    try {
+      // Never through a symlink (another user's link in /tmp would make us chmod and append to its target), never
+      // blocking on a FIFO, and only a regular file of our own: chmod and append act on exactly what was opened.
+      fd = openSync(options.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0), 0o600);
+      const stat = fstatSync(fd);
+      const uid = process.getuid?.();
+      if (!stat.isFile()) refused('not a regular file');
+      else if (uid !== undefined && stat.uid !== uid) refused(`it belongs to uid ${stat.uid}`);
+      else fchmodSync(fd, 0o600);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      refused(code === 'ELOOP' ? 'it is a symbolic link' : (code ?? 'error'));
+    }
+    if (fileBroken && fd !== undefined) {
+      closeSync(fd);
+      fd = undefined;
     }
   }
   const scrub = (message: string): string => {
@@ -52,9 +66,9 @@ export function createLogger(options: LoggerOptions): Logger {
     const text = scrub(message);
     const tag = level === 'warn' ? 'warning: ' : level === 'error' ? '' : `${level}: `;
     options.stderr.write(`${PREFIX}: ${tag}${text}\n`);
-    if (options.file && !fileBroken) {
+    if (fd !== undefined && !fileBroken) {
       try {
-        appendFileSync(options.file, `${new Date(options.now()).toISOString()} ${process.pid} ${level} ${text}\n`, { mode: 0o600 });
+        writeSync(fd, `${new Date(options.now()).toISOString()} ${process.pid} ${level} ${text}\n`);
       } catch {
         fileBroken = true;
       }

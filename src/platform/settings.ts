@@ -2,6 +2,7 @@
 // environment without touching process.env.
 import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { readRegularText } from './read-file';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -58,9 +59,14 @@ export interface Account {
 export const processAccount: Account = {
   uid: process.getuid?.(),
   passwdHome: () => {
+    // From /etc/passwd itself: Bun's os.userInfo().homedir answers $HOME, which is exactly what cannot be trusted
+    // here. Only root takes this path, and root is always in /etc/passwd.
     try {
-      // Required here, not imported: only root with a borrowed HOME ever needs it.
-      return (require('node:os') as typeof import('node:os')).userInfo().homedir || undefined;
+      const uid = String(process.getuid?.());
+      const line = readRegularText('/etc/passwd', { maxBytes: 4 * 1024 * 1024, followSymlinks: true })
+        .split('\n')
+        .find((entry) => entry.split(':')[2] === uid);
+      return line?.split(':')[5] || undefined;
     } catch {
       return undefined;
     }

@@ -1,0 +1,166 @@
+// Files that are not what they seem, paths that point somewhere else, values past what a timer holds: with the
+// built executable against the fake AWS. A bad cache entry is a miss, never a hang; a bad file someone named is
+// an error naming it; nothing is created in the working directory or in a home that is not the caller's.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { useFakeAws } from '../support/use-fake-aws';
+import { runExecutable } from '../support/executable';
+import { tempDir } from '../support/temp';
+import { helperEnv } from '../support/helper-bin';
+
+const fake = useFakeAws();
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+/** Well past a hang being noticed, well inside the test runner's patience. */
+const KILL_AFTER_MS = 8_000;
+
+const mkfifo = (path: string): void => {
+  execFileSync('mkfifo', [path]);
+};
+
+function cacheFiles(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => join(dir, name));
+}
+
+test('a cache entry replaced by a FIFO, a link to /dev/zero or a directory is a miss, not a hang', async () => {
+  for (const replace of ['fifo', 'dev-zero', 'directory'] as const) {
+    fake.reset();
+    const home = tempDir();
+    const env = helperEnv(fake.url, home);
+    assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0);
+    const [entry] = cacheFiles(join(home, '.cache', 'docker-credential-ecr'));
+    unlinkSync(entry!);
+    if (replace === 'fifo') mkfifo(entry!);
+    else if (replace === 'dev-zero') symlinkSync('/dev/zero', entry!);
+    else mkdirSync(entry!);
+    const result = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
+    assert.equal(result.signal, null, `${replace}: killed after ${KILL_AFTER_MS} ms, so it hung`);
+    assert.equal(result.code, 0, `${replace}: ${result.stderr}`);
+    assert.equal(fake.callsFor('ecr').length, 2, `${replace}: a miss that fetched again`);
+  }
+});
+
+test('the helper config file as a FIFO or a link to /dev/zero is an error naming it, at once', async () => {
+  for (const replace of ['fifo', 'dev-zero'] as const) {
+    const home = tempDir();
+    const file = join(home, 'config.json');
+    if (replace === 'fifo') mkfifo(file);
+    else symlinkSync('/dev/zero', file);
+    const result = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: file }, killAfterMs: KILL_AFTER_MS });
+    assert.equal(result.signal, null, `${replace}: hung`);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read the config file \\(not a regular file\\)`));
+  }
+  assert.equal(fake.callsFor('ecr').length, 0);
+});
+
+test('~/.aws/config as a FIFO: a hit answers at once, a miss ends at the timeout; AWS_CA_BUNDLE as a FIFO is named', async () => {
+  const home = tempDir();
+  const env: Record<string, string> = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' };
+  assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0);
+  mkfifo(env.AWS_CONFIG_FILE!);
+  const hit = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
+  assert.equal(hit.signal, null, 'the hit path hung on the AWS config FIFO');
+  assert.equal(hit.code, 0, hit.stderr);
+  // The SDK reads the shared config itself on a miss; that read is bounded by the request's timeout.
+  const miss = await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.us-west-2.amazonaws.com', env, killAfterMs: KILL_AFTER_MS });
+  assert.equal(miss.signal, null, 'the miss outlived its timeout');
+  assert.equal(miss.code, 1);
+  assert.match(miss.stderr, /did not answer in time/);
+  const bundle = join(home, 'ca.pem');
+  mkfifo(bundle);
+  const bad = await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.us-east-1.amazonaws.com', env: { ...helperEnv(fake.url, home), AWS_CA_BUNDLE: bundle }, killAfterMs: KILL_AFTER_MS });
+  assert.equal(bad.signal, null, 'hung on the CA bundle FIFO');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /AWS_CA_BUNDLE .*ca\.pem cannot be read \(ENOTREG\)/);
+});
+
+test('DOCKER_CREDENTIAL_ECR_CONFIG naming a missing file is an error naming it, never the default identity', async () => {
+  const home = tempDir();
+  const missing = join(home, 'etc', 'docker-credential-ecr.json');
+  const result = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: missing } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the config file named by DOCKER_CREDENTIAL_ECR_CONFIG does not exist`));
+  assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched as the default identity');
+  // The kubelet mode reads the same variable (the kubelet set-up names it on every node).
+  const kubelet = await runExecutable(['kubelet-credential-provider'], {
+    stdin: `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: `${HOST}/app` })}\n`,
+    env: { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: missing },
+  });
+  assert.equal(kubelet.code, 1);
+  assert.match(kubelet.stderr, /does not exist/);
+  // The default path, absent, is fine: built-in behaviour.
+  assert.equal((await runExecutable(['get'], { stdin: HOST, env: helperEnv(fake.url, home) })).code, 0);
+});
+
+test('relative XDG_CACHE_HOME, XDG_CONFIG_HOME and AWS_ECR_CACHE_DIR are ignored: nothing lands in the working directory', async () => {
+  const home = tempDir();
+  const cwd = tempDir();
+  const env = { ...helperEnv(fake.url, home), XDG_CACHE_HOME: '.cache', XDG_CONFIG_HOME: 'conf' };
+  mkdirSync(join(cwd, 'conf', 'docker-credential-ecr'), { recursive: true });
+  // A config file planted in the working directory must not be read either.
+  writeFileSync(join(cwd, 'conf', 'docker-credential-ecr', 'config.json'), '{ not json');
+  const result = await runExecutable(['get'], { stdin: HOST, env, cwd });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /XDG_CACHE_HOME=\.cache is not an absolute path; ignoring it/);
+  assert.deepEqual(readdirSync(cwd).sort(), ['conf']);
+  assert.equal(cacheFiles(join(home, '.cache', 'docker-credential-ecr')).length, 1, 'the cache is in HOME instead');
+  const explicit = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), AWS_ECR_CACHE_DIR: 'tokens' }, cwd });
+  assert.equal(explicit.code, 0);
+  assert.match(explicit.stderr, /AWS_ECR_CACHE_DIR=tokens is not an absolute path/);
+  assert.equal(existsSync(join(cwd, 'tokens')), false);
+});
+
+test('DOCKER_CREDENTIAL_ECR_TIMEOUT_MS past what a timer holds is clamped, not "no time at all"', async () => {
+  fake.fail('ecr', { slow: 300 }, { times: 1 });
+  const env = { ...helperEnv(fake.url, tempDir()), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '2147483648' };
+  const result = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(result.code, 0, result.stderr);
+  const seconds = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, tempDir()), AWS_METADATA_SERVICE_TIMEOUT: '1e12', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1e400' } });
+  assert.equal(seconds.code, 0, seconds.stderr);
+});
+
+test('DOCKER_CREDENTIAL_ECR_LOG_FILE: a symlink is not followed, another user\'s file is not written', async () => {
+  const home = tempDir();
+  const victim = join(home, 'victim');
+  writeFileSync(victim, 'precious\n');
+  chmodSync(victim, 0o644);
+  const link = join(home, 'helper.log');
+  symlinkSync(victim, link);
+  const env = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_LOG: 'debug', DOCKER_CREDENTIAL_ECR_LOG_FILE: link };
+  const result = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(result.code, 0);
+  assert.match(result.stderr, /not writing log file .*helper\.log \(it is a symbolic link\)/);
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  assert.equal(statSync(victim).mode & 0o777, 0o644, 'the target was not chmod-ed');
+  if (process.getuid?.() === 0) {
+    const foreign = join(home, 'foreign.log');
+    writeFileSync(foreign, '');
+    chownSync(foreign, 12345, 12345);
+    const other = await runExecutable(['get'], { stdin: HOST, env: { ...env, DOCKER_CREDENTIAL_ECR_LOG_FILE: foreign } });
+    assert.match(other.stderr, /not writing log file .*foreign\.log \(it belongs to uid 12345\)/);
+    assert.equal(readFileSync(foreign, 'utf8'), '');
+  }
+});
+
+test('root with another user\'s HOME (sudo -E) creates nothing in that home; its cache is in root\'s own', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+  const home = tempDir();
+  chownSync(home, 12345, 12345);
+  const rootCache = join(userInfo().homedir, '.cache', 'docker-credential-ecr');
+  const before = new Set(existsSync(rootCache) ? readdirSync(rootCache) : []);
+  try {
+    const env = helperEnv(fake.url, home);
+    const first = await runExecutable(['get'], { stdin: HOST, env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stderr, '');
+    assert.deepEqual(readdirSync(home), [], 'nothing created in the user\'s home');
+    const second = await runExecutable(['get'], { stdin: HOST, env });
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(fake.callsFor('ecr').length, 1, 'a hit from root\'s own cache');
+  } finally {
+    for (const name of existsSync(rootCache) ? readdirSync(rootCache) : []) if (!before.has(name)) rmSync(join(rootCache, name), { force: true });
+  }
+});
