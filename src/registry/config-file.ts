@@ -61,6 +61,17 @@ export function moreSpecific(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Whether a custom-host pattern with a target is narrow enough to be someone's own domain: at least two fixed
+ * labels after its last `*` (`*.registry.example.com`, `*.example.com`), never `*.*`, `*.io` or `registry.*`.
+ * `get` and `kubelet-config` both refuse the file otherwise: in the kubelet's matchImages such a pattern would let
+ * any pod author make the node send its token to a host of their choosing.
+ */
+export function narrowEnough(pattern: string): boolean {
+  const labels = pattern.split('.');
+  return labels.length - 1 - labels.lastIndexOf('*') >= 2;
+}
+
 function canMatchEcrHost(pattern: string): boolean {
   const stars = pattern.split('.').filter((l) => l === '*').length;
   if (stars > 3) return false;
@@ -115,6 +126,12 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     if ((externalId !== undefined || sessionName !== undefined) && roleArn === undefined) fail(line, `${where}: externalId and sessionName need a roleArn`);
     if (profile !== undefined && !/^[\w.+@-]{1,128}$/.test(profile)) fail(line, `${where}: profile "${profile}" is not a valid profile name`);
     let targetRegistry: Registry | undefined;
+    if (target !== undefined && isPattern(key) && !narrowEnough(key)) {
+      fail(
+        line,
+        `${where}: too broad for a "target": it would send an ECR token to any host it matches (docker.io, ghcr.io, ...); name at least two fixed labels after the last "*", like *.registry.example.com`,
+      );
+    }
     if (target !== undefined) {
       targetRegistry = registryForHost(target.toLowerCase());
       if (!targetRegistry) fail(line, `${where}: target "${target}" is not an ECR or ECR Public host (like 123456789012.dkr.ecr.us-east-1.amazonaws.com)`);

@@ -3,6 +3,10 @@
 // Matching is anchored and strict on purpose: handing an ECR token to a look-alike host
 // (`<ecr host>.evil.example`, `evil-<ecr host>`, a host with user info) would leak it.
 import { CredentialsNotFoundError, MissingServerUrlError } from '../platform/errors';
+// The SDK's own partition table (each partition's DNS suffixes, region pattern and regions): data only, no SDK
+// code, so the cache-hit path can use it. Imported by path because @aws-sdk/core exports it from no entry point.
+// @ts-expect-error -- the SDK ships this file's types under dist-types/, where a relative import does not look.
+import { partitionsInfo as sdkPartitions } from '../../node_modules/@aws-sdk/core/dist-es/submodules/client/util-endpoints/lib/aws/partitions.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f' | 'aws-eusc';
 
@@ -39,22 +43,48 @@ export interface ServerUrl {
 /** The longest server URL we look at; anything longer is not a registry address. */
 export const MAX_SERVER_URL_LENGTH = 2048;
 
-const DOMAINS: Record<string, { partition: Partition; dualstackOnly: boolean }> = {
-  'amazonaws.com': { partition: 'aws', dualstackOnly: false },
-  'amazonaws.com.cn': { partition: 'aws-cn', dualstackOnly: false },
-  'amazonaws.eu': { partition: 'aws-eusc', dualstackOnly: false },
-  'c2s.ic.gov': { partition: 'aws-iso', dualstackOnly: false },
-  'sc2s.sgov.gov': { partition: 'aws-iso-b', dualstackOnly: false },
-  'cloud.adc-e.uk': { partition: 'aws-iso-e', dualstackOnly: false },
-  'csp.hci.ic.gov': { partition: 'aws-iso-f', dualstackOnly: false },
-  'on.aws': { partition: 'aws', dualstackOnly: true },
-  'on.amazonwebservices.com.cn': { partition: 'aws-cn', dualstackOnly: true },
-};
+interface SdkPartition {
+  id: string;
+  outputs: { dnsSuffix: string; dualStackDnsSuffix: string };
+  regionRegex: string;
+  regions: Record<string, unknown>;
+}
+const PARTITIONS = (sdkPartitions as { partitions: SdkPartition[] }).partitions.map((p) => ({ ...p, id: p.id as Partition, regionPattern: new RegExp(p.regionRegex) }));
+
+/** The partition a region belongs to, by the SDK's rules: its region list first, then its region pattern. */
+export function partitionOfRegion(region: string): Partition | undefined {
+  return (PARTITIONS.find((p) => Object.hasOwn(p.regions, region)) ?? PARTITIONS.find((p) => p.regionPattern.test(region)))?.id;
+}
+
+/**
+ * The domains of registry hosts (FACTS: ECR's documented host names), each with the partitions whose endpoints
+ * live there, taken from the SDK: a domain serves the partitions whose DNS suffix it is (dual-stack registries:
+ * whose dual-stack suffix is api.<the rest>). GovCloud shares amazonaws.com and on.aws with the commercial partition.
+ */
+const REGISTRY_DOMAINS: Array<{ domain: string; dualstackOnly: boolean }> = [
+  { domain: 'amazonaws.com', dualstackOnly: false },
+  { domain: 'amazonaws.com.cn', dualstackOnly: false },
+  { domain: 'amazonaws.eu', dualstackOnly: false },
+  { domain: 'c2s.ic.gov', dualstackOnly: false },
+  { domain: 'sc2s.sgov.gov', dualstackOnly: false },
+  { domain: 'cloud.adc-e.uk', dualstackOnly: false },
+  { domain: 'csp.hci.ic.gov', dualstackOnly: false },
+  { domain: 'on.aws', dualstackOnly: true },
+  { domain: 'on.amazonwebservices.com.cn', dualstackOnly: true },
+];
+const DOMAINS: Record<string, { partitions: Partition[]; dualstackOnly: boolean }> = Object.fromEntries(
+  REGISTRY_DOMAINS.map(({ domain, dualstackOnly }) => [
+    domain,
+    {
+      dualstackOnly,
+      partitions: PARTITIONS.filter((p) => (dualstackOnly ? p.outputs.dualStackDnsSuffix === `api.${domain.slice('on.'.length)}` : p.outputs.dnsSuffix === domain)).map((p) => p.id),
+    },
+  ]),
+);
 
 /** The domain of a partition's private (IPv4) registry hosts; GovCloud shares amazonaws.com. */
 export function registryDomain(partition: Partition): string {
-  if (partition === 'aws-us-gov') return 'amazonaws.com';
-  return Object.entries(DOMAINS).find(([, info]) => info.partition === partition && !info.dualstackOnly)?.[0] ?? 'amazonaws.com';
+  return Object.entries(DOMAINS).find(([, info]) => info.partitions.includes(partition) && !info.dualstackOnly)?.[0] ?? 'amazonaws.com';
 }
 
 const PUBLIC_HOSTS: Record<string, boolean> = { 'public.ecr.aws': false, 'ecr-public.aws.com': true };
@@ -127,10 +157,10 @@ export function registryForHost(host: string): Registry | undefined {
   if (!domainInfo) return undefined;
   const dualstack = service.startsWith('dkr-ecr');
   if (dualstack !== domainInfo.dualstackOnly) return undefined;
-  let partition = domainInfo.partition;
-  if (partition === 'aws' && region.startsWith('us-gov-')) partition = 'aws-us-gov';
-  // A China region is only reachable under a China domain, and the other way round.
-  if ((partition === 'aws-cn') !== region.startsWith('cn-')) return undefined;
+  // A host whose region is not of its domain's partition is not ECR: us-east-1 under c2s.ic.gov, an eusc- region
+  // under amazonaws.com. Serving it would send the token to an endpoint of another partition.
+  const partition = partitionOfRegion(region);
+  if (!partition || !domainInfo.partitions.includes(partition)) return undefined;
   return { kind: 'ecr', host, account, region, partition, fips: service.endsWith('-fips'), dualstack };
 }
 

@@ -17,7 +17,7 @@ const fake = useFakeAws();
 /** A HOME with two profiles of different static keys, and the helper config given. */
 function setup(config: unknown): Record<string, string> {
   const home = tempDir();
-  writeFileSync(join(home, 'aws-config'), '[profile prod]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\n\n[default]\nregion = us-east-1\n');
+  writeFileSync(join(home, 'aws-config'), '[profile prod]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\n\n[default]\nregion = us-east-1\n\n[profile regiononly]\nregion = us-east-1\n');
   writeFileSync(
     join(home, 'aws-credentials'),
     '[prod]\naws_access_key_id = AKIAPRODPROFILE00001\naws_secret_access_key = prod-secret\n\n[dev]\naws_access_key_id = AKIADEVPROFILE000002\naws_secret_access_key = dev-secret\n\n[default]\naws_access_key_id = AKIADEFAULTPROFILE03\naws_secret_access_key = default-secret\n',
@@ -103,6 +103,10 @@ const BROKEN: Array<[string, unknown, RegExp]> = [
   ['unknown key', { registries: { [PROD]: { profil: 'prod' } } }, /helper-config\.json:4: registry "123456789012[^"]+": unknown setting "profil"/],
   ['* in the wrong place', { registries: { '1234*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' } } }, /helper-config\.json:3: registry "1234\*[^"]*": not a host name or a pattern/],
   ['target not an ECR host', { registries: { 'images.example.com': { target: 'registry.example.com' } } }, /helper-config\.json:3: registry "images\.example\.com": target "registry\.example\.com" is not an ECR/],
+  ['"*.*" with a target', { registries: { '*.*': { target: PROD } } }, /helper-config\.json:3: registry "\*\.\*": too broad for a "target": it would send an ECR token to any host it matches/],
+  ['"*.io" with a target', { registries: { '*.io': { target: PROD } } }, /registry "\*\.io": too broad for a "target"/],
+  ['"registry.*" with a target', { registries: { 'registry.*': { target: PROD } } }, /registry "registry\.\*": too broad for a "target"/],
+  ['profile with only a region', { registries: { [PROD]: { profile: 'regiononly' } } }, /registry "123456789012[^"]+": profile "regiononly" holds no credential settings/],
   ['profile that does not exist', { registries: { [PROD]: { profile: 'staging' } } }, /helper-config\.json:3: registry "123456789012[^"]+": profile "staging" is not in .*aws-config or .*aws-credentials/],
 ];
 
@@ -117,3 +121,29 @@ for (const [name, config, message] of BROKEN) {
     assert.equal(fake.calls.length, 0);
   });
 }
+
+test('a too-broad pattern never reaches the kubelet: kubelet-config refuses the file, naming the entry', async () => {
+  const env = setup({ registries: { '*.*': { target: PROD } } });
+  const result = await runExecutable(['kubelet-config'], { env });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /helper-config\.json:3: registry "\*\.\*": too broad/);
+  assert.equal(result.stdout, '');
+  // A narrow one is fine, and goes into matchImages as written.
+  const narrow = await runExecutable(['kubelet-config'], { env: setup({ registries: { '*.registry.example.com': { target: PROD } } }) });
+  assert.equal(narrow.code, 0, narrow.stderr);
+  assert.match(narrow.stdout, /\*\.registry\.example\.com/);
+});
+
+test('a host whose region is not of its domain\'s partition is not ECR: no token, no call', async () => {
+  const env = setup({});
+  for (const host of ['123456789012.dkr.ecr.us-east-1.c2s.ic.gov', '123456789012.dkr.ecr.us-east-1.amazonaws.eu', '123456789012.dkr.ecr.us-east-1.cloud.adc-e.uk', '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.com', '123456789012.dkr.ecr.cn-north-1.amazonaws.com']) {
+    const result = await get(host, env);
+    assert.equal(result.code, 1, host);
+    assert.equal(result.stdout, 'credentials not found in native keychain\n', host);
+  }
+  assert.equal(fake.calls.length, 0);
+  // The same regions under their own partition's domain are served.
+  const iso = await get('123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', env);
+  assert.equal(iso.code, 0, iso.stderr);
+  assert.equal(fake.callsFor('ecr')[0]!.region, 'us-iso-east-1');
+});
