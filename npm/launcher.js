@@ -10,11 +10,11 @@ if (major < 20) {
 }
 
 // Node reads these when it starts, before any code of ours: NODE_DEBUG=http prints every request's headers (the
-// SigV4 Authorization, the session token), NODE_EXTRA_CA_CERTS adds CAs that AWS_CA_BUNDLE does not name, and
-// NODE_OPTIONS can preload code or open a debugger. Set for some other tool, they would act on ours: Node is started
-// again without them (the helper itself removes DEBUG and NODE_TLS_REJECT_UNAUTHORIZED, which are read later; see
-// src/platform/foreign-switches.ts). Costs one Node start-up, only when one of them is set.
-const NODE_SWITCHES = ['NODE_DEBUG', 'NODE_DEBUG_NATIVE', 'NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
+// SigV4 Authorization, the session token), and NODE_EXTRA_CA_CERTS adds CAs that AWS_CA_BUNDLE does not name. Set
+// for some other tool, they would act on ours: Node is started again without them (the helper itself removes DEBUG
+// and NODE_TLS_REJECT_UNAUTHORIZED, which are read later; see src/platform/foreign-switches.ts). Costs one Node
+// start-up, only when one of them is set. NODE_OPTIONS is how Node itself is configured, and stays.
+const NODE_SWITCHES = ['NODE_DEBUG', 'NODE_DEBUG_NATIVE', 'NODE_EXTRA_CA_CERTS'];
 if (NODE_SWITCHES.some((name) => process.env[name] !== undefined)) {
   const env = { ...process.env };
   for (const name of NODE_SWITCHES) delete env[name];

@@ -31,13 +31,17 @@ export function parseGoDuration(text: string): number | undefined {
   return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]!]!, 0);
 }
 
+const SAMPLE_REGIONS = ['us-east-1', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1'];
+
 /** One sample host per host form we serve (each checked to be one we really serve), for coverage checks. */
 export function sampleHosts(): { pattern: string; host: string }[] {
   return servedHostPatterns().map((pattern) => {
-    const china = pattern.endsWith('.cn');
-    let n = 0;
-    const host = pattern.replace(/\*/g, () => (n++ === 0 && pattern.startsWith('*.') ? '123456789012' : china ? 'cn-north-1' : 'us-east-1'));
-    if (!registryForHost(host)) throw new Error(`internal: sample ${host} for ${pattern} is not served`);
+    // A region of the pattern's own partition: us-east-1 is not served under c2s.ic.gov or amazonaws.eu.
+    const host = SAMPLE_REGIONS.map((region) => {
+      let n = 0;
+      return pattern.replace(/\*/g, () => (n++ === 0 && pattern.startsWith('*.') ? '123456789012' : region));
+    }).find((candidate) => registryForHost(candidate));
+    if (!host) throw new Error(`internal: no sample host for ${pattern} is served`);
     return { pattern, host };
   });
 }

@@ -5,8 +5,8 @@
 //
 // What the runtime reads natively at start-up cannot be removed from here: the build makes those names
 // unreadable in the embedded runtime (NEUTRALISED_ENV in scripts/compile.mjs), BUN_JSC_* make the executable
-// start itself again without them (below), and the npm launcher starts Node again without NODE_DEBUG,
-// NODE_EXTRA_CA_CERTS and NODE_OPTIONS (npm/launcher.js).
+// start itself again without them (below), and the npm launcher starts Node again without NODE_DEBUG and
+// NODE_EXTRA_CA_CERTS (npm/launcher.js).
 import { selfExecutable } from './runtime';
 
 /** Names removed from process.env; each is a debug printer or a TLS override that no user of ours asked us for. */
