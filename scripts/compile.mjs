@@ -44,7 +44,9 @@ export function bunExecutable() {
 // - made unreadable: the above; BUN_CONFIG_VERBOSE_FETCH (prints every
 //   fetch with its headers); BUN_CRASH_REPORT_URL and BUN_ENABLE_CRASH_REPORTING (send a crash report, stack and
 //   all, to a URL from the environment); BUN_FEATURE_FLAG_ (the prefix of switches that turn off IPv4 or IPv6, the
-//   DNS cache or TLS session reuse, or turn on experimental HTTP clients); BUN_GARBAGE_COLLECTOR_LEVEL; and Node's
+//   DNS cache or TLS session reuse, or turn on experimental HTTP clients); BUN_GARBAGE_COLLECTOR_LEVEL;
+//   BUN_BYTECODE_ORDER_OUT, BUN_BYTECODE_ORDER_NAMES_OUT and BUN_BYTECODE_DIGEST_OUT (write a file where they say:
+//   BUN_BYTECODE_ORDER_OUT=/tmp/x made a hit write 170 KB there); and Node's
 //   NODE_EXTRA_CA_CERTS (trusted by the runtime at start: a CA no AWS_CA_BUNDLE named) and
 //   NODE_TLS_REJECT_UNAUTHORIZED (src/platform/foreign-switches.ts removes them for the JavaScript side too).
 // - left alone: what only `bun install`, the bundler, the test runner, the dev server or the watcher read
@@ -63,6 +65,10 @@ export const NEUTRALISED_ENV = [
   'BUN_ENABLE_CRASH_REPORTING',
   'BUN_FEATURE_FLAG_',
   'BUN_GARBAGE_COLLECTOR_LEVEL',
+  // Each makes the executable write a file wherever it names (the functions it ran, in order, for --bytecode-order).
+  'BUN_BYTECODE_ORDER_OUT',
+  'BUN_BYTECODE_ORDER_NAMES_OUT',
+  'BUN_BYTECODE_DIGEST_OUT',
   // Read natively too: CAs are the system store plus AWS_CA_BUNDLE, and TLS is always verified.
   'NODE_EXTRA_CA_CERTS',
   'NODE_TLS_REJECT_UNAUTHORIZED',

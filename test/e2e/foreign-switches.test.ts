@@ -81,6 +81,14 @@ test('runtime switches (BUN_JSC_*, BUN_FEATURE_FLAG_*, crash reporting) change n
   assert.equal(fake.callsFor('ecr').length, 1);
 });
 
+test('the runtime\'s file-writing switches (BUN_BYTECODE_ORDER_OUT and kin) write nothing', async () => {
+  const dir = tempDir();
+  const outputs = { BUN_BYTECODE_ORDER_OUT: join(dir, 'order'), BUN_BYTECODE_ORDER_NAMES_OUT: join(dir, 'names'), BUN_BYTECODE_DIGEST_OUT: join(dir, 'digest') };
+  const env = { ...helperEnv(fake.url, tempDir()), ...outputs };
+  for (let i = 0; i < 2; i++) assert.equal((await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', env })).code, 0);
+  assert.deepEqual(readdirSync(dir), [], 'a file was written where the environment said');
+});
+
 test('an endpoint URL with user info never shows its password: not in debug output, not in the cache file', async () => {
   const home = tempDir();
   const env: Record<string, string> = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_LOG: 'debug' };
