@@ -11,6 +11,7 @@ import type { ServiceDeps } from './tokens/service';
 import { loadedChunks, selfExecutable } from './platform/runtime';
 import { createLogger, type Logger } from './platform/log';
 import { handleAction, PROTOCOL_ACTIONS, usage, type ProtocolAction } from './docker/protocol';
+import { handleStoreAction } from './docker/creds-store';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -67,7 +68,12 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
   }
 
   if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action!)) {
-    return handleAction(action as ProtocolAction, ecrBackend(deps), { stdin: io.stdin, stdout: io.stdout, report: reportTo(log) });
+    // As Docker's credsStore, hosts we do not serve go on to another store (src/docker/creds-store.ts).
+    return handleStoreAction(action as ProtocolAction, io, deps, (stdin, stdout) => handleAction(action as ProtocolAction, ecrBackend(deps), { stdin, stdout, report: reportTo(log) }));
+  }
+  if (action === 'login-password' || action === 'dockerconfigjson' || action === 'pull-secret') {
+    const { runTokenOutput } = await import('./commands/token-output');
+    return runTokenOutput(action, argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
   if (action === 'version' || action === '--version' || action === '-v') {
     io.stdout.write(`docker-credential-ecr ${VERSION}\n`);

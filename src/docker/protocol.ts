@@ -67,5 +67,5 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
 }
 
 export function usage(): UsageError {
-  return new UsageError('usage: docker-credential-ecr <get|store|erase|list|version|configure|doctor|kubelet-config|kubelet-credential-provider> (Docker runs get, store, erase and list itself; the kubelet runs kubelet-credential-provider)');
+  return new UsageError('usage: docker-credential-ecr <get|store|erase|list|version|configure|doctor|login-password|dockerconfigjson|pull-secret|kubelet-config|kubelet-credential-provider> (Docker runs get, store, erase and list itself; the kubelet runs kubelet-credential-provider)');
 }

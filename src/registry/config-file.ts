@@ -18,6 +18,11 @@ export interface RegistryRule {
 export interface RegistryConfig {
   file: string;
   rules: RegistryRule[];
+  /**
+   * `"credsStore": "<name>"`: the store helper (docker-credential-<name>) that registries this helper does not
+   * serve are handed to when Docker's own credsStore is "ecr" (src/docker/creds-store.ts).
+   */
+  credsStore?: string;
 }
 
 const ENTRY_KEYS = new Set(['profile', 'roleArn', 'externalId', 'sessionName', 'target']);
@@ -99,10 +104,21 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(1, 'the file must hold a JSON object with a "registries" object');
   for (const key of Object.keys(value)) {
-    if (key !== 'registries') fail(lineOfKey(text, key), `unknown key "${key}" (the only top-level key is "registries")`);
+    if (key !== 'registries' && key !== 'credsStore') fail(lineOfKey(text, key), `unknown key "${key}" (the top-level keys are "registries" and "credsStore")`);
   }
+  const credsStoreValue = (value as { credsStore?: unknown }).credsStore;
+  let credsStore: string | undefined;
+  if (credsStoreValue !== undefined) {
+    // The same names Docker accepts after "docker-credential-": no path, no spaces; "ecr" would call itself.
+    if (typeof credsStoreValue !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(credsStoreValue)) {
+      fail(lineOfKey(text, 'credsStore'), '"credsStore" must name a credential helper, like "pass" for docker-credential-pass');
+    }
+    if (credsStoreValue === 'ecr') fail(lineOfKey(text, 'credsStore'), '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself');
+    credsStore = credsStoreValue as string;
+  }
+  const withStore = credsStore === undefined ? {} : { credsStore };
   const registries = (value as { registries?: unknown }).registries;
-  if (registries === undefined) return { file, rules: [] };
+  if (registries === undefined) return { file, rules: [], ...withStore };
   if (typeof registries !== 'object' || registries === null || Array.isArray(registries)) return fail(lineOfKey(text, 'registries'), '"registries" must be an object of host -> settings');
   const registriesStart = text.indexOf('"registries"');
 
@@ -146,7 +162,7 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     };
     rules.push({ pattern: key, line, choice, ...(targetRegistry ? { target: targetRegistry } : {}) });
   }
-  return { file, rules };
+  return { file, rules, ...withStore };
 }
 
 /** A hand-written config file is a few kilobytes; a larger one is not ours (or is /dev/zero behind a link). */

@@ -64,7 +64,9 @@ export interface EngineOptions {
    * would find out. Default: every pull succeeds. A refusal answers the error message the engine sends
    * for a registry 401.
    */
-  authorize?: (pull: PullRecord) => boolean;
+  authorize?: (pull: PullRecord) => boolean | Promise<boolean>;
+  /** Decides whether POST /auth (docker login) succeeds, as the engine would by asking the registry. Default: yes. */
+  authorizeLogin?: (auth: RegistryAuth) => boolean | Promise<boolean>;
 }
 
 /** Decodes X-Registry-Auth: base64url (the CLI pads it) of a JSON AuthConfig. */
@@ -155,7 +157,7 @@ export async function startFakeDockerEngine(dir: string, opts: EngineOptions = {
         if (auth) pull.auth = auth;
       }
       pulls.push(pull);
-      if (opts.authorize && !opts.authorize(pull)) {
+      if (opts.authorize && !(await opts.authorize(pull))) {
         // The engine fails before any progress when the registry refuses the manifest request, so the
         // CLI gets an HTTP error. The texts: the engine's own without credentials, the registry's with wrong ones.
         const [registry, ...repo] = fromImage.split('/');
@@ -186,6 +188,11 @@ export async function startFakeDockerEngine(dir: string, opts: EngineOptions = {
         // Recorded as empty: the test then fails on the missing fields.
       }
       logins.push(auth);
+      if (opts.authorizeLogin && !(await opts.authorizeLogin(auth))) {
+        // What the engine answers when the registry refuses the login's credentials.
+        sendJson(res, 401, { message: `login attempt to https://${auth.serveraddress ?? ''}/v2/ failed with status: 401 Unauthorized` });
+        return;
+      }
       sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
       return;
     }

@@ -13,6 +13,9 @@ export const TOOL_PACKAGES = {
   htpasswd: 'Debian package apache2-utils (.ci/run installs it)',
   aws: 'Debian package awscli (.ci/run installs it)',
   openssl: 'Debian package openssl',
+  'docker-credential-pass': 'Debian package golang-docker-credential-helpers (.ci/run installs it)',
+  pass: 'Debian package pass (.ci/run installs it)',
+  gpg: 'Debian package gnupg (.ci/run installs it)',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;

@@ -1,0 +1,251 @@
+// `"credsStore": "ecr"` in the Docker config: Docker then asks this helper about every registry. Hosts our
+// routing serves (ECR, ECR Public, the config file's custom hosts) are answered here as always; every other host
+// is handed, byte for byte, to another store helper (stdin, stdout, stderr and exit code), so `docker login
+// ghcr.io` lands where it would have without us. `list` merges both. The other store is the one named in the
+// helper's config file ("credsStore"), else the one Docker itself would pick on this platform when it is installed.
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { NOT_FOUND_MESSAGE } from '../platform/errors';
+import { MAX_INPUT_BYTES } from '../platform/read-input';
+import { findOnPath } from '../platform/executable-path';
+import { printable } from '../platform/log';
+import { hintForUnservedHost } from '../registry/hints';
+import { parseServerUrl, registryForHost } from '../registry/host';
+import { loadRegistryConfig, matchRule } from '../registry/config-file';
+import type { Env, Settings } from '../platform/settings';
+import type { Logger } from '../platform/log';
+import type { ProtocolAction } from './protocol';
+
+/** The config file's value that turns the hand-over off even when a platform store is installed. */
+export const NO_STORE = 'none';
+
+export type OtherStore =
+  | { state: 'found'; name: string; path: string; source: 'config' | 'platform' }
+  /** Named in the config file but not on PATH: a mistake to report, never a silent fall-back. */
+  | { state: 'missing'; name: string; source: 'config' | 'platform' }
+  | { state: 'none'; why: string };
+
+/**
+ * The helpers Docker itself falls back to when config.json names no credsStore (docker/cli's
+ * DetectDefaultStore): on Linux `pass` when the `pass` program is installed, else `secretservice`; the
+ * platform keychain on macOS and Windows. Only used when its docker-credential-<name> is on PATH, as Docker does.
+ */
+export function platformStoreName(platform: NodeJS.Platform, path: string): string | undefined {
+  if (platform === 'darwin') return 'osxkeychain';
+  if (platform === 'win32') return 'wincred';
+  if (platform === 'linux' || platform === 'freebsd') return findOnPath(path, 'pass') ? 'pass' : 'secretservice';
+  return undefined;
+}
+
+/** Which store gets the hosts this helper does not serve. Reading the config file may throw a ConfigError. */
+export function otherStore(settings: Settings, env: Env, platform: NodeJS.Platform = process.platform): OtherStore {
+  const path = env.PATH ?? '';
+  const named = loadRegistryConfig(settings.helperConfigFile)?.credsStore;
+  if (named === NO_STORE) return { state: 'none', why: `"credsStore": "${NO_STORE}" in ${settings.helperConfigFile}` };
+  if (named !== undefined) {
+    const found = findOnPath(path, `docker-credential-${named}`);
+    return found ? { state: 'found', name: named, path: found, source: 'config' } : { state: 'missing', name: named, source: 'config' };
+  }
+  const usual = platformStoreName(platform, path);
+  if (!usual) return { state: 'none', why: `no usual credential store on ${platform}` };
+  const found = findOnPath(path, `docker-credential-${usual}`);
+  return found
+    ? { state: 'found', name: usual, path: found, source: 'platform' }
+    : { state: 'none', why: `no "credsStore" in ${settings.helperConfigFile ?? 'the helper config'}, and docker-credential-${usual} (this platform's usual store) is not on PATH` };
+}
+
+/** Whether this helper answers for the host a server URL names. Anything that is not plainly another host stays ours. */
+export function servesServerUrl(serverUrl: string, settings: Settings): boolean {
+  let host: string;
+  try {
+    host = parseServerUrl(serverUrl.replace(/\r?\n$/, '')).host;
+  } catch {
+    return true; // Not an address: our own answer (not found, or "no credentials server URL"), never handed on.
+  }
+  if (registryForHost(host)) return true;
+  // A mistyped ECR address is answered here, with the hint, rather than shown to another store.
+  if (hintForUnservedHost(host)) return true;
+  return matchRule(loadRegistryConfig(settings.helperConfigFile), host)?.target !== undefined;
+}
+
+/** The server URL a `store` request is about, if its JSON names one. */
+function storedServerUrl(input: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(input);
+    const url = (parsed as { ServerURL?: unknown } | null)?.ServerURL;
+    return typeof url === 'string' && url !== '' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads stdin as bytes, at most MAX_INPUT_BYTES + 1 (one more tells the protocol layer it was oversized). */
+export async function readRawInput(stdin: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(buffer);
+    size += buffer.length;
+    if (size > MAX_INPUT_BYTES) {
+      (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      break;
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+export interface StoreIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Env;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: Buffer;
+}
+
+/** Runs docker-credential-<name> <action> with these stdin bytes; `capture` keeps stdout instead of passing it on. */
+export function runOtherStore(store: { path: string }, action: ProtocolAction, input: Buffer, io: StoreIo, capture = false): Promise<RunResult> {
+  return new Promise((done) => {
+    const out: Buffer[] = [];
+    let child;
+    try {
+      child = spawn(store.path, [action], { env: io.env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    } catch (error) {
+      done({ code: -1, stdout: Buffer.from((error as NodeJS.ErrnoException).code ?? 'spawn failed') });
+      return;
+    }
+    child.stdout.on('data', (chunk: Buffer) => (capture ? out.push(chunk) : io.stdout.write(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
+    child.stdin.on('error', () => undefined); // A helper that exits without reading all of stdin.
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => (spawnError = error));
+    child.on('close', (code, signal) => {
+      if (spawnError) done({ code: -1, stdout: Buffer.from(spawnError.code ?? 'spawn failed') });
+      // Killed by a signal: a shell would say 128+n; any non-zero code tells Docker it failed.
+      else done({ code: code ?? (signal ? 1 : 0), stdout: Buffer.concat(out) });
+    });
+    child.stdin.end(input);
+  });
+}
+
+export interface ProtocolDeps {
+  settings: Settings;
+  env: Env;
+  log: Logger;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * One protocol action as the credsStore: ours (through `answer`, given the same stdin bytes) or the other
+ * store's. Returns the exit code.
+ */
+export async function handleStoreAction(
+  action: ProtocolAction,
+  io: StoreIo & { stdin: NodeJS.ReadableStream },
+  deps: ProtocolDeps,
+  answer: (stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream) => Promise<number>,
+): Promise<number> {
+  const input = await readRawInput(io.stdin);
+  const ours = (stdout: NodeJS.WritableStream = io.stdout): Promise<number> => answer(Readable.from([input]), stdout);
+  const text = input.length > MAX_INPUT_BYTES ? '' : input.toString('utf8');
+
+  let serverUrl: string | undefined;
+  if (action === 'get' || action === 'erase') serverUrl = text;
+  else if (action === 'store') serverUrl = storedServerUrl(text);
+  // Ours: an ECR host, or input that names no host at all (the protocol layer answers that).
+  if (action !== 'list' && (serverUrl === undefined || text.trim() === '' || servesServerUrl(serverUrl, deps.settings))) return ours();
+
+  let other: OtherStore;
+  try {
+    other = otherStore(deps.settings, deps.env, deps.platform);
+  } catch {
+    // The config file is broken: our own path reports it, with file and line, for ECR hosts; other hosts get
+    // "not found" rather than a guess about where their logins are.
+    other = { state: 'none', why: `${deps.settings.helperConfigFile} cannot be read` };
+  }
+
+  if (action === 'list') return mergedList(other, input, io, deps, ours);
+
+  const host = printable(serverUrl!.trim());
+  if (other.state !== 'found') {
+    const nameOne = `name one in ${deps.settings.helperConfigFile ?? '~/.config/docker-credential-ecr/config.json'} ("credsStore": "pass", "secretservice", "osxkeychain", "wincred" or "desktop")`;
+    const why = other.state === 'missing' ? `docker-credential-${other.name} (named in ${deps.settings.helperConfigFile}) is not on PATH` : `no credential store for registries other than ECR (${other.why})`;
+    if (action === 'get') {
+      deps.log.debug(`${host} is not an ECR registry and ${why}`);
+      if (other.state === 'missing') deps.log.warn(`${host}: ${why}; pulling anonymously`);
+      io.stdout.write(`${NOT_FOUND_MESSAGE}\n`);
+      return 1;
+    }
+    if (action === 'erase') {
+      if (other.state === 'missing') {
+        io.stdout.write(`${why}\n`);
+        return 1;
+      }
+      return 0; // Nothing was ever stored for it: nothing to forget.
+    }
+    // store: the login would otherwise vanish without a word.
+    const message = `docker-credential-ecr stores no credentials for ${host}, which is not an ECR registry: ${why}; ${other.state === 'missing' ? 'install it or fix the name' : nameOne}`;
+    deps.log.error(message);
+    io.stdout.write(`${message}\n`);
+    return 1;
+  }
+  deps.log.debug(`${host} is not an ECR registry: handing ${action} to docker-credential-${other.name} (${other.source === 'config' ? 'named in the helper config' : "this platform's usual store"})`);
+  const result = await runOtherStore(other, action, input, io);
+  if (result.code === -1) {
+    io.stdout.write(`cannot run ${printable(other.path)}: ${printable(result.stdout.toString('utf8'))}\n`);
+    return 1;
+  }
+  return result.code;
+}
+
+/** `list`: the other store's entries for hosts we do not serve, then ours (ours win for ECR hosts). */
+async function mergedList(
+  other: OtherStore,
+  input: Buffer,
+  io: StoreIo,
+  deps: ProtocolDeps,
+  ours: (stdout: NodeJS.WritableStream) => Promise<number>,
+): Promise<number> {
+  const merged: Record<string, string> = {};
+  if (other.state === 'found') {
+    const theirs = await runOtherStore(other, 'list', input, io, true);
+    if (theirs.code !== 0) {
+      // As Docker would see it without us: the store's failure, not a list that silently lacks its logins.
+      io.stdout.write(theirs.code === -1 ? `cannot run ${printable(other.path)}\n` : theirs.stdout);
+      return theirs.code === -1 ? 1 : theirs.code;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(theirs.stdout.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      io.stdout.write(`docker-credential-${other.name} list answered something that is not a JSON object\n`);
+      return 1;
+    }
+    for (const [url, user] of Object.entries(parsed as Record<string, unknown>)) {
+      if (typeof user === 'string' && !servesServerUrl(url, deps.settings)) merged[url] = user;
+    }
+  }
+  const chunks: Buffer[] = [];
+  const { Writable } = await import('node:stream');
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(Buffer.from(chunk));
+      callback();
+    },
+  });
+  const code = await ours(sink);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (code !== 0) {
+    io.stdout.write(text);
+    return code;
+  }
+  Object.assign(merged, JSON.parse(text) as Record<string, string>);
+  io.stdout.write(`${JSON.stringify(merged)}\n`);
+  return 0;
+}
