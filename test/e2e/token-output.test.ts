@@ -189,7 +189,7 @@ test('under GitHub Actions with stderr redirected to a file: no mask line, so th
   try {
     const child = spawn(EXECUTABLE, ['login-password', HOST], { env: { PATH: process.env.PATH, ...env({ GITHUB_ACTIONS: 'true' }) }, stdio: ['ignore', 'pipe', fd] });
     const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
     const code = await new Promise<number | null>((done) => child.on('close', done));
     assert.equal(code, 0);
     assert.equal(Buffer.concat(out).toString(), `${fake.issued[0]!.password}\n`);
