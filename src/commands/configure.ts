@@ -15,6 +15,7 @@ import { registryDomain, registryForHost, type Partition } from '../registry/hos
 import { routeServerUrl } from '../registry/routing';
 import { unifiedDiff } from '../platform/text-diff';
 import type { CommandIo } from './command-io';
+import { ALL_REGISTRIES_FLAGS, runAllRegistries } from './all-registries';
 
 export const PUBLIC_HOSTS = ['public.ecr.aws', 'ecr-public.aws.com'] as const;
 
@@ -30,6 +31,10 @@ Adds "credHelpers": {"HOST": "ecr"} entries to the Docker config ($DOCKER_CONFIG
   --containers     also configure podman, skopeo and buildah ($REGISTRY_AUTH_FILE, else
                    $XDG_RUNTIME_DIR/containers/auth.json)
   --dry-run        print the change, write nothing
+
+  --all-registries       instead: "credsStore": "ecr", for every ECR registry in every account and region; the
+                         store it replaces keeps every other registry (Docker Hub, ghcr.io)
+  --undo-all-registries  put the previous credsStore back
 `;
 
 interface Options {
@@ -125,6 +130,7 @@ function plan(label: string, path: string, hosts: readonly string[]): Target {
 }
 
 export async function runConfigure(argv: readonly string[], deps: CommandIo): Promise<number> {
+  if (argv.some((arg) => (ALL_REGISTRIES_FLAGS as readonly string[]).includes(arg))) return runAllRegistries(argv, deps);
   const say = (line = ''): void => {
     deps.stdout.write(`${line}\n`);
   };

@@ -23,6 +23,7 @@ import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/
 import { routeServerUrl, type Route } from '../registry/routing';
 import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
 import { kubeletChecks } from './doctor-kubelet';
+import { credsStoreChecks } from './doctor-creds-store';
 import type { Check, CheckStatus, CommandIo } from './command-io';
 
 const USAGE = `Usage: docker-credential-ecr doctor [HOST]... [--json]
@@ -132,6 +133,8 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number)
     checks.push({ name: `route:${host}`, status: 'ok', message: `${host}: credHelpers sends it to docker-credential-ecr` });
   } else if (helper !== undefined) {
     checks.push({ name: `route:${host}`, status: 'fail', message: `${host}: credHelpers sends it to docker-credential-${printable(helper)}, not to this helper`, fix: configureFix(host) });
+  } else if (view?.credsStore === HELPER_NAME) {
+    checks.push({ name: `route:${host}`, status: 'ok', message: `${host}: credsStore "ecr" sends it to docker-credential-ecr` });
   } else if (view?.credsStore) {
     checks.push({
       name: `route:${host}`,
@@ -389,7 +392,9 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
     }
     if (requested.length === 0) hosts.push(...found.hosts);
   }
-  if (docker?.view.credsStore) {
+  if (docker?.view.credsStore === HELPER_NAME) {
+    checks.push(...credsStoreChecks(settings, deps.env));
+  } else if (docker?.view.credsStore) {
     const store = printable(docker.view.credsStore);
     const unrouted = hosts.filter((h) => docker!.view.credHelpers[h] === undefined);
     checks.push(
@@ -405,7 +410,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
         : { name: 'creds-store', status: 'ok', message: `credsStore "${store}" serves other registries; credHelpers take precedence for the ECR hosts` },
     );
   }
-  if (hosts.length === 0 && requested.length === 0) {
+  if (hosts.length === 0 && requested.length === 0 && docker?.view.credsStore !== HELPER_NAME) {
     checks.push({ name: 'registries', status: 'fail', message: `no ECR registry in ${docker ? docker.path : 'the Docker config'} goes to this helper`, fix: 'docker-credential-ecr configure' });
   }
 

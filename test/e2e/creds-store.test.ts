@@ -25,6 +25,7 @@ const OTHER_USER = 'alice';
 const OTHER_PASSWORD = 'other-registry-password-1';
 // No config file, credHelpers entry or profile names this account or region.
 const ECR_HOST = '210987654321.dkr.ecr.ap-southeast-7.amazonaws.com';
+const DOCKER_HUB = 'https://index.docker.io/v1/';
 
 const root = tempDir('dce-store-');
 let docker: string;
@@ -73,7 +74,8 @@ before(async () => {
   const ecrAccepts = (auth: RegistryAuth | undefined): boolean => auth?.username === 'AWS' && fake.issued.some((t) => t.password === auth.password);
   engine = await startFakeDockerEngine(root, {
     authorize: (pull) => (pull.fromImage.startsWith(`${OTHER_HOST}/`) ? registryAccepts(pull.auth) : ecrAccepts(pull.auth)),
-    authorizeLogin: (auth) => (auth.serveraddress === OTHER_HOST ? registryAccepts(auth) : ecrAccepts(auth)),
+    authorizeLogin: (auth) =>
+      auth.serveraddress === OTHER_HOST ? registryAccepts(auth) : auth.serveraddress === DOCKER_HUB ? auth.username === 'bob' && auth.password === 'hub-password' : ecrAccepts(auth),
   });
   bin = linkHelper(join(root, 'bin'));
   // docker-credential-recpass: records each call's action and stdin, then runs the real docker-credential-pass.
@@ -96,14 +98,18 @@ beforeEach(() => {
 
 interface Session {
   run(args: string[], stdin?: string): Promise<CommandResult>;
-  helper(args: string[], stdin: string): ReturnType<typeof runExecutable>;
+  helper(args: string[], stdin?: string): ReturnType<typeof runExecutable>;
   configDir: string;
+  helperConfig: string;
 }
 
-/** docker with `"credsStore": "ecr"` and nothing else; the helper config names `store` (or nothing) behind it. */
-function session(store: string | undefined): Session {
+/**
+ * docker with `"credsStore": "ecr"` and nothing else (or `dockerConfig` as given); the helper config names
+ * `store` (or nothing) behind it.
+ */
+function session(store: string | undefined, dockerConfig: object = { credsStore: 'ecr' }): Session {
   const configDir = tempDir('dce-store-docker-');
-  writeFileSync(join(configDir, 'config.json'), JSON.stringify({ credsStore: 'ecr' }, null, 2));
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify(dockerConfig, null, '\t'));
   const home = tempDir('dce-store-home-');
   const helperConfig = join(home, 'helper-config.json');
   if (store) writeFileSync(helperConfig, JSON.stringify({ credsStore: store }));
@@ -117,8 +123,9 @@ function session(store: string | undefined): Session {
   };
   return {
     configDir,
+    helperConfig,
     run: (args, stdin) => runCommand(docker, args, { env, timeoutMs: 20_000, ...(stdin === undefined ? {} : { stdin }) }),
-    helper: (args, stdin) => runExecutable(args, { env, stdin }),
+    helper: (args, stdin) => runExecutable(args, { env, ...(stdin === undefined ? {} : { stdin }) }),
   };
 }
 
@@ -208,4 +215,62 @@ test('a store named in the config but not installed: get says so and answers not
   assert.equal(store.code, 1);
   assert.match(store.stdout, /docker-credential-nosuchstore .* is not on PATH; install it or fix the name/);
   assert.doesNotMatch(store.stdout + store.stderr, /"Secret"|\bp\b"/);
+});
+
+test('configure --all-registries: credsStore pass -> ecr with pass behind it, shown as a diff; Docker Hub logins land in pass', async () => {
+  const s = session(undefined, { auths: {}, credsStore: 'pass', currentContext: 'default' });
+  const dry = await s.helper(['configure', '--all-registries', '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^-\t"credsStore": "pass",$/m);
+  assert.match(dry.stdout, /^\+\t"credsStore": "ecr",$/m);
+  assert.match(dry.stdout, /^\+\t"credsStore": "pass"$/m);
+  assert.match(dry.stdout, /Dry run: .* was not written\./);
+  assert.equal(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')).credsStore, 'pass');
+
+  const result = await s.helper(['configure', '--all-registries']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')), { auths: {}, credsStore: 'ecr', currentContext: 'default' });
+  assert.deepEqual(JSON.parse(readFileSync(s.helperConfig, 'utf8')), { credsStore: 'pass' });
+  assert.match(result.stdout, /Other registries \(Docker Hub, ghcr\.io, \.\.\.\) go on to docker-credential-pass: their logins stay where they are\./);
+
+  // docker login -u bob (Docker Hub): into pass, and no "docker login is not needed" (issue 17's report).
+  const hub = await s.run(['login', '--username', 'bob', '--password-stdin'], 'hub-password');
+  assert.equal(hub.code, 0, transcript(hub));
+  assert.doesNotMatch(hub.stderr, /not needed/);
+  assert.equal(passStore.list()[DOCKER_HUB], 'bob');
+  const ecr = await s.run(['pull', `${ECR_HOST}/repo:tag`]);
+  assert.equal(ecr.code, 0, transcript(ecr));
+
+  // doctor: one verdict, ok; the ECR host routes to us.
+  const doctor = await s.helper(['doctor', ECR_HOST]);
+  assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+  assert.match(doctor.stdout, /^ok    credsStore "ecr": every ECR registry \(any account and region, and ECR Public\) goes to this helper; other registries \(Docker Hub, ghcr\.io, \.\.\.\) go on to docker-credential-pass at \/\S+ \(named in /m);
+  assert.match(doctor.stdout, /^ok    210987654321\.dkr\.ecr\.ap-southeast-7\.amazonaws\.com: credsStore "ecr" sends it to docker-credential-ecr$/m);
+  assert.doesNotMatch(doctor.stdout, /^(fail|warn) .*credsStore/m);
+
+  const undo = await s.helper(['configure', '--undo-all-registries']);
+  assert.equal(undo.code, 0, undo.stderr);
+  assert.match(undo.stdout, /^-\t"credsStore": "ecr",$/m);
+  // (docker login added an empty auths entry for Docker Hub, as it does with any store.)
+  assert.deepEqual(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')), { auths: { [DOCKER_HUB]: {} }, credsStore: 'pass', currentContext: 'default' });
+  assert.deepEqual(JSON.parse(readFileSync(s.helperConfig, 'utf8')), {});
+  // The Docker Hub login is still in pass, where Docker now looks for it directly.
+  assert.equal(passStore.list()[DOCKER_HUB], 'bob');
+  const logout = await s.run(['logout']);
+  assert.equal(logout.code, 0, transcript(logout));
+  assert.equal(passStore.list()[DOCKER_HUB], undefined);
+});
+
+test('doctor with credsStore "ecr" and no ECR host in the config: one verdict (a warning without a store), no false failure', async () => {
+  const s = session('none');
+  const doctor = await s.helper(['doctor']);
+  assert.doesNotMatch(doctor.stdout, /^fail/m, doctor.stdout);
+  assert.equal(doctor.code, 0, doctor.stdout);
+  const verdicts = doctor.stdout.split('\n').filter((line) => /credsStore/.test(line));
+  assert.equal(verdicts.length, 1, doctor.stdout);
+  assert.match(verdicts[0]!, /^warn  credsStore "ecr": .*there is no store for other registries \("credsStore": "none" in .*\): docker login to Docker Hub or ghcr\.io fails and their pulls are anonymous; fix: remove "credsStore": "none"/);
+
+  const missing = await session('nosuchstore').helper(['doctor']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /^fail  credsStore "ecr": .*docker-credential-nosuchstore \(named in .*\), which is not on PATH.*; fix: install docker-credential-nosuchstore, or fix "credsStore"/m);
 });
