@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { startFakeDockerEngine, type FakeDockerEngine, type RegistryAuth } from '../support/fake-docker-engine';
 import { assertBuilt, runExecutable } from '../support/executable';
-import { helperEnv, linkHelper, pathWith, recordedCalls } from '../support/helper-bin';
+import { helperEnv, linkHelper, pathWith, recordedCalls, recordingHelper } from '../support/helper-bin';
 import { runCommand, transcript, type CommandResult } from '../support/command';
 import { makePassStore, type PassStore } from '../support/pass-store';
 import { startRegistry, type Registry } from '../support/registry';
@@ -273,4 +273,26 @@ test('doctor with credsStore "ecr" and no ECR host in the config: one verdict (a
   const missing = await session('nosuchstore').helper(['doctor']);
   assert.equal(missing.code, 1);
   assert.match(missing.stdout, /^fail  credsStore "ecr": .*docker-credential-nosuchstore \(named in .*\), which is not on PATH.*; fix: install docker-credential-nosuchstore, or fix "credsStore"/m);
+});
+
+test('skopeo (containers/image) does not read credsStore, in its auth file or the Docker config: the README says so', async () => {
+  const skopeo = requireTool('skopeo');
+  const dir = tempDir('dce-store-skopeo-');
+  const calls = join(dir, 'calls');
+  const recBin = recordingHelper(join(dir, 'bin'), calls);
+  writeFileSync(join(dir, 'auth.json'), JSON.stringify({ credsStore: 'ecr' }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: 'ecr' }));
+  const result = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], {
+    env: { ...helperEnv(fake.url, dir), PATH: pathWith(recBin), REGISTRY_AUTH_FILE: join(dir, 'auth.json'), DOCKER_CONFIG: dir },
+  });
+  assert.equal(result.code, 1, transcript(result));
+  assert.match(result.stderr, /not logged into 210987654321\.dkr\.ecr\.ap-southeast-7\.amazonaws\.com/);
+  assert.deepEqual(recordedCalls(calls), []);
+  // Test of the test: with credHelpers, the same command does ask the helper.
+  writeFileSync(join(dir, 'auth.json'), JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr' } }));
+  const named = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], {
+    env: { ...helperEnv(fake.url, dir), PATH: pathWith(recBin), REGISTRY_AUTH_FILE: join(dir, 'auth.json'), DOCKER_CONFIG: dir },
+  });
+  assert.equal(named.code, 0, transcript(named));
+  assert.deepEqual(recordedCalls(calls).map((c) => c.action), ['get']);
 });
