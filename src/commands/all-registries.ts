@@ -67,7 +67,8 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
       .filter(([, entry]) => entry.hasCredential)
       .map(([key]) => key);
     helper = readConfigFile(helperConfigPath);
-    helperStore = loadRegistryConfig(helperConfigPath)?.credsStore;
+    // Not yet written is fine here, even when DOCKER_CREDENTIAL_ECR_CONFIG names it: this command creates it.
+    helperStore = loadRegistryConfig({ helperConfigFile: helperConfigPath, helperConfigNamed: false })?.credsStore;
   } catch (error) {
     if (!(error instanceof DockerConfigError || error instanceof HelperError)) throw error;
     complain(`${printable(error.message)}; fix the file, then run configure again; nothing was changed`);

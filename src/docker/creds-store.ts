@@ -39,7 +39,7 @@ export function platformStoreName(platform: NodeJS.Platform, path: string): stri
 /** Which store gets the hosts this helper does not serve. Reading the config file may throw a ConfigError. */
 export function otherStore(settings: Settings, env: Env, platform: NodeJS.Platform = process.platform): OtherStore {
   const path = env.PATH ?? '';
-  const named = loadRegistryConfig(settings.helperConfigFile)?.credsStore;
+  const named = loadRegistryConfig(settings)?.credsStore;
   if (named === NO_STORE) return { state: 'none', why: `"credsStore": "${NO_STORE}" in ${settings.helperConfigFile}` };
   if (named !== undefined) {
     const found = findOnPath(path, `docker-credential-${named}`);
@@ -64,7 +64,7 @@ export function servesServerUrl(serverUrl: string, settings: Settings): boolean 
   if (registryForHost(host)) return true;
   // A mistyped ECR address is answered here, with the hint, rather than shown to another store.
   if (hintForUnservedHost(host)) return true;
-  return matchRule(loadRegistryConfig(settings.helperConfigFile), host)?.target !== undefined;
+  return matchRule(loadRegistryConfig(settings), host)?.target !== undefined;
 }
 
 /** The server URL a `store` request is about, if its JSON names one. */

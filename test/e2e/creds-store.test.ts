@@ -112,7 +112,8 @@ function session(store: string | undefined, dockerConfig: object = { credsStore:
   writeFileSync(join(configDir, 'config.json'), JSON.stringify(dockerConfig, null, '\t'));
   const home = tempDir('dce-store-home-');
   const helperConfig = join(home, 'helper-config.json');
-  if (store) writeFileSync(helperConfig, JSON.stringify({ credsStore: store }));
+  // DOCKER_CREDENTIAL_ECR_CONFIG names it, so it must exist (a named file that is missing is an error).
+  writeFileSync(helperConfig, JSON.stringify(store ? { credsStore: store } : {}));
   const env = {
     ...helperEnv(fake.url, home),
     ...passStore.env,

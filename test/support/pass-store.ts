@@ -29,7 +29,8 @@ export function makePassStore(dir: string): PassStore {
   run(pass, ['init', fingerprint]);
   return {
     env,
-    list: () => JSON.parse(run(helper, ['list'], 'unused')) as Record<string, string>,
+    // No stdin: docker-credential-pass `list` never reads it, and may exit before a write to it (EPIPE).
+    list: () => JSON.parse(run(helper, ['list'])) as Record<string, string>,
     close: () => {
       try {
         run('gpgconf', ['--kill', 'gpg-agent']);
