@@ -85,8 +85,9 @@ test('a custom host name with target gets the target registry token and answers 
   assert.deepEqual(JSON.parse(result.stdout), { ServerURL: 'images.example.com', Username: 'AWS', Secret: fake.issued[0]!.password });
   assert.equal(fake.callsFor('ecr')[0]!.region, 'us-east-1');
   assert.equal(fake.callsFor('ecr')[0]!.accessKeyId, 'AKIAPRODPROFILE00001');
-  // A host the file does not name is still refused.
-  const other = await get('other.example.com', env);
+  // A host the file does not name is still refused (with no other store on PATH to hand it to: with one, such as
+  // docker-credential-pass, it would go there; test/e2e/creds-store.test.ts).
+  const other = await get('other.example.com', { ...env, PATH: '/nonexistent' });
   assert.equal(other.code, 1);
   assert.equal(other.stdout, 'credentials not found in native keychain\n');
 });
