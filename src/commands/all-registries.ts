@@ -44,7 +44,8 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   const dryRun = argv.includes('--dry-run');
   const unknown = argv.filter((a) => !(ALL_REGISTRIES_FLAGS as readonly string[]).includes(a) && a !== '--dry-run');
   if (unknown.length > 0 || (undo && argv.includes('--all-registries'))) {
-    complain(`configure: ${unknown.length > 0 ? `${printable(unknown[0]!)} does not go with --all-registries` : 'choose --all-registries or --undo-all-registries'} (use: configure --all-registries [--dry-run], configure --undo-all-registries [--dry-run])`);
+    const why = unknown.includes('--containers') ? ' (podman, skopeo and buildah do not read credsStore: run `docker-credential-ecr configure --containers` for them)' : '';
+    complain(`configure: ${unknown.length > 0 ? `${printable(unknown[0]!)} does not go with --all-registries${why}` : 'choose --all-registries or --undo-all-registries'} (use: configure --all-registries [--dry-run], configure --undo-all-registries [--dry-run])`);
     return 1;
   }
   const setup = readSetupSettings(deps.env, deps.settings);
@@ -59,6 +60,7 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   let dockerStore: string | undefined;
   let helperStore: string | undefined;
   let storedLogins: string[];
+  let otherHelpers: Array<[string, string]>;
   try {
     docker = readConfigFile(setup.dockerConfigFile);
     const view = parseDockerConfig(docker.text, docker.path);
@@ -66,6 +68,7 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
     storedLogins = Object.entries(view.auths)
       .filter(([, entry]) => entry.hasCredential)
       .map(([key]) => key);
+    otherHelpers = Object.entries(view.credHelpers).filter(([, name]) => name !== HELPER_NAME);
     helper = readConfigFile(helperConfigPath);
     // Not yet written is fine here, even when DOCKER_CREDENTIAL_ECR_CONFIG names it: this command creates it.
     helperStore = loadRegistryConfig({ helperConfigFile: helperConfigPath, helperConfigNamed: false })?.credsStore;
@@ -142,6 +145,10 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
     if (lost.length > 0 && dockerStore === undefined) {
       say(`Warning: ${printable(docker.path)} holds logins for ${lost.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them.`);
     }
+  }
+  if (otherHelpers.length > 0) {
+    // credHelpers come before credsStore in Docker's lookup: these hosts keep their own helper.
+    say(`Note: credHelpers still decide for ${otherHelpers.map(([host, name]) => `${printable(host)} (docker-credential-${printable(name)})`).join(', ')}.`);
   }
   say('To go back: docker-credential-ecr configure --undo-all-registries');
   return 0;
