@@ -133,7 +133,9 @@ export function pullSecretManifest(name: string, namespace: string | undefined, 
     },
     data: { '.dockerconfigjson': Buffer.from(config).toString('base64') },
   };
-  return stringify(manifest, { lineWidth: 0 });
+  // Every value double-quoted: kubectl reads YAML 1.1, where an unquoted `y`, `on` or `no` (valid Secret and
+  // namespace names) is a boolean and a timestamp is not a string (test/e2e/token-output.test.ts, with kubectl).
+  return stringify(manifest, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
 }
 
 export async function runTokenOutput(command: TokenOutputCommand, argv: readonly string[], io: CommandIo, stderrIsFile: () => boolean = realStderrIsFile): Promise<number> {

@@ -16,6 +16,7 @@ export const TOOL_PACKAGES = {
   'docker-credential-pass': 'Debian package golang-docker-credential-helpers (.ci/run installs it)',
   pass: 'Debian package pass (.ci/run installs it)',
   gpg: 'Debian package gnupg (.ci/run installs it)',
+  kubectl: 'Debian package kubernetes-client (.ci/run installs it)',
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;
