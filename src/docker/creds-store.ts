@@ -18,6 +18,12 @@ import type { ProtocolAction } from './protocol';
 /** The config file's value that turns the hand-over off even when a platform store is installed. */
 export const NO_STORE = 'none';
 
+/**
+ * Set in the other store's environment. A store that is really this helper again (a link under another name, a
+ * wrapper) then answers for itself instead of handing over once more, without end.
+ */
+export const HANDED_OVER_ENV = 'DOCKER_CREDENTIAL_ECR_HANDED_OVER';
+
 export type OtherStore =
   | { state: 'found'; name: string; path: string; source: 'config' | 'platform' }
   /** Named in the config file but not on PATH: a mistake to report, never a silent fall-back. */
@@ -39,6 +45,7 @@ export function platformStoreName(platform: NodeJS.Platform, path: string): stri
 /** Which store gets the hosts this helper does not serve. Reading the config file may throw a ConfigError. */
 export function otherStore(settings: Settings, env: Env, platform: NodeJS.Platform = process.platform): OtherStore {
   const path = env.PATH ?? '';
+  if (env[HANDED_OVER_ENV]) return { state: 'none', why: `this helper was itself run as the other store (${HANDED_OVER_ENV} is set), so it does not hand over again` };
   const named = loadRegistryConfig(settings)?.credsStore;
   if (named === NO_STORE) return { state: 'none', why: `"credsStore": "${NO_STORE}" in ${settings.helperConfigFile}` };
   if (named !== undefined) {
@@ -127,7 +134,7 @@ export async function runOtherStore(store: { path: string }, action: ProtocolAct
     const out: Buffer[] = [];
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(store.path, [action], { env: io.env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(store.path, [action], { env: { ...io.env, [HANDED_OVER_ENV]: '1' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     } catch (error) {
       done({ code: -1, stdout: Buffer.from((error as NodeJS.ErrnoException).code ?? 'spawn failed') });
       return;

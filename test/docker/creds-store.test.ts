@@ -3,7 +3,8 @@
 // test/e2e/creds-store.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { EXECUTABLE, runExecutable } from '../support/executable';
 import { join } from 'node:path';
 import { otherStore, platformStoreName, servesServerUrl } from '../../src/docker/creds-store';
 import { parseRegistryConfig } from '../../src/registry/config-file';
@@ -106,4 +107,19 @@ test('get, store, erase and list of another host go to the other store byte for 
   assert.equal(ecr.code, 0);
   const { readFileSync } = await import('node:fs');
   assert.equal(readFileSync(log, 'utf8'), 'get:ghcr.io|store:{"ServerURL":"ghcr.io","Username":"octo","Secret":"s\\u00e9"}\n|erase:https://ghcr.io|list:unused|');
+});
+
+test('a store that is this helper again (a link under another name) answers once, instead of handing over without end', async () => {
+  const bin = tempDir('dce-store-loop-');
+  symlinkSync(EXECUTABLE, join(bin, 'docker-credential-loop'));
+  const home = tempDir('dce-store-home-');
+  const config = join(home, 'c.json');
+  writeFileSync(config, JSON.stringify({ credsStore: 'loop' }));
+  const env = { HOME: home, PATH: `${bin}:/usr/bin:/bin`, DOCKER_CREDENTIAL_ECR_CONFIG: config, DOCKER_CREDENTIAL_ECR_LOG: 'debug' };
+  const get = await runExecutable(['get'], { stdin: 'ghcr.io', env, killAfterMs: 10_000 });
+  assert.equal(get.signal, null, 'it did not loop until killed');
+  assert.equal(get.code, 1);
+  assert.equal(get.stdout, 'credentials not found in native keychain\n');
+  assert.equal(get.stderr.match(/handing get to docker-credential-loop/g)?.length, 1, get.stderr);
+  assert.match(get.stderr, /this helper was itself run as the other store \(DOCKER_CREDENTIAL_ECR_HANDED_OVER is set\)/);
 });
