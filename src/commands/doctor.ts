@@ -393,7 +393,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
     if (requested.length === 0) hosts.push(...found.hosts);
   }
   if (docker?.view.credsStore === HELPER_NAME) {
-    checks.push(...credsStoreChecks(settings, deps.env));
+    checks.push(...(await credsStoreChecks(settings, deps.env)));
   } else if (docker?.view.credsStore) {
     const store = printable(docker.view.credsStore);
     const unrouted = hosts.filter((h) => docker!.view.credHelpers[h] === undefined);

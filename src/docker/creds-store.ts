@@ -127,7 +127,15 @@ export interface RunResult {
 }
 
 /** Runs docker-credential-<name> <action> with these stdin bytes; `capture` keeps stdout instead of passing it on. */
-export async function runOtherStore(store: { path: string }, action: ProtocolAction, input: Buffer, io: StoreIo, capture = false): Promise<RunResult> {
+export async function runOtherStore(
+  store: { path: string },
+  action: ProtocolAction,
+  input: Buffer,
+  io: StoreIo,
+  capture = false,
+  /** For doctor's probe: a store that waits on a locked keyring must not hang the check. */
+  timeoutMs?: number,
+): Promise<RunResult> {
   // Loaded here, not at the top: a cache hit for an ECR host never starts another process (measured: ~2 ms).
   const { spawn } = await import('node:child_process');
   return new Promise((done) => {
@@ -142,12 +150,29 @@ export async function runOtherStore(store: { path: string }, action: ProtocolAct
     child.stdout.on('data', (chunk: Buffer) => (capture ? out.push(chunk) : io.stdout.write(chunk)));
     child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
     child.stdin.on('error', () => undefined); // A helper that exits without reading all of stdin.
+    let settled = false;
+    const finish = (result: RunResult): void => {
+      if (settled) return;
+      settled = true;
+      done(result);
+    };
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            // A grandchild (a keyring prompt, `sleep`) may hold the pipes open after the kill: stop waiting for them.
+            child.kill('SIGKILL');
+            child.stdout.destroy();
+            child.stderr.destroy();
+            finish({ code: -1, stdout: Buffer.from(`no answer within ${Math.round(timeoutMs / 1000)} s`) });
+          }, timeoutMs);
     let spawnError: NodeJS.ErrnoException | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => (spawnError = error));
     child.on('close', (code, signal) => {
-      if (spawnError) done({ code: -1, stdout: Buffer.from(spawnError.code ?? 'spawn failed') });
+      if (timer) clearTimeout(timer);
+      if (spawnError) finish({ code: -1, stdout: Buffer.from(spawnError.code ?? 'spawn failed') });
       // Killed by a signal: a shell would say 128+n; any non-zero code tells Docker it failed.
-      else done({ code: code ?? (signal ? 1 : 0), stdout: Buffer.concat(out) });
+      else finish({ code: code ?? (signal ? 1 : 0), stdout: Buffer.concat(out) });
     });
     child.stdin.end(input);
   });

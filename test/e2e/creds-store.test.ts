@@ -107,7 +107,7 @@ interface Session {
  * docker with `"credsStore": "ecr"` and nothing else (or `dockerConfig` as given); the helper config names
  * `store` (or nothing) behind it.
  */
-function session(store: string | undefined, dockerConfig: object = { credsStore: 'ecr' }): Session {
+function session(store: string | undefined, dockerConfig: object = { credsStore: 'ecr' }, extraEnv: Record<string, string> = {}): Session {
   const configDir = tempDir('dce-store-docker-');
   writeFileSync(join(configDir, 'config.json'), JSON.stringify(dockerConfig, null, '\t'));
   const home = tempDir('dce-store-home-');
@@ -121,6 +121,7 @@ function session(store: string | undefined, dockerConfig: object = { credsStore:
     DOCKER_HOST: engine.host,
     DOCKER_CONFIG: configDir,
     DOCKER_CREDENTIAL_ECR_CONFIG: helperConfig,
+    ...extraEnv,
   };
   return {
     configDir,
@@ -296,4 +297,21 @@ test('skopeo (containers/image) does not read credsStore, in its auth file or th
   });
   assert.equal(named.code, 0, transcript(named));
   assert.deepEqual(recordedCalls(calls).map((c) => c.action), ['get']);
+});
+
+test('doctor tries the store behind us: a pass that was never initialised is a warning with the fix, not an ok', async () => {
+  const empty = tempDir('dce-store-nopass-');
+  const s = session('pass', { credsStore: 'ecr' }, { PASSWORD_STORE_DIR: join(empty, 'store'), GNUPGHOME: join(empty, 'gnupg') });
+  const doctor = await s.helper(['doctor']);
+  assert.equal(doctor.code, 0, doctor.stdout);
+  assert.match(doctor.stdout, /^warn  credsStore "ecr": .*docker-credential-pass at \S+ \(named in .*\), but it does not work: pass has no store at \S+ \(no \.gpg-id: `pass init` was never run\); docker login to them will fail; fix: set up pass for your user: `gpg --quick-gen-key <you>` \(if you have no key\), then `pass init <key id>`$/m);
+
+  // And it is true: docker login to another registry then fails in pass.
+  const login = await s.run(['login', '--username', OTHER_USER, '--password-stdin', OTHER_HOST], OTHER_PASSWORD);
+  assert.equal(login.code, 1, transcript(login));
+  assert.match(login.stderr, /pass not initialized/);
+
+  // The working store of the other tests: ok, with how many logins it holds.
+  const working = await session('pass').helper(['doctor']);
+  assert.match(working.stdout, /^ok    credsStore "ecr": .*go on to docker-credential-pass at \S+ \(named in .*\), which holds \d+ logins?$/m);
 });
