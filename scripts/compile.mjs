@@ -84,8 +84,9 @@ export function neutraliseRuntime(from, to) {
     const needle = Buffer.from(name, 'latin1');
     let found = 0;
     for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
-      // `.NAME` or `"NAME"`: the runtime's embedded JavaScript, which reads process.env when it runs; there the name
-      // is removed from process.env instead (foreign-switches.ts), since a patched byte in that source breaks it.
+      // `.NAME` or `"NAME"`: the runtime's embedded JavaScript, which reads process.env when it runs (a patched byte
+      // in that source broke it). Where such a read matters (NODE_TLS_REJECT_UNAUTHORIZED, NODE_EXTRA_CA_CERTS),
+      // foreign-switches.ts removes the name from process.env; the others are read only by code we never run.
       if (at > 0 && JS_BEFORE_NAME.has(bytes[at - 1])) continue;
       bytes[at] = 0;
       found++;

@@ -35,14 +35,15 @@ export type LockOutcome =
       reason: string;
       /** Another process held the lock for all of waitMs (as opposed to a lock that cannot be made here). */
       timedOut?: boolean;
-      /** The holder's pid, when known. */
-      holderPid?: number;
+      /** Who holds it, for the message: "pid 4242 on build-pod-7f9c". */
+      holder?: string;
     };
 
 /** How long a crowd waits for one person to type an MFA code, and how long such a lock is not stale by age. */
 export const PROMPT_WAIT_MS = 5 * 60_000;
 
 const HOST = hostname();
+const FUTURE_LOCK_MS = 60_000;
 
 function defaultIsAlive(pid: number): boolean {
   try {
@@ -122,7 +123,10 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     const stale =
       holder === undefined
         ? emptyForTooLong(path, now) // being written right now, or its writer died between create and write
-        : (!prompting && now - holder.startedAt > options.staleMs) || (holder.host === HOST && !isAlive(holder.pid));
+        : (!prompting && now - holder.startedAt > options.staleMs) ||
+          (holder.host === HOST && !isAlive(holder.pid)) ||
+          // Taken in the future by our clock: another machine's clock on a shared volume; age cannot be judged.
+          holder.startedAt - now > FUTURE_LOCK_MS;
     if (stale) {
       try {
         unlinkSync(path);
@@ -135,7 +139,7 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     }
     const waitMs = prompting ? Math.max(options.waitMs, holder!.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
     if (now - started >= waitMs) {
-      return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process', timedOut: true, ...(holder ? { holderPid: holder.pid } : {}) };
+      return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process', timedOut: true, ...(holder ? { holder: `pid ${holder.pid} on ${holder.host}` } : {}) };
     }
     await options.sleep(delay);
     // Backoff with jitter so a crowd does not poll in lockstep.

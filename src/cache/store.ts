@@ -30,6 +30,8 @@ export interface FailureEntry {
   category: ErrorCategory;
   failedAt: number;
   pid: number;
+  /** The registry host the failure was for: its message names it. */
+  host: string;
   /** A digest of what else shaped the request (proxy, CA bundle, timeout): shared only with callers alike. */
   context: string;
 }
@@ -37,7 +39,7 @@ export interface FailureEntry {
 function isFailure(value: unknown): value is FailureEntry {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.version === 1 && typeof v.key === 'string' && typeof v.summary === 'string' && typeof v.hint === 'string' && typeof v.category === 'string' && typeof v.failedAt === 'number' && typeof v.pid === 'number' && typeof v.context === 'string';
+  return v.version === 1 && typeof v.key === 'string' && typeof v.summary === 'string' && typeof v.hint === 'string' && typeof v.category === 'string' && typeof v.failedAt === 'number' && typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.context === 'string';
 }
 
 /** A cache entry is a few hundred bytes; anything much larger is not ours. */
@@ -177,7 +179,8 @@ export class TokenStore {
   private sweepTemporaries(): void {
     try {
       for (const name of readdirSync(this.dir)) {
-        if (!name.endsWith('.tmp')) continue;
+        // Temporaries of killed writers, and failures long past sharing (a failure is shared for seconds).
+        if (!name.endsWith('.tmp') && !name.endsWith('.failed')) continue;
         const path = join(this.dir, name);
         try {
           if (this.now() - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkSync(path);

@@ -5,7 +5,8 @@ import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
 import { HelperError } from '../platform/errors';
 import { printable } from '../platform/log';
 import type { CommandIo } from './command-io';
-import { loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
+import { isPattern, loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
+import { assertOwnsItsDomain } from '../registry/public-suffix';
 import { servedHostPatterns } from '../registry/host';
 
 /** Both keys a service account may name its role under: AWS's plugin's, and IRSA's (which users ask it for). */
@@ -89,6 +90,10 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
   let config: RegistryConfig | undefined;
   try {
     config = loadRegistryConfig(io.settings);
+    // In matchImages a pattern under a public suffix would let any pod author pick where the node's token goes.
+    for (const rule of config?.rules ?? []) {
+      if (rule.target && isPattern(rule.pattern)) assertOwnsItsDomain({ pattern: rule.pattern, file: config!.file, line: rule.line });
+    }
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
     io.stderr.write(`docker-credential-ecr: kubelet-config: ${error.message}\n`);

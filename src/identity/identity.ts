@@ -2,7 +2,7 @@
 // credentials: this runs on every cache hit, so it reads only env values and the profile's own lines in the
 // shared config files. The result is part of the cache key, so two identities never see each other's token,
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
-import { profileSection, readIni, type IniSections } from './shared-config';
+import { readSharedConfig, type SharedConfig } from './shared-config';
 import { readTokenFile, tokenKeyMaterial, tokenSubject } from './web-token';
 import type { Settings } from '../platform/settings';
 import { sha256Hex } from '../platform/sha256';
@@ -35,6 +35,15 @@ export interface Identity {
   missingProfile?: string;
   /** Set when a profile chosen in the helper's config file exists but holds no credential settings. */
   profileWithoutCredentials?: string;
+  /**
+   * Why this identity cannot be used at all (a token file we cannot read): then there is neither a cache hit nor a
+   * fetch, only an error saying this, since a key derived from nothing could match another caller's entry.
+   */
+  unusable?: string;
+  /** The web identity token the key's claims were read from; the fetch sends exactly these bytes. A secret. */
+  webIdentityToken?: string;
+  /** The container authorization token the key was derived from; the fetch sends exactly this. A secret. */
+  containerToken?: string;
   role?: { arn: string; externalId?: string; sessionName?: string };
   /**
    * A Kubernetes pod's service account, whose token the kubelet handed us, exchanged for this role with STS
@@ -53,27 +62,15 @@ export function serviceAccountIdentity(roleArn: string, account: { namespace: st
   return {
     source: 'service-account',
     label: `role ${roleArn} for service account ${who}`,
-    keyMaterial: `service-account:${roleArn}:${account.namespace}:${account.name}:${account.uid}`,
+    // The token's issuer and audience too: two clusters sharing a cache volume can have the same namespace/name.
+    keyMaterial: `service-account:${roleArn}:${account.namespace}:${account.name}:${account.uid}:${tokenKeyMaterial(token)}`,
     serviceAccount: { roleArn, ...account, token },
   };
 }
 
 const digest = (text: string): string => sha256Hex(text).slice(0, 16);
 
-type ProfileData = Map<string, string>;
-
-/** A profile's settings as the SDK sees them: the config file's section, overridden by the credentials file's. */
-function profileData(name: string, config: IniSections, credentials: IniSections): ProfileData | undefined {
-  const configLines = profileSection(config, name);
-  const credentialLines = credentials.get(name);
-  if (!configLines && !credentialLines) return undefined;
-  const data: ProfileData = new Map();
-  for (const line of [...(configLines ?? []), ...(credentialLines ?? [])]) {
-    const at = line.indexOf('=');
-    if (at > 0) data.set(line.slice(0, at).trim(), line.slice(at + 1));
-  }
-  return data;
-}
+type ProfileData = Record<string, string>;
 
 /**
  * Whether a profile carries credentials, by the tests the SDK's fromIni applies in resolveProfileData (a role with
@@ -83,7 +80,7 @@ function profileData(name: string, config: IniSections, credentials: IniSections
  */
 function carriesCredentials(data: ProfileData | undefined): boolean {
   if (!data) return false;
-  const has = (name: string): boolean => data.has(name);
+  const has = (name: string): boolean => data[name] !== undefined;
   return (
     (has('role_arn') && has('source_profile') !== has('credential_source')) ||
     (has('aws_access_key_id') && has('aws_secret_access_key')) ||
@@ -94,58 +91,86 @@ function carriesCredentials(data: ProfileData | undefined): boolean {
   );
 }
 
+const stable = (data: Record<string, string> | undefined): string => JSON.stringify(Object.entries(data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 /**
  * Key material for a profile: a hash of its settings, with the profiles and SSO sessions it draws on, plus what
  * those settings point at outside the files: the claims of a web_identity_token_file, and the environment keys,
  * container or instance credentials behind a credential_source (two jobs that assume one role from different
- * base credentials must not share a token: the second may not be allowed to assume it).
+ * base credentials must not share a token: the second may not be allowed to assume it). A token file that cannot
+ * be read makes the identity unusable rather than keyed on nothing.
  */
-function profileKeyMaterial(name: string, config: IniSections, credentials: IniSections, settings: Settings): string {
+function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): { keyMaterial: string; unusable?: string } {
   const parts: string[] = [];
   const seen = new Set<string>();
+  let unusable: string | undefined;
   const visit = (profile: string, depth: number): void => {
     if (seen.has(profile) || depth > 8) return;
     seen.add(profile);
-    const configLines = profileSection(config, profile);
-    parts.push(`[${profile}]`, ...(configLines ?? []), '--', ...(credentials.get(profile) ?? []));
-    const data = profileData(profile, config, credentials);
-    const ssoSession = data?.get('sso_session');
-    if (ssoSession) parts.push(`[sso-session ${ssoSession}]`, ...(config.get(`sso-session ${ssoSession}`) ?? []));
-    const tokenFile = data?.get('web_identity_token_file');
-    if (tokenFile) parts.push(`token ${readTokenFile(tokenFile).keyMaterial}`);
-    const credentialSource = data?.get('credential_source');
-    if (credentialSource === 'Environment') parts.push(`base ${settings.envAccessKeyId ? `env:${settings.envAccessKeyId}` : 'none'}`);
+    const data = shared.profiles[profile];
+    parts.push(`[${profile}]`, stable(data));
+    const ssoSession = data?.sso_session;
+    if (ssoSession) parts.push(`[sso-session ${ssoSession}]`, stable(shared.sections[`sso-session.${ssoSession}`]));
+    const tokenFile = data?.web_identity_token_file;
+    if (tokenFile) {
+      const token = readTokenFile(tokenFile);
+      if (token.error) unusable ??= `web_identity_token_file ${tokenFile} of profile ${profile} cannot be read (${token.error})`;
+      parts.push(`token ${token.keyMaterial}`);
+    }
+    const credentialSource = data?.credential_source;
+    if (credentialSource === 'Environment') parts.push(`base ${environmentKeyMaterial(settings) ?? 'none'}`);
     else if (credentialSource === 'EcsContainer') parts.push(`base ${containerIdentity(settings)?.keyMaterial ?? 'none'}`);
     else if (credentialSource === 'Ec2InstanceMetadata') parts.push('base instance');
-    const source = data?.get('source_profile');
+    const source = data?.source_profile;
     if (source) visit(source, depth + 1);
   };
   visit(name, 0);
-  return `profile:${name}:${digest(parts.join('\n'))}`;
+  return { keyMaterial: `profile:${name}:${digest(parts.join('\n'))}`, ...(unusable ? { unusable } : {}) };
+}
+
+/** Environment keys: the key id, and a hash of the secret, so a right id with a wrong secret is not a hit. */
+function environmentKeyMaterial(settings: Settings): string | undefined {
+  return settings.envAccessKeyId ? `env:${settings.envAccessKeyId}:${digest(settings.envSecretAccessKey ?? '')}` : undefined;
+}
+
+/**
+ * Where the SDK will send the request when the shared config says (`endpoint_url`, a `services` section): part of
+ * the key, so that a token from an endpoint named there never serves a caller whose config names none. Extra
+ * material only ever makes a miss.
+ */
+function configuredEndpointMaterial(shared: SharedConfig, settings: Settings, profile: string): string {
+  if (settings.ignoreConfiguredEndpoints) return '';
+  const data = shared.profiles[profile];
+  if (!data || data.ignore_configured_endpoint_urls === 'true') return '';
+  const services = data.services ? shared.sections[`services.${data.services}`] : undefined;
+  return data.endpoint_url || services ? `|endpoints:${digest(`${data.endpoint_url ?? ''}\n${stable(services)}`)}` : '';
 }
 
 /**
  * EKS Pod Identity and ECS task roles. The endpoint alone does not say who is asking (every pod on a node talks to
  * the same Pod Identity agent with the same token path), so the key takes the authorization token's claims
- * (namespace and service account, from the projected JWT), or a hash of a token that is not a JWT.
+ * (namespace and service account, from the projected JWT), or a hash of a token that is not a JWT. The token read
+ * here is the one the fetch sends (Identity.containerToken), never one read again later.
  */
 function containerIdentity(settings: Settings): Identity | undefined {
   const endpoint = settings.containerCredentials;
   if (!endpoint) return undefined;
-  let token = 'no-token';
-  let subject: string | undefined;
+  let token: string | undefined;
+  let unusable: string | undefined;
   if (settings.containerTokenFile) {
     const file = readTokenFile(settings.containerTokenFile);
-    token = file.keyMaterial;
-    subject = file.subject;
-  } else if (settings.containerToken) {
-    token = tokenKeyMaterial(settings.containerToken);
-    subject = tokenSubject(settings.containerToken);
+    token = file.token;
+    if (file.error) unusable = `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${settings.containerTokenFile} cannot be read (${file.error})`;
+  } else {
+    token = settings.containerToken;
   }
+  const subject = token ? tokenSubject(token) : undefined;
   return {
     source: 'container',
     label: `container credentials from ${redactUrl(endpoint)}${subject ? ` for ${subject}` : ''}`,
-    keyMaterial: `container:${endpoint}:${token}`,
+    keyMaterial: `container:${endpoint}:${token ? tokenKeyMaterial(token) : unusable ? 'unreadable' : 'no-token'}`,
+    containerToken: token ?? '',
+    ...(unusable ? { unusable } : {}),
   };
 }
 
@@ -172,16 +197,23 @@ export function selectIdentity(settings: Settings, choice: IdentityChoice = {}):
 }
 
 function baseIdentity(settings: Settings, chosenProfile: string | undefined): Identity {
+  const shared = readSharedConfig(settings);
+  const endpoints = configuredEndpointMaterial(shared, settings, settings.awsProfile ?? 'default');
+  const identity = credentialSource(settings, chosenProfile, shared);
+  return endpoints ? { ...identity, keyMaterial: `${identity.keyMaterial}${endpoints}` } : identity;
+}
+
+function credentialSource(settings: Settings, chosenProfile: string | undefined, shared: SharedConfig): Identity {
   const profile = chosenProfile ?? settings.awsProfile;
-  if (profile === undefined && settings.envAccessKeyId) {
-    return { source: 'environment', label: `environment key ${settings.envAccessKeyId}`, keyMaterial: `env:${settings.envAccessKeyId}` };
+  const environment = environmentKeyMaterial(settings);
+  if (profile === undefined && environment) {
+    return { source: 'environment', label: `environment key ${settings.envAccessKeyId}`, keyMaterial: environment };
   }
-  const config = readIni(settings.awsConfigFile);
-  const credentials = readIni(settings.awsCredentialsFile);
   const name = profile ?? 'default';
-  const data = profileData(name, config, credentials);
+  const data = shared.profiles[name];
   if (carriesCredentials(data)) {
-    return { source: 'profile', label: `profile ${name}`, keyMaterial: profileKeyMaterial(name, config, credentials, settings), profile: name };
+    const { keyMaterial, unusable } = profileKeyMaterial(name, shared, settings);
+    return { source: 'profile', label: `profile ${name}`, keyMaterial, profile: name, ...(unusable ? { unusable } : {}) };
   }
   if (profile !== undefined && !data) {
     return { source: 'profile', label: `profile ${profile}`, keyMaterial: `profile:${profile}:missing`, profile, missingProfile: profile };
@@ -197,6 +229,8 @@ function baseIdentity(settings: Settings, chosenProfile: string | undefined): Id
       source: 'web-identity',
       label: `web identity ${settings.webIdentity.roleArn}${token.subject ? ` for ${token.subject}` : ''}`,
       keyMaterial: `web-identity:${settings.webIdentity.roleArn}:${token.keyMaterial}`,
+      webIdentityToken: token.token ?? '',
+      ...(token.error ? { unusable: `AWS_WEB_IDENTITY_TOKEN_FILE ${settings.webIdentity.tokenFile} cannot be read (${token.error})` } : {}),
     };
   }
   const container = containerIdentity(settings);

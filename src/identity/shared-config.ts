@@ -1,46 +1,121 @@
-// The AWS shared config and credentials files, read without the AWS SDK (the cache-hit path must not load it):
-// just enough ini parsing to find a profile's own lines and its settings.
+// The AWS shared config and credentials files, read without the AWS SDK (the cache-hit path must not load it),
+// by the SDK's own rules (@smithy/core's parseIni, getConfigData, mergeConfigFiles and the `~/` expansion of
+// loadSharedConfigFiles), ported line for line: the cache key is derived from what this parser sees, and the token
+// is fetched from what the SDK's parser sees, so the two must never disagree (an inline `# comment`, a
+// `[profile default]` beside `[default]`, a commented section header).
+import { join } from 'node:path';
 import { readRegularText } from '../platform/read-file';
 
-export type IniSections = Map<string, string[]>;
+/** Section -> setting -> value; sub-settings (`s3 =` then indented lines) as `parent.name`, as the SDK keys them. */
+export type IniData = Record<string, Record<string, string>>;
 
 /** Far more than any real AWS config file; a larger "file" is not one (a link to /dev/zero, say). */
 const MAX_INI_BYTES = 1024 * 1024;
+const PREFIXED_SECTION = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
+const SECTION_TYPES = new Set(['profile', 'sso-session', 'services']);
+const FORBIDDEN_SECTIONS = new Set(['__proto__', 'profile __proto__']);
 
-/** The sections of an ini file, each as its trimmed, non-comment lines. Tolerant: a bad line is just a line. */
-export function iniSections(text: string): IniSections {
-  const sections: IniSections = new Map();
-  let current: string[] | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      current = sections.get(header[1]!) ?? [];
-      sections.set(header[1]!, current);
-    } else if (current) {
-      current.push(line.replace(/\s*=\s*/, '='));
+/** The SDK's parseIni. Throws where it throws (a `__proto__` profile), which makes the whole file empty, as there. */
+export function parseIni(text: string): IniData {
+  const map: IniData = Object.create(null) as IniData;
+  let section: string | undefined;
+  let subSection: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.split(/(^|\s)[;#]/)[0]!.trim();
+    if (trimmed[0] === '[' && trimmed[trimmed.length - 1] === ']') {
+      section = undefined;
+      subSection = undefined;
+      const name = trimmed.substring(1, trimmed.length - 1);
+      const prefixed = PREFIXED_SECTION.exec(name);
+      if (prefixed) {
+        if (SECTION_TYPES.has(prefixed[1]!)) section = `${prefixed[1]}.${prefixed[3]}`;
+      } else {
+        section = name;
+      }
+      if (FORBIDDEN_SECTIONS.has(name)) throw new Error(`invalid profile name "${name}"`);
+    } else if (section) {
+      const equals = trimmed.indexOf('=');
+      if (equals > 0) {
+        const name = trimmed.substring(0, equals).trim();
+        const value = trimmed.substring(equals + 1).trim();
+        if (value === '') {
+          subSection = name;
+        } else {
+          if (subSection && line.trimStart() === line) subSection = undefined;
+          map[section] ??= Object.create(null) as Record<string, string>;
+          map[section]![subSection ? `${subSection}.${name}` : name] = value;
+        }
+      }
     }
+  }
+  return map;
+}
+
+/** The SDK's getConfigData: `profile X` becomes X (and replaces a plain `[default]`); other prefixes stay. */
+function configData(data: IniData): IniData {
+  const result: IniData = Object.create(null) as IniData;
+  if (data.default) result.default = data.default;
+  for (const [key, value] of Object.entries(data)) {
+    const separator = key.indexOf('.');
+    if (separator === -1 || !SECTION_TYPES.has(key.substring(0, separator))) continue;
+    result[key.substring(0, separator) === 'profile' ? key.substring(separator + 1) : key] = value;
+  }
+  return result;
+}
+
+/** `~/` is the home directory, as the SDK reads AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. */
+function expandHome(path: string, home: string | undefined): string {
+  return path.startsWith('~/') && home ? join(home, path.slice(2)) : path;
+}
+
+function readData(path: string | undefined, home: string | undefined): IniData {
+  if (!path) return Object.create(null) as IniData;
+  try {
+    return parseIni(readRegularText(expandHome(path, home), { maxBytes: MAX_INI_BYTES, followSymlinks: true }));
+  } catch {
+    // Absent, unreadable, not a regular file, or refused by the parser: no settings, as the SDK swallows it too.
+    return Object.create(null) as IniData;
+  }
+}
+
+export interface SharedConfig {
+  /** Profiles as the SDK's parseKnownFiles gives them: config-file profiles, credentials-file values winning. */
+  profiles: IniData;
+  /** The config file's `sso-session.X` and `services.X` sections. */
+  sections: IniData;
+}
+
+export function readSharedConfig(files: { awsConfigFile: string | undefined; awsCredentialsFile: string | undefined; home: string | undefined }): SharedConfig {
+  const config = configData(readData(files.awsConfigFile, files.home));
+  const credentials = readData(files.awsCredentialsFile, files.home);
+  const profiles: IniData = Object.create(null) as IniData;
+  for (const file of [config, credentials]) {
+    for (const [name, values] of Object.entries(file)) profiles[name] = { ...profiles[name], ...values };
+  }
+  return { profiles, sections: config };
+}
+
+// The line-based view that region.ts and source.ts read: section -> `name=value` lines, keyed as written
+// (`profile X`, `default`, `sso-session X`), with the SDK's parsing rules underneath.
+export type IniSections = Map<string, string[]>;
+
+/** The file's sections; an absent or unreadable file, or one that is not a regular file, has none. */
+export function readIni(path: string | undefined, home?: string): IniSections {
+  const sections: IniSections = new Map();
+  for (const [key, values] of Object.entries(readData(path, home))) {
+    const separator = key.indexOf('.');
+    const name = separator !== -1 && SECTION_TYPES.has(key.substring(0, separator)) ? `${key.substring(0, separator)} ${key.substring(separator + 1)}` : key;
+    sections.set(name, Object.entries(values).map(([setting, value]) => `${setting}=${value}`));
   }
   return sections;
 }
 
-/** The file's sections; an absent or unreadable file has none (the SDK treats it the same way). */
-export function readIni(path: string | undefined): IniSections {
-  if (!path) return new Map();
-  try {
-    return iniSections(readRegularText(path, { maxBytes: MAX_INI_BYTES, followSymlinks: true }));
-  } catch {
-    return new Map();
-  }
-}
-
-/** A profile's section in the config file: `[profile NAME]`, or `[default]` (also spelled `[profile default]`). */
+/** A profile's section in the config file: `[profile NAME]`; for default, `[profile default]` over `[default]`, as the SDK. */
 export function profileSection(config: IniSections, profile: string): string[] | undefined {
-  return profile === 'default' ? (config.get('default') ?? config.get('profile default')) : config.get(`profile ${profile}`);
+  return profile === 'default' ? (config.get('profile default') ?? config.get('default')) : config.get(`profile ${profile}`);
 }
 
-/** The value of `name = value` among a section's lines. */
+/** The value of `name=value` among a section's lines. */
 export function setting(lines: string[] | undefined, name: string): string | undefined {
   const prefix = `${name}=`;
   return lines?.find((line) => line.startsWith(prefix))?.slice(prefix.length);

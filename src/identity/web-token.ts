@@ -41,18 +41,23 @@ export function tokenSubject(token: string): string | undefined {
 }
 
 export interface TokenFile {
-  /** Cache-key material (tokenKeyMaterial), or `unreadable:<code>`: a process that cannot read its token shares no entry with one that can. */
+  /** The token itself (a secret), trimmed, when it could be read. */
+  token?: string;
+  /** Cache-key material (tokenKeyMaterial), or `unreadable`. */
   keyMaterial: string;
   subject?: string;
+  /** Why it could not be read (ENOENT, EACCES, "not a regular file" for a pipe or device, EFBIG). */
+  error?: string;
 }
 
 export function readTokenFile(path: string): TokenFile {
   let token: string;
   try {
-    token = readRegularText(path, { maxBytes: MAX_TOKEN_BYTES, followSymlinks: true });
+    token = readRegularText(path, { maxBytes: MAX_TOKEN_BYTES, followSymlinks: true }).trim();
   } catch (error) {
-    return { keyMaterial: `unreadable:${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { keyMaterial: 'unreadable', error: code === 'ENOTREG' ? 'not a regular file' : code };
   }
   const subject = tokenSubject(token);
-  return { keyMaterial: tokenKeyMaterial(token), ...(subject ? { subject } : {}) };
+  return { token, keyMaterial: tokenKeyMaterial(token), ...(subject ? { subject } : {}) };
 }

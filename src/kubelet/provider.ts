@@ -47,7 +47,7 @@ async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<strin
     throw error;
   }
   const identity = identityFor(request, route.identity, deps);
-  const token = await getToken({ registry: route.registry, requestedHost: route.requestedHost, identity }, deps);
+  const token = await getToken({ registry: route.registry, requestedHost: route.requestedHost, identity, ...(route.customPattern ? { customPattern: route.customPattern } : {}) }, deps);
   // The kubelet must stop using the token when our own cache would: then the next request gets a fresh one.
   const cacheDurationMs = Math.max(0, token.expiresAt - refreshMargin(token) - deps.now());
   return encodeKubeletResponse({

@@ -27,19 +27,37 @@ export function removeForeignSwitches(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * JavaScriptCore reads BUN_JSC_* when the runtime starts, before this module runs, and the build cannot make the
- * prefix unreadable. With one set, the compiled executable runs itself again without them and exits with that
- * run's code: the first process reads nothing and writes nothing. Costs one start-up, only when one is set.
+ * JavaScriptCore reads BUN_JSC_* and the allocator reads MIMALLOC_* when the runtime starts, before this module runs,
+ * and the build cannot make those prefixes unreadable (the runtime holds neither as one string). With one set, the
+ * compiled executable runs itself again without them and ends as that run ends: same exit code, same signal, and
+ * SIGTERM, SIGINT and SIGHUP passed on to it. Whatever such a value does at start-up (BUN_JSC_dumpOptions=1 prints
+ * the options, MIMALLOC_VERBOSE=1 prints the allocator's, a value that crashes the engine) happens once more in
+ * this first process, before any code of ours; from here on it reads and writes nothing. Costs one start-up, only
+ * when one is set.
  */
-function restartWithoutEngineOptions(): void {
-  const names = Object.keys(process.env).filter((name) => name.startsWith('BUN_JSC_'));
+const ENGINE_PREFIXES = ['BUN_JSC_', 'MIMALLOC_'];
+const PASSED_ON: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+async function restartWithoutEngineOptions(): Promise<void> {
+  const names = Object.keys(process.env).filter((name) => ENGINE_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix)));
   if (names.length === 0 || !selfExecutable()) return;
   const env = { ...process.env };
   for (const name of names) delete env[name];
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const result = spawnSync(process.execPath, process.argv.slice(2), { stdio: 'inherit', env, argv0: process.argv0 });
-  process.exit(result.status ?? 1);
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const child = spawn(process.execPath, process.argv.slice(2), { stdio: 'inherit', env, argv0: process.argv0 });
+  const passOn = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  for (const signal of PASSED_ON) process.on(signal, passOn);
+  child.on('exit', (code, signal) => {
+    for (const passed of PASSED_ON) process.off(passed, passOn);
+    if (signal) process.kill(process.pid, signal);
+    process.exit(code ?? 1);
+  });
+  child.on('error', () => process.exit(1));
+  // Nothing after this module may run in this process: main.ts would read stdin, which is the child's.
+  await new Promise<never>(() => undefined);
 }
 
 removeForeignSwitches(process.env);
-restartWithoutEngineOptions();
+await restartWithoutEngineOptions();

@@ -46,6 +46,8 @@ export function createLogger(options: LoggerOptions): Logger {
       const uid = process.getuid?.();
       if (!stat.isFile()) refused('not a regular file');
       else if (uid !== undefined && stat.uid !== uid) refused(`it belongs to uid ${stat.uid}`);
+      // A second name for someone else's file (a hard link in /tmp) is refused like a symlink.
+      else if (stat.nlink > 1) refused('it has other hard links');
       else fchmodSync(fd, 0o600);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

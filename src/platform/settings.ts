@@ -1,7 +1,7 @@
 // The one reader of environment variables. Everything else receives a Settings value, so tests can pass any
 // environment without touching process.env.
 import { statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { readRegularText } from './read-file';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -27,6 +27,10 @@ export interface Settings {
   /** AWS_PROFILE (or AWS_DEFAULT_PROFILE); undefined means the SDK's default resolution. */
   awsProfile: string | undefined;
   envAccessKeyId: string | undefined;
+  /** Only ever hashed into the cache key, so a right key id with a wrong secret is not a hit. A secret. */
+  envSecretAccessKey: string | undefined;
+  /** AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: the shared config's endpoint_url settings do not apply. */
+  ignoreConfiguredEndpoints: boolean;
   webIdentity: { roleArn: string; tokenFile: string } | undefined;
   containerCredentials: string | undefined;
   /** AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (EKS Pod Identity): its claims are part of the container identity's cache key. */
@@ -94,6 +98,14 @@ export function durationFromEnv(text: string | undefined, limits: { unitMs: numb
 
 type XdgVariable = 'XDG_CACHE_HOME' | 'XDG_CONFIG_HOME' | 'XDG_RUNTIME_DIR';
 
+/** A file we would write: a relative path would be in whatever directory a pull was started from. */
+function absoluteOrIgnored(name: string, env: Env, ignored: string[]): string | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined || isAbsolute(value)) return value;
+  ignored.push(`${name}=${value} is not an absolute path; ignoring it (nothing is written to the working directory)`);
+  return undefined;
+}
+
 /**
  * An XDG base directory variable. The spec: a relative path is invalid and must be ignored. Honouring one would
  * put tokens or auth files in whatever directory a pull was started from (a git checkout, say).
@@ -102,6 +114,18 @@ export function xdgDirectory(env: Env, name: XdgVariable, ignored?: string[]): s
   const value = nonEmpty(env[name]);
   if (value === undefined || isAbsolute(value)) return value;
   ignored?.push(`${name}=${value} is not an absolute path; ignoring it, as the XDG spec says`);
+  return undefined;
+}
+
+/** The owner of the deepest part of `path` that exists (the path itself when it does). */
+function ownerOfNearest(path: string, account: Account): number | undefined {
+  for (let dir = path, depth = 0; depth < 64; depth++) {
+    const owner = account.ownerOf(dir);
+    if (owner !== undefined) return owner;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
   return undefined;
 }
 
@@ -125,19 +149,22 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
     cacheDir = explicitCacheDir;
     cacheDirSource = 'AWS_ECR_CACHE_DIR';
   } else if (cacheHome ?? home) {
-    const base = cacheHome ?? home!;
     cacheDir = cacheHome ? join(cacheHome, 'docker-credential-ecr') : join(home!, '.cache', 'docker-credential-ecr');
     cacheDirSource = cacheHome ? 'XDG_CACHE_HOME' : '~/.cache';
-    // Root with someone else's HOME (sudo -E, or sudo keeping HOME): a directory root created there would belong
-    // to root, and that user's own pulls and tools would then fail on it. Root's cache stays in root's own home.
-    const owner = account.uid === 0 ? account.ownerOf(base) : undefined;
-    if (owner !== undefined && owner !== 0) {
-      const rootHome = account.passwdHome();
-      cacheDir = rootHome && rootHome !== home ? join(rootHome, '.cache', 'docker-credential-ecr') : undefined;
-      cacheDirSource = `root's own home${rootHome ? ` ${rootHome}` : ' (unknown: no cache)'}, since ${base} belongs to uid ${owner}`;
-    }
   } else {
     cacheDirSource = 'no HOME, XDG_CACHE_HOME or AWS_ECR_CACHE_DIR';
+  }
+  // Root with someone else's HOME (sudo -E, or sudo keeping HOME): a directory root created in that user's tree
+  // would belong to root, and the user's own pulls and tools would then fail on it. Judged by the nearest part of
+  // the path that exists, so a cache directory not yet created is caught too. Root's cache stays in root's home.
+  const owner = cacheDir !== undefined && account.uid === 0 ? ownerOfNearest(cacheDir, account) : undefined;
+  if (owner !== undefined && owner !== 0) {
+    const rootHome = account.passwdHome();
+    const rootCache = rootHome ? join(rootHome, '.cache', 'docker-credential-ecr') : undefined;
+    const rootOwner = rootCache ? ownerOfNearest(rootCache, account) : undefined;
+    cacheDirSource = `root's own home${rootHome ? ` ${rootHome}` : ''}, since ${cacheDir} is in a directory of uid ${owner} (${cacheDirSource})`;
+    cacheDir = rootCache && rootOwner === 0 ? rootCache : undefined;
+    if (!cacheDir) cacheDirSource = `no cache: ${cacheDirSource}, and root's own home is not root's`;
   }
 
   const rawLevel = (nonEmpty(env.DOCKER_CREDENTIAL_ECR_LOG) ?? 'warn').toLowerCase();
@@ -153,7 +180,7 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
     cacheDirSource,
     logLevel: knownLevel ? (rawLevel as LogLevel) : 'warn',
     ...(knownLevel ? {} : { badLogLevel: rawLevel }),
-    logFile: nonEmpty(env.DOCKER_CREDENTIAL_ECR_LOG_FILE),
+    logFile: absoluteOrIgnored('DOCKER_CREDENTIAL_ECR_LOG_FILE', env, ignored),
     helperConfigFile,
     helperConfigNamed: namedConfig !== undefined,
     awsConfigFile: nonEmpty(env.AWS_CONFIG_FILE) ?? (home ? join(home, '.aws', 'config') : undefined),
@@ -161,6 +188,8 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
     awsProfile: nonEmpty(env.AWS_PROFILE) ?? nonEmpty(env.AWS_DEFAULT_PROFILE),
     // The SDK takes environment keys only as a pair; a lone key id is not a credential source.
     envAccessKeyId: nonEmpty(env.AWS_SECRET_ACCESS_KEY) ? nonEmpty(env.AWS_ACCESS_KEY_ID) : undefined,
+    envSecretAccessKey: nonEmpty(env.AWS_SECRET_ACCESS_KEY),
+    ignoreConfiguredEndpoints: nonEmpty(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) !== undefined && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'false',
     webIdentity:
       nonEmpty(env.AWS_ROLE_ARN) && nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE)
         ? { roleArn: env.AWS_ROLE_ARN!, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE! }

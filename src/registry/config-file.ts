@@ -1,6 +1,7 @@
 // The helper's own config file: a profile or role per registry, and custom host names that stand for an ECR
 // registry. Read on every `get` (it is small); an absent file means built-in behaviour. Every mistake is an
 // error naming the file, the key and the line, never a silent fall-back to another identity.
+import { isAbsolute } from 'node:path';
 import { readRegularText } from '../platform/read-file';
 import { ConfigError } from '../platform/errors';
 import type { IdentityChoice } from '../identity/identity';
@@ -182,6 +183,9 @@ export interface RegistryConfigLocation {
 export function loadRegistryConfig(location: RegistryConfigLocation): RegistryConfig | undefined {
   const file = location.helperConfigFile;
   if (!file) return undefined;
+  if (location.helperConfigNamed && !isAbsolute(file)) {
+    throw new ConfigError(`DOCKER_CREDENTIAL_ECR_CONFIG=${file} is not an absolute path; the helper reads nothing from the directory a pull was started in`);
+  }
   let text: string;
   try {
     text = readRegularText(file, { maxBytes: MAX_CONFIG_BYTES, followSymlinks: true });

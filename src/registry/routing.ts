@@ -2,7 +2,8 @@
 // and the ECR registry that answers. Everything that decides "do we serve this host" happens here.
 import { CredentialsNotFoundError, ConfigError } from '../platform/errors';
 import { parseServerUrl, registryForHost, type ServerUrl } from './host';
-import { loadRegistryConfig, matchRule, type RegistryRule } from './config-file';
+import { isPattern, loadRegistryConfig, matchRule, type RegistryRule } from './config-file';
+import type { CustomPattern } from './public-suffix';
 import type { Settings } from '../platform/settings';
 import { selectIdentity } from '../identity/identity';
 import type { Identity } from '../identity/identity';
@@ -14,6 +15,11 @@ export interface TokenRequest {
   requestedHost: string;
   /** Selected here, with the config file's choice for this host applied. */
   identity: Identity;
+  /**
+   * The config file's pattern with a target that made this host ours: the token service checks it against the
+   * Public Suffix List before any token is handed out (registry/public-suffix.ts).
+   */
+  customPattern?: CustomPattern;
 }
 
 export interface Route extends TokenRequest {
@@ -41,6 +47,10 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
       `${config!.file}:${rule.line}: registry "${rule.pattern}": profile "${identity.missingProfile}" is not in ${settings.awsConfigFile ?? '~/.aws/config'} or ${settings.awsCredentialsFile ?? '~/.aws/credentials'}`,
     );
   }
+  if (identity.unusable) {
+    // No key can stand for an identity we cannot read: neither a cache hit nor a fetch.
+    throw new ConfigError(`${url.host}: ${identity.unusable}; the AWS SDK would read it again on its own, so this helper does not guess whose token to serve`);
+  }
   if (rule && identity.profileWithoutCredentials) {
     throw new ConfigError(
       `${config!.file}:${rule.line}: registry "${rule.pattern}": profile "${identity.profileWithoutCredentials}" holds no credential settings (keys, role_arn with source_profile or credential_source, sso_*, credential_process, web_identity_token_file); add them, e.g. with \`aws configure --profile ${identity.profileWithoutCredentials}\``,
@@ -52,5 +62,6 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
     requestedHost: url.host,
     identity,
     ...(rule ? { rule, configFile: config!.file } : {}),
+    ...(rule?.target && isPattern(rule.pattern) ? { customPattern: { pattern: rule.pattern, file: config!.file, line: rule.line } } : {}),
   };
 }

@@ -1,8 +1,6 @@
 // The configuration every AWS client of ours shares: the registry's region and endpoint variant, the identity's
 // credentials, our HTTP handler, and a retry policy that stays inside a bounded time.
-import {
-  fromContainerMetadata, fromHttp, fromIni, fromInstanceMetadata, fromTemporaryCredentials, fromTokenFile, fromWebToken,
-} from '@aws-sdk/credential-providers';
+import { fromHttp, fromIni, fromInstanceMetadata, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
@@ -80,25 +78,25 @@ function sourceProvider(deps: ClientDeps, clientConfig: { region: string; reques
         clientConfig,
       });
     case 'web-identity':
-      return fromTokenFile({
-        ...(env.AWS_ROLE_ARN ? { roleArn: env.AWS_ROLE_ARN } : {}),
-        ...(env.AWS_WEB_IDENTITY_TOKEN_FILE ? { webIdentityTokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE } : {}),
+      // The very token whose claims keyed the cache (identity.ts), not the file read again: a file that changed in
+      // between, or a pipe, would otherwise fetch as one subject and cache as another.
+      return fromWebToken({
+        roleArn: env.AWS_ROLE_ARN ?? '',
+        webIdentityToken: identity.webIdentityToken ?? '',
         ...(env.AWS_ROLE_SESSION_NAME ? { roleSessionName: env.AWS_ROLE_SESSION_NAME } : {}),
         clientConfig,
       });
-    case 'container': {
-      // As the SDK's remoteProvider: the HTTP provider (Pod Identity, ECS), then the legacy container provider.
-      const http = fromHttp(remote);
-      const legacy = fromContainerMetadata(remote);
-      return async (options) => {
-        try {
-          return await http(options);
-        } catch (error) {
-          if (!(error as { tryNextLink?: boolean }).tryNextLink) throw error;
-          return legacy(options);
-        }
-      };
-    }
+    case 'container':
+      // The SDK's HTTP provider (Pod Identity, ECS) with the token that keyed the cache, passed explicitly: the
+      // empty token-file option stops it from reading AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE again, and there is
+      // no fall-back to the legacy provider, which would send AWS_CONTAINER_AUTHORIZATION_TOKEN instead.
+      return fromHttp({
+        ...remote,
+        ...(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? { awsContainerCredentialsRelativeUri: env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI } : {}),
+        ...(env.AWS_CONTAINER_CREDENTIALS_FULL_URI ? { awsContainerCredentialsFullUri: env.AWS_CONTAINER_CREDENTIALS_FULL_URI } : {}),
+        awsContainerAuthorizationToken: identity.containerToken ?? '',
+        awsContainerAuthorizationTokenFile: '',
+      });
     case 'instance': {
       const instance = fromInstanceMetadata(remote);
       return async (options) => {

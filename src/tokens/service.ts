@@ -10,7 +10,7 @@ import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { explain } from './explain';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
-import { DeadlineError, startDeadline } from '../platform/deadline';
+import { startDeadline } from '../platform/deadline';
 import { terminalMfaCodeProvider } from '../identity/mfa-prompt';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
@@ -55,6 +55,17 @@ export function openStore(deps: ServiceDeps): TokenStore | undefined {
  * (its terminal, its own settings) are never shared.
  */
 export const SHARED_FAILURE_MS = 5_000;
+/**
+ * A holder cannot hold the lock longer than its own request budget (it took the lock after it started), so a lock
+ * older than the timeout and this margin is stale: its holder died, on this host or on another that shares the
+ * cache volume (where its pid cannot be checked). An MFA prompt marks the lock and is exempt.
+ */
+const LOCK_GRACE_MS = 2_000;
+/**
+ * The fetch ends this much before the request's budget, so that the holder's failure is recorded before the budgets
+ * of a crowd that started with it run out: they then fail with its message, not with one of their own.
+ */
+const reportMarginMs = (timeoutMs: number): number => Math.min(300, timeoutMs / 10);
 const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required', 'profile-not-found', 'config', 'unknown']);
 
 /**
@@ -66,9 +77,13 @@ function requestContext(deps: ServiceDeps): string {
   return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(0, 16);
 }
 
-function sharedFailure(failure: FailureEntry | undefined, context: string, started: number, now: number): FailureEntry | undefined {
-  if (!failure || PER_PROCESS_FAILURES.has(failure.category) || failure.context !== context) return undefined;
-  return failure.failedAt >= started || now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
+function sharedFailure(failure: FailureEntry | undefined, request: { host: string; context: string; started: number; now: number }): FailureEntry | undefined {
+  if (!failure || PER_PROCESS_FAILURES.has(failure.category) || failure.context !== request.context) return undefined;
+  // Its message names the host it was for; another host under the same key asks for itself.
+  if (failure.host !== request.host) return undefined;
+  // A failure from the future (another machine's clock on a shared cache volume) is nobody's.
+  if (failure.failedAt > request.now) return undefined;
+  return failure.failedAt >= request.started || request.now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
 }
 
 /** Serves a token for the request: from the cache when fresh, else from AWS (one call per key at a time). */
@@ -77,6 +92,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
   // One budget for the whole request, the wait for another process included: no caller waits past the timeout.
   const started = now();
   const budgetLeft = (): number => Math.max(0, started + deps.settings.timeoutMs - now());
+  if (request.customPattern) (await import('../registry/public-suffix')).assertOwnsItsDomain(request.customPattern);
   const { identity, key, endpointOverride } = resolve(request, deps.settings);
   log.debug(`${request.requestedHost}: ${request.registry.kind} registry, region ${request.registry.region}, partition ${request.registry.partition}${request.registry.fips ? ', FIPS' : ''}${request.registry.dualstack ? ', dual-stack' : ''}`);
   log.debug(`cache key ${key.id} (${key.description})`);
@@ -114,7 +130,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
   // One fetch per key across processes: wait for whoever is fetching, then use what they cached (or the failure
   // they recorded).
   const lock = store
-    ? await acquireLock(store.lockPath(key), { waitMs: budgetLeft(), staleMs: deps.settings.timeoutMs * 2 + 10_000, now, sleep: deps.sleep })
+    ? await acquireLock(store.lockPath(key), { waitMs: budgetLeft(), staleMs: deps.settings.timeoutMs + LOCK_GRACE_MS, now, sleep: deps.sleep })
     : undefined;
   try {
     if (lock) {
@@ -127,16 +143,21 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
         remember(store!, key, after, request.requestedHost);
         return after;
       }
-      const failure = sharedFailure(store!.readFailure(key), requestContext(deps), started, now());
+      const failure = sharedFailure(store!.readFailure(key), { host: request.requestedHost, context: requestContext(deps), started, now: now() });
       if (failure) {
         log.debug(`process ${failure.pid} failed to fetch this token ${now() - failure.failedAt} ms ago (${failure.category}); not asking AWS again within ${SHARED_FAILURE_MS} ms`);
         return failWith(new TokenFetchError(failure.summary, failure.hint, failure.category));
       }
     }
     if (lock && !lock.acquired && lock.timedOut) {
-      // The holder is still at it and our budget is spent: say what the holder is waiting for, as it will.
-      log.debug(`waited ${lock.waitedMs} ms for process ${lock.holderPid ?? '?'} to fetch the token; giving up at the timeout`);
-      return failWith(explain(new DeadlineError(`timed out after ${lock.waitedMs} ms waiting for another process`), context));
+      // The holder is still at it and our budget is spent. Said as what it is: which process holds the lock.
+      return failWith(
+        new TokenFetchError(
+          `${request.requestedHost}: no token within ${deps.settings.timeoutMs} ms: another docker-credential-ecr process (${lock.holder ?? 'unknown'}) was fetching it and had not finished`,
+          'retry; a lock whose holder is gone is taken over after the holder\'s own timeout (run with DOCKER_CREDENTIAL_ECR_LOG=debug to see the wait)',
+          'timeout',
+        ),
+      );
     }
     if (lock && !lock.acquired) log.debug(`lock not taken (${lock.reason}) after ${lock.waitedMs} ms; fetching anyway`);
     let fetched: FetchedToken;
@@ -149,12 +170,12 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
           'profile-not-found',
         );
       }
-      fetched = await fetchToken(request, endpointOverride, deps, budgetLeft(), () => (lock?.acquired ? lock.markPrompting() : undefined));
+      fetched = await fetchToken(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
       const explained = explain(error, context);
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
       if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
-        store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid, context: requestContext(deps) });
+        store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid, host: request.requestedHost, context: requestContext(deps) });
       }
       return failWith(explained);
     }

@@ -175,3 +175,34 @@ test('a failure is not shared once the next fetch succeeds, and a success clears
   const cache = join(e.HOME, '.cache', 'docker-credential-ecr');
   assert.deepEqual(readdirSync(cache).filter((n) => n.endsWith('.failed')), []);
 });
+
+test('a lock left by a process on another host (a shared cache volume) is taken over after its timeout, and a wait names it', async () => {
+  const e: Record<string, string> = { ...env(), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' };
+  const host = hostIn('us-east-1');
+  assert.equal((await runExecutable(['get'], { stdin: host, env: e })).code, 0);
+  const cache = join(e.HOME!, '.cache', 'docker-credential-ecr');
+  const id = readdirSync(cache).find((n) => n.endsWith('.json'))!.slice(0, -'.json'.length);
+  await runExecutable(['erase'], { stdin: host, env: e });
+  // Fresh: the holder on build-pod-7f9c may still be fetching; we wait our budget and say who holds it.
+  writeFileSync(join(cache, `${id}.lock`), `4242 build-pod-7f9c ${Date.now()}\n`);
+  const waited = await runExecutable(['get'], { stdin: host, env: e });
+  assert.equal(waited.code, 1);
+  assert.match(waited.stderr, /another docker-credential-ecr process \(pid 4242 on build-pod-7f9c\) was fetching it and had not finished/);
+  assert.equal(fake.callsFor('ecr').length, 1, 'no call while another host holds the lock');
+  // Older than its timeout and a margin: its holder is gone; taken over at once.
+  writeFileSync(join(cache, `${id}.lock`), `4242 build-pod-7f9c ${Date.now() - 6_000}\n`);
+  const took = await runExecutable(['get'], { stdin: host, env: e });
+  assert.equal(took.code, 0, took.stderr);
+  assert.ok(took.ms < 2_500, `taken over at once (${took.ms.toFixed(0)} ms)`);
+});
+
+test('a shared failure names its own host: another registry under the same key asks AWS itself', async () => {
+  fake.fail('ecr', 'access-denied', { times: 1 });
+  const e = env();
+  const first = await runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e });
+  assert.equal(first.code, 1);
+  // Another account's registry in the same region: same identity and key, another host.
+  const other = await runExecutable(['get'], { stdin: '210987654321.dkr.ecr.us-east-1.amazonaws.com', env: e });
+  assert.equal(other.code, 0, other.stderr);
+  assert.equal(fake.callsFor('ecr').length, 2);
+});

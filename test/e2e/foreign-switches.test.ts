@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
-import { runExecutable } from '../support/executable';
+import { EXECUTABLE, runExecutable } from '../support/executable';
+import { execFileSync, spawn } from 'node:child_process';
 import { tempDir } from '../support/temp';
 import { helperEnv } from '../support/helper-bin';
 
@@ -99,4 +100,24 @@ test('an endpoint URL with user info never shows its password: not in debug outp
   assert.match(result.stderr, /via http:\/\/\*\*\*@127\.0\.0\.1/);
   const cache = join(home, '.cache', 'docker-credential-ecr');
   for (const name of readdirSync(cache)) assert.equal(readFileSync(join(cache, name), 'utf8').includes('endpoint-password'), false, name);
+});
+
+test('MIMALLOC_* and BUN_JSC_* restart the executable without them: the answer is intact, and a signal reaches the run that answers', async () => {
+  const env = { ...helperEnv(fake.url, tempDir()), MIMALLOC_VERBOSE: '1', mimalloc_show_stats: '1', BUN_JSC_useJIT: '0' };
+  const result = await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(result.stdout)), ['ServerURL', 'Username', 'Secret']);
+  // The allocator prints its options when the first process starts, before any code of ours can run; the run that
+  // answers (the second) was started without them, so the lines come once, not twice.
+  assert.equal(result.stderr.split('mimalloc: process init').length - 1, 1, result.stderr);
+  // SIGTERM to the first process reaches the second (which waits for stdin here), and the first ends by it.
+  const child = spawn(EXECUTABLE, ['get'], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  await new Promise((done) => setTimeout(done, 500));
+  const before = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim();
+  assert.match(before, /^\d+$/, 'the first process started a second');
+  child.kill('SIGTERM');
+  const signal = await new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, sig) => done(sig)));
+  assert.equal(signal, 'SIGTERM');
+  await new Promise((done) => setTimeout(done, 200));
+  assert.throws(() => process.kill(Number(before), 0), 'the second process is gone too');
 });

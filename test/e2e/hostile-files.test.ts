@@ -164,3 +164,41 @@ test('root with another user\'s HOME (sudo -E) creates nothing in that home; its
     for (const name of existsSync(rootCache) ? readdirSync(rootCache) : []) if (!before.has(name)) rmSync(join(rootCache, name), { force: true });
   }
 });
+
+test('root never creates a directory in another user\'s tree: not under an XDG_CACHE_HOME or AWS_ECR_CACHE_DIR still to be made there', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+  const home = tempDir();
+  chownSync(home, 12345, 12345);
+  const rootCache = join(userInfo().homedir, '.cache', 'docker-credential-ecr');
+  const before = new Set(existsSync(rootCache) ? readdirSync(rootCache) : []);
+  try {
+    for (const extra of [{ XDG_CACHE_HOME: join(home, '.cache') }, { AWS_ECR_CACHE_DIR: join(home, 'ecr-cache') }]) {
+      const result = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), ...extra } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(readdirSync(home), [], `${JSON.stringify(extra)}: something was created in the user's home`);
+    }
+  } finally {
+    for (const name of existsSync(rootCache) ? readdirSync(rootCache) : []) if (!before.has(name)) rmSync(join(rootCache, name), { force: true });
+  }
+});
+
+test('the log file: a second hard link to another file is refused; relative DOCKER_CREDENTIAL_ECR_LOG_FILE and _CONFIG are not taken from the working directory', async () => {
+  const home = tempDir();
+  const victim = join(home, 'victim');
+  writeFileSync(victim, 'precious\n');
+  const link = join(home, 'helper.log');
+  execFileSync('ln', [victim, link]);
+  const env = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_LOG: 'debug', DOCKER_CREDENTIAL_ECR_LOG_FILE: link };
+  const linked = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(linked.code, 0);
+  assert.match(linked.stderr, /not writing log file .*helper\.log \(it has other hard links\)/);
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  const cwd = tempDir();
+  const relativeLog = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_LOG_FILE: 'helper.log' }, cwd });
+  assert.equal(relativeLog.code, 0);
+  assert.match(relativeLog.stderr, /DOCKER_CREDENTIAL_ECR_LOG_FILE=helper\.log is not an absolute path/);
+  writeFileSync(join(cwd, 'config.json'), '{"registries":{}}');
+  const relativeConfig = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: 'config.json' }, cwd });
+  assert.equal(relativeConfig.code, 1);
+  assert.match(relativeConfig.stderr, /DOCKER_CREDENTIAL_ECR_CONFIG=config\.json is not an absolute path/);
+  assert.deepEqual(readdirSync(cwd), ['config.json'], 'nothing written to the working directory');
+});

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
-import { runExecutable } from '../support/executable';
+import { EXECUTABLE, runExecutable } from '../support/executable';
+import { spawn } from 'node:child_process';
 import { tempDir } from '../support/temp';
 import { helperEnv } from '../support/helper-bin';
 import { makeWebIdentityToken } from '../support/fake-aws';
@@ -101,4 +102,76 @@ test('a lone AWS_ACCESS_KEY_ID is not an identity: no entry keyed on it serves a
   const lone = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001' } });
   assert.equal(lone.code, 1, 'the SDK would not use half a key pair, so neither does the cache');
   assert.match(lone.stderr, /no AWS credentials were found/);
+});
+
+test('container credentials: the token that keyed the cache is the one sent; no fall-back to AWS_CONTAINER_AUTHORIZATION_TOKEN', async () => {
+  const { home, bare } = sharedHome();
+  const tokenFile = join(home, 'pod-token');
+  const refused = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:a', aud: 'pods.eks.amazonaws.com' });
+  const accepted = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:b', aud: 'pods.eks.amazonaws.com' });
+  writeFileSync(tokenFile, refused);
+  fake.setContainerCredentials({ authorizationToken: accepted, roleArn: ROLE_B });
+  const env = { ...bare, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile };
+  const withEnvToken = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: accepted } });
+  assert.equal(withEnvToken.code, 1, 'the file\'s token was refused; the environment\'s must not be sent instead');
+  assert.deepEqual(fake.containerCalls.map((c) => c.authorization), [refused]);
+  const fileOnly = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(fileOnly.code, 1, 'and nothing was cached under the file\'s claims');
+  assert.equal(fake.callsFor('ecr').length, 0);
+});
+
+test('a web identity token we cannot read (a pipe) is an error, never a key that another subject\'s run would share', async () => {
+  const { home, bare } = sharedHome();
+  const subMain = 'repo:org/app:ref:refs/heads/main';
+  fake.trustWebIdentity(ROLE_A, { subjects: [subMain, 'repo:org/app:pull_request'] });
+  const main = join(home, 'main.jwt');
+  const pr = join(home, 'pr.jwt');
+  writeFileSync(main, makeWebIdentityToken({ sub: subMain }));
+  writeFileSync(pr, makeWebIdentityToken({ sub: 'repo:org/app:pull_request' }));
+  const viaPipe = (file: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn('bash', ['-c', `AWS_WEB_IDENTITY_TOKEN_FILE=<(cat ${file}) exec "$EXE" get`], { env: { PATH: process.env.PATH, ...bare, AWS_ROLE_ARN: ROLE_A, EXE: EXECUTABLE } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+      child.stdin.end(HOST);
+    });
+  const first = await viaPipe(main);
+  assert.equal(first.code, 1);
+  assert.match(first.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\)/);
+  const second = await viaPipe(pr);
+  assert.equal(second.code, 1);
+  assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
+});
+
+test('the shared config is read by the SDK\'s rules: [profile default] over [default], inline comments, commented headers', async () => {
+  const { home, bare } = sharedHome();
+  const credentials = join(home, 'creds');
+  writeFileSync(credentials, '[a]\naws_access_key_id = AKIAPROFILEA00000001\naws_secret_access_key = sa\n[b]\naws_access_key_id = AKIAPROFILEB00000002\naws_secret_access_key = sb\n');
+  const configFor = (profile: string): string => {
+    const file = join(home, `config-${profile}`);
+    // [default] names one base, [profile default] (which the SDK takes instead) another; comments everywhere.
+    writeFileSync(file, `[default]\nrole_arn = ${ROLE_A}\nsource_profile = a\n[profile default] # the one the SDK reads\nrole_arn = ${ROLE_A}\nsource_profile = ${profile}   # inline comment\n`);
+    return file;
+  };
+  const asA = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONFIG_FILE: configFor('a'), AWS_SHARED_CREDENTIALS_FILE: credentials } });
+  assert.equal(asA.code, 0, asA.stderr);
+  const asB = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONFIG_FILE: configFor('b'), AWS_SHARED_CREDENTIALS_FILE: credentials } });
+  assert.equal(asB.code, 0, asB.stderr);
+  assert.notEqual(secretOf(asB.stdout), secretOf(asA.stdout), 'base b is another identity, as the SDK reads the file');
+  assert.deepEqual(fake.assumedRoles.map((r) => r.callerAccessKeyId), ['AKIAPROFILEA00000001', 'AKIAPROFILEB00000002'], 'each from the base [profile default] names');
+});
+
+test('an endpoint_url in the shared config is part of the key: a token from it never serves a config without it', async () => {
+  const { home, bare } = sharedHome();
+  const env: Record<string, string> = { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001', AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' };
+  delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
+  writeFileSync(env.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nendpoint_url = ${fake.url}\n`);
+  const viaConfig = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(viaConfig.code, 0, viaConfig.stderr);
+  const plain = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_CONFIG_FILE: join(home, 'empty-config') } });
+  assert.notEqual(plain.stdout, viaConfig.stdout, 'the endpoint\'s token was served where no endpoint is configured');
+  assert.equal(plain.code, 1, 'a miss, which here cannot reach AWS');
 });

@@ -135,6 +135,21 @@ test('a too-broad pattern never reaches the kubelet: kubelet-config refuses the 
   assert.match(narrow.stdout, /\*\.registry\.example\.com/);
 });
 
+test('a target pattern under a public suffix (*.github.io, *.co.uk) serves no host and never reaches the kubelet', async () => {
+  for (const pattern of ['*.github.io', '*.co.uk', '*.s3.amazonaws.com']) {
+    const env = setup({ registries: { [pattern]: { target: PROD } } });
+    const host = pattern.replace('*', 'attacker');
+    const result = await get(host, env);
+    assert.equal(result.code, 1, pattern);
+    assert.match(result.stderr, new RegExp(`registry "${pattern.replace(/[.*]/g, '\\$&')}": too broad for a "target": its fixed labels are a public suffix`));
+    assert.equal(result.stdout.includes('Secret'), false);
+    const kubelet = await runExecutable(['kubelet-config'], { env });
+    assert.equal(kubelet.code, 1, pattern);
+    assert.match(kubelet.stderr, /too broad/);
+  }
+  assert.equal(fake.calls.length, 0);
+});
+
 test('a host whose region is not of its domain\'s partition is not ECR: no token, no call', async () => {
   const env = setup({});
   for (const host of ['123456789012.dkr.ecr.us-east-1.c2s.ic.gov', '123456789012.dkr.ecr.us-east-1.amazonaws.eu', '123456789012.dkr.ecr.us-east-1.cloud.adc-e.uk', '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.com', '123456789012.dkr.ecr.cn-north-1.amazonaws.com']) {

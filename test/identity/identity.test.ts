@@ -32,7 +32,9 @@ test('AWS_PROFILE naming a profile with only a region: the SDK skips the environ
 test('environment keys select by access key id, and only as a pair (as fromEnv takes them)', () => {
   const identity = selectIdentity(settingsWith(KEYS));
   assert.equal(identity.source, 'environment');
-  assert.equal(identity.keyMaterial, 'env:AKIAENV');
+  assert.match(identity.keyMaterial, /^env:AKIAENV:[0-9a-f]{16}$/);
+  assert.doesNotMatch(identity.keyMaterial, /env-secret/);
+  assert.notEqual(selectIdentity(settingsWith({ ...KEYS, AWS_SECRET_ACCESS_KEY: 'other' })).keyMaterial, identity.keyMaterial, 'a wrong secret is not a hit');
   assert.equal(selectIdentity(settingsWith({ AWS_ACCESS_KEY_ID: 'AKIAENV' })).source, 'instance');
 });
 
