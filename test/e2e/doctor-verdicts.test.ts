@@ -437,6 +437,14 @@ test('help for every command, in one style; unknown commands named, with a sugge
       if (/\[OPTION\]/.test(result.stdout)) assert.match(result.stdout, /\nOptions:\n[\s\S]*  -h, --help +print this help\n/, argv.join(' '));
     }
   }
+  // Commands that print their own help: `help NAME` is `NAME --help`.
+  for (const name of ['login-password', 'dockerconfigjson', 'pull-secret']) {
+    assert.match(overview.stdout, new RegExp(`^  ${name} +\\S`, 'm'), name);
+    const viaHelp = await run(m, ['help', name]);
+    assert.equal(viaHelp.code, 0, name);
+    assert.match(viaHelp.stdout, new RegExp(`^Usage: docker-credential-ecr ${name} `));
+    assert.equal(viaHelp.stdout, (await run(m, [name, '--help'])).stdout);
+  }
   for (const variable of ['AWS_PROFILE', 'HTTPS_PROXY', 'AWS_CA_BUNDLE', 'AWS_ECR_CACHE_DIR', 'DOCKER_CREDENTIAL_ECR_CONFIG', 'DOCKER_CREDENTIAL_ECR_LOG', 'DOCKER_CREDENTIAL_ECR_TIMEOUT_MS', 'DOCKER_CONFIG']) {
     assert.match(overview.stdout, new RegExp(variable), variable);
   }
