@@ -586,7 +586,9 @@ function ownRegistryCheck(
   const name = 'own-registry';
   const partition = (own.partition ?? 'aws') as Partition;
   const expected = region ? `${own.account}.dkr.ecr.${region.region}.${registryDomain(partition)}` : undefined;
-  const routed = (host: string): boolean => docker.view.credHelpers[host] !== undefined;
+  // credsStore "ecr" sends every host without a credHelpers entry here (configure --all-registries).
+  const viaStore = docker.view.credsStore === HELPER_NAME;
+  const routed = (host: string): boolean => docker.view.credHelpers[host] !== undefined || viaStore;
   const ownHosts = hosts.filter((host) => {
     const registry = registryOf(host);
     return registry?.kind === 'ecr' && registry.account === own.account && routed(host);
@@ -595,6 +597,8 @@ function ownRegistryCheck(
   if (standsFor) return { name, status: 'ok', message: `your account's registry ${expected} is reached as ${standsFor} (helper config), which is in credHelpers` };
   // Named in the Docker config but not routed: its route line above already fails, with this same fix.
   if (expected && !routed(expected) && hosts.includes(expected)) return undefined;
+  // The credsStore line already says every ECR registry comes here (doctor-creds-store.ts): one verdict.
+  if (viaStore && (!expected || docker.view.credHelpers[expected] === undefined)) return undefined;
   if (expected && routed(expected)) return { name, status: 'ok', message: `your account's registry ${expected} (region ${region!.region} from ${region!.source}) is in credHelpers` };
   if (!expected && ownHosts.length > 0) return { name, status: 'ok', message: `your account ${own.account} has registries in credHelpers: ${ownHosts.join(', ')}` };
   const host = expected ?? `${own.account}.dkr.ecr.<region>.${registryDomain(partition)}`;

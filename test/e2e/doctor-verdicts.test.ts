@@ -175,6 +175,13 @@ test('"no basic auth credentials": configure without a region adds only the publ
   line(await doctor(regional), 'ok', /your account's registry 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com \(region eu-west-1 from AWS_REGION\) is in credHelpers/);
 });
 
+test('credsStore "ecr" routes the own account\'s registry too: no own-registry warning (the credsStore line says it)', async () => {
+  const m = machine({ credsStore: 'ecr' });
+  const result = await doctor(m);
+  assert.doesNotMatch(result.stdout, /your account 123456789012's registry/);
+  assert.ok(!JSON.parse((await doctor(m, '--json')).stdout).checks.some((c: { name: string }) => c.name === 'own-registry'));
+});
+
 test('the quick start without a region: configure --region, or the answer typed at a terminal', async () => {
   const flag = machine(undefined, { AWS_REGION: '' });
   const configured = await run(flag, ['configure', '--region', 'eu-west-1']);
