@@ -171,8 +171,9 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number,
     const expiry = storedTokenExpiry(stored[1].auth);
     const at = expiry === undefined ? '' : new Date(expiry).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const age = expiry === undefined ? '' : ` (${expiry <= now ? 'expired' : 'expires'} ${at}, ${relative(expiry, now)})`;
-    if (helper !== undefined) {
-      // Seen at the engine with docker CLI 28: when the helper fails, the CLI falls back to the auths entry.
+    if (helper !== undefined || view?.credsStore === HELPER_NAME) {
+      // Seen at the engine with docker CLI 28: when the helper fails, the CLI falls back to the auths entry
+      // (its native store reads the file's entry first, whether the helper came from credHelpers or credsStore).
       checks.push({
         name: `stored-login:${host}`,
         status: 'warn',

@@ -180,6 +180,11 @@ test('credsStore "ecr" routes the own account\'s registry too: no own-registry w
   const result = await doctor(m);
   assert.doesNotMatch(result.stdout, /your account 123456789012's registry/);
   assert.ok(!JSON.parse((await doctor(m, '--json')).stdout).checks.some((c: { name: string }) => c.name === 'own-registry'));
+  // A stored login there is sent when the helper fails, as with credHelpers; configure's fix removes it.
+  const stored = machine({ credsStore: 'ecr', auths: { [HOST]: { auth: STALE.auth } } });
+  const verdict = line(await doctor(stored), 'warn', /auths also holds a token docker login stored .*whenever the helper fails, Docker sends that token instead/);
+  await apply(stored, fixOf(verdict));
+  assert.deepEqual(JSON.parse(readFileSync(stored.dockerConfig, 'utf8')).auths, {});
 });
 
 test('the quick start without a region: configure --region, or the answer typed at a terminal', async () => {
