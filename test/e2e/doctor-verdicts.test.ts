@@ -340,6 +340,28 @@ test('GetCallerIdentity needs no permission: a refusal is never "needs IAM permi
   assert.doesNotMatch(result.stdout, /IAM permission sts:GetCallerIdentity/);
 });
 
+test('get, through the same networks to the ECR API: every classification with the built executable, never "access denied"', async () => {
+  const API = 'api.ecr.eu-west-1.amazonaws.com';
+  const cases: [string, () => void, Record<string, string>, RegExp][] = [
+    ['CONNECT refused', () => fake.connectFault(API, 'refuse'), {}, /the proxy http:\/\/127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused to connect to api\.ecr\.eu-west-1\.amazonaws\.com:443 \(HTTP 403 to CONNECT\): not an AWS answer; have api\.ecr\.eu-west-1\.amazonaws\.com allowed through the proxy/],
+    ['refusal page', () => fake.fail('ecr', 'proxy-refusal', { times: 10 }), {}, /the answer from the ECR API endpoint api\.ecr\.eu-west-1\.amazonaws\.com through the proxy http:\/\/127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) is not from AWS \(HTTP 403 without an AWS error/],
+    ['reset', () => fake.connectFault(API, 'reset'), {}, /the connection to the ECR API endpoint api\.ecr\.eu-west-1\.amazonaws\.com through the proxy .* was reset before an answer came/],
+    ['unknown CA', () => undefined, { AWS_CA_BUNDLE: '' }, /TLS to the ECR API endpoint api\.ecr\.eu-west-1\.amazonaws\.com through the proxy .* failed \([A-Z_]+\): its certificate is signed by a CA this machine does not trust.*; point AWS_CA_BUNDLE at the inspecting proxy's CA certificate/],
+    ['DNS', () => undefined, { HTTPS_PROXY: '', AWS_ENDPOINT_URL_ECR: 'https://ecr.corp-mirror.invalid' }, /the host name ecr\.corp-mirror\.invalid does not resolve \(ENOTFOUND\)/],
+  ];
+  for (const [name, arrange, extra, expected] of cases) {
+    fake.reset();
+    const m = proxied({ AWS_ECR_DISABLE_CACHE: '1', ...extra });
+    arrange();
+    const result = await runExecutable(['get'], { stdin: HOST, env: m.env });
+    assert.equal(result.code, 1, name);
+    // Docker reads one line on stdout: the same explanation (docker-credential-helpers' convention).
+    assert.match(result.stdout, /^[^\n]+\n$/, name);
+    assert.match(result.stderr, expected, `${name}: ${result.stderr}`);
+    assert.doesNotMatch(result.stderr, /access denied|IAM permission/i, name);
+  }
+});
+
 test('get names the proxy and the variable that set it when the proxy refuses', async () => {
   const m = machine(undefined, { HTTPS_PROXY: '', https_proxy: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_ECR: 'https://api.ecr.eu-west-1.amazonaws.com' });
   const result = await runExecutable(['get'], { stdin: HOST, env: m.env });
