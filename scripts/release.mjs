@@ -12,6 +12,7 @@
 //       1.4.x signs its darwin-arm64 output but leaves darwin-x64 with the runtime's stale signature.
 //   docker-credential-ecr-<version>.tgz             the npm package (scripts/lib/npm-package.mjs)
 //   docker-credential-ecr-<version>.cdx.json        CycloneDX SBOM of what ships (scripts/lib/sbom.mjs)
+//   docker-credential-ecr.1                         the man page (docs/), as the npm package's man/ has it
 //   checksums.txt                                   `sha256sum -b` lines for all of the above
 //
 // The runtime tarballs are fetched with `npm pack` into node_modules/.cache/docker-credential-ecr-runtimes and
@@ -24,7 +25,7 @@
 //   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
 //   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -36,7 +37,7 @@ import { ensureTarballs } from './lib/npm-registry.mjs';
 import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
 import { smokeTest } from './lib/stub-ecr.mjs';
-import { CHECKSUMS, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
+import { CHECKSUMS, MAN_PAGE, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
 
 const started = performance.now();
 const dist = join(root, 'dist');
@@ -150,6 +151,8 @@ async function main() {
       measured.catch(() => undefined); // awaited below; a failure elsewhere may leave it unawaited
       measuring.set(path, measured);
     };
+    copyFileSync(join(root, 'docs', MAN_PAGE), join(outDir, MAN_PAGE));
+    startMeasure(join(outDir, MAN_PAGE));
     const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)) }));
     await Promise.all([
       compileAll(compileJobs, (job, result) => {

@@ -3,14 +3,14 @@
 import { homedir } from 'node:os';
 import { version } from '../package.json';
 import { readSettings, type Env } from './platform/settings';
-import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from './platform/errors';
+import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
 import { runKubeletProvider } from './kubelet/provider';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { ServiceDeps } from './tokens/service';
 import { loadedChunks, selfExecutable } from './platform/runtime';
-import { createLogger, type Logger } from './platform/log';
-import { handleAction, PROTOCOL_ACTIONS, usage, type ProtocolAction } from './docker/protocol';
+import { createLogger, printable, type Logger } from './platform/log';
+import { handleAction, PROTOCOL_ACTIONS, type ProtocolAction } from './docker/protocol';
 import { handleStoreAction } from './docker/creds-store';
 
 export interface CliIo {
@@ -23,6 +23,8 @@ export interface CliIo {
   homedir?: () => string | undefined;
   /** The file name the program was started as (`ecr-credential-provider` selects the kubelet mode). */
   invokedAs?: string;
+  /** Whether standard input is a terminal: a person typed the command (`get` then says what it waits for). */
+  stdinIsTerminal?: () => boolean;
 }
 
 export const VERSION = version;
@@ -59,6 +61,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   return code;
 }
 
+/** One line typed at the terminal (standard input), for a command's question. */
+function asker(io: CliIo): ((question: string) => Promise<string | undefined>) | undefined {
+  if (!io.stdinIsTerminal?.()) return undefined;
+  return async (question) => {
+    io.stderr.write(question);
+    let line = '';
+    for await (const chunk of io.stdin as AsyncIterable<Buffer | string>) {
+      line += chunk.toString();
+      if (line.includes('\n')) break;
+    }
+    return line.split(/\r?\n/)[0];
+  };
+}
+
+const HELP_FLAGS = ['--help', '-h'];
+
 async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): Promise<number> {
   const { log } = deps;
   const action = argv[0];
@@ -68,6 +86,10 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
   }
 
   if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action!)) {
+    if (action === 'get' && io.stdinIsTerminal?.()) {
+      // A person typed `get`: without this line it waits silently for a host that Docker would have sent.
+      io.stderr.write('docker-credential-ecr get: reading a registry host on stdin, as Docker sends it (type one and press Ctrl-D); to check your setup, run `docker-credential-ecr doctor`\n');
+    }
     // As Docker's credsStore, hosts we do not serve go on to another store (src/docker/creds-store.ts).
     return handleStoreAction(action as ProtocolAction, io, deps, (stdin, stdout) => handleAction(action as ProtocolAction, ecrBackend(deps), { stdin, stdout, report: reportTo(log) }));
   }
@@ -75,28 +97,64 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
     const { runTokenOutput } = await import('./commands/token-output');
     return runTokenOutput(action, argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
-  if (action === 'version' || action === '--version' || action === '-v') {
+  if ((action === 'version' || action === '--version' || action === '-v') && argv.length === 1) {
     io.stdout.write(`docker-credential-ecr ${VERSION}\n`);
     return 0;
   }
+  const ask = asker(io);
+  const commandIo = { ...deps, stdout: io.stdout, stderr: io.stderr, ...(ask ? { ask } : {}) };
   if (action === 'configure') {
     // Commands are dynamic imports too: chunks of their own, never loaded by `get`.
     const { runConfigure } = await import('./commands/configure');
-    return runConfigure(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
+    return runConfigure(argv.slice(1), commandIo);
   }
   if (action === 'doctor') {
     const { runDoctor } = await import('./commands/doctor');
-    return runDoctor(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
+    return runDoctor(argv.slice(1), commandIo);
   }
   if (action === 'kubelet-config') {
     const { runKubeletConfig } = await import('./commands/kubelet-config');
-    return runKubeletConfig(argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
+    return runKubeletConfig(argv.slice(1), commandIo);
   }
-  if (action === 'help' || action === '--help' || action === '-h') {
-    io.stdout.write(`${usage().message}\n`);
+  const help = await import('./commands/help');
+  if (action === undefined) {
+    io.stderr.write(`docker-credential-ecr: no command given\n\n${help.overview()}`);
+    return 1;
+  }
+  if (action === 'help' || HELP_FLAGS.includes(action)) {
+    const topic = action === 'help' ? argv[1] : undefined;
+    if (topic === undefined) {
+      io.stdout.write(help.overview());
+      return 0;
+    }
+    if (HELP_FLAGS.includes(topic)) {
+      io.stdout.write(help.commandHelp('help')!.text);
+      return 0;
+    }
+    const found = help.commandHelp(topic) ?? (topic === KUBELET_PLUGIN_NAME ? help.commandHelp(KUBELET_MODE) : undefined);
+    if (!found) return unknownCommand(topic, io, help);
+    if (found.text === '') return dispatch([found.name, '--help'], io, deps); // the command prints its own
+    io.stdout.write(found.text);
     return 0;
   }
-  const error: UsageError = usage();
-  io.stderr.write(`${error.message}\n`);
+  const known = help.commandHelp(action);
+  if (known) {
+    // `get --help`, `kubelet-credential-provider -h`: Docker and the kubelet never add an argument.
+    if (argv.length === 2 && HELP_FLAGS.includes(argv[1]!)) {
+      io.stdout.write(known.text);
+      return 0;
+    }
+    io.stderr.write(`docker-credential-ecr: ${action} takes no arguments (Docker runs it with exactly one: the action); see \`docker-credential-ecr help ${action}\`\n`);
+    return 1;
+  }
+  return unknownCommand(action, io, help);
+}
+
+function unknownCommand(typed: string, io: CliIo, help: typeof import('./commands/help')): number {
+  const near = help.nearestCommand(typed);
+  io.stderr.write(
+    `docker-credential-ecr: unknown command "${printable(typed)}"${near ? `; did you mean \`docker-credential-ecr ${near}\`?` : ''}\n` +
+      'Run `docker-credential-ecr help` for the list of commands.\n',
+  );
   return 1;
 }

@@ -3,7 +3,7 @@
 import './platform/foreign-switches';
 import { runCli } from './cli';
 import { invokedName } from './platform/runtime';
-import { standardInput, standardOutput } from './platform/stdio';
+import { standardInput, standardInputIsTerminal, standardOutput } from './platform/stdio';
 
 const stdout = standardOutput(1);
 const stderr = standardOutput(2);
@@ -20,7 +20,7 @@ function finish(code: number): void {
   stdout.flush(() => stderr.flush(() => process.exit(exitCode)));
 }
 
-runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName() }).then(finish, () => {
+runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName(), stdinIsTerminal: standardInputIsTerminal }).then(finish, () => {
   // Never print the error itself: it might carry a secret. runCli handles all expected failures.
   stderr.write('docker-credential-ecr: internal error\n');
   finish(1);

@@ -104,7 +104,7 @@ test('an expired cached token is never served', async () => {
   const result = await runInProcess(['get'], { stdin: HOST, env: { ...env, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' }, now: () => NOW });
   assert.equal(result.code, 1);
   assert.doesNotMatch(result.stdout + result.stderr, /expired-password/);
-  assert.match(result.stderr, /cannot reach the ECR API endpoint \(ECONNREFUSED\)/);
+  assert.match(result.stderr, /cannot reach the ECR API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
 });
 
 test('list is {} with an empty cache, and store is accepted and ignored', async () => {
@@ -133,11 +133,19 @@ test('version, --version, and usage', async () => {
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^docker-credential-ecr \d+\.\d+\.\d+\n$/);
   }
-  for (const argv of [[], ['frobnicate'], ['get', 'extra']]) {
+  const refusals: [string[], RegExp][] = [
+    [[], /^docker-credential-ecr: no command given\n\nUsage: docker-credential-ecr COMMAND \[OPTION\]\.\.\./],
+    [['frobnicate'], /^docker-credential-ecr: unknown command "frobnicate"\nRun `docker-credential-ecr help` for the list of commands\.\n$/],
+    [['explain'], /^docker-credential-ecr: unknown command "explain"\n/],
+    [['confgure'], /^docker-credential-ecr: unknown command "confgure"; did you mean `docker-credential-ecr configure`\?\n/],
+    [['help', 'docter'], /^docker-credential-ecr: unknown command "docter"; did you mean `docker-credential-ecr doctor`\?\n/],
+    [['get', 'extra'], /^docker-credential-ecr: get takes no arguments \(Docker runs it with exactly one: the action\); see `docker-credential-ecr help get`\n$/],
+  ];
+  for (const [argv, message] of refusals) {
     const result = await runInProcess(argv, { env: environment() });
     assert.equal(result.code, 1, argv.join(' '));
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^usage: docker-credential-ecr/);
+    assert.match(result.stderr, message, argv.join(' '));
   }
 });
 
@@ -164,8 +172,8 @@ test('an unwritable log file is one warning; the answer is unaffected', async ()
   assert.equal(result.stderr, 'docker-credential-ecr: warning: not writing log file /proc/self/no/helper.log (ENOENT)\n');
 });
 
-test('doctor and configure refuse an unknown option with their usage, exit 1', async () => {
-  for (const [command, message] of [['doctor', /^docker-credential-ecr: doctor: unknown option --bogus\nUsage: docker-credential-ecr doctor/], ['configure', /^docker-credential-ecr: configure: unknown argument --bogus\nUsage: docker-credential-ecr configure/]] as const) {
+test('doctor and configure refuse an unknown option, pointing to their help, exit 1', async () => {
+  for (const [command, message] of [['doctor', /^docker-credential-ecr: doctor: unknown option --bogus; see `docker-credential-ecr doctor --help`\n$/], ['configure', /^docker-credential-ecr: configure: unknown option --bogus; see `docker-credential-ecr configure --help`\n$/]] as const) {
     const result = await runInProcess([command, '--bogus'], { env: environment() });
     assert.equal(result.code, 1, command);
     assert.equal(result.stdout, '');
@@ -175,11 +183,12 @@ test('doctor and configure refuse an unknown option with their usage, exit 1', a
 
 test('doctor --kubelet and kubelet-config refuse arguments they cannot use, naming them, exit 1', async () => {
   const cases: [string[], RegExp][] = [
-    [['doctor', '--bin-dir', '/bin'], /^docker-credential-ecr: doctor: --bin-dir goes with --kubelet FILE\nUsage:/],
-    [['doctor', '--kubelet', '/etc/k.json', 'public.ecr.aws'], /^docker-credential-ecr: doctor: --kubelet checks the kubelet config only; check hosts in a separate run\nUsage:/],
-    [['doctor', '--kubelet'], /^docker-credential-ecr: doctor: --kubelet needs a value\nUsage:/],
-    [['kubelet-config', '--name'], /^docker-credential-ecr: kubelet-config: --name needs a value\nUsage: docker-credential-ecr kubelet-config/],
-    [['kubelet-config', '--bogus'], /^docker-credential-ecr: kubelet-config: unknown argument --bogus\nUsage: docker-credential-ecr kubelet-config/],
+    [['doctor', '--bin-dir', '/bin'], /^docker-credential-ecr: doctor: --bin-dir goes with --kubelet FILE; see `docker-credential-ecr doctor --help`\n$/],
+    [['doctor', '--kubelet', '/etc/k.json', 'public.ecr.aws'], /^docker-credential-ecr: doctor: --kubelet checks the kubelet config only; check hosts in a separate run; see/],
+    [['doctor', '--kubelet'], /^docker-credential-ecr: doctor: --kubelet needs a value; see/],
+    [['kubelet-config', '--name'], /^docker-credential-ecr: kubelet-config: --name needs a value; see `docker-credential-ecr kubelet-config --help`\n$/],
+    [['kubelet-config', '--bogus'], /^docker-credential-ecr: kubelet-config: unknown option --bogus; see `docker-credential-ecr kubelet-config --help`\n$/],
+    [['kubelet-config', '--node-config', 'etc/x.json'], /^docker-credential-ecr: kubelet-config: --node-config etc\/x\.json must be an absolute path/],
     [['kubelet-config', '--name', 'bin/ecr'], /^docker-credential-ecr: kubelet-config: --name bin\/ecr must be a file name \(no "\/"\)\n$/],
   ];
   for (const [argv, message] of cases) {

@@ -89,10 +89,13 @@ export async function buildNpmPackage({ bun, pkg, stageDir, outDir }) {
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'scripts']) delete manifest[field];
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (existsSync(join(root, 'README.md'))) copyFileSync(join(root, 'README.md'), join(stageDir, 'README.md'));
+  // The template's "man" field makes `npm install -g` link it into <prefix>/share/man/man1.
+  mkdirSync(join(stageDir, 'man'));
+  copyFileSync(join(root, 'docs', 'docker-credential-ecr.1'), join(stageDir, 'man', 'docker-credential-ecr.1'));
 
   const packed = JSON.parse(await npm(['pack', stageDir, '--pack-destination', outDir, '--ignore-scripts', '--json', '--loglevel=error']))[0];
   if (packed.filename !== npmTarballName(pkg.version)) fail(`npm pack wrote ${packed.filename}, expected ${npmTarballName(pkg.version)}`);
   const files = packed.files.map((f) => f.path).sort();
-  for (const want of ['package.json', LAUNCHER, ENTRY, `lib/${layout.sdkChunk}`]) if (!files.includes(want)) fail(`the npm package lacks ${want} (has ${files.join(', ')})`);
+  for (const want of ['package.json', LAUNCHER, ENTRY, `lib/${layout.sdkChunk}`, 'man/docker-credential-ecr.1']) if (!files.includes(want)) fail(`the npm package lacks ${want} (has ${files.join(', ')})`);
   return { path: join(outDir, packed.filename), files, eager: layout.eager, sdkChunk: layout.sdkChunk };
 }

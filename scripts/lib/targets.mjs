@@ -30,8 +30,11 @@ export const sbomName = (version) => `docker-credential-ecr-${version}.cdx.json`
 export const CHECKSUMS = 'checksums.txt';
 
 /** Every file the release writes, in the order the summary lists them. */
+/** The man page (docs/docker-credential-ecr.1), shipped as is in the release and in the npm package's man/. */
+export const MAN_PAGE = 'docker-credential-ecr.1';
+
 export function releaseFiles(version) {
-  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), CHECKSUMS];
+  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), MAN_PAGE, CHECKSUMS];
 }
 
 /** The release target this machine can run natively, if any (process.platform/arch; glibc assumed on Linux). */

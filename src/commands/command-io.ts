@@ -5,6 +5,11 @@ import type { ServiceDeps } from '../tokens/service';
 export interface CommandIo extends ServiceDeps {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /**
+   * Asks a person a question and returns the line they typed; absent when standard input is not a terminal
+   * (a script, CI), where a command must not wait for an answer.
+   */
+  ask?: (question: string) => Promise<string | undefined>;
 }
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';

@@ -11,31 +11,19 @@ import { selfExecutable } from '../platform/runtime';
 import { hintForUnservedHost } from '../registry/hints';
 import { selectIdentity } from '../identity/identity';
 import { printable } from '../platform/log';
-import { registryDomain, registryForHost, type Partition } from '../registry/host';
+import { partitionOfRegion, registryDomain, registryForHost, type Partition } from '../registry/host';
+import { profileAccount } from './profile-account';
+import { profileSection, readIni, setting } from '../identity/shared-config';
+import { nearestRegion } from '../registry/hints';
 import { routeServerUrl } from '../registry/routing';
 import { unifiedDiff } from '../platform/text-diff';
 import type { CommandIo } from './command-io';
 import { ALL_REGISTRIES_FLAGS, runAllRegistries } from './all-registries';
+import { commandHelp } from './help';
 
 export const PUBLIC_HOSTS = ['public.ecr.aws', 'ecr-public.aws.com'] as const;
 
-const USAGE = `Usage: docker-credential-ecr configure [--registry HOST]... [--public] [--containers] [--dry-run]
-
-Adds "credHelpers": {"HOST": "ecr"} entries to the Docker config ($DOCKER_CONFIG/config.json, else
-~/.docker/config.json), so that Docker asks docker-credential-ecr for those registries.
-
-  --registry HOST  a registry to add (repeatable): <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws,
-                   ecr-public.aws.com, or a host mapped in the helper's config file
-  --public         add only public.ecr.aws and ecr-public.aws.com
-                   (default without --registry: those two and your own account's registry in your region)
-  --containers     also configure podman, skopeo and buildah ($REGISTRY_AUTH_FILE, else
-                   $XDG_RUNTIME_DIR/containers/auth.json)
-  --dry-run        print the change, write nothing
-
-  --all-registries       instead: "credsStore": "ecr", for every ECR registry in every account and region; the
-                         store it replaces keeps every other registry (Docker Hub, ghcr.io)
-  --undo-all-registries  put the previous credsStore back
-`;
+const USAGE = commandHelp('configure')!.text;
 
 interface Options {
   registries: string[];
@@ -43,6 +31,7 @@ interface Options {
   dryRun: boolean;
   containers: boolean;
   help: boolean;
+  region?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options | string {
@@ -55,11 +44,16 @@ function parseArgs(argv: readonly string[]): Options | string {
       options.registries.push(value);
     } else if (arg.startsWith('--registry=')) {
       options.registries.push(arg.slice('--registry='.length));
+    } else if (arg === '--region' || arg.startsWith('--region=')) {
+      const value = arg === '--region' ? argv[++i] : arg.slice('--region='.length);
+      if (value === undefined || value.startsWith('-')) return `${arg} needs a region (us-east-1, eu-west-1, ...)`;
+      if (!REGION.test(value)) return `--region ${printable(value)} is not an AWS region name${regionSuggestion(value)}`;
+      options.region = value;
     } else if (arg === '--public') options.publicOnly = true;
     else if (arg === '--dry-run') options.dryRun = true;
     else if (arg === '--containers') options.containers = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
-    else return `unknown argument ${printable(arg)}`;
+    else return `unknown option ${printable(arg)}`;
   }
   return options;
 }
@@ -85,34 +79,75 @@ function validateRegistry(input: string, deps: CommandIo): { key: string } | { r
   }
 }
 
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+
+function regionSuggestion(value: string): string {
+  const near = nearestRegion(value);
+  return near ? `; did you mean ${near}?` : '';
+}
+
+/** The registry domain for an account in `region`: the partition from the caller's ARN when known, else from the region's prefix. */
+function privateHost(account: string, region: string, partition: Partition | undefined): string | undefined {
+  const guessed: Partition = partition ?? partitionOfRegion(region) ?? 'aws';
+  const host = `${account}.dkr.ecr.${region}.${registryDomain(guessed)}`;
+  return registryForHost(host) ? host : undefined;
+}
+
 /** The caller's own private registry host, or a note on why it cannot be named and how to add it by hand. */
-async function ownRegistry(deps: CommandIo, setup: SetupSettings, say: (line: string) => void): Promise<string | undefined> {
+async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Options, say: (line: string) => void): Promise<string | undefined> {
   const identity = selectIdentity(deps.settings);
-  const found = configuredRegion(deps.settings, setup);
-  const { callerIdentity, explainCallerIdentityFailure } = await import('../identity/caller-identity');
-  const who = await callerIdentity(identity, found?.region, deps);
+  let found = options.region ? { region: options.region, source: '--region' } : configuredRegion(deps.settings, setup);
   const addByHand = (account: string, region: string): string =>
     `add your private registry with \`docker-credential-ecr configure --registry ${account}.dkr.ecr.${region}.amazonaws.com\``;
-  if (!who.ok) {
-    const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
-    say(`Could not find your AWS account (STS GetCallerIdentity as ${identity.label}): ${cause}; ${hint}.`);
-    say(`Adding only the public registries; ${addByHand('<account>', found?.region ?? '<region>')}.`);
-    return undefined;
+  let account: string;
+  let partition: Partition | undefined;
+  let whoText: string;
+  const named = identity.source === 'profile' ? profileAccount(deps.settings, identity.profile, REGION) : undefined;
+  // A role behind an MFA code: its ARN names the account, and STS would ask for a code just to say so.
+  const who = named?.mfa
+    ? undefined
+    : await (await import('../identity/caller-identity')).callerIdentity(identity, found?.region, deps);
+  if (who?.ok) {
+    account = who.account;
+    partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1] as Partition | undefined;
+    whoText = `Your AWS identity is ${who.arn}`;
+  } else {
+    if (who && !named) {
+      const { explainCallerIdentityFailure } = await import('../identity/caller-identity');
+      const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+      say(`Could not find your AWS account (STS GetCallerIdentity as ${identity.label}): ${cause}; ${hint}.`);
+      say(`Adding only the public registries; ${addByHand('<account>', found?.region ?? '<region>')}.`);
+      return undefined;
+    }
+    if (who) {
+      // An expired SSO session still names its account: the registry can be routed now, and works after the login.
+      const { explainCallerIdentityFailure } = await import('../identity/caller-identity');
+      const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+      say(`Could not ask STS who you are (as ${identity.label}): ${cause}; ${hint} before pulling.`);
+    }
+    account = named!.account;
+    partition = named!.partition;
+    whoText = `Profile ${named!.name} names account ${account} (${named!.from}${named!.mfa ? ', with MFA: STS not asked' : ''})`;
+    if (!found && named!.region) found = { region: named!.region, source: `sso_region of profile ${named!.name}; pass --region if your registry is in another region` };
+  }
+  if (!found && deps.ask) {
+    const answer = (await deps.ask(`${whoText}. Which AWS region is your registry in (for example us-east-1; empty to skip)? `))?.trim();
+    if (answer && REGION.test(answer)) found = { region: answer, source: 'your answer' };
+    else if (answer) say(`${printable(answer)} is not an AWS region name${regionSuggestion(answer)}`);
   }
   if (!found) {
-    say(`Your AWS identity is ${who.arn} (account ${who.account}), but no AWS region is configured (AWS_REGION, or region in your AWS profile).`);
-    say(`Adding only the public registries; ${addByHand(who.account, '<region>')}.`);
+    say(`${whoText} (account ${account}), but no AWS region is configured (--region, AWS_REGION, or region in your AWS profile).`);
+    say(`Adding only the public registries; ${addByHand(account, '<region>')}, or run configure again with --region REGION.`);
+    say('Until then, pulls from it fail with "no basic auth credentials".');
     return undefined;
   }
-  const partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1] as Partition | undefined;
-  const domain = registryDomain(partition ?? 'aws');
-  const host = `${who.account}.dkr.ecr.${found.region}.${domain}`;
-  if (!registryForHost(host)) {
+  const host = privateHost(account, found.region, partition);
+  if (!host) {
     say(`Region ${found.region} (from ${found.source}) is not one your identity's partition (${partition ?? 'unknown'}) serves ECR in.`);
-    say(`Adding only the public registries; ${addByHand(who.account, '<region>')}.`);
+    say(`Adding only the public registries; ${addByHand(account, '<region>')}.`);
     return undefined;
   }
-  say(`Your AWS identity is ${who.arn}: adding your registry ${host} (region ${found.region} from ${found.source}).`);
+  say(`${whoText}: adding your registry ${host} (region ${found.region} from ${found.source}).`);
   return host;
 }
 
@@ -139,8 +174,7 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
   };
   const options = parseArgs(argv);
   if (typeof options === 'string') {
-    complain(`configure: ${options}`);
-    deps.stderr.write(USAGE);
+    complain(`configure: ${options}; see \`docker-credential-ecr configure --help\``);
     return 1;
   }
   if (options.help) {
@@ -173,7 +207,7 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
     for (const host of PUBLIC_HOSTS) if (!hosts.includes(host)) hosts.push(host);
   }
   if (!options.publicOnly && options.registries.length === 0) {
-    const own = await ownRegistry(deps, setup, say);
+    const own = await ownRegistry(deps, setup, options, say);
     if (own && !hosts.includes(own)) hosts.push(own);
   }
 
@@ -183,7 +217,7 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
     if (options.containers) targets.push(plan(`containers auth file (${setup.containersAuthSource})`, setup.containersAuthFile!, hosts));
   } catch (error) {
     if (!(error instanceof DockerConfigError)) throw error;
-    complain(`${printable(error.message)}; fix or move the file, then run configure again; nothing was changed`);
+    complain(`${printable(error.message)}; ${error.fix ? printable(error.fix) : 'correct it or move the file away'}, then run configure again; nothing was changed`);
     return 1;
   }
 
@@ -193,7 +227,7 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
     for (const t of targets) {
       const shown = printable(t.file.path);
       const via = t.file.target !== t.file.path && t.file.text !== undefined ? ` (a link to ${printable(t.file.target)})` : '';
-      if (t.plan.changes.length === 0) {
+      if (t.plan.changes.length === 0 && t.plan.removedLogins.length === 0) {
         say(`${t.label} ${shown}${via}: already configured; ${hosts.join(', ')} go to docker-credential-ecr. Nothing to change.`);
         continue;
       }
@@ -201,6 +235,12 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
       deps.stdout.write(unifiedDiff(t.file.path, t.file.text, t.plan.text));
       for (const change of t.plan.changes) {
         if (change.before !== undefined) say(`${change.host} went to docker-credential-${printable(change.before)} before; it now goes to docker-credential-${HELPER_NAME}.`);
+      }
+      for (const key of t.plan.removedLogins) {
+        say(
+          `Removed the login stored in "auths" for ${printable(key)}: Docker sent that token whenever the helper failed, ` +
+            'and an old one fails the pull with "Your authorization token has expired".',
+        );
       }
       if (options.dryRun) {
         say(`Dry run: ${shown} was not written.`);

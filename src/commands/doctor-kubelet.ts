@@ -11,7 +11,7 @@ import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
 import { KUBELET_API_VERSIONS } from '../kubelet/request';
 import { ROLE_ANNOTATIONS, STS_AUDIENCE, customHostPatterns } from './kubelet-config';
 import { loadRegistryConfig } from '../registry/config-file';
-import { registryForHost, servedHostPatterns } from '../registry/host';
+import { knownRegions, partitionOfRegion, registryForHost, servedHostPatterns, type Partition } from '../registry/host';
 import { selfExecutable } from '../platform/runtime';
 import type { Settings } from '../platform/settings';
 import type { Check } from './command-io';
@@ -44,6 +44,43 @@ export function sampleHosts(): { pattern: string; host: string }[] {
     if (!host) throw new Error(`internal: no sample host for ${pattern} is served`);
     return { pattern, host };
   });
+}
+
+/** The partition a region belongs to (the SDK's table); commercial for a name it does not know. */
+export function regionPartition(region: string): Partition {
+  return partitionOfRegion(region) ?? 'aws';
+}
+
+interface FormSamples {
+  pattern: string;
+  partition: Partition;
+  /** One host per region of that partition the form exists in. */
+  hosts: { region: string; host: string }[];
+}
+
+/**
+ * Every host form we serve, per partition, with a sample host in every region of that partition: a pattern such
+ * as `*.dkr.ecr.us-iso-east-1.c2s.ic.gov` covers one region of a form, not none.
+ */
+export function formSamples(): FormSamples[] {
+  const groups = new Map<string, FormSamples>();
+  for (const pattern of servedHostPatterns()) {
+    if (!pattern.includes('*')) {
+      groups.set(pattern, { pattern, partition: 'aws', hosts: [{ region: 'us-east-1', host: pattern }] });
+      continue;
+    }
+    for (const region of knownRegions()) {
+      let n = 0;
+      const host = pattern.replace(/\*/g, () => (n++ === 0 ? '123456789012' : region));
+      const registry = registryForHost(host);
+      if (!registry || regionPartition(region) !== registry.partition) continue;
+      const key = `${pattern}|${registry.partition}`;
+      const group = groups.get(key) ?? { pattern, partition: registry.partition, hosts: [] };
+      group.hosts.push({ region, host });
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()];
 }
 
 /** The config as the kubelet reads it: one file, or a directory's *.json, *.yaml, *.yml merged in lexical order. */
@@ -81,7 +118,7 @@ function resolveProvider(name: string, binDir: string | undefined): 'self' | 've
   return r.status === 0 && r.stdout.startsWith('docker-credential-ecr ') ? 'version' : 'other';
 }
 
-export function kubeletChecks(configPath: string, binDir: string | undefined, settings: Settings): Check[] {
+export function kubeletChecks(configPath: string, binDir: string | undefined, settings: Settings, node?: { region: string; source: string }): Check[] {
   const checks: Check[] = [];
   let docs;
   try {
@@ -142,7 +179,6 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
     return checks;
   }
 
-  const served = sampleHosts();
   // A sample host for each custom pattern (`*` stands for one label), as sampleHosts() has for the served forms.
   const custom = customHostPatterns(loadRegistryConfigQuietly(settings)).map((pattern) => ({ pattern, host: pattern.replace(/\*/g, 'x') }));
   for (const { provider, name, resolved } of ours) {
@@ -164,19 +200,7 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
     );
 
     const matchImages = Array.isArray(provider.matchImages) ? provider.matchImages.map(String) : [];
-    const missing = served.filter(({ host }) => !matchImages.some((m) => imageMatches(m, `${host}/repo`)));
-    const essential = missing.filter(({ pattern }) => pattern === '*.dkr.ecr.*.amazonaws.com' || pattern === 'public.ecr.aws');
-    if (missing.length === 0) checks.push({ name: `${id}:matchImages`, status: 'ok', message: `matchImages cover every ECR host form (${served.length})` });
-    else
-      checks.push({
-        name: `${id}:matchImages`,
-        status: essential.length ? 'fail' : 'warn',
-        message: `matchImages miss ${missing.map((m) => m.pattern).join(', ')}: the kubelet never asks for images there`,
-        fix: 'add them (docker-credential-ecr kubelet-config lists every form)',
-      });
-    const useless = matchImages.filter((m) => ![...served, ...custom].some(({ host }) => imageMatches(m, `${host}/repo`)));
-    if (useless.length)
-      checks.push({ name: `${id}:matchImages-unused`, status: 'warn', message: `matchImages ${useless.join(', ')} match no host this helper serves (China hosts end in .amazonaws.com.cn, not .amazonaws.cn)` });
+    checks.push(...coverageChecks(id, matchImages, node, custom));
     const uncovered = custom.filter(({ host }) => !matchImages.some((m) => imageMatches(m, `${host}/repo`)));
     if (uncovered.length)
       checks.push({ name: `${id}:custom-hosts`, status: 'warn', message: `the config file's custom hosts ${uncovered.map((c) => c.pattern).join(', ')} are not in matchImages`, fix: 'add them' });
@@ -190,6 +214,45 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
 
     checks.push(...tokenAttributeChecks(id, provider, apiVersion));
   }
+  return checks;
+}
+
+/**
+ * Coverage judged by what this node can pull: its identity's tokens work in its own partition only, so a form of
+ * another partition left out of matchImages costs nothing. A missing form of its own partition is a failure for
+ * the plain private host (every pull of it goes anonymous) and a warning for FIPS, dual-stack and public hosts.
+ */
+function coverageChecks(id: string, matchImages: readonly string[], node: { region: string; source: string } | undefined, custom: readonly { host: string }[]): Check[] {
+  const checks: Check[] = [];
+  const partition = node ? regionPartition(node.region) : 'aws';
+  const where = node ? `this node's partition ${partition} (region ${node.region} from ${node.source})` : `partition aws (no region is set: AWS_REGION; judged as a commercial-region node)`;
+  const forms = formSamples();
+  const covered = (host: string): boolean => matchImages.some((m) => imageMatches(m, `${host}/repo`));
+  const own = forms.filter((f) => f.partition === partition);
+  const gaps = own
+    .map((f) => ({ ...f, missing: f.hosts.filter((h) => !covered(h.host)) }))
+    .filter((f) => f.missing.length > 0);
+  const describe = (f: (typeof gaps)[number]): string =>
+    f.missing.length === f.hosts.length ? f.pattern : `${f.pattern} in ${f.missing.map((m) => m.region).join(', ')}`;
+  // The plain private form in the node's own region is what nearly every pull uses: missing there, pulls fail.
+  const essential = gaps.filter((f) => f.pattern.startsWith('*.dkr.ecr.*.') && (node ? f.missing.some((m) => m.region === node.region) : f.missing.length === f.hosts.length));
+  if (gaps.length === 0) {
+    checks.push({ name: `${id}:matchImages`, status: 'ok', message: `matchImages cover every ECR host form of ${where} (${own.length} forms, every region)` });
+  } else {
+    checks.push({
+      name: `${id}:matchImages`,
+      status: essential.length ? 'fail' : 'warn',
+      message: `matchImages miss ${gaps.map(describe).join(', ')} of ${where}: the kubelet never asks this helper for images there${essential.length ? `, so private images${node ? ` in ${node.region}` : ''} fail to pull` : ' (images there are pulled without credentials: private ones fail, public ones at a lower rate limit)'}`,
+      fix: `add ${gaps.map((g) => g.pattern).join(', ')} (docker-credential-ecr kubelet-config lists every form)`,
+    });
+  }
+  const elsewhere = forms.filter((f) => !own.includes(f) && f.hosts.some((h) => !covered(h.host)));
+  if (elsewhere.length > 0) {
+    checks.push({ name: `${id}:matchImages-partitions`, status: 'ok', message: `forms of other partitions not (fully) in matchImages: ${[...new Set(elsewhere.map((f) => f.partition))].join(', ')}; this node's identity pulls only in ${partition}` });
+  }
+  const useless = matchImages.filter((m) => ![...forms.flatMap((f) => f.hosts), ...custom].some(({ host }) => imageMatches(m, `${host}/repo`)));
+  if (useless.length)
+    checks.push({ name: `${id}:matchImages-unused`, status: 'warn', message: `matchImages ${useless.join(', ')} match no host this helper serves, in any region (China hosts end in .amazonaws.com.cn, not .amazonaws.cn)` });
   return checks;
 }
 

@@ -11,30 +11,25 @@ import { readSetupSettings, type SetupSettings } from '../platform/settings';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, type StoredAuth } from '../docker/config-file';
 import { HelperError, TokenFetchError } from '../platform/errors';
 import { apiName } from '../tokens/explain';
-import { EXECUTABLE_NAME, linkCommand, pathStatus, shellQuote } from '../platform/executable-path';
+import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus, shellQuote } from '../platform/executable-path';
 import { selfExecutable } from '../platform/runtime';
-import { hintForUnservedHost } from '../registry/hints';
+import { hintForUnservedHost, nearestRegion } from '../registry/hints';
 import { selectIdentity, type Identity } from '../identity/identity';
 import { describeSource } from '../identity/source';
+import { profileSection, readIni, setting } from '../identity/shared-config';
 import type { Logger } from '../platform/log';
 import { printable } from '../platform/log';
-import { parseServerUrl, registryForHost, type Registry } from '../registry/host';
+import { knownRegions, parseServerUrl, registryDomain, registryForHost, type Partition, type Registry } from '../registry/host';
 import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/config-file';
 import { routeServerUrl, type Route } from '../registry/routing';
 import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
 import { kubeletChecks } from './doctor-kubelet';
 import { credsStoreChecks } from './doctor-creds-store';
+import { profileAccount } from './profile-account';
 import type { Check, CheckStatus, CommandIo } from './command-io';
+import { commandHelp } from './help';
 
-const USAGE = `Usage: docker-credential-ecr doctor [HOST]... [--json]
-       docker-credential-ecr doctor --kubelet FILE|DIR [--bin-dir DIR] [--json]
-
-Checks the setup between docker and an ECR token, one line per check (ok, warn or fail, and the fix).
-Without HOST it checks every ECR registry in the Docker config. With --kubelet it checks a node's
-CredentialProviderConfig (the kubelet's --image-credential-provider-config) against this helper, and with
---bin-dir (its --image-credential-provider-bin-dir) that the provider's file is this helper.
-Exit status 1 when a check fails.
-`;
+const USAGE = commandHelp('doctor')!.text;
 
 const configureFix = (host: string): string => `docker-credential-ecr configure --registry ${host}`;
 
@@ -119,12 +114,15 @@ function containersLoginShadows(host: string, setup: SetupSettings): Check | und
     name: `containers-login:${host}`,
     status: 'warn',
     message: `${setup.containersAuthFile} holds a stored login for ${host} (from \`podman login\`): podman, skopeo and buildah use it instead of this helper, and it expires 12 hours after it was made`,
-    fix: `podman logout ${host}; docker-credential-ecr configure --containers`,
+    // configure removes the stored login from every file it routes the host in (podman's too, with --containers).
+    fix: `docker-credential-ecr configure --containers --registry ${host}`,
   };
 }
 
+const EXPIRED_TOKEN_ERROR = '"denied: Your authorization token has expired. Reauthenticate and try again."';
+
 /** Docker's own lookup: a credHelpers entry for the host, else credsStore, else the login stored in `auths`. */
-function routeChecks(host: string, docker: DockerState | undefined, now: number): Check[] {
+function routeChecks(host: string, docker: DockerState | undefined, now: number, path: string): Check[] {
   const checks: Check[] = [];
   const view = docker?.view;
   const helper = view?.credHelpers[host];
@@ -132,7 +130,24 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number)
   if (helper === HELPER_NAME) {
     checks.push({ name: `route:${host}`, status: 'ok', message: `${host}: credHelpers sends it to docker-credential-ecr` });
   } else if (helper !== undefined) {
-    checks.push({ name: `route:${host}`, status: 'fail', message: `${host}: credHelpers sends it to docker-credential-${printable(helper)}, not to this helper`, fix: configureFix(host) });
+    const other = `docker-credential-${printable(helper)}`;
+    const where = findOnPath(path, `docker-credential-${helper}`);
+    checks.push(
+      where
+        ? {
+            // Another helper (the Go helper, docker-credential-ecr-login) answers: a working set-up, not a failure.
+            name: `route:${host}`,
+            status: 'warn',
+            message: `${host}: credHelpers sends it to ${other} (${printable(where)}), which answers Docker for it, not this helper; the token check below is this helper's`,
+            fix: `to switch to this helper: ${configureFix(host)}`,
+          }
+        : {
+            name: `route:${host}`,
+            status: 'fail',
+            message: `${host}: credHelpers sends it to ${other}, which is not on PATH, so Docker's pulls fail ("${other}: executable file not found in $PATH")`,
+            fix: configureFix(host),
+          },
+    );
   } else if (view?.credsStore === HELPER_NAME) {
     checks.push({ name: `route:${host}`, status: 'ok', message: `${host}: credsStore "ecr" sends it to docker-credential-ecr` });
   } else if (view?.credsStore) {
@@ -141,7 +156,7 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number)
       status: 'fail',
       message:
         `${host}: not in credHelpers, so credsStore "${printable(view.credsStore)}" answers for it with the token docker login stored there, ` +
-        'which expires after 12 hours ("denied: Your authorization token has expired. Reauthenticate and try again.")',
+        `which expires after 12 hours (${EXPIRED_TOKEN_ERROR})`,
       fix: configureFix(host),
     });
   } else {
@@ -156,20 +171,30 @@ function routeChecks(host: string, docker: DockerState | undefined, now: number)
     const expiry = storedTokenExpiry(stored[1].auth);
     const at = expiry === undefined ? '' : new Date(expiry).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const age = expiry === undefined ? '' : ` (${expiry <= now ? 'expired' : 'expires'} ${at}, ${relative(expiry, now)})`;
-    // Docker reads `auths` only when neither credHelpers nor credsStore names a helper for the host.
-    if (helper !== undefined || view?.credsStore) {
+    if (helper !== undefined || view?.credsStore === HELPER_NAME) {
+      // Seen at the engine with docker CLI 28: when the helper fails, the CLI falls back to the auths entry
+      // (its native store reads the file's entry first, whether the helper came from credHelpers or credsStore).
       checks.push({
         name: `stored-login:${host}`,
         status: 'warn',
-        message: `${host}: auths holds a token stored by docker login${age}; Docker asks a helper instead, but tools that read auths directly get that token`,
-        fix: `docker logout ${host}`,
+        message:
+          `${host}: auths also holds a token docker login stored${age}; whenever the helper fails, Docker sends that token instead, ` +
+          `and the pull fails with ${EXPIRED_TOKEN_ERROR} rather than the helper's own error`,
+        fix: configureFix(host),
+      });
+    } else if (view?.credsStore) {
+      checks.push({
+        name: `stored-login:${host}`,
+        status: 'warn',
+        message: `${host}: auths holds a token stored by docker login${age}`,
+        fix: configureFix(host),
       });
     } else {
       checks.push({
         name: `stored-login:${host}`,
         status: 'fail',
-        message: `${host}: Docker uses the token docker login stored in auths${age}; ECR tokens last 12 hours, then pulls fail with "denied: Your authorization token has expired. Reauthenticate and try again."`,
-        fix: `docker logout ${host} && ${configureFix(host)}`,
+        message: `${host}: Docker uses the token docker login stored in auths${age}; ECR tokens last 12 hours, then pulls fail with ${EXPIRED_TOKEN_ERROR}`,
+        fix: `${configureFix(host)} (it also removes the stored token)`,
       });
     }
   }
@@ -259,22 +284,50 @@ function cacheCheck(host: string, entry: CacheEntry | undefined, cacheOn: boolea
  * `tokensWork`: a token was fetched with this identity in this run. Then an STS that cannot be reached, or that a
  * proxy answers instead of AWS, is a warning: pulls work (a private network with ECR endpoints and none for STS).
  */
-async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: ServiceDeps): Promise<Check> {
+async function identityCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: ServiceDeps): Promise<{ check: Check; account?: string; partition?: string }> {
   const { callerIdentity, explainCallerIdentityFailure } = await import('../identity/caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
   const who = await callerIdentity(identity, region, deps);
   if (who.ok) {
     const expiry = who.expiresAt === undefined ? 'no expiry given (long-term or unstated)' : `credentials expire ${when(who.expiresAt, deps.now())}`;
-    return { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` };
+    const partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1];
+    return { check: { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` }, account: who.account, ...(partition ? { partition } : {}) };
   }
   const { category, cause, hint } = explainCallerIdentityFailure(who.error, identity);
   const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
   if (who.stage === 'sts' && tokensWork && ['unreachable', 'timeout', 'not-aws'].includes(category)) {
-    return { name, status: 'warn', message: `AWS identity (${source}): ${step}: ${cause}; tokens are fetched all the same, so pulls work (STS is only how doctor names the identity)`, fix: hint };
+    return { check: { name, status: 'warn', message: `AWS identity (${source}): ${step}: ${cause}; tokens are fetched all the same, so pulls work (STS is only how doctor names the identity)`, fix: hint } };
   }
   const anonymous = publicOnly ? ' (only ECR Public uses it here, and its images are then pulled anonymously)' : '';
-  return { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint };
+  return { check: { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint } };
+}
+
+/** The profile's mfa_serial, when its role needs an MFA code (the SDK asks for it through our terminal prompt). */
+function mfaSerial(identity: Identity, settings: ServiceDeps['settings']): string | undefined {
+  if (identity.source !== 'profile' || identity.role) return undefined;
+  const profile = identity.profile ?? settings.awsProfile ?? 'default';
+  return setting(profileSection(readIni(settings.awsConfigFile), profile), 'mfa_serial')?.trim() || undefined;
+}
+
+/** The identity line of an MFA profile, from what its token requests found (they asked for the code, or failed to). */
+function mfaIdentityCheck(identity: Identity, serial: string, publicOnly: boolean, hosts: readonly string[], tokenResults: readonly Check[], deps: ServiceDeps): Check {
+  const name = 'identity';
+  const source = describeSource(identity, deps.settings, deps.env);
+  const results = tokenResults.filter((c) => hosts.some((h) => c.name === `token:${h}`));
+  if (results.some((c) => c.status === 'ok')) {
+    return { name, status: 'ok', message: `AWS identity from ${source}, with MFA (mfa_serial ${serial}): a token was had with it, so STS is not asked again (it would need a second code)` };
+  }
+  const failed = results.find((c) => c.status !== 'ok');
+  if (!failed) {
+    return { name, status: 'ok', message: `AWS identity from ${source}, with MFA (mfa_serial ${serial}): not checked with STS, which would ask for a code; \`docker-credential-ecr doctor HOST\` checks it with a token request` };
+  }
+  return {
+    name,
+    status: publicOnly ? 'warn' : 'fail',
+    message: `AWS identity from ${source}, with MFA (mfa_serial ${serial}): ${failed.message.replace(/^[^:]+: /, '')}`,
+    ...(failed.fix ? { fix: failed.fix } : {}),
+  };
 }
 
 function parseArgs(argv: readonly string[]): { hosts: string[]; json: boolean; help: boolean; kubelet?: string; binDir?: string } | string {
@@ -299,7 +352,7 @@ function parseArgs(argv: readonly string[]): { hosts: string[]; json: boolean; h
 export async function runDoctor(argv: readonly string[], io: CommandIo): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
-    io.stderr.write(`docker-credential-ecr: doctor: ${args}\n${USAGE}`);
+    io.stderr.write(`docker-credential-ecr: doctor: ${args}; see \`docker-credential-ecr doctor --help\`\n`);
     return 1;
   }
   if (args.help) {
@@ -308,7 +361,7 @@ export async function runDoctor(argv: readonly string[], io: CommandIo): Promise
   }
   const deps: ServiceDeps = { settings: io.settings, env: io.env, log: onceOnly(io.log), now: io.now, sleep: io.sleep };
   const setup = readSetupSettings(io.env, io.settings);
-  const checks = args.kubelet !== undefined ? kubeletChecks(args.kubelet, args.binDir, io.settings) : await runChecks(args.hosts, deps, setup);
+  const checks = args.kubelet !== undefined ? kubeletChecks(args.kubelet, args.binDir, io.settings, configuredRegion(io.settings, setup)) : await runChecks(args.hosts, deps, setup);
   const ok = checks.every((c) => c.status !== 'fail');
   if (args.json) {
     io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
@@ -349,7 +402,12 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
       }
     } catch (error) {
       if (!(error instanceof DockerConfigError)) throw error;
-      checks.push({ name: 'docker-config', status: 'fail', message: error.message, fix: 'fix the file (Docker cannot read it either), or move it away and run `docker-credential-ecr configure`' });
+      checks.push({
+        name: 'docker-config',
+        status: 'fail',
+        message: `${error.message} (Docker cannot read it either)`,
+        fix: error.fix ?? `correct what the message names, or move the file away and run \`docker-credential-ecr configure\``,
+      });
     }
   }
 
@@ -367,7 +425,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
     helperConfigBroken = true;
-    checks.push({ name: 'helper-config', status: 'fail', message: error.message, fix: `fix ${settings.helperConfigFile ?? 'the helper config file'} at the line named` });
+    checks.push({ name: 'helper-config', status: 'fail', message: error.message, fix: `edit ${settings.helperConfigFile ?? 'the helper config file'} at the line the message names, as it says (README "Per-registry identity and custom host names" shows every field)` });
   }
   const served = (host: string): boolean => registryForHost(host) !== undefined || matchRule(helperConfig, host)?.target !== undefined;
 
@@ -417,13 +475,24 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   // Routes, resolved as `get` resolves them (helper config entry, identity).
   const routes = new Map<string, Route>();
   for (const host of hosts) {
-    checks.push(...routeChecks(host, docker, deps.now()));
+    checks.push(...routeChecks(host, docker, deps.now(), setup.path));
     const shadow = containersLoginShadows(host, setup);
     if (shadow) checks.push(shadow);
     if (helperConfigBroken) continue;
     try {
       const route = routeServerUrl(host, settings);
       routes.set(host, route);
+      // A region name that fits the partition's pattern is served (a region newer than our SDK), but a typo is likelier.
+      const region = route.registry.kind === 'ecr' ? route.registry.region : undefined;
+      const near = region && !knownRegions().includes(region) ? nearestRegion(region) : undefined;
+      if (region && near) {
+        checks.push({
+          name: `region:${host}`,
+          status: 'warn',
+          message: `${host}: region ${region} is not one the AWS SDK knows; did you mean ${near}?`,
+          fix: `${configureFix(host.replace(`.${region}.`, `.${near}.`))}, and pull from that host`,
+        });
+      }
       if (helperConfig) {
         const identity = resolve(route, settings).identity;
         checks.push({
@@ -462,7 +531,29 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
     tokenResults.push(...results);
     if (results.some((c) => c.name === `token:${host}` && c.status === 'ok')) tokensWork.add(resolve(route, settings).identity.keyMaterial);
   }
-  for (const { identity, region, publicOnly } of identities.values()) checks.push(await identityCheck(identity, region, publicOnly, tokensWork.has(identity.keyMaterial), deps));
+  const defaultIdentity = selectIdentity(settings);
+  let own: { account: string; partition?: string } | undefined;
+  for (const { identity, region, publicOnly } of identities.values()) {
+    const serial = mfaSerial(identity, settings);
+    if (serial) {
+      // A second SDK client would ask for a second MFA code: the token request above asked (once), like `get`.
+      const hostsOf = [...routes].filter(([, route]) => resolve(route, settings).identity.keyMaterial === identity.keyMaterial).map(([host]) => host);
+      checks.push(mfaIdentityCheck(identity, serial, publicOnly, hostsOf, tokenResults, deps));
+      const named = identity.keyMaterial === defaultIdentity.keyMaterial ? profileAccount(settings, identity.profile, /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/) : undefined;
+      if (named) own = { account: named.account, ...(named.partition ? { partition: named.partition } : {}) };
+      continue;
+    }
+    const result = await identityCheck(identity, region, publicOnly, tokensWork.has(identity.keyMaterial), deps);
+    checks.push(result.check);
+    if (result.account && identity.keyMaterial === defaultIdentity.keyMaterial) own = { account: result.account, ...(result.partition ? { partition: result.partition } : {}) };
+  }
+  // "no basic auth credentials": the identity's own registry not routed here, so Docker pulls it anonymously.
+  if (own && requested.length === 0 && docker) {
+    // A custom host name from the helper config stands for the registry it targets.
+    const registryOf = (host: string): Registry | undefined => routes.get(host)?.registry ?? registryForHost(host);
+    const ownCheck = ownRegistryCheck(own, hosts, docker, configuredRegion(settings, setup), registryOf);
+    if (ownCheck) checks.push(ownCheck);
+  }
 
   const store = openStore(deps);
   checks.push(
@@ -474,5 +565,51 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   );
 
   checks.push(...tokenResults);
+  // A stored login that Docker falls back to is what the user sees right now when this helper just failed.
+  for (const check of checks) {
+    const host = check.name.startsWith('stored-login:') ? check.name.slice('stored-login:'.length) : undefined;
+    if (host && check.status === 'warn' && docker?.view.credHelpers[host] === HELPER_NAME && tokenResults.some((t) => t.name === `token:${host}` && t.status === 'fail')) {
+      check.status = 'fail';
+      check.message += '; the helper failed just now (below), so this is the error your pulls show';
+    }
+  }
   return checks;
+}
+
+/** Whether the identity's own account has a registry that Docker sends to this helper (or another ECR helper). */
+function ownRegistryCheck(
+  own: { account: string; partition?: string },
+  hosts: readonly string[],
+  docker: DockerState,
+  region: { region: string; source: string } | undefined,
+  registryOf: (host: string) => Registry | undefined,
+): Check | undefined {
+  const name = 'own-registry';
+  const partition = (own.partition ?? 'aws') as Partition;
+  const expected = region ? `${own.account}.dkr.ecr.${region.region}.${registryDomain(partition)}` : undefined;
+  // credsStore "ecr" sends every host without a credHelpers entry here (configure --all-registries).
+  const viaStore = docker.view.credsStore === HELPER_NAME;
+  const routed = (host: string): boolean => docker.view.credHelpers[host] !== undefined || viaStore;
+  const ownHosts = hosts.filter((host) => {
+    const registry = registryOf(host);
+    return registry?.kind === 'ecr' && registry.account === own.account && routed(host);
+  });
+  const standsFor = expected ? ownHosts.find((host) => host !== expected && registryOf(host)?.host === expected) : undefined;
+  if (standsFor) return { name, status: 'ok', message: `your account's registry ${expected} is reached as ${standsFor} (helper config), which is in credHelpers` };
+  // Named in the Docker config but not routed: its route line above already fails, with this same fix.
+  if (expected && !routed(expected) && hosts.includes(expected)) return undefined;
+  // The credsStore line already says every ECR registry comes here (doctor-creds-store.ts): one verdict.
+  if (viaStore && (!expected || docker.view.credHelpers[expected] === undefined)) return undefined;
+  if (expected && routed(expected)) return { name, status: 'ok', message: `your account's registry ${expected} (region ${region!.region} from ${region!.source}) is in credHelpers` };
+  if (!expected && ownHosts.length > 0) return { name, status: 'ok', message: `your account ${own.account} has registries in credHelpers: ${ownHosts.join(', ')}` };
+  const host = expected ?? `${own.account}.dkr.ecr.<region>.${registryDomain(partition)}`;
+  const others = ownHosts.length > 0 ? ` (credHelpers has it in other regions: ${ownHosts.join(', ')})` : '';
+  return {
+    name,
+    status: 'warn',
+    message:
+      `your account ${own.account}'s registry ${host} is not in credHelpers of ${printable(docker.path)}${others}, so Docker does not ask this helper for it and ` +
+      `\`docker pull ${host}/<repo>\` fails with "no basic auth credentials"`,
+    fix: expected ? configureFix(expected) : `${configureFix(host)} (with your registry's region)`,
+  };
 }

@@ -5,6 +5,8 @@ import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
 import { HelperError } from '../platform/errors';
 import { printable } from '../platform/log';
 import type { CommandIo } from './command-io';
+import { commandHelp } from './help';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { isPattern, loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
 import { assertOwnsItsDomain } from '../registry/public-suffix';
 import { servedHostPatterns } from '../registry/host';
@@ -19,7 +21,12 @@ export interface KubeletConfigOptions {
   name: string;
   serviceAccountRoles: boolean;
   config: RegistryConfig | undefined;
+  /** Where the helper config file is on the node: the kubelet runs as root, not as the user who runs this. */
+  nodeConfigPath?: string;
 }
+
+/** A system path every node can have, readable by root whatever user generated the config. */
+export const NODE_CONFIG_PATH = '/etc/docker-credential-ecr/config.json';
 
 /** The config file's custom hosts (host names or patterns with a `target`), which the kubelet must ask us about too. */
 export function customHostPatterns(config: RegistryConfig | undefined): string[] {
@@ -41,7 +48,7 @@ export function kubeletProviderConfig(options: KubeletConfigOptions): Record<str
   // Under AWS's plugin's name no arguments are needed (EKS's config passes none); under any other, the mode.
   if (options.name !== KUBELET_PLUGIN_NAME) provider.args = [KUBELET_MODE];
   // The kubelet runs the provider as root, with its own environment: point it at the same config file.
-  if (options.config) provider.env = [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: options.config.file }];
+  if (options.config) provider.env = [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: options.nodeConfigPath ?? NODE_CONFIG_PATH }];
   if (options.serviceAccountRoles) {
     provider.tokenAttributes = {
       serviceAccountTokenAudience: STS_AUDIENCE,
@@ -53,33 +60,29 @@ export function kubeletProviderConfig(options: KubeletConfigOptions): Record<str
   return { apiVersion: 'kubelet.config.k8s.io/v1', kind: 'CredentialProviderConfig', providers: [provider] };
 }
 
-const USAGE = `Usage: docker-credential-ecr kubelet-config [--service-account-roles] [--name NAME]
-
-Prints the kubelet's CredentialProviderConfig (JSON) for this helper: every ECR and ECR Public host form, and the
-config file's custom hosts. --name: the executable's file name in the kubelet's --image-credential-provider-bin-dir
-(default ${KUBELET_PLUGIN_NAME}, AWS's plugin's name, which needs no arguments). --service-account-roles: the
-kubelet sends each pod's service-account token (audience ${STS_AUDIENCE}), exchanged for the role its service
-account names in ${ROLE_ANNOTATIONS.join(' or ')}.
-`;
+const USAGE = commandHelp('kubelet-config')!.text;
+const seeHelp = 'see `docker-credential-ecr kubelet-config --help`';
 
 export async function runKubeletConfig(argv: readonly string[], io: CommandIo): Promise<number> {
   let name = KUBELET_PLUGIN_NAME;
   let serviceAccountRoles = false;
+  let nodeConfigPath = NODE_CONFIG_PATH;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--service-account-roles') serviceAccountRoles = true;
-    else if (arg === '--name') {
+    else if (arg === '--name' || arg === '--node-config') {
       const value = argv[++i];
       if (value === undefined) {
-        io.stderr.write(`docker-credential-ecr: kubelet-config: --name needs a value\n${USAGE}`);
+        io.stderr.write(`docker-credential-ecr: kubelet-config: ${arg} needs a value; ${seeHelp}\n`);
         return 1;
       }
-      name = value;
+      if (arg === '--name') name = value;
+      else nodeConfigPath = value;
     } else if (arg === '--help' || arg === '-h') {
       io.stdout.write(USAGE);
       return 0;
     } else {
-      io.stderr.write(`docker-credential-ecr: kubelet-config: unknown argument ${printable(arg)}\n${USAGE}`);
+      io.stderr.write(`docker-credential-ecr: kubelet-config: unknown option ${printable(arg)}; ${seeHelp}\n`);
       return 1;
     }
   }
@@ -99,6 +102,17 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
     io.stderr.write(`docker-credential-ecr: kubelet-config: ${error.message}\n`);
     return 1;
   }
-  io.stdout.write(`${JSON.stringify(kubeletProviderConfig({ name, serviceAccountRoles, config }), null, 2)}\n`);
+  if (!isAbsolute(nodeConfigPath)) {
+    io.stderr.write(`docker-credential-ecr: kubelet-config: --node-config ${printable(nodeConfigPath)} must be an absolute path (the kubelet's working directory is not yours)\n`);
+    return 1;
+  }
+  io.stdout.write(`${JSON.stringify(kubeletProviderConfig({ name, serviceAccountRoles, config, nodeConfigPath }), null, 2)}\n`);
+  if (config && resolvePath(config.file) !== resolvePath(nodeConfigPath)) {
+    // Only the custom hosts' entries matter to the kubelet; the file goes where root reads it on every node.
+    io.stderr.write(
+      `docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at ${printable(nodeConfigPath)}; ` +
+        `install yours there on each node: sudo install -D -m 0644 ${printable(config.file)} ${printable(nodeConfigPath)}\n`,
+    );
+  }
   return 0;
 }

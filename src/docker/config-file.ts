@@ -13,6 +13,8 @@ export const HELPER_NAME = 'ecr';
 
 export class DockerConfigError extends HelperError {
   override name = 'DockerConfigError';
+  /** What to change in the file, when it can be said exactly (a JSON slip). */
+  fix?: string;
 }
 
 export interface ConfigFile {
@@ -78,7 +80,11 @@ export function readConfigFile(path: string): ConfigFile {
 function parseObject(text: string, path: string): JsonNode | undefined {
   if (text.trim() === '') return undefined; // Docker reads an empty file as an empty config.
   const parsed = parseStrictJson(text);
-  if ('error' in parsed) throw new DockerConfigError(`${path}:${parsed.error.line}: not valid JSON (${parsed.error.reason})`);
+  if ('error' in parsed) {
+    const error = new DockerConfigError(`${path}:${parsed.error.line}: not valid JSON: ${parsed.error.reason}`);
+    if (parsed.error.fix) error.fix = `${parsed.error.fix} of ${path}`;
+    throw error;
+  }
   const { root } = parsed;
   if (!root || root.type !== 'object') throw new DockerConfigError(`${path}: the file must hold a JSON object`);
   return root;
@@ -133,6 +139,12 @@ export interface HelperPlan {
   text: string;
   /** Empty when every host already goes to this helper: nothing to write. */
   changes: HelperChange[];
+  /**
+   * `auths` keys whose stored login (docker login, podman login) for a routed host is removed: when the helper
+   * fails, the docker CLI sends that stored token instead, and an ECR token there is 12 hours old at most, so
+   * the pull fails with "Your authorization token has expired" instead of the helper's own error.
+   */
+  removedLogins: string[];
 }
 
 interface Edit {
@@ -182,13 +194,62 @@ export function planHelperEntries(text: string | undefined, path: string, hosts:
   const changes: HelperChange[] = hosts
     .filter((host, i) => hosts.indexOf(host) === i && view.credHelpers[host] !== HELPER_NAME)
     .map((host) => (view.credHelpers[host] === undefined ? { host } : { host, before: view.credHelpers[host]! }));
-  if (changes.length === 0) return { text: text ?? '', changes };
+  const withHelpers = addHelperEntries(text, path, changes);
+  const { text: result, removed } = removeStoredLogins(withHelpers, path, hosts);
+  return { text: result ?? '', changes, removedLogins: removed };
+}
+
+/** The host part of an `auths` key (`https://host/v1/`, `host:port`...), or undefined when it is not a registry address. */
+function authsKeyHost(key: string): string | undefined {
+  const withoutScheme = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const hostPort = withoutScheme.split('/')[0] ?? '';
+  return hostPort === '' ? undefined : hostPort.toLowerCase();
+}
+
+/** The `auths` keys of `view` holding a credential for one of `hosts` (each `host` or `host:port`), in file order. */
+export function storedLoginsFor(view: DockerConfigView, hosts: readonly string[]): string[] {
+  const wanted = new Set(hosts.map((h) => h.toLowerCase()));
+  return Object.entries(view.auths)
+    .filter(([key, entry]) => {
+      const host = authsKeyHost(key);
+      return entry.hasCredential && host !== undefined && (wanted.has(host) || wanted.has(host.replace(/:443$/, '')));
+    })
+    .map(([key]) => key);
+}
+
+/** Removes the `auths` entries holding a credential for `hosts`, one text edit each; every other byte stays. */
+function removeStoredLogins(text: string | undefined, path: string, hosts: readonly string[]): { text: string | undefined; removed: string[] } {
+  if (text === undefined) return { text, removed: [] };
+  const removed = storedLoginsFor(parseDockerConfig(text, path), hosts);
+  let current = text;
+  for (const key of removed) {
+    // Re-parsed after each removal: offsets move, and neighbouring entries share the commas between them.
+    const root = parseObject(current, path);
+    const auths = root ? property(root, 'auths')?.children?.[1] : undefined;
+    const siblings = auths?.children ?? [];
+    const index = siblings.findIndex((p) => p.children?.[0]?.value === key);
+    if (!auths || index < 0) continue;
+    const entry = siblings[index]!;
+    const next = siblings[index + 1];
+    const previous = siblings[index - 1];
+    let from: number;
+    let to: number;
+    if (next) [from, to] = [entry.offset, next.offset]; // the entry, its comma, and the layout up to the next one
+    else if (previous) [from, to] = [previous.offset + previous.length, entry.offset + entry.length]; // the comma before it, too
+    else [from, to] = [auths.offset + 1, auths.offset + auths.length - 1]; // the only entry: `{}` remains, as docker logout leaves it
+    current = current.slice(0, from) + current.slice(to);
+  }
+  return { text: current, removed };
+}
+
+function addHelperEntries(text: string | undefined, path: string, changes: HelperChange[]): string | undefined {
+  if (changes.length === 0) return text;
 
   const root = text === undefined ? undefined : parseObject(text, path);
   if (text === undefined || !root) {
     // A new file, laid out as Docker writes it (tab indentation).
     const entries = changes.map((c) => `\t\t${JSON.stringify(c.host)}: ${JSON.stringify(HELPER_NAME)}`).join(',\n');
-    return { text: `{\n\t"credHelpers": {\n${entries}\n\t}\n}\n`, changes };
+    return `{\n\t"credHelpers": {\n${entries}\n\t}\n}\n`;
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const rootChildren = root.children ?? [];
@@ -231,5 +292,5 @@ export function planHelperEntries(text: string | undefined, path: string, hosts:
   for (const edit of edits.sort((a, b) => b.offset - a.offset)) {
     result = result.slice(0, edit.offset) + edit.content + result.slice(edit.offset + edit.length);
   }
-  return { text: result, changes };
+  return result;
 }

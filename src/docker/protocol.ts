@@ -1,6 +1,6 @@
 // The Docker credential-helper wire format, kept apart from where credentials come from (as in
 // docker-credential-helpers' credentials.go). Knows nothing of AWS: a CredentialBackend does the work.
-import { CredentialsNotFoundError, HelperError, MissingServerUrlError, UsageError } from '../platform/errors';
+import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from '../platform/errors';
 import { readInput } from '../platform/read-input';
 
 export interface Credentials {
@@ -64,8 +64,4 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
     io.stdout.write(`${helperError.message}\n`);
     return 1;
   }
-}
-
-export function usage(): UsageError {
-  return new UsageError('usage: docker-credential-ecr <get|store|erase|list|version|configure|doctor|login-password|dockerconfigjson|pull-secret|kubelet-config|kubelet-credential-provider> (Docker runs get, store, erase and list itself; the kubelet runs kubelet-credential-provider)');
 }

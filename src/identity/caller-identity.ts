@@ -69,8 +69,8 @@ export function explainCallerIdentityFailure(error: unknown, identity: Identity)
     registry: registryForHost('public.ecr.aws')!,
     identityLabel: identity.label,
     api: 'STS API',
-    // GetCallerIdentity needs no permission, unless a policy (an SCP, a permissions boundary) denies it outright.
-    actions: 'sts:GetCallerIdentity (it is denied explicitly: check SCPs and permission boundaries)',
+    // GetCallerIdentity needs no permission, and an explicit deny does not stop it (AWS's API reference).
+    needsNoPermission: true,
     ...(identity.profile ? { profile: identity.profile } : {}),
   });
 }

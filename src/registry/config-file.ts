@@ -101,7 +101,8 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     // path, so a valid file costs nothing extra at start-up.
     const { parseStrictJson } = require('../platform/json-text') as typeof import('../platform/json-text');
     const parsed = parseStrictJson(text);
-    return fail('error' in parsed ? parsed.error.line : 0, `not valid JSON (${'error' in parsed ? parsed.error.reason : 'unreadable'})`);
+    const error = 'error' in parsed ? parsed.error : undefined;
+    return fail(error?.line ?? 0, `not valid JSON (${error?.reason ?? 'unreadable'})${error?.fix ? `: ${error.fix}` : ''}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(1, 'the file must hold a JSON object with a "registries" object');
   for (const key of Object.keys(value)) {

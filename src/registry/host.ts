@@ -56,6 +56,11 @@ export function partitionOfRegion(region: string): Partition | undefined {
   return (PARTITIONS.find((p) => Object.hasOwn(p.regions, region)) ?? PARTITIONS.find((p) => p.regionPattern.test(region)))?.id;
 }
 
+/** Every region the SDK's partition table names (those matching their partition's pattern), in table order. */
+export function knownRegions(): string[] {
+  return PARTITIONS.flatMap((p) => Object.keys(p.regions).filter((region) => p.regionPattern.test(region)));
+}
+
 /**
  * The domains of registry hosts (FACTS: ECR's documented host names), each with the partitions whose endpoints
  * live there, taken from the SDK: a domain serves the partitions whose DNS suffix it is (dual-stack registries:

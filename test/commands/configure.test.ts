@@ -98,17 +98,28 @@ test('an existing credsStore is kept, and the output says credHelpers take prece
   assert.match(result.stdout, /keeps "credsStore": "desktop" for other registries; credHelpers take precedence for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
 });
 
-test('auths entries stay, stored tokens are never printed, and another helper for the host is replaced and reported', async () => {
+test('a stored login for a routed host is removed (Docker sends it when the helper fails), other auths entries stay, stored tokens are never printed, and another helper for the host is replaced and reported', async () => {
   const before = JSON.stringify({ auths: { [HOST]: { auth: STORED_AUTH }, 'other.example': {} }, credHelpers: { [HOST]: 'ecr-login' } }, null, '\t');
   const s = setup(before);
   const result = await configure(s, '--registry', HOST, '--dry-run');
   assert.equal(result.code, 0);
   assert.doesNotMatch(result.stdout, new RegExp(STORED_AUTH.slice(0, 20)));
   assert.match(result.stdout, /went to docker-credential-ecr-login before; it now goes to docker-credential-ecr/);
+  assert.match(result.stdout, new RegExp(`Removed the login stored in "auths" for ${HOST.replace(/\./g, '\\.')}: Docker sent that token whenever the helper failed, and an old one fails the pull with "Your authorization token has expired"\\.`));
+  assert.match(result.stdout, /^-\t\t"123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com": \{$/m, 'the removal is in the diff');
   assert.equal(readFileSync(s.file, 'utf8'), before, '--dry-run writes nothing');
   const written = await configure(s, '--registry', HOST);
   assert.equal(written.code, 0);
-  assert.equal(readFileSync(s.file, 'utf8'), before.replace('"ecr-login"', '"ecr"'));
+  assert.equal(readFileSync(s.file, 'utf8'), JSON.stringify({ auths: { 'other.example': {} }, credHelpers: { [HOST]: 'ecr' } }, null, '\t'));
+  // Every spelling docker login leaves (https://, a path, upper case), in a compact file; the last entry and the only one.
+  const spellings = setup(`{"auths":{"a.example":{"auth":"eA=="},"https://${HOST.toUpperCase()}/v2/":{"auth":"${STORED_AUTH}"}},"credHelpers":{}}`);
+  assert.equal((await configure(spellings, '--registry', HOST)).code, 0);
+  assert.equal(readFileSync(spellings.file, 'utf8'), `{"auths":{"a.example":{"auth":"eA=="}},"credHelpers":{"${HOST}":"ecr"}}`);
+  const only = setup(`{\n  "auths": {\n    "${HOST}": {\n      "auth": "${STORED_AUTH}"\n    }\n  },\n  "credHelpers": {\n    "${HOST}": "ecr"\n  }\n}\n`);
+  const removedOnly = await configure(only, '--registry', HOST);
+  assert.equal(removedOnly.code, 0);
+  assert.doesNotMatch(removedOnly.stdout, /already configured/);
+  assert.equal(readFileSync(only.file, 'utf8'), `{\n  "auths": {},\n  "credHelpers": {\n    "${HOST}": "ecr"\n  }\n}\n`);
 });
 
 test('the stored-login mask covers compact files too', async () => {
@@ -268,7 +279,7 @@ test('a config that is not valid JSON is refused with its line, and left alone',
   const s = setup(text);
   const result = await configure(s, '--registry', HOST);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /config\.json:5: not valid JSON \(.*\); fix or move the file/);
+  assert.match(result.stderr, /config\.json:4: not valid JSON: a comma after the last entry, before "}" \(JSON allows none there\); remove the "," at the end of line 4 of .*config\.json, then run configure again; nothing was changed/);
   assert.equal(readFileSync(s.file, 'utf8'), text);
 });
 
@@ -289,7 +300,7 @@ test('--registry is checked with the rules of get; a refusal writes nothing', as
   }
   const usage = await configure(s, '--registry');
   assert.equal(usage.code, 1);
-  assert.match(usage.stderr, /--registry needs a registry host[\s\S]*Usage: docker-credential-ecr configure/);
+  assert.match(usage.stderr, /--registry needs a registry host; see `docker-credential-ecr configure --help`/);
 });
 
 test('a custom host the helper config maps is accepted', async () => {

@@ -79,7 +79,7 @@ test('STS unreachable or refusing: the public registries, the reason, and how to
   const a = await runExecutable(['configure'], { env: unreachable });
   assert.equal(a.code, 0, a.stderr);
   assert.deepEqual(dockerConfig(unreachable), { credHelpers: { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr' } });
-  assert.match(a.stdout, /Could not find your AWS account .*cannot reach the STS API endpoint \(ECONNREFUSED\)/);
+  assert.match(a.stdout, /Could not find your AWS account .*cannot reach the STS API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\)/);
   assert.match(a.stdout, /configure --registry <account>\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
 
   fake.fail('sts', 'expired-credentials');

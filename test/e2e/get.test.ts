@@ -157,7 +157,7 @@ test('a hung endpoint is cut off by the total timeout', async () => {
 test('an unreachable endpoint says so, with the proxy hint', async () => {
   const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' }) });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /cannot reach the ECR API endpoint \(ECONNREFUSED\); check the network; behind a proxy set HTTPS_PROXY/);
+  assert.match(result.stderr, /cannot reach the ECR API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); check the network; where only a proxy reaches the internet, set HTTPS_PROXY/);
 });
 
 test('an already-expired token from AWS is refused, never served', async () => {

@@ -98,10 +98,10 @@ test('started as ecr-credential-provider with no arguments (the EKS file name), 
   const e = env();
   const result = await runExecutable([], { stdin: request(IMAGE), env: e, exe: join(bin, 'ecr-credential-provider') });
   ok(result, IMAGE);
-  // Under its own name with no arguments it stays the Docker helper's usage error.
+  // Under its own name with no arguments it stays the Docker helper, which says no command was given.
   const plain = await runExecutable([], { stdin: request(IMAGE), env: e });
   assert.equal(plain.code, 1);
-  assert.match(plain.stderr, /^usage: docker-credential-ecr/);
+  assert.match(plain.stderr, /^docker-credential-ecr: no command given\n\nUsage: docker-credential-ecr COMMAND/);
 });
 
 test('the kubelet and Docker share one disk cache and lock: no extra calls either way', async () => {
@@ -244,6 +244,24 @@ test('without HOME (the kubelet as root): the cache still works', async () => {
   }
 });
 
+test('kubelet-config --node-config: the path the node keeps the helper config at; none needed without custom hosts', async () => {
+  const home = tempDir();
+  const config = join(home, 'config.json');
+  writeFileSync(config, JSON.stringify({ registries: { 'images.example.com': { target: HOST } } }));
+  const e = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: config };
+  const custom = await runExecutable(['kubelet-config', '--node-config', '/opt/ecr/helper.json'], { env: e });
+  assert.equal(custom.code, 0, custom.stderr);
+  assert.deepEqual(JSON.parse(custom.stdout).providers[0].env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/opt/ecr/helper.json' }]);
+  assert.match(custom.stderr, /sudo install -D -m 0644 \S+config\.json \/opt\/ecr\/helper\.json\n$/);
+  // Already at its node path: nothing to install.
+  const same = await runExecutable(['kubelet-config', '--node-config', config], { env: e });
+  assert.equal(same.stderr, '');
+  const none = await runExecutable(['kubelet-config'], { env: helperEnv(fake.url, home) });
+  assert.equal(none.code, 0);
+  assert.equal(JSON.parse(none.stdout).providers[0].env, undefined);
+  assert.equal(none.stderr, '');
+});
+
 test('kubelet-config: a CredentialProviderConfig by the documented schema that matches every host form we serve', async () => {
   const home = tempDir();
   const config = join(home, 'config.json');
@@ -263,7 +281,9 @@ test('kubelet-config: a CredentialProviderConfig by the documented schema that m
     assert.match(p.name, /^[A-Za-z0-9._-]+$/);
     assert.equal(p.apiVersion, V1);
     assert.match(p.defaultCacheDuration, /^\d+h$/);
-    assert.deepEqual(p.env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: config }]);
+    // The kubelet runs as root from a system path: never the calling user's own file (issue 17).
+    assert.deepEqual(p.env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/etc/docker-credential-ecr/config.json' }]);
+    assert.equal(result.stderr, `docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at /etc/docker-credential-ecr/config.json; install yours there on each node: sudo install -D -m 0644 ${config} /etc/docker-credential-ecr/config.json\n`);
     assert.deepEqual(p.args, flags[1] === 'docker-credential-ecr' ? [MODE] : undefined);
     const samples = [
       `${HOST}/a`, '123456789012.dkr.ecr.us-east-1.amazonaws.com/a', '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/a',
@@ -296,7 +316,7 @@ test('doctor --kubelet: a good config passes; a broken one fails with each probl
   const pass = await runExecutable(['doctor', '--kubelet', good, '--bin-dir', bin], { env: e });
   assert.equal(pass.code, 0, pass.stdout);
   assert.match(pass.stdout, /provider ecr-credential-provider is this executable/);
-  assert.match(pass.stdout, /matchImages cover every ECR host form \(20\)/);
+  assert.match(pass.stdout, /matchImages cover every ECR host form of partition aws \(no region is set: AWS_REGION; judged as a commercial-region node\) \(6 forms, every region\)/);
   assert.match(pass.stdout, /, 0 failed\n$/);
 
   // The kubernetes.io example's China pattern, no public hosts, v1beta1 with tokenAttributes and no cacheType,
@@ -321,7 +341,7 @@ test('doctor --kubelet: a good config passes; a broken one fails with each probl
   const fail = await runExecutable(['doctor', '--kubelet', broken, '--bin-dir', bin], { env: e });
   assert.equal(fail.code, 1);
   assert.match(fail.stdout, /fail  provider docker-credential-ecr: args \[\] do not select the kubelet mode; fix: args: \["kubelet-credential-provider"\]/);
-  assert.match(fail.stdout, /fail  matchImages miss .*public\.ecr\.aws/);
+  assert.match(fail.stdout, /warn  matchImages miss .*public\.ecr\.aws.* private ones fail, public ones at a lower rate limit/);
   assert.match(fail.stdout, /warn  matchImages \*\.dkr\.ecr\.\*\.amazonaws\.cn match no host this helper serves/);
   assert.match(fail.stdout, /fail  tokenAttributes need apiVersion credentialprovider\.kubelet\.k8s\.io\/v1/);
   assert.match(fail.stdout, /fail  tokenAttributes\.cacheType undefined must be ServiceAccount or Token/);

@@ -100,7 +100,7 @@ test('public.ecr.aws with its own profile', async () => {
 });
 
 const BROKEN: Array<[string, unknown, RegExp]> = [
-  ['malformed JSON', '{\n  "registries": {\n    "x": }\n}', /helper-config\.json:3: not valid JSON \(ValueExpected\)/],
+  ['malformed JSON', '{\n  "registries": {\n    "x": }\n}', /helper-config\.json:3: not valid JSON \(a value was expected/],
   ['unknown key', { registries: { [PROD]: { profil: 'prod' } } }, /helper-config\.json:4: registry "123456789012[^"]+": unknown setting "profil"/],
   ['* in the wrong place', { registries: { '1234*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' } } }, /helper-config\.json:3: registry "1234\*[^"]*": not a host name or a pattern/],
   ['target not an ECR host', { registries: { 'images.example.com': { target: 'registry.example.com' } } }, /helper-config\.json:3: registry "images\.example\.com": target "registry\.example\.com" is not an ECR/],

@@ -62,6 +62,14 @@ export async function load(url, context, next) {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('installs the man page where man finds it (<prefix>/share/man/man1), the same as docs/', () => {
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    assert.deepEqual(manifest.man, ['man/docker-credential-ecr.1']);
+    const linked = join(installed, '..', '..', '..', 'share', 'man', 'man1', 'docker-credential-ecr.1');
+    assert.equal(readFileSync(linked, 'utf8'), readFileSync(join(__dirname, '..', '..', 'docs', 'docker-credential-ecr.1'), 'utf8'));
+    assert.equal(readFileSync(join(RELEASE, 'docker-credential-ecr.1'), 'utf8'), readFileSync(linked, 'utf8'), 'the release ships the same page');
+  });
+
   it('has the manifest it should: bin, engines, version, license, no dependencies, no scripts', () => {
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'docker-credential-ecr');

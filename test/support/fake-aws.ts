@@ -83,6 +83,8 @@ export type Fault =
   | 'proxy-refusal'
   | { slow: number };
 
+export type ConnectFault = 'refuse' | 'reset';
+
 export interface FakeCall {
   /** 'unknown' when neither the target, the Action nor the signing scope names a known service. */
   service: Service | 'unknown';
@@ -271,6 +273,11 @@ export interface FakeAws {
   fail(service: FaultTarget, fault: Fault, opts?: { times?: number }): void;
   /** CONNECT to target ('host:port') becomes a raw TCP tunnel to 127.0.0.1:to.port. Survives reset(). */
   route(target: string, to: { port: number }): void;
+  /**
+   * As the proxy: CONNECT to a target whose host is `host` gets `fault` instead of a tunnel: 'refuse' answers the
+   * CONNECT with 403 (a filtering proxy's allow-list), 'reset' accepts it and then drops the connection. Until reset().
+   */
+  connectFault(host: string, fault: ConnectFault): void;
   /** Lets web identities matching trust assume roleArn (replacing its earlier trust). */
   trustWebIdentity(roleArn: string, trust: WebIdentityTrust): void;
   /** AssumeRole on roleArn then needs SerialNumber and TokenCode (replacing an earlier requirement). */
@@ -498,6 +505,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   const faults = new Map<FaultTarget, FaultEntry[]>();
   const lifetimes = new Map<Service, number>();
   const routes = new Map<string, number>();
+  const connectFaults = new Map<string, ConnectFault>();
   const webTrust = new Map<string, WebIdentityTrust>();
   const mfaRules = new Map<string, MfaRequirement & { used: Set<string> }>();
   const defaultContainerToken = randomBytes(24).toString('base64url');
@@ -1146,6 +1154,16 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     const target = req.url ?? '';
     connects.push(target);
+    const connectFault = connectFaults.get(target.replace(/:\d+$/, ''));
+    if (connectFault === 'refuse') {
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: 45\r\n\r\n<html><body>Blocked by policy</body></html>\r\n');
+      return;
+    }
+    if (connectFault === 'reset') {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      socket.resetAndDestroy();
+      return;
+    }
     const routedPort = routes.get(target);
     if (routedPort !== undefined) {
       const upstream = net.connect(routedPort, '127.0.0.1');
@@ -1245,6 +1263,9 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     route(target, to) {
       routes.set(target, to.port);
     },
+    connectFault(host, fault) {
+      connectFaults.set(host, fault);
+    },
     trustWebIdentity(roleArn, trust) {
       if (!Array.isArray(trust?.subjects) || trust.subjects.length === 0 || !trust.subjects.every((x) => typeof x === 'string')) {
         throw new Error('trustWebIdentity: subjects must be a non-empty list of strings (use [\'*\'] for any)');
@@ -1280,6 +1301,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       mfaCalls.length = 0;
       containerCalls.length = 0;
       faults.clear();
+      connectFaults.clear();
       lifetimes.clear();
       webTrust.clear();
       mfaRules.clear();

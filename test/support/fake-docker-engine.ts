@@ -62,9 +62,10 @@ export interface EngineOptions {
   /**
    * Decides whether a pull's credentials would satisfy the registry, as the engine's own registry client
    * would find out. Default: every pull succeeds. A refusal answers the error message the engine sends
-   * for a registry 401.
+   * for a registry 401; a string instead of false is the registry's own refusal text (ECR's
+   * "denied: Your authorization token has expired. Reauthenticate and try again." for an old token).
    */
-  authorize?: (pull: PullRecord) => boolean | Promise<boolean>;
+  authorize?: (pull: PullRecord) => boolean | string | Promise<boolean | string>;
   /** Decides whether POST /auth (docker login) succeeds, as the engine would by asking the registry. Default: yes. */
   authorizeLogin?: (auth: RegistryAuth) => boolean | Promise<boolean>;
 }
@@ -157,12 +158,13 @@ export async function startFakeDockerEngine(dir: string, opts: EngineOptions = {
         if (auth) pull.auth = auth;
       }
       pulls.push(pull);
-      if (opts.authorize && !(await opts.authorize(pull))) {
+      const verdict = opts.authorize ? await opts.authorize(pull) : true;
+      if (verdict !== true) {
         // The engine fails before any progress when the registry refuses the manifest request, so the
         // CLI gets an HTTP error. The texts: the engine's own without credentials, the registry's with wrong ones.
         const [registry, ...repo] = fromImage.split('/');
         const anonymous = !pull.auth?.username && !pull.auth?.password;
-        const why = anonymous ? 'no basic auth credentials' : 'unauthorized: authentication required';
+        const why = typeof verdict === 'string' ? verdict : anonymous ? 'no basic auth credentials' : 'unauthorized: authentication required';
         sendJson(res, REFUSAL_STATUS, { message: `Head "https://${registry}/v2/${repo.join('/')}/manifests/${tag}": ${why}` });
         return;
       }
