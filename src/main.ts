@@ -1,6 +1,6 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 // First of all: switches of bundled third-party code that the environment could flip (a debug printer, TLS off).
-import './platform/foreign-switches';
+import { restartWithoutEngineOptions } from './platform/foreign-switches';
 import { runCli } from './cli';
 import { invokedName } from './platform/runtime';
 import { standardInput, standardInputIsTerminal, standardOutput } from './platform/stdio';
@@ -20,8 +20,11 @@ function finish(code: number): void {
   stdout.flush(() => stderr.flush(() => process.exit(exitCode)));
 }
 
-runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName(), stdinIsTerminal: standardInputIsTerminal }).then(finish, () => {
-  // Never print the error itself: it might carry a secret. runCli handles all expected failures.
-  stderr.write('docker-credential-ecr: internal error\n');
-  finish(1);
-});
+// With BUN_JSC_* or MIMALLOC_* set, another run of this executable answers instead (foreign-switches.ts).
+if (!restartWithoutEngineOptions()) {
+  runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName(), stdinIsTerminal: standardInputIsTerminal }).then(finish, () => {
+    // Never print the error itself: it might carry a secret. runCli handles all expected failures.
+    stderr.write('docker-credential-ecr: internal error\n');
+    finish(1);
+  });
+}

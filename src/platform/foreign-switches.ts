@@ -38,9 +38,10 @@ export function removeForeignSwitches(env: NodeJS.ProcessEnv): string[] {
 const ENGINE_PREFIXES = ['BUN_JSC_', 'MIMALLOC_'];
 const PASSED_ON: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
-async function restartWithoutEngineOptions(): Promise<void> {
+/** Starts the run without them when one is set, and says so: the caller then does nothing else (stdin is the child's). */
+export function restartWithoutEngineOptions(): boolean {
   const names = Object.keys(process.env).filter((name) => ENGINE_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix)));
-  if (names.length === 0 || !selfExecutable()) return;
+  if (names.length === 0 || !selfExecutable()) return false;
   const env = { ...process.env };
   for (const name of names) delete env[name];
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
@@ -55,9 +56,7 @@ async function restartWithoutEngineOptions(): Promise<void> {
     process.exit(code ?? 1);
   });
   child.on('error', () => process.exit(1));
-  // Nothing after this module may run in this process: main.ts would read stdin, which is the child's.
-  await new Promise<never>(() => undefined);
+  return true;
 }
 
 removeForeignSwitches(process.env);
-await restartWithoutEngineOptions();
