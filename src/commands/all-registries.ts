@@ -6,10 +6,11 @@
 import { applyEdits, modify } from 'jsonc-parser/lib/esm/main.js';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type ConfigFile } from '../docker/config-file';
-import { NO_STORE, otherStore } from '../docker/creds-store';
+import { NO_STORE, otherStore, servesServerUrl } from '../docker/creds-store';
 import { HelperError } from '../platform/errors';
 import { printable } from '../platform/log';
-import { findOnPath } from '../platform/executable-path';
+import { selfExecutable } from '../platform/runtime';
+import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus } from '../platform/executable-path';
 import { parseServerUrl } from '../registry/host';
 import { loadRegistryConfig } from '../registry/config-file';
 import { readSetupSettings } from '../platform/settings';
@@ -78,6 +79,15 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
     return 1;
   }
 
+  // With credsStore "ecr", Docker runs this helper for every registry: if Docker cannot find it, every pull and
+  // login fails, Docker Hub's included. Refused before anything is written.
+  const self = selfExecutable();
+  const onPath = pathStatus(setup.path, self);
+  if (!undo && onPath.state === 'missing') {
+    complain(`${EXECUTABLE_NAME} is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: ${linkCommand(self)}, then run this again; nothing was changed`);
+    return 1;
+  }
+
   const changes: Change[] = [];
   if (!undo) {
     if (dockerStore === HELPER_NAME) {
@@ -124,9 +134,18 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   // What other registries get from now on, as `get` will decide it (the helper config as written, or as it would be).
   const behind = dockerStore !== undefined && dockerStore !== HELPER_NAME ? dockerStore : helperStore;
   const other = behind !== undefined && behind !== NO_STORE ? otherStoreNamed(behind, deps) : safeOtherStore(deps);
-  say('Every ECR registry (any account and region, and ECR Public) now goes to docker-credential-ecr.');
+  say(`Every ECR registry (any account and region, and ECR Public) ${dryRun ? 'would go' : 'now goes'} to docker-credential-ecr.`);
+  if (onPath.state === 'other') say(`Warning: Docker will run ${printable(onPath.where)}, not this executable (${printable(onPath.self)}); fix: ${linkCommand(self, true)}`);
+  // Logins kept in plain "auths" stop being read once credsStore is set, whatever store is behind us.
+  const plainLogins = dockerStore === undefined ? storedLogins.filter((key) => isHostKey(key) && !servesServerUrl(key, deps.settings)) : [];
   if (other.state === 'found') {
-    say(`Other registries (Docker Hub, ghcr.io, ...) go on to docker-credential-${printable(other.name)}${other.source === 'platform' ? " (this platform's usual store, as Docker would pick it)" : ''}: their logins stay where they are.`);
+    say(
+      `Other registries (Docker Hub, ghcr.io, ...) go on to docker-credential-${printable(other.name)}${other.source === 'platform' ? " (this platform's usual store, as Docker would pick it)" : ''}` +
+        (dockerStore !== undefined ? ': their logins stay where they are.' : '.'),
+    );
+    if (plainLogins.length > 0) {
+      say(`Warning: ${printable(docker.path)} holds logins for ${plainLogins.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them: docker login to each again (they then go to docker-credential-${printable(other.name)}).`);
+    }
   } else if (other.state === 'missing') {
     say(`Warning: other registries go to docker-credential-${printable(other.name)}, which is not on PATH: their pulls are anonymous and docker login to them fails until it is installed.`);
   } else {
@@ -134,16 +153,8 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
       'Warning: there is no store for other registries (no docker-credential-pass, -secretservice, -osxkeychain or -wincred on PATH): ' +
         `docker login to Docker Hub or ghcr.io will fail; name one with "credsStore" in ${printable(helperConfigPath)}.`,
     );
-    const lost = storedLogins.filter((key) => {
-      try {
-        parseServerUrl(key);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (lost.length > 0 && dockerStore === undefined) {
-      say(`Warning: ${printable(docker.path)} holds logins for ${lost.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them.`);
+    if (plainLogins.length > 0) {
+      say(`Warning: ${printable(docker.path)} holds logins for ${plainLogins.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them.`);
     }
   }
   if (otherHelpers.length > 0) {
@@ -152,6 +163,15 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   }
   say('To go back: docker-credential-ecr configure --undo-all-registries');
   return 0;
+}
+
+function isHostKey(key: string): boolean {
+  try {
+    parseServerUrl(key);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function otherStoreNamed(name: string, deps: CommandIo): ReturnType<typeof otherStore> {

@@ -223,7 +223,7 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
 
   try {
     // Every file is checked before any is written, so a refusal never leaves half of the change behind.
-    if (!options.dryRun) for (const t of targets) if (t.plan.changes.length > 0) assertWritable(t.file.target, t.file.text !== undefined);
+    if (!options.dryRun) for (const t of targets) if (t.plan.changes.length > 0 || t.plan.removedLogins.length > 0) assertWritable(t.file.target, t.file.text !== undefined);
     for (const t of targets) {
       const shown = printable(t.file.path);
       const via = t.file.target !== t.file.path && t.file.text !== undefined ? ` (a link to ${printable(t.file.target)})` : '';
@@ -234,11 +234,11 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
       say(`${t.label} ${shown}${via}:`);
       deps.stdout.write(unifiedDiff(t.file.path, t.file.text, t.plan.text));
       for (const change of t.plan.changes) {
-        if (change.before !== undefined) say(`${change.host} went to docker-credential-${printable(change.before)} before; it now goes to docker-credential-${HELPER_NAME}.`);
+        if (change.before !== undefined) say(`${change.host} went to docker-credential-${printable(change.before)} before; it ${options.dryRun ? 'would go' : 'now goes'} to docker-credential-${HELPER_NAME}.`);
       }
       for (const key of t.plan.removedLogins) {
         say(
-          `Removed the login stored in "auths" for ${printable(key)}: Docker sent that token whenever the helper failed, ` +
+          `${options.dryRun ? 'Would remove' : 'Removed'} the login stored in "auths" for ${printable(key)}: Docker sent that token whenever the helper failed, ` +
             'and an old one fails the pull with "Your authorization token has expired".',
         );
       }

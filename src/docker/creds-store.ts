@@ -60,18 +60,31 @@ export function otherStore(settings: Settings, env: Env, platform: NodeJS.Platfo
     : { state: 'none', why: `no "credsStore" in ${settings.helperConfigFile ?? 'the helper config'}, and docker-credential-${usual} (this platform's usual store) is not on PATH` };
 }
 
-/** Whether this helper answers for the host a server URL names. Anything that is not plainly another host stays ours. */
+/** A registry at an IPv6 literal (`[::1]:5000`, with or without a scheme and path), which Docker's grammar allows. */
+const IPV6_REGISTRY = /^(?:https?:\/\/)?\[[0-9A-Fa-f:.]+\](?::\d{1,5})?(?:\/[\x21-\x7e]*)?$/;
+
+/**
+ * Whether this helper answers for the host a server URL names: an ECR host, a mistyped one (answered with the hint),
+ * or a host the config file maps. Other hosts go to the other store, IPv6 literals included (which our host parser
+ * does not take, and which can never be ECR): a login kept from that store would be lost silently. Input that is
+ * no address at all (control characters, escapes) stays ours: our not-found, never shown to another program.
+ */
 export function servesServerUrl(serverUrl: string, settings: Settings): boolean {
+  const text = serverUrl.replace(/\r?\n$/, '');
   let host: string;
   try {
-    host = parseServerUrl(serverUrl.replace(/\r?\n$/, '')).host;
+    host = parseServerUrl(text).host;
   } catch {
-    return true; // Not an address: our own answer (not found, or "no credentials server URL"), never handed on.
+    return !IPV6_REGISTRY.test(text);
   }
   if (registryForHost(host)) return true;
-  // A mistyped ECR address is answered here, with the hint, rather than shown to another store.
   if (hintForUnservedHost(host)) return true;
-  return matchRule(loadRegistryConfig(settings), host)?.target !== undefined;
+  try {
+    return matchRule(loadRegistryConfig(settings), host)?.target !== undefined;
+  } catch {
+    // A broken config file: our own path reports it, with file and line, instead of an "internal error".
+    return true;
+  }
 }
 
 /** The server URL a `store` request is about, if its JSON names one. */

@@ -115,6 +115,9 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     if (typeof credsStoreValue !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(credsStoreValue)) {
       fail(lineOfKey(text, 'credsStore'), '"credsStore" must name a credential helper, like "pass" for docker-credential-pass');
     }
+    if (typeof credsStoreValue === 'string' && credsStoreValue.startsWith('docker-credential-')) {
+      fail(lineOfKey(text, 'credsStore'), `"credsStore" takes the name after "docker-credential-": write "${credsStoreValue.slice('docker-credential-'.length)}", as in Docker's config.json`);
+    }
     if (credsStoreValue === 'ecr') fail(lineOfKey(text, 'credsStore'), '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself');
     credsStore = credsStoreValue as string;
   }

@@ -3,7 +3,8 @@
 // test/e2e/creds-store.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { EXECUTABLE } from '../support/executable';
 import { join } from 'node:path';
 import { runInProcess } from '../support/run-cli';
 import { tempDir } from '../support/temp';
@@ -13,9 +14,10 @@ function home(dockerConfig: object): { env: Record<string, string>; docker: stri
   mkdirSync(join(dir, '.docker'));
   const docker = join(dir, '.docker', 'config.json');
   writeFileSync(docker, JSON.stringify(dockerConfig, null, 2));
-  // An empty PATH directory: no docker-credential-* store and no `pass` to find.
+  // A PATH directory with only this helper: no docker-credential-* store and no `pass` to find.
   const bin = join(dir, 'bin');
   mkdirSync(bin);
+  symlinkSync(EXECUTABLE, join(bin, 'docker-credential-ecr'));
   return { env: { HOME: dir, PATH: bin }, docker, helper: join(dir, '.config', 'docker-credential-ecr', 'config.json') };
 }
 
@@ -50,4 +52,25 @@ test('--undo-all-registries when credsStore is not ecr changes nothing; unknown 
   assert.equal(containers.code, 1);
   assert.match(containers.stderr, /--containers does not go with --all-registries \(podman, skopeo and buildah do not read credsStore/);
   assert.equal(readFileSync(h.docker, 'utf8'), before);
+});
+
+test('refused, writing nothing, when docker-credential-ecr is not on PATH: credsStore "ecr" would then fail every registry', async () => {
+  const h = home({ auths: {} });
+  const before = readFileSync(h.docker, 'utf8');
+  const result = await runInProcess(['configure', '--all-registries'], { env: { ...h.env, PATH: join(h.env.HOME!, 'empty') } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /docker-credential-ecr is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr, then run this again; nothing was changed/);
+  assert.equal(readFileSync(h.docker, 'utf8'), before);
+});
+
+test('a plain auths login for another registry is named as no longer read, even with a store behind us', async () => {
+  const h = home({ auths: { 'ghcr.io': { auth: Buffer.from('octo:tok').toString('base64') } } });
+  // Docker's own rule picks pass when the `pass` program is installed too.
+  writeFileSync(join(h.env.PATH!, 'docker-credential-pass'), '#!/bin/sh\necho "{}"\n', { mode: 0o755 });
+  writeFileSync(join(h.env.PATH!, 'pass'), '#!/bin/sh\n', { mode: 0o755 });
+  const result = await runInProcess(['configure', '--all-registries', '--dry-run'], { env: h.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stdout, /their logins stay where they are/);
+  assert.match(result.stdout, /holds logins for ghcr\.io in "auths"; with "credsStore" set Docker no longer reads them: docker login to each again/);
+  assert.match(result.stdout, /would go to docker-credential-ecr/);
 });

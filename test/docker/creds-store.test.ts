@@ -43,12 +43,14 @@ test('ECR, ECR Public, mapped custom hosts and mistyped ECR addresses stay ours;
     'images.example.com',
     '12345.dkr.ecr.us-east-1.amazonaws.com', // a typo of an ECR host: our not-found and hint
     'not a url at all',
+    '\x1b]2;owned\x07ghcr.io', // no address: never shown to another program
     // A look-alike of an ECR host: answered "not found" with a hint, never shown to another store.
     '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example',
   ]) {
     assert.equal(servesServerUrl(ours, settings), true, ours);
   }
-  for (const theirs of ['https://index.docker.io/v1/', 'ghcr.io', 'registry.example.test:5000', 'http://localhost:5000', 'ecr.example.com']) {
+  // Addresses we do not parse can never be ECR: an IPv6 registry's login must reach the other store, not vanish.
+  for (const theirs of ['https://index.docker.io/v1/', 'ghcr.io', 'registry.example.test:5000', 'http://localhost:5000', 'ecr.example.com', '[::1]:5000', 'https://[fd00::5]:443/v2/']) {
     assert.equal(servesServerUrl(theirs, settings), false, theirs);
   }
 });

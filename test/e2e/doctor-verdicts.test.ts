@@ -121,7 +121,7 @@ test('"Your authorization token has expired": a stored login next to credHelpers
   // The fix, as printed: the dry run shows the removal, the real run makes it.
   const dry = await run(m, ['configure', '--registry', HOST, '--dry-run']);
   assert.match(dry.stdout, new RegExp(`^-\\t\\t"${esc(HOST)}": \\{$`, 'm'));
-  assert.match(dry.stdout, /Removed the login stored in "auths" for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
+  assert.match(dry.stdout, /Would remove the login stored in "auths" for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
   assert.match(readFileSync(m.dockerConfig, 'utf8'), new RegExp(esc(STALE.auth)), '--dry-run writes nothing');
   await apply(m, fixOf(warning));
   assert.deepEqual(JSON.parse(readFileSync(m.dockerConfig, 'utf8')), { auths: {}, credHelpers: { [HOST]: 'ecr' } });
