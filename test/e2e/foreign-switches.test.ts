@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tempDir } from '../support/temp';
 import { helperEnv } from '../support/helper-bin';
 
@@ -112,12 +112,19 @@ test('MIMALLOC_* and BUN_JSC_* restart the executable without them: the answer i
   assert.equal(result.stderr.split('mimalloc: process init').length - 1, 1, result.stderr);
   // SIGTERM to the first process reaches the second (which waits for stdin here), and the first ends by it.
   const child = spawn(EXECUTABLE, ['get'], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  await new Promise((done) => setTimeout(done, 500));
-  const before = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim();
-  assert.match(before, /^\d+$/, 'the first process started a second');
-  child.kill('SIGTERM');
-  const signal = await new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, sig) => done(sig)));
-  assert.equal(signal, 'SIGTERM');
-  await new Promise((done) => setTimeout(done, 200));
-  assert.throws(() => process.kill(Number(before), 0), 'the second process is gone too');
+  const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, sig) => done(sig)));
+  let second = '';
+  try {
+    await new Promise((done) => setTimeout(done, 500));
+    second = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
+    assert.match(second, /^\d+$/, 'the first process started a second');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 'SIGTERM');
+    await new Promise((done) => setTimeout(done, 200));
+    assert.throws(() => process.kill(Number(second), 0), 'the second process is gone too');
+  } finally {
+    // A failed check must not leave either waiting on stdin, holding the test run open.
+    child.kill('SIGKILL');
+    if (/^\d+$/.test(second)) spawnSync('kill', ['-9', second]);
+  }
 });
