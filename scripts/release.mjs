@@ -2,7 +2,8 @@
 // the pinned Bun runtimes of the other platforms (npm tarballs, verified, cached).
 //
 //   docker-credential-ecr-v<version>.<os>-<arch>   one executable per platform in scripts/lib/targets.mjs:
-//       linux-amd64, linux-arm64, linux-amd64-musl, linux-arm64-musl, darwin-amd64, darwin-arm64. Each is
+//       linux-amd64, linux-arm64, linux-amd64-musl, linux-arm64-musl, darwin-amd64, darwin-arm64, and
+//       windows-amd64.exe, windows-arm64.exe. Each is
 //       compiled as the build compiles (scripts/compile.mjs) but with --target=bun-<os>-<arch>[-musl] and, as
 //       --compile-executable-path, the runtime from the @oven/bun-<platform> package of exactly the dev
 //       dependency `bun`'s version, neutralised like the build's. Every executable's headers are checked
@@ -160,8 +161,10 @@ async function main() {
         const what =
           result.info.format === 'elf'
             ? `ELF machine ${result.info.machine}, ${result.info.interpreter}`
+            : result.info.format === 'pe'
+            ? `PE32+ machine 0x${result.info.machine.toString(16)}, console subsystem`
             : `Mach-O cputype 0x${result.info.cputype.toString(16)}, ${result.info.codeSignature.nCodeSlots} code pages verified${result.resigned ? ` (signed again ad hoc: Bun's signature was invalid: ${result.resigned})` : ''}`;
-        log(`${executableName(pkg.version, job.target)}: ${what} (${seconds(result.ms)})`);
+        log(`${executableName(pkg.version, job.target)}: ${what}, ${job.target.bytecode ? '--bytecode' : 'no --bytecode'} (${seconds(result.ms)})`);
       }),
       buildNpmPackage({ bun, pkg, stageDir: join(tempDir, 'npm-stage'), outDir }).then((r) => {
         startMeasure(r.path);
