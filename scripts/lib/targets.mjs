@@ -39,12 +39,15 @@ export const npmTarballName = (version) => `docker-credential-ecr-${version}.tgz
 export const sbomName = (version) => `docker-credential-ecr-${version}.cdx.json`;
 export const CHECKSUMS = 'checksums.txt';
 
-/** Every file the release writes, in the order the summary lists them. */
+/** The licence, notice and third-party notices (scripts/lib/notices.mjs), beside the executables and in the npm package. */
+export const LEGAL_FILES = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'];
+
 /** The man page (docs/docker-credential-ecr.1), shipped as is in the release and in the npm package's man/. */
 export const MAN_PAGE = 'docker-credential-ecr.1';
 
+/** Every file the release writes, in the order the summary lists them. */
 export function releaseFiles(version) {
-  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), MAN_PAGE, CHECKSUMS];
+  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), MAN_PAGE, ...LEGAL_FILES, CHECKSUMS];
 }
 
 /** The release target this machine can run natively, if any (process.platform/arch; glibc assumed on Linux). */

@@ -66,6 +66,8 @@ describe('release executables: running them', { skip: ABSENT }, () => {
 
   it('linux-amd64-musl and linux-arm64-musl: structure only', { skip: 'structure only: Bun for musl needs the musl libstdc++ and libgcc at run time (Alpine: apk add libstdc++ libgcc), which Debian does not ship' }, () => {});
 
+  it('windows-amd64.exe: runs under Wine in windows.test.ts; windows-arm64.exe: structure only', { skip: 'structure only: nothing here runs Windows on arm64 (Wine runs x86-64 code only); artifacts.test.ts checks its PE headers, and the release workflow runs it on a windows-11-arm runner' }, () => {});
+
   for (const arch of ['amd64', 'arm64']) {
     const native = process.platform === 'darwin' && (process.arch === 'x64' ? 'amd64' : process.arch) === arch;
     it(`darwin-${arch} runs natively: version, get miss, get hit`, { skip: native ? false : `structure only: a macOS executable cannot run on ${process.platform}-${process.arch}; artifacts.test.ts verifies its code-signature page hashes` }, async () => {
