@@ -44,6 +44,8 @@ export function stubEnv(stub, extra = {}) {
   return {
     home,
     env: {
+      // Windows programs need these (SystemRoot for sockets and crypto, the profile for the cache); absent elsewhere.
+      ...Object.fromEntries(['SystemRoot', 'windir', 'TEMP', 'TMP', 'USERPROFILE', 'LOCALAPPDATA', 'APPDATA', 'PATHEXT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: home,
       AWS_EC2_METADATA_DISABLED: 'true',
