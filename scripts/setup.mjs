@@ -24,17 +24,21 @@ function onPath(command, path = process.env.PATH ?? '') {
   return false;
 }
 
-/** { packages: [...missing Debian packages], what: ['command (package)', ...], architectures: [...foreign ones to add] } */
+/**
+ * { packages: [...missing Debian packages], what: ['command (package)', ...], architectures: [...foreign ones to
+ * add], unavailable: ['command: how to get it', ...] (what no Debian package provides) }
+ */
 export function missing() {
   const list = JSON.parse(readFileSync(LIST, 'utf8'));
   const what = [];
+  const unavailable = Object.entries(list.machine ?? {}).filter(([command]) => !onPath(command)).map(([command, how]) => `${command}: ${how}`);
   const packages = new Set();
   for (const [command, pkg] of Object.entries(list.commands)) if (!onPath(command)) (what.push(`${command} (${pkg})`), packages.add(pkg));
   for (const [file, pkg] of Object.entries(list.files)) if (!existsSync(file)) (what.push(`${file} (${pkg})`), packages.add(pkg));
   const foreign = spawnSync('dpkg', ['--print-foreign-architectures'], { encoding: 'utf8' });
   const have = new Set((foreign.stdout ?? '').split('\n').filter(Boolean));
   const architectures = [...packages].some((p) => p.includes(':')) ? list.foreignArchitectures.filter((a) => !have.has(a)) : [];
-  return { packages: [...packages], what, architectures };
+  return { packages: [...packages], what, architectures, unavailable };
 }
 
 function run(command, args) {
@@ -60,12 +64,14 @@ export function install(need = missing()) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const need = missing();
   if (process.argv.includes('--check')) {
-    console.log(need.what.length ? `missing: ${need.what.join(', ')}` : 'nothing missing');
-    process.exit(need.what.length ? 1 : 0);
+    const all = [...need.what, ...need.unavailable];
+    console.log(all.length ? `missing: ${all.join(', ')}` : 'nothing missing');
+    process.exit(all.length ? 1 : 0);
   }
   try {
     install(need);
     console.error(need.packages.length ? `setup: installed ${need.packages.join(' ')}` : 'setup: nothing to install');
+    if (need.unavailable.length) throw new Error(`no Debian package provides: ${need.unavailable.join('; ')}`);
   } catch (e) {
     console.error(`setup failed: ${e.message}`);
     process.exit(1);

@@ -25,11 +25,18 @@ if (!existsSync('dist/docker-credential-ecr')) {
   process.exit(1);
 }
 const need = missing();
+const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+if (need.packages.length > 0 && !canInstall) {
+  console.error(`npm test needs what this machine lacks: ${need.what.join(', ')}.`);
+  if (need.unavailable.length > 0) console.error(`It also needs what no Debian package provides: ${need.unavailable.join('; ')}.`);
+  console.error(`Install everything the tests need with: ${SETUP_COMMAND}`);
+  process.exit(1);
+}
+if (need.unavailable.length > 0) {
+  console.error(`npm test needs what no Debian package provides: ${need.unavailable.join('; ')}`);
+  process.exit(1);
+}
 if (need.packages.length > 0) {
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    console.error(`npm test needs what this machine lacks: ${need.what.join(', ')}.\nInstall everything the tests need with: ${SETUP_COMMAND}`);
-    process.exit(1);
-  }
   console.error(`npm test: installing what the tests need: ${need.packages.join(' ')}`);
   try {
     install(need);
