@@ -70,7 +70,7 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
   });
 
   it('a crowd of 16 parallel gets with a cold cache makes one API call, and every one answers', async (t: TestContext) => {
-    const { crowd } = (await stubEcr()) as StubEcr & { crowd(command: string[], o: { n: number; extraEnv: Record<string, string>; timeoutMs: number }): Promise<{ runs: Run[]; calls: number; ms: number }> };
+    const { crowd } = await stubEcr();
     const c = await crowd([...wine.command, EXE], { n: 16, extraEnv: wine.env, timeoutMs: 120_000 });
     for (const run of c.runs) {
       assert.equal(run.status, 0, stub.describeRun(run));
