@@ -104,10 +104,12 @@ export function neutraliseRuntime(from, to) {
  * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
  * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
  */
-export function compile({ bun, target, runtime, outfile, bytecode = true, entry = join(root, 'src', 'main.ts') }) {
+export function compile({ bun, target, runtime, outfile, bytecode = true, assets = [], entry = join(root, 'src', 'main.ts') }) {
   const args = [
     'build',
     entry,
+    // Files embedded as they are (the release's licence and notices: every executable carries them).
+    ...assets,
     '--compile',
     `--target=${target}`,
     `--compile-executable-path=${runtime}`,

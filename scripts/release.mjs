@@ -15,7 +15,8 @@
 //   docker-credential-ecr-<version>.cdx.json        CycloneDX SBOM of what ships (scripts/lib/sbom.mjs)
 //   docker-credential-ecr.1                         the man page (docs/), as the npm package's man/ has it
 //   LICENSE, NOTICE, THIRD-PARTY-NOTICES.txt        the licence, the notice and the third-party notices
-//                                                   (scripts/lib/notices.mjs); the npm package carries them too
+//                                                   (scripts/lib/notices.mjs); the npm package carries them
+//                                                   too, and every executable embeds them (bun --compile assets)
 //   checksums.txt                                   `sha256sum -b` lines for all of the above
 //
 // The runtime tarballs are fetched with `npm pack` into node_modules/.cache/docker-credential-ecr-runtimes and
@@ -165,7 +166,7 @@ async function main() {
     copyFileSync(join(root, 'docs', MAN_PAGE), join(outDir, MAN_PAGE));
     startMeasure(join(outDir, MAN_PAGE));
     for (const name of startMeasureLater) startMeasure(join(outDir, name));
-    const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)) }));
+    const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)), assets: LEGAL_FILES.map((name) => join(outDir, name)) }));
     await Promise.all([
       compileAll(compileJobs, (job, result) => {
         startMeasure(job.outfile);

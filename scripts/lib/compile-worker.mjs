@@ -11,8 +11,8 @@ import { BuildError, compile, fail, neutraliseRuntime } from '../compile.mjs';
 import { EXPECTED, FormatError, describe, verifyExecutable } from './binary-format.mjs';
 import { adhocSign } from './macho-sign.mjs';
 
-/** job: { bun: { path, version }, target (from targets.mjs), tarball, workDir, outfile } */
-export function buildExecutable({ bun, target, tarball, workDir, outfile }) {
+/** job: { bun: { path, version }, target (from targets.mjs), tarball, workDir, outfile, assets: files to embed } */
+export function buildExecutable({ bun, target, tarball, workDir, outfile, assets = [] }) {
   const started = performance.now();
   const dir = join(workDir, `runtime-${target.name}`);
   mkdirSync(dir, { recursive: true });
@@ -23,7 +23,7 @@ export function buildExecutable({ bun, target, tarball, workDir, outfile }) {
     const runtime = join(dir, 'bun-neutralised');
     const patched = neutraliseRuntime(join(dir, member), runtime);
     rmSync(join(dir, 'package'), { recursive: true, force: true });
-    compile({ bun, target: target.bunTarget, runtime, outfile, bytecode: target.bytecode });
+    compile({ bun, target: target.bunTarget, runtime, outfile, bytecode: target.bytecode, assets });
     let info;
     let resigned;
     try {

@@ -204,6 +204,15 @@ describe('release licences', { skip: ABSENT }, () => {
     assert.doesNotMatch(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), /Amazon/, "the appendix names this project, not the file's source");
   });
 
+  it('every executable embeds LICENSE, NOTICE and THIRD-PARTY-NOTICES.txt byte for byte', async () => {
+    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
+    const texts = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'].map((name) => [name, readFileSync(join(RELEASE, name))] as const);
+    for (const t of TARGETS) {
+      const bytes = readFileSync(join(RELEASE, executableName(version, t)));
+      for (const [name, text] of texts) assert.ok(bytes.indexOf(text) !== -1, `${executableName(version, t)} embeds ${name}`);
+    }
+  });
+
   it("the third-party notices and the SBOM agree: every npm package with its licence and licence text, Bun with its LGPL parts", () => {
     const notices = readFileSync(join(RELEASE, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
     const bom = JSON.parse(readFileSync(join(RELEASE, `docker-credential-ecr-${version}.cdx.json`), 'utf8'));
