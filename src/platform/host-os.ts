@@ -27,6 +27,8 @@ export interface HostOs {
   installCommand(self: string | undefined, name: string, replace: boolean): string;
   /** The command that makes a directory private to the person who types it. */
   makePrivateCommand(dir: string): string;
+  /** The command that puts a profile's current AWS session into this shell's environment (for an MFA profile). */
+  sessionIntoEnvironmentCommand(profile: string | undefined): string;
 }
 
 export const hostOs: HostOs = process.platform === 'win32' ? windowsOs : posixOs;

@@ -23,4 +23,5 @@ export const posixOs: HostOs = {
   isAbsolute: (path) => paths.isAbsolute(path),
   installCommand: (self, name, replace) => `sudo ln -s${replace ? 'f' : ''} ${self ? shellQuote(self) : `/path/to/${name}`} /usr/local/bin/${name}`,
   makePrivateCommand: (dir) => `chmod 700 ${shellQuote(dir)}`,
+  sessionIntoEnvironmentCommand: (profile) => `eval "$(aws configure export-credentials${profile ? ` --profile ${profile}` : ''} --format env)"`,
 };

@@ -94,6 +94,11 @@ export const windowsOs: HostOs = {
     return `copy /Y ${source} "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\${name}.exe"`;
   },
 
+  /** PowerShell, the shell Windows opens by default; the AWS CLI prints a script for it. */
+  sessionIntoEnvironmentCommand(profile) {
+    return `aws configure export-credentials${profile ? ` --profile ${profile}` : ''} --format powershell | Invoke-Expression`;
+  },
+
   makePrivateCommand(dir) {
     // Removes inherited entries and grants the current user alone full control (what 0700 says on Unix).
     return `icacls "${dir}" /inheritance:r /grant:r "%USERNAME%:(OI)(CI)F"`;

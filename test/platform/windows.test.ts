@@ -26,9 +26,11 @@ test("Docker's config is %USERPROFILE%\\.docker, whatever HOME an MSYS shell set
   assert.equal(posixOs.dockerConfigDir({}, '/home/ana'), '/home/ana/.docker');
 });
 
-test('the console for the MFA prompt is CONIN$ and CONOUT$, not /dev/tty', () => {
+test('the console for the MFA prompt is CONIN$ and CONOUT$, not /dev/tty; without one, the way out is a PowerShell line', () => {
   assert.deepEqual(windowsOs.terminal, { input: '\\\\.\\CONIN$', output: '\\\\.\\CONOUT$' });
   assert.deepEqual(posixOs.terminal, { input: '/dev/tty', output: '/dev/tty' });
+  assert.equal(windowsOs.sessionIntoEnvironmentCommand('dev'), 'aws configure export-credentials --profile dev --format powershell | Invoke-Expression');
+  assert.equal(posixOs.sessionIntoEnvironmentCommand(undefined), 'eval "$(aws configure export-credentials --format env)"');
 });
 
 test('fixes are Windows commands: copy into WindowsApps (on PATH, no administrator), icacls for a private directory', () => {
