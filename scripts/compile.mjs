@@ -108,8 +108,10 @@ export function compile({ bun, target, runtime, outfile, bytecode = true, assets
   const args = [
     'build',
     entry,
-    // Files embedded as they are (the release's licence and notices: every executable carries them).
+    // Files embedded byte for byte (the release's licence and notices: every executable carries them); a .txt
+    // would otherwise become a JavaScript string module.
     ...assets,
+    ...(assets.length > 0 ? ['--loader=.txt:file'] : []),
     '--compile',
     `--target=${target}`,
     `--compile-executable-path=${runtime}`,
