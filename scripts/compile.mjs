@@ -100,18 +100,22 @@ export function neutraliseRuntime(from, to) {
 }
 
 /**
- * bun build --compile: bytecode (no parsing at start-up), minified, and split so that src/tokens/sdk.ts (the AWS
+ * bun build --compile: bytecode (no parsing at start-up; `bytecode: false` for targets where it is not known to run), minified, and split so that src/tokens/sdk.ts (the AWS
  * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
  * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
  */
-export function compile({ bun, target, runtime, outfile, entry = join(root, 'src', 'main.ts') }) {
+export function compile({ bun, target, runtime, outfile, bytecode = true, assets = [], entry = join(root, 'src', 'main.ts') }) {
   const args = [
     'build',
     entry,
+    // Files embedded byte for byte (the release's licence and notices: every executable carries them); a .txt
+    // would otherwise become a JavaScript string module.
+    ...assets,
+    ...(assets.length > 0 ? ['--loader=.txt:file'] : []),
     '--compile',
     `--target=${target}`,
     `--compile-executable-path=${runtime}`,
-    '--bytecode',
+    ...(bytecode ? ['--bytecode'] : []),
     '--splitting',
     '--format=esm',
     '--minify',

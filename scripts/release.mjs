@@ -2,7 +2,8 @@
 // the pinned Bun runtimes of the other platforms (npm tarballs, verified, cached).
 //
 //   docker-credential-ecr-v<version>.<os>-<arch>   one executable per platform in scripts/lib/targets.mjs:
-//       linux-amd64, linux-arm64, linux-amd64-musl, linux-arm64-musl, darwin-amd64, darwin-arm64. Each is
+//       linux-amd64, linux-arm64, linux-amd64-musl, linux-arm64-musl, darwin-amd64, darwin-arm64, and
+//       windows-amd64.exe, windows-arm64.exe. Each is
 //       compiled as the build compiles (scripts/compile.mjs) but with --target=bun-<os>-<arch>[-musl] and, as
 //       --compile-executable-path, the runtime from the @oven/bun-<platform> package of exactly the dev
 //       dependency `bun`'s version, neutralised like the build's. Every executable's headers are checked
@@ -13,6 +14,9 @@
 //   docker-credential-ecr-<version>.tgz             the npm package (scripts/lib/npm-package.mjs)
 //   docker-credential-ecr-<version>.cdx.json        CycloneDX SBOM of what ships (scripts/lib/sbom.mjs)
 //   docker-credential-ecr.1                         the man page (docs/), as the npm package's man/ has it
+//   LICENSE, NOTICE, THIRD-PARTY-NOTICES.txt        the licence, the notice and the third-party notices
+//                                                   (scripts/lib/notices.mjs); the npm package carries them
+//                                                   too, and every executable embeds them (bun --compile assets)
 //   checksums.txt                                   `sha256sum -b` lines for all of the above
 //
 // The runtime tarballs are fetched with `npm pack` into node_modules/.cache/docker-credential-ecr-runtimes and
@@ -36,8 +40,9 @@ import { BuildError, bunExecutable, fail, root, removeLeftovers } from './compil
 import { ensureTarballs } from './lib/npm-registry.mjs';
 import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
+import { NOTICES, thirdPartyNotices } from './lib/notices.mjs';
 import { smokeTest } from './lib/stub-ecr.mjs';
-import { CHECKSUMS, MAN_PAGE, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
+import { CHECKSUMS, LEGAL_FILES, MAN_PAGE, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
 
 const started = performance.now();
 const dist = join(root, 'dist');
@@ -139,7 +144,14 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   try {
     const bun = bunExecutable();
+    const startMeasureLater = [];
     log(`docker-credential-ecr ${pkg.version}, Bun ${bun.version}, ${jobs} compile job(s)`);
+
+    // The licence, the notice and the third-party notices: release files, and inside the npm package.
+    const notices = thirdPartyNotices({ bunVersion: bun.version });
+    writeFileSync(join(outDir, NOTICES), notices);
+    for (const name of ['LICENSE', 'NOTICE']) copyFileSync(join(root, name), join(outDir, name));
+    for (const name of LEGAL_FILES) startMeasureLater.push(name);
 
     const runtimes = await ensureTarballs(TARGETS.map((t) => ({ name: t.runtimePackage, version: bun.version })), cacheDir, { log });
     const fetched = runtimes.filter((r) => r.fetched).length;
@@ -153,17 +165,20 @@ async function main() {
     };
     copyFileSync(join(root, 'docs', MAN_PAGE), join(outDir, MAN_PAGE));
     startMeasure(join(outDir, MAN_PAGE));
-    const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)) }));
+    for (const name of startMeasureLater) startMeasure(join(outDir, name));
+    const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)), assets: LEGAL_FILES.map((name) => join(outDir, name)) }));
     await Promise.all([
       compileAll(compileJobs, (job, result) => {
         startMeasure(job.outfile);
         const what =
           result.info.format === 'elf'
             ? `ELF machine ${result.info.machine}, ${result.info.interpreter}`
+            : result.info.format === 'pe'
+            ? `PE32+ machine 0x${result.info.machine.toString(16)}, console subsystem`
             : `Mach-O cputype 0x${result.info.cputype.toString(16)}, ${result.info.codeSignature.nCodeSlots} code pages verified${result.resigned ? ` (signed again ad hoc: Bun's signature was invalid: ${result.resigned})` : ''}`;
-        log(`${executableName(pkg.version, job.target)}: ${what} (${seconds(result.ms)})`);
+        log(`${executableName(pkg.version, job.target)}: ${what}, ${job.target.bytecode ? '--bytecode' : 'no --bytecode'} (${seconds(result.ms)})`);
       }),
-      buildNpmPackage({ bun, pkg, stageDir: join(tempDir, 'npm-stage'), outDir }).then((r) => {
+      buildNpmPackage({ bun, pkg, stageDir: join(tempDir, 'npm-stage'), outDir, legalDir: outDir, legalFiles: LEGAL_FILES }).then((r) => {
         startMeasure(r.path);
         log(`${npmTarballName(pkg.version)}: ${r.files.length} files; a cache hit loads ${r.eager.join(', ')}`);
         return r;

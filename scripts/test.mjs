@@ -1,8 +1,14 @@
 // Runs every test/**/*.test.ts with Node's own test runner (tsx compiles TypeScript on the fly).
 // Node 20's --test cannot glob, so the files are listed here.
+//
+// First the set-up: what the tests need from the operating system (scripts/lib/test-packages.json) is
+// installed when it is missing and this runs as root with apt-get (scripts/setup.mjs); anywhere else the run
+// stops at once, naming the one command that installs everything. A filtered run (`node scripts/test.mjs
+// wine`) does the same: the list is short and a missing tool would fail a test anyway.
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { SETUP_COMMAND, install, missing } from './setup.mjs';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -17,6 +23,27 @@ const files = find('test').filter((f) => filters.length === 0 || filters.some((x
 if (!existsSync('dist/docker-credential-ecr')) {
   console.error('dist/docker-credential-ecr is missing: run `npm run build` first (the end-to-end tests run the built executable).');
   process.exit(1);
+}
+const need = missing();
+const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+if (need.packages.length > 0 && !canInstall) {
+  console.error(`npm test needs what this machine lacks: ${need.what.join(', ')}.`);
+  if (need.unavailable.length > 0) console.error(`It also needs what no Debian package provides: ${need.unavailable.join('; ')}.`);
+  console.error(`Install everything the tests need with: ${SETUP_COMMAND}`);
+  process.exit(1);
+}
+if (need.unavailable.length > 0) {
+  console.error(`npm test needs what no Debian package provides: ${need.unavailable.join('; ')}`);
+  process.exit(1);
+}
+if (need.packages.length > 0) {
+  console.error(`npm test: installing what the tests need: ${need.packages.join(' ')}`);
+  try {
+    install(need);
+  } catch (e) {
+    console.error(`npm test: the set-up failed: ${e.message}`);
+    process.exit(1);
+  }
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

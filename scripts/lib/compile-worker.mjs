@@ -11,19 +11,19 @@ import { BuildError, compile, fail, neutraliseRuntime } from '../compile.mjs';
 import { EXPECTED, FormatError, describe, verifyExecutable } from './binary-format.mjs';
 import { adhocSign } from './macho-sign.mjs';
 
-/** job: { bun: { path, version }, target (from targets.mjs), tarball, workDir, outfile } */
-export function buildExecutable({ bun, target, tarball, workDir, outfile }) {
+/** job: { bun: { path, version }, target (from targets.mjs), tarball, workDir, outfile, assets: files to embed } */
+export function buildExecutable({ bun, target, tarball, workDir, outfile, assets = [] }) {
   const started = performance.now();
   const dir = join(workDir, `runtime-${target.name}`);
   mkdirSync(dir, { recursive: true });
   try {
-    const member = 'package/bin/bun';
+    const member = target.runtimeMember;
     const tar = spawnSync('tar', ['-xzf', tarball, '-C', dir, member], { encoding: 'utf8', timeout: 120_000 });
     if (tar.error || tar.status !== 0) fail(`cannot extract ${member} from ${tarball}: ${tar.error?.message ?? tar.stderr.trim()}`);
     const runtime = join(dir, 'bun-neutralised');
     const patched = neutraliseRuntime(join(dir, member), runtime);
     rmSync(join(dir, 'package'), { recursive: true, force: true });
-    compile({ bun, target: target.bunTarget, runtime, outfile });
+    compile({ bun, target: target.bunTarget, runtime, outfile, bytecode: target.bytecode, assets });
     let info;
     let resigned;
     try {

@@ -64,7 +64,7 @@ export function checkLazySdk(libDir) {
  * Bundles, stages and packs the npm package into `outDir`; returns { path, files, eager, sdkChunk }.
  * `stageDir` must not exist yet.
  */
-export async function buildNpmPackage({ bun, pkg, stageDir, outDir }) {
+export async function buildNpmPackage({ bun, pkg, stageDir, outDir, legalDir = root, legalFiles = [] }) {
   const lib = join(stageDir, 'lib');
   mkdirSync(join(stageDir, 'bin'), { recursive: true });
   await runBun(bun, [
@@ -92,10 +92,11 @@ export async function buildNpmPackage({ bun, pkg, stageDir, outDir }) {
   // The template's "man" field makes `npm install -g` link it into <prefix>/share/man/man1.
   mkdirSync(join(stageDir, 'man'));
   copyFileSync(join(root, 'docs', 'docker-credential-ecr.1'), join(stageDir, 'man', 'docker-credential-ecr.1'));
+  for (const name of legalFiles) copyFileSync(join(legalDir, name), join(stageDir, name));
 
   const packed = JSON.parse(await npm(['pack', stageDir, '--pack-destination', outDir, '--ignore-scripts', '--json', '--loglevel=error']))[0];
   if (packed.filename !== npmTarballName(pkg.version)) fail(`npm pack wrote ${packed.filename}, expected ${npmTarballName(pkg.version)}`);
   const files = packed.files.map((f) => f.path).sort();
-  for (const want of ['package.json', LAUNCHER, ENTRY, `lib/${layout.sdkChunk}`, 'man/docker-credential-ecr.1']) if (!files.includes(want)) fail(`the npm package lacks ${want} (has ${files.join(', ')})`);
+  for (const want of ['package.json', LAUNCHER, ENTRY, `lib/${layout.sdkChunk}`, 'man/docker-credential-ecr.1', ...legalFiles]) if (!files.includes(want)) fail(`the npm package lacks ${want} (has ${files.join(', ')})`);
   return { path: join(outDir, packed.filename), files, eager: layout.eager, sdkChunk: layout.sdkChunk };
 }

@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { fail, root } from '../compile.mjs';
 import { npm } from './npm-registry.mjs';
+import { BUN_LICENSES } from './notices.mjs';
 
 const hex = (integrity) => Buffer.from(integrity.replace(/^sha512-/, ''), 'base64').toString('hex');
 const purl = (name, version) => `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
@@ -47,11 +48,12 @@ export async function writeSbom({ out, pkg, bun, runtimes }) {
       description: `The Bun runtime embedded in ${r.embeddedIn}`,
       purl: purl(r.name, r.version),
       hashes: [{ alg: 'SHA-512', content: hex(r.integrity) }],
-      // As the package declares it; Bun's licensing page adds that it statically links JavaScriptCore (LGPL-2).
-      licenses: [{ license: { id: 'MIT' } }],
+      // The package declares MIT, but the runtime links JavaScriptCore and WebKit (LGPL) and more statically:
+      // the whole, as Bun's LICENSE.md lists it and THIRD-PARTY-NOTICES.txt says (scripts/lib/notices.mjs).
+      licenses: [{ expression: BUN_LICENSES.expression }],
       properties: [
         { name: 'docker-credential-ecr:embedded-in', value: r.embeddedIn },
-        { name: 'docker-credential-ecr:license-note', value: 'declared MIT by the npm package; Bun statically links JavaScriptCore/WebKit (LGPL-2.0), see https://bun.com/docs/project/licensing' },
+        { name: 'docker-credential-ecr:license-note', value: 'Bun is MIT; it statically links JavaScriptCore/WebKit (LGPL-2.0-or-later) and the libraries listed in THIRD-PARTY-NOTICES.txt' },
       ],
     });
     const rootDeps = bom.dependencies?.find((d) => d.ref === bom.metadata.component['bom-ref']);

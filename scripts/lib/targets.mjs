@@ -6,16 +6,25 @@ import { root } from '../compile.mjs';
 /**
  * One executable per entry. `name` is the file-name suffix (Go/Docker spelling: amd64, arm64); `bunTarget` is
  * Bun's --target; `runtimePackage` is the npm package that carries that platform's Bun runtime, embedded in
- * the executable via --compile-executable-path (pinned to the same version as the dev dependency `bun`).
+ * the executable via --compile-executable-path (pinned to the same version as the dev dependency `bun`), and
+ * `runtimeMember` the runtime's path inside that package's tarball.
+ *
+ * `bytecode`: whether the executable is compiled with --bytecode (JavaScriptCore bytecode cached in the file, so
+ * start-up skips parsing). Bun has open reports of cross-compiled --bytecode executables that crash at launch
+ * (oven-sh/bun 18416, 21760), so it is on only where an executable built that way has been seen to run
+ * (test/release/executables.test.ts and windows.test.ts here; the release workflow on the runners we lack), and
+ * off where nothing here can run the file. What each choice costs is measured in README "Install".
  */
 export const TARGETS = [
-  { name: 'linux-amd64', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64', runtimePackage: '@oven/bun-linux-x64' },
-  { name: 'linux-arm64', os: 'linux', arch: 'arm64', bunTarget: 'bun-linux-aarch64', runtimePackage: '@oven/bun-linux-aarch64' },
-  { name: 'linux-amd64-musl', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64-musl', runtimePackage: '@oven/bun-linux-x64-musl' },
-  { name: 'linux-arm64-musl', os: 'linux', arch: 'arm64', bunTarget: 'bun-linux-aarch64-musl', runtimePackage: '@oven/bun-linux-aarch64-musl' },
-  { name: 'darwin-amd64', os: 'darwin', arch: 'amd64', bunTarget: 'bun-darwin-x64', runtimePackage: '@oven/bun-darwin-x64' },
-  { name: 'darwin-arm64', os: 'darwin', arch: 'arm64', bunTarget: 'bun-darwin-aarch64', runtimePackage: '@oven/bun-darwin-aarch64' },
-];
+  { name: 'linux-amd64', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64', runtimePackage: '@oven/bun-linux-x64', bytecode: true },
+  { name: 'linux-arm64', os: 'linux', arch: 'arm64', bunTarget: 'bun-linux-aarch64', runtimePackage: '@oven/bun-linux-aarch64', bytecode: true },
+  { name: 'linux-amd64-musl', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64-musl', runtimePackage: '@oven/bun-linux-x64-musl', bytecode: true },
+  { name: 'linux-arm64-musl', os: 'linux', arch: 'arm64', bunTarget: 'bun-linux-aarch64-musl', runtimePackage: '@oven/bun-linux-aarch64-musl', bytecode: true },
+  { name: 'darwin-amd64', os: 'darwin', arch: 'amd64', bunTarget: 'bun-darwin-x64', runtimePackage: '@oven/bun-darwin-x64', bytecode: false },
+  { name: 'darwin-arm64', os: 'darwin', arch: 'arm64', bunTarget: 'bun-darwin-aarch64', runtimePackage: '@oven/bun-darwin-aarch64', bytecode: false },
+  { name: 'windows-amd64', os: 'windows', arch: 'amd64', bunTarget: 'bun-windows-x64', runtimePackage: '@oven/bun-windows-x64', bytecode: true },
+  { name: 'windows-arm64', os: 'windows', arch: 'arm64', bunTarget: 'bun-windows-aarch64', runtimePackage: '@oven/bun-windows-aarch64', bytecode: false },
+].map((t) => ({ runtimeMember: t.os === 'windows' ? 'package/bin/bun.exe' : 'package/bin/bun', ...t }));
 
 export const RELEASE_DIR = join(root, 'dist', 'release');
 
@@ -24,17 +33,21 @@ export function rootPackage() {
   return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 }
 
-export const executableName = (version, target) => `docker-credential-ecr-v${version}.${target.name}`;
+/** docker/docker-credential-helpers' spelling: docker-credential-<name>-v<version>.<os>-<arch>[.exe]. */
+export const executableName = (version, target) => `docker-credential-ecr-v${version}.${target.name}${target.os === 'windows' ? '.exe' : ''}`;
 export const npmTarballName = (version) => `docker-credential-ecr-${version}.tgz`;
 export const sbomName = (version) => `docker-credential-ecr-${version}.cdx.json`;
 export const CHECKSUMS = 'checksums.txt';
 
-/** Every file the release writes, in the order the summary lists them. */
+/** The licence, notice and third-party notices (scripts/lib/notices.mjs), beside the executables and in the npm package. */
+export const LEGAL_FILES = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'];
+
 /** The man page (docs/docker-credential-ecr.1), shipped as is in the release and in the npm package's man/. */
 export const MAN_PAGE = 'docker-credential-ecr.1';
 
+/** Every file the release writes, in the order the summary lists them. */
 export function releaseFiles(version) {
-  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), MAN_PAGE, CHECKSUMS];
+  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), MAN_PAGE, ...LEGAL_FILES, CHECKSUMS];
 }
 
 /** The release target this machine can run natively, if any (process.platform/arch; glibc assumed on Linux). */

@@ -9,6 +9,7 @@ import type { CacheKey } from './key';
 import { makeDirectory } from '../platform/make-directory';
 import { writeFileAtomically, WriteError } from '../platform/atomic-write';
 import { readRegularText } from '../platform/read-file';
+import { hostOs, posixPermissions } from '../platform/host-os';
 
 export interface CacheEntry extends Token {
   version: 1;
@@ -80,6 +81,9 @@ export class TokenStore {
       makeDirectory(dir);
       const stat = statSync(dir);
       if (!stat.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      const osProblem = hostOs.cacheDirProblem(dir); // Windows: no modes to check (platform/windows.ts)
+      if (osProblem) return void log.warn(`cache directory ${dir} ${osProblem}; not using the cache`);
+      if (!posixPermissions) return new TokenStore(dir, log, now);
       if (uid !== undefined && stat.uid !== uid) {
         log.warn(`cache directory ${dir} belongs to another user (uid ${stat.uid}); not using the cache`);
         return undefined;

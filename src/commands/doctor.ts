@@ -11,7 +11,8 @@ import { readSetupSettings, type SetupSettings } from '../platform/settings';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, type StoredAuth } from '../docker/config-file';
 import { HelperError, TokenFetchError } from '../platform/errors';
 import { apiName } from '../tokens/explain';
-import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus, shellQuote } from '../platform/executable-path';
+import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus } from '../platform/executable-path';
+import { hostOs } from '../platform/host-os';
 import { selfExecutable } from '../platform/runtime';
 import { hintForUnservedHost, nearestRegion } from '../registry/hints';
 import { selectIdentity, type Identity } from '../identity/identity';
@@ -561,7 +562,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
       ? { name: 'cache', status: 'ok', message: `token cache off (${settings.cacheDirSource})` }
       : store
         ? { name: 'cache', status: 'ok', message: `token cache ${settings.cacheDir} (${settings.cacheDirSource})` }
-        : { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `chmod 700 ${shellQuote(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` },
+        : { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `${hostOs.makePrivateCommand(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` },
   );
 
   checks.push(...tokenResults);

@@ -4,6 +4,7 @@
 // what to do instead. The code is never cached: the ECR token it unlocks is, for its whole life.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { TokenFetchError } from '../platform/errors';
+import { hostOs } from '../platform/host-os';
 
 export interface MfaPromptOptions {
   profile: string | undefined;
@@ -37,31 +38,40 @@ export function terminalMfaCodeProvider(options: MfaPromptOptions): (serial: str
   const who = options.profile ? `profile ${options.profile}` : 'the default profile';
   return async (serial) => {
     let fd: number;
+    let out: number;
     try {
       // The controlling terminal, whatever stdin and stdout are (test/e2e/credential-setups.test.ts gives the
-      // executable a real pseudo-terminal).
-      fd = openSync('/dev/tty', 'r+');
+      // executable a real pseudo-terminal): /dev/tty, or on Windows the console's CONIN$ and CONOUT$.
+      const { input, output } = hostOs.terminal;
+      fd = openSync(input, 'r+');
+      try {
+        out = output === input ? fd : openSync(output, 'w');
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new MfaUnavailableError(
         `${options.host}: ${who} needs an MFA code (mfa_serial ${serial}), and there is no terminal to ask for it on (${code})`,
         `pull once from a terminal (the token is then cached for 12 hours), or put a session in the environment first: ` +
-          `eval "$(aws configure export-credentials${options.profile ? ` --profile ${options.profile}` : ''} --format env)"`,
+          hostOs.sessionIntoEnvironmentCommand(options.profile),
         'mfa-required',
       );
     }
     options.onPrompt?.(true);
     try {
-      writeSync(fd, `docker-credential-ecr: MFA code for ${who} (${serial}) to pull from ${options.host}: `);
+      writeSync(out, `docker-credential-ecr: MFA code for ${who} (${serial}) to pull from ${options.host}: `);
       const code = readLine(fd).trim();
       if (!/^\d{6}$/.test(code)) {
-        writeSync(fd, '\n');
+        writeSync(out, '\n');
         throw new TokenFetchError(`${options.host}: ${who}: no valid MFA code was entered (6 digits)`, 'run the pull again and type the code your MFA device shows', 'mfa-required');
       }
       return code;
     } finally {
       options.onPrompt?.(false);
       closeSync(fd);
+      if (out !== fd) closeSync(out);
     }
   };
 }

@@ -1,10 +1,11 @@
 // Replaces a file so that a reader (a `docker pull` running right now) sees the old bytes or the new ones, never
 // half of each: a temporary file in the same directory (so the rename stays on one file system), then a rename.
 // The permission bits and owner of the file being replaced are kept: this file may hold stored logins.
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HelperError } from './errors';
 import { makeDirectory } from './make-directory';
+import { hostOs } from './host-os';
 
 export class WriteError extends HelperError {
   override name = 'WriteError';
@@ -83,7 +84,7 @@ export function writeFileAtomically(target: string, text: string, keep: Keep = {
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, target);
+    hostOs.replaceFile(temp, target);
   } catch (error) {
     if (fd !== undefined) {
       try {

@@ -1,21 +1,28 @@
 // Where Docker will find this helper: the docker CLI runs `docker-credential-<name>` from its PATH, so a helper
 // that is installed but not on PATH fails every pull with "executable file not found in $PATH".
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { hostOs, type HostOs } from './host-os';
+import { shellQuote } from './posix';
 
+export { shellQuote };
 export const EXECUTABLE_NAME = 'docker-credential-ecr';
 
-/** The first executable `name` in `path` (a PATH value); relative entries are skipped, as Docker should. */
-export function findOnPath(path: string, name = EXECUTABLE_NAME): string | undefined {
-  for (const dir of path.split(':')) {
-    if (!dir || !isAbsolute(dir)) continue;
-    const candidate = join(dir, name);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
+/**
+ * The first executable `name` in `path` (a PATH value); relative entries are skipped, as Docker should. On
+ * Windows the entries are `;`-separated and the name is tried with each of PATHEXT's extensions.
+ */
+export function findOnPath(path: string, name = EXECUTABLE_NAME, os: HostOs = hostOs, env: Readonly<Record<string, string | undefined>> = {}): string | undefined {
+  for (const dir of path.split(os.pathDelimiter)) {
+    if (!dir || !os.isAbsolute(dir)) continue;
+    for (const file of os.executableNames(env, name)) {
+      const candidate = os.joinPath(dir, file);
+      try {
+        if (!statSync(candidate).isFile()) continue;
+        if (os.name === 'posix') accessSync(candidate, constants.X_OK); // Windows has no execute bit
+        return candidate;
+      } catch {
+        // Not here.
+      }
     }
   }
   return undefined;
@@ -42,12 +49,7 @@ export function pathStatus(path: string, self: string | undefined): PathStatus {
   return { state: 'found', where };
 }
 
-/** A path as a shell word, so the printed command can be pasted as is. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The command that puts this executable on PATH (`replace`: over another docker-credential-ecr there). */
 export function linkCommand(self: string | undefined, replace = false): string {
-  return `sudo ln -s${replace ? 'f' : ''} ${self ? shellQuote(self) : '/path/to/docker-credential-ecr'} /usr/local/bin/${EXECUTABLE_NAME}`;
+  return hostOs.installCommand(self, EXECUTABLE_NAME, replace);
 }

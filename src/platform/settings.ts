@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { readRegularText } from './read-file';
+import { hostOs } from './host-os';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -140,6 +141,7 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
   let cacheDir: string | undefined;
   let cacheDirSource: string;
   const explicitCacheDir = nonEmpty(env.AWS_ECR_CACHE_DIR);
+  const osCacheDir = hostOs.defaultCacheDir(env); // Windows: %LOCALAPPDATA% (platform/windows.ts)
   if (explicitCacheDir !== undefined && !isAbsolute(explicitCacheDir)) {
     ignored.push(`AWS_ECR_CACHE_DIR=${explicitCacheDir} is not an absolute path; ignoring it (tokens never go to the working directory)`);
   }
@@ -148,6 +150,8 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
   } else if (explicitCacheDir !== undefined && isAbsolute(explicitCacheDir)) {
     cacheDir = explicitCacheDir;
     cacheDirSource = 'AWS_ECR_CACHE_DIR';
+  } else if (osCacheDir) {
+    ({ dir: cacheDir, source: cacheDirSource } = osCacheDir);
   } else if (cacheHome ?? home) {
     cacheDir = cacheHome ? join(cacheHome, 'docker-credential-ecr') : join(home!, '.cache', 'docker-credential-ecr');
     cacheDirSource = cacheHome ? 'XDG_CACHE_HOME' : '~/.cache';
@@ -233,7 +237,7 @@ export interface SetupSettings {
 
 export function readSetupSettings(env: Env, settings: Pick<Settings, 'home'>): SetupSettings {
   const home = settings.home;
-  const dockerDir = nonEmpty(env.DOCKER_CONFIG) ?? (home ? join(home, '.docker') : undefined);
+  const dockerDir = nonEmpty(env.DOCKER_CONFIG) ?? hostOs.dockerConfigDir(env, home);
   let containersAuthFile: string | undefined;
   let containersAuthSource: string;
   if (nonEmpty(env.REGISTRY_AUTH_FILE)) {
@@ -251,7 +255,7 @@ export function readSetupSettings(env: Env, settings: Pick<Settings, 'home'>): S
   }
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   return {
-    dockerConfigFile: dockerDir ? join(dockerDir, 'config.json') : undefined,
+    dockerConfigFile: dockerDir ? hostOs.joinPath(dockerDir, 'config.json') : undefined,
     dockerConfigSource: nonEmpty(env.DOCKER_CONFIG) ? 'DOCKER_CONFIG' : '~/.docker',
     containersAuthFile,
     containersAuthSource,

@@ -395,7 +395,7 @@ test('a missing podman or buildah fails naming its Debian package', () => {
   const empty = tempDir('dce-podman-nopath-');
   assert.ok(!existsSync(join(empty, 'podman')));
   assert.throws(() => requireTool('podman', empty), {
-    message: 'podman is not on PATH; this end-to-end test needs it: install Debian package podman (.ci/run installs it)',
+    message: 'podman is not on PATH; this end-to-end test needs it: install Debian package podman (npm test installs it as root; elsewhere: sudo node scripts/setup.mjs)',
   });
   assert.throws(() => requireTool('buildah', empty), /^Error: buildah is not on PATH; .*install Debian package buildah /);
 });

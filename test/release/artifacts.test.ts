@@ -41,6 +41,7 @@ interface Info {
   machine?: number;
   interpreter?: string | null;
   cputype?: number;
+  subsystem?: number;
   signature?: { dataoff: number; datasize: number };
   codeSignature?: CodeSignature;
 }
@@ -111,6 +112,11 @@ describe('release executables: headers', { skip: ABSENT }, () => {
         assert.equal(info.format, 'elf');
         assert.equal(info.machine, t.arch === 'amd64' ? 62 : 183);
         assert.equal(info.interpreter, { 'linux-amd64': '/lib64/ld-linux-x86-64.so.2', 'linux-arm64': '/lib/ld-linux-aarch64.so.1', 'linux-amd64-musl': '/lib/ld-musl-x86_64.so.1', 'linux-arm64-musl': '/lib/ld-musl-aarch64.so.1' }[t.name]);
+      } else if (t.os === 'windows') {
+        assert.equal(info.format, 'pe');
+        assert.equal(info.machine, t.arch === 'amd64' ? 0x8664 : 0xaa64);
+        assert.equal(info.subsystem, 3, 'a console program (Docker talks to it over stdin and stdout)');
+        assert.ok(executableName(version, t).endsWith('.exe'));
       } else {
         assert.equal(info.format, 'macho');
         assert.equal(info.cputype, t.arch === 'amd64' ? 0x01000007 : 0x0100000c);
@@ -181,5 +187,51 @@ describe('release executables: headers', { skip: ABSENT }, () => {
           assert.equal(bytes[at - 1], 0x2e, `${t.name}: ${name} at ${at} is readable (not neutralised)`);
       }
     }
+  });
+});
+
+describe('release licences', { skip: ABSENT }, () => {
+  const tarList = (file: string) => spawnSync('tar', ['-tzf', file], { encoding: 'utf8' }).stdout.split('\n');
+
+  it('LICENSE, NOTICE and THIRD-PARTY-NOTICES.txt are release files and inside the npm package', async () => {
+    const { npmTarballName } = await lib<Targets>('targets.mjs');
+    for (const name of ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt']) {
+      assert.ok(readFileSync(join(RELEASE, name), 'utf8').length > 200, `${name} in dist/release`);
+      assert.ok(tarList(join(RELEASE, npmTarballName(version))).includes(`package/${name}`), `${name} in the npm package`);
+    }
+    assert.equal(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+    assert.match(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/);
+    assert.doesNotMatch(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), /Amazon/, "the appendix names this project, not the file's source");
+  });
+
+  it('every executable embeds LICENSE, NOTICE and THIRD-PARTY-NOTICES.txt byte for byte', async () => {
+    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
+    const texts = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'].map((name) => [name, readFileSync(join(RELEASE, name))] as const);
+    for (const t of TARGETS) {
+      const bytes = readFileSync(join(RELEASE, executableName(version, t)));
+      for (const [name, text] of texts) assert.ok(bytes.indexOf(text) !== -1, `${executableName(version, t)} embeds ${name}`);
+    }
+  });
+
+  it("the third-party notices and the SBOM agree: every npm package with its licence and licence text, Bun with its LGPL parts", () => {
+    const notices = readFileSync(join(RELEASE, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    const bom = JSON.parse(readFileSync(join(RELEASE, `docker-credential-ecr-${version}.cdx.json`), 'utf8'));
+    const npmComponents = bom.components.filter((c: { purl?: string; name: string }) => c.purl?.startsWith('pkg:npm/') && !c.name.startsWith('@oven/'));
+    assert.ok(npmComponents.length > 10);
+    for (const c of npmComponents as { name: string; version: string; licenses?: { license?: { id?: string } }[] }[]) {
+      const id = c.licenses?.[0]?.license?.id;
+      assert.ok(id, `${c.name}@${c.version} has a licence id in the SBOM`);
+      assert.ok(notices.includes(`--- ${c.name}@${c.version} (${id}) `), `THIRD-PARTY-NOTICES.txt lists ${c.name}@${c.version} as ${id}`);
+    }
+    const listed = [...notices.matchAll(/^--- (\S+)@(\S+) \(/gm)].map((m) => `${m[1]}@${m[2]}`);
+    assert.equal(listed.length, npmComponents.length, 'no package in the notices that the SBOM lacks');
+    for (const c of bom.components.filter((x: { name: string }) => x.name.startsWith('@oven/bun-'))) {
+      assert.match(c.licenses[0].expression, /^MIT AND LGPL-2\.0-or-later AND /);
+    }
+    assert.match(notices, /1\. Bun \d+\.\d+\.\d+ \(the runtime inside each executable\)/);
+    assert.match(notices, /JavaScriptCore and WebCore \(WebKit\), patched by Oven: LGPL-2\.0-or-later/);
+    assert.match(notices, /relink/);
+    // A licence text, not just a name: the Apache-2.0 packages ship their LICENSE, the MIT ones theirs.
+    assert.match(notices, /--- yaml@[\d.]+ \(ISC\) -+\n\nCopyright/);
   });
 });

@@ -1,5 +1,7 @@
 // Runs the release executables that can run here: linux-amd64 natively; linux-arm64 under Debian's qemu-user
-// (qemu-aarch64-static with the arm64 libc6 and libstdc++6 from multiarch) when those are installed. Each must
+// (qemu-aarch64-static with the arm64 libc6 and libstdc++6 from multiarch); both musl builds with Debian's musl
+// and a libstdc++ made for them (test/support/musl.ts), arm64 under qemu; windows-amd64.exe under Wine is in
+// windows.test.ts. Each must
 // answer `version`, then `get` twice against a stub ECR API: a miss that calls the API once and loads the SDK
 // chunk, then a cache hit that calls nothing and loads no SDK chunk. What cannot run here is skipped as
 // "structure only", with the reason; artifacts.test.ts checks its headers.
@@ -10,6 +12,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Run, StubEcr } from './stub-ecr-types';
 import { findOnPath } from '../support/tools';
+import { muslLibraryDir } from '../support/musl';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
@@ -41,8 +44,13 @@ async function assertServes(command: string[], timeoutMs: number) {
 }
 
 describe('release executables: running them', { skip: ABSENT }, () => {
-  it('linux-amd64 runs natively: version, get miss, get hit', { skip: process.platform === 'linux' && process.arch === 'x64' ? false : `structure only: this is ${process.platform}-${process.arch}` }, async () => {
-    await assertServes([exe('linux-amd64')], 60_000);
+  it('linux-amd64 runs natively: version, get miss, get hit, 16 parallel gets -> 1 API call', { skip: process.platform === 'linux' && process.arch === 'x64' ? false : `structure only: this is ${process.platform}-${process.arch}` }, async (t: TestContext) => {
+    const r = await assertServes([exe('linux-amd64')], 60_000);
+    const { crowd, describeRun, isStubAnswer } = await stubEcr();
+    const c = await crowd([exe('linux-amd64')], { n: 16 });
+    for (const run of c.runs) assert.ok(run.status === 0 && isStubAnswer(run.stdout), describeRun(run));
+    assert.equal(c.calls, 1);
+    t.diagnostic(`native: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms, 16 parallel ${Math.round(c.ms)} ms`);
   });
 
   it('linux-arm64 runs under qemu-user: version, get miss, get hit', async (t: TestContext) => {
@@ -64,7 +72,30 @@ describe('release executables: running them', { skip: ABSENT }, () => {
     t.diagnostic(`ran under ${qemu}: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`);
   });
 
-  it('linux-amd64-musl and linux-arm64-musl: structure only', { skip: 'structure only: Bun for musl needs the musl libstdc++ and libgcc at run time (Alpine: apk add libstdc++ libgcc), which Debian does not ship' }, () => {});
+  // Bun's musl build needs a musl libstdc++.so.6, which Debian does not ship: test/support/musl.ts makes one from
+  // Debian's GCC static libraries linked against Debian's musl, and says what that does and does not show.
+  it('linux-amd64-musl runs with musl: version, get miss, get hit, 16 parallel gets -> 1 API call', async (t: TestContext) => {
+    const lib = muslLibraryDir('amd64', exe('linux-amd64-musl'));
+    if (typeof lib === 'string') throw new Error(lib);
+    const command = ['/usr/bin/env', `LD_LIBRARY_PATH=${lib.dir}`, exe('linux-amd64-musl')];
+    const r = await assertServes(command, 60_000);
+    const { crowd, describeRun, isStubAnswer } = await stubEcr();
+    const c = await crowd(command, { n: 16 });
+    for (const run of c.runs) assert.ok(run.status === 0 && isStubAnswer(run.stdout), describeRun(run));
+    assert.equal(c.calls, 1);
+    t.diagnostic(`musl loader ${lib.loader}: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms, 16 parallel ${Math.round(c.ms)} ms`);
+  });
+
+  it('linux-arm64-musl runs with musl under qemu-user: version, get miss, get hit', async (t: TestContext) => {
+    const qemu = findOnPath('qemu-aarch64-static');
+    if (!qemu) throw new Error('qemu-aarch64-static is missing: apt-get install qemu-user-static (npm test\'s set-up does this as root)');
+    const lib = muslLibraryDir('arm64', exe('linux-arm64-musl'));
+    if (typeof lib === 'string') throw new Error(lib);
+    const r = await assertServes([qemu, '-E', `LD_LIBRARY_PATH=${lib.dir}`, exe('linux-arm64-musl')], 120_000);
+    t.diagnostic(`musl loader ${lib.loader} under qemu: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`);
+  });
+
+  it('windows-amd64.exe: runs under Wine in windows.test.ts; windows-arm64.exe: structure only', { skip: 'structure only: nothing here runs Windows on arm64 (Wine runs x86-64 code only); artifacts.test.ts checks its PE headers, and the release workflow runs it on a windows-11-arm runner' }, () => {});
 
   for (const arch of ['amd64', 'arm64']) {
     const native = process.platform === 'darwin' && (process.arch === 'x64' ? 'amd64' : process.arch) === arch;

