@@ -1,7 +1,7 @@
 // Entry logic: argv -> action. Everything from the outside world (streams, environment, clock, home) comes in
 // as a parameter, so tests can run it in-process without patching globals.
 import { homedir } from 'node:os';
-import { version } from '../package.json';
+import { VERSION, isVersionRequest, versionLine } from './version';
 import { readSettings, type Env } from './platform/settings';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
@@ -27,7 +27,7 @@ export interface CliIo {
   stdinIsTerminal?: () => boolean;
 }
 
-export const VERSION = version;
+export { VERSION };
 
 function safeHomedir(): string | undefined {
   try {
@@ -97,8 +97,8 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
     const { runTokenOutput } = await import('./commands/token-output');
     return runTokenOutput(action, argv.slice(1), { ...deps, stdout: io.stdout, stderr: io.stderr });
   }
-  if ((action === 'version' || action === '--version' || action === '-v') && argv.length === 1) {
-    io.stdout.write(`docker-credential-ecr ${VERSION}\n`);
+  if (isVersionRequest(argv)) {
+    io.stdout.write(versionLine());
     return 0;
   }
   const ask = asker(io);

@@ -1,9 +1,8 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
-// First of all: switches of bundled third-party code that the environment could flip (a debug printer, TLS off).
-import { restartWithoutEngineOptions } from './platform/foreign-switches';
-import { runCli } from './cli';
+import { removeForeignSwitches, restartWithoutEngineOptions } from './platform/foreign-switches';
 import { invokedName } from './platform/runtime';
 import { standardInput, standardInputIsTerminal, standardOutput } from './platform/stdio';
+import { isVersionRequest, versionLine } from './version';
 
 const stdout = standardOutput(1);
 const stderr = standardOutput(2);
@@ -20,11 +19,22 @@ function finish(code: number): void {
   stdout.flush(() => stderr.flush(() => process.exit(exitCode)));
 }
 
-// With BUN_JSC_* or MIMALLOC_* set, another run of this executable answers instead (foreign-switches.ts).
-if (!restartWithoutEngineOptions()) {
-  runCli(process.argv.slice(2), { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName(), stdinIsTerminal: standardInputIsTerminal }).then(finish, () => {
-    // Never print the error itself: it might carry a secret. runCli handles all expected failures.
-    stderr.write('docker-credential-ecr: internal error\n');
-    finish(1);
-  });
+const argv = process.argv.slice(2);
+if (isVersionRequest(argv)) {
+  // Before anything else is loaded or read: `version` costs the runtime's start-up and one write.
+  stdout.write(versionLine());
+  finish(0);
+} else if (!restartWithoutEngineOptions()) {
+  // With BUN_JSC_* or MIMALLOC_* set, another run of this executable answers instead (foreign-switches.ts).
+  // Switches of bundled third-party code that the environment could flip (a debug printer, TLS off) are removed
+  // before the CLI chunk, and with it every such module, is loaded.
+  removeForeignSwitches(process.env);
+  // The CLI is a chunk of its own, loaded for everything but `version`.
+  import('./cli')
+    .then(({ runCli }) => runCli(argv, { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName(), stdinIsTerminal: standardInputIsTerminal }))
+    .then(finish, () => {
+      // Never print the error itself: it might carry a secret. runCli handles all expected failures.
+      stderr.write('docker-credential-ecr: internal error\n');
+      finish(1);
+    });
 }

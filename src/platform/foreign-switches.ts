@@ -1,7 +1,8 @@
 // Switches of other people's code that the environment can flip, turned off before any of that code loads. Docker
 // hands a credential helper the user's whole environment, where DEBUG=* may be set for some Node tool: the proxy
 // agents we bundle would then print the proxy's password and the request's SigV4 Authorization header on
-// stderr, which Docker shows. Imported first by main.ts, so it runs before every other module is evaluated.
+// stderr, which Docker shows. main.ts calls removeForeignSwitches() before it loads the CLI, the chunk that brings
+// every other module.
 //
 // What the runtime reads natively at start-up cannot be removed from here: the build makes those names
 // unreadable in the embedded runtime (NEUTRALISED_ENV in scripts/compile.mjs), BUN_JSC_* make the executable
@@ -59,4 +60,3 @@ export function restartWithoutEngineOptions(): boolean {
   return true;
 }
 
-removeForeignSwitches(process.env);

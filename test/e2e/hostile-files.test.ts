@@ -146,12 +146,26 @@ test('DOCKER_CREDENTIAL_ECR_LOG_FILE: a symlink is not followed, another user\'s
   }
 });
 
-test('root with another user\'s HOME (sudo -E) creates nothing in that home; its cache is in root\'s own', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+/**
+ * Runs `check` as root with a HOME owned by another user, then removes whatever it left in root's own cache (the
+ * place such runs cache in), so the machine's root account is left as it was.
+ */
+async function withForeignHome(check: (home: string) => Promise<void>): Promise<void> {
   const home = tempDir();
   chownSync(home, 12345, 12345);
   const rootCache = join(userInfo().homedir, '.cache', 'docker-credential-ecr');
   const before = new Set(existsSync(rootCache) ? readdirSync(rootCache) : []);
   try {
+    await check(home);
+  } finally {
+    for (const name of existsSync(rootCache) ? readdirSync(rootCache) : []) if (!before.has(name)) rmSync(join(rootCache, name), { force: true });
+  }
+}
+
+const NEEDS_ROOT = { skip: process.getuid?.() !== 0 && 'needs root' };
+
+test('root with another user\'s HOME (sudo -E) creates nothing in that home; its cache is in root\'s own', NEEDS_ROOT, () =>
+  withForeignHome(async (home) => {
     const env = helperEnv(fake.url, home);
     const first = await runExecutable(['get'], { stdin: HOST, env });
     assert.equal(first.code, 0, first.stderr);
@@ -160,26 +174,18 @@ test('root with another user\'s HOME (sudo -E) creates nothing in that home; its
     const second = await runExecutable(['get'], { stdin: HOST, env });
     assert.equal(second.stdout, first.stdout);
     assert.equal(fake.callsFor('ecr').length, 1, 'a hit from root\'s own cache');
-  } finally {
-    for (const name of existsSync(rootCache) ? readdirSync(rootCache) : []) if (!before.has(name)) rmSync(join(rootCache, name), { force: true });
-  }
-});
+  }),
+);
 
-test('root never creates a directory in another user\'s tree: not under an XDG_CACHE_HOME or AWS_ECR_CACHE_DIR still to be made there', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
-  const home = tempDir();
-  chownSync(home, 12345, 12345);
-  const rootCache = join(userInfo().homedir, '.cache', 'docker-credential-ecr');
-  const before = new Set(existsSync(rootCache) ? readdirSync(rootCache) : []);
-  try {
+test('root never creates a directory in another user\'s tree: not under an XDG_CACHE_HOME or AWS_ECR_CACHE_DIR still to be made there', NEEDS_ROOT, () =>
+  withForeignHome(async (home) => {
     for (const extra of [{ XDG_CACHE_HOME: join(home, '.cache') }, { AWS_ECR_CACHE_DIR: join(home, 'ecr-cache') }]) {
       const result = await runExecutable(['get'], { stdin: HOST, env: { ...helperEnv(fake.url, home), ...extra } });
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(readdirSync(home), [], `${JSON.stringify(extra)}: something was created in the user's home`);
     }
-  } finally {
-    for (const name of existsSync(rootCache) ? readdirSync(rootCache) : []) if (!before.has(name)) rmSync(join(rootCache, name), { force: true });
-  }
-});
+  }),
+);
 
 test('the log file: a second hard link to another file is refused; relative DOCKER_CREDENTIAL_ECR_LOG_FILE and _CONFIG are not taken from the working directory', async () => {
   const home = tempDir();
