@@ -5,7 +5,6 @@ import { VERSION, isVersionRequest, versionLine } from './version';
 import { readSettings, type Env } from './platform/settings';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
-import { runKubeletProvider } from './kubelet/provider';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { ServiceDeps } from './tokens/service';
 import { loadedChunks, selfExecutable } from './platform/runtime';
@@ -82,6 +81,8 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
   const action = argv[0];
 
   if ((argv.length === 1 && action === KUBELET_MODE) || (argv.length === 0 && io.invokedAs === KUBELET_PLUGIN_NAME)) {
+    // A chunk of its own: a Docker `get` never loads the kubelet's wire format.
+    const { runKubeletProvider } = await import('./kubelet/provider');
     return runKubeletProvider({ stdin: io.stdin, stdout: io.stdout, report: (message) => log.error(message) }, deps);
   }
 

@@ -10,19 +10,24 @@
 // NODE_EXTRA_CA_CERTS (npm/launcher.js).
 import { selfExecutable } from './runtime';
 
-/** Names removed from process.env; each is a debug printer or a TLS override that no user of ours asked us for. */
-export const FOREIGN_SWITCHES: readonly RegExp[] = [
-  // The `debug` package (inside https-proxy-agent, agent-base): DEBUG and its formatting options DEBUG_*.
-  /^DEBUG(_|$)/,
+/**
+ * Names removed from process.env; each is a debug printer or a TLS override that no user of ours asked us for.
+ * Exact names, so the environment is not enumerated on every `get`.
+ */
+export const FOREIGN_SWITCHES: readonly string[] = [
+  // The `debug` package (inside https-proxy-agent, agent-base). Its formatting options (DEBUG_COLORS, DEBUG_DEPTH,
+  // ...) print nothing without DEBUG.
+  'DEBUG',
   // Node's and Bun's own debug printers: NODE_DEBUG=http prints every request's headers.
-  /^NODE_DEBUG(_NATIVE)?$/,
+  'NODE_DEBUG',
+  'NODE_DEBUG_NATIVE',
   // TLS is always verified, against the system store plus AWS_CA_BUNDLE only.
-  /^NODE_TLS_REJECT_UNAUTHORIZED$/,
-  /^NODE_EXTRA_CA_CERTS$/,
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+  'NODE_EXTRA_CA_CERTS',
 ];
 
 export function removeForeignSwitches(env: NodeJS.ProcessEnv): string[] {
-  const removed = Object.keys(env).filter((name) => FOREIGN_SWITCHES.some((pattern) => pattern.test(name)));
+  const removed = FOREIGN_SWITCHES.filter((name) => env[name] !== undefined);
   for (const name of removed) delete env[name];
   return removed;
 }
@@ -36,13 +41,14 @@ export function removeForeignSwitches(env: NodeJS.ProcessEnv): string[] {
  * this first process, before any code of ours; from here on it reads and writes nothing. Costs one start-up, only
  * when one is set.
  */
-const ENGINE_PREFIXES = ['BUN_JSC_', 'MIMALLOC_'];
+const ENGINE_OPTION = /^(?:BUN_JSC_|MIMALLOC_)/i;
 const PASSED_ON: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /** Starts the run without them when one is set, and says so: the caller then does nothing else (stdin is the child's). */
 export function restartWithoutEngineOptions(): boolean {
-  const names = Object.keys(process.env).filter((name) => ENGINE_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix)));
-  if (names.length === 0 || !selfExecutable()) return false;
+  if (!selfExecutable()) return false;
+  const names = Object.keys(process.env).filter((name) => ENGINE_OPTION.test(name));
+  if (names.length === 0) return false;
   const env = { ...process.env };
   for (const name of names) delete env[name];
   const { spawn } = require('node:child_process') as typeof import('node:child_process');

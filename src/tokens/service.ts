@@ -1,17 +1,14 @@
 // The heart of `get`: cache key -> cache -> lock -> one API call -> cache. Knows the cache and the token
-// sources, not the wire protocol. The AWS SDK is imported lazily, only when a token must be fetched, so a
-// cache hit costs one small file read.
+// sources, not the wire protocol. Everything a hit does not need (the lock, the fetch's deadline and MFA prompt,
+// the AWS SDK, the words for a failure) is imported only when a token must be fetched, so a cache hit costs one
+// small file read and no more code than it runs.
 import { cacheKeyFor, type CacheKey } from '../cache/key';
-import { acquireLock } from '../cache/lock';
 import { freshness, type Token } from '../cache/policy';
 import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
 import type { Env, Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
-import { explain } from './explain';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
-import { startDeadline } from '../platform/deadline';
-import { terminalMfaCodeProvider } from '../identity/mfa-prompt';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
@@ -130,7 +127,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
   // One fetch per key across processes: wait for whoever is fetching, then use what they cached (or the failure
   // they recorded).
   const lock = store
-    ? await acquireLock(store.lockPath(key), { waitMs: budgetLeft(), staleMs: deps.settings.timeoutMs + LOCK_GRACE_MS, now, sleep: deps.sleep })
+    ? await (await import('../cache/lock')).acquireLock(store.lockPath(key), { waitMs: budgetLeft(), staleMs: deps.settings.timeoutMs + LOCK_GRACE_MS, now, sleep: deps.sleep })
     : undefined;
   try {
     if (lock) {
@@ -172,6 +169,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
       }
       fetched = await fetchToken(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
+      const { explain } = await import('./explain');
       const explained = explain(error, context);
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
       if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
@@ -230,6 +228,7 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
 async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, budgetMs: number, onPromptStart: () => void): Promise<FetchedToken> {
   const { registry, identity } = request;
   const controller = new AbortController();
+  const [{ startDeadline }, { terminalMfaCodeProvider }] = await Promise.all([import('../platform/deadline'), import('../identity/mfa-prompt')]);
   const deadline = startDeadline(budgetMs, deps.now, () => controller.abort());
   const mfaCodeProvider = terminalMfaCodeProvider({
     profile: identity.profile ?? deps.settings.awsProfile,
