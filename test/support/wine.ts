@@ -101,9 +101,18 @@ export function openPrefix(tools: WineTools, dir: string): WinePrefix {
   };
 }
 
-/** Hard links for the template's read-only bulk; real copies of what Wine and the helper write. */
+/**
+ * Hard links for the template's read-only bulk; real copies of what Wine and the helper write. Where the temporary
+ * directory is on another filesystem than the template (a tmpfs /tmp, a clone on another disk), hard links are
+ * impossible (EXDEV) and the whole prefix is copied instead: slower, same result.
+ */
 export function linkPrefix(template: string, prefix: string): void {
-  execFileSync('cp', ['-al', template, prefix], quiet);
+  const linked = spawnSync('cp', ['-al', template, prefix], quiet);
+  if (linked.status !== 0) {
+    rmSync(prefix, { recursive: true, force: true });
+    execFileSync('cp', ['-a', template, prefix], quiet);
+    return;
+  }
   for (const name of readdirSync(prefix)) {
     if (!name.endsWith('.reg')) continue;
     rmSync(join(prefix, name)); // a copy over the link would write through it into the template
