@@ -1,5 +1,5 @@
-// The version, and the words that ask for it: answered by main.ts before the CLI runs, and by cli.ts when the CLI
-// runs in-process.
+// The version, and the words that ask for it: answered by main.ts before anything else is loaded (a `version`
+// costs the runtime's start-up and little more), and by cli.ts when the CLI runs in-process.
 import { version } from '../package.json';
 
 export const VERSION = version;

@@ -1,8 +1,8 @@
 // Switches of other people's code that the environment can flip, turned off before any of that code loads. Docker
 // hands a credential helper the user's whole environment, where DEBUG=* may be set for some Node tool: the proxy
 // agents we bundle would then print the proxy's password and the request's SigV4 Authorization header on
-// stderr, which Docker shows. main.ts calls removeForeignSwitches() before the CLI runs; the code that reads these
-// (the proxy agents, the AWS SDK, Node's TLS) is loaded or used only by a token fetch, after that.
+// stderr, which Docker shows. main.ts calls removeForeignSwitches() before it loads the CLI, the chunk that brings
+// every other module.
 //
 // What the runtime reads natively at start-up cannot be removed from here: the build makes those names
 // unreadable in the embedded runtime (NEUTRALISED_ENV in scripts/compile.mjs), BUN_JSC_* make the executable
