@@ -1,7 +1,7 @@
 // Entry logic: argv -> action. Everything from the outside world (streams, environment, clock, home) comes in
 // as a parameter, so tests can run it in-process without patching globals.
 import { homedir } from 'node:os';
-import { VERSION, isVersionRequest, versionLine } from './version';
+import { isVersionRequest, versionLine } from './version';
 import { readSettings, type Env } from './platform/settings';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
@@ -26,7 +26,6 @@ export interface CliIo {
   stdinIsTerminal?: () => boolean;
 }
 
-export { VERSION };
 
 function safeHomedir(): string | undefined {
   try {

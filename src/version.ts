@@ -3,7 +3,7 @@
 import { version } from '../package.json';
 
 export const VERSION = version;
-export const VERSION_WORDS: readonly string[] = ['version', '--version', '-v'];
+const VERSION_WORDS: readonly string[] = ['version', '--version', '-v'];
 
 export function isVersionRequest(argv: readonly string[]): boolean {
   return argv.length === 1 && VERSION_WORDS.includes(argv[0]!);

@@ -2,7 +2,7 @@
 // (and, with --containers, in the auth file of podman, skopeo and buildah). Output is for people; the protocol
 // actions are elsewhere. It never prints a secret: diffs of the file pass through a mask.
 import { readSetupSettings, type SetupSettings } from '../platform/settings';
-import { configuredRegion } from '../identity/region';
+import { configuredRegion, REGION_NAME } from '../identity/region';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, planHelperEntries, readConfigFile, type ConfigFile, type HelperPlan } from '../docker/config-file';
 import { CredentialsNotFoundError, HelperError } from '../platform/errors';
@@ -13,7 +13,6 @@ import { selectIdentity } from '../identity/identity';
 import { printable } from '../platform/log';
 import { partitionOfRegion, registryDomain, registryForHost, type Partition } from '../registry/host';
 import { profileAccount } from './profile-account';
-import { profileSection, readIni, setting } from '../identity/shared-config';
 import { nearestRegion } from '../registry/hints';
 import { routeServerUrl } from '../registry/routing';
 import { unifiedDiff } from '../platform/text-diff';
@@ -47,7 +46,7 @@ function parseArgs(argv: readonly string[]): Options | string {
     } else if (arg === '--region' || arg.startsWith('--region=')) {
       const value = arg === '--region' ? argv[++i] : arg.slice('--region='.length);
       if (value === undefined || value.startsWith('-')) return `${arg} needs a region (us-east-1, eu-west-1, ...)`;
-      if (!REGION.test(value)) return `--region ${printable(value)} is not an AWS region name${regionSuggestion(value)}`;
+      if (!REGION_NAME.test(value)) return `--region ${printable(value)} is not an AWS region name${regionSuggestion(value)}`;
       options.region = value;
     } else if (arg === '--public') options.publicOnly = true;
     else if (arg === '--dry-run') options.dryRun = true;
@@ -79,7 +78,6 @@ function validateRegistry(input: string, deps: CommandIo): { key: string } | { r
   }
 }
 
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 function regionSuggestion(value: string): string {
   const near = nearestRegion(value);
@@ -102,7 +100,7 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Optio
   let account: string;
   let partition: Partition | undefined;
   let whoText: string;
-  const named = identity.source === 'profile' ? profileAccount(deps.settings, identity.profile, REGION) : undefined;
+  const named = identity.source === 'profile' ? profileAccount(deps.settings, identity.profile) : undefined;
   // A role behind an MFA code: its ARN names the account, and STS would ask for a code just to say so.
   const who = named?.mfa
     ? undefined
@@ -132,7 +130,7 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Optio
   }
   if (!found && deps.ask) {
     const answer = (await deps.ask(`${whoText}. Which AWS region is your registry in (for example us-east-1; empty to skip)? `))?.trim();
-    if (answer && REGION.test(answer)) found = { region: answer, source: 'your answer' };
+    if (answer && REGION_NAME.test(answer)) found = { region: answer, source: 'your answer' };
     else if (answer) say(`${printable(answer)} is not an AWS region name${regionSuggestion(answer)}`);
   }
   if (!found) {

@@ -73,7 +73,7 @@ export function formSamples(): FormSamples[] {
       let n = 0;
       const host = pattern.replace(/\*/g, () => (n++ === 0 ? '123456789012' : region));
       const registry = registryForHost(host);
-      if (!registry || regionPartition(region) !== registry.partition) continue;
+      if (!registry) continue;
       const key = `${pattern}|${registry.partition}`;
       const group = groups.get(key) ?? { pattern, partition: registry.partition, hosts: [] };
       group.hosts.push({ region, host });

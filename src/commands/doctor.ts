@@ -17,10 +17,10 @@ import { selfExecutable } from '../platform/runtime';
 import { hintForUnservedHost, nearestRegion } from '../registry/hints';
 import { selectIdentity, type Identity } from '../identity/identity';
 import { describeSource } from '../identity/source';
-import { profileSection, readIni, setting } from '../identity/shared-config';
+import { readSharedConfig } from '../identity/shared-config';
 import type { Logger } from '../platform/log';
 import { printable } from '../platform/log';
-import { knownRegions, parseServerUrl, registryDomain, registryForHost, type Partition, type Registry } from '../registry/host';
+import { parseServerUrl, registryDomain, registryForHost, type Partition, type Registry } from '../registry/host';
 import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/config-file';
 import { routeServerUrl, type Route } from '../registry/routing';
 import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
@@ -308,7 +308,7 @@ async function identityCheck(identity: Identity, region: string | undefined, pub
 function mfaSerial(identity: Identity, settings: ServiceDeps['settings']): string | undefined {
   if (identity.source !== 'profile' || identity.role) return undefined;
   const profile = identity.profile ?? settings.awsProfile ?? 'default';
-  return setting(profileSection(readIni(settings.awsConfigFile), profile), 'mfa_serial')?.trim() || undefined;
+  return readSharedConfig(settings).profiles[profile]?.mfa_serial || undefined;
 }
 
 /** The identity line of an MFA profile, from what its token requests found (they asked for the code, or failed to). */
@@ -485,7 +485,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
       routes.set(host, route);
       // A region name that fits the partition's pattern is served (a region newer than our SDK), but a typo is likelier.
       const region = route.registry.kind === 'ecr' ? route.registry.region : undefined;
-      const near = region && !knownRegions().includes(region) ? nearestRegion(region) : undefined;
+      const near = region ? nearestRegion(region) : undefined;
       if (region && near) {
         checks.push({
           name: `region:${host}`,
@@ -540,7 +540,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
       // A second SDK client would ask for a second MFA code: the token request above asked (once), like `get`.
       const hostsOf = [...routes].filter(([, route]) => resolve(route, settings).identity.keyMaterial === identity.keyMaterial).map(([host]) => host);
       checks.push(mfaIdentityCheck(identity, serial, publicOnly, hostsOf, tokenResults, deps));
-      const named = identity.keyMaterial === defaultIdentity.keyMaterial ? profileAccount(settings, identity.profile, /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/) : undefined;
+      const named = identity.keyMaterial === defaultIdentity.keyMaterial ? profileAccount(settings, identity.profile) : undefined;
       if (named) own = { account: named.account, ...(named.partition ? { partition: named.partition } : {}) };
       continue;
     }

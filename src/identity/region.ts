@@ -1,7 +1,7 @@
 // The region the AWS configuration names, as the AWS CLI finds it: AWS_REGION, AWS_DEFAULT_REGION, then the
 // profile's `region` line. `configure` needs it to name the caller's own registry.
 import type { Settings, SetupSettings } from '../platform/settings';
-import { profileSection, readIni, setting } from './shared-config';
+import { readSharedConfig } from './shared-config';
 
 export interface FoundRegion {
   region: string;
@@ -9,12 +9,13 @@ export interface FoundRegion {
   source: string;
 }
 
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+/** The shape of an AWS region name; whether AWS has it is registry/host.ts's knownRegions(). */
+export const REGION_NAME = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 export function configuredRegion(settings: Settings, setup: SetupSettings): FoundRegion | undefined {
-  if (setup.region && REGION.test(setup.region)) return { region: setup.region, source: setup.regionSource ?? 'the environment' };
+  if (setup.region && REGION_NAME.test(setup.region)) return { region: setup.region, source: setup.regionSource ?? 'the environment' };
   const profile = settings.awsProfile ?? 'default';
   if (!settings.awsConfigFile) return undefined;
-  const region = setting(profileSection(readIni(settings.awsConfigFile), profile), 'region')?.trim();
-  return region && REGION.test(region) ? { region, source: `profile ${profile} in ${settings.awsConfigFile}` } : undefined;
+  const region = readSharedConfig(settings).profiles[profile]?.region;
+  return region && REGION_NAME.test(region) ? { region, source: `profile ${profile} in ${settings.awsConfigFile}` } : undefined;
 }

@@ -16,7 +16,7 @@ const SECTION_TYPES = new Set(['profile', 'sso-session', 'services']);
 const FORBIDDEN_SECTIONS = new Set(['__proto__', 'profile __proto__']);
 
 /** The SDK's parseIni. Throws where it throws (a `__proto__` profile), which makes the whole file empty, as there. */
-export function parseIni(text: string): IniData {
+function parseIni(text: string): IniData {
   const map: IniData = Object.create(null) as IniData;
   let section: string | undefined;
   let subSection: string | undefined;
@@ -93,30 +93,4 @@ export function readSharedConfig(files: { awsConfigFile: string | undefined; aws
     for (const [name, values] of Object.entries(file)) profiles[name] = { ...profiles[name], ...values };
   }
   return { profiles, sections: config };
-}
-
-// The line-based view that region.ts and source.ts read: section -> `name=value` lines, keyed as written
-// (`profile X`, `default`, `sso-session X`), with the SDK's parsing rules underneath.
-export type IniSections = Map<string, string[]>;
-
-/** The file's sections; an absent or unreadable file, or one that is not a regular file, has none. */
-export function readIni(path: string | undefined, home?: string): IniSections {
-  const sections: IniSections = new Map();
-  for (const [key, values] of Object.entries(readData(path, home))) {
-    const separator = key.indexOf('.');
-    const name = separator !== -1 && SECTION_TYPES.has(key.substring(0, separator)) ? `${key.substring(0, separator)} ${key.substring(separator + 1)}` : key;
-    sections.set(name, Object.entries(values).map(([setting, value]) => `${setting}=${value}`));
-  }
-  return sections;
-}
-
-/** A profile's section in the config file: `[profile NAME]`; for default, `[profile default]` over `[default]`, as the SDK. */
-export function profileSection(config: IniSections, profile: string): string[] | undefined {
-  return profile === 'default' ? (config.get('profile default') ?? config.get('default')) : config.get(`profile ${profile}`);
-}
-
-/** The value of `name=value` among a section's lines. */
-export function setting(lines: string[] | undefined, name: string): string | undefined {
-  const prefix = `${name}=`;
-  return lines?.find((line) => line.startsWith(prefix))?.slice(prefix.length);
 }

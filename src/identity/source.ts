@@ -1,24 +1,21 @@
 // Where an identity's credentials come from, in words: `doctor` shows it next to the ARN, because "which of my
 // five ways of having AWS credentials is this?" is the first question when the account is the wrong one.
 import type { Settings } from '../platform/settings';
-import { profileSection, readIni, setting } from './shared-config';
+import { readSharedConfig } from './shared-config';
 import { redactUrl } from '../platform/redact';
 import type { Identity } from './identity';
 
-/** How a profile gets its credentials, from its own lines in the shared files. */
+/** How a profile gets its credentials, from its settings in the shared files (as the SDK merges them). */
 function profileKind(profile: string, settings: Settings): string {
-  const config = profileSection(readIni(settings.awsConfigFile), profile);
-  const credentials = readIni(settings.awsCredentialsFile).get(profile);
-  const ssoSession = setting(config, 'sso_session');
-  if (ssoSession) return `SSO (IAM Identity Center), sso-session ${ssoSession}`;
-  if (setting(config, 'sso_start_url')) return 'SSO (IAM Identity Center), legacy sso_start_url';
-  const role = setting(config, 'role_arn') ?? setting(credentials, 'role_arn');
-  if (role) {
-    const from = setting(config, 'source_profile') ?? setting(config, 'credential_source') ?? (setting(config, 'web_identity_token_file') ? 'web identity token' : undefined);
-    return `assumes role ${role}${from ? ` from ${from}` : ''}`;
+  const data = readSharedConfig(settings).profiles[profile] ?? {};
+  if (data.sso_session) return `SSO (IAM Identity Center), sso-session ${data.sso_session}`;
+  if (data.sso_start_url) return 'SSO (IAM Identity Center), legacy sso_start_url';
+  if (data.role_arn) {
+    const from = data.source_profile ?? data.credential_source ?? (data.web_identity_token_file ? 'web identity token' : undefined);
+    return `assumes role ${data.role_arn}${from ? ` from ${from}` : ''}`;
   }
-  if (setting(config, 'credential_process') ?? setting(credentials, 'credential_process')) return 'credential_process';
-  if (setting(credentials, 'aws_access_key_id') ?? setting(config, 'aws_access_key_id')) return 'long-term access keys';
+  if (data.credential_process) return 'credential_process';
+  if (data.aws_access_key_id) return 'long-term access keys';
   return 'settings the SDK resolves';
 }
 

@@ -9,7 +9,7 @@ import { sha256Hex } from '../platform/sha256';
 const MAX_TOKEN_BYTES = 64 * 1024;
 
 /** The JSON payload of a JWT (header.payload.signature), decoded, not verified; undefined when it is not one. */
-export function jwtPayload(token: string): Record<string, unknown> | undefined {
+function jwtPayload(token: string): Record<string, unknown> | undefined {
   const parts = token.trim().split('.');
   if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) return undefined;
   try {

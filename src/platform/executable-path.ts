@@ -4,7 +4,6 @@ import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { hostOs, type HostOs } from './host-os';
 import { shellQuote } from './posix';
 
-export { shellQuote };
 export const EXECUTABLE_NAME = 'docker-credential-ecr';
 
 /**

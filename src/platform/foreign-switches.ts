@@ -14,7 +14,7 @@ import { selfExecutable } from './runtime';
  * Names removed from process.env; each is a debug printer or a TLS override that no user of ours asked us for.
  * Exact names, so the environment is not enumerated on every `get`.
  */
-export const FOREIGN_SWITCHES: readonly string[] = [
+const FOREIGN_SWITCHES: readonly string[] = [
   // The `debug` package (inside https-proxy-agent, agent-base). Its formatting options (DEBUG_COLORS, DEBUG_DEPTH,
   // ...) print nothing without DEBUG.
   'DEBUG',

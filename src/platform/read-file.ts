@@ -27,7 +27,7 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * The file's bytes. Throws the open's own error (ENOENT, EACCES, ELOOP for a refused symlink), ENOTREG for
  * anything but a regular file, EFBIG past maxBytes.
  */
-export function readRegularFile(path: string, options: ReadFileOptions): Buffer {
+function readRegularFile(path: string, options: ReadFileOptions): Buffer {
   const fd = openSync(path, constants.O_RDONLY | NONBLOCK | (options.followSymlinks ? 0 : NOFOLLOW));
   try {
     const stat = fstatSync(fd);

@@ -7,6 +7,9 @@ import { hostOs } from './host-os';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The variables that send AWS API calls through a proxy, as curl reads them (NO_PROXY aside). */
+export const PROXY_VARIABLES: readonly string[] = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy'];
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
 
@@ -61,7 +64,7 @@ export interface Account {
   ownerOf: (path: string) => number | undefined;
 }
 
-export const processAccount: Account = {
+const processAccount: Account = {
   uid: process.getuid?.(),
   passwdHome: () => {
     // From /etc/passwd itself: Bun's os.userInfo().homedir answers $HOME, which is exactly what cannot be trusted
@@ -91,7 +94,7 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === u
  * A duration from the environment, clamped: a value past what a timer can hold (2^31 ms) fires at once, so
  * "2147483648" would mean "no time at all". Not a number, or not positive: the default.
  */
-export function durationFromEnv(text: string | undefined, limits: { unitMs: number; minMs: number; maxMs: number; defaultMs: number }): number {
+function durationFromEnv(text: string | undefined, limits: { unitMs: number; minMs: number; maxMs: number; defaultMs: number }): number {
   const value = Number(nonEmpty(text) ?? '') * limits.unitMs;
   if (!Number.isFinite(value) || value <= 0) return limits.defaultMs;
   return Math.round(Math.min(limits.maxMs, Math.max(limits.minMs, value)));
@@ -111,7 +114,7 @@ function absoluteOrIgnored(name: string, env: Env, ignored: string[]): string | 
  * An XDG base directory variable. The spec: a relative path is invalid and must be ignored. Honouring one would
  * put tokens or auth files in whatever directory a pull was started from (a git checkout, say).
  */
-export function xdgDirectory(env: Env, name: XdgVariable, ignored?: string[]): string | undefined {
+function xdgDirectory(env: Env, name: XdgVariable, ignored?: string[]): string | undefined {
   const value = nonEmpty(env[name]);
   if (value === undefined || isAbsolute(value)) return value;
   ignored?.push(`${name}=${value} is not an absolute path; ignoring it, as the XDG spec says`);
@@ -131,7 +134,7 @@ function ownerOfNearest(path: string, account: Account): number | undefined {
 }
 
 /** The longest a request may take, whatever DOCKER_CREDENTIAL_ECR_TIMEOUT_MS says: past this, a pull has long given up. */
-export const MAX_TIMEOUT_MS = 10 * 60_000;
+const MAX_TIMEOUT_MS = 10 * 60_000;
 
 export function readSettings(env: Env, fallbackHome: () => string | undefined, account: Account = processAccount): Settings {
   const home = nonEmpty(env.HOME) ?? fallbackHome();

@@ -73,7 +73,7 @@ export function moreSpecific(a: string, b: string): number {
  * `get` and `kubelet-config` both refuse the file otherwise: in the kubelet's matchImages such a pattern would let
  * any pod author make the node send its token to a host of their choosing.
  */
-export function narrowEnough(pattern: string): boolean {
+function narrowEnough(pattern: string): boolean {
   const labels = pattern.split('.');
   return labels.length - 1 - labels.lastIndexOf('*') >= 2;
 }

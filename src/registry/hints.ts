@@ -67,7 +67,7 @@ export function hintForUnservedHost(serverUrl: string): string | undefined {
   if (privateish) {
     if (privateish[1]!.length !== 12) return `${host} is not an ECR address: the account ID must have 12 digits (it has ${privateish[1]!.length})`;
     const region = nearestRegion(privateish[3]!);
-    if (region && !knownRegions().includes(privateish[3]!)) return `${host} is not an ECR address: ${privateish[3]} is not an AWS region; did you mean ${region}?`;
+    if (region) return `${host} is not an ECR address: ${privateish[3]} is not an AWS region; did you mean ${region}?`;
     return `${host} is not an ECR address: ${PRIVATE_FORMS}`;
   }
   if (/^[a-z0-9-]+\.public\.ecr\.aws$/.test(host)) {

@@ -12,7 +12,7 @@ export interface CustomPattern {
   line: number;
 }
 
-export function ownsItsDomain(pattern: string): boolean {
+function ownsItsDomain(pattern: string): boolean {
   const labels = pattern.split('.');
   const fixed = labels.slice(labels.lastIndexOf('*') + 1).join('.');
   return getDomain(fixed, { allowPrivateDomains: true }) !== null;

@@ -2,6 +2,7 @@
 // command. The Go helper hides all of these behind "credentials not found"; this is the opposite.
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import type { Registry } from '../registry/host';
+import { hostOs } from '../platform/host-os';
 
 export interface FetchContext {
   registry: Registry;
@@ -126,7 +127,7 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     return {
       category: 'mfa-required',
       cause: `profile ${context.profile ?? '(default)'} needs an MFA code (mfa_serial), and none can be asked for here`,
-      hint: 'run it at a terminal, or put a session in the environment first: eval "$(aws configure export-credentials' + `${profileFlag} --format env)"`,
+      hint: `run it at a terminal, or put a session in the environment first: ${hostOs.sessionIntoEnvironmentCommand(context.profile)}`,
     };
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {

@@ -4,7 +4,7 @@ import { readRegularText } from '../platform/read-file';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Env } from '../platform/settings';
+import { PROXY_VARIABLES, type Env } from '../platform/settings';
 import type * as ProxyAgent from './proxy-agent';
 
 export interface HttpOptions {
@@ -14,7 +14,6 @@ export interface HttpOptions {
   requestTimeoutMs: number;
 }
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy'];
 
 export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
   let ca: string | undefined;

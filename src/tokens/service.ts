@@ -5,7 +5,7 @@
 import { cacheKeyFor, type CacheKey } from '../cache/key';
 import { freshness, type Token } from '../cache/policy';
 import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
-import type { Env, Settings } from '../platform/settings';
+import { PROXY_VARIABLES, type Env, type Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
@@ -51,7 +51,7 @@ export function openStore(deps: ServiceDeps): TokenStore | undefined {
  * then makes the holder's own attempts, not one set per process. Failures that depend on the process itself
  * (its terminal, its own settings) are never shared.
  */
-export const SHARED_FAILURE_MS = 5_000;
+const SHARED_FAILURE_MS = 5_000;
 /**
  * A holder cannot hold the lock longer than its own request budget (it took the lock after it started), so a lock
  * older than the timeout and this margin is stale: its holder died, on this host or on another that shares the
@@ -70,7 +70,7 @@ const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required'
  * failure named must not be handed that failure.
  */
 function requestContext(deps: ServiceDeps): string {
-  const names = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'all_proxy', 'no_proxy', 'AWS_CA_BUNDLE'];
+  const names = [...PROXY_VARIABLES, 'NO_PROXY', 'no_proxy', 'AWS_CA_BUNDLE'];
   return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(0, 16);
 }
 

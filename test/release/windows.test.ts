@@ -80,12 +80,13 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
     t.diagnostic(`16 parallel gets under Wine: ${Math.round(c.ms)} ms, ${c.calls} API call`);
   });
 
-  it('get reads a host ending in CRLF (a Windows shell pipe) as the host', async () => {
+  /** One `get` against a fresh stub ECR, which must answer with the stub's token. */
+  async function assertGetAnswers(stdin: string, extraEnv: Record<string, string> = {}): Promise<void> {
     const server = await stub.startStubEcr();
     try {
-      const { env, cleanup } = stub.stubEnv(server, wine.env);
+      const { env, cleanup } = stub.stubEnv(server, { ...wine.env, ...extraEnv });
       try {
-        const r = await exe(['get'], { env, stdin: `${stub.REGISTRY}\r\n` });
+        const r = await exe(['get'], { env, stdin });
         assert.equal(r.status, 0, stub.describeRun(r));
         assert.ok(stub.isStubAnswer(r.stdout), stub.describeRun(r));
       } finally {
@@ -94,23 +95,11 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
     } finally {
       await server.close();
     }
-  });
+  }
 
-  it('BUN_OPTIONS in the environment does not turn get into something else', async () => {
-    const server = await stub.startStubEcr();
-    try {
-      const { env, cleanup } = stub.stubEnv(server, { ...wine.env, BUN_OPTIONS: '--version', BUN_BE_BUN: '1' });
-      try {
-        const r = await exe(['get'], { env, stdin: stub.REGISTRY });
-        assert.equal(r.status, 0, stub.describeRun(r));
-        assert.ok(stub.isStubAnswer(r.stdout), stub.describeRun(r));
-      } finally {
-        cleanup();
-      }
-    } finally {
-      await server.close();
-    }
-  });
+  it('get reads a host ending in CRLF (a Windows shell pipe) as the host', () => assertGetAnswers(`${stub.REGISTRY}\r\n`));
+
+  it('BUN_OPTIONS in the environment does not turn get into something else', () => assertGetAnswers(stub.REGISTRY, { BUN_OPTIONS: '--version', BUN_BE_BUN: '1' }));
 
   it('configure writes %USERPROFILE%\\.docker\\config.json and names the Windows way onto PATH', async () => {
     const r = await exe(['configure', '--public']);
