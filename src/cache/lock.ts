@@ -15,6 +15,12 @@ export interface LockOptions {
   sleep: (ms: number) => Promise<void>;
   /** Whether a process is alive; injectable for tests. */
   isAlive?: (pid: number) => boolean;
+  /**
+   * Removes a stale lock; injectable for tests. On Windows a file removed while another process has it open
+   * stays where it is, unopenable, until that process closes it (seen under Wine with a crowd of waiters each
+   * reading the holder), so a removal that "succeeded" may not have taken effect yet.
+   */
+  removeFile?: (path: string) => void;
 }
 
 export type LockOutcome =
@@ -44,6 +50,8 @@ export const PROMPT_WAIT_MS = 5 * 60_000;
 
 const HOST = hostname();
 const FUTURE_LOCK_MS = 60_000;
+/** How long a stale lock may outlive its removal (a Windows file still open elsewhere) before we stop waiting for it. */
+const STUCK_STALE_MS = 1_000;
 
 function defaultIsAlive(pid: number): boolean {
   try {
@@ -80,8 +88,14 @@ function emptyForTooLong(path: string, now: number): boolean {
  */
 export async function acquireLock(path: string, options: LockOptions): Promise<LockOutcome> {
   const isAlive = options.isAlive ?? defaultIsAlive;
+  const removeFile = options.removeFile ?? unlinkSync;
   const started = options.now();
   let delay = 5;
+  // Set right after we removed a stale lock, so that the retry is immediate once but never a busy loop: a lock
+  // still there after its removal is waited on like any other (an unbounded loop of remove-and-retry without
+  // sleeping hung a crowd under Wine past every timeout, its timers never getting a turn).
+  let justRemoved = false;
+  let firstRemovedAt: number | undefined;
   for (;;) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -127,16 +141,22 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
           (holder.host === HOST && !isAlive(holder.pid)) ||
           // Taken in the future by our clock: another machine's clock on a shared volume; age cannot be judged.
           holder.startedAt - now > FUTURE_LOCK_MS;
-    if (stale) {
+    if (stale && !justRemoved) {
       try {
-        unlinkSync(path);
+        removeFile(path);
       } catch (error) {
         // ENOENT: someone else removed it first. Anything else: we cannot clear it, so stop trying.
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT') return { acquired: false, waitedMs: options.now() - started, reason: `cannot remove a stale lock (${code ?? 'error'})` };
       }
+      justRemoved = true;
+      firstRemovedAt ??= now;
       continue;
     }
+    justRemoved = false;
+    if (!stale) firstRemovedAt = undefined;
+    // A stale lock that will not go away is nobody's fetch in progress: after a moment, go ahead without it.
+    if (stale && now - firstRemovedAt! >= STUCK_STALE_MS) return { acquired: false, waitedMs: now - started, reason: `a stale lock was still there ${now - firstRemovedAt!} ms after its removal` };
     const waitMs = prompting ? Math.max(options.waitMs, holder!.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
     if (now - started >= waitMs) {
       return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process', timedOut: true, ...(holder ? { holder: `pid ${holder.pid} on ${holder.host}` } : {}) };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync, utimesSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock } from '../../src/cache/lock';
@@ -57,4 +57,42 @@ test('an empty lock file (writer died before writing) is stale after 2 seconds',
   const old = (Date.now() - 5_000) / 1000;
   utimesSync(path, old, old);
   assert.ok((await acquireLock(path, options)).acquired);
+});
+
+test('a stale lock that outlives its removal (Windows: still open elsewhere) is waited on with sleeps, then passed by', async () => {
+  const path = join(tempDir(), 'k.lock');
+  writeFileSync(path, `999999 ${hostname()} ${Date.now()}\n`);
+  let removals = 0;
+  let sleeps = 0;
+  const outcome = await acquireLock(path, {
+    ...options,
+    isAlive: () => false,
+    removeFile: () => void removals++, // "succeeds", as Windows does for a file another process has open, yet stays
+    sleep: (ms) => {
+      sleeps++;
+      return sleep(ms);
+    },
+  });
+  assert.equal(outcome.acquired, false);
+  assert.match((outcome as { reason: string }).reason, /^a stale lock was still there \d+ ms after its removal$/);
+  assert.equal((outcome as { timedOut?: boolean }).timedOut, undefined, 'not reported as a holder still fetching');
+  assert.ok(outcome.waitedMs >= 1_000 && outcome.waitedMs < options.waitMs, `waited ${outcome.waitedMs} ms`);
+  // Every removal but the first is followed by a sleep: no busy loop that starves the process's timers.
+  assert.ok(sleeps >= removals - 1 && removals >= 2, `${removals} removals, ${sleeps} sleeps`);
+});
+
+test('a stale lock that goes away after a while is taken', async () => {
+  const path = join(tempDir(), 'k.lock');
+  writeFileSync(path, `999999 ${hostname()} ${Date.now()}\n`);
+  let removals = 0;
+  const outcome = await acquireLock(path, {
+    ...options,
+    isAlive: () => false,
+    removeFile: (p) => {
+      if (++removals === 3) rmSync(p);
+    },
+  });
+  assert.ok(outcome.acquired);
+  assert.equal(removals, 3);
+  outcome.release();
 });
