@@ -2,14 +2,18 @@
 // as a parameter, so tests can run it in-process without patching globals.
 import { homedir } from 'node:os';
 import { isVersionRequest, versionLine } from './version';
-import { readSettings, type Env } from './platform/settings';
+import { join } from 'node:path';
+import { readSettings, type Env, type LogLevel } from './platform/settings';
+import { HitMemoRecorder, memoFileName, type HitMemo } from './cache/hit-memo';
+import { writeFileAtomically } from './platform/atomic-write';
+import { takeReadJournal } from './platform/read-file';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { ServiceDeps } from './tokens/service';
 import { loadedChunks, selfExecutable } from './platform/runtime';
 import { createLogger, printable, type Logger } from './platform/log';
-import { handleAction, PROTOCOL_ACTIONS, type ProtocolAction } from './docker/protocol';
+import { GET_AT_TERMINAL, handleAction, PROTOCOL_ACTIONS, type ProtocolAction } from './docker/protocol';
 import { handleStoreAction } from './docker/creds-store';
 
 export interface CliIo {
@@ -24,6 +28,8 @@ export interface CliIo {
   invokedAs?: string;
   /** Whether standard input is a terminal: a person typed the command (`get` then says what it waits for). */
   stdinIsTerminal?: () => boolean;
+  /** Where this run may write the memo of its cache hit (fast-hit.ts named it from the run's inputs). */
+  hitMemo?: { inputDigest: string; cacheDir: string };
 }
 
 
@@ -45,15 +51,21 @@ function reportTo(log: Logger): (error: HelperError) => void {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  takeReadJournal(); // from here on, the reads that make this run's decision
   const settings = readSettings(io.env, io.homedir ?? safeHomedir);
-  const log = createLogger({ level: settings.logLevel, stderr: io.stderr, ...(settings.logFile ? { file: settings.logFile } : {}), now: io.now });
+  // A memo only where a run from it would say the same: nothing beyond warnings, no log file (fast-hit.ts logs nothing).
+  const memoDir = io.hitMemo && io.hitMemo.cacheDir === settings.cacheDir && QUIET.includes(settings.logLevel) && !settings.logFile ? io.hitMemo.cacheDir : undefined;
+  const recorder = memoDir ? new HitMemoRecorder() : undefined;
+  const logger = createLogger({ level: settings.logLevel, stderr: io.stderr, ...(settings.logFile ? { file: settings.logFile } : {}), now: io.now });
+  const log: Logger = recorder ? { ...logger, warn: (m) => (recorder.spoil(), logger.warn(m)), error: (m) => (recorder.spoil(), logger.error(m)) } : logger;
   log.secret(io.env.AWS_SECRET_ACCESS_KEY ?? '');
   log.secret(io.env.AWS_SESSION_TOKEN ?? '');
   for (const ignored of settings.ignored) log.warn(ignored);
   if (settings.badLogLevel) log.warn(`DOCKER_CREDENTIAL_ECR_LOG=${settings.badLogLevel} is not one of debug, info, warn, error, off; using warn`);
   const sleep = io.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
-  const deps = { settings, env: io.env, log, now: io.now, sleep };
+  const deps = { settings, env: io.env, log, now: io.now, sleep, ...(recorder ? { hitMemo: recorder } : {}) };
   const code = await dispatch(argv, io, deps);
+  if (code === 0 && recorder && memoDir) writeHitMemo(memoDir, io.hitMemo!.inputDigest, recorder.memo(memoDir, takeReadJournal()));
   // Shows that a cache hit never loads the AWS SDK chunk (test/e2e/executable.test.ts reads this line).
   if (selfExecutable()) log.debug(`chunks loaded: ${loadedChunks().join(', ') || 'none besides the entry'}`);
   return code;
@@ -74,6 +86,17 @@ function asker(io: CliIo): ((question: string) => Promise<string | undefined>) |
 }
 
 const HELP_FLAGS = ['--help', '-h'];
+const QUIET: readonly LogLevel[] = ['warn', 'error', 'off'];
+
+/** Best effort, like every cache write: a memo that cannot be written only means the next hit takes the full path. */
+function writeHitMemo(dir: string, inputDigest: string, memo: HitMemo | undefined): void {
+  if (!memo) return;
+  try {
+    writeFileAtomically(join(dir, memoFileName(inputDigest)), JSON.stringify(memo), { durable: false });
+  } catch {
+    // A full disk, a directory turned read-only: the cache itself has said so if it matters.
+  }
+}
 
 async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): Promise<number> {
   const { log } = deps;
@@ -88,7 +111,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
   if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action!)) {
     if (action === 'get' && io.stdinIsTerminal?.()) {
       // A person typed `get`: without this line it waits silently for a host that Docker would have sent.
-      io.stderr.write('docker-credential-ecr get: reading a registry host on stdin, as Docker sends it (type one and press Ctrl-D); to check your setup, run `docker-credential-ecr doctor`\n');
+      io.stderr.write(GET_AT_TERMINAL);
     }
     // As Docker's credsStore, hosts we do not serve go on to another store (src/docker/creds-store.ts).
     return handleStoreAction(action as ProtocolAction, io, deps, (stdin, stdout) => handleAction(action as ProtocolAction, ecrBackend(deps), { stdin, stdout, report: reportTo(log) }));

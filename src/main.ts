@@ -1,41 +1,61 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
+//
+// What runs before the CLI is loaded is kept free of node:fs, whose loading alone costs about 1 ms of the compiled
+// executable's start-up: `version`, and a cache hit served from its memo (fast-hit.ts). Everything else, and
+// every hit the memo cannot vouch for, goes to the CLI (a chunk of its own) with the standard streams of stdio.ts.
+import { answerFromMemo, type HandOver } from './fast-hit';
 import { removeForeignSwitches, restartWithoutEngineOptions } from './platform/foreign-switches';
-import { invokedName } from './platform/runtime';
-import { standardInput, standardInputIsTerminal, standardOutput } from './platform/stdio';
+import { invokedName, writeAnswerWithRuntime } from './platform/runtime';
 import { isVersionRequest, versionLine } from './version';
 
-const stdout = standardOutput(1);
-const stderr = standardOutput(2);
+const argv = process.argv.slice(2);
 
-function finish(code: number): void {
-  const failure = stdout.failure();
-  if (failure) {
-    // The answer did not reach Docker (`get >/dev/full`, a closed pipe): say so once instead of a stack trace.
-    stderr.write(`docker-credential-ecr: cannot write to standard output: ${failure.code ?? failure.message}\n`);
-  }
-  // Exit now, not when the event loop drains: a request abandoned at its deadline (a credentials endpoint that
-  // never answers) would otherwise keep the process, and the pull, waiting.
-  const exitCode = failure ? 1 : code;
-  stdout.flush(() => stderr.flush(() => process.exit(exitCode)));
+/** The full path: the CLI, with the request bytes the quick path may already have read. */
+async function runFull(handOver: HandOver): Promise<void> {
+  const [{ runCli }, stdio] = await Promise.all([import('./cli'), import('./platform/stdio')]);
+  const stdout = stdio.standardOutput(1);
+  const stderr = stdio.standardOutput(2);
+  const finish = (code: number): void => {
+    const failure = stdout.failure();
+    if (failure) {
+      // The answer did not reach Docker (`get >/dev/full`, a closed pipe): say so once instead of a stack trace.
+      stderr.write(`docker-credential-ecr: cannot write to standard output: ${failure.code ?? failure.message}\n`);
+    }
+    // Exit now, not when the event loop drains: a request abandoned at its deadline (a credentials endpoint that
+    // never answers) would otherwise keep the process, and the pull, waiting.
+    const exitCode = failure ? 1 : code;
+    stdout.flush(() => stderr.flush(() => process.exit(exitCode)));
+  };
+  const stdin = handOver.stdin ? stdio.bytesAsStdin(handOver.stdin) : stdio.standardInput();
+  runCli(argv, {
+    stdin,
+    stdout,
+    stderr,
+    env: process.env,
+    now: () => Date.now(),
+    invokedAs: invokedName(),
+    // Read by the quick path, which has told a person at a terminal what `get` waits for.
+    stdinIsTerminal: handOver.stdin || handOver.terminal !== undefined ? () => false : stdio.standardInputIsTerminal,
+    ...(handOver.memo ? { hitMemo: handOver.memo } : {}),
+  }).then(finish, () => {
+    // Never print the error itself: it might carry a secret. runCli handles all expected failures.
+    stderr.write('docker-credential-ecr: internal error\n');
+    finish(1);
+  });
 }
 
-const argv = process.argv.slice(2);
 if (isVersionRequest(argv)) {
   // Before anything else is loaded or read: `version` costs the runtime's start-up and one write.
-  stdout.write(versionLine());
-  finish(0);
+  const written = writeAnswerWithRuntime(versionLine());
+  if (written) void written.then((code) => process.exit(code));
+  else void runFull({});
 } else if (!restartWithoutEngineOptions()) {
   // With BUN_JSC_* or MIMALLOC_* set, another run of this executable answers instead (foreign-switches.ts).
   // Switches of bundled third-party code that the environment could flip (a debug printer, TLS off) are removed
-  // before the CLI chunk, and with it every such module, is loaded.
+  // before anything else reads the environment; the memo's name covers the environment as it is after this.
   removeForeignSwitches(process.env);
-  // The CLI is a chunk of its own, loaded for everything but `version` (which is 1.6 ms faster for it). Importing
-  // it statically instead made no measurable difference to a cache hit in interleaved runs.
-  import('./cli')
-    .then(({ runCli }) => runCli(argv, { stdin: standardInput(), stdout, stderr, env: process.env, now: () => Date.now(), invokedAs: invokedName(), stdinIsTerminal: standardInputIsTerminal }))
-    .then(finish, () => {
-      // Never print the error itself: it might carry a secret. runCli handles all expected failures.
-      stderr.write('docker-credential-ecr: internal error\n');
-      finish(1);
-    });
+  answerFromMemo(argv, process.env, () => Date.now()).then(
+    (outcome) => (typeof outcome === 'number' ? process.exit(outcome) : runFull(outcome)),
+    () => runFull({}),
+  );
 }

@@ -4,20 +4,14 @@ import { readdirSync, statSync, chmodSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../platform/log';
 import type { ErrorCategory } from '../platform/errors';
-import type { Token } from './policy';
+import { isEntry, type CacheEntry } from './entry';
 import type { CacheKey } from './key';
+
+export type { CacheEntry } from './entry';
 import { makeDirectory } from '../platform/make-directory';
 import { writeFileAtomically, WriteError } from '../platform/atomic-write';
 import { readRegularText } from '../platform/read-file';
 import { hostOs, posixPermissions } from '../platform/host-os';
-
-export interface CacheEntry extends Token {
-  version: 1;
-  /** The key's readable description (never a secret). */
-  key: string;
-  /** Registry hosts this token has served, for `list`. */
-  registries: string[];
-}
 
 /**
  * A failed fetch, kept a few seconds so that a crowd waiting on the lock holder fails with the holder's message
@@ -46,22 +40,7 @@ function isFailure(value: unknown): value is FailureEntry {
 /** A cache entry is a few hundred bytes; anything much larger is not ours. */
 const MAX_ENTRY_BYTES = 64 * 1024;
 const STALE_TEMP_MS = 60_000;
-
-function isEntry(value: unknown): value is CacheEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    v.version === 1 &&
-    typeof v.key === 'string' &&
-    typeof v.username === 'string' &&
-    typeof v.password === 'string' &&
-    v.password.length > 0 &&
-    typeof v.expiresAt === 'number' &&
-    typeof v.fetchedAt === 'number' &&
-    Array.isArray(v.registries) &&
-    v.registries.every((r) => typeof r === 'string')
-  );
-}
+const STALE_MEMO_MS = 24 * 60 * 60_000;
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
 
@@ -183,11 +162,13 @@ export class TokenStore {
   private sweepTemporaries(): void {
     try {
       for (const name of readdirSync(this.dir)) {
-        // Temporaries of killed writers, and failures long past sharing (a failure is shared for seconds).
-        if (!name.endsWith('.tmp') && !name.endsWith('.failed')) continue;
+        // Temporaries of killed writers, failures long past sharing (a failure is shared for seconds), and memos
+        // of hits no run has renewed for a day (a memo is written again with every new token, every 12 hours).
+        const maxAge = name.endsWith('.hit') ? STALE_MEMO_MS : name.endsWith('.tmp') || name.endsWith('.failed') ? STALE_TEMP_MS : undefined;
+        if (maxAge === undefined) continue;
         const path = join(this.dir, name);
         try {
-          if (this.now() - statSync(path).mtimeMs > STALE_TEMP_MS) unlinkSync(path);
+          if (this.now() - statSync(path).mtimeMs > maxAge) unlinkSync(path);
         } catch {
           // Another process removed or renamed it first.
         }

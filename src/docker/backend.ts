@@ -25,6 +25,7 @@ export function ecrBackend(deps: ServiceDeps): CredentialBackend {
       }
       try {
         const token = await getToken(route, deps);
+        deps.hitMemo?.answered({ kind: 'docker', serverUrl });
         return { ServerURL: serverUrl, Username: token.username, Secret: token.password };
       } catch (error) {
         if (route.registry.kind === 'ecr-public' && error instanceof TokenFetchError) {

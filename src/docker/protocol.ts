@@ -27,6 +27,14 @@ export interface ProtocolIo {
   report: (error: HelperError) => void;
 }
 
+/** Said on stderr when a person runs `get` at a terminal: without it, `get` waits silently for a host. */
+export const GET_AT_TERMINAL =
+  'docker-credential-ecr get: reading a registry host on stdin, as Docker sends it (type one and press Ctrl-D); to check your setup, run `docker-credential-ecr doctor`\n';
+
+/** The answer to `get`, as docker-credential-helpers writes it: one JSON line. */
+export const encodeCredentials = (credentials: Credentials): string =>
+  JSON.stringify({ ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret }) + '\n';
+
 /** Runs one protocol action; returns the exit code. */
 export async function handleAction(action: ProtocolAction, backend: CredentialBackend, io: ProtocolIo): Promise<number> {
   try {
@@ -35,8 +43,7 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
       case 'get': {
         if (input.oversized) throw new CredentialsNotFoundError('server URL is oversized');
         if (input.text.trim() === '') throw new MissingServerUrlError();
-        const credentials = await backend.get(input.text);
-        io.stdout.write(JSON.stringify({ ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret }) + '\n');
+        io.stdout.write(encodeCredentials(await backend.get(input.text)));
         return 0;
       }
       case 'list':

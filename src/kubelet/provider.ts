@@ -1,14 +1,13 @@
 // The kubelet's image credential provider mode: one CredentialProviderRequest on stdin, one
 // CredentialProviderResponse on stdout, served by the same routing, identities, token service and disk cache as
 // Docker's protocol. Failures: exit 1, one line on stderr (the kubelet logs it with the image), nothing on stdout.
-import { refreshMargin } from '../cache/policy';
 import { serviceAccountIdentity, type Identity } from '../identity/identity';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from '../platform/errors';
 import { readInput } from '../platform/read-input';
 import { routeServerUrl } from '../registry/routing';
 import { getToken, type ServiceDeps } from '../tokens/service';
 import { KubeletRequestError, parseKubeletRequest, type KubeletRequest } from './request';
-import { authKeyFor, encodeKubeletResponse } from './response';
+import { authKeyFor, cacheDurationFor, encodeKubeletResponse } from './response';
 import { roleForServiceAccount } from './role';
 import { serviceAccountFromToken } from './service-account';
 
@@ -48,15 +47,15 @@ async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<strin
   }
   const identity = identityFor(request, route.identity, deps);
   const token = await getToken({ registry: route.registry, requestedHost: route.requestedHost, identity, ...(route.customPattern ? { customPattern: route.customPattern } : {}) }, deps);
-  // The kubelet must stop using the token when our own cache would: then the next request gets a fresh one.
-  const cacheDurationMs = Math.max(0, token.expiresAt - refreshMargin(token) - deps.now());
-  return encodeKubeletResponse({
+  const response = encodeKubeletResponse({
     apiVersion: request.apiVersion,
     authKey,
     username: token.username,
     password: token.password,
-    cacheDurationMs,
+    cacheDurationMs: cacheDurationFor(token, deps.now()),
   });
+  deps.hitMemo?.answered({ kind: 'kubelet', apiVersion: request.apiVersion, authKey });
+  return response;
 }
 
 /** The pod's own role when the kubelet sent its service account's token and a role is named; else the node's. */

@@ -3,6 +3,7 @@
 // The kubelet decodes strictly (unknown fields make it discard the answer), requires apiVersion to equal the
 // request's, and caches whatever it gets for cacheDuration, an empty `auth` included. So the shape is fixed here
 // and an answer without usable credentials is refused before it can be cached.
+import { refreshMargin, type Token } from '../cache/policy';
 import { HelperError } from '../platform/errors';
 import { formatGoDuration } from './go-duration';
 import { KUBELET_API_VERSIONS, type KubeletApiVersion } from './request';
@@ -26,6 +27,9 @@ export interface KubeletResponseInput {
   /** How long the kubelet may reuse the credentials; truncated to whole seconds, negative means "0s". */
   cacheDurationMs: number;
 }
+
+/** The kubelet must stop using the token when our own cache would: then the next request gets a fresh one. */
+export const cacheDurationFor = (token: Pick<Token, 'expiresAt' | 'fetchedAt'>, now: number): number => Math.max(0, token.expiresAt - refreshMargin(token) - now);
 
 export function encodeKubeletResponse(input: KubeletResponseInput): string {
   const { apiVersion, authKey, username, password, cacheDurationMs } = input;

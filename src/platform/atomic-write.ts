@@ -44,6 +44,8 @@ export interface Keep {
   mode?: number;
   uid?: number;
   gid?: number;
+  /** false: no fsync (a file whose loss in a power cut costs nothing, like a hit's memo); still atomic. */
+  durable?: boolean;
 }
 
 /**
@@ -81,7 +83,7 @@ export function writeFileAtomically(target: string, text: string, keep: Keep = {
     fchmodSync(fd, keep.mode ?? 0o600);
     // Root editing someone's file (sudo) must not leave it owned by root.
     if (keep.uid !== undefined && keep.gid !== undefined && process.getuid?.() === 0 && (keep.uid !== 0 || keep.gid !== 0)) fchownSync(fd, keep.uid, keep.gid);
-    fsyncSync(fd);
+    if (keep.durable !== false) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     hostOs.replaceFile(temp, target);
@@ -100,6 +102,7 @@ export function writeFileAtomically(target: string, text: string, keep: Keep = {
     }
     throw error instanceof WriteError ? error : new WriteError(target, errorCode(error));
   }
+  if (keep.durable === false) return;
   try {
     // Makes the rename itself durable; not every file system lets a directory be opened for this.
     const dirFd = openSync(dir, 'r');

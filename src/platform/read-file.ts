@@ -2,6 +2,7 @@
 // /dev/zero or /dev/urandom (read until memory runs out), a directory. Every file the helper reads goes through
 // here: it opens without blocking, checks that what it opened is a regular file, and reads a bounded amount.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { fingerprintOf, type FileFingerprint } from './file-fingerprint';
 
 export interface ReadFileOptions {
   /** Larger files are refused (EFBIG), not truncated: a truncated file would be silently misread. */
@@ -12,6 +13,18 @@ export interface ReadFileOptions {
    * through `..data` links) are followed, and only the target's type is checked.
    */
   followSymlinks: boolean;
+}
+
+/**
+ * Every read since the last takeReadJournal(), in order; `unreadable` when a read failed otherwise than ENOENT
+ * (such a run's decision is never memoised). Module state, because every reader in the program goes through here.
+ */
+let journal: { reads: FileFingerprint[]; unreadable: boolean } = { reads: [], unreadable: false };
+
+export function takeReadJournal(): { reads: FileFingerprint[]; unreadable: boolean } {
+  const taken = journal;
+  journal = { reads: [], unreadable: false };
+  return taken;
 }
 
 /** An error with an errno-style code, like those of node:fs, so callers handle both alike. */
@@ -28,9 +41,17 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * anything but a regular file, EFBIG past maxBytes.
  */
 function readRegularFile(path: string, options: ReadFileOptions): Buffer {
-  const fd = openSync(path, constants.O_RDONLY | NONBLOCK | (options.followSymlinks ? 0 : NOFOLLOW));
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NONBLOCK | (options.followSymlinks ? 0 : NOFOLLOW));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') journal.reads.push({ path, fingerprint: null });
+    else journal.unreadable = true;
+    throw error;
+  }
   try {
     const stat = fstatSync(fd);
+    journal.reads.push({ path, fingerprint: fingerprintOf(stat) });
     if (!stat.isFile()) throw fileError(path, 'ENOTREG', 'not a regular file');
     if (stat.size > options.maxBytes) throw fileError(path, 'EFBIG', `larger than ${options.maxBytes} bytes`);
     // The size can change between fstat and read (a file being appended to): read one byte past the limit to
@@ -45,6 +66,9 @@ function readRegularFile(path: string, options: ReadFileOptions): Buffer {
       if (length === buffer.length) break;
     }
     return buffer.subarray(0, length);
+  } catch (error) {
+    journal.unreadable = true;
+    throw error;
   } finally {
     closeSync(fd);
   }

@@ -28,3 +28,27 @@ export function invokedName(): string {
   const path = selfExecutable() ? process.argv0 : (process.argv[1] ?? '');
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+interface BunWriter {
+  stdout: unknown;
+  stderr: unknown;
+  write(destination: unknown, data: string): Promise<number>;
+}
+
+/**
+ * Under the compiled executable, writes `text` to stdout with the runtime's own call (no node:fs, whose loading
+ * costs about 1 ms there) and, when that fails (a full disk, a closed pipe), says so once on stderr. Resolves to
+ * the exit code; undefined when this is not the compiled executable (then stdio.ts writes).
+ */
+export function writeAnswerWithRuntime(text: string): Promise<number> | undefined {
+  const bun = (globalThis as { Bun?: BunWriter }).Bun;
+  if (!bun || !selfExecutable()) return undefined;
+  return bun.write(bun.stdout, text).then(
+    () => 0,
+    (error: unknown) =>
+      bun
+        .write(bun.stderr, `docker-credential-ecr: cannot write to standard output: ${(error as { code?: string } | undefined)?.code ?? 'error'}\n`)
+        .catch(() => 0)
+        .then(() => 1),
+  );
+}

@@ -108,3 +108,17 @@ export function standardInputIsTerminal(): boolean {
   }
   return (require('node:tty') as typeof import('node:tty')).isatty(0);
 }
+
+/**
+ * The bytes already read, as the stdin the protocol layer reads (it only iterates). Not node:stream's Readable:
+ * loading that costs the cache hit about 2 ms in the Bun executable (measured).
+ */
+export function bytesAsStdin(input: Uint8Array): NodeJS.ReadableStream {
+  const iterable = {
+    async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+      if (input.length > 0) yield Buffer.from(input.buffer, input.byteOffset, input.length);
+    },
+  };
+  // The protocol layer only iterates (and may call destroy, which is optional): the rest of the type is unused.
+  return iterable as unknown as NodeJS.ReadableStream;
+}

@@ -9,6 +9,7 @@ import { PROXY_VARIABLES, type Env, type Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
+import type { HitMemoRecorder } from '../cache/hit-memo';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
@@ -22,6 +23,8 @@ export interface ServiceDeps {
   log: Logger;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** Told which key served a fresh token, for the memo of this hit (cache/hit-memo.ts); absent when none is kept. */
+  hitMemo?: HitMemoRecorder;
 }
 
 export interface Resolved {
@@ -102,6 +105,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
       log.secret(cached.password);
       log.debug(`cache hit, token valid until ${new Date(cached.expiresAt).toISOString()}`);
       remember(store!, key, cached, request.requestedHost);
+      deps.hitMemo?.served(key.id, request.requestedHost);
       return cached;
     }
     log.debug(`cache entry is ${state}; fetching a new token`);
@@ -138,6 +142,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
         log.secret(after.password);
         log.debug(`token fetched by another process (waited ${lock.waitedMs} ms for the lock)`);
         remember(store!, key, after, request.requestedHost);
+        deps.hitMemo?.served(key.id, request.requestedHost);
         return after;
       }
       const failure = sharedFailure(store!.readFailure(key), { host: request.requestedHost, context: requestContext(deps), started, now: now() });
@@ -180,7 +185,10 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
     log.secret(fetched.password);
     log.debug(`token fetched in ${now() - fetchStarted} ms, valid until ${new Date(fetched.expiresAt).toISOString()}`);
     const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: fetchStarted, ...fetched };
-    if (store?.write(key, entry)) store.clearFailure(key);
+    if (store?.write(key, entry)) {
+      store.clearFailure(key);
+      deps.hitMemo?.served(key.id, request.requestedHost);
+    }
     return entry;
   } finally {
     if (lock?.acquired) lock.release();

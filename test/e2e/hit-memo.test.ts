@@ -1,0 +1,202 @@
+// The memo of a cache hit (src/cache/hit-memo.ts, src/fast-hit.ts), with the built executable against the fake
+// AWS: a hit served from it answers exactly as the full path does, and every input of the decision that changes
+// (a file read, one appearing, the environment, the request, the cache directory's safety, the token's age) sends
+// the request down the full path again. To see which path answered, a test marks the memo's answer (the server
+// URL it echoes): only an answer from the memo carries the mark.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useFakeAws } from '../support/use-fake-aws';
+import { runExecutable, type ExeResult } from '../support/executable';
+import { helperEnv } from '../support/helper-bin';
+import { tempDir } from '../support/temp';
+
+const fake = useFakeAws({ resetEach: true });
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const MARK = 'answered-from-the-memo.example';
+
+interface Setup {
+  home: string;
+  env: Record<string, string>;
+  cache: string;
+}
+
+function setup(extra: Record<string, string> = {}): Setup {
+  const home = tempDir();
+  return { home, env: { ...helperEnv(fake.url, home), ...extra }, cache: join(home, '.cache', 'docker-credential-ecr') };
+}
+
+const get = (env: Record<string, string>, stdin = HOST): Promise<ExeResult> => runExecutable(['get'], { stdin, env });
+const memoFiles = (cache: string): string[] => readdirSync(cache).filter((name) => name.endsWith('.hit'));
+
+/** A miss, then a hit by the full path, which writes the memo; returns the memo's path and the hit's answer. */
+async function primed(s: Setup, stdin = HOST): Promise<{ memo: string; answer: string }> {
+  const miss = await get(s.env, stdin);
+  assert.equal(miss.code, 0, miss.stderr);
+  const hit = await get(s.env, stdin);
+  assert.equal(hit.code, 0, hit.stderr);
+  const memos = memoFiles(s.cache);
+  assert.equal(memos.length, 1, `one memo after a hit: ${memos.join(', ')}`);
+  return { memo: join(s.cache, memos[0]!), answer: hit.stdout };
+}
+
+/** Marks the memo's answer, so that an answer from the memo shows. */
+function mark(memo: string, field: 'serverUrl' | 'authKey' = 'serverUrl'): void {
+  const value = JSON.parse(readFileSync(memo, 'utf8')) as { answer: Record<string, string> };
+  value.answer[field] = MARK;
+  writeFileSync(memo, JSON.stringify(value));
+}
+
+const fromMemo = (r: ExeResult): boolean => r.stdout.includes(MARK);
+
+test('a hit from the memo answers byte for byte as the full path does, with no API call and nothing on stderr', async () => {
+  const s = setup();
+  const { memo, answer } = await primed(s);
+  const quick = await get(s.env);
+  assert.equal(quick.code, 0, quick.stderr);
+  assert.equal(quick.stdout, answer);
+  assert.equal(quick.stderr, '');
+  mark(memo);
+  const marked = await get(s.env);
+  assert.ok(fromMemo(marked), `the third get did not come from the memo: ${marked.stdout}`);
+  assert.equal(fake.callsFor('ecr').length, 1);
+  // Variables that shells and hyperfine change on every run are not inputs: still the memo.
+  const shell = await get({ ...s.env, PWD: '/somewhere/else', OLDPWD: '/', SHLVL: '3', _: '/usr/bin/docker', HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET: 'XXXX' });
+  assert.ok(fromMemo(shell), shell.stdout);
+});
+
+test('kubelet mode: a hit from the memo answers as the full path does', async () => {
+  const s = setup();
+  const request = JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: `${HOST}/app:1` });
+  const run = () => runExecutable(['kubelet-credential-provider'], { stdin: request, env: s.env });
+  assert.equal((await run()).code, 0);
+  const hit = await run();
+  assert.equal(hit.code, 0, hit.stderr);
+  const [name] = memoFiles(s.cache);
+  assert.ok(name);
+  const quick = await run();
+  // The same answer but for cacheDuration, which counts down.
+  const strip = (text: string) => text.replace(/"cacheDuration":"[^"]*"/, '');
+  assert.equal(strip(quick.stdout), strip(hit.stdout));
+  assert.match(quick.stdout, /"cacheDuration":"(11h|[1-9]h)/);
+  mark(join(s.cache, name), 'authKey');
+  const marked = await run();
+  assert.ok(fromMemo(marked), marked.stdout);
+  assert.equal(fake.callsFor('ecr').length, 1);
+});
+
+// Each case: a set-up, a change after the memo was written, and what the full path then answers.
+const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Setup, memo: string) => void | Promise<void>; expect?: (r: ExeResult, s: Setup) => void }> = [
+  {
+    name: 'an AWS config file appears where there was none',
+    change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
+  },
+  {
+    name: 'the AWS config file changes, same size, within the same second',
+    before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
+    change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-2\n'),
+  },
+  {
+    name: 'the AWS config file is replaced by a link to another file (a Kubernetes ..data swap)',
+    before: (s) => {
+      writeFileSync(join(s.home, 'config-1'), '[default]\nregion = eu-west-1\n');
+      writeFileSync(join(s.home, 'config-2'), '[default]\nregion = eu-west-1\n');
+      symlinkSync(join(s.home, 'config-1'), s.env.AWS_CONFIG_FILE!);
+    },
+    change: (s) => {
+      rmSync(s.env.AWS_CONFIG_FILE!);
+      symlinkSync(join(s.home, 'config-2'), s.env.AWS_CONFIG_FILE!);
+    },
+  },
+  {
+    name: "the helper's own config file appears",
+    change: (s) => {
+      mkdirSync(join(s.home, '.config', 'docker-credential-ecr'), { recursive: true });
+      writeFileSync(join(s.home, '.config', 'docker-credential-ecr', 'config.json'), '{}\n');
+    },
+  },
+  {
+    name: 'the AWS config file becomes a FIFO (no hang: the full path refuses it)',
+    before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
+    change: (s) => {
+      rmSync(s.env.AWS_CONFIG_FILE!);
+      execFileSync('mkfifo', [s.env.AWS_CONFIG_FILE!]);
+    },
+    expect: (r) => assert.notEqual(r.code, null, 'the get ended'),
+  },
+  {
+    name: 'the cache directory becomes writable by the group (the full path does not use it, and says so)',
+    change: (s) => chmodSync(s.cache, 0o770),
+    expect: (r) => assert.match(r.stderr, /writable by group or others/),
+  },
+  {
+    name: 'the token is due for refresh',
+    change: (s, memo) => {
+      const { keyId } = JSON.parse(readFileSync(memo, 'utf8')) as { keyId: string };
+      const path = join(s.cache, `${keyId}.json`);
+      const entry = JSON.parse(readFileSync(path, 'utf8')) as { expiresAt: number; fetchedAt: number };
+      writeFileSync(path, JSON.stringify({ ...entry, fetchedAt: Date.now() - 10_000, expiresAt: Date.now() + 1_000 }));
+    },
+    expect: () => assert.equal(fake.callsFor('ecr').length, 2, 'a new token was fetched'),
+  },
+  {
+    name: 'the memo names another cache directory',
+    change: (_s, memo) => {
+      const value = JSON.parse(readFileSync(memo, 'utf8')) as Record<string, unknown>;
+      writeFileSync(memo, JSON.stringify({ ...value, cacheDir: '/elsewhere' }));
+    },
+  },
+  {
+    name: 'the memo is not JSON',
+    change: (_s, memo) => writeFileSync(memo, '{"version":1,'),
+  },
+];
+
+for (const c of changes) {
+  test(`after the memo: ${c.name}, and the full path answers`, async () => {
+    const s = setup();
+    c.before?.(s);
+    const { memo } = await primed(s);
+    mark(memo);
+    await c.change(s, memo);
+    const r = await get(s.env);
+    c.expect?.(r, s);
+    assert.ok(!fromMemo(r), `answered from the memo: ${r.stdout}`);
+    if (r.code === 0) assert.equal((JSON.parse(r.stdout) as { ServerURL: string }).ServerURL, HOST);
+  });
+}
+
+test('another environment, another request, debug logging: never the memo of another', async () => {
+  const s = setup();
+  const { memo } = await primed(s);
+  mark(memo);
+  const otherKey = await get({ ...s.env, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000002' });
+  assert.equal(otherKey.code, 0, otherKey.stderr);
+  assert.ok(!fromMemo(otherKey));
+  assert.equal(fake.callsFor('ecr').length, 2, 'another key is another identity: its own token');
+  const otherHost = await get(s.env, `https://${HOST}`);
+  assert.ok(!fromMemo(otherHost));
+  assert.equal((JSON.parse(otherHost.stdout) as { ServerURL: string }).ServerURL, `https://${HOST}`);
+  const debug = await get({ ...s.env, DOCKER_CREDENTIAL_ECR_LOG: 'debug' });
+  assert.ok(!fromMemo(debug));
+  assert.match(debug.stderr, /cache hit/);
+  // A run that logs more than warnings writes no memo: a run from it would not say the same.
+  const again = await get({ ...s.env, DOCKER_CREDENTIAL_ECR_LOG: 'debug' });
+  assert.match(again.stderr, /cache hit/);
+});
+
+test('stdout on a full device, on a hit from the memo: one line on stderr and exit 1', async () => {
+  const s = setup();
+  const { memo } = await primed(s);
+  mark(memo);
+  const full = openSync('/dev/full', 'w');
+  try {
+    const r = await runExecutable(['get'], { stdin: HOST, env: s.env, stdoutFd: full });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'docker-credential-ecr: cannot write to standard output: ENOSPC\n');
+  } finally {
+    closeSync(full);
+  }
+});
