@@ -29,7 +29,7 @@ interface Stats {
   isCharacterDevice(): boolean;
 }
 interface BunApi {
-  stdin: { stat(): Promise<Stats>; stream(): ReadableStream<Uint8Array> };
+  stdin: { stat(): Promise<Stats>; slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
   stderr: unknown;
   write(destination: unknown, data: string): Promise<number>;
   file(path: string): { stat(): Promise<Stats>; size: number; lastModified: number };
@@ -41,7 +41,7 @@ interface BunApi {
 export interface HandOver {
   /** The request as read (at most MAX_INPUT_BYTES + 1 bytes), when it was read here. */
   stdin?: Uint8Array;
-  /** stdin is a terminal, and `get` has said so (GET_AT_TERMINAL). */
+  /** Whether stdin is a terminal, when that was checked here; true: `get` has said what it waits for (GET_AT_TERMINAL). */
   terminal?: boolean;
   /** Where the full path may write the memo for these inputs. */
   memo?: { inputDigest: string; cacheDir: string };
@@ -62,25 +62,8 @@ function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? `${env.HOME}/.cache/docker-credential-ecr` : undefined;
 }
 
-async function readStdin(bun: BunApi): Promise<Uint8Array> {
-  const reader = bun.stdin.stream().getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    size += value.length;
-    if (size > MAX_INPUT_BYTES) break; // the full path calls that oversized, as it would have
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
-}
+/** At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory. */
+const readStdin = (bun: BunApi): Promise<Uint8Array> => bun.stdin.slice(0, MAX_INPUT_BYTES + 1).bytes();
 
 /** Everything but the files that decides the answer, as one digest. */
 function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, env: NodeJS.ProcessEnv): string {
@@ -96,16 +79,36 @@ function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, en
   return hash.digest('hex');
 }
 
+const utf8 = new TextDecoder();
+
 function readJson(bun: BunApi, path: string): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(bun.mmap(path)));
+    return JSON.parse(utf8.decode(bun.mmap(path)));
   } catch {
     return undefined; // absent, empty (mmap refuses), or not JSON: not a hit from here
   }
 }
 
+const PERSON_AFTER_MS = 100;
+
+/** Says what `get` waits for when stdin is a terminal; resolves to whether it is. */
+async function tellPersonAtTerminal(bun: BunApi): Promise<boolean> {
+  const terminal = await bun.stdin.stat().then(
+    (stat) => stat.isCharacterDevice(),
+    () => false,
+  );
+  if (terminal) await bun.write(bun.stderr, GET_AT_TERMINAL).catch(() => 0);
+  return terminal;
+}
+
+type StatOrWhy = Stats | null | 'unreadable';
+
+/** A file's stat; null when it does not exist; 'unreadable' for any other failure. Never rejects. */
+const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
+  bun.file(path).stat().catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
+
 /** A cache directory no one else can write to, as the full path requires (TokenStore.open). */
-const isOurs = (dir: Stats | string | null): boolean =>
+const isOurs = (dir: StatOrWhy): boolean =>
   typeof dir === 'object' && dir !== null && dir.isDirectory() && dir.uid === process.getuid?.() && (dir.mode & 0o022) === 0;
 
 /**
@@ -119,38 +122,41 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   if (!kubelet && !(argv.length === 1 && argv[0] === 'get')) return {};
   const cacheDir = cacheDirCandidate(env);
   if (!cacheDir) return {};
-  // The read starts at once and the check for a terminal runs beside it (each async call costs a few tenths of a
-  // millisecond here); a person at a terminal is told what `get` waits for, as the full path tells them.
-  // Settled at once: a rejection left pending while the stat runs would end the process (a directory as stdin).
+  // The cache directory's stat starts beside the read: the first call to the runtime's file pool starts its threads.
+  const directory = statOrWhy(bun, cacheDir);
+  // Settled at once: a rejection left pending while something else is awaited would end the process.
   const reading = readStdin(bun).then(
     (bytes) => bytes,
     () => undefined,
   );
-  const input = await bun.stdin.stat().catch(() => undefined);
-  const terminal = input?.isCharacterDevice() === true;
-  if (terminal && !kubelet) await bun.write(bun.stderr, GET_AT_TERMINAL);
+  // Docker's request arrives at once. Only a read still waiting after a while is worth a stat (each call to the
+  // runtime's file pool costs tenths of a millisecond): a person at a terminal is then told what `get` waits for,
+  // as the full path tells them.
+  let told: Promise<boolean> | undefined;
+  const timer = kubelet ? undefined : setTimeout(() => (told = tellPersonAtTerminal(bun)), PERSON_AFTER_MS);
   const stdin = await reading;
+  clearTimeout(timer);
+  const terminal = told ? await told : undefined;
   // Nothing read (a directory as stdin): the full path reads and answers as it always does.
-  if (stdin === undefined) return { terminal };
-  if (stdin.length > MAX_INPUT_BYTES) return { stdin, terminal };
-  const handOver: HandOver = { stdin, terminal };
+  if (stdin === undefined) return terminal === undefined ? {} : { terminal };
+  const handOver: HandOver = terminal === undefined ? { stdin } : { stdin, terminal };
+  if (stdin.length > MAX_INPUT_BYTES) return handOver;
   try {
     const digest = inputDigest(bun, argv, stdin, env);
     handOver.memo = { inputDigest: digest, cacheDir };
-    const answer = await answerText(bun, digest, cacheDir, kubelet, now);
+    const answer = await answerText(bun, digest, cacheDir, directory, kubelet, now);
     return answer === undefined ? handOver : await writeAnswerWithRuntime(answer)!;
   } catch {
     return handOver; // whatever went wrong here, the full path decides
   }
 }
 
-async function answerText(bun: BunApi, digest: string, cacheDir: string, kubelet: boolean, now: () => number): Promise<string | undefined> {
-  // Parsed before the directory is checked (both checks share one round of stats), used only after.
+async function answerText(bun: BunApi, digest: string, cacheDir: string, directory: Promise<StatOrWhy>, kubelet: boolean, now: () => number): Promise<string | undefined> {
+  // Parsed before the directory's check is in, used only after.
   const memo = readJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const stat = (path: string): Promise<Stats | null | 'unreadable'> => bun.file(path).stat().catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
-  const [dir, ...files] = await Promise.all([stat(cacheDir), ...memo.files.map(({ path }) => stat(path))]);
-  if (!isOurs(dir!)) return undefined;
+  const [dir, ...files] = await Promise.all([directory, ...memo.files.map(({ path }) => statOrWhy(bun, path))]);
+  if (!isOurs(dir)) return undefined;
   // Every file the decision read must be as it was then: the same file (device, inode), unchanged (size, times,
   // mode), or still absent.
   if (!memo.files.every((file, i) => (files[i] === null || files[i] === 'unreadable' ? files[i] : fingerprintOf(files[i] as Stats)) === file.fingerprint)) return undefined;

@@ -34,8 +34,8 @@ async function runFull(handOver: HandOver): Promise<void> {
     env: process.env,
     now: () => Date.now(),
     invokedAs: invokedName(),
-    // Read by the quick path, which has told a person at a terminal what `get` waits for.
-    stdinIsTerminal: handOver.stdin || handOver.terminal !== undefined ? () => false : stdio.standardInputIsTerminal,
+    // Already read by the quick path, so not a terminal.
+    stdinIsTerminal: handOver.stdin ? () => false : stdio.standardInputIsTerminal,
     ...(handOver.memo ? { hitMemo: handOver.memo } : {}),
   }).then(finish, () => {
     // Never print the error itself: it might carry a secret. runCli handles all expected failures.
