@@ -38,6 +38,7 @@ const PARALLEL = 32;
 const GO_MISS = 'Go docker-credential-ecr-login get, miss, HTTPS via proxy';
 const GO_HIT = 'Go docker-credential-ecr-login get, cache hit';
 const EMPTY = 'compiled floor: empty Bun executable';
+const MINIMAL_HIT = 'compiled floor: minimal hit, no checks';
 const GO_PARALLEL = `Go helper: ${PARALLEL} parallel cold gets`;
 const KEYS = { AWS_ACCESS_KEY_ID: 'AKIABENCHMARK0000001', AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key' };
 
@@ -224,8 +225,23 @@ async function main() {
     writeFileSync(join(temp, 'empty.js'), '');
     // The least a compiled Bun executable costs: an empty program, compiled as the build compiles ours.
     writeFileSync(join(temp, 'empty.ts'), '');
+    // The least a hit can be in this runtime: read stdin, read one small file, write the answer, with no check of
+    // any kind (no cache key, no directory's owner, no freshness). Where our hit's memory or time cannot come
+    // closer to the empty program than this, the runtime is the floor, not our code.
+    writeFileSync(
+      join(temp, 'minimal-hit.ts'),
+      [
+        'const bun = (globalThis as any).Bun;',
+        'const stdin: Uint8Array = await bun.stdin.slice(0, 65537).bytes();',
+        `const token = JSON.parse(new TextDecoder().decode(bun.mmap(${JSON.stringify(join(temp, 'minimal-hit-token.json'))})));`,
+        "await bun.write(bun.stdout, JSON.stringify({ ServerURL: new TextDecoder().decode(stdin).trim(), Username: token.username, Secret: token.password }) + '\\n');",
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(temp, 'minimal-hit-token.json'), JSON.stringify({ username: 'AWS', password: `fake-ecr-${'x'.repeat(1200)}` }));
     neutraliseRuntime(bun.path, join(temp, 'runtime'));
-    compile({ bun, target: `bun-${process.platform}-${process.arch}`, runtime: join(temp, 'runtime'), outfile: join(temp, 'empty-exe'), entry: join(temp, 'empty.ts') });
+    for (const name of ['empty', 'minimal-hit'])
+      compile({ bun, target: `bun-${process.platform}-${process.arch}`, runtime: join(temp, 'runtime'), outfile: join(temp, `${name}-exe`), entry: join(temp, `${name}.ts`) });
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', ...KEYS };
     const endpoint = { AWS_ENDPOINT_URL_ECR: fake.url, AWS_ENDPOINT_URL_ECR_PUBLIC: fake.url };
     // HTTPS to the real host names through the fake's CONNECT proxy, which terminates TLS with its own CA.
@@ -238,6 +254,7 @@ async function main() {
     const hits = [
       { name: 'runtime floor: bun empty.js', command: shellCommand([bun.path, join(temp, 'empty.js')]), note: `Bun ${bun.version}, the runtime the executable is made of`, go: GO_HIT },
       { name: EMPTY, command: shellCommand([join(temp, 'empty-exe')]), note: 'an empty program compiled as ours is', go: GO_HIT },
+      { name: MINIMAL_HIT, command: shellCommand([join(temp, 'minimal-hit-exe')]), expect: answer, note: 'read stdin, read one file, write; no checks at all (compiled as ours is)', go: GO_HIT },
       { name: 'docker-credential-ecr version', command: shellCommand([exe, 'version']), expect: /docker-credential-ecr /, go: GO_HIT },
       { name: 'get, cache hit, private', command: shellCommand([exe, 'get'], { env: endpoint }), expect: answer, note: 'from the memo (the first hit after validation, a warm-up run, wrote it)', go: GO_HIT },
       { name: 'get, cache hit, public', command: shellCommand([exe, 'get'], { env: endpoint, input: PUBLIC_HOST }), expect: answer, go: GO_HIT },
@@ -346,6 +363,7 @@ const post = (path) => new Promise((done, fail) => http.request(url + path, { me
     const rowNamed = (name) => [...hits, ...misses].find((r) => r.name === name);
     const memory = [
       rss('max RSS: empty Bun executable', rowNamed(EMPTY), 'max RSS: Go helper get, cache hit'),
+      rss('max RSS: minimal hit, no checks', rowNamed(MINIMAL_HIT), 'max RSS: Go helper get, cache hit'),
       rss('max RSS: get, cache hit', rowNamed('get, cache hit, private'), 'max RSS: Go helper get, cache hit'),
       rss('max RSS: get, cache hit, full path (no memo)', rowNamed('get, cache hit, private, full path (no memo)'), 'max RSS: Go helper get, cache hit'),
       rss('max RSS: get, miss (fake endpoint)', rowNamed('get, miss (fake ECR endpoint)'), 'max RSS: Go helper get, miss'),
@@ -390,6 +408,10 @@ const post = (path) => new Promise((done, fail) => http.request(url + path, { me
     target(`version (${(byName('docker-credential-ecr version') / empty).toFixed(2)} x)`, byName('docker-credential-ecr version'), 1.2 * empty, `1.2 x the empty compiled program's ${fmt(empty)} ms`);
     const emptyRss = byName('max RSS: empty Bun executable');
     target('peak memory of a hit', byName('max RSS: get, cache hit'), emptyRss + 3, `the empty compiled program's ${fmt(emptyRss)} MiB + 3 MiB`, 'MiB');
+    verdicts.push(
+      `  the runtime's floor for any hit: a program that only reads stdin, reads one file and writes peaks at ${fmt(byName('max RSS: minimal hit, no checks'))} MiB ` +
+        `(${fmt(byName('max RSS: minimal hit, no checks') - emptyRss)} MiB over the empty program) and takes ${fmt(byName(MINIMAL_HIT))} ms; ours is ${fmt(byName('max RSS: get, cache hit') - byName('max RSS: minimal hit, no checks'))} MiB and ${fmt(byName('get, cache hit, private') - byName(MINIMAL_HIT))} ms over that`,
+    );
     const goMiss = byName(GO_MISS);
     if (goMiss) {
       for (const [name, memory] of [['get, miss (fake ECR endpoint)', 'max RSS: get, miss (fake endpoint)'], ['get, miss, HTTPS via proxy', 'max RSS: get, miss, HTTPS via proxy']])

@@ -1,10 +1,11 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 //
 // What runs before the CLI is loaded is kept free of node:fs, whose loading alone costs about 1 ms of the compiled
-// executable's start-up: `version`, and a cache hit served from its memo (fast-hit.ts, a chunk of its own: as a
-// static import it made `version` 0.35 ms slower and hits no faster, interleaved runs). Everything else, and every
-// hit the memo cannot vouch for, goes to the CLI (a chunk of its own) with the standard streams of stdio.ts.
-import type { HandOver } from './fast-hit';
+// executable's start-up: `version`, and a cache hit served from its memo (fast-hit.ts, in this chunk: as a chunk of
+// its own it cost hits 0.2-0.4 ms in three rounds of 200 runs under perf stat, and `version` gained less than the
+// noise). Everything else, and every hit the memo cannot vouch for, goes to the CLI (a chunk of its own) with the
+// standard streams of stdio.ts.
+import { answerFromMemo, type HandOver } from './fast-hit';
 import { removeForeignSwitches, restartWithoutEngineOptions } from './platform/foreign-switches';
 import { invokedName, writeAnswerWithRuntime } from './platform/runtime';
 import { isVersionRequest, versionLine } from './version';
@@ -55,7 +56,7 @@ if (isVersionRequest(argv)) {
   // Switches of bundled third-party code that the environment could flip (a debug printer, TLS off) are removed
   // before anything else reads the environment; the memo's name covers the environment as it is after this.
   removeForeignSwitches(process.env);
-  import('./fast-hit').then(({ answerFromMemo }) => answerFromMemo(argv, process.env, () => Date.now())).then(
+  answerFromMemo(argv, process.env, () => Date.now()).then(
     (outcome) => (typeof outcome === 'number' ? process.exit(outcome) : runFull(outcome)),
     () => runFull({}),
   );
