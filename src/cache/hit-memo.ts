@@ -24,6 +24,8 @@ export interface HitMemo {
   answer: HitAnswer;
 }
 
+const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
+
 /** A memo's file name in the cache directory, from its input digest (64 hex digits). */
 export const memoFileName = (inputDigest: string): string => `${inputDigest}.hit`;
 
@@ -77,13 +79,14 @@ export class HitMemoRecorder {
     this.spoiled = true;
   }
 
-  /** The memo, or undefined when this run cannot vouch for one. Reads inside the cache directory are not inputs. */
+  /** The memo, or undefined when this run cannot vouch for one. */
   memo(cacheDir: string, journal: { reads: FileFingerprint[]; unreadable: boolean }): HitMemo | undefined {
     if (this.spoiled || journal.unreadable || this.keyId === undefined || this.host === undefined || this.answer === undefined) return undefined;
     const inside = cacheDir.endsWith('/') ? cacheDir : `${cacheDir}/`;
     const files = new Map<string, string | null>();
     for (const read of journal.reads) {
-      if (read.path.startsWith(inside)) continue;
+      // The store's own files (entries, locks, failures) are not inputs: the quick path reads the entry itself.
+      if (read.path.startsWith(inside) && STORE_FILE.test(read.path.slice(inside.length))) continue;
       // Read twice and different in between: the decision may have seen either.
       if (files.has(read.path) && files.get(read.path) !== read.fingerprint) return undefined;
       files.set(read.path, read.fingerprint);
