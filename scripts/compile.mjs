@@ -3,7 +3,8 @@
 // embedded in each executable is given with --compile-executable-path (for other platforms, the pinned
 // @oven/bun-* package; see scripts/release.mjs).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,17 @@ export function neutraliseRuntime(from, to) {
 }
 
 /**
+ * The build's identity for the memo of a cache hit (src/fast-hit.ts): a digest of every source file, the lockfile,
+ * Bun's version and the target. Another build, even of the same version and size, never reuses a memo.
+ */
+function buildId(bun, target, bytecode) {
+  const hash = createHash('sha256').update(JSON.stringify([bun.version, target, bytecode]));
+  const files = (dir) => readdirSync(dir).sort().flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+  for (const file of [...files(join(root, 'src')), join(root, 'package.json'), join(root, 'package-lock.json')]) hash.update(file.slice(root.length)).update(readFileSync(file));
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
  * bun build --compile: bytecode (no parsing at start-up; `bytecode: false` for targets where it is not known to run), minified, and split so that src/tokens/sdk.ts (the AWS
  * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
  * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
@@ -123,6 +135,7 @@ export function compile({ bun, target, runtime, outfile, bytecode = true, assets
     '--no-compile-autoload-bunfig',
     '--no-compile-autoload-tsconfig',
     '--no-compile-autoload-package-json',
+    ...(entry === join(root, 'src', 'main.ts') ? [`--define=DCE_BUILD_ID=${JSON.stringify(buildId(bun, target, bytecode))}`] : []),
     `--outfile=${outfile}`,
   ];
   const r = spawnSync(bun.path, args, { cwd: root, encoding: 'utf8', timeout: 300_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });

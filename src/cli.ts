@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const sleep = io.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const deps = { settings, env: io.env, log, now: io.now, sleep, ...(recorder ? { hitMemo: recorder } : {}) };
   const code = await dispatch(argv, io, deps);
-  if (code === 0 && recorder && memoDir) writeHitMemo(memoDir, io.hitMemo!.inputDigest, recorder.memo(memoDir, takeReadJournal()));
+  if (code === 0 && recorder && memoDir) writeHitMemo(memoDir, io.hitMemo!.inputDigest, recorder.memo(memoDir, takeReadJournal(), io.now()));
   // Shows that a cache hit never loads the AWS SDK chunk (test/e2e/executable.test.ts reads this line).
   if (selfExecutable()) log.debug(`chunks loaded: ${loadedChunks().join(', ') || 'none besides the entry'}`);
   return code;

@@ -1,10 +1,9 @@
 // A cache hit from the memo (cache/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
-// kubelet mode, on POSIX systems. It uses the runtime's own calls (Bun.file, Bun.mmap, Bun.stdin, Bun.write) and
+// kubelet mode, on POSIX systems. It uses the runtime's own calls (Bun.file, Bun.stdin, Bun.write) and
 // no node:fs, whose loading alone costs about 1 ms of the executable's start-up (measured: an empty program 4.0 ms,
 // the same with one writeSync 4.9-5.1 ms, through a shell, hyperfine, 300 runs). Whatever it cannot vouch for, it
 // leaves to the full path (cli.ts) and hands on what it has read: the request's bytes and the memo's name, so the
 // full path writes the memo for the next run.
-import { isEntry } from './cache/entry';
 import { isHitMemo, memoFileName, type HitMemo } from './cache/hit-memo';
 import { freshness } from './cache/policy';
 import { encodeCredentials, GET_AT_TERMINAL } from './docker/protocol';
@@ -25,6 +24,7 @@ interface Stats {
   ctimeMs: number;
   mode: number;
   uid: number;
+  isFile(): boolean;
   isDirectory(): boolean;
   isCharacterDevice(): boolean;
 }
@@ -32,8 +32,7 @@ interface BunApi {
   stdin: { stat(): Promise<Stats>; slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
   stderr: unknown;
   write(destination: unknown, data: string): Promise<number>;
-  file(path: string): { stat(): Promise<Stats>; size: number; lastModified: number };
-  mmap(path: string): Uint8Array;
+  file(path: string): { stat(): Promise<Stats>; slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
   CryptoHasher: new (algorithm: 'sha256') => { update(data: string | Uint8Array): void; digest(encoding: 'hex'): string };
 }
 
@@ -54,9 +53,12 @@ const NOT_INPUTS: ReadonlySet<string> = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL', 
 
 const errorCode = (error: unknown): string | undefined => (error as { code?: string } | undefined)?.code;
 
-/** The directory the full path would cache in, in the common cases; the memo says whether it did. */
+/**
+ * The directory the full path would cache in, in the common cases; the memo says whether it did. Without HOME the
+ * full path takes the home directory from the password database, which no memo covers: no quick path then.
+ */
 function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.AWS_ECR_DISABLE_CACHE) return undefined;
+  if (env.AWS_ECR_DISABLE_CACHE || !env.HOME) return undefined;
   if (env.AWS_ECR_CACHE_DIR) return env.AWS_ECR_CACHE_DIR.startsWith('/') ? env.AWS_ECR_CACHE_DIR : undefined;
   if (env.XDG_CACHE_HOME?.startsWith('/')) return `${env.XDG_CACHE_HOME}/docker-credential-ecr`;
   return env.HOME ? `${env.HOME}/.cache/docker-credential-ecr` : undefined;
@@ -65,13 +67,17 @@ function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
 /** At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory. */
 const readStdin = (bun: BunApi): Promise<Uint8Array> => bun.stdin.slice(0, MAX_INPUT_BYTES + 1).bytes();
 
+/** The build, set by scripts/compile.mjs (a digest of the sources and the runtime); absent under Node. */
+declare const DCE_BUILD_ID: string | undefined;
+const BUILD = typeof DCE_BUILD_ID === 'string' ? DCE_BUILD_ID : 'unbuilt';
+
 /** Everything but the files that decides the answer, as one digest. */
 function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, env: NodeJS.ProcessEnv): string {
   const hash = new bun.CryptoHasher('sha256');
-  const executable = bun.file(process.execPath);
-  // The executable's own size and time: another build (same version, other logic) never reuses a memo.
-  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, executable.size, executable.lastModified, process.getuid?.(), process.getgid?.(), invokedName(), argv]));
-  hash.update(new Uint8Array([0]));
+  // Who runs (ids and groups decide what the full path may read) and which build (another build may decide
+  // otherwise); stdin's length first, so that no stdin can pass for another stdin plus a variable.
+  const ids = [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.(), (process.getgroups?.() ?? []).sort((a, b) => a - b)];
+  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, ids, invokedName(), argv, stdin.length]));
   hash.update(stdin);
   let text = '';
   for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) text += `\0${name}=${env[name]}`;
@@ -79,17 +85,28 @@ function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, en
   return hash.digest('hex');
 }
 
-const utf8 = new TextDecoder();
+// A BOM stays, so that JSON.parse refuses it as the full path's reader does.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-function readJson(bun: BunApi, path: string): unknown {
+/**
+ * A JSON file of ours: a regular file of the caller's own, at most MAX_FILE_BYTES (as the full path's reader
+ * requires), read only after its stat says so, so that a FIFO or a device there is never opened. undefined: not one.
+ */
+async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
+  const stat = await statOrWhy(bun, path);
+  if (typeof stat !== 'object' || stat === null || !stat.isFile() || stat.uid !== process.getuid?.() || stat.size > MAX_FILE_BYTES) return undefined;
+  const bytes = await bun.file(path).slice(0, MAX_FILE_BYTES + 1).bytes();
+  if (bytes.length > MAX_FILE_BYTES) return undefined;
   try {
-    return JSON.parse(utf8.decode(bun.mmap(path)));
+    return JSON.parse(utf8.decode(bytes));
   } catch {
-    return undefined; // absent, empty (mmap refuses), or not JSON: not a hit from here
+    return undefined;
   }
 }
 
 const PERSON_AFTER_MS = 100;
+/** As the cache's own reader (cache/store.ts): a memo is a few hundred bytes. */
+const MAX_FILE_BYTES = 64 * 1024;
 
 /** Says what `get` waits for when stdin is a terminal; resolves to whether it is. */
 async function tellPersonAtTerminal(bun: BunApi): Promise<boolean> {
@@ -152,19 +169,18 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
 }
 
 async function answerText(bun: BunApi, digest: string, cacheDir: string, directory: Promise<StatOrWhy>, kubelet: boolean, now: () => number): Promise<string | undefined> {
-  // Parsed before the directory's check is in, used only after.
-  const memo = readJson(bun, `${cacheDir}/${memoFileName(digest)}`);
+  // Nothing in the directory is touched before it is known to be the caller's own, writable by no one else.
+  if (!isOurs(await directory)) return undefined;
+  const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const [dir, ...files] = await Promise.all([directory, ...memo.files.map(({ path }) => statOrWhy(bun, path))]);
-  if (!isOurs(dir)) return undefined;
+  const files = await Promise.all(memo.files.map(({ path }) => statOrWhy(bun, path)));
   // Every file the decision read must be as it was then: the same file (device, inode), unchanged (size, times,
   // mode), or still absent.
-  if (!memo.files.every((file, i) => (files[i] === null || files[i] === 'unreadable' ? files[i] : fingerprintOf(files[i] as Stats)) === file.fingerprint)) return undefined;
-  const entry = readJson(bun, `${cacheDir}/${memo.keyId}.json`);
-  if (!isEntry(entry) || !entry.registries.includes(memo.host)) return undefined;
+  if (!memo.files.every((file, i) => (typeof files[i] === 'object' && files[i] !== null ? fingerprintOf(files[i] as Stats) : files[i]) === file.fingerprint)) return undefined;
   const at = now();
-  if (freshness(entry, at) !== 'fresh') return undefined;
+  if (freshness(memo.token, at) !== 'fresh') return undefined;
+  const { username, password } = memo.token;
   return memo.answer.kind === 'docker'
-    ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: entry.username, Secret: entry.password })
-    : encodeKubeletResponse({ apiVersion: memo.answer.apiVersion as KubeletApiVersion, authKey: memo.answer.authKey, username: entry.username, password: entry.password, cacheDurationMs: cacheDurationFor(entry, at) });
+    ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })
+    : encodeKubeletResponse({ apiVersion: memo.answer.apiVersion as KubeletApiVersion, authKey: memo.answer.authKey, username, password, cacheDurationMs: cacheDurationFor(memo.token, at) });
 }

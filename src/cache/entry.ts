@@ -1,6 +1,6 @@
 // A cached token as it is stored, one file per cache key, and the check that a file really is one. Apart from the
 // store (store.ts) because a cache hit's quick path (fast-hit.ts) reads entries without node:fs.
-import type { Token } from './policy';
+import { isToken, type Token } from './policy';
 
 export interface CacheEntry extends Token {
   version: 1;
@@ -16,11 +16,7 @@ export function isEntry(value: unknown): value is CacheEntry {
   return (
     v.version === 1 &&
     typeof v.key === 'string' &&
-    typeof v.username === 'string' &&
-    typeof v.password === 'string' &&
-    v.password.length > 0 &&
-    typeof v.expiresAt === 'number' &&
-    typeof v.fetchedAt === 'number' &&
+    isToken(v) &&
     Array.isArray(v.registries) &&
     v.registries.every((r) => typeof r === 'string')
   );

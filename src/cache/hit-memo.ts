@@ -1,11 +1,12 @@
 // The memo of a cache hit: which token a request gets is decided from the request, the environment and a few files
 // (routing, the helper's config file, the AWS shared config, a web-identity token's claims). That decision is a
 // function of exactly those inputs, so once made it is written down next to the tokens, under a name derived from
-// every input that is not a file (fast-hit.ts: argv, stdin, the whole environment, uid, the executable), with a
-// fingerprint of every file it read. A later run with the same inputs and unchanged files may serve the token the
-// decision named without making it again, and without loading the code that makes it: that is most of what a hit
-// cost. Anything the memo cannot vouch for (a file that changed or appeared, a warning said, a read that failed)
-// means no memo, and the whole path runs as before.
+// every input that is not a file (fast-hit.ts: argv, stdin, the whole environment, the process's ids and groups,
+// the build), with a fingerprint of every file it read and the token it served. A later run with the same inputs
+// and unchanged files may serve that token, while fresh, without making the decision again and without loading the
+// code that makes it: that is most of what a hit cost. Anything the memo cannot vouch for (a file that changed or
+// appeared, a warning said, a read that failed) means no memo, and the whole path runs as before.
+import { isToken, type Token } from './policy';
 import type { FileFingerprint } from '../platform/file-fingerprint';
 
 /** How the answer is written: what `get` or the kubelet mode wrote, minus the token, which comes from the cache. */
@@ -13,10 +14,12 @@ export type HitAnswer = { kind: 'docker'; serverUrl: string } | { kind: 'kubelet
 
 export interface HitMemo {
   version: 1;
-  /** The cache key the decision named; its entry holds the token. */
+  /** The cache key the decision named. */
   keyId: string;
-  /** The host the token served, which the entry must list (else the full path records it, for `list`). */
+  /** The host the token served. */
   host: string;
+  /** The token the key's entry held (a copy, in the same private directory): served while fresh. */
+  token: Token;
   /** The cache directory the decision used: the memo is only valid there. */
   cacheDir: string;
   /** Every file the decision read, as it was when read (null: absent). */
@@ -25,6 +28,13 @@ export interface HitMemo {
 }
 
 const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
+const RECENT_MS = 1_000;
+
+/** Whether a fingerprint's modification or change time is within `ms` of `now` (or after it). */
+function changedWithin(fingerprint: string, now: number, ms: number): boolean {
+  const [, , , mtimeMs, ctimeMs] = fingerprint.split(':').map(Number);
+  return !(now - mtimeMs! >= ms && now - ctimeMs! >= ms);
+}
 
 /** A memo's file name in the cache directory, from its input digest (64 hex digits). */
 export const memoFileName = (inputDigest: string): string => `${inputDigest}.hit`;
@@ -45,6 +55,7 @@ export function isHitMemo(value: unknown): value is HitMemo {
     isString(v.keyId) &&
     /^[0-9a-f]{32}$/.test(v.keyId) &&
     isString(v.host) &&
+    isToken(v.token) &&
     isString(v.cacheDir) &&
     Array.isArray(v.files) &&
     v.files.every((f: unknown) => typeof f === 'object' && f !== null && isString((f as FileFingerprint).path) && ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint))) &&
@@ -57,16 +68,14 @@ export function isHitMemo(value: unknown): value is HitMemo {
  * shape (docker/backend.ts, kubelet/provider.ts), and whether anything happened that a memo would hide (a warning).
  */
 export class HitMemoRecorder {
-  private keyId: string | undefined;
-  private host: string | undefined;
+  private served_: { keyId: string; host: string; token: Token } | undefined;
   private answer: HitAnswer | undefined;
   private spoiled = false;
 
-  /** The token for `host` came from the cache key `keyId`, fresh. A second token in one run: no memo. */
-  served(keyId: string, host: string): void {
-    if (this.keyId !== undefined) this.spoiled = true;
-    this.keyId = keyId;
-    this.host = host;
+  /** `token`, fresh, for `host` under the cache key `keyId`. A second token in one run: no memo. */
+  served(keyId: string, host: string, token: Token): void {
+    if (this.served_ !== undefined) this.spoiled = true;
+    this.served_ = { keyId, host, token: { username: token.username, password: token.password, expiresAt: token.expiresAt, fetchedAt: token.fetchedAt } };
   }
 
   answered(answer: HitAnswer): void {
@@ -79,9 +88,14 @@ export class HitMemoRecorder {
     this.spoiled = true;
   }
 
-  /** The memo, or undefined when this run cannot vouch for one. */
-  memo(cacheDir: string, journal: { reads: FileFingerprint[]; unreadable: boolean }): HitMemo | undefined {
-    if (this.spoiled || journal.unreadable || this.keyId === undefined || this.host === undefined || this.answer === undefined) return undefined;
+  /**
+   * The memo, or undefined when this run cannot vouch for one. `now`: a file changed within RECENT_MS of it is not
+   * vouched for, since a same-size rewrite within one tick of a coarse file-system clock (Linux before 6.13 ticks in
+   * 4 ms steps, FAT in 2 s) would keep its fingerprint.
+   */
+  memo(cacheDir: string, journal: { reads: FileFingerprint[]; unreadable: boolean }, now: number): HitMemo | undefined {
+    const served = this.served_;
+    if (this.spoiled || journal.unreadable || served === undefined || this.answer === undefined) return undefined;
     const inside = cacheDir.endsWith('/') ? cacheDir : `${cacheDir}/`;
     const files = new Map<string, string | null>();
     for (const read of journal.reads) {
@@ -89,12 +103,14 @@ export class HitMemoRecorder {
       if (read.path.startsWith(inside) && STORE_FILE.test(read.path.slice(inside.length))) continue;
       // Read twice and different in between: the decision may have seen either.
       if (files.has(read.path) && files.get(read.path) !== read.fingerprint) return undefined;
+      if (read.fingerprint !== null && changedWithin(read.fingerprint, now, RECENT_MS)) return undefined;
       files.set(read.path, read.fingerprint);
     }
     return {
       version: 1,
-      keyId: this.keyId,
-      host: this.host,
+      keyId: served.keyId,
+      host: served.host,
+      token: served.token,
       cacheDir,
       files: [...files].map(([path, fingerprint]) => ({ path, fingerprint })),
       answer: this.answer,

@@ -202,4 +202,15 @@ export class TokenStore {
   removeById(id: string): void {
     this.discard(join(this.dir, `${id}.json`));
   }
+
+  /** Every hit's memo (each holds a copy of its token): after an erase, no hit may serve what was forgotten. */
+  removeMemos(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) if (name.endsWith('.hit')) this.discard(join(this.dir, name));
+  }
 }

@@ -66,6 +66,7 @@ export function ecrBackend(deps: ServiceDeps): CredentialBackend {
         // Not a host we route: entries that served it (below) are all there is to forget.
       }
       for (const { id, entry } of store.entries()) if (entry.registries.includes(host)) store.removeById(id);
+      store.removeMemos();
       log.info(`forgot cached tokens for ${host}`);
     },
   };

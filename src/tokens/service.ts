@@ -105,7 +105,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
       log.secret(cached.password);
       log.debug(`cache hit, token valid until ${new Date(cached.expiresAt).toISOString()}`);
       remember(store!, key, cached, request.requestedHost);
-      deps.hitMemo?.served(key.id, request.requestedHost);
+      deps.hitMemo?.served(key.id, request.requestedHost, cached);
       return cached;
     }
     log.debug(`cache entry is ${state}; fetching a new token`);
@@ -142,7 +142,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
         log.secret(after.password);
         log.debug(`token fetched by another process (waited ${lock.waitedMs} ms for the lock)`);
         remember(store!, key, after, request.requestedHost);
-        deps.hitMemo?.served(key.id, request.requestedHost);
+        deps.hitMemo?.served(key.id, request.requestedHost, after);
         return after;
       }
       const failure = sharedFailure(store!.readFailure(key), { host: request.requestedHost, context: requestContext(deps), started, now: now() });
@@ -187,7 +187,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
     const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: fetchStarted, ...fetched };
     if (store?.write(key, entry)) {
       store.clearFailure(key);
-      deps.hitMemo?.served(key.id, request.requestedHost);
+      deps.hitMemo?.served(key.id, request.requestedHost, entry);
     }
     return entry;
   } finally {

@@ -4,11 +4,14 @@ import { HitMemoRecorder, isHitMemo } from '../../src/cache/hit-memo';
 
 const DIR = '/home/u/.cache/docker-credential-ecr';
 const KEY = '0123456789abcdef0123456789abcdef';
-const read = (path: string, fingerprint: string | null = '1:2:3:4:5:6') => ({ path, fingerprint });
+const NOW = 1_800_000_000_000;
+const OLD = NOW - 60_000;
+const read = (path: string, fingerprint: string | null = `1:2:3:${OLD}:${OLD}:33188`) => ({ path, fingerprint });
+const TOKEN = { username: 'AWS', password: 'secret', expiresAt: NOW + 3_600_000, fetchedAt: NOW - 60_000 };
 
 function recorded(): HitMemoRecorder {
   const r = new HitMemoRecorder();
-  r.served(KEY, 'public.ecr.aws');
+  r.served(KEY, 'public.ecr.aws', TOKEN);
   r.answered({ kind: 'docker', serverUrl: 'public.ecr.aws' });
   return r;
 }
@@ -17,7 +20,7 @@ test('a memo lists every file read but the store\'s own, once each, and passes i
   const memo = recorded().memo(DIR, {
     unreadable: false,
     reads: [read('/home/u/.aws/config'), read(`${DIR}/${KEY}.json`), read(`${DIR}/${KEY}.lock`), read('/home/u/.aws/config'), read('/home/u/.aws/credentials', null), read(`${DIR}/aws-config`)],
-  });
+  }, NOW);
   assert.ok(memo);
   assert.deepEqual(
     memo.files.map((f) => f.path),
@@ -26,27 +29,33 @@ test('a memo lists every file read but the store\'s own, once each, and passes i
   );
   assert.equal(memo.files[1]!.fingerprint, null);
   assert.equal(memo.cacheDir, DIR);
+  assert.deepEqual(memo.token, TOKEN);
   assert.ok(isHitMemo(JSON.parse(JSON.stringify(memo))));
 });
 
 test('no memo when the run cannot vouch for one', () => {
   const clean = { unreadable: false, reads: [read('/home/u/.aws/config')] };
-  assert.equal(recorded().memo(DIR, { ...clean, unreadable: true }), undefined, 'a read failed otherwise than ENOENT');
-  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [read('/a'), read('/a', '9:9:9:9:9:9')] }), undefined, 'a file changed between two reads');
+  assert.equal(recorded().memo(DIR, { ...clean, unreadable: true }, NOW), undefined, 'a read failed otherwise than ENOENT');
+  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [read('/a'), read('/a', `9:9:9:${OLD}:${OLD}:33188`)] }, NOW), undefined, 'a file changed between two reads');
   const spoiled = recorded();
   spoiled.spoil();
-  assert.equal(spoiled.memo(DIR, clean), undefined, 'a warning was said');
+  assert.equal(spoiled.memo(DIR, clean, NOW), undefined, 'a warning was said');
   const twice = recorded();
-  twice.served('fedcba9876543210fedcba9876543210', 'public.ecr.aws');
-  assert.equal(twice.memo(DIR, clean), undefined, 'two tokens in one run');
+  twice.served('fedcba9876543210fedcba9876543210', 'public.ecr.aws', TOKEN);
+  assert.equal(twice.memo(DIR, clean, NOW), undefined, 'two tokens in one run');
   const unanswered = new HitMemoRecorder();
-  unanswered.served(KEY, 'public.ecr.aws');
-  assert.equal(unanswered.memo(DIR, clean), undefined, 'no answer was written');
+  unanswered.served(KEY, 'public.ecr.aws', TOKEN);
+  assert.equal(unanswered.memo(DIR, clean, NOW), undefined, 'no answer was written');
+  // Changed (content or metadata) within a second of the run: a same-size rewrite within one coarse tick would
+  // keep its fingerprint.
+  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [read('/a', `1:2:3:${OLD}:${NOW - 500}:33188`)] }, NOW), undefined, 'ctime recent');
+  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [read('/a', `1:2:3:${NOW - 10}:${OLD}:33188`)] }, NOW), undefined, 'mtime recent');
+  assert.ok(recorded().memo(DIR, { unreadable: false, reads: [read('/a', `1:2:3:${NOW - 1_000}:${NOW - 1_000}:33188`)] }, NOW), 'a second old');
 });
 
 test('isHitMemo refuses what is not one', () => {
-  const good = recorded().memo(DIR, { unreadable: false, reads: [] })!;
+  const good = recorded().memo(DIR, { unreadable: false, reads: [] }, NOW)!;
   assert.ok(isHitMemo(good));
-  for (const bad of [null, 1, {}, { ...good, version: 2 }, { ...good, keyId: '../../etc/passwd' }, { ...good, files: [{ path: 1 }] }, { ...good, answer: { kind: 'kubelet', authKey: 'h' } }, { ...good, answer: { kind: 'other' } }])
+  for (const bad of [null, 1, {}, { ...good, version: 2 }, { ...good, keyId: '../../etc/passwd' }, { ...good, files: [{ path: 1 }] }, { ...good, answer: { kind: 'kubelet', authKey: 'h' } }, { ...good, answer: { kind: 'other' } }, { ...good, token: { ...TOKEN, password: '' } }, { ...good, token: undefined }])
     assert.equal(isHitMemo(bad), false, JSON.stringify(bad));
 });

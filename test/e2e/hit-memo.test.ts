@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable, type ExeResult } from '../support/executable';
@@ -134,13 +134,29 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
   {
     name: 'the token is due for refresh',
     change: (s, memo) => {
-      const { keyId } = JSON.parse(readFileSync(memo, 'utf8')) as { keyId: string };
-      const path = join(s.cache, `${keyId}.json`);
-      const entry = JSON.parse(readFileSync(path, 'utf8')) as { expiresAt: number; fetchedAt: number };
-      writeFileSync(path, JSON.stringify({ ...entry, fetchedAt: Date.now() - 10_000, expiresAt: Date.now() + 1_000 }));
+      const soon = { fetchedAt: Date.now() - 10_000, expiresAt: Date.now() + 1_000 };
+      const value = JSON.parse(readFileSync(memo, 'utf8')) as { keyId: string; token: Record<string, unknown> };
+      writeFileSync(memo, JSON.stringify({ ...value, token: { ...value.token, ...soon } }));
+      const entry = join(s.cache, `${value.keyId}.json`);
+      writeFileSync(entry, JSON.stringify({ ...JSON.parse(readFileSync(entry, 'utf8')), ...soon }));
     },
     expect: () => assert.equal(fake.callsFor('ecr').length, 2, 'a new token was fetched'),
   },
+  {
+    name: 'the memo is a FIFO (never opened: no hang)',
+    change: (_s, memo) => {
+      rmSync(memo);
+      execFileSync('mkfifo', ['-m', '600', memo]);
+    },
+    expect: (r) => assert.equal(r.code, 0, r.stderr),
+  },
+  {
+    name: 'the memo is larger than 64 KiB',
+    change: (_s, memo) => writeFileSync(memo, `${readFileSync(memo, 'utf8').slice(0, -1)},"padding":"${'x'.repeat(70_000)}"}`),
+  },
+  ...(process.getuid?.() === 0
+    ? [{ name: 'the memo belongs to another user', change: (_s: Setup, memo: string) => chownSync(memo, 65534, 65534) }]
+    : []),
   {
     name: 'the memo names another cache directory',
     change: (_s, memo) => {
@@ -157,7 +173,11 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
 for (const c of changes) {
   test(`after the memo: ${c.name}, and the full path answers`, async () => {
     const s = setup();
-    c.before?.(s);
+    if (c.before) {
+      c.before(s);
+      // A file changed within a second of a run is not vouched for (a coarse clock could hide a same-size rewrite).
+      await new Promise((done) => setTimeout(done, 1_100));
+    }
     const { memo } = await primed(s);
     mark(memo);
     await c.change(s, memo);
@@ -185,6 +205,34 @@ test('another environment, another request, debug logging: never the memo of ano
   // A run that logs more than warnings writes no memo: a run from it would not say the same.
   const again = await get({ ...s.env, DOCKER_CREDENTIAL_ECR_LOG: 'debug' });
   assert.match(again.stderr, /cache hit/);
+});
+
+test('a request with a NUL and a variable in it never passes for the same request with that variable set', async () => {
+  const s = setup();
+  const { memo } = await primed(s);
+  mark(memo);
+  const { AWS_ACCESS_KEY_ID: key, ...withoutKey } = s.env;
+  const r = await get(withoutKey, `${HOST}\0AWS_ACCESS_KEY_ID=${key}`);
+  assert.ok(!fromMemo(r), r.stdout);
+  assert.equal(r.code, 1);
+});
+
+test('without HOME (the home from the password database, which no memo covers), no memo is written or used', async () => {
+  const s = setup();
+  const env: Record<string, string> = { ...s.env, AWS_ECR_CACHE_DIR: s.cache };
+  delete env.HOME;
+  for (let i = 0; i < 3; i++) assert.equal((await get(env)).code, 0);
+  assert.deepEqual(memoFiles(s.cache), []);
+});
+
+test('erase (docker logout) forgets the memos too: the next get fetches', async () => {
+  const s = setup();
+  await primed(s);
+  const erase = await runExecutable(['erase'], { stdin: HOST, env: s.env });
+  assert.equal(erase.code, 0, erase.stderr);
+  assert.deepEqual(memoFiles(s.cache), []);
+  assert.equal((await get(s.env)).code, 0);
+  assert.equal(fake.callsFor('ecr').length, 2);
 });
 
 test('stdout on a full device, on a hit from the memo: one line on stderr and exit 1', async () => {
