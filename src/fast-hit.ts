@@ -173,10 +173,12 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   if (!isOurs(await directory)) return undefined;
   const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const files = await Promise.all(memo.files.map(({ path }) => statOrWhy(bun, path)));
-  // Every file the decision read must be as it was then: the same file (device, inode), unchanged (size, times,
-  // mode), or still absent.
-  if (!memo.files.every((file, i) => (typeof files[i] === 'object' && files[i] !== null ? fingerprintOf(files[i] as Stats) : files[i]) === file.fingerprint)) return undefined;
+  const [entry, ...files] = await Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
+  const fingerprint = (stat: StatOrWhy | undefined): string | null | undefined => (typeof stat === 'object' && stat !== null ? fingerprintOf(stat) : stat);
+  // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
+  // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
+  // still absent.
+  if (fingerprint(entry) !== memo.entry || !memo.files.every((file, i) => fingerprint(files[i]) === file.fingerprint)) return undefined;
   const at = now();
   if (freshness(memo.token, at) !== 'fresh') return undefined;
   const { username, password } = memo.token;

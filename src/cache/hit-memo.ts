@@ -18,8 +18,10 @@ export interface HitMemo {
   keyId: string;
   /** The host the token served. */
   host: string;
-  /** The token the key's entry held (a copy, in the same private directory): served while fresh. */
+  /** The token the key's entry held when read (a copy, in the same private directory): served while fresh... */
   token: Token;
+  /** ...and while the entry is that same file, unchanged (a refresh, an erase or any rewrite replaces it). */
+  entry: string;
   /** The cache directory the decision used: the memo is only valid there. */
   cacheDir: string;
   /** Every file the decision read, as it was when read (null: absent). */
@@ -56,6 +58,7 @@ export function isHitMemo(value: unknown): value is HitMemo {
     /^[0-9a-f]{32}$/.test(v.keyId) &&
     isString(v.host) &&
     isToken(v.token) &&
+    isString(v.entry) &&
     isString(v.cacheDir) &&
     Array.isArray(v.files) &&
     v.files.every((f: unknown) => typeof f === 'object' && f !== null && isString((f as FileFingerprint).path) && ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint))) &&
@@ -72,7 +75,10 @@ export class HitMemoRecorder {
   private answer: HitAnswer | undefined;
   private spoiled = false;
 
-  /** `token`, fresh, for `host` under the cache key `keyId`. A second token in one run: no memo. */
+  /**
+   * `token`, fresh, read from the entry of the cache key `keyId`, for `host`. A second token in one run: no memo.
+   * (A token this run fetched is not: the memo pins the entry as read, and the next hit reads it.)
+   */
   served(keyId: string, host: string, token: Token): void {
     if (this.served_ !== undefined) this.spoiled = true;
     this.served_ = { keyId, host, token: { username: token.username, password: token.password, expiresAt: token.expiresAt, fetchedAt: token.fetchedAt } };
@@ -97,6 +103,9 @@ export class HitMemoRecorder {
     const served = this.served_;
     if (this.spoiled || journal.unreadable || served === undefined || this.answer === undefined) return undefined;
     const inside = cacheDir.endsWith('/') ? cacheDir : `${cacheDir}/`;
+    // The entry as last read: the token served came from that read.
+    const entry = journal.reads.filter((read) => read.path === `${inside}${served.keyId}.json`).at(-1)?.fingerprint;
+    if (!entry) return undefined;
     const files = new Map<string, string | null>();
     for (const read of journal.reads) {
       // The store's own files (entries, locks, failures) are not inputs: the quick path reads the entry itself.
@@ -111,6 +120,7 @@ export class HitMemoRecorder {
       keyId: served.keyId,
       host: served.host,
       token: served.token,
+      entry,
       cacheDir,
       files: [...files].map(([path, fingerprint]) => ({ path, fingerprint })),
       answer: this.answer,

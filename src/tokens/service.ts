@@ -185,10 +185,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
     log.secret(fetched.password);
     log.debug(`token fetched in ${now() - fetchStarted} ms, valid until ${new Date(fetched.expiresAt).toISOString()}`);
     const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: fetchStarted, ...fetched };
-    if (store?.write(key, entry)) {
-      store.clearFailure(key);
-      deps.hitMemo?.served(key.id, request.requestedHost, entry);
-    }
+    if (store?.write(key, entry)) store.clearFailure(key);
     return entry;
   } finally {
     if (lock?.acquired) lock.release();

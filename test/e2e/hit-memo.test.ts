@@ -62,6 +62,15 @@ test('a hit from the memo answers byte for byte as the full path does, with no A
   const marked = await get(s.env);
   assert.ok(fromMemo(marked), `the third get did not come from the memo: ${marked.stdout}`);
   assert.equal(fake.callsFor('ecr').length, 1);
+  // Files the decision read, present and unchanged (an AWS config, a helper config): still the memo.
+  const withFiles = setup();
+  writeFileSync(withFiles.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
+  mkdirSync(join(withFiles.home, '.config', 'docker-credential-ecr'), { recursive: true });
+  writeFileSync(join(withFiles.home, '.config', 'docker-credential-ecr', 'config.json'), '{}\n');
+  await new Promise((done) => setTimeout(done, 1_100)); // not vouched for within a second of a change
+  const primedWithFiles = await primed(withFiles);
+  mark(primedWithFiles.memo);
+  assert.ok(fromMemo(await get(withFiles.env)), 'present, unchanged files keep the memo valid');
   // Variables that shells and hyperfine change on every run are not inputs: still the memo.
   const shell = await get({ ...s.env, PWD: '/somewhere/else', OLDPWD: '/', SHLVL: '3', _: '/usr/bin/docker', HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET: 'XXXX' });
   assert.ok(fromMemo(shell), shell.stdout);
