@@ -13,12 +13,12 @@
 // What docker CLI 28.2 does with a helper that fails (exit 1, message on stdout): the helper's stderr
 // passes straight through to docker's stderr, the CLI itself prints nothing about it, and the pull goes on
 // with empty credentials (X-Registry-Auth `{}`); the registry's refusal then fails the pull.
-import { after, before, beforeEach, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
-import { startFakeDockerEngine, type FakeDockerEngine, type PullRecord } from '../support/fake-docker-engine';
+import type { PullRecord } from '../support/fake-docker-engine';
+import { useFakeAws, useFakeDockerEngine } from '../support/use-fake-aws';
 import { assertBuilt } from '../support/executable';
 import { fixedAnswerHelper, helperEnv, junkHelper, linkHelper, pathWith, recordedCalls, recordingHelper } from '../support/helper-bin';
 import { runCommand, transcript, type CommandResult } from '../support/command';
@@ -31,8 +31,6 @@ const ECR_IMAGE = `${ECR_HOST}/repo:tag`;
 const PUBLIC_IMAGE = `${PUBLIC_HOST}/alias/repo:tag`;
 
 let docker: string;
-let fake: FakeAws;
-let engine: FakeDockerEngine;
 let realBin: string;
 
 /** As ECR would decide: private repositories need a token AWS issued; ECR Public also serves anonymous pulls. */
@@ -44,21 +42,13 @@ function registryAccepts(pull: PullRecord): boolean {
 
 // At load time, not in before(): node:test runs an after() registered inside before() as soon as before() ends.
 const root = tempDir('dce-docker-');
+const fake = useFakeAws();
+const engine = useFakeDockerEngine(root, { authorize: registryAccepts });
 
 before(async () => {
   docker = requireTool('docker');
   assertBuilt();
-  fake = await startFakeAws();
-  engine = await startFakeDockerEngine(root, { authorize: registryAccepts });
   realBin = linkHelper(join(root, 'bin'));
-});
-after(async () => {
-  await engine?.close();
-  await fake?.close();
-});
-beforeEach(() => {
-  fake.reset();
-  engine.reset();
 });
 
 /** A fresh DOCKER_CONFIG whose config.json sends both ECR hosts to docker-credential-ecr. */

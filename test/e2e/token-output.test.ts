@@ -4,14 +4,13 @@
 // asks a server which kinds exist even for a client dry run) and the Kubernetes Secret schema (kubernetes-models,
 // which kubectl skips here: its validation needs the server's OpenAPI document). Also: GitHub Actions masking, and
 // no token on a terminal.
-import { after, before, beforeEach, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
-import { startFakeDockerEngine, type FakeDockerEngine } from '../support/fake-docker-engine';
+import { useFakeAws, useFakeDockerEngine } from '../support/use-fake-aws';
 import { startFakeKubeApi } from '../support/fake-kube-api';
 import { assertBuilt, EXECUTABLE, runExecutable } from '../support/executable';
 import { helperEnv } from '../support/helper-bin';
@@ -22,22 +21,10 @@ import { tempDir } from '../support/temp';
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const OTHER_REGION_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const root = tempDir('dce-tokens-');
-let fake: FakeAws;
-let engine: FakeDockerEngine;
+const fake = useFakeAws();
+const engine = useFakeDockerEngine(root, { authorize: (pull) => pull.auth?.username === 'AWS' && fake.issued.some((t) => t.password === pull.auth?.password) });
 
-before(async () => {
-  assertBuilt();
-  fake = await startFakeAws();
-  engine = await startFakeDockerEngine(root, { authorize: (pull) => pull.auth?.username === 'AWS' && fake.issued.some((t) => t.password === pull.auth?.password) });
-});
-after(async () => {
-  await engine?.close();
-  await fake?.close();
-});
-beforeEach(() => {
-  fake.reset();
-  engine.reset();
-});
+before(() => assertBuilt());
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ...helperEnv(fake.url, tempDir('dce-tokens-home-')), ...extra };
