@@ -144,14 +144,12 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   try {
     const bun = bunExecutable();
-    const startMeasureLater = [];
     log(`docker-credential-ecr ${pkg.version}, Bun ${bun.version}, ${jobs} compile job(s)`);
 
     // The licence, the notice and the third-party notices: release files, and inside the npm package.
     const notices = thirdPartyNotices({ bunVersion: bun.version });
     writeFileSync(join(outDir, NOTICES), notices);
     for (const name of ['LICENSE', 'NOTICE']) copyFileSync(join(root, name), join(outDir, name));
-    for (const name of LEGAL_FILES) startMeasureLater.push(name);
 
     const runtimes = await ensureTarballs(TARGETS.map((t) => ({ name: t.runtimePackage, version: bun.version })), cacheDir, { log });
     const fetched = runtimes.filter((r) => r.fetched).length;
@@ -165,7 +163,7 @@ async function main() {
     };
     copyFileSync(join(root, 'docs', MAN_PAGE), join(outDir, MAN_PAGE));
     startMeasure(join(outDir, MAN_PAGE));
-    for (const name of startMeasureLater) startMeasure(join(outDir, name));
+    for (const name of LEGAL_FILES) startMeasure(join(outDir, name));
     const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)), assets: LEGAL_FILES.map((name) => join(outDir, name)) }));
     await Promise.all([
       compileAll(compileJobs, (job, result) => {

@@ -12,7 +12,7 @@
 // they agree with this file.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, root } from '../compile.mjs';
+import { fail, NEUTRALISED_ENV, root } from '../compile.mjs';
 
 export const NOTICES = 'THIRD-PARTY-NOTICES.txt';
 
@@ -112,7 +112,7 @@ export function thirdPartyNotices({ bunVersion }) {
       'Oven: https://github.com/oven-sh/WebKit at the commit that Bun\'s source at tag bun-v' + bunVersion + ' names, and',
       'tinycc at the revision that the same source names; Bun\'s build (`bun run build:local` in its repository)',
       'compiles them, compiles Bun\'s bindings and links a new runtime. docker-credential-ecr embeds that runtime',
-      'unmodified (only the names of three environment variables are blanked, see scripts/compile.mjs), so a',
+      `unmodified (only the names of ${NEUTRALISED_ENV.length} environment variables are blanked, see scripts/compile.mjs), so a`,
       'relinked runtime can be used to rebuild the executable from this project\'s source with',
       '`bun build --compile --compile-executable-path=<your runtime>` (scripts/compile.mjs). The texts of the',
       'LGPL 2.0 and 2.1: https://www.gnu.org/licenses/old-licenses/lgpl-2.0.txt and lgpl-2.1.txt.',

@@ -71,7 +71,7 @@ export function isHitMemo(value: unknown): value is HitMemo {
  * shape (docker/backend.ts, kubelet/provider.ts), and whether anything happened that a memo would hide (a warning).
  */
 export class HitMemoRecorder {
-  private served_: { keyId: string; host: string; token: Token } | undefined;
+  private servedToken: { keyId: string; host: string; token: Token } | undefined;
   private answer: HitAnswer | undefined;
   private spoiled = false;
 
@@ -80,8 +80,8 @@ export class HitMemoRecorder {
    * (A token this run fetched is not: the memo pins the entry as read, and the next hit reads it.)
    */
   served(keyId: string, host: string, token: Token): void {
-    if (this.served_ !== undefined) this.spoiled = true;
-    this.served_ = { keyId, host, token: { username: token.username, password: token.password, expiresAt: token.expiresAt, fetchedAt: token.fetchedAt } };
+    if (this.servedToken !== undefined) this.spoiled = true;
+    this.servedToken = { keyId, host, token: { username: token.username, password: token.password, expiresAt: token.expiresAt, fetchedAt: token.fetchedAt } };
   }
 
   answered(answer: HitAnswer): void {
@@ -100,7 +100,7 @@ export class HitMemoRecorder {
    * 4 ms steps, FAT in 2 s) would keep its fingerprint.
    */
   memo(cacheDir: string, journal: { reads: FileFingerprint[]; unreadable: boolean }, now: number): HitMemo | undefined {
-    const served = this.served_;
+    const served = this.servedToken;
     if (this.spoiled || journal.unreadable || served === undefined || this.answer === undefined) return undefined;
     const inside = cacheDir.endsWith('/') ? cacheDir : `${cacheDir}/`;
     // The entry as last read: the token served came from that read.

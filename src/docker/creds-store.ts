@@ -5,7 +5,7 @@
 // helper's config file ("credsStore"), else the one Docker itself would pick on this platform when it is installed.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { NOT_FOUND_MESSAGE } from '../platform/errors';
-import { MAX_INPUT_BYTES } from '../platform/read-input';
+import { MAX_INPUT_BYTES, readRawInput } from '../platform/read-input';
 import { findOnPath } from '../platform/executable-path';
 import { bytesAsStdin } from '../platform/stdio';
 import { printable } from '../platform/log';
@@ -97,22 +97,6 @@ function storedServerUrl(input: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Reads stdin as bytes, at most MAX_INPUT_BYTES + 1 (one more tells the protocol layer it was oversized). */
-export async function readRawInput(stdin: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    chunks.push(buffer);
-    size += buffer.length;
-    if (size > MAX_INPUT_BYTES) {
-      (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      break;
-    }
-  }
-  return Buffer.concat(chunks);
 }
 
 export interface StoreIo {

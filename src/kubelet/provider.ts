@@ -46,7 +46,8 @@ async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<strin
     throw error;
   }
   const identity = identityFor(request, route.identity, deps);
-  const token = await getToken({ registry: route.registry, requestedHost: route.requestedHost, identity, ...(route.customPattern ? { customPattern: route.customPattern } : {}) }, deps);
+  // The route as it is, with the pod's identity: a field copied by hand (customPattern's public-suffix check) could be lost.
+  const token = await getToken({ ...route, identity }, deps);
   const response = encodeKubeletResponse({
     apiVersion: request.apiVersion,
     authKey,

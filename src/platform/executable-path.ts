@@ -2,7 +2,6 @@
 // that is installed but not on PATH fails every pull with "executable file not found in $PATH".
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { hostOs, type HostOs } from './host-os';
-import { shellQuote } from './posix';
 
 export const EXECUTABLE_NAME = 'docker-credential-ecr';
 

@@ -4,19 +4,25 @@
 /** The most stdin we read; a server URL is a few dozen bytes and `store` a few kilobytes. */
 export const MAX_INPUT_BYTES = 64 * 1024;
 
-/** Reads stdin up to MAX_INPUT_BYTES; past that, stops reading and reports the input as oversized. */
-export async function readInput(stdin: NodeJS.ReadableStream): Promise<{ text: string; oversized: boolean }> {
+/** Reads stdin as bytes, at most MAX_INPUT_BYTES + 1 (one more tells the reader it was oversized), then stops. */
+export async function readRawInput(stdin: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(buffer);
     size += buffer.length;
     if (size > MAX_INPUT_BYTES) {
       (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      return { text: '', oversized: true };
+      break;
     }
-    chunks.push(buffer);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads stdin up to MAX_INPUT_BYTES; past that, stops reading and reports the input as oversized. */
+export async function readInput(stdin: NodeJS.ReadableStream): Promise<{ text: string; oversized: boolean }> {
+  const bytes = await readRawInput(stdin);
   // Invalid UTF-8 becomes U+FFFD, which host parsing then refuses.
-  return { text: Buffer.concat(chunks).toString('utf8'), oversized: false };
+  return bytes.length > MAX_INPUT_BYTES ? { text: '', oversized: true } : { text: bytes.toString('utf8'), oversized: false };
 }

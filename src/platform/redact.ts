@@ -3,5 +3,7 @@
 
 /** The URL with any user info replaced by `***@`; text that is not a URL with user info is returned as it is. */
 export function redactUrl(text: string): string {
-  return text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#@]*@/, '$1***@');
+  // Greedy up to the last '@' before the path: URL parsers end the user info there, so `user:p@ss@host` hides
+  // all of `p@ss`, not only `p`.
+  return text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#]*@/, '$1***@');
 }

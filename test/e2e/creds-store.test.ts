@@ -217,6 +217,9 @@ test('a store named in the config but not installed: get says so and answers not
   assert.equal(store.code, 1);
   assert.match(store.stdout, /docker-credential-nosuchstore .* is not on PATH; install it or fix the name/);
   assert.doesNotMatch(store.stdout + store.stderr, /"Secret"|\bp\b"/);
+  const erase = await s.helper(['erase'], OTHER_HOST);
+  assert.equal(erase.code, 1);
+  assert.match(erase.stdout, /^docker-credential-nosuchstore \(named in .*\) is not on PATH\n$/);
 });
 
 test('configure --all-registries: credsStore pass -> ecr with pass behind it, shown as a diff; Docker Hub logins land in pass', async () => {

@@ -99,6 +99,7 @@ test('an endpoint URL with user info never shows its password: not in debug outp
   assert.equal(result.stderr.includes('endpoint-password-do-not-print'), false, result.stderr);
   assert.match(result.stderr, /via http:\/\/\*\*\*@127\.0\.0\.1/);
   const cache = join(home, '.cache', 'docker-credential-ecr');
+  assert.ok(readdirSync(cache).length > 0, 'the token was cached: there is a file to check');
   for (const name of readdirSync(cache)) assert.equal(readFileSync(join(cache, name), 'utf8').includes('endpoint-password'), false, name);
 });
 

@@ -133,7 +133,6 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
       rmSync(s.env.AWS_CONFIG_FILE!);
       execFileSync('mkfifo', [s.env.AWS_CONFIG_FILE!]);
     },
-    expect: (r) => assert.notEqual(r.code, null, 'the get ended'),
   },
   {
     name: 'the cache directory becomes writable by the group (the full path does not use it, and says so)',
@@ -157,7 +156,6 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
       rmSync(memo);
       execFileSync('mkfifo', ['-m', '600', memo]);
     },
-    expect: (r) => assert.equal(r.code, 0, r.stderr),
   },
   {
     name: 'the memo is larger than 64 KiB',
@@ -169,7 +167,6 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
       rmSync(memo);
       symlinkSync('/dev/zero', memo);
     },
-    expect: (r) => assert.equal(r.code, 0, r.stderr),
   },
   {
     name: 'the memo names another cache directory',
@@ -195,10 +192,13 @@ for (const c of changes) {
     const { memo } = await primed(s);
     mark(memo);
     await c.change(s, memo);
-    const r = await get(s.env);
+    // Killed if it hangs (a FIFO opened where a file was expected would), so that a hang fails this test.
+    const r = await runExecutable(['get'], { stdin: HOST, env: s.env, killAfterMs: 15_000 });
+    assert.equal(r.signal, null, `the get hung: ${r.stderr}`);
+    assert.equal(r.code, 0, r.stderr);
     c.expect?.(r, s);
     assert.ok(!fromMemo(r), `answered from the memo: ${r.stdout}`);
-    if (r.code === 0) assert.equal((JSON.parse(r.stdout) as { ServerURL: string }).ServerURL, HOST);
+    assert.equal((JSON.parse(r.stdout) as { ServerURL: string }).ServerURL, HOST);
   });
 }
 

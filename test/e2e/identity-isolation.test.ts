@@ -3,11 +3,11 @@
 // SDK really used web identity, container credentials or nothing, so another identity got the token.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tempDir } from '../support/temp';
 import { helperEnv } from '../support/helper-bin';
 import { makeWebIdentityToken } from '../support/fake-aws';
@@ -143,6 +143,25 @@ test('a web identity token we cannot read (a pipe) is an error, never a key that
   assert.match(first.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\)/);
   const second = await viaPipe(pr);
   assert.equal(second.code, 1);
+  assert.match(second.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\); the AWS SDK would read it again on its own, so this helper does not guess whose token to serve/);
+  assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
+});
+
+test("a profile's web_identity_token_file or AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE that cannot be read: an error naming it, no token", async () => {
+  const { home, bare } = sharedHome();
+  const fifo = join(home, 'token-fifo');
+  execFileSync('mkfifo', [fifo]);
+  writeFileSync(bare.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${fifo}\n`);
+  const profile = await runExecutable(['get'], { stdin: HOST, env: bare, killAfterMs: 15_000 });
+  assert.equal(profile.code, 1, profile.stderr);
+  assert.match(profile.stderr, new RegExp(`web_identity_token_file ${fifo} of profile default cannot be read \\(not a regular file\\); the AWS SDK would read it again on its own, so this helper does not guess whose token to serve`));
+
+  writeFileSync(bare.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
+  const directory = join(home, 'token-dir');
+  mkdirSync(directory);
+  const container = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: directory } });
+  assert.equal(container.code, 1, container.stderr);
+  assert.match(container.stderr, new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${directory} cannot be read \\(.+\\); the AWS SDK would read it again on its own, so this helper does not guess whose token to serve`));
   assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
 });
 

@@ -103,7 +103,7 @@ test('an AWS failure: the same explanation get gives, exit 1, nothing on stdout'
 
 /** Runs the executable with a pseudo-terminal as stdout (util-linux `script`); returns what reached the terminal. */
 function onTerminal(args: string[], e: Record<string, string>): Promise<{ code: number | null; terminal: string }> {
-  requireTool('script' as never);
+  requireTool('script');
   return new Promise((done, fail) => {
     const command = [EXECUTABLE, ...args].map((a) => `'${a}'`).join(' ');
     const child = spawn('script', ['-q', '-e', '-c', `${command} </dev/null`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });

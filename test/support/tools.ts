@@ -24,6 +24,7 @@ export const TOOL_PACKAGES = {
   pass: installedBySetup('pass'),
   gpg: installedBySetup('gpg'),
   kubectl: installedBySetup('kubectl'),
+  script: installedBySetup('script'),
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;
