@@ -5,8 +5,9 @@
 //   node scripts/setup.mjs           install what is missing (root, apt-get); exit 0 when nothing is
 //   node scripts/setup.mjs --check   print what is missing and exit 1 if anything is; install nothing
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const LIST = new URL('./lib/test-packages.json', import.meta.url);
 export const SETUP_COMMAND = 'sudo node scripts/setup.mjs';
@@ -61,7 +62,10 @@ export function install(need = missing()) {
   return need;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script, not imported by scripts/test.mjs. Compared as paths, not as URLs: a checkout whose path has a
+// space or a non-ASCII letter is percent-encoded in import.meta.url and not in argv.
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
+if (isMain) {
   const need = missing();
   if (process.argv.includes('--check')) {
     const all = [...need.what, ...need.unavailable];

@@ -12,6 +12,7 @@ import { ConfigError } from '../../src/platform/errors';
 import { readSettings } from '../../src/platform/settings';
 import { runInProcess } from '../support/run-cli';
 import { tempDir } from '../support/temp';
+import { shellQuote } from '../support/shell';
 
 function binWith(...names: string[]): string {
   const dir = tempDir('dce-store-bin-');
@@ -88,7 +89,7 @@ test('get, store, erase and list of another host go to the other store byte for 
   // A stub store: records action and stdin, answers on stdout and stderr, exits 3 for get.
   writeFileSync(
     join(bin, 'docker-credential-stub'),
-    `#!/bin/sh\nin=$(cat; printf x)\nprintf '%s:%s|' "$1" "\${in%x}" >> '${log}'\ncase "$1" in\n get) printf 'stub-out'; printf 'stub-err' >&2; exit 3;;\n list) printf '{"ghcr.io":"octo","123456789012.dkr.ecr.us-east-1.amazonaws.com":"AWS-stale"}';;\nesac\n`,
+    `#!/bin/sh\nin=$(cat; printf x)\nprintf '%s:%s|' "$1" "\${in%x}" >> ${shellQuote(log)}\ncase "$1" in\n get) printf 'stub-out'; printf 'stub-err' >&2; exit 3;;\n list) printf '{"ghcr.io":"octo","123456789012.dkr.ecr.us-east-1.amazonaws.com":"AWS-stale"}';;\nesac\n`,
   );
   chmodSync(join(bin, 'docker-credential-stub'), 0o755);
   const home = tempDir('dce-store-home-');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { shellWords } from '../support/shell';
 
 const SECRET = 'configure-secret-access-key-never-printed';
 const fake = useFakeAws();
@@ -95,5 +96,7 @@ test('--public needs no AWS at all; without the helper on PATH it says how to li
   assert.equal(result.code, 0, result.stderr);
   assert.equal(fake.calls.length, 0);
   assert.deepEqual(dockerConfig(e), { credHelpers: { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr' } });
-  assert.match(result.stdout, new RegExp(`not on PATH, so Docker cannot run it; fix: sudo ln -s ${EXECUTABLE.replace(/[.]/g, '\\.')} /usr/local/bin/docker-credential-ecr`));
+  const fix = /not on PATH, so Docker cannot run it; fix: (sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr)$/m.exec(result.stdout)?.[1];
+  assert.ok(fix, result.stdout);
+  assert.deepEqual(shellWords(fix), ['sudo', 'ln', '-s', EXECUTABLE, '/usr/local/bin/docker-credential-ecr'], 'the path is one word, as a shell splits it');
 });

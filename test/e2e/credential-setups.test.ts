@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable, type ExeResult } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { shellCommand, shellQuote } from '../support/shell';
 import { helperEnv } from '../support/helper-bin';
 
 const fake = useFakeAws();
@@ -55,7 +56,7 @@ function runOnTerminal(env: Record<string, string>, answer: string, dir: string,
   let shown: () => void = () => undefined;
   const promptShown = new Promise<void>((resolve) => (shown = resolve));
   const done = new Promise<TerminalRun>((resolve, fail) => {
-    const child = spawn('script', ['-q', '-e', '-c', `${EXECUTABLE} get < ${input} > ${output}`, '/dev/null'], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-q', '-e', '-c', `${shellCommand([EXECUTABLE, 'get'])} < ${shellQuote(input)} > ${shellQuote(output)}`, '/dev/null'], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let terminal = '';
     let prompted = false;
     const collect = (chunk: Buffer): void => {

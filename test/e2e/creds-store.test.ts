@@ -18,6 +18,7 @@ import { startRegistry, type Registry } from '../support/registry';
 import { makeCa, makeLeaf, type CaFiles } from '../support/tls';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
+import { shellQuote } from '../support/shell';
 import { chmodSync, mkdirSync } from 'node:fs';
 
 const OTHER_HOST = 'registry.example.test';
@@ -82,7 +83,7 @@ before(async () => {
   const passHelper = requireTool('docker-credential-pass');
   mkdirSync(passLog);
   const wrapper = join(bin, 'docker-credential-recpass');
-  writeFileSync(wrapper, `#!/bin/sh\nf='${passLog}'/$(date +%s%N)-$$-"$1"\ncat > "$f"\nexec '${passHelper}' "$@" < "$f"\n`);
+  writeFileSync(wrapper, `#!/bin/sh\nf=${shellQuote(passLog)}/$(date +%s%N)-$$-"$1"\ncat > "$f"\nexec ${shellQuote(passHelper)} "$@" < "$f"\n`);
   chmodSync(wrapper, 0o755);
 });
 after(async () => {

@@ -14,6 +14,7 @@ import { runCommand, transcript } from '../support/command';
 import { helperEnv } from '../support/helper-bin';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
+import { shellCommand } from '../support/shell';
 
 const ACCOUNT = '123456789012';
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
@@ -197,7 +198,7 @@ test('the quick start without a region: configure --region, or the answer typed 
   assert.match(typo.stderr, /--region euwest-1 is not an AWS region name; did you mean eu-west-1\?/);
 
   const asked = machine(undefined, { AWS_REGION: '' });
-  const session = await onTerminal(asked.env, `${EXECUTABLE} configure`, [[/Which AWS region is your registry in/, 'eu-west-1']]);
+  const session = await onTerminal(asked.env, shellCommand([EXECUTABLE, 'configure']), [[/Which AWS region is your registry in/, 'eu-west-1']]);
   assert.equal(session.code, 0, session.terminal);
   assert.match(session.terminal, /Your AWS identity is arn:aws:iam::123456789012:user\/AKIAE2ETESTKEY000001\. Which AWS region is your registry in \(for example us-east-1; empty to skip\)\?/);
   assert.deepEqual(JSON.parse(readFileSync(asked.dockerConfig, 'utf8')).credHelpers, { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr', [HOST]: 'ecr' });
@@ -389,7 +390,7 @@ test('an MFA profile: without a terminal the identity line says a code is needed
   assert.doesNotMatch(headless.stdout, /no AWS credentials were found/);
   assert.match(fixOf(identity), /pull once from a terminal/);
 
-  const session = await onTerminal(m.env, `${EXECUTABLE} doctor`, [[/MFA code for profile mfa/, '123456']]);
+  const session = await onTerminal(m.env, shellCommand([EXECUTABLE, 'doctor']), [[/MFA code for profile mfa/, '123456']]);
   assert.equal(session.code, 0, session.terminal);
   assert.equal((session.terminal.match(/MFA code for/g) ?? []).length, 1, 'asked once');
   assert.equal(fake.mfaCalls.length, 1);
@@ -448,7 +449,7 @@ function onTerminal(env: Record<string, string>, command: string, answers: [RegE
 
 test('get typed at a terminal says what it waits for, once, on stderr; a pipe (Docker) hears nothing of it', async () => {
   const m = machine({ credHelpers: { 'public.ecr.aws': 'ecr' } });
-  const session = await onTerminal(m.env, `${EXECUTABLE} get`, [[/reading a registry host on stdin/, 'public.ecr.aws']], '\x04');
+  const session = await onTerminal(m.env, shellCommand([EXECUTABLE, 'get']), [[/reading a registry host on stdin/, 'public.ecr.aws']], '\x04');
   assert.equal(session.code, 0, session.terminal);
   assert.equal((session.terminal.match(/docker-credential-ecr get: reading a registry host on stdin, as Docker sends it \(type one and press Ctrl-D\); to check your setup, run `docker-credential-ecr doctor`/g) ?? []).length, 1);
   assert.match(session.terminal, /\{"ServerURL":"public\.ecr\.aws","Username":"AWS","Secret":"/);

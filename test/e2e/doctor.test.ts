@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable, type ExeResult } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { shellWords } from '../support/shell';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const SECRET = 'doctor-secret-access-key-never-printed';
@@ -110,7 +111,9 @@ test('helper not on PATH: fail, and the symlink command naming this executable',
   s.env.PATH = '/usr/bin:/bin';
   const result = await doctor(s);
   assert.equal(result.code, 1);
-  line(result, 'fail', new RegExp(`docker-credential-ecr is not on PATH, so Docker cannot run it.*; fix: sudo ln -s ${EXECUTABLE.replace(/[.]/g, '\\.')} /usr/local/bin/docker-credential-ecr$`));
+  const fail = line(result, 'fail', /docker-credential-ecr is not on PATH, so Docker cannot run it.*; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr$/);
+  // As a shell splits it: the path stays one word wherever the checkout is (a space, a quote).
+  assert.deepEqual(shellWords(fail.replace(/^.*; fix: /, '')), ['sudo', 'ln', '-s', EXECUTABLE, '/usr/local/bin/docker-credential-ecr']);
 });
 
 test('host not routed to ecr (another helper, or no entry at all): fail, fix is configure --registry', async () => {

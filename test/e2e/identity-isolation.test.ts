@@ -9,6 +9,7 @@ import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
 import { execFileSync, spawn } from 'node:child_process';
 import { tempDir } from '../support/temp';
+import { shellQuote } from '../support/shell';
 import { helperEnv } from '../support/helper-bin';
 import { makeWebIdentityToken } from '../support/fake-aws';
 
@@ -130,7 +131,7 @@ test('a web identity token we cannot read (a pipe) is an error, never a key that
   writeFileSync(pr, makeWebIdentityToken({ sub: 'repo:org/app:pull_request' }));
   const viaPipe = (file: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn('bash', ['-c', `AWS_WEB_IDENTITY_TOKEN_FILE=<(cat ${file}) exec "$EXE" get`], { env: { PATH: process.env.PATH, ...bare, AWS_ROLE_ARN: ROLE_A, EXE: EXECUTABLE } });
+      const child = spawn('bash', ['-c', `AWS_WEB_IDENTITY_TOKEN_FILE=<(cat ${shellQuote(file)}) exec "$EXE" get`], { env: { PATH: process.env.PATH, ...bare, AWS_ROLE_ARN: ROLE_A, EXE: EXECUTABLE } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

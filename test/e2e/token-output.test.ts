@@ -17,6 +17,7 @@ import { helperEnv } from '../support/helper-bin';
 import { runCommand, transcript } from '../support/command';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
+import { shellCommand } from '../support/shell';
 
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const OTHER_REGION_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -71,7 +72,7 @@ test('login-password piped into the real docker login --password-stdin: the engi
   const e = env();
   const configDir = tempDir('dce-tokens-docker-');
   const dockerEnv = { ...e, PATH: dockerOnlyPath(), DOCKER_HOST: engine.host, DOCKER_CONFIG: configDir };
-  const shell = await runCommand('/bin/sh', ['-c', `'${EXECUTABLE}' login-password "$1" | '${docker}' login --username AWS --password-stdin "$1"`, 'sh', HOST], { env: dockerEnv });
+  const shell = await runCommand('/bin/sh', ['-c', `${shellCommand([EXECUTABLE, 'login-password'])} "$1" | ${shellCommand([docker, 'login', '--username', 'AWS', '--password-stdin'])} "$1"`, 'sh', HOST], { env: dockerEnv });
   assert.equal(shell.code, 0, transcript(shell));
   assert.match(shell.stdout, /Login Succeeded/);
   assert.deepEqual(engine.logins, [{ username: 'AWS', password: fake.issued[0]!.password, serveraddress: HOST }]);
@@ -105,7 +106,7 @@ test('an AWS failure: the same explanation get gives, exit 1, nothing on stdout'
 function onTerminal(args: string[], e: Record<string, string>): Promise<{ code: number | null; terminal: string }> {
   requireTool('script');
   return new Promise((done, fail) => {
-    const command = [EXECUTABLE, ...args].map((a) => `'${a}'`).join(' ');
+    const command = shellCommand([EXECUTABLE, ...args]);
     const child = spawn('script', ['-q', '-e', '-c', `${command} </dev/null`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -4,15 +4,12 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { EXECUTABLE } from './executable';
+import { shellQuote as quote } from './shell';
 
 export interface RecordedCall {
   action: string;
   /** stdin exactly as the client sent it. */
   stdin: string;
-}
-
-function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function script(binDir: string, name: string, body: string): string {
