@@ -15,6 +15,7 @@ import { knownRegions, partitionOfRegion, registryForHost, servedHostPatterns, t
 import { selfExecutable } from '../platform/runtime';
 import type { Settings } from '../platform/settings';
 import type { Check } from './command-io';
+import { shellQuote } from '../platform/posix';
 
 const CONFIG_API_VERSIONS = ['kubelet.config.k8s.io/v1', 'kubelet.config.k8s.io/v1beta1', 'kubelet.config.k8s.io/v1alpha1'];
 const TOKEN_LIFETIME_MS = 12 * 3600_000;
@@ -170,7 +171,7 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
     if (resolved === 'self' || resolved === 'version') ours.push({ provider, name, resolved });
     else if (resolved === 'unknown' && looksOurs) ours.push({ provider, name, resolved: 'name' });
     else if (looksOurs && resolved === 'missing')
-      checks.push({ name: `kubelet-provider:${name}`, status: 'fail', message: `${join(binDir!, name)} does not exist or is not executable; the kubelet refuses to start`, fix: `install the helper there: cp ${selfExecutable() ?? 'dist/docker-credential-ecr'} ${join(binDir!, name)}` });
+      checks.push({ name: `kubelet-provider:${name}`, status: 'fail', message: `${join(binDir!, name)} does not exist or is not executable; the kubelet refuses to start`, fix: `install the helper there: cp ${shellQuote(selfExecutable() ?? 'dist/docker-credential-ecr')} ${shellQuote(join(binDir!, name))}` });
     else if (looksOurs && resolved === 'other')
       checks.push({ name: `kubelet-provider:${name}`, status: 'warn', message: `${join(binDir!, name)} is not docker-credential-ecr (\`${name} version\` does not say so): another plugin, e.g. AWS's` });
   }

@@ -4,6 +4,7 @@
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
 import { HelperError } from '../platform/errors';
 import { printable } from '../platform/log';
+import { shellQuote } from '../platform/posix';
 import type { CommandIo } from './command-io';
 import { commandHelp } from './help';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
@@ -111,7 +112,7 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
     // Only the custom hosts' entries matter to the kubelet; the file goes where root reads it on every node.
     io.stderr.write(
       `docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at ${printable(nodeConfigPath)}; ` +
-        `install yours there on each node: sudo install -D -m 0644 ${printable(config.file)} ${printable(nodeConfigPath)}\n`,
+        `install yours there on each node: sudo install -D -m 0644 ${printable(shellQuote(config.file))} ${printable(shellQuote(nodeConfigPath))}\n`,
     );
   }
   return 0;

@@ -317,7 +317,7 @@ test('says how to put the helper on PATH when it is not there', async () => {
   const s = setup('{}');
   const result = await runInProcess(['configure', '--public'], { env: { ...s.env, PATH: '/nonexistent' } });
   assert.equal(result.code, 0);
-  assert.match(result.stdout, /docker-credential-ecr is not on PATH, so Docker cannot run it; fix: sudo ln -s \S+ \/usr\/local\/bin\/docker-credential-ecr/);
+  assert.match(result.stdout, /docker-credential-ecr is not on PATH, so Docker cannot run it; fix: sudo ln -s .+ \/usr\/local\/bin\/docker-credential-ecr/);
   const onPath = await configure(s, '--public');
   assert.doesNotMatch(onPath.stdout, /not on PATH/);
 });

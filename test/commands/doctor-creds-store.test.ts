@@ -24,7 +24,7 @@ test('a store whose list fails is a warning that quotes its one-line error', asy
   const { settings, env } = setUp('secretservice', "cat >/dev/null; echo 'Error from list function in secretservice_linux.c likely due to error in secretservice library'; exit 1");
   const [check] = await credsStoreChecks(settings, env);
   assert.equal(check!.status, 'warn');
-  assert.match(check!.message, /docker-credential-secretservice at \S+ \(named in .*\), but it does not work: `list` failed \(exit 1\): Error from list function in secretservice_linux\.c/);
+  assert.match(check!.message, /docker-credential-secretservice at .+ \(named in .*\), but it does not work: `list` failed \(exit 1\): Error from list function in secretservice_linux\.c/);
   assert.equal(check!.fix, 'check docker-credential-secretservice itself: `docker-credential-secretservice list`');
 });
 
@@ -32,7 +32,7 @@ test('a store that answers list is ok, with its number of logins, and the logins
   const { settings, env } = setUp('desktop', `cat >/dev/null; printf '{"ghcr.io":"octocat-user-x","https://index.docker.io/v1/":"bob-user-y"}'`);
   const [check] = await credsStoreChecks(settings, env);
   assert.equal(check!.status, 'ok');
-  assert.match(check!.message, /go on to docker-credential-desktop at \S+ \(named in .*\), which holds 2 logins$/);
+  assert.match(check!.message, /go on to docker-credential-desktop at .+ \(named in .*\), which holds 2 logins$/);
   assert.doesNotMatch(check!.message, /octocat-user-x|bob-user-y/);
 });
 

@@ -9,6 +9,7 @@ import { kubeletProviderConfig } from '../../src/commands/kubelet-config';
 import type { Check } from '../../src/commands/command-io';
 import { readSettings } from '../../src/platform/settings';
 import { tempDir } from '../support/temp';
+import { shellWords } from '../support/shell';
 
 const settings = readSettings({ HOME: '/nonexistent' }, () => undefined);
 
@@ -66,7 +67,9 @@ test('the bin dir: missing, a file that is another plugin, a name with a slash',
   const bin = join(dir, 'bin');
   find(kubeletChecks(configWith(() => undefined), bin, settings), 'fail', /bin dir .*bin is not a directory/);
   mkdirSync(bin);
-  find(kubeletChecks(configWith(() => undefined), bin, settings), 'fail', /bin\/ecr-credential-provider does not exist or is not executable; the kubelet refuses to start/);
+  const missing = find(kubeletChecks(configWith(() => undefined), bin, settings), 'fail', /bin\/ecr-credential-provider does not exist or is not executable; the kubelet refuses to start/);
+  // The fix as a shell splits it: the destination is one word wherever the directory is.
+  assert.deepEqual(shellWords(missing.fix!.replace(/^install the helper there: /, '')).slice(2), [join(bin, 'ecr-credential-provider')]);
   writeFileSync(join(bin, 'ecr-credential-provider'), '#!/bin/sh\necho "ecr-credential-provider v1.31.0"\n');
   chmodSync(join(bin, 'ecr-credential-provider'), 0o755);
   find(kubeletChecks(configWith(() => undefined), bin, settings), 'warn', /is not docker-credential-ecr \(`ecr-credential-provider version` does not say so\): another plugin, e\.g\. AWS's/);

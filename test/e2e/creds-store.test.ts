@@ -73,7 +73,7 @@ before(async () => {
   registry = await startRegistry({ dir: join(root, 'registry'), certFile: leaf.certFile, keyFile: leaf.keyFile, users: { [OTHER_USER]: OTHER_PASSWORD } });
   // The other registry is asked for real; ECR would take exactly a token the fake AWS issued.
   const ecrAccepts = (auth: RegistryAuth | undefined): boolean => auth?.username === 'AWS' && fake.issued.some((t) => t.password === auth.password);
-  engine = await startFakeDockerEngine(root, {
+  engine = await startFakeDockerEngine({
     authorize: (pull) => (pull.fromImage.startsWith(`${OTHER_HOST}/`) ? registryAccepts(pull.auth) : ecrAccepts(pull.auth)),
     authorizeLogin: (auth) =>
       auth.serveraddress === OTHER_HOST ? registryAccepts(auth) : auth.serveraddress === DOCKER_HUB ? auth.username === 'bob' && auth.password === 'hub-password' : ecrAccepts(auth),
@@ -308,7 +308,7 @@ test('doctor tries the store behind us: a pass that was never initialised is a w
   const s = session('pass', { credsStore: 'ecr' }, { PASSWORD_STORE_DIR: join(empty, 'store'), GNUPGHOME: join(empty, 'gnupg') });
   const doctor = await s.helper(['doctor']);
   assert.equal(doctor.code, 0, doctor.stdout);
-  assert.match(doctor.stdout, /^warn  credsStore "ecr": .*docker-credential-pass at \S+ \(named in .*\), but it does not work: pass has no store at \S+ \(no \.gpg-id: `pass init` was never run\); docker login to them will fail; fix: set up pass for your user: `gpg --quick-gen-key <you>` \(if you have no key\), then `pass init <key id>`$/m);
+  assert.match(doctor.stdout, /^warn  credsStore "ecr": .*docker-credential-pass at .+ \(named in .*\), but it does not work: pass has no store at .+ \(no \.gpg-id: `pass init` was never run\); docker login to them will fail; fix: set up pass for your user: `gpg --quick-gen-key <you>` \(if you have no key\), then `pass init <key id>`$/m);
 
   // And it is true: docker login to another registry then fails in pass.
   const login = await s.run(['login', '--username', OTHER_USER, '--password-stdin', OTHER_HOST], OTHER_PASSWORD);
@@ -317,5 +317,5 @@ test('doctor tries the store behind us: a pass that was never initialised is a w
 
   // The working store of the other tests: ok, with how many logins it holds.
   const working = await session('pass').helper(['doctor']);
-  assert.match(working.stdout, /^ok    credsStore "ecr": .*go on to docker-credential-pass at \S+ \(named in .*\), which holds \d+ logins?$/m);
+  assert.match(working.stdout, /^ok    credsStore "ecr": .*go on to docker-credential-pass at .+ \(named in .*\), which holds \d+ logins?$/m);
 });

@@ -43,7 +43,7 @@ function registryAccepts(pull: PullRecord): boolean {
 // At load time, not in before(): node:test runs an after() registered inside before() as soon as before() ends.
 const root = tempDir('dce-docker-');
 const fake = useFakeAws();
-const engine = useFakeDockerEngine(root, { authorize: registryAccepts });
+const engine = useFakeDockerEngine({ authorize: registryAccepts });
 
 before(async () => {
   docker = requireTool('docker');

@@ -23,7 +23,6 @@ const EXPIRED_TEXT = 'denied: Your authorization token has expired. Reauthentica
 const fake = useFakeAws();
 
 // At load time, not in before(): node:test runs an after() registered inside before() as soon as before() ends.
-const root = tempDir('dce-verdicts-');
 let docker: string;
 let engine: FakeDockerEngine;
 
@@ -44,7 +43,7 @@ function registryAccepts(pull: PullRecord): boolean | string {
 
 before(async () => {
   docker = requireTool('docker');
-  engine = await startFakeDockerEngine(root, { authorize: registryAccepts });
+  engine = await startFakeDockerEngine({ authorize: registryAccepts });
 });
 after(() => engine?.close());
 
@@ -527,7 +526,7 @@ test('a trailing comma in config.json in plain words, and a fix that says what t
   const result = await doctor(m);
   assert.equal(result.code, 1);
   const verdict = line(result, 'fail', /config\.json:3: not valid JSON/);
-  assert.match(verdict, /config\.json:3: not valid JSON: a comma after the last entry, before "\}" \(JSON allows none there\) \(Docker cannot read it either\); fix: remove the "," at the end of line 3 of \S+config\.json$/);
+  assert.match(verdict, /config\.json:3: not valid JSON: a comma after the last entry, before "\}" \(JSON allows none there\) \(Docker cannot read it either\); fix: remove the "," at the end of line 3 of .+config\.json$/);
   assert.doesNotMatch(verdict, /PropertyNameExpected|ValueExpected/);
   const configure = await run(m, ['configure']);
   assert.equal(configure.code, 1);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable, type ExeResult } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { shellWords } from '../support/shell';
 import { helperEnv } from '../support/helper-bin';
 import { assertEveryAuthKeyMatches, keyMatchesImage } from '../support/kubelet-match';
 import { DEFAULT_OIDC_ISSUER } from '../support/fake-aws';
@@ -252,7 +253,9 @@ test('kubelet-config --node-config: the path the node keeps the helper config at
   const custom = await runExecutable(['kubelet-config', '--node-config', '/opt/ecr/helper.json'], { env: e });
   assert.equal(custom.code, 0, custom.stderr);
   assert.deepEqual(JSON.parse(custom.stdout).providers[0].env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/opt/ecr/helper.json' }]);
-  assert.match(custom.stderr, /sudo install -D -m 0644 \S+config\.json \/opt\/ecr\/helper\.json\n$/);
+  const install = /install yours there on each node: (sudo install .*)\n$/.exec(custom.stderr)?.[1];
+  assert.ok(install, custom.stderr);
+  assert.deepEqual(shellWords(install), ['sudo', 'install', '-D', '-m', '0644', config, '/opt/ecr/helper.json'], 'each path one word, wherever it is');
   // Already at its node path: nothing to install.
   const same = await runExecutable(['kubelet-config', '--node-config', config], { env: e });
   assert.equal(same.stderr, '');

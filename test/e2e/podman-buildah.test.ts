@@ -18,10 +18,8 @@
 // helper until logout) and `podman logout` removes it there without running `erase`.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
@@ -32,7 +30,7 @@ import { writeOciImage, type OciImage } from '../support/oci-layout';
 import { startRegistry, type Registry } from '../support/registry';
 import { makeCa, makeLeaf } from '../support/tls';
 import { requireTool } from '../support/tools';
-import { tempDir } from '../support/temp';
+import { shortTempDir, tempDir } from '../support/temp';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
@@ -45,7 +43,7 @@ const storageConf = join(root, 'storage.conf');
 const cacheDir = join(root, 'helper-cache');
 const awsHome = join(root, 'aws-home');
 // podman names an image pulled from oci:<dir> after the whole path, which must then be lowercase (tempDir's is not).
-const ociDir = join(tmpdir(), `dce-podman-oci-${randomBytes(6).toString('hex')}`);
+const ociDir = join(shortTempDir('dce-podman-oci-'), 'image');
 
 let podman: string;
 let buildah: string;
@@ -159,7 +157,9 @@ function session(where: Where, opts: { cache?: string; helper?: string } = {}): 
     CONTAINERS_STORAGE_CONF: storageConf,
     TMPDIR: join(dir, 'tmp'),
   };
-  const storage = (name: string): string[] => ['--root', join(dir, name, 'root'), '--runroot', join(dir, name, 'runroot'), '--storage-driver', 'vfs'];
+  // --runroot: at most 50 characters, so not under TMPDIR, which may be long.
+  const runroots = shortTempDir('dce-rr-');
+  const storage = (name: string): string[] => ['--root', join(dir, name, 'root'), '--runroot', join(runroots, name), '--storage-driver', 'vfs'];
   return {
     home,
     xdgAuth,

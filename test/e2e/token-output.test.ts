@@ -21,9 +21,8 @@ import { shellCommand } from '../support/shell';
 
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const OTHER_REGION_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
-const root = tempDir('dce-tokens-');
 const fake = useFakeAws();
-const engine = useFakeDockerEngine(root, { authorize: (pull) => pull.auth?.username === 'AWS' && fake.issued.some((t) => t.password === pull.auth?.password) });
+const engine = useFakeDockerEngine({ authorize: (pull) => pull.auth?.username === 'AWS' && fake.issued.some((t) => t.password === pull.auth?.password) });
 
 before(() => assertBuilt());
 

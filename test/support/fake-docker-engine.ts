@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeShortDir } from './temp';
 
 /** What docker 28.2 speaks; the CLI negotiates down to the Api-Version the ping answers with. */
 export const ENGINE_API_VERSION = '1.50';
@@ -105,9 +106,13 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown): voi
   res.end(body);
 }
 
-/** Starts the engine on <dir>/docker.sock (the caller owns dir; keep it short: unix socket paths max ~107 bytes). */
-export async function startFakeDockerEngine(dir: string, opts: EngineOptions = {}): Promise<FakeDockerEngine> {
-  const socketPath = join(dir, 'docker.sock');
+/**
+ * Starts the engine on a socket in a short directory of its own under /tmp, which close() removes: a unix socket's
+ * path is limited to about 107 bytes, and TMPDIR may be anywhere.
+ */
+export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<FakeDockerEngine> {
+  const socketDir = makeShortDir('dce-engine-');
+  const socketPath = join(socketDir, 'docker.sock');
   const requests: EngineRequest[] = [];
   const pulls: PullRecord[] = [];
   const logins: RegistryAuth[] = [];
@@ -234,7 +239,7 @@ export async function startFakeDockerEngine(dir: string, opts: EngineOptions = {
       closed = true;
       for (const s of sockets) s.destroy();
       await new Promise<void>((done) => server.close(() => done()));
-      rmSync(socketPath, { force: true });
+      rmSync(socketDir, { recursive: true, force: true });
     },
   };
 }

@@ -24,7 +24,7 @@ export function useFakeAws(options: { resetEach?: boolean } = {}): FakeAws {
   return useRunning('the fake AWS', startFakeAws, options.resetEach !== false);
 }
 
-/** A fake Docker Engine on a socket in `dir`, reset before each test. */
-export function useFakeDockerEngine(dir: string, options: EngineOptions = {}): FakeDockerEngine {
-  return useRunning('the fake Docker Engine', () => startFakeDockerEngine(dir, options), true);
+/** A fake Docker Engine, reset before each test. */
+export function useFakeDockerEngine(options: EngineOptions = {}): FakeDockerEngine {
+  return useRunning('the fake Docker Engine', () => startFakeDockerEngine(options), true);
 }
