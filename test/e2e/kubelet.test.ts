@@ -286,7 +286,9 @@ test('kubelet-config: a CredentialProviderConfig by the documented schema that m
     assert.match(p.defaultCacheDuration, /^\d+h$/);
     // The kubelet runs as root from a system path: never the calling user's own file (issue 17).
     assert.deepEqual(p.env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/etc/docker-credential-ecr/config.json' }]);
-    assert.equal(result.stderr, `docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at /etc/docker-credential-ecr/config.json; install yours there on each node: sudo install -D -m 0644 ${config} /etc/docker-credential-ecr/config.json\n`);
+    const [said, install] = result.stderr.split('install yours there on each node: ');
+    assert.equal(said, 'docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at /etc/docker-credential-ecr/config.json; ');
+    assert.deepEqual(shellWords(install.replace(/\n$/, '')), ['sudo', 'install', '-D', '-m', '0644', config, '/etc/docker-credential-ecr/config.json']);
     assert.deepEqual(p.args, flags[1] === 'docker-credential-ecr' ? [MODE] : undefined);
     const samples = [
       `${HOST}/a`, '123456789012.dkr.ecr.us-east-1.amazonaws.com/a', '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/a',
