@@ -1,7 +1,9 @@
 // The README's two commands in a clone of this checkout's HEAD placed where a newcomer's checkout may be and
 // the suite's authors never were: under a directory only its owner may enter (as /root is), a path with a space,
-// a quote and a non-ASCII letter, files created under umask 077, TMPDIR private and elsewhere, HOME unset.
-// A test that assumes a readable checkout, an unquoted path, the default umask or a HOME fails here.
+// a quote and a non-ASCII letter, files created under umask 077, TMPDIR private and elsewhere, HOME unset, and
+// the tests run on a checkout mounted read-only once built (where this runs as root with unshare; else said).
+// A test that assumes a readable checkout, an unquoted path, the default umask, a HOME or a writable checkout
+// fails here.
 // .ci/run runs it after the suite; locally: `node scripts/test-elsewhere.mjs` (commits only: it clones HEAD).
 //
 // The suite runs whole but for test/release (no dist/release in the clone: those tests skip): there is no
@@ -38,8 +40,16 @@ try {
   // npm needs a cache: the usual one (under the user's home from the password database), not one in the clone.
   run('npm ci', 'npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], env);
   run('npm run build', 'npm', ['run', 'build'], env);
-  run('npm test', 'npm', ['test'], env);
-  console.error(`test-elsewhere: passed in ${checkout} (umask 077, TMPDIR=${temp}, HOME unset)`);
+  // A private mount namespace in which the checkout is read-only: the tests must write only under TMPDIR.
+  const readOnly = spawnSync('unshare', ['-m', 'true']).status === 0;
+  if (readOnly) {
+    const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && cd "$1" && exec npm test';
+    run('npm test, the checkout read-only', 'unshare', ['-m', 'sh', '-c', script, 'sh', checkout], env);
+  } else {
+    console.error('test-elsewhere: no private mount namespace here (unshare -m needs root): the checkout stays writable');
+    run('npm test', 'npm', ['test'], env);
+  }
+  console.error(`test-elsewhere: passed in ${checkout} (umask 077, TMPDIR=${temp}, HOME unset${readOnly ? ', read-only' : ''})`);
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

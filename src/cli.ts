@@ -12,7 +12,7 @@ import { ecrBackend } from './docker/backend';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { ServiceDeps } from './tokens/service';
 import { loadedChunks, selfExecutable } from './platform/runtime';
-import { createLogger, printable, type Logger } from './platform/log';
+import { createLogger, printable, printableAscii, type Logger } from './platform/log';
 import { GET_AT_TERMINAL, handleAction, PROTOCOL_ACTIONS, type ProtocolAction } from './docker/protocol';
 import { handleStoreAction } from './docker/creds-store';
 
@@ -176,7 +176,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): 
 function unknownCommand(typed: string, io: CliIo, help: typeof import('./commands/help')): number {
   const near = help.nearestCommand(typed);
   io.stderr.write(
-    `docker-credential-ecr: unknown command "${printable(typed)}"${near ? `; did you mean \`docker-credential-ecr ${near}\`?` : ''}\n` +
+    `docker-credential-ecr: unknown command "${printableAscii(typed)}"${near ? `; did you mean \`docker-credential-ecr ${near}\`?` : ''}\n` +
       'Run `docker-credential-ecr help` for the list of commands.\n',
   );
   return 1;

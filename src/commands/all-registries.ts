@@ -8,7 +8,7 @@ import { assertWritable, WriteError, writeFileAtomically } from '../platform/ato
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type ConfigFile } from '../docker/config-file';
 import { NO_STORE, otherStore, servesServerUrl } from '../docker/creds-store';
 import { HelperError } from '../platform/errors';
-import { printable } from '../platform/log';
+import { printable, printableAscii } from '../platform/log';
 import { selfExecutable } from '../platform/runtime';
 import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus } from '../platform/executable-path';
 import { parseServerUrl } from '../registry/host';
@@ -159,7 +159,7 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   }
   if (otherHelpers.length > 0) {
     // credHelpers come before credsStore in Docker's lookup: these hosts keep their own helper.
-    say(`Note: credHelpers still decide for ${otherHelpers.map(([host, name]) => `${printable(host)} (docker-credential-${printable(name)})`).join(', ')}.`);
+    say(`Note: credHelpers still decide for ${otherHelpers.map(([host, name]) => `${printableAscii(host)} (docker-credential-${printable(name)})`).join(', ')}.`);
   }
   say('To go back: docker-credential-ecr configure --undo-all-registries');
   return 0;

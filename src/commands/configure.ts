@@ -10,7 +10,7 @@ import { EXECUTABLE_NAME, linkCommand, pathStatus } from '../platform/executable
 import { selfExecutable } from '../platform/runtime';
 import { hintForUnservedHost } from '../registry/hints';
 import { selectIdentity } from '../identity/identity';
-import { printable } from '../platform/log';
+import { printable, printableAscii } from '../platform/log';
 import { partitionOfRegion, registryDomain, registryForHost, type Partition } from '../registry/host';
 import { profileAccount } from './profile-account';
 import { nearestRegion } from '../registry/hints';
@@ -61,7 +61,7 @@ function parseArgs(argv: readonly string[]): Options | string {
 function validateRegistry(input: string, deps: CommandIo): { key: string } | { refused: string } {
   try {
     const route = routeServerUrl(input, deps.settings);
-    if (route.url.scheme === 'http') return { refused: `${printable(input)}: plain http would expose the token` };
+    if (route.url.scheme === 'http') return { refused: `${printableAscii(input)}: plain http would expose the token` };
     return { key: route.url.port === undefined ? route.url.host : `${route.url.host}:${route.url.port}` };
   } catch (error) {
     if (error instanceof CredentialsNotFoundError) {
@@ -69,8 +69,8 @@ function validateRegistry(input: string, deps: CommandIo): { key: string } | { r
       const configured = deps.settings.helperConfigFile ? ` or a host mapped in ${deps.settings.helperConfigFile}` : '';
       return {
         refused: hint
-          ? `${printable(input)}: ${hint}`
-          : `${printable(input)}: not a registry this helper serves (${printable(error.reason)}); expected <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws, ecr-public.aws.com${configured}`,
+          ? `${printableAscii(input)}: ${hint}`
+          : `${printableAscii(input)}: not a registry this helper serves (${printable(error.reason)}); expected <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws, ecr-public.aws.com${configured}`,
       };
     }
     if (error instanceof HelperError) return { refused: error.message };

@@ -19,7 +19,7 @@ import { selectIdentity, type Identity } from '../identity/identity';
 import { describeSource } from '../identity/source';
 import { readSharedConfig } from '../identity/shared-config';
 import type { Logger } from '../platform/log';
-import { printable } from '../platform/log';
+import { printable, printableAscii } from '../platform/log';
 import { parseServerUrl, registryDomain, registryForHost, type Partition, type Registry } from '../registry/host';
 import { loadRegistryConfig, matchRule, type RegistryConfig } from '../registry/config-file';
 import { routeServerUrl, type Route } from '../registry/routing';
@@ -437,7 +437,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
     try {
       host = parseServerUrl(input).host;
     } catch {
-      checks.push({ name: `route:${printable(input)}`, status: 'fail', message: `${printable(input)} is not a registry host` });
+      checks.push({ name: `route:${printableAscii(input)}`, status: 'fail', message: `${printableAscii(input)} is not a registry host` });
       continue;
     }
     if (!served(host)) {
@@ -447,7 +447,7 @@ async function runChecks(requested: readonly string[], deps: ServiceDeps, setup:
   if (docker) {
     const found = hostsInDockerConfig(docker.view, served);
     for (const stray of found.strays) {
-      checks.push({ name: `route:${printable(stray)}`, status: 'warn', message: `credHelpers sends ${printable(stray)} to this helper, but it is not an ECR host; Docker gets "credentials not found" for it`, fix: `remove it from ${docker.path}, or map it to a registry in the helper config` });
+      checks.push({ name: `route:${printableAscii(stray)}`, status: 'warn', message: `credHelpers sends ${printableAscii(stray)} to this helper, but it is not an ECR host; Docker gets "credentials not found" for it`, fix: `remove it from ${docker.path}, or map it to a registry in the helper config` });
     }
     if (requested.length === 0) hosts.push(...found.hosts);
   }

@@ -6,7 +6,7 @@
 import { fstatSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { CredentialsNotFoundError, HelperError } from '../platform/errors';
-import { printable } from '../platform/log';
+import { printable, printableAscii } from '../platform/log';
 import type { Env } from '../platform/settings';
 import { hintForUnservedHost } from '../registry/hints';
 import { routeServerUrl } from '../registry/routing';
@@ -171,7 +171,7 @@ export async function runTokenOutput(command: TokenOutputCommand, argv: readonly
       tokens.push({ host, token: await getToken(route, io) });
     } catch (error) {
       if (error instanceof CredentialsNotFoundError) {
-        complain(`${printable(input)}: ${hintForUnservedHost(input) ?? `not a registry this helper serves (${printable(error.reason)}); expected <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws or a host mapped in the helper config`}`);
+        complain(`${printableAscii(input)}: ${hintForUnservedHost(input) ?? `not a registry this helper serves (${printable(error.reason)}); expected <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws or a host mapped in the helper config`}`);
         return 1;
       }
       if (error instanceof HelperError) {

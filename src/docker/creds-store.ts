@@ -8,7 +8,7 @@ import { NOT_FOUND_MESSAGE } from '../platform/errors';
 import { MAX_INPUT_BYTES, readRawInput } from '../platform/read-input';
 import { findOnPath } from '../platform/executable-path';
 import { bytesAsStdin } from '../platform/stdio';
-import { printable } from '../platform/log';
+import { printable, printableAscii } from '../platform/log';
 import { hintForUnservedHost } from '../registry/hints';
 import { parseServerUrl, registryForHost } from '../registry/host';
 import { loadRegistryConfig, matchRule } from '../registry/config-file';
@@ -200,7 +200,7 @@ export async function handleStoreAction(
 
   if (action === 'list') return mergedList(other, input, io, deps, ours);
 
-  const host = printable(serverUrl!.trim());
+  const host = printableAscii(serverUrl!.trim());
   if (other.state !== 'found') {
     const nameOne = `name one in ${deps.settings.helperConfigFile ?? '~/.config/docker-credential-ecr/config.json'} ("credsStore": "pass", "secretservice", "osxkeychain", "wincred" or "desktop")`;
     const why = other.state === 'missing' ? `docker-credential-${other.name} (named in ${deps.settings.helperConfigFile}) is not on PATH` : `no credential store for registries other than ECR (${other.why})`;

@@ -23,9 +23,34 @@ export interface LoggerOptions {
 
 const PREFIX = 'docker-credential-ecr';
 
-/** Makes text safe for a terminal: no escape sequences or control characters from hostile input. */
+/**
+ * Control and invisible characters: C0, DEL, C1 (U+009B starts an escape sequence too), format characters (bidi
+ * overrides and isolates, zero-width), line and paragraph separators, lone surrogates, private and unassigned code
+ * points. What can move the cursor, recolour a terminal, start a workflow command or reorder what a person reads.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/gu;
+const NOT_ASCII = /[^\x20-\x7e]/gu;
+
+function escapeChar(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return code < 0x10000 ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * Makes text safe for a terminal: no escape sequences or control characters from hostile input. Letters of any
+ * script pass, so a path like /home/jürgen prints as itself and a printed command can be pasted.
+ */
 export function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0').slice(-2)}`);
+  return text.replace(UNSAFE, escapeChar);
+}
+
+/**
+ * printable, and every letter outside ASCII escaped too: for a registry host as someone typed it, where a
+ * look-alike letter (a Cyrillic "а" in amazonaws.com) must be visible as what it is.
+ */
+export function printableAscii(text: string): string {
+  return text.replace(NOT_ASCII, escapeChar);
 }
 
 export function createLogger(options: LoggerOptions): Logger {
