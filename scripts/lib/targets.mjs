@@ -13,7 +13,7 @@ import { root } from '../compile.mjs';
  * start-up skips parsing). Bun has open reports of cross-compiled --bytecode executables that crash at launch
  * (oven-sh/bun 18416, 21760), so it is on only where an executable built that way has been seen to run
  * (test/release/executables.test.ts and windows.test.ts here; the release workflow on the runners we lack), and
- * off where nothing here can run the file. What each choice costs is measured in README "Install".
+ * off where nothing here can run the file. What each choice costs is measured in docs/platforms.md.
  */
 export const TARGETS = [
   { name: 'linux-amd64', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64', runtimePackage: '@oven/bun-linux-x64', bytecode: true },

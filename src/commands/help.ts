@@ -111,7 +111,7 @@ CredentialProviderResponse. The kubelet runs this itself; \`${PROGRAM} kubelet-c
   { name: 'help', summary: 'print this overview, or a command\'s help', text: `Usage: ${PROGRAM} help [COMMAND]\n\nPrints the overview, or COMMAND's help (the same as \`${PROGRAM} COMMAND --help\`).\n` },
 ];
 
-/** The environment variables the helper reads, for --help and the man page (README "Environment variables"). */
+/** The environment variables the helper reads, for --help and the man page (docs/credentials.md, "Environment variables"). */
 export const ENVIRONMENT: readonly [string, string][] = [
   ['AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN', 'the AWS identity (the standard credential chain)'],
   ['AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE', 'the AWS shared files (default ~/.aws/config, ~/.aws/credentials)'],

@@ -41,7 +41,7 @@ export const windowsOs: HostOs = {
    * what is created in it (the user, SYSTEM and Administrators only). The helper cannot read ACLs without a
    * native call, so it checks what it can: the directory is a real directory, not a junction or symbolic link
    * that someone planted to send tokens elsewhere. A directory named by AWS_ECR_CACHE_DIR is trusted to be
-   * private (README: "The token cache").
+   * private (docs/cache.md).
    */
   cacheDirProblem(dir) {
     const stat = lstatSync(dir);
