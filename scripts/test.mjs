@@ -5,7 +5,13 @@
 // installed when it is missing and this runs as root with apt-get (scripts/setup.mjs); anywhere else the run
 // stops at once, naming the one command that installs everything. A filtered run (`node scripts/test.mjs
 // wine`) does the same: the list is short and a missing tool would fail a test anyway.
-import { readdirSync, statSync, existsSync } from 'node:fs';
+//
+// `--unit` (npm run test:unit) runs only the fast tier: the tests that need neither the built executable nor
+// anything from the operating system, so no build and no set-up. A test is in it unless it lives under
+// test/e2e, test/release, test/docs or test/scripts, or imports one of the end-to-end supports (the built
+// executable, real tools, a registry, Wine, musl, the fake engine or kube API): decided from the file itself,
+// so a new test needs no list.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SETUP_COMMAND, install, missing } from './setup.mjs';
@@ -18,8 +24,19 @@ function find(dir) {
   });
 }
 
-const filters = process.argv.slice(2);
-const files = find('test').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const unit = process.argv.includes('--unit');
+const filters = process.argv.slice(2).filter((a) => a !== '--unit');
+const END_TO_END_DIRS = /^test[\\/](e2e|release|docs|scripts)[\\/]/;
+const END_TO_END_SUPPORT = /support\/(executable|tools|helper-bin|registry|wine|musl|fake-docker-engine|pass-store|fake-kube-api)'/;
+const isUnit = (file) => !END_TO_END_DIRS.test(file) && !END_TO_END_SUPPORT.test(readFileSync(file, 'utf8'));
+const files = find('test')
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .filter((f) => !unit || isUnit(f))
+  .sort();
+// --test-force-exit: a test file whose process stays alive after its last test (a server a failing test did not
+// close) is ended and reported, instead of keeping the whole run waiting for ever (seen in a fresh chroot).
+const runTests = () => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit' }).status ?? 1;
+if (unit) process.exit(runTests());
 if (!existsSync('dist/docker-credential-ecr')) {
   console.error('dist/docker-credential-ecr is missing: run `npm run build` first (the end-to-end tests run the built executable).');
   process.exit(1);
@@ -45,7 +62,4 @@ if (need.packages.length > 0) {
     process.exit(1);
   }
 }
-// --test-force-exit: a test file whose process stays alive after its last test (a server a failing test did not
-// close) is ended and reported, instead of keeping the whole run waiting for ever (seen in a fresh chroot).
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+process.exit(runTests());
