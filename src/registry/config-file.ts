@@ -89,6 +89,18 @@ function canMatchEcrHost(pattern: string): boolean {
   return fill(pattern.split('.'));
 }
 
+/**
+ * What is wrong with a value for "credsStore" (the store behind us), or undefined when it names a helper: the
+ * names Docker accepts after "docker-credential-", with no path and no spaces; "ecr" would call itself. Checked
+ * before `configure --all-registries` writes a value too, so a broken one never reaches the file `get` reads.
+ */
+export function storeNameProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(value)) return '"credsStore" must name a credential helper, like "pass" for docker-credential-pass';
+  if (value.startsWith('docker-credential-')) return `"credsStore" takes the name after "docker-credential-": write "${value.slice('docker-credential-'.length)}", as in Docker's config.json`;
+  if (value === 'ecr') return '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself';
+  return undefined;
+}
+
 export function parseRegistryConfig(text: string, file: string): RegistryConfig {
   const fail = (line: number, what: string): never => {
     throw new ConfigError(`${file}${line ? `:${line}` : ''}: ${what}`);
@@ -111,14 +123,8 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
   const credsStoreValue = (value as { credsStore?: unknown }).credsStore;
   let credsStore: string | undefined;
   if (credsStoreValue !== undefined) {
-    // The same names Docker accepts after "docker-credential-": no path, no spaces; "ecr" would call itself.
-    if (typeof credsStoreValue !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(credsStoreValue)) {
-      fail(lineOfKey(text, 'credsStore'), '"credsStore" must name a credential helper, like "pass" for docker-credential-pass');
-    }
-    if (typeof credsStoreValue === 'string' && credsStoreValue.startsWith('docker-credential-')) {
-      fail(lineOfKey(text, 'credsStore'), `"credsStore" takes the name after "docker-credential-": write "${credsStoreValue.slice('docker-credential-'.length)}", as in Docker's config.json`);
-    }
-    if (credsStoreValue === 'ecr') fail(lineOfKey(text, 'credsStore'), '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself');
+    const problem = storeNameProblem(credsStoreValue);
+    if (problem) fail(lineOfKey(text, 'credsStore'), problem);
     credsStore = credsStoreValue as string;
   }
   const withStore = credsStore === undefined ? {} : { credsStore };
