@@ -6,6 +6,7 @@ import { readRegularText } from '../platform/read-file';
 import { ConfigError } from '../platform/errors';
 import type { IdentityChoice } from '../identity/identity';
 import { registryForHost, type Registry } from './host';
+import { publicRegistryNamed } from './public-registries';
 
 export interface RegistryRule {
   /** The key as written: a host, or a pattern whose `*` stands for exactly one DNS label. */
@@ -162,6 +163,14 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     if (target !== undefined) {
       targetRegistry = registryForHost(target.toLowerCase());
       if (!targetRegistry) fail(line, `${where}: target "${target}" is not an ECR or ECR Public host (like 123456789012.dkr.ecr.us-east-1.amazonaws.com)`);
+      // A name that is someone else's registry, or already one of ours, must never stand for another registry.
+      const publicName = publicRegistryNamed(key);
+      if (publicName) {
+        fail(line, `${where}: ${publicName} belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it whenever a client asks for it (a mirror falling back to it, a pull from it); use a host name in a domain of your own, like images.example.com`);
+      }
+      if (isPattern(key) ? canMatchEcrHost(key) : registryForHost(key) !== undefined) {
+        fail(line, `${where}: an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target" (choose its identity with "profile" or "roleArn")`);
+      }
     } else if (isPattern(key) ? !canMatchEcrHost(key) : registryForHost(key) === undefined) {
       fail(line, `${where}: not an ECR host; a custom host name needs "target": "<account>.dkr.ecr.<region>.amazonaws.com"`);
     }
