@@ -1,6 +1,7 @@
 // The store behind us under `"credsStore": "ecr"`: which one it is (the helper config's "credsStore", else the
 // one Docker itself would pick on this platform), and running it on exactly the bytes Docker sent us.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { findOnPath } from '../platform/executable-path';
 import { loadRegistryConfig } from '../registry/config-file';
 import type { Env, Settings } from '../platform/settings';
@@ -65,6 +66,14 @@ const FORWARDED = { SIGTERM: 15, SIGINT: 2, SIGHUP: 1 } as const;
 /** How often a running hand-over checks that whoever started us is still there. */
 const PARENT_CHECK_MS = 200;
 
+function answerGoesToFile(): boolean {
+  try {
+    return fstatSync(1).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Ends the store with us: a signal that ends us is passed on to it first, and when our parent dies (killed with
  * SIGKILL, which nothing can catch) we are re-parented, notice it, end the store and exit. A chain of hand-overs
@@ -80,14 +89,17 @@ function tieToParent(child: ChildProcessWithoutNullStreams): () => void {
     process.once(signal, handler);
     return [signal, handler] as const;
   });
-  const watch = setInterval(() => {
-    if (process.ppid === parent) return;
-    child.kill('SIGTERM');
-    process.exit(1); // No one is left to read the answer.
-  }, PARENT_CHECK_MS);
-  watch.unref();
+  // An answer going to a file is still read after our parent is gone (a backgrounded run of a script that ended).
+  const watch = answerGoesToFile()
+    ? undefined
+    : setInterval(() => {
+        if (process.ppid === parent) return;
+        child.kill('SIGTERM');
+        process.exit(1); // No one is left to read the answer.
+      }, PARENT_CHECK_MS);
+  watch?.unref();
   return () => {
-    clearInterval(watch);
+    if (watch) clearInterval(watch);
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   };
 }
