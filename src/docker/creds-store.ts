@@ -142,9 +142,24 @@ export async function handleStoreAction(
   }
   if (action === 'get') {
     io.stdout.write(result.stdout);
-    if (result.code !== 0 && result.stdout.toString('utf8').trim() === NOT_FOUND_MESSAGE) warnLookAlike(serverUrl!, deps.log);
+    if (foundNothing(result.code, result.stdout)) warnLookAlike(serverUrl!, deps.log);
   }
   return result.code;
+}
+
+/**
+ * Whether a store's `get` answer gives nothing: "not found", or (docker-credential-pass, for a host it has no
+ * entry for) empty credentials with exit 0.
+ */
+function foundNothing(code: number, stdout: Buffer): boolean {
+  const text = stdout.toString('utf8').trim();
+  if (code !== 0) return text === NOT_FOUND_MESSAGE;
+  try {
+    const answer = JSON.parse(text) as { Username?: unknown; Secret?: unknown } | null;
+    return answer?.Username === '' && answer.Secret === '';
+  } catch {
+    return false;
+  }
 }
 
 /** "Did you mean": for a host that only looks like ECR, said once the answer is "not found". */

@@ -46,8 +46,16 @@ test('every look-alike of an ECR host (a generated list) is the other store\'s: 
   const hinted = hosts.filter((host) => hintForUnservedHost(host) !== undefined);
   assert.ok(hinted.length >= 40, `only ${hinted.length} hosts have a hint: the list misses what the hints are for`);
 
-  // A store that has nothing (docker-credential-pass answers empty credentials instead), and no store at all:
-  // "not found", and then the hint, for the hosts that have one.
+  // docker-credential-pass, for a host it holds nothing for, answers empty credentials (exit 0): its answer, as
+  // is, and then the hint, for the hosts that have one.
+  await inBatches(hosts, 4, async (host) => {
+    const get = await helper('get', host);
+    assert.equal(get.code, 0, host);
+    assert.deepEqual(JSON.parse(get.stdout), { ServerURL: host, Username: '', Secret: '' }, host);
+    const hint = hintForUnservedHost(host);
+    assert.equal(get.stderr, hint ? `docker-credential-ecr: warning: ${hint}\n` : '', `pass: ${host}`);
+  });
+  // A store that answers "not found", and no store at all: "not found", and then the hint.
   const bin = tempDir('dce-handover-empty-');
   writeFileSync(join(bin, 'docker-credential-empty'), '#!/bin/sh\ncat >/dev/null\necho "credentials not found in native keychain"\nexit 1\n', { mode: 0o755 });
   for (const store of ['empty', 'none']) {
