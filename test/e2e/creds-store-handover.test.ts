@@ -135,3 +135,18 @@ test('a store over 64 KiB reaches the other store byte for byte; over 1 MiB, or 
   }
   assert.deepEqual(pass.list(), {});
 });
+
+test('a store kept here is never reported done for a host we do not serve: a broken helper config, an address with control characters', async () => {
+  const broken = join(tempDir('dce-handover-broken-'), 'config.json');
+  writeFileSync(broken, JSON.stringify({ credsStore: 'pass', registries: { 'ghcr.io': { target: '123456789012.dkr.ecr.us-east-1.amazonaws.com' } } }, null, 2));
+  const env = { ...helperEnv(fake.url, root), ...pass.env, DOCKER_CREDENTIAL_ECR_CONFIG: broken };
+  const store = await runExecutable(['store'], { env, stdin: JSON.stringify({ ServerURL: 'ghcr.io', Username: 'octo', Secret: 'kept-secret' }) });
+  assert.equal(store.code, 1, store.stderr);
+  assert.match(store.stdout, /config\.json:4: registry "ghcr\.io": ghcr\.io belongs to a public registry service/);
+  assert.doesNotMatch(store.stdout + store.stderr, /kept-secret|not needed/);
+
+  const escape = await helper('store', JSON.stringify({ ServerURL: '\u001b]2;x\u0007ghcr.io', Username: 'octo', Secret: 'kept-secret' }));
+  assert.equal(escape.code, 1);
+  assert.equal(escape.stdout, '\\x1b]2;x\\x07ghcr.io is not a registry this helper serves; nothing was stored\n');
+  assert.deepEqual(pass.list(), {});
+});
