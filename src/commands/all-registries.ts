@@ -7,12 +7,12 @@ import { applyEdits, modify } from 'jsonc-parser/lib/esm/main.js';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type ConfigFile } from '../docker/config-file';
 import { NO_STORE, otherStore, servesServerUrl } from '../docker/creds-store';
-import { HelperError } from '../platform/errors';
+import { ConfigError, HelperError } from '../platform/errors';
 import { printable, printableAscii } from '../platform/log';
 import { selfExecutable } from '../platform/runtime';
 import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus } from '../platform/executable-path';
 import { parseServerUrl } from '../registry/host';
-import { loadRegistryConfig } from '../registry/config-file';
+import { loadRegistryConfig, storeNameProblem } from '../registry/config-file';
 import { readSetupSettings } from '../platform/settings';
 import { unifiedDiff } from '../platform/text-diff';
 import type { CommandIo } from './command-io';
@@ -62,6 +62,8 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   let helperStore: string | undefined;
   let storedLogins: string[];
   let otherHelpers: Array<[string, string]>;
+  /** Why the helper config cannot be read (undo only: it then goes on without the store named there). */
+  let helperProblem: string | undefined;
   try {
     docker = readConfigFile(setup.dockerConfigFile);
     const view = parseDockerConfig(docker.text, docker.path);
@@ -71,11 +73,26 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
       .map(([key]) => key);
     otherHelpers = Object.entries(view.credHelpers).filter(([, name]) => name !== HELPER_NAME);
     helper = readConfigFile(helperConfigPath);
-    // Not yet written is fine here, even when DOCKER_CREDENTIAL_ECR_CONFIG names it: this command creates it.
-    helperStore = loadRegistryConfig({ helperConfigFile: helperConfigPath, helperConfigNamed: false })?.credsStore;
+    try {
+      // Not yet written is fine here, even when DOCKER_CREDENTIAL_ECR_CONFIG names it: this command creates it.
+      helperStore = loadRegistryConfig({ helperConfigFile: helperConfigPath, helperConfigNamed: false })?.credsStore;
+    } catch (error) {
+      // Undoing must work even when the file is what broke `get` (a store name an older version copied in).
+      if (!undo || !(error instanceof ConfigError)) throw error;
+      helperProblem = error.message;
+    }
   } catch (error) {
     if (!(error instanceof DockerConfigError || error instanceof HelperError)) throw error;
     complain(`${printable(error.message)}; fix the file, then run configure again; nothing was changed`);
+    return 1;
+  }
+  // Docker's own value moves into our config, where a name that is no helper's would break every `get`.
+  const badStore = !undo && dockerStore !== undefined && dockerStore !== HELPER_NAME ? storeNameProblem(dockerStore) : undefined;
+  if (badStore) {
+    complain(
+      `${printable(docker.path)}: "credsStore": "${printable(dockerStore!)}" is not a credential helper's name (${badStore.replace(/^"credsStore" /, '')}), so Docker cannot run it either; ` +
+        'set it to the store you use ("pass", "secretservice", "osxkeychain", "wincred", "desktop") or remove it, then run configure again; nothing was changed',
+    );
     return 1;
   }
 
@@ -105,6 +122,12 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
     const restore = helperStore !== undefined && helperStore !== NO_STORE ? helperStore : undefined;
     changes.push({ label: 'Docker config', file: docker, text: withKey(docker.text, 'credsStore', restore) });
     if (helperStore !== undefined) changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', undefined) });
+    if (helperProblem !== undefined) {
+      // A name that is no helper's is not put back into Docker's config: it would break Docker's logins instead.
+      const raw = rawCredsStore(helper.text);
+      say(`Warning: ${printable(helperProblem)}; its store is not restored, and Docker goes back to its own choice of store.`);
+      if (raw !== undefined) changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', undefined) });
+    }
   }
 
   try {
@@ -163,6 +186,16 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   }
   say('To go back: docker-credential-ecr configure --undo-all-registries');
   return 0;
+}
+
+/** The helper config's "credsStore" as written, when the file is a JSON object that has one. */
+function rawCredsStore(text: string | undefined): unknown {
+  try {
+    const value: unknown = JSON.parse(text ?? '');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { credsStore?: unknown }).credsStore : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isHostKey(key: string): boolean {

@@ -13,6 +13,7 @@ import { routeServerUrl } from '../registry/routing';
 import { getToken } from '../tokens/service';
 import type { Token } from '../cache/policy';
 import type { CommandIo } from './command-io';
+import { guardStdoutFile, realStdoutFile, writeTokenFile, type OutputFile } from './token-file';
 
 export type TokenOutputCommand = 'login-password' | 'dockerconfigjson' | 'pull-secret';
 
@@ -25,12 +26,12 @@ API taken from the host (public.ecr.aws just works) and the token from this help
   docker-credential-ecr login-password HOST | helm registry login --username AWS --password-stdin HOST
   crictl pull --creds "AWS:$(docker-credential-ecr login-password HOST)" HOST/repo:tag
 `,
-  dockerconfigjson: `Usage: docker-credential-ecr dockerconfigjson [--show] HOST...
+  dockerconfigjson: `Usage: docker-credential-ecr dockerconfigjson [--show] [--output FILE] HOST...
 
 Prints a Docker config ({"auths": {...}}) with a token for each HOST: the content of a
 kubernetes.io/dockerconfigjson Secret, or a config.json for tools that read only "auths".
 `,
-  'pull-secret': `Usage: docker-credential-ecr pull-secret --name NAME [--namespace NAMESPACE] [--show] HOST...
+  'pull-secret': `Usage: docker-credential-ecr pull-secret --name NAME [--namespace NAMESPACE] [--show] [--output FILE] HOST...
 
 Prints a Kubernetes Secret of type kubernetes.io/dockerconfigjson holding a token for each HOST, annotated with
 the token's expiry, for \`... | kubectl apply -f -\` (for example from a CronJob every 6 hours).
@@ -39,6 +40,9 @@ the token's expiry, for \`... | kubectl apply -f -\` (for example from a CronJob
 
 const COMMON = `
   --show   print even when standard output is a terminal (otherwise refused, so a token is not left on screen)
+  --output FILE   (dockerconfigjson, pull-secret) write to FILE instead, mode 0600, replacing it atomically
+Standard output redirected to a file others can read (\`> config.json\` under the usual umask) is made private
+first when it is your own file, and warned about otherwise.
 Under GitHub Actions (GITHUB_ACTIONS=true) each secret is first registered with the runner (::add-mask:: on
 standard error), so the job log shows *** wherever it appears later; standard output carries only the result.
 `;
@@ -49,6 +53,7 @@ interface Options {
   help: boolean;
   name?: string;
   namespace?: string;
+  output?: string;
 }
 
 // A DNS-1123 subdomain (Secret names) and label (namespaces), as the API server checks them.
@@ -70,6 +75,10 @@ function parseArgs(command: TokenOutputCommand, argv: readonly string[]): Option
         if (!LABEL.test(value)) return `--namespace ${printable(value)} is not a valid namespace name (lower-case letters, digits and '-')`;
         options.namespace = value;
       }
+    } else if (command !== 'login-password' && flag === '--output') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') return '--output needs a file name';
+      options.output = value;
     } else if (arg === '--show') options.show = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg.startsWith('-')) return `unknown option ${printable(arg)}`;
@@ -138,7 +147,13 @@ export function pullSecretManifest(name: string, namespace: string | undefined, 
   return stringify(manifest, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
 }
 
-export async function runTokenOutput(command: TokenOutputCommand, argv: readonly string[], io: CommandIo, stderrIsFile: () => boolean = realStderrIsFile): Promise<number> {
+export async function runTokenOutput(
+  command: TokenOutputCommand,
+  argv: readonly string[],
+  io: CommandIo,
+  stderrIsFile: () => boolean = realStderrIsFile,
+  stdoutFile: (stdout: NodeJS.WritableStream) => OutputFile | undefined = realStdoutFile,
+): Promise<number> {
   const complain = (line: string): void => {
     io.stderr.write(`docker-credential-ecr: ${line}\n`);
   };
@@ -152,7 +167,7 @@ export async function runTokenOutput(command: TokenOutputCommand, argv: readonly
     io.stdout.write(USAGE[command] + COMMON);
     return 0;
   }
-  if ((io.stdout as { isTTY?: boolean }).isTTY === true && !options.show) {
+  if (options.output === undefined && (io.stdout as { isTTY?: boolean }).isTTY === true && !options.show) {
     const host = options.hosts[0]!;
     complain(
       `${command}: standard output is a terminal, so the token would stay on screen; pipe it ` +
@@ -199,6 +214,19 @@ export async function runTokenOutput(command: TokenOutputCommand, argv: readonly
   // The mask goes first, so the runner knows the value before any later step could print it.
   const masks = maskCommands(secrets, io.env, stderrIsFile);
   if (masks) io.stderr.write(masks);
+  if (options.output !== undefined) {
+    try {
+      writeTokenFile(options.output, output);
+    } catch (error) {
+      if (!(error instanceof HelperError)) throw error;
+      complain(`${command}: ${printable(error.message)}`);
+      return 1;
+    }
+    return 0;
+  }
+  // Before the token is written: a file the shell created under the umask may be readable by everyone.
+  const said = guardStdoutFile(stdoutFile(io.stdout), process.getuid?.());
+  if (said) complain(`${command}: ${said}`);
   io.stdout.write(output);
   return 0;
 }

@@ -1,7 +1,8 @@
 // The credential backend for Docker's protocol: routes a server URL to ECR or ECR Public and serves tokens
 // through the token service and its cache.
 import { freshness } from '../cache/policy';
-import { CredentialsNotFoundError, TokenFetchError } from '../platform/errors';
+import { CredentialsNotFoundError, HelperError, TokenFetchError } from '../platform/errors';
+import { printable } from '../platform/log';
 import { hintForUnservedHost } from '../registry/hints';
 import type { CredentialBackend, Credentials } from './protocol';
 import { parseServerUrl } from '../registry/host';
@@ -47,7 +48,16 @@ export function ecrBackend(deps: ServiceDeps): CredentialBackend {
       return result;
     },
 
-    async store(): Promise<void> {
+    async store(credentials: unknown): Promise<void> {
+      // Only a host we serve may skip the login: anything else (a broken config file kept the decision here) fails,
+      // so Docker never says "Login Succeeded" over a login that went nowhere.
+      const serverUrl = String((credentials as { ServerURL?: unknown }).ServerURL);
+      try {
+        routeServerUrl(serverUrl, deps.settings, { allowPlainHttp: true });
+      } catch (error) {
+        if (!(error instanceof CredentialsNotFoundError)) throw error;
+        throw new HelperError(`${printable(serverUrl)} is not a registry this helper serves; nothing was stored`);
+      }
       log.warn('docker login is not needed with this helper: it fetches ECR tokens itself; nothing was stored');
     },
 

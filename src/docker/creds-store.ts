@@ -1,74 +1,41 @@
 // `"credsStore": "ecr"` in the Docker config: Docker then asks this helper about every registry. Hosts our
-// routing serves (ECR, ECR Public, the config file's custom hosts) are answered here as always; every other host
-// is handed, byte for byte, to another store helper (stdin, stdout, stderr and exit code), so `docker login
-// ghcr.io` lands where it would have without us. `list` merges both. The other store is the one named in the
-// helper's config file ("credsStore"), else the one Docker itself would pick on this platform when it is installed.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+// routing serves (ECR, ECR Public, the config file's custom hosts: registry/routing.ts, the one answer) are answered
+// here as always; every other host, look-alikes of ECR hosts included, is handed, byte for byte, to another store
+// helper (stdin, stdout, stderr and exit code), so `docker login ghcr.io` lands where it would have without us.
+// `list` merges both. The other store is in other-store.ts. A "did you mean" hint for a look-alike is said on
+// `get` only, and only when the answer is "not found".
 import { NOT_FOUND_MESSAGE } from '../platform/errors';
 import { MAX_INPUT_BYTES, readRawInput } from '../platform/read-input';
-import { findOnPath } from '../platform/executable-path';
 import { bytesAsStdin } from '../platform/stdio';
 import { printable, printableAscii } from '../platform/log';
 import { hintForUnservedHost } from '../registry/hints';
-import { parseServerUrl, registryForHost } from '../registry/host';
-import { loadRegistryConfig, matchRule } from '../registry/config-file';
+import { parseServerUrl } from '../registry/host';
+import { servesHost } from '../registry/routing';
 import type { Env, Settings } from '../platform/settings';
 import type { Logger } from '../platform/log';
 import type { ProtocolAction } from './protocol';
+import { otherStore, runOtherStore, type OtherStore, type StoreIo } from './other-store';
 
-/** The config file's value that turns the hand-over off even when a platform store is installed. */
-export const NO_STORE = 'none';
+export { HANDED_OVER_ENV, NO_STORE, otherStore, platformStoreName, runOtherStore, type OtherStore, type RunResult, type StoreIo } from './other-store';
 
 /**
- * Set in the other store's environment. A store that is really this helper again (a link under another name, a
- * wrapper) then answers for itself instead of handing over once more, without end.
+ * The most a `store` request may hold: Docker's is a few kilobytes, but an identity token can be large, and a
+ * login must never be dropped while saying it succeeded. Larger requests fail, saying so.
  */
-export const HANDED_OVER_ENV = 'DOCKER_CREDENTIAL_ECR_HANDED_OVER';
-
-export type OtherStore =
-  | { state: 'found'; name: string; path: string; source: 'config' | 'platform' }
-  /** Named in the config file but not on PATH: a mistake to report, never a silent fall-back. */
-  | { state: 'missing'; name: string; source: 'config' | 'platform' }
-  | { state: 'none'; why: string };
+export const MAX_STORE_BYTES = 1024 * 1024;
 
 /**
- * The helpers Docker itself falls back to when config.json names no credsStore (docker/cli's
- * DetectDefaultStore): on Linux `pass` when the `pass` program is installed, else `secretservice`; the
- * platform keychain on macOS and Windows. Only used when its docker-credential-<name> is on PATH, as Docker does.
+ * What no registry address holds: control characters (C0, DEL, C1), spaces, the replacement character of invalid
+ * UTF-8, and the invisible format characters that make text look like something else (bidi overrides, zero widths).
  */
-export function platformStoreName(platform: NodeJS.Platform, path: string): string | undefined {
-  if (platform === 'darwin') return 'osxkeychain';
-  if (platform === 'win32') return 'wincred';
-  if (platform === 'linux' || platform === 'freebsd') return findOnPath(path, 'pass') ? 'pass' : 'secretservice';
-  return undefined;
-}
-
-/** Which store gets the hosts this helper does not serve. Reading the config file may throw a ConfigError. */
-export function otherStore(settings: Settings, env: Env, platform: NodeJS.Platform = process.platform): OtherStore {
-  const path = env.PATH ?? '';
-  if (env[HANDED_OVER_ENV]) return { state: 'none', why: `this helper was itself run as the other store (${HANDED_OVER_ENV} is set), so it does not hand over again` };
-  const named = loadRegistryConfig(settings)?.credsStore;
-  if (named === NO_STORE) return { state: 'none', why: `"credsStore": "${NO_STORE}" in ${settings.helperConfigFile}` };
-  if (named !== undefined) {
-    const found = findOnPath(path, `docker-credential-${named}`);
-    return found ? { state: 'found', name: named, path: found, source: 'config' } : { state: 'missing', name: named, source: 'config' };
-  }
-  const usual = platformStoreName(platform, path);
-  if (!usual) return { state: 'none', why: `no usual credential store on ${platform}` };
-  const found = findOnPath(path, `docker-credential-${usual}`);
-  return found
-    ? { state: 'found', name: usual, path: found, source: 'platform' }
-    : { state: 'none', why: `no "credsStore" in ${settings.helperConfigFile ?? 'the helper config'}, and docker-credential-${usual} (this platform's usual store) is not on PATH` };
-}
-
-/** A registry at an IPv6 literal (`[::1]:5000`, with or without a scheme and path), which Docker's grammar allows. */
-const IPV6_REGISTRY = /^(?:https?:\/\/)?\[[0-9A-Fa-f:.]+\](?::\d{1,5})?(?:\/[\x21-\x7e]*)?$/;
+const NO_ADDRESS = /[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/;
 
 /**
- * Whether this helper answers for the host a server URL names: an ECR host, a mistyped one (answered with the hint),
- * or a host the config file maps. Other hosts go to the other store, IPv6 literals included (which our host parser
- * does not take, and which can never be ECR): a login kept from that store would be lost silently. Input that is
- * no address at all (control characters, escapes) stays ours: our not-found, never shown to another program.
+ * Whether this helper answers for a server URL: a host our routing serves (an ECR or ECR Public host, or one the
+ * config file maps to a target). Every other address goes to the other store, look-alikes of ECR hosts and
+ * addresses our strict parser does not take (IPv6 literals, user info, other schemes) included: without us, Docker
+ * would have given that store exactly these bytes, and a login kept from it would be lost. Input that cannot be an
+ * address at all (control characters, escapes, spaces) stays ours: our not-found, never shown to another program.
  */
 export function servesServerUrl(serverUrl: string, settings: Settings): boolean {
   const text = serverUrl.replace(/\r?\n$/, '');
@@ -76,12 +43,10 @@ export function servesServerUrl(serverUrl: string, settings: Settings): boolean 
   try {
     host = parseServerUrl(text).host;
   } catch {
-    return !IPV6_REGISTRY.test(text);
+    return text === '' || NO_ADDRESS.test(text);
   }
-  if (registryForHost(host)) return true;
-  if (hintForUnservedHost(host)) return true;
   try {
-    return matchRule(loadRegistryConfig(settings), host)?.target !== undefined;
+    return servesHost(host, settings);
   } catch {
     // A broken config file: our own path reports it, with file and line, instead of an "internal error".
     return true;
@@ -97,69 +62,6 @@ function storedServerUrl(input: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export interface StoreIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: Env;
-}
-
-export interface RunResult {
-  code: number;
-  stdout: Buffer;
-}
-
-/** Runs docker-credential-<name> <action> with these stdin bytes; `capture` keeps stdout instead of passing it on. */
-export async function runOtherStore(
-  store: { path: string },
-  action: ProtocolAction,
-  input: Buffer,
-  io: StoreIo,
-  capture = false,
-  /** For doctor's probe: a store that waits on a locked keyring must not hang the check. */
-  timeoutMs?: number,
-): Promise<RunResult> {
-  // Loaded here, not at the top: a cache hit for an ECR host never starts another process (measured: ~2 ms).
-  const { spawn } = await import('node:child_process');
-  return new Promise((done) => {
-    const out: Buffer[] = [];
-    let child: ChildProcessWithoutNullStreams;
-    try {
-      child = spawn(store.path, [action], { env: { ...io.env, [HANDED_OVER_ENV]: '1' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    } catch (error) {
-      done({ code: -1, stdout: Buffer.from((error as NodeJS.ErrnoException).code ?? 'spawn failed') });
-      return;
-    }
-    child.stdout.on('data', (chunk: Buffer) => (capture ? out.push(chunk) : io.stdout.write(chunk)));
-    child.stderr.on('data', (chunk: Buffer) => io.stderr.write(chunk));
-    child.stdin.on('error', () => undefined); // A helper that exits without reading all of stdin.
-    let settled = false;
-    const finish = (result: RunResult): void => {
-      if (settled) return;
-      settled = true;
-      done(result);
-    };
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            // A grandchild (a keyring prompt, `sleep`) may hold the pipes open after the kill: stop waiting for them.
-            child.kill('SIGKILL');
-            child.stdout.destroy();
-            child.stderr.destroy();
-            finish({ code: -1, stdout: Buffer.from(`no answer within ${Math.round(timeoutMs / 1000)} s`) });
-          }, timeoutMs);
-    let spawnError: NodeJS.ErrnoException | undefined;
-    child.on('error', (error: NodeJS.ErrnoException) => (spawnError = error));
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (spawnError) finish({ code: -1, stdout: Buffer.from(spawnError.code ?? 'spawn failed') });
-      // Killed by a signal: a shell would say 128+n; any non-zero code tells Docker it failed.
-      else finish({ code: code ?? (signal ? 1 : 0), stdout: Buffer.concat(out) });
-    });
-    child.stdin.end(input);
-  });
 }
 
 export interface ProtocolDeps {
@@ -179,14 +81,21 @@ export async function handleStoreAction(
   deps: ProtocolDeps,
   answer: (stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream) => Promise<number>,
 ): Promise<number> {
-  const input = await readRawInput(io.stdin);
+  const input = await readRawInput(io.stdin, action === 'store' ? MAX_STORE_BYTES : MAX_INPUT_BYTES);
   const ours = (stdout: NodeJS.WritableStream = io.stdout): Promise<number> => answer(bytesAsStdin(input), stdout);
-  const text = input.length > MAX_INPUT_BYTES ? '' : input.toString('utf8');
+  if (action === 'store' && input.length > MAX_STORE_BYTES) {
+    // Never a success for a login that was dropped: Docker would print "Login Succeeded" over nothing stored.
+    const message = `docker-credential-ecr: the store request is larger than ${MAX_STORE_BYTES / 1024} KiB, more than any login needs; nothing was stored`;
+    deps.log.error(message);
+    io.stdout.write(`${message}\n`);
+    return 1;
+  }
+  const text = action !== 'store' && input.length > MAX_INPUT_BYTES ? '' : input.toString('utf8');
 
   let serverUrl: string | undefined;
   if (action === 'get' || action === 'erase') serverUrl = text;
   else if (action === 'store') serverUrl = storedServerUrl(text);
-  // Ours: an ECR host, or input that names no host at all (the protocol layer answers that).
+  // Ours: a host our routing serves, or input that names no host at all (the protocol layer answers that).
   if (action !== 'list' && (serverUrl === undefined || text.trim() === '' || servesServerUrl(serverUrl, deps.settings))) return ours();
 
   let other: OtherStore;
@@ -207,6 +116,7 @@ export async function handleStoreAction(
     if (action === 'get') {
       deps.log.debug(`${host} is not an ECR registry and ${why}`);
       if (other.state === 'missing') deps.log.warn(`${host}: ${why}; pulling anonymously`);
+      warnLookAlike(serverUrl!, deps.log);
       io.stdout.write(`${NOT_FOUND_MESSAGE}\n`);
       return 1;
     }
@@ -224,12 +134,38 @@ export async function handleStoreAction(
     return 1;
   }
   deps.log.debug(`${host} is not an ECR registry: handing ${action} to docker-credential-${other.name} (${other.source === 'config' ? 'named in the helper config' : "this platform's usual store"})`);
-  const result = await runOtherStore(other, action, input, io);
+  // A `get` answer is kept until the store is done: a look-alike's hint comes after "not found", never instead.
+  const result = await runOtherStore(other, action, input, io, action === 'get');
   if (result.code === -1) {
     io.stdout.write(`cannot run ${printable(other.path)}: ${printable(result.stdout.toString('utf8'))}\n`);
     return 1;
   }
+  if (action === 'get') {
+    io.stdout.write(result.stdout);
+    if (foundNothing(result.code, result.stdout)) warnLookAlike(serverUrl!, deps.log);
+  }
   return result.code;
+}
+
+/**
+ * Whether a store's `get` answer gives nothing: "not found", or (docker-credential-pass, for a host it has no
+ * entry for) empty credentials with exit 0.
+ */
+function foundNothing(code: number, stdout: Buffer): boolean {
+  const text = stdout.toString('utf8').trim();
+  if (code !== 0) return text === NOT_FOUND_MESSAGE;
+  try {
+    const answer = JSON.parse(text) as { Username?: unknown; Secret?: unknown } | null;
+    return answer?.Username === '' && answer.Secret === '';
+  } catch {
+    return false;
+  }
+}
+
+/** "Did you mean": for a host that only looks like ECR, said once the answer is "not found". */
+function warnLookAlike(serverUrl: string, log: Logger): void {
+  const hint = hintForUnservedHost(serverUrl);
+  if (hint) log.warn(printable(hint));
 }
 
 /** `list`: the other store's entries for hosts we do not serve, then ours (ours win for ECR hosts). */

@@ -56,6 +56,11 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
         } catch {
           parsed = undefined;
         }
+        // A request that names no server is refused, not "stored": Docker would report a login that went nowhere.
+        const serverUrl = (parsed as { ServerURL?: unknown } | null | undefined)?.ServerURL;
+        if (typeof serverUrl !== 'string' || serverUrl === '') {
+          throw new HelperError(input.oversized ? 'the store request is larger than 64 KiB; nothing was stored' : 'the store request is not a JSON object with a "ServerURL"; nothing was stored');
+        }
         await backend.store(parsed);
         return 0;
       }

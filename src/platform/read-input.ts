@@ -4,15 +4,15 @@
 /** The most stdin we read; a server URL is a few dozen bytes and `store` a few kilobytes. */
 export const MAX_INPUT_BYTES = 64 * 1024;
 
-/** Reads stdin as bytes, at most MAX_INPUT_BYTES + 1 (one more tells the reader it was oversized), then stops. */
-export async function readRawInput(stdin: NodeJS.ReadableStream): Promise<Buffer> {
+/** Reads stdin as bytes, at most `max` + 1 (one more tells the reader it was oversized), then stops. */
+export async function readRawInput(stdin: NodeJS.ReadableStream, max = MAX_INPUT_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     chunks.push(buffer);
     size += buffer.length;
-    if (size > MAX_INPUT_BYTES) {
+    if (size > max) {
       (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
       break;
     }

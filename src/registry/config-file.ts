@@ -6,6 +6,7 @@ import { readRegularText } from '../platform/read-file';
 import { ConfigError } from '../platform/errors';
 import type { IdentityChoice } from '../identity/identity';
 import { registryForHost, type Registry } from './host';
+import { publicRegistryNamed } from './public-registries';
 
 export interface RegistryRule {
   /** The key as written: a host, or a pattern whose `*` stands for exactly one DNS label. */
@@ -89,6 +90,18 @@ function canMatchEcrHost(pattern: string): boolean {
   return fill(pattern.split('.'));
 }
 
+/**
+ * What is wrong with a value for "credsStore" (the store behind us), or undefined when it names a helper: the
+ * names Docker accepts after "docker-credential-", with no path and no spaces; "ecr" would call itself. Checked
+ * before `configure --all-registries` writes a value too, so a broken one never reaches the file `get` reads.
+ */
+export function storeNameProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(value)) return '"credsStore" must name a credential helper, like "pass" for docker-credential-pass';
+  if (value.startsWith('docker-credential-')) return `"credsStore" takes the name after "docker-credential-": write "${value.slice('docker-credential-'.length)}", as in Docker's config.json`;
+  if (value === 'ecr') return '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself';
+  return undefined;
+}
+
 export function parseRegistryConfig(text: string, file: string): RegistryConfig {
   const fail = (line: number, what: string): never => {
     throw new ConfigError(`${file}${line ? `:${line}` : ''}: ${what}`);
@@ -111,14 +124,8 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
   const credsStoreValue = (value as { credsStore?: unknown }).credsStore;
   let credsStore: string | undefined;
   if (credsStoreValue !== undefined) {
-    // The same names Docker accepts after "docker-credential-": no path, no spaces; "ecr" would call itself.
-    if (typeof credsStoreValue !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(credsStoreValue)) {
-      fail(lineOfKey(text, 'credsStore'), '"credsStore" must name a credential helper, like "pass" for docker-credential-pass');
-    }
-    if (typeof credsStoreValue === 'string' && credsStoreValue.startsWith('docker-credential-')) {
-      fail(lineOfKey(text, 'credsStore'), `"credsStore" takes the name after "docker-credential-": write "${credsStoreValue.slice('docker-credential-'.length)}", as in Docker's config.json`);
-    }
-    if (credsStoreValue === 'ecr') fail(lineOfKey(text, 'credsStore'), '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself');
+    const problem = storeNameProblem(credsStoreValue);
+    if (problem) fail(lineOfKey(text, 'credsStore'), problem);
     credsStore = credsStoreValue as string;
   }
   const withStore = credsStore === undefined ? {} : { credsStore };
@@ -156,6 +163,14 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     if (target !== undefined) {
       targetRegistry = registryForHost(target.toLowerCase());
       if (!targetRegistry) fail(line, `${where}: target "${target}" is not an ECR or ECR Public host (like 123456789012.dkr.ecr.us-east-1.amazonaws.com)`);
+      // A name that is someone else's registry, or already one of ours, must never stand for another registry.
+      const publicName = publicRegistryNamed(key);
+      if (publicName) {
+        fail(line, `${where}: ${publicName} belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it whenever a client asks for it (a mirror falling back to it, a pull from it); use a host name in a domain of your own, like images.example.com`);
+      }
+      if (isPattern(key) ? canMatchEcrHost(key) : registryForHost(key) !== undefined) {
+        fail(line, `${where}: an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target" (choose its identity with "profile" or "roleArn")`);
+      }
     } else if (isPattern(key) ? !canMatchEcrHost(key) : registryForHost(key) === undefined) {
       fail(line, `${where}: not an ECR host; a custom host name needs "target": "<account>.dkr.ecr.<region>.amazonaws.com"`);
     }

@@ -2,7 +2,7 @@
 // and the ECR registry that answers. Everything that decides "do we serve this host" happens here.
 import { CredentialsNotFoundError, ConfigError } from '../platform/errors';
 import { parseServerUrl, registryForHost, type ServerUrl } from './host';
-import { isPattern, loadRegistryConfig, matchRule, type RegistryRule } from './config-file';
+import { isPattern, loadRegistryConfig, matchRule, type RegistryConfig, type RegistryRule } from './config-file';
 import type { CustomPattern } from './public-suffix';
 import type { Settings } from '../platform/settings';
 import { selectIdentity } from '../identity/identity';
@@ -29,15 +29,30 @@ export interface Route extends TokenRequest {
 }
 
 /**
+ * The one answer to "do we serve this host": the config file's rule for it when that rule has a target, else the
+ * ECR or ECR Public registry the host itself names. A host that only looks like ECR is not served (hints.ts may
+ * say what was meant, on `get`). Every decision about a host goes through here: `get`, `erase`, the credsStore
+ * hand-over, `list`, the commands. May throw the config file's ConfigError.
+ */
+export function servedRegistry(host: string, settings: Settings): { registry: Registry | undefined; rule: RegistryRule | undefined; config: RegistryConfig | undefined } {
+  const config = loadRegistryConfig(settings);
+  const rule = matchRule(config, host);
+  return { registry: rule?.target ?? registryForHost(host), rule, config };
+}
+
+/** Whether we serve `host` (see servedRegistry). May throw the config file's ConfigError. */
+export function servesHost(host: string, settings: Settings): boolean {
+  return servedRegistry(host, settings).registry !== undefined;
+}
+
+/**
  * The route for a server URL. `allowPlainHttp` is for `erase` only: `get` refuses http:// so that a token is
  * never sent in clear.
  */
 export function routeServerUrl(input: string, settings: Settings, options: { allowPlainHttp?: boolean } = {}): Route {
   const url = parseServerUrl(input);
   if (url.scheme === 'http' && !options.allowPlainHttp) throw new CredentialsNotFoundError('plain http would expose the token');
-  const config = loadRegistryConfig(settings);
-  const rule = matchRule(config, url.host);
-  const registry = rule?.target ?? registryForHost(url.host);
+  const { registry, rule, config } = servedRegistry(url.host, settings);
   if (!registry) throw new CredentialsNotFoundError(`${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`);
   // The identity is selected here, once per request: the token service and the cache key take it from the route.
   const identity = selectIdentity(settings, rule?.choice);

@@ -32,7 +32,7 @@ function settingsWith(config?: object): ReturnType<typeof readSettings> {
   return readSettings({ HOME: home }, () => undefined);
 }
 
-test('ECR, ECR Public, mapped custom hosts and mistyped ECR addresses stay ours; every other host is handed on', () => {
+test('ECR, ECR Public and mapped custom hosts stay ours; every other address, look-alikes included, is handed on', () => {
   const settings = settingsWith({ registries: { 'images.example.com': { target: '123456789012.dkr.ecr.us-east-1.amazonaws.com' } } });
   for (const ours of [
     '123456789012.dkr.ecr.us-east-1.amazonaws.com',
@@ -42,16 +42,28 @@ test('ECR, ECR Public, mapped custom hosts and mistyped ECR addresses stay ours;
     'public.ecr.aws',
     'ecr-public.aws.com\n',
     'images.example.com',
-    '12345.dkr.ecr.us-east-1.amazonaws.com', // a typo of an ECR host: our not-found and hint
     'not a url at all',
     '\x1b]2;owned\x07ghcr.io', // no address: never shown to another program
-    // A look-alike of an ECR host: answered "not found" with a hint, never shown to another store.
-    '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example',
+    'ghcr.io\u202e', // a bidi override: no address either
   ]) {
     assert.equal(servesServerUrl(ours, settings), true, ours);
   }
   // Addresses we do not parse can never be ECR: an IPv6 registry's login must reach the other store, not vanish.
-  for (const theirs of ['https://index.docker.io/v1/', 'ghcr.io', 'registry.example.test:5000', 'http://localhost:5000', 'ecr.example.com', '[::1]:5000', 'https://[fd00::5]:443/v2/']) {
+  // Look-alikes of ECR hosts are not ECR either: their logins belong to the other store (a hint comes only on get).
+  for (const theirs of [
+    'https://index.docker.io/v1/',
+    'ghcr.io',
+    'registry.example.test:5000',
+    'http://localhost:5000',
+    'ecr.example.com',
+    '[::1]:5000',
+    'https://[fd00::5]:443/v2/',
+    '12345.dkr.ecr.us-east-1.amazonaws.com',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example',
+    'public.ecr.aws.mirror.example.com',
+    'user@ghcr.io',
+    'ftp://ghcr.io',
+  ]) {
     assert.equal(servesServerUrl(theirs, settings), false, theirs);
   }
 });

@@ -78,7 +78,8 @@ test('AWS_ECR_DISABLE_CACHE makes every get call AWS and writes nothing', async 
 });
 
 test('look-alike and hostile hosts make no API call and write nothing', async () => {
-  const e = env();
+  // No store on PATH to hand over to: what is not ECR would otherwise go to docker-credential-pass (installed here).
+  const e = env({ PATH: '/nonexistent' });
   for (const input of [`${HOST}.evil.example`, `evil-${HOST}`, `https://u:p@${HOST}`, `http://${HOST}`, `${HOST}/../x`, 'x'.repeat(70_000)]) {
     const result = await runExecutable(['get'], { stdin: input, env: e });
     assert.equal(result.code, 1, input.slice(0, 80));

@@ -44,7 +44,8 @@ for (const [name, input] of HOSTILE) {
     const callsBefore = fake.calls.length;
     const result = await runExecutable(['get'], {
       stdin: input,
-      env: { HOME: home, AWS_ACCESS_KEY_ID: 'AKIAHOSTILE000000001', AWS_SECRET_ACCESS_KEY: 'hostile-secret', AWS_ENDPOINT_URL_ECR: fake.url, DOCKER_CREDENTIAL_ECR_LOG: 'debug' },
+      // No store on PATH to hand over to: what is not ECR would otherwise go to docker-credential-pass (installed here).
+      env: { HOME: home, PATH: '/nonexistent', AWS_ACCESS_KEY_ID: 'AKIAHOSTILE000000001', AWS_SECRET_ACCESS_KEY: 'hostile-secret', AWS_ENDPOINT_URL_ECR: fake.url, DOCKER_CREDENTIAL_ECR_LOG: 'debug' },
     });
     assert.equal(result.code, 1);
     assert.ok([`${NOT_FOUND_MESSAGE}\n`, 'no credentials server URL\n'].includes(result.stdout), JSON.stringify(result.stdout));

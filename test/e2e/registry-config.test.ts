@@ -107,6 +107,12 @@ const BROKEN: Array<[string, unknown, RegExp]> = [
   ['"*.*" with a target', { registries: { '*.*': { target: PROD } } }, /helper-config\.json:3: registry "\*\.\*": too broad for a "target": it would send an ECR token to any host it matches/],
   ['"*.io" with a target', { registries: { '*.io': { target: PROD } } }, /registry "\*\.io": too broad for a "target"/],
   ['"registry.*" with a target', { registries: { 'registry.*': { target: PROD } } }, /registry "registry\.\*": too broad for a "target"/],
+  // A public registry's name, or an ECR host, standing for an ECR registry: its token would go to that registry.
+  ...['docker.io', 'registry-1.docker.io', 'index.docker.io', 'ghcr.io', 'quay.io', 'gcr.io', '*.gcr.io', 'us-docker.pkg.dev', 'mcr.microsoft.com', 'registry.k8s.io'].map(
+    (name): [string, unknown, RegExp] => [`${name} with a target`, { registries: { [name]: { target: PROD } } }, new RegExp(`helper-config\\.json:3: registry "${name.replace(/[.*]/g, '\\$&')}": \\S+ belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it`)],
+  ),
+  ['public.ecr.aws with a target', { registries: { 'public.ecr.aws': { target: PROD } } }, /helper-config\.json:3: registry "public\.ecr\.aws": an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target"/],
+  ['an ECR host with another as target', { registries: { [DEV]: { target: PROD } } }, /registry "210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com": an ECR host already stands for itself/],
   ['profile with only a region', { registries: { [PROD]: { profile: 'regiononly' } } }, /registry "123456789012[^"]+": profile "regiononly" holds no credential settings/],
   ['profile that does not exist', { registries: { [PROD]: { profile: 'staging' } } }, /helper-config\.json:3: registry "123456789012[^"]+": profile "staging" is not in .*aws-config or .*aws-credentials/],
 ];
@@ -151,7 +157,8 @@ test('a target pattern under a public suffix (*.github.io, *.co.uk) serves no ho
 });
 
 test('a host whose region is not of its domain\'s partition is not ECR: no token, no call', async () => {
-  const env = setup({});
+  // No store behind us: such a host would otherwise go to the platform's (docker-credential-pass, here).
+  const env = setup({ credsStore: 'none' });
   for (const host of ['123456789012.dkr.ecr.us-east-1.c2s.ic.gov', '123456789012.dkr.ecr.us-east-1.amazonaws.eu', '123456789012.dkr.ecr.us-east-1.cloud.adc-e.uk', '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.com', '123456789012.dkr.ecr.cn-north-1.amazonaws.com']) {
     const result = await get(host, env);
     assert.equal(result.code, 1, host);
@@ -162,4 +169,18 @@ test('a host whose region is not of its domain\'s partition is not ECR: no token
   const iso = await get('123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', env);
   assert.equal(iso.code, 0, iso.stderr);
   assert.equal(fake.callsFor('ecr')[0]!.region, 'us-iso-east-1');
+});
+
+test("a public registry's name mapped to an ECR target never gets its token: get and kubelet-config refuse the file", async () => {
+  for (const name of ['ghcr.io', 'index.docker.io']) {
+    const env = setup({ registries: { [name]: { target: PROD } } });
+    const result = await get(name, env);
+    assert.equal(result.code, 1, name);
+    assert.doesNotMatch(result.stdout, /Secret/);
+    assert.match(result.stdout, new RegExp(`registry "${name.replace(/\./g, '\\.')}": ${name.replace(/\./g, '\\.')} belongs to a public registry service`));
+    const kubelet = await runExecutable(['kubelet-config'], { env });
+    assert.equal(kubelet.code, 1, name);
+    assert.match(kubelet.stderr, /belongs to a public registry service/);
+  }
+  assert.equal(fake.calls.length, 0);
 });
