@@ -29,6 +29,18 @@ export interface HitMemo {
   answer: HitAnswer;
 }
 
+/**
+ * Environment variables left out of the memo's name. Set by shells (and changed by `cd`), or by hyperfine with a
+ * random length on every run to vary the stack's alignment; a name in the digest that changes on every run would make
+ * every run take the full path and write a memo of its own. A decision that reads one of them (a credential_process
+ * command line that expands $PWD) or the working directory is never memoised (inputsOutsideMemo).
+ */
+export const NOT_INPUTS: ReadonlySet<string> = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET']);
+
+/** Whether a decision depended on something the memo's name does not cover. */
+export const inputsOutsideMemo = (inputs: { variables: readonly string[]; workingDirectory: boolean } | undefined): boolean =>
+  inputs !== undefined && (inputs.workingDirectory || inputs.variables.some((name) => NOT_INPUTS.has(name)));
+
 const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
 const RECENT_MS = 1_000;
 

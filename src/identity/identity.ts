@@ -4,6 +4,7 @@
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
 import { readSharedConfig, type SharedConfig } from './shared-config';
 import { readTokenFile, tokenKeyMaterial, tokenSubject } from './web-token';
+import { commandInputs } from './credential-process';
 import type { Settings } from '../platform/settings';
 import { sha256Hex } from '../platform/sha256';
 import { redactUrl } from '../platform/redact';
@@ -50,6 +51,11 @@ export interface Identity {
    * AssumeRoleWithWebIdentity. The token is a secret: it is in neither the label nor the key material.
    */
   serviceAccount?: { roleArn: string; namespace: string; name: string; uid: string; token: string };
+  /**
+   * What a credential_process command line in the profile chain expands (identity/credential-process.ts), part of
+   * the key: the memo of a hit must cover these too (tokens/service.ts).
+   */
+  commandInputs?: { variables: string[]; workingDirectory: boolean };
 }
 
 /**
@@ -100,10 +106,11 @@ const stable = (data: Record<string, string> | undefined): string => JSON.string
  * base credentials must not share a token: the second may not be allowed to assume it). A token file that cannot
  * be read makes the identity unusable rather than keyed on nothing.
  */
-function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): { keyMaterial: string; unusable?: string } {
+function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): { keyMaterial: string; unusable?: string; commandInputs?: Identity['commandInputs'] } {
   const parts: string[] = [];
   const seen = new Set<string>();
   let unusable: string | undefined;
+  let inputs: Identity['commandInputs'];
   const visit = (profile: string, depth: number): void => {
     if (seen.has(profile) || depth > 8) return;
     seen.add(profile);
@@ -117,6 +124,13 @@ function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settin
       if (token.error) unusable ??= `web_identity_token_file ${tokenFile} of profile ${profile} cannot be read (${token.error})`;
       parts.push(`token ${token.keyMaterial}`);
     }
+    const command = data?.credential_process;
+    if (command) {
+      // The SDK runs it through a shell: the same text can answer as another identity in another environment.
+      const found = commandInputs(command, settings.environment, settings.workingDirectory());
+      parts.push(`process ${found.material}`);
+      inputs = { variables: [...(inputs?.variables ?? []), ...found.variables], workingDirectory: (inputs?.workingDirectory ?? false) || found.workingDirectory };
+    }
     const credentialSource = data?.credential_source;
     if (credentialSource === 'Environment') parts.push(`base ${environmentKeyMaterial(settings) ?? 'none'}`);
     else if (credentialSource === 'EcsContainer') parts.push(`base ${containerIdentity(settings)?.keyMaterial ?? 'none'}`);
@@ -125,7 +139,7 @@ function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settin
     if (source) visit(source, depth + 1);
   };
   visit(name, 0);
-  return { keyMaterial: `profile:${name}:${digest(parts.join('\n'))}`, ...(unusable ? { unusable } : {}) };
+  return { keyMaterial: `profile:${name}:${digest(parts.join('\n'))}`, ...(unusable ? { unusable } : {}), ...(inputs ? { commandInputs: inputs } : {}) };
 }
 
 /** Environment keys: the key id, and a hash of the secret, so a right id with a wrong secret is not a hit. */
@@ -212,8 +226,8 @@ function credentialSource(settings: Settings, chosenProfile: string | undefined,
   const name = profile ?? 'default';
   const data = shared.profiles[name];
   if (carriesCredentials(data)) {
-    const { keyMaterial, unusable } = profileKeyMaterial(name, shared, settings);
-    return { source: 'profile', label: `profile ${name}`, keyMaterial, profile: name, ...(unusable ? { unusable } : {}) };
+    const { keyMaterial, unusable, commandInputs: inputs } = profileKeyMaterial(name, shared, settings);
+    return { source: 'profile', label: `profile ${name}`, keyMaterial, profile: name, ...(unusable ? { unusable } : {}), ...(inputs ? { commandInputs: inputs } : {}) };
   }
   if (profile !== undefined && !data) {
     return { source: 'profile', label: `profile ${profile}`, keyMaterial: `profile:${profile}:missing`, profile, missingProfile: profile };
