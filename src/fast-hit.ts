@@ -175,7 +175,7 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   // still absent.
   if (fingerprint(entry) !== memo.entry || !memo.files.every((file, i) => fingerprint(files[i]) === file.fingerprint)) return undefined;
   const at = now();
-  if (freshness(memo.token, at) !== 'fresh') return undefined;
+  if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
   const { username, password } = memo.token;
   return memo.answer.kind === 'docker'
     ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })

@@ -27,6 +27,8 @@ export interface HitMemo {
   /** Every file the decision read, as it was when read (null: absent). */
   files: FileFingerprint[];
   answer: HitAnswer;
+  /** Epoch ms after which the decision no longer holds (a kubelet service-account token's own exp). */
+  notAfter?: number;
 }
 
 /**
@@ -74,7 +76,8 @@ export function isHitMemo(value: unknown): value is HitMemo {
     isString(v.cacheDir) &&
     Array.isArray(v.files) &&
     v.files.every((f: unknown) => typeof f === 'object' && f !== null && isString((f as FileFingerprint).path) && ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint))) &&
-    isAnswer(v.answer)
+    isAnswer(v.answer) &&
+    (v.notAfter === undefined || typeof v.notAfter === 'number')
   );
 }
 
@@ -86,6 +89,12 @@ export class HitMemoRecorder {
   private servedToken: { keyId: string; host: string; token: Token } | undefined;
   private answer: HitAnswer | undefined;
   private spoiled = false;
+  private until: number | undefined;
+
+  /** The decision holds only until `ms` (epoch): a run from the memo after it takes the full path. */
+  notAfter(ms: number): void {
+    this.until = Math.min(this.until ?? ms, ms);
+  }
 
   /**
    * `token`, fresh, read from the entry of the cache key `keyId`, for `host`. A second token in one run: no memo.
@@ -136,6 +145,7 @@ export class HitMemoRecorder {
       cacheDir,
       files: [...files].map(([path, fingerprint]) => ({ path, fingerprint })),
       answer: this.answer,
+      ...(this.until !== undefined ? { notAfter: this.until } : {}),
     };
   }
 }
