@@ -73,5 +73,6 @@ function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: Serv
   // A memo of this hit must not outlive the token it was decided for.
   deps.hitMemo?.notAfter(account.expiresAt);
   deps.log.debug(`service account ${account.namespace}/${account.name} assumes ${role.roleArn} (from ${role.source})`);
-  return serviceAccountIdentity(role.roleArn, account, token);
+  // The clients still read the node's shared config (endpoints, retries): the files as read for the node identity.
+  return { ...serviceAccountIdentity(role.roleArn, account, token), ...(nodeIdentity.sdkFiles ? { sdkFiles: nodeIdentity.sdkFiles } : {}) };
 }

@@ -223,6 +223,7 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
     endpoint,
     awsConfigFile: settings.awsConfigFile,
     awsCredentialsFile: settings.awsCredentialsFile,
+    sdkProfile: settings.awsProfile,
     stsEndpoint: settings.endpointOverrides.sts ?? settings.endpointOverrides.all,
   };
 }
