@@ -25,7 +25,10 @@ const PREFIX = 'docker-credential-ecr';
 
 /** Makes text safe for a terminal: no escape sequences or control characters from hostile input. */
 export function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0').slice(-2)}`);
+  return text.replace(/[^\x20-\x7e]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function createLogger(options: LoggerOptions): Logger {
