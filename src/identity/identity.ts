@@ -61,7 +61,7 @@ export interface Identity {
    * for the key, a profile's web_identity_token_file tokens by path (secrets), and the SSO sessions or start URLs
    * whose token cache files the SDK would read.
    */
-  sdkFiles?: { shared: SharedFile[]; profileTokens: Record<string, string>; ssoIds: string[] };
+  sdkFiles?: { shared: SharedFile[]; profileTokens: Record<string, string>; ssoIds: string[]; loginSessions?: string[] };
 }
 
 /**
@@ -118,6 +118,7 @@ interface ProfileKey {
   commandInputs?: Identity['commandInputs'];
   profileTokens: Record<string, string>;
   ssoIds: string[];
+  loginSessions?: string[];
   /** The container token behind a credential_source = EcsContainer, handed to the SDK with the profile. */
   containerToken?: string;
 }
@@ -136,6 +137,7 @@ function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settin
     // The SDK's token cache file is named after the session, or the start URL of a legacy profile.
     const ssoId = ssoSession ?? data?.sso_start_url;
     if (ssoId) result.ssoIds.push(ssoId);
+    if (data?.login_session) (result.loginSessions ??= []).push(data.login_session);
     const tokenFile = data?.web_identity_token_file;
     if (tokenFile) {
       const token = readTokenFile(tokenFile);
@@ -263,7 +265,7 @@ function credentialSource(settings: Settings, chosenProfile: string | undefined,
       ...(found.unusable ? { unusable: found.unusable } : {}),
       ...(found.commandInputs ? { commandInputs: found.commandInputs } : {}),
       ...(found.containerToken !== undefined ? { containerToken: found.containerToken } : {}),
-      sdkFiles: { shared: [], profileTokens: found.profileTokens, ssoIds: found.ssoIds },
+      sdkFiles: { shared: [], profileTokens: found.profileTokens, ssoIds: found.ssoIds, ...(found.loginSessions ? { loginSessions: found.loginSessions } : {}) },
     };
   }
   if (profile !== undefined && !data) {

@@ -6,6 +6,8 @@
 // every such read. So we read each file once, bounded and only if it is a regular file (platform/read-file.ts), and
 // the SDK gets those very bytes: the ones the cache key was derived from, with no second read to race.
 // SDK-side: loaded only with the SDK, on a fetch (a cache hit never loads it).
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { externalDataInterceptor, getHomeDir, getSSOTokenFilepath } from '@smithy/core/config';
 import type { Identity } from '../identity/identity';
@@ -57,5 +59,17 @@ export function handFilesToSdk(identity: Identity): void {
     }
     if (typeof token !== 'object' || token === null) throw unreadableFile(`the SSO token cache file ${path} (of ${id}) is not a JSON object; run \`aws sso login\` to write it again`);
     externalDataInterceptor.interceptToken(id, token as Record<string, unknown>);
+  }
+  // `aws login` sessions: the SDK's login provider takes no intercepted token, so this is a check before its own
+  // read (its path rule: credential-provider-login's getTokenFilePath). It stops a FIFO or a device left there by
+  // mistake; only someone who can already write to the caller's ~/.aws could win the race between the two reads.
+  for (const session of files.loginSessions ?? []) {
+    const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? join(homedir(), '.aws', 'login', 'cache');
+    const path = join(directory, `${createHash('sha256').update(session, 'utf8').digest('hex')}.json`);
+    try {
+      readRegularText(path, { maxBytes: MAX_SSO_TOKEN_BYTES, followSymlinks: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadableFile(`the login token cache file ${path} (of login_session ${session}) cannot be read (${readFailure(error)})`);
+    }
   }
 }

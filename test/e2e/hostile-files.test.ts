@@ -73,7 +73,7 @@ const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
  * one-minute timeout, the kill after KILL_AFTER_MS shows a hang (the old code hung on a FIFO until the timeout, and
  * read /dev/zero for gigabytes, then blamed the network).
  */
-test('the AWS shared config, credentials, SSO token cache, a profile\'s container token and AWS_CA_BUNDLE as a FIFO or /dev/zero: an error naming the file, at once', async () => {
+test('the AWS shared config, credentials, SSO and login token caches, a profile\'s container token and AWS_CA_BUNDLE as a FIFO or /dev/zero: an error naming the file, at once', async () => {
   const cases: { name: string; set: (home: string, env: Record<string, string>) => string; message: (file: string) => RegExp }[] = [
     { name: 'AWS_CONFIG_FILE', set: (home, env) => (env.AWS_CONFIG_FILE = join(home, 'config')), message: (f) => new RegExp(`the AWS config file ${escaped(f)} cannot be read \\(not a regular file`) },
     { name: 'AWS_SHARED_CREDENTIALS_FILE', set: (home, env) => (env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials')), message: (f) => new RegExp(`the AWS shared credentials file ${escaped(f)} cannot be read \\(not a regular file`) },
@@ -94,6 +94,16 @@ test('the AWS shared config, credentials, SSO token cache, a profile\'s containe
         return join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`);
       },
       message: (f) => new RegExp(`the SSO token cache file ${escaped(f)} \\(of corp\\) cannot be read \\(not a regular file`),
+    },
+    {
+      name: 'the `aws login` token cache',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nlogin_session = arn:aws:iam::123456789012:user/dev\nregion = eu-west-1\n');
+        return join(home, '.aws', 'login', 'cache', `${createHash('sha256').update('arn:aws:iam::123456789012:user/dev').digest('hex')}.json`);
+      },
+      message: (f) => new RegExp(`the login token cache file ${escaped(f)} \\(of login_session arn:aws:iam::123456789012:user/dev\\) cannot be read \\(not a regular file`),
     },
     {
       name: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE under a profile's credential_source = EcsContainer",
