@@ -20,7 +20,8 @@ const CMD_VARIABLE = /%([A-Za-z_][A-Za-z0-9_()]*)%/g;
 
 /** The first word of the command line, unquoted as far as a key needs (no variable expansion). */
 function programWord(command: string): string {
-  const trimmed = command.trimStart();
+  // Leading assignments (`TEAM="$TEAM" cp.sh`) are not the program.
+  const trimmed = command.replace(/^\s*(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|[^\s"'])*\s+)*/, '');
   const quote = trimmed[0] === '"' || trimmed[0] === "'" ? trimmed[0] : undefined;
   if (quote) return trimmed.slice(1, trimmed.indexOf(quote, 1) === -1 ? undefined : trimmed.indexOf(quote, 1));
   return trimmed.split(/[\s;&|<>()]/)[0] ?? '';
