@@ -73,10 +73,8 @@ export function readConfigFile(path: string): ConfigFile {
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') return { path, target, text: undefined };
-    if (code === 'ENOTREG' || code === 'EFBIG') throw new DockerConfigError(`${path}: cannot read it (${readFailure(error)})`);
     if (code === 'ENOTDIR') throw new DockerConfigError(`${path}: a directory in this path is a file`);
-    if (code === 'EISDIR') throw new DockerConfigError(`${path} is a directory, not a file`);
-    throw new DockerConfigError(`${path}: cannot read it (${code})`);
+    throw new DockerConfigError(`${path}: cannot read it (${readFailure(error)})`);
   }
 }
 
