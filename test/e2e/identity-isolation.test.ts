@@ -221,3 +221,35 @@ test('AWS_DEFAULT_PROFILE is honoured as the AWS CLI honours it: its credentials
   assert.notEqual(secretOf(q.stdout), secretOf(p.stdout));
   assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), ['AKIAPROFILEP00000001', 'AKIAPROFILEQ00000001']);
 });
+
+test("a profile's web_identity_token_file and the container token behind credential_source = EcsContainer: the SDK is handed the token that keyed the cache", async () => {
+  const { home, bare } = sharedHome();
+  const sub = 'repo:org/app:ref:refs/heads/main';
+  fake.trustWebIdentity(ROLE_A, { subjects: [sub] });
+  const tokenFile = join(home, 'oidc-token');
+  writeFileSync(tokenFile, makeWebIdentityToken({ sub }));
+  writeFileSync(bare.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${tokenFile}\n`);
+  const web = await runExecutable(['get'], { stdin: HOST, env: bare });
+  assert.equal(web.code, 0, web.stderr);
+  assert.deepEqual(fake.webIdentityCalls.map((c) => [c.roleArn, c.subject, c.outcome]), [[ROLE_A, sub, 'ok']]);
+
+  // A role assumed from EKS Pod Identity credentials: the file's token goes to the agent, never the variable's.
+  const podToken = join(home, 'pod-token');
+  const fileToken = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:builder', aud: 'pods.eks.amazonaws.com' });
+  writeFileSync(podToken, fileToken);
+  fake.setContainerCredentials({ authorizationToken: fileToken, roleArn: ROLE_B });
+  const config = join(home, 'ecs-config');
+  writeFileSync(config, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\ncredential_source = EcsContainer\n`);
+  const env = {
+    ...bare,
+    AWS_CONFIG_FILE: config,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: podToken,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-this-one',
+  };
+  const ecs = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(ecs.code, 0, ecs.stderr);
+  assert.deepEqual(fake.containerCalls.map((c) => c.authorization), [fileToken]);
+  assert.equal(fake.assumedRoles.at(-1)?.roleArn, ROLE_A);
+  assert.equal(fake.principalFor(fake.callsFor('ecr').at(-1)!.accessKeyId)?.roleArn, ROLE_A);
+});
