@@ -18,10 +18,13 @@ const MAX_SSO_TOKEN_BYTES = 1024 * 1024;
 
 export const unreadableFile = (message: string): Error => Object.assign(new Error(message), { name: 'UnreadableFileError' });
 
-/** The SDK's getConfigFilepath and getCredentialsFilepath with its `~/` expansion (loadSharedConfigFiles). */
-function sdkDefaultPath(kind: 'config' | 'credentials'): string {
+/**
+ * The SDK's getConfigFilepath and getCredentialsFilepath, with and without its `~/` expansion (loadSharedConfigFiles
+ * expands it; loadSsoSessionData, which reads the config file for sso-session sections, does not).
+ */
+function sdkDefaultPaths(kind: 'config' | 'credentials'): string[] {
   const path = (kind === 'config' ? process.env.AWS_CONFIG_FILE : process.env.AWS_SHARED_CREDENTIALS_FILE) || join(getHomeDir(), '.aws', kind);
-  return path.startsWith('~/') ? join(getHomeDir(), path.slice(2)) : path;
+  return path.startsWith('~/') ? [join(getHomeDir(), path.slice(2)), path] : [path];
 }
 
 /**
@@ -37,8 +40,7 @@ export function handFilesToSdk(identity: Identity): void {
   for (const kind of ['config', 'credentials'] as const) {
     // No path at all (no home directory): the key saw no settings, and so does the SDK.
     const file = files.shared.find((f) => f.kind === kind) ?? { path: undefined, text: null };
-    if (file.path !== undefined) externalDataInterceptor.interceptFile(file.path, file.text ?? '');
-    externalDataInterceptor.interceptFile(sdkDefaultPath(kind), file.text ?? '');
+    for (const path of [...(file.path !== undefined ? [file.path] : []), ...sdkDefaultPaths(kind)]) externalDataInterceptor.interceptFile(path, file.text ?? '');
   }
   for (const [path, token] of Object.entries(files.profileTokens)) externalDataInterceptor.interceptToken(path, token);
   for (const id of files.ssoIds) {
