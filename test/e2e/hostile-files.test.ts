@@ -73,7 +73,7 @@ const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
  * one-minute timeout, the kill after KILL_AFTER_MS shows a hang (the old code hung on a FIFO until the timeout, and
  * read /dev/zero for gigabytes, then blamed the network).
  */
-test('the AWS shared config, credentials, SSO and login token caches, a profile\'s container token and AWS_CA_BUNDLE as a FIFO or /dev/zero: an error naming the file, at once', async () => {
+test('the AWS shared config, credentials, SSO and login token caches, web identity and container tokens and AWS_CA_BUNDLE as a FIFO or /dev/zero: an error naming the file, at once', async () => {
   const cases: { name: string; set: (home: string, env: Record<string, string>) => string; message: (file: string) => RegExp }[] = [
     { name: 'AWS_CONFIG_FILE', set: (home, env) => (env.AWS_CONFIG_FILE = join(home, 'config')), message: (f) => new RegExp(`the AWS config file ${escaped(f)} cannot be read \\(not a regular file`) },
     { name: 'AWS_SHARED_CREDENTIALS_FILE', set: (home, env) => (env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials')), message: (f) => new RegExp(`the AWS shared credentials file ${escaped(f)} cannot be read \\(not a regular file`) },
@@ -113,6 +113,26 @@ test('the AWS shared config, credentials, SSO and login token caches, a profile\
         writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nrole_arn = arn:aws:iam::123456789012:role/puller\ncredential_source = EcsContainer\n');
         env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${fake.url}/v1/credentials`;
         return (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = join(home, 'pod-token'));
+      },
+      message: (f) => new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${escaped(f)} cannot be read \\(not a regular file\\)`),
+    },
+    {
+      name: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        env.AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/ci';
+        return (env.AWS_WEB_IDENTITY_TOKEN_FILE = join(home, 'oidc-token'));
+      },
+      message: (f) => new RegExp(`AWS_WEB_IDENTITY_TOKEN_FILE ${escaped(f)} cannot be read \\(not a regular file\\)`),
+    },
+    {
+      name: 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (EKS Pod Identity)',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${fake.url}/v1/credentials`;
+        return (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = join(home, 'eks-pod-identity-token'));
       },
       message: (f) => new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${escaped(f)} cannot be read \\(not a regular file\\)`),
     },
