@@ -84,7 +84,9 @@ function readFile(kind: SharedFile['kind'], path: string, home: string | undefin
   try {
     text = readRegularText(resolved, { maxBytes: MAX_INI_BYTES, followSymlinks: true });
   } catch (error) {
-    const absent = (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR';
+    // Absent, or a regular file we may not read (a root-owned one after `sudo aws configure`): no settings, as the
+    // SDK and the AWS CLI read it too.
+    const absent = ['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
     return {
       file: { kind, path: resolved, text: null },
       data: Object.create(null) as IniData,
