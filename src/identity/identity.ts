@@ -105,13 +105,6 @@ function carriesCredentials(data: ProfileData | undefined): boolean {
 
 const stable = (data: Record<string, string> | undefined): string => JSON.stringify(Object.entries(data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-/**
- * Key material for a profile: a hash of its settings, with the profiles and SSO sessions it draws on, plus what
- * those settings point at outside the files: the claims of a web_identity_token_file, and the environment keys,
- * container or instance credentials behind a credential_source (two jobs that assume one role from different
- * base credentials must not share a token: the second may not be allowed to assume it). A token file that cannot
- * be read makes the identity unusable rather than keyed on nothing.
- */
 interface ProfileKey {
   keyMaterial: string;
   unusable?: string;
@@ -123,6 +116,14 @@ interface ProfileKey {
   containerToken?: string;
 }
 
+/**
+ * Key material for a profile: a hash of its settings, with the profiles and SSO sessions it draws on, plus what
+ * those settings point at outside the files: the claims of a web_identity_token_file, and the environment keys,
+ * container or instance credentials behind a credential_source (two jobs that assume one role from different
+ * base credentials must not share a token: the second may not be allowed to assume it), and what a
+ * credential_process command line expands. A token file that cannot be read makes the identity unusable rather than
+ * keyed on nothing. Also collects what the SDK will be handed for the chain (tokens/sdk-files.ts).
+ */
 function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): ProfileKey {
   const parts: string[] = [];
   const seen = new Set<string>();
