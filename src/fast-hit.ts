@@ -4,7 +4,7 @@
 // the same with one writeSync 4.9-5.1 ms, through a shell, hyperfine, 300 runs). Whatever it cannot vouch for, it
 // leaves to the full path (cli.ts) and hands on what it has read: the request's bytes and the memo's name, so the
 // full path writes the memo for the next run.
-import { isHitMemo, memoFileName, type HitMemo } from './cache/hit-memo';
+import { isHitMemo, memoFileName, NOT_INPUTS, type HitMemo } from './cache/hit-memo';
 import { freshness } from './cache/policy';
 import { encodeCredentials, GET_AT_TERMINAL } from './docker/protocol';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
@@ -45,11 +45,6 @@ export interface HandOver {
   /** Where the full path may write the memo for these inputs. */
   memo?: { inputDigest: string; cacheDir: string };
 }
-
-// Set by shells (and changed by `cd`), or by hyperfine with a random length on every run to vary the stack's
-// alignment; nothing in this program reads them, and a name in the digest that changes on every run would make every
-// run take the full path and write a memo of its own.
-const NOT_INPUTS: ReadonlySet<string> = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET']);
 
 const errorCode = (error: unknown): string | undefined => (error as { code?: string } | undefined)?.code;
 
@@ -180,7 +175,7 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   // still absent.
   if (fingerprint(entry) !== memo.entry || !memo.files.every((file, i) => fingerprint(files[i]) === file.fingerprint)) return undefined;
   const at = now();
-  if (freshness(memo.token, at) !== 'fresh') return undefined;
+  if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
   const { username, password } = memo.token;
   return memo.answer.kind === 'docker'
     ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })

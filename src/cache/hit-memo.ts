@@ -27,7 +27,21 @@ export interface HitMemo {
   /** Every file the decision read, as it was when read (null: absent). */
   files: FileFingerprint[];
   answer: HitAnswer;
+  /** Epoch ms after which the decision no longer holds (a kubelet service-account token's own exp). */
+  notAfter?: number;
 }
+
+/**
+ * Environment variables left out of the memo's name. Set by shells (and changed by `cd`), or by hyperfine with a
+ * random length on every run to vary the stack's alignment; a name in the digest that changes on every run would make
+ * every run take the full path and write a memo of its own. A decision that reads one of them (a credential_process
+ * command line that expands $PWD) or the working directory is never memoised (inputsOutsideMemo).
+ */
+export const NOT_INPUTS: ReadonlySet<string> = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET']);
+
+/** Whether a decision depended on something the memo's name does not cover. */
+export const inputsOutsideMemo = (inputs: { variables: readonly string[]; workingDirectory: boolean } | undefined): boolean =>
+  inputs !== undefined && (inputs.workingDirectory || inputs.variables.some((name) => NOT_INPUTS.has(name)));
 
 const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
 const RECENT_MS = 1_000;
@@ -62,7 +76,8 @@ export function isHitMemo(value: unknown): value is HitMemo {
     isString(v.cacheDir) &&
     Array.isArray(v.files) &&
     v.files.every((f: unknown) => typeof f === 'object' && f !== null && isString((f as FileFingerprint).path) && ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint))) &&
-    isAnswer(v.answer)
+    isAnswer(v.answer) &&
+    (v.notAfter === undefined || typeof v.notAfter === 'number')
   );
 }
 
@@ -74,6 +89,12 @@ export class HitMemoRecorder {
   private servedToken: { keyId: string; host: string; token: Token } | undefined;
   private answer: HitAnswer | undefined;
   private spoiled = false;
+  private until: number | undefined;
+
+  /** The decision holds only until `ms` (epoch): a run from the memo after it takes the full path. */
+  notAfter(ms: number): void {
+    this.until = Math.min(this.until ?? ms, ms);
+  }
 
   /**
    * `token`, fresh, read from the entry of the cache key `keyId`, for `host`. A second token in one run: no memo.
@@ -124,6 +145,7 @@ export class HitMemoRecorder {
       cacheDir,
       files: [...files].map(([path, fingerprint]) => ({ path, fingerprint })),
       answer: this.answer,
+      ...(this.until !== undefined ? { notAfter: this.until } : {}),
     };
   }
 }

@@ -44,7 +44,8 @@ const COMMON = `
 Standard output redirected to a file others can read (\`> config.json\` under the usual umask) is made private
 first when it is your own file, and warned about otherwise.
 Under GitHub Actions (GITHUB_ACTIONS=true) each secret is first registered with the runner (::add-mask:: on
-standard error), so the job log shows *** wherever it appears later; standard output carries only the result.
+standard error, unless that is a terminal or a file), so the job log shows *** wherever it appears later;
+standard output carries only the result.
 `;
 
 interface Options {
@@ -95,7 +96,8 @@ function parseArgs(command: TokenOutputCommand, argv: readonly string[]): Option
  * Registers secrets with the GitHub Actions runner before they are printed. The runner reads workflow commands
  * from every line of a step's standard output AND standard error (actions/runner, ScriptHandler.cs: both streams
  * go through OutputManager -> ActionCommandManager), so stderr works and stdout stays exactly the result. Not
- * when stderr is a regular file: the command line itself holds the secret, and a file is not the runner.
+ * when stderr is a regular file or a terminal: the command line itself holds the secret, and neither is the runner
+ * (which reads a pipe): a person at a terminal with GITHUB_ACTIONS=true would see the token on screen.
  */
 export function maskCommands(secrets: readonly string[], env: Env, stderrIsFile: () => boolean): string {
   if (env.GITHUB_ACTIONS !== 'true' || stderrIsFile()) return '';
@@ -104,9 +106,10 @@ export function maskCommands(secrets: readonly string[], env: Env, stderrIsFile:
   return secrets.filter((s, i) => s !== '' && secrets.indexOf(s) === i).map((s) => `::add-mask::${escape(s)}\n`).join('');
 }
 
-function realStderrIsFile(): boolean {
+function realStderrIsNotRunner(): boolean {
   try {
-    return fstatSync(2).isFile();
+    const stat = fstatSync(2);
+    return stat.isFile() || (stat.isCharacterDevice() && (require('node:tty') as typeof import('node:tty')).isatty(2));
   } catch {
     return false;
   }
@@ -151,7 +154,7 @@ export async function runTokenOutput(
   command: TokenOutputCommand,
   argv: readonly string[],
   io: CommandIo,
-  stderrIsFile: () => boolean = realStderrIsFile,
+  stderrIsFile: () => boolean = realStderrIsNotRunner,
   stdoutFile: (stdout: NodeJS.WritableStream) => OutputFile | undefined = realStdoutFile,
 ): Promise<number> {
   const complain = (line: string): void => {

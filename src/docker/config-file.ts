@@ -2,7 +2,8 @@
 // to a helper, `credsStore` names the helper for every other host, `auths` holds what `docker login` stored.
 // This reads them and plans the one edit `configure` makes, credHelpers entries, as a text edit: every other
 // byte of the file (unknown keys, key order, indentation, line endings) stays exactly as it was.
-import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
+import { readFailure, readRegularTextWithStat } from '../platform/read-file';
 import { dirname, resolve } from 'node:path';
 // The ESM build: the package's `main` is a UMD wrapper whose inner requires the bundler cannot follow.
 import { lineOf, parseStrictJson, type JsonNode } from '../platform/json-text';
@@ -61,18 +62,19 @@ export function followSymlinks(path: string): string {
   throw new DockerConfigError(`${path}: too many levels of symbolic links`);
 }
 
+const MAX_DOCKER_CONFIG_BYTES = 16 * 1024 * 1024; // even hundreds of logins are far below this
+
 export function readConfigFile(path: string): ConfigFile {
   const target = followSymlinks(path);
   try {
-    const text = readFileSync(target, 'utf8');
-    const stat = statSync(target);
+    // Bounded, and only a regular file: a FIFO hung configure and doctor, /dev/zero took configure to 7.9 GB.
+    const { text, stat } = readRegularTextWithStat(target, { maxBytes: MAX_DOCKER_CONFIG_BYTES, followSymlinks: true });
     return { path, target, text, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT') return { path, target, text: undefined };
     if (code === 'ENOTDIR') throw new DockerConfigError(`${path}: a directory in this path is a file`);
-    if (code === 'EISDIR') throw new DockerConfigError(`${path} is a directory, not a file`);
-    throw new DockerConfigError(`${path}: cannot read it (${code})`);
+    throw new DockerConfigError(`${path}: cannot read it (${readFailure(error)})`);
   }
 }
 

@@ -1,5 +1,6 @@
 // The Docker credential-helper wire format, kept apart from where credentials come from (as in
 // docker-credential-helpers' credentials.go). Knows nothing of AWS: a CredentialBackend does the work.
+import { safeJson } from '../platform/terminal-text';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from '../platform/errors';
 import { readInput } from '../platform/read-input';
 
@@ -33,7 +34,7 @@ export const GET_AT_TERMINAL =
 
 /** The answer to `get`, as docker-credential-helpers writes it: one JSON line. */
 export const encodeCredentials = (credentials: Credentials): string =>
-  JSON.stringify({ ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret }) + '\n';
+  safeJson({ ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret }) + '\n';
 
 /** Runs one protocol action; returns the exit code. */
 export async function handleAction(action: ProtocolAction, backend: CredentialBackend, io: ProtocolIo): Promise<number> {
@@ -47,7 +48,7 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
         return 0;
       }
       case 'list':
-        io.stdout.write(JSON.stringify(await backend.list()) + '\n');
+        io.stdout.write(safeJson(await backend.list()) + '\n');
         return 0;
       case 'store': {
         let parsed: unknown;

@@ -2,8 +2,9 @@
 // credentials: this runs on every cache hit, so it reads only env values and the profile's own lines in the
 // shared config files. The result is part of the cache key, so two identities never see each other's token,
 // while an SSO or role session that rotates its access key keeps hitting the same entry.
-import { readSharedConfig, type SharedConfig } from './shared-config';
+import { readSharedConfig, type SharedConfig, type SharedFile } from './shared-config';
 import { readTokenFile, tokenKeyMaterial, tokenSubject } from './web-token';
+import { commandInputs } from './credential-process';
 import type { Settings } from '../platform/settings';
 import { sha256Hex } from '../platform/sha256';
 import { redactUrl } from '../platform/redact';
@@ -50,6 +51,17 @@ export interface Identity {
    * AssumeRoleWithWebIdentity. The token is a secret: it is in neither the label nor the key material.
    */
   serviceAccount?: { roleArn: string; namespace: string; name: string; uid: string; token: string };
+  /**
+   * What a credential_process command line in the profile chain expands (identity/credential-process.ts), part of
+   * the key: the memo of a hit must cover these too (tokens/service.ts).
+   */
+  commandInputs?: { variables: string[]; workingDirectory: boolean };
+  /**
+   * What the SDK is handed instead of reading it again (tokens/sdk-files.ts): the shared files as they were read
+   * for the key, a profile's web_identity_token_file tokens by path (secrets), and the SSO sessions or start URLs
+   * whose token cache files the SDK would read.
+   */
+  sdkFiles?: { shared: SharedFile[]; profileTokens: Record<string, string>; ssoIds: string[]; loginSessions?: string[] };
 }
 
 /**
@@ -93,17 +105,29 @@ function carriesCredentials(data: ProfileData | undefined): boolean {
 
 const stable = (data: Record<string, string> | undefined): string => JSON.stringify(Object.entries(data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+interface ProfileKey {
+  keyMaterial: string;
+  unusable?: string;
+  commandInputs?: Identity['commandInputs'];
+  profileTokens: Record<string, string>;
+  ssoIds: string[];
+  loginSessions?: string[];
+  /** The container token behind a credential_source = EcsContainer, handed to the SDK with the profile. */
+  containerToken?: string;
+}
+
 /**
  * Key material for a profile: a hash of its settings, with the profiles and SSO sessions it draws on, plus what
  * those settings point at outside the files: the claims of a web_identity_token_file, and the environment keys,
  * container or instance credentials behind a credential_source (two jobs that assume one role from different
- * base credentials must not share a token: the second may not be allowed to assume it). A token file that cannot
- * be read makes the identity unusable rather than keyed on nothing.
+ * base credentials must not share a token: the second may not be allowed to assume it), and what a
+ * credential_process command line expands. A token file that cannot be read makes the identity unusable rather than
+ * keyed on nothing. Also collects what the SDK will be handed for the chain (tokens/sdk-files.ts).
  */
-function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): { keyMaterial: string; unusable?: string } {
+function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): ProfileKey {
   const parts: string[] = [];
   const seen = new Set<string>();
-  let unusable: string | undefined;
+  const result: ProfileKey = { keyMaterial: '', profileTokens: {}, ssoIds: [] };
   const visit = (profile: string, depth: number): void => {
     if (seen.has(profile) || depth > 8) return;
     seen.add(profile);
@@ -111,21 +135,39 @@ function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settin
     parts.push(`[${profile}]`, stable(data));
     const ssoSession = data?.sso_session;
     if (ssoSession) parts.push(`[sso-session ${ssoSession}]`, stable(shared.sections[`sso-session.${ssoSession}`]));
+    // The SDK's token cache file is named after the session, or the start URL of a legacy profile.
+    const ssoId = ssoSession ?? data?.sso_start_url;
+    if (ssoId) result.ssoIds.push(ssoId);
+    if (data?.login_session) (result.loginSessions ??= []).push(data.login_session);
     const tokenFile = data?.web_identity_token_file;
     if (tokenFile) {
       const token = readTokenFile(tokenFile);
-      if (token.error) unusable ??= `web_identity_token_file ${tokenFile} of profile ${profile} cannot be read (${token.error})`;
+      if (token.error) result.unusable ??= `web_identity_token_file ${tokenFile} of profile ${profile} cannot be read (${token.error})`;
+      else result.profileTokens[tokenFile] = token.token!;
       parts.push(`token ${token.keyMaterial}`);
+    }
+    const command = data?.credential_process;
+    if (command) {
+      // The SDK runs it through a shell: the same text can answer as another identity in another environment.
+      const found = commandInputs(command, settings.environment, settings.workingDirectory());
+      parts.push(`process ${found.material}`);
+      const before = result.commandInputs;
+      result.commandInputs = { variables: [...(before?.variables ?? []), ...found.variables], workingDirectory: (before?.workingDirectory ?? false) || found.workingDirectory };
     }
     const credentialSource = data?.credential_source;
     if (credentialSource === 'Environment') parts.push(`base ${environmentKeyMaterial(settings) ?? 'none'}`);
-    else if (credentialSource === 'EcsContainer') parts.push(`base ${containerIdentity(settings)?.keyMaterial ?? 'none'}`);
-    else if (credentialSource === 'Ec2InstanceMetadata') parts.push('base instance');
+    else if (credentialSource === 'EcsContainer') {
+      const container = containerIdentity(settings);
+      if (container?.unusable) result.unusable ??= container.unusable;
+      if (container?.containerToken) result.containerToken = container.containerToken;
+      parts.push(`base ${container?.keyMaterial ?? 'none'}`);
+    } else if (credentialSource === 'Ec2InstanceMetadata') parts.push('base instance');
     const source = data?.source_profile;
     if (source) visit(source, depth + 1);
   };
   visit(name, 0);
-  return { keyMaterial: `profile:${name}:${digest(parts.join('\n'))}`, ...(unusable ? { unusable } : {}) };
+  result.keyMaterial = `profile:${name}:${digest(parts.join('\n'))}`;
+  return result;
 }
 
 /** Environment keys: the key id, and a hash of the secret, so a right id with a wrong secret is not a hit. */
@@ -200,7 +242,10 @@ function baseIdentity(settings: Settings, chosenProfile: string | undefined): Id
   const shared = readSharedConfig(settings);
   const endpoints = configuredEndpointMaterial(shared, settings, settings.awsProfile ?? 'default');
   const identity = credentialSource(settings, chosenProfile, shared);
-  return endpoints ? { ...identity, keyMaterial: `${identity.keyMaterial}${endpoints}` } : identity;
+  const sdkFiles = { profileTokens: {}, ssoIds: [], ...identity.sdkFiles, shared: shared.files };
+  // Every source's client reads the shared config (endpoints, retries): one that cannot be read leaves none usable.
+  const unusable = shared.unreadable ?? identity.unusable;
+  return { ...identity, keyMaterial: `${identity.keyMaterial}${endpoints}`, sdkFiles, ...(unusable ? { unusable } : {}) };
 }
 
 function credentialSource(settings: Settings, chosenProfile: string | undefined, shared: SharedConfig): Identity {
@@ -212,8 +257,17 @@ function credentialSource(settings: Settings, chosenProfile: string | undefined,
   const name = profile ?? 'default';
   const data = shared.profiles[name];
   if (carriesCredentials(data)) {
-    const { keyMaterial, unusable } = profileKeyMaterial(name, shared, settings);
-    return { source: 'profile', label: `profile ${name}`, keyMaterial, profile: name, ...(unusable ? { unusable } : {}) };
+    const found = profileKeyMaterial(name, shared, settings);
+    return {
+      source: 'profile',
+      label: `profile ${name}`,
+      keyMaterial: found.keyMaterial,
+      profile: name,
+      ...(found.unusable ? { unusable: found.unusable } : {}),
+      ...(found.commandInputs ? { commandInputs: found.commandInputs } : {}),
+      ...(found.containerToken !== undefined ? { containerToken: found.containerToken } : {}),
+      sdkFiles: { shared: [], profileTokens: found.profileTokens, ssoIds: found.ssoIds, ...(found.loginSessions ? { loginSessions: found.loginSessions } : {}) },
+    };
   }
   if (profile !== undefined && !data) {
     return { source: 'profile', label: `profile ${profile}`, keyMaterial: `profile:${profile}:missing`, profile, missingProfile: profile };

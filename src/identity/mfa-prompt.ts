@@ -3,6 +3,7 @@
 // started the pull sees the prompt; a pull without a terminal (CI, systemd, the kubelet) fails at once, saying
 // what to do instead. The code is never cached: the ECR token it unlocks is, for its whole life.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { escapeControls } from '../platform/terminal-text';
 import { TokenFetchError } from '../platform/errors';
 import { hostOs } from '../platform/host-os';
 
@@ -61,7 +62,8 @@ export function terminalMfaCodeProvider(options: MfaPromptOptions): (serial: str
     }
     options.onPrompt?.(true);
     try {
-      writeSync(out, `docker-credential-ecr: MFA code for ${who} (${serial}) to pull from ${options.host}: `);
+      // Straight to the terminal, past stdio.ts: a profile name or serial from the environment or the config is escaped here.
+      writeSync(out, escapeControls(`docker-credential-ecr: MFA code for ${who} (${serial}) to pull from ${options.host}: `));
       const code = readLine(fd).trim();
       if (!/^\d{6}$/.test(code)) {
         writeSync(out, '\n');

@@ -4,7 +4,7 @@
 // is fetched from what the SDK's parser sees, so the two must never disagree (an inline `# comment`, a
 // `[profile default]` beside `[default]`, a commented section header).
 import { join } from 'node:path';
-import { readRegularText } from '../platform/read-file';
+import { readFailure, readRegularText } from '../platform/read-file';
 
 /** Section -> setting -> value; sub-settings (`s3 =` then indented lines) as `parent.name`, as the SDK keys them. */
 export type IniData = Record<string, Record<string, string>>;
@@ -68,13 +68,38 @@ function expandHome(path: string, home: string | undefined): string {
   return path.startsWith('~/') && home ? join(home, path.slice(2)) : path;
 }
 
-function readData(path: string | undefined, home: string | undefined): IniData {
-  if (!path) return Object.create(null) as IniData;
+/** One of the two files as read: the SDK is handed exactly this text (tokens/sdk-files.ts), never reads it itself. */
+export interface SharedFile {
+  kind: 'config' | 'credentials';
+  /** The path as the SDK resolves it (`~/` expanded). */
+  path: string;
+  /** null: the file does not exist (the SDK then has no settings from it either). */
+  text: string | null;
+}
+
+function readFile(kind: SharedFile['kind'], path: string, home: string | undefined): { file: SharedFile; data: IniData; unreadable?: string } {
+  const resolved = expandHome(path, home);
+  const what = kind === 'config' ? 'the AWS config file' : 'the AWS shared credentials file';
+  let text: string;
   try {
-    return parseIni(readRegularText(expandHome(path, home), { maxBytes: MAX_INI_BYTES, followSymlinks: true }));
+    text = readRegularText(resolved, { maxBytes: MAX_INI_BYTES, followSymlinks: true });
+  } catch (error) {
+    // Absent, or a regular file we may not read (a root-owned one after `sudo aws configure`): no settings, as the
+    // SDK and the AWS CLI read it too.
+    const absent = ['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
+    return {
+      file: { kind, path: resolved, text: null },
+      data: Object.create(null) as IniData,
+      // Not a regular file, too large, unreadable: an error naming it. Going on without it would key the cache on
+      // settings the caller did not mean, and the SDK (if it read the file itself) would hang on a FIFO.
+      ...(absent ? {} : { unreadable: `${what} ${resolved} cannot be read (${readFailure(error)})` }),
+    };
+  }
+  try {
+    return { file: { kind, path: resolved, text }, data: parseIni(text) };
   } catch {
-    // Absent, unreadable, not a regular file, or refused by the parser: no settings, as the SDK swallows it too.
-    return Object.create(null) as IniData;
+    // Refused by the parser (a `__proto__` profile): no settings, as the SDK swallows it too.
+    return { file: { kind, path: resolved, text }, data: Object.create(null) as IniData };
   }
 }
 
@@ -83,14 +108,23 @@ export interface SharedConfig {
   profiles: IniData;
   /** The config file's `sso-session.X` and `services.X` sections. */
   sections: IniData;
+  /** The files as read, config first. */
+  files: SharedFile[];
+  /** Why a file that exists could not be read (the first such): then no identity is usable. */
+  unreadable?: string;
 }
 
 export function readSharedConfig(files: { awsConfigFile: string | undefined; awsCredentialsFile: string | undefined; home: string | undefined }): SharedConfig {
-  const config = configData(readData(files.awsConfigFile, files.home));
-  const credentials = readData(files.awsCredentialsFile, files.home);
+  const read = [
+    files.awsConfigFile ? readFile('config', files.awsConfigFile, files.home) : undefined,
+    files.awsCredentialsFile ? readFile('credentials', files.awsCredentialsFile, files.home) : undefined,
+  ];
+  const config = configData(read[0]?.data ?? (Object.create(null) as IniData));
+  const credentials = read[1]?.data ?? (Object.create(null) as IniData);
   const profiles: IniData = Object.create(null) as IniData;
   for (const file of [config, credentials]) {
     for (const [name, values] of Object.entries(file)) profiles[name] = { ...profiles[name], ...values };
   }
-  return { profiles, sections: config };
+  const unreadable = read.find((r) => r?.unreadable)?.unreadable;
+  return { profiles, sections: config, files: read.flatMap((r) => (r ? [r.file] : [])), ...(unreadable ? { unreadable } : {}) };
 }

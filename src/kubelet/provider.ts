@@ -69,7 +69,10 @@ function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: Serv
     deps.log.debug('service-account token without a role annotation or AWS_ECR_ROLE_ARN: using the node identity');
     return nodeIdentity;
   }
-  const account = serviceAccountFromToken(token);
+  const account = serviceAccountFromToken(token, deps.now());
+  // A memo of this hit must not outlive the token it was decided for.
+  deps.hitMemo?.notAfter(account.expiresAt);
   deps.log.debug(`service account ${account.namespace}/${account.name} assumes ${role.roleArn} (from ${role.source})`);
-  return serviceAccountIdentity(role.roleArn, account, token);
+  // The clients still read the node's shared config (endpoints, retries): the files as read for the node identity.
+  return { ...serviceAccountIdentity(role.roleArn, account, token), ...(nodeIdentity.sdkFiles ? { sdkFiles: nodeIdentity.sdkFiles } : {}) };
 }

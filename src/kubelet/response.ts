@@ -3,6 +3,7 @@
 // The kubelet decodes strictly (unknown fields make it discard the answer), requires apiVersion to equal the
 // request's, and caches whatever it gets for cacheDuration, an empty `auth` included. So the shape is fixed here
 // and an answer without usable credentials is refused before it can be cached.
+import { safeJson } from '../platform/terminal-text';
 import { refreshMargin, type Token } from '../cache/policy';
 import { HelperError } from '../platform/errors';
 import { formatGoDuration } from './go-duration';
@@ -48,7 +49,7 @@ export function encodeKubeletResponse(input: KubeletResponseInput): string {
     cacheDuration,
     auth: { [authKey]: { username, password } },
   };
-  return `${JSON.stringify(response)}\n`;
+  return `${safeJson(response)}\n`;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface ServiceAccount {
   namespace: string;
   name: string;
   uid: string;
+  /** The token's own `exp`, in epoch milliseconds: no answer derived from it outlives it (not even the hit memo's). */
+  expiresAt: number;
 }
 
 /** Projected tokens are 1-2 KiB; a bound keeps decoding cheap whatever we are handed. */
@@ -21,7 +23,13 @@ const DNS_SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]
 // API-server UIDs are UUIDs; allow any hex-and-dash form rather than one UUID version.
 const UID = /^[0-9a-fA-F-]{1,64}$/;
 
-export function serviceAccountFromToken(jwt: string): ServiceAccount {
+/**
+ * `now`: epoch milliseconds. An expired token is refused here, before the cache: its claims are all the key knows,
+ * so an expired (or forged, expired) token with a genuine token's claims would otherwise be served that token's
+ * answer without STS ever seeing it. A token without `exp` is refused for the same reason: the kubelet's
+ * service-account tokens are bound tokens (TokenRequest), which always carry one.
+ */
+export function serviceAccountFromToken(jwt: string, now: number): ServiceAccount {
   if (typeof jwt !== 'string' || jwt === '') throw new KubeletRequestError('service-account token is empty');
   if (jwt.length > MAX_TOKEN_LENGTH) throw new KubeletRequestError('service-account token is larger than 64 KiB');
   const parts = jwt.split('.');
@@ -51,8 +59,13 @@ export function serviceAccountFromToken(jwt: string): ServiceAccount {
   if (sub !== undefined && sub !== `system:serviceaccount:${namespace}:${name}`) {
     throw new KubeletRequestError(`service-account token sub does not name the kubernetes.io claim's account ${namespace}/${name}`);
   }
-  return { namespace, name, uid };
+  const exp = payload['exp'];
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new KubeletRequestError(`service-account token of ${namespace}/${name} has no exp claim; the kubelet sends bound tokens, which always have one`);
+  if (exp * 1000 <= now) throw new KubeletRequestError(`service-account token of ${namespace}/${name} expired at ${isoTime(exp * 1000)}; the kubelet sends a fresh one (is this node's clock right?)`);
+  return { namespace, name, uid, expiresAt: exp * 1000 };
 }
+
+const isoTime = (ms: number): string => (Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms));
 
 function decodeSegment(segment: string): unknown {
   try {

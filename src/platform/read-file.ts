@@ -40,7 +40,7 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * The file's bytes. Throws the open's own error (ENOENT, EACCES, ELOOP for a refused symlink), ENOTREG for
  * anything but a regular file, EFBIG past maxBytes.
  */
-function readRegularFile(path: string, options: ReadFileOptions): Buffer {
+function readRegularFile(path: string, options: ReadFileOptions): { bytes: Buffer; stat: import('node:fs').Stats } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NONBLOCK | (options.followSymlinks ? 0 : NOFOLLOW));
@@ -65,7 +65,7 @@ function readRegularFile(path: string, options: ReadFileOptions): Buffer {
       if (length > options.maxBytes) throw fileError(path, 'EFBIG', `larger than ${options.maxBytes} bytes`);
       if (length === buffer.length) break;
     }
-    return buffer.subarray(0, length);
+    return { bytes: buffer.subarray(0, length), stat };
   } catch (error) {
     journal.unreadable = true;
     throw error;
@@ -76,5 +76,20 @@ function readRegularFile(path: string, options: ReadFileOptions): Buffer {
 
 /** readRegularFile as UTF-8 text. */
 export function readRegularText(path: string, options: ReadFileOptions): string {
-  return readRegularFile(path, options).toString('utf8');
+  return readRegularFile(path, options).bytes.toString('utf8');
+}
+
+/** readRegularText, with the stat of what was read (its mode and owner, for a file that will be rewritten). */
+export function readRegularTextWithStat(path: string, options: ReadFileOptions): { text: string; stat: import('node:fs').Stats } {
+  const { bytes, stat } = readRegularFile(path, options);
+  return { text: bytes.toString('utf8'), stat };
+}
+
+/** Why a read failed, in words for a message that names the file. */
+export function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOTREG') return 'not a regular file: a FIFO, a device or a directory, or a link to one';
+  if (code === 'EFBIG') return (error as Error).message.replace(/^.*: /, '');
+  if (code === 'EISDIR') return 'a directory';
+  return code ?? 'error';
 }

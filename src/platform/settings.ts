@@ -51,6 +51,12 @@ export interface Settings {
   /** Per attempt at the instance metadata service (AWS_METADATA_SERVICE_TIMEOUT, in seconds, as in the AWS CLI). */
   metadataTimeoutMs: number;
   home: string | undefined;
+  /**
+   * The whole environment and the working directory, for what a profile's credential_process command line expands
+   * (identity/credential-process.ts): the SDK runs it through a shell in both.
+   */
+  environment: Env;
+  workingDirectory: () => string;
   /** Settings that were ignored, said once per run as a warning (a relative XDG path, say). */
   ignored: string[];
 }
@@ -219,6 +225,14 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
     // 2 x 800 ms where no metadata service answers (a laptop, a CI runner), instead of the SDK's 2 x 1000 ms.
     metadataTimeoutMs: durationFromEnv(env.AWS_METADATA_SERVICE_TIMEOUT, { unitMs: 1000, minMs: 100, maxMs: 60_000, defaultMs: 800 }),
     home,
+    environment: env,
+    workingDirectory: () => {
+      try {
+        return process.cwd();
+      } catch {
+        return ''; // removed from under us: a relative credential_process would fail in the SDK too
+      }
+    },
     ignored,
   };
 }

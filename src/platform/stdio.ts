@@ -4,6 +4,7 @@
 // a cache hit takes about 8 ms this way and about 12 ms through the process streams.
 // A non-blocking descriptor's EAGAIN goes to the real stream, created at that moment, so output stays whole.
 import { fstatSync, readSync, writeSync } from 'node:fs';
+import { escapeControls } from './terminal-text';
 
 /** `own` first; any other property is the real stream's (methods bound to it). */
 function backedBy<T extends object>(real: () => T, own: Record<PropertyKey, unknown>): T {
@@ -66,8 +67,12 @@ export function standardOutput(fd: 1 | 2): StandardOutput {
     return stream;
   };
   let direct = true;
-  const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+  const write = (given: string | Uint8Array, ...rest: unknown[]): boolean => {
     if (failed) return false;
+    // Every message and answer this program writes is a string, and none carries a raw control character, whatever
+    // a profile name, a config key or an endpoint's answer held (terminal-text.ts). Bytes are another program's
+    // output handed over whole (docker/creds-store.ts).
+    const chunk = typeof given === 'string' ? escapeControls(given) : given;
     if (direct && rest.length === 0) {
       const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       let offset = 0;

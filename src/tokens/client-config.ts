@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
 import { createHttpHandler, type HttpOptions } from './http-handler';
+import { handFilesToSdk } from './sdk-files';
 
 export interface ClientDeps extends HttpOptions {
   identity: Identity;
@@ -16,6 +17,11 @@ export interface ClientDeps extends HttpOptions {
   stsEndpoint: string | undefined;
   /** Per attempt at the instance metadata or container credentials endpoint. */
   metadataTimeoutMs: number;
+  /**
+   * The profile named by AWS_PROFILE or AWS_DEFAULT_PROFILE (platform/settings.ts): the SDK reads only AWS_PROFILE,
+   * for everything the clients take from the shared config (endpoint_url, services, FIPS, retries).
+   */
+  sdkProfile: string | undefined;
   /** Asks a person for the code of a profile with mfa_serial (identity/mfa-prompt.ts); absent: the SDK's default. */
   mfaCodeProvider?: (serial: string) => Promise<string>;
 }
@@ -23,6 +29,10 @@ export interface ClientDeps extends HttpOptions {
 /** Credentials for an identity: its one source (below), and optionally a role on top. */
 export function credentialsFor(deps: ClientDeps, region: string, requestHandler: ReturnType<typeof createHttpHandler>): AwsCredentialIdentityProvider {
   const { identity } = deps;
+  // Before any client or provider reads: the SDK gets the files our key was derived from, never reads them itself.
+  handFilesToSdk(identity);
+  // The key's endpoint material (identity.ts) follows the same profile; an SDK reading another would fetch elsewhere.
+  if (deps.sdkProfile !== undefined && process.env.AWS_PROFILE !== deps.sdkProfile) process.env.AWS_PROFILE = deps.sdkProfile;
   const clientConfig = { region, requestHandler };
   const stsConfig = { ...clientConfig, ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}) };
   if (identity.serviceAccount) {
@@ -69,14 +79,19 @@ function sourceProvider(deps: ClientDeps, clientConfig: { region: string; reques
         secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
         ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
       });
-    case 'profile':
+    case 'profile': {
+      // A credential_source = EcsContainer in the chain: fromIni hands its options on to fromHttp, which then sends
+      // the token that keyed the cache instead of reading AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE again.
+      const container = identity.containerToken !== undefined ? { ...remote, awsContainerAuthorizationToken: identity.containerToken, awsContainerAuthorizationTokenFile: '' } : {};
       return fromIni({
+        ...container,
         profile: identity.profile ?? 'default',
         ...(deps.mfaCodeProvider ? { mfaCodeProvider: deps.mfaCodeProvider } : {}),
         ...(deps.awsConfigFile ? { configFilepath: deps.awsConfigFile } : {}),
         ...(deps.awsCredentialsFile ? { filepath: deps.awsCredentialsFile } : {}),
         clientConfig,
-      });
+      } as Parameters<typeof fromIni>[0]);
+    }
     case 'web-identity':
       // The very token whose claims keyed the cache (identity.ts), not the file read again: a file that changed in
       // between, or a pipe, would otherwise fetch as one subject and cache as another.

@@ -107,6 +107,8 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     };
   }
 
+  // A file the SDK would have read for us (tokens/sdk-files.ts) is not one: the message names it.
+  if (name === 'UnreadableFileError') return { category: 'config', cause: message, hint: 'make it a regular file of its usual size, or point the setting that names it elsewhere' };
   // Only errors without an HTTP status: those come from the credential chain. A service's answer can name SSO
   // too (an AccessDenied for role AWSReservedSSO_..., which also names GetAuthorizationToken) and is no session problem.
   // "UnauthorizedException: Session token not found or invalid" is the SSO portal refusing a revoked session.

@@ -9,7 +9,7 @@ import { PROXY_VARIABLES, type Env, type Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
-import type { HitMemoRecorder } from '../cache/hit-memo';
+import { inputsOutsideMemo, type HitMemoRecorder } from '../cache/hit-memo';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
@@ -94,6 +94,8 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
   const budgetLeft = (): number => Math.max(0, started + deps.settings.timeoutMs - now());
   if (request.customPattern) (await import('../registry/public-suffix')).assertOwnsItsDomain(request.customPattern);
   const { identity, key, endpointOverride } = resolve(request, deps.settings);
+  // The key names what the memo's name does not (the working directory of a relative credential_process): no memo.
+  if (inputsOutsideMemo(identity.commandInputs)) deps.hitMemo?.spoil();
   log.debug(`${request.requestedHost}: ${request.registry.kind} registry, region ${request.registry.region}, partition ${request.registry.partition}${request.registry.fips ? ', FIPS' : ''}${request.registry.dualstack ? ', dual-stack' : ''}`);
   log.debug(`cache key ${key.id} (${key.description})`);
 
@@ -221,6 +223,7 @@ export function clientDepsFor(identity: Identity, endpoint: string | undefined, 
     endpoint,
     awsConfigFile: settings.awsConfigFile,
     awsCredentialsFile: settings.awsCredentialsFile,
+    sdkProfile: settings.awsProfile,
     stsEndpoint: settings.endpointOverrides.sts ?? settings.endpointOverrides.all,
   };
 }

@@ -1,5 +1,6 @@
 // What a token source yields, and the checks every API response must pass before it is trusted.
 import { TokenFetchError } from '../platform/errors';
+import { hasControls } from '../platform/terminal-text';
 
 export interface FetchedToken {
   username: string;
@@ -29,6 +30,8 @@ export function decodeAuthorizationToken(encoded: unknown, expiresAt: unknown, n
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon === decoded.length - 1) throw bad('authorizationToken is not user:password');
+  // A real token is printable ASCII; one with control characters would reach terminals and config files as it is.
+  if (hasControls(decoded) || decoded.includes('\ufffd')) throw bad('authorizationToken holds control characters or bytes that are not text');
   const expiry = expiresAt instanceof Date ? expiresAt.getTime() : typeof expiresAt === 'number' ? expiresAt * 1000 : NaN;
   if (!Number.isFinite(expiry)) throw bad('no expiresAt');
   if (expiry <= now + awsClockOffsetMs) throw bad("the token AWS returned had already expired by AWS's own clock; it was not cached");

@@ -97,7 +97,8 @@ test('kubelet mode: a hit from the memo answers as the full path does', async ()
 });
 
 // Each case: a set-up, a change after the memo was written, and what the full path then answers.
-const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Setup, memo: string) => void | Promise<void>; expect?: (r: ExeResult, s: Setup) => void }> = [
+// `fails`: the full path refuses to answer, with this message and exit 1.
+const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Setup, memo: string) => void | Promise<void>; expect?: (r: ExeResult, s: Setup) => void; fails?: RegExp }> = [
   {
     name: 'an AWS config file appears where there was none',
     change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
@@ -127,12 +128,13 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
     },
   },
   {
-    name: 'the AWS config file becomes a FIFO (no hang: the full path refuses it)',
+    name: 'the AWS config file becomes a FIFO: no hang, the full path refuses it, naming it',
     before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
     change: (s) => {
       rmSync(s.env.AWS_CONFIG_FILE!);
       execFileSync('mkfifo', [s.env.AWS_CONFIG_FILE!]);
     },
+    fails: /the AWS config file .* cannot be read \(not a regular file/,
   },
   {
     name: 'the cache directory becomes writable by the group (the full path does not use it, and says so)',
@@ -182,7 +184,7 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
 ];
 
 for (const c of changes) {
-  test(`after the memo: ${c.name}, and the full path answers`, async () => {
+  test(`after the memo: ${c.name}${c.fails ? '' : ', and the full path answers'}`, async () => {
     const s = setup();
     if (c.before) {
       c.before(s);
@@ -195,6 +197,12 @@ for (const c of changes) {
     // Killed if it hangs (a FIFO opened where a file was expected would), so that a hang fails this test.
     const r = await runExecutable(['get'], { stdin: HOST, env: s.env, killAfterMs: 15_000 });
     assert.equal(r.signal, null, `the get hung: ${r.stderr}`);
+    if (c.fails) {
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, c.fails);
+      assert.ok(!fromMemo(r), `answered from the memo: ${r.stdout}`);
+      return;
+    }
     assert.equal(r.code, 0, r.stderr);
     c.expect?.(r, s);
     assert.ok(!fromMemo(r), `answered from the memo: ${r.stdout}`);

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
@@ -57,25 +58,130 @@ test('the helper config file as a FIFO or a link to /dev/zero is an error naming
   assert.equal(fake.callsFor('ecr').length, 0);
 });
 
-test('~/.aws/config as a FIFO: a hit answers at once, a miss ends at the timeout; AWS_CA_BUNDLE as a FIFO is named', async () => {
+/** A FIFO or a link to /dev/zero at `path` (made fresh). */
+function hostile(kind: 'fifo' | 'dev-zero', path: string): void {
+  rmSync(path, { force: true });
+  mkdirSync(dirname(path), { recursive: true });
+  if (kind === 'fifo') mkfifo(path);
+  else symlinkSync('/dev/zero', path);
+}
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Each file the SDK used to read by itself, as a FIFO and as /dev/zero: an error naming it, exit 1, at once: under a
+ * one-minute timeout, the kill after KILL_AFTER_MS shows a hang (the old code hung on a FIFO until the timeout, and
+ * read /dev/zero for gigabytes, then blamed the network).
+ */
+test('the AWS shared config, credentials, SSO and login token caches, web identity and container tokens and AWS_CA_BUNDLE as a FIFO or /dev/zero: an error naming the file, at once', async () => {
+  const cases: { name: string; set: (home: string, env: Record<string, string>) => string; message: (file: string) => RegExp }[] = [
+    { name: 'AWS_CONFIG_FILE', set: (home, env) => (env.AWS_CONFIG_FILE = join(home, 'config')), message: (f) => new RegExp(`the AWS config file ${escaped(f)} cannot be read \\(not a regular file`) },
+    { name: 'AWS_SHARED_CREDENTIALS_FILE', set: (home, env) => (env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials')), message: (f) => new RegExp(`the AWS shared credentials file ${escaped(f)} cannot be read \\(not a regular file`) },
+    {
+      name: 'a linked ~/.aws/config',
+      set: (home, env) => {
+        delete env.AWS_CONFIG_FILE;
+        return join(home, '.aws', 'config');
+      },
+      message: (f) => new RegExp(`the AWS config file ${escaped(f)} cannot be read \\(not a regular file`),
+    },
+    {
+      name: 'the SSO token cache',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Puller\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
+        return join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`);
+      },
+      message: (f) => new RegExp(`the SSO token cache file ${escaped(f)} \\(of corp\\) cannot be read \\(not a regular file`),
+    },
+    {
+      name: 'the `aws login` token cache',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nlogin_session = arn:aws:iam::123456789012:user/dev\nregion = eu-west-1\n');
+        return join(home, '.aws', 'login', 'cache', `${createHash('sha256').update('arn:aws:iam::123456789012:user/dev').digest('hex')}.json`);
+      },
+      message: (f) => new RegExp(`the login token cache file ${escaped(f)} \\(of login_session arn:aws:iam::123456789012:user/dev\\) cannot be read \\(not a regular file`),
+    },
+    {
+      name: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE under a profile's credential_source = EcsContainer",
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nrole_arn = arn:aws:iam::123456789012:role/puller\ncredential_source = EcsContainer\n');
+        env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${fake.url}/v1/credentials`;
+        return (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = join(home, 'pod-token'));
+      },
+      message: (f) => new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${escaped(f)} cannot be read \\(not a regular file\\)`),
+    },
+    {
+      name: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        env.AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/ci';
+        return (env.AWS_WEB_IDENTITY_TOKEN_FILE = join(home, 'oidc-token'));
+      },
+      message: (f) => new RegExp(`AWS_WEB_IDENTITY_TOKEN_FILE ${escaped(f)} cannot be read \\(not a regular file\\)`),
+    },
+    {
+      name: 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (EKS Pod Identity)',
+      set: (home, env) => {
+        delete env.AWS_ACCESS_KEY_ID;
+        delete env.AWS_SECRET_ACCESS_KEY;
+        env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${fake.url}/v1/credentials`;
+        return (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = join(home, 'eks-pod-identity-token'));
+      },
+      message: (f) => new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${escaped(f)} cannot be read \\(not a regular file\\)`),
+    },
+    { name: 'AWS_CA_BUNDLE', set: (home, env) => (env.AWS_CA_BUNDLE = join(home, 'ca.pem')), message: (f) => new RegExp(`AWS_CA_BUNDLE ${escaped(f)} cannot be read \\(ENOTREG\\)`) },
+  ];
+  for (const kind of ['fifo', 'dev-zero'] as const) {
+    for (const c of cases) {
+      const home = tempDir();
+      const env: Record<string, string> = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '60000' };
+      const file = c.set(home, env);
+      hostile(kind, file);
+      const result = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
+      assert.equal(result.signal, null, `${c.name} as ${kind}: killed after ${KILL_AFTER_MS} ms, so it hung`);
+      assert.equal(result.code, 1, `${c.name} as ${kind}: ${result.stderr}`);
+      assert.match(result.stderr, c.message(file), `${c.name} as ${kind}`);
+      assert.equal(result.stdout.includes('Secret'), false);
+    }
+  }
+  assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched past a file that could not be read');
+});
+
+test('~/.aws/config turned into a FIFO after a hit: the next get says so (no token keyed on a config it could not read)', async () => {
   const home = tempDir();
-  const env: Record<string, string> = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' };
+  const env: Record<string, string> = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '60000' };
+  writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
   assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0);
-  mkfifo(env.AWS_CONFIG_FILE!);
-  const hit = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
-  assert.equal(hit.signal, null, 'the hit path hung on the AWS config FIFO');
-  assert.equal(hit.code, 0, hit.stderr);
-  // The SDK reads the shared config itself on a miss; that read is bounded by the request's timeout.
-  const miss = await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.us-west-2.amazonaws.com', env, killAfterMs: KILL_AFTER_MS });
-  assert.equal(miss.signal, null, 'the miss outlived its timeout');
-  assert.equal(miss.code, 1);
-  assert.match(miss.stderr, /did not answer in time/);
-  const bundle = join(home, 'ca.pem');
-  mkfifo(bundle);
-  const bad = await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.us-east-1.amazonaws.com', env: { ...helperEnv(fake.url, home), AWS_CA_BUNDLE: bundle }, killAfterMs: KILL_AFTER_MS });
-  assert.equal(bad.signal, null, 'hung on the CA bundle FIFO');
-  assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /AWS_CA_BUNDLE .*ca\.pem cannot be read \(ENOTREG\)/);
+  assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0, 'a hit, which leaves a memo');
+  hostile('fifo', env.AWS_CONFIG_FILE!);
+  const result = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
+  assert.equal(result.signal, null, 'hung');
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /the AWS config file .* cannot be read \(not a regular file/);
+  assert.equal(fake.callsFor('ecr').length, 1);
+});
+
+test('the Docker config as a FIFO or /dev/zero: configure and doctor fail at once, naming it', async () => {
+  for (const kind of ['fifo', 'dev-zero'] as const) {
+    const home = tempDir();
+    const dockerConfig = join(home, 'docker', 'config.json');
+    hostile(kind, dockerConfig);
+    const env = { ...helperEnv(fake.url, home), DOCKER_CONFIG: dirname(dockerConfig) };
+    const message = new RegExp(`${escaped(dockerConfig)}: cannot read it \\(not a regular file`);
+    for (const args of [['configure', '--registry', HOST], ['configure', '--all-registries'], ['doctor']]) {
+      const result = await runExecutable(args, { env, killAfterMs: KILL_AFTER_MS });
+      assert.equal(result.signal, null, `${args.join(' ')} with ${kind}: hung`);
+      assert.equal(result.code, 1, `${args.join(' ')} with ${kind}: ${result.stdout}${result.stderr}`);
+      assert.match(`${result.stdout}${result.stderr}`, message, `${args.join(' ')} with ${kind}`);
+    }
+  }
 });
 
 test('DOCKER_CREDENTIAL_ECR_CONFIG naming a missing file is an error naming it, never the default identity', async () => {

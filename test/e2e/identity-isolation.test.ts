@@ -195,3 +195,62 @@ test('an endpoint_url in the shared config is part of the key: a token from it n
   assert.notEqual(plain.stdout, viaConfig.stdout, 'the endpoint\'s token was served where no endpoint is configured');
   assert.equal(plain.code, 1, 'a miss, which here cannot reach AWS');
 });
+
+test('AWS_DEFAULT_PROFILE is honoured as the AWS CLI honours it: its credentials AND its endpoint_url, one key for both', async () => {
+  const { bare } = sharedHome();
+  const env: Record<string, string> = { ...bare, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' };
+  delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
+  // [default] points at a port where nothing answers; [profile p] at the fake. The SDK itself reads only AWS_PROFILE.
+  writeFileSync(
+    env.AWS_CONFIG_FILE!,
+    '[default]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:9\naws_access_key_id = AKIADEFAULT000000001\naws_secret_access_key = d\n' +
+      `[profile p]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIAPROFILEP00000001\naws_secret_access_key = p\n` +
+      `[profile q]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIAPROFILEQ00000001\naws_secret_access_key = q\n`,
+  );
+  const p = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } });
+  assert.equal(p.code, 0, p.stderr);
+  assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), ['AKIAPROFILEP00000001'], "p's key, at p's endpoint");
+  // Again: a hit on p's entry. Then the same files without AWS_DEFAULT_PROFILE: [default]'s endpoint, which
+  // answers nothing, and never p's token.
+  assert.equal(secretOf((await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } })).stdout), secretOf(p.stdout));
+  const plain = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(plain.code, 1, plain.stdout);
+  assert.match(plain.stderr, /127\.0\.0\.1:9/);
+  // AWS_PROFILE wins over AWS_DEFAULT_PROFILE, for the key and for the SDK alike.
+  const q = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_PROFILE: 'q', AWS_DEFAULT_PROFILE: 'p' } });
+  assert.equal(q.code, 0, q.stderr);
+  assert.notEqual(secretOf(q.stdout), secretOf(p.stdout));
+  assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), ['AKIAPROFILEP00000001', 'AKIAPROFILEQ00000001']);
+});
+
+test("a profile's web_identity_token_file and the container token behind credential_source = EcsContainer: the SDK is handed the token that keyed the cache", async () => {
+  const { home, bare } = sharedHome();
+  const sub = 'repo:org/app:ref:refs/heads/main';
+  fake.trustWebIdentity(ROLE_A, { subjects: [sub] });
+  const tokenFile = join(home, 'oidc-token');
+  writeFileSync(tokenFile, makeWebIdentityToken({ sub }));
+  writeFileSync(bare.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${tokenFile}\n`);
+  const web = await runExecutable(['get'], { stdin: HOST, env: bare });
+  assert.equal(web.code, 0, web.stderr);
+  assert.deepEqual(fake.webIdentityCalls.map((c) => [c.roleArn, c.subject, c.outcome]), [[ROLE_A, sub, 'ok']]);
+
+  // A role assumed from EKS Pod Identity credentials: the file's token goes to the agent, never the variable's.
+  const podToken = join(home, 'pod-token');
+  const fileToken = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:builder', aud: 'pods.eks.amazonaws.com' });
+  writeFileSync(podToken, fileToken);
+  fake.setContainerCredentials({ authorizationToken: fileToken, roleArn: ROLE_B });
+  const config = join(home, 'ecs-config');
+  writeFileSync(config, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\ncredential_source = EcsContainer\n`);
+  const env = {
+    ...bare,
+    AWS_CONFIG_FILE: config,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: podToken,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: 'not-this-one',
+  };
+  const ecs = await runExecutable(['get'], { stdin: HOST, env });
+  assert.equal(ecs.code, 0, ecs.stderr);
+  assert.deepEqual(fake.containerCalls.map((c) => c.authorization), [fileToken]);
+  assert.equal(fake.assumedRoles.at(-1)?.roleArn, ROLE_A);
+  assert.equal(fake.principalFor(fake.callsFor('ecr').at(-1)!.accessKeyId)?.roleArn, ROLE_A);
+});

@@ -29,18 +29,18 @@ const request = (image: string, apiVersion = V1, extra: Record<string, unknown> 
 const provide = (stdin: string, e: Record<string, string>): Promise<ExeResult> => runExecutable([MODE], { stdin, env: e });
 
 /** A projected service-account token as the kubelet hands it over (the fake reads, but does not verify, it). */
-function serviceAccountToken(namespace: string, name: string, uid: string, audience = 'sts.amazonaws.com'): string {
+function serviceAccountToken(namespace: string, name: string, uid: string, audience = 'sts.amazonaws.com', exp = Math.floor(Date.now() / 1000) + 3600, signature = 'signature'): string {
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     aud: [audience],
-    exp: now + 3600,
+    exp,
     iat: now,
     iss: DEFAULT_OIDC_ISSUER,
     sub: `system:serviceaccount:${namespace}:${name}`,
     'kubernetes.io': { namespace, serviceaccount: { name, uid }, pod: { name: `${name}-pod`, uid: '5e0a0b1c-0000-4000-8000-000000000001' } },
   };
-  return `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.${Buffer.from('signature').toString('base64url')}`;
+  return `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.${Buffer.from(signature).toString('base64url')}`;
 }
 
 interface Response {
@@ -209,6 +209,31 @@ test('per-pod roles: the service account token is exchanged for the annotated ro
   assert.doesNotMatch(other.stderr, new RegExp(password));
   assert.doesNotMatch(other.stderr, new RegExp(tokenB.split('.')[1]!));
   assert.equal(fake.webIdentityCalls[1]!.outcome, 'AccessDenied');
+  assert.equal(fake.callsFor('ecr').length, 1);
+});
+
+test('per-pod roles: an expired service-account token is refused by its own exp, before the cache (a forgery, or a replay after exp)', async () => {
+  fake.trustWebIdentity(ROLE_A, { subjects: ['system:serviceaccount:team-a:puller'] });
+  const e = env();
+  const uid = '11111111-1111-4111-8111-111111111111';
+  const annotations = { 'eks.amazonaws.com/ecr-role-arn': ROLE_A };
+  // A genuine token that expires in a few seconds; asked twice, so the second answer is a hit (and may leave a memo).
+  const expiresIn = 3;
+  const genuine = serviceAccountToken('team-a', 'puller', uid, 'sts.amazonaws.com', Math.floor(Date.now() / 1000) + expiresIn);
+  const startedAt = Date.now();
+  ok(await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e), IMAGE);
+  ok(await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e), IMAGE);
+  assert.equal(fake.webIdentityCalls.length, 1);
+  // The same claims, a signature no API server made, exp in 2001: refused, with no STS call and no token.
+  const forged = serviceAccountToken('team-a', 'puller', uid, 'sts.amazonaws.com', 978_307_200, 'forged');
+  const refused = await provide(request(IMAGE, V1, { serviceAccountToken: forged, serviceAccountAnnotations: annotations }), e);
+  failed(refused, /^docker-credential-ecr: service-account token of team-a\/puller expired at 2001-01-01T00:00:00\.000Z; /);
+  assert.equal(fake.webIdentityCalls.length, 1);
+  // The genuine token replayed after its exp: refused too (the memo of its hit ends at the token's exp).
+  await new Promise((done) => setTimeout(done, Math.max(0, startedAt + (expiresIn + 1) * 1000 - Date.now())));
+  const replay = await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e);
+  failed(replay, /service-account token of team-a\/puller expired at /);
+  assert.equal(fake.webIdentityCalls.length, 1);
   assert.equal(fake.callsFor('ecr').length, 1);
 });
 

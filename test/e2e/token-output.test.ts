@@ -167,6 +167,26 @@ test('under GitHub Actions: masks on stderr before the output; stdout stays exac
   assert.doesNotMatch(runnerLog([secret.stderr, secret.stdout]), new RegExp(token.slice(0, 40)));
 });
 
+test('under GitHub Actions with stderr a terminal (a person, not the runner): no ::add-mask:: line shows the token on screen', async () => {
+  requireTool('script');
+  const e = env({ GITHUB_ACTIONS: 'true' });
+  const output = join(tempDir(), 'password');
+  const terminal = await new Promise<{ code: number | null; text: string }>((done, fail) => {
+    // stdout to a file, stderr (and stdin) the pseudo-terminal `script` makes.
+    const child = spawn('script', ['-q', '-e', '-c', `'${EXECUTABLE}' login-password '${HOST}' > '${output}'`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, text: Buffer.concat(out).toString('utf8') }));
+    child.stdin.end();
+  });
+  assert.equal(terminal.code, 0, terminal.text);
+  const token = fake.issued[0]!.password;
+  assert.equal(readFileSync(output, 'utf8'), `${token}\n`);
+  assert.doesNotMatch(terminal.text, /add-mask/);
+  assert.ok(!terminal.text.includes(token.slice(0, 40)), 'the token reached the terminal');
+});
+
 test('test of the test: without GITHUB_ACTIONS no mask is written, and the runner rule would log the token', async () => {
   const result = await runExecutable(['login-password', HOST], { env: env() });
   assert.equal(result.stderr, '');

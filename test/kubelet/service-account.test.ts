@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { KubeletRequestError } from '../../src/kubelet/request';
 import { serviceAccountFromToken } from '../../src/kubelet/service-account';
 
+/** Before the claims' exp (2030). */
+const NOW = 1_800_000_000_000;
 const UID = '2f1a9c3e-7b4d-4e8f-9a0b-1c2d3e4f5a6b';
 const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const jwt = (payload: unknown, header: unknown = { alg: 'RS256', kid: 'k1' }) => `${b64url(header)}.${b64url(payload)}.c2lnbmF0dXJlLXNlY3JldA`;
@@ -28,7 +30,7 @@ function claims(overrides: Record<string, unknown> = {}, kubernetes: Record<stri
 
 function assertRefused(token: string, message: string) {
   assert.throws(
-    () => serviceAccountFromToken(token),
+    () => serviceAccountFromToken(token, NOW),
     (error: unknown) => {
       assert.ok(error instanceof KubeletRequestError, String(error));
       assert.equal(error.message, message);
@@ -40,17 +42,17 @@ function assertRefused(token: string, message: string) {
 }
 
 test('a projected token names its namespace, account and uid', () => {
-  assert.deepEqual(serviceAccountFromToken(jwt(claims())), { namespace: 'team-a', name: 'puller', uid: UID });
+  assert.deepEqual(serviceAccountFromToken(jwt(claims()), NOW), { namespace: 'team-a', name: 'puller', uid: UID, expiresAt: 1_900_000_000_000 });
 });
 
 test('sub is optional; the kubernetes.io claim is what names the account', () => {
   const { sub: _sub, ...withoutSub } = claims();
-  assert.deepEqual(serviceAccountFromToken(jwt(withoutSub)), { namespace: 'team-a', name: 'puller', uid: UID });
+  assert.deepEqual(serviceAccountFromToken(jwt(withoutSub), NOW), { namespace: 'team-a', name: 'puller', uid: UID, expiresAt: 1_900_000_000_000 });
 });
 
 test('a dotted service-account name is allowed', () => {
   const token = jwt(claims({ sub: 'system:serviceaccount:team-a:ecr.puller' }, { serviceaccount: { name: 'ecr.puller', uid: UID } }));
-  assert.equal(serviceAccountFromToken(token).name, 'ecr.puller');
+  assert.equal(serviceAccountFromToken(token, NOW).name, 'ecr.puller');
 });
 
 test('a sub that disagrees with the claim is refused', () => {
@@ -97,5 +99,14 @@ test('something that is not a JWT is refused', () => {
 
 test('the signature is not checked (the kubelet got the token from the API server)', () => {
   const [header, payload] = jwt(claims()).split('.');
-  assert.equal(serviceAccountFromToken(`${header}.${payload}.`).name, 'puller');
+  assert.equal(serviceAccountFromToken(`${header}.${payload}.`, NOW).name, 'puller');
+});
+
+test('an expired token, or one without exp, is refused by its own claim (before any cache could answer it)', () => {
+  assertRefused(jwt(claims({ exp: 978_307_200 })), 'service-account token of team-a/puller expired at 2001-01-01T00:00:00.000Z; the kubelet sends a fresh one (is this node\'s clock right?)');
+  assertRefused(jwt(claims({ exp: NOW / 1000 })), `service-account token of team-a/puller expired at ${new Date(NOW).toISOString()}; the kubelet sends a fresh one (is this node's clock right?)`);
+  const { exp: _exp, ...noExp } = claims();
+  assertRefused(jwt(noExp), 'service-account token of team-a/puller has no exp claim; the kubelet sends bound tokens, which always have one');
+  assertRefused(jwt(claims({ exp: '1900000000' })), 'service-account token of team-a/puller has no exp claim; the kubelet sends bound tokens, which always have one');
+  assert.equal(serviceAccountFromToken(jwt(claims({ exp: NOW / 1000 + 1 })), NOW).expiresAt, NOW + 1000);
 });
