@@ -262,10 +262,18 @@ function hostOf(e: ErrorLike, message: string, context: FetchContext, route: Pro
   return named ?? context.endpointHost;
 }
 
+/** A TokenFetchError that also carries its cause alone, for a line that already names the host, API and identity. */
+export class ExplainedTokenError extends TokenFetchError {
+  override name = 'ExplainedTokenError';
+  constructor(summary: string, hint: string, category: ErrorCategory, readonly reason: string) {
+    super(summary, hint, category);
+  }
+}
+
 export function explain(error: unknown, context: FetchContext): TokenFetchError {
   if (error instanceof TokenFetchError) return error;
   const { category, cause, hint } = classify(error, context);
   const registry = context.registry;
   const host = context.requestedHost && context.requestedHost !== registry.host ? `${context.requestedHost} (${registry.host})` : registry.host;
-  return new TokenFetchError(`${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`, hint, category);
+  return new ExplainedTokenError(`${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`, hint, category, cause);
 }

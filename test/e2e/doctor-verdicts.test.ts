@@ -394,9 +394,14 @@ test('an MFA profile: without a terminal the identity line says a code is needed
   assert.equal((session.terminal.match(/MFA code for/g) ?? []).length, 1, 'asked once');
   assert.equal(fake.mfaCalls.length, 1);
   assert.match(session.terminal, /ok {4}AWS identity from profile mfa: .*with MFA \(mfa_serial arn:aws:iam::123456789012:mfa\/alice\): a token was had with it, so STS is not asked again/);
-  // The fix printed without a terminal works: the token is now cached, so the headless run is all ok.
+  // The fix printed without a terminal works: the token is now cached, so the headless run passes. Issue 27: its
+  // fresh check cannot ask for a code there, so it is "not checked", a warning, never ok; and nothing is asked.
   const later = await runExecutable(['-w', EXECUTABLE, 'doctor'], { env: m.env, exe: 'setsid' });
   assert.equal(later.code, 0, later.stdout);
+  line(later, 'warn', /: pulls work until \S+ \(in \d+ h\) with the cached token; a new one was not asked for: profile mfa needs an MFA code/);
+  line(later, 'warn', /AWS identity from profile mfa: .*with MFA \(mfa_serial [^)]+\): not checked: profile mfa needs an MFA code/);
+  assert.doesNotMatch(later.stdout, /^ok {4}AWS identity/m);
+  assert.equal(fake.mfaCalls.length, 1, 'no second code asked for');
 });
 
 test('an MFA profile: configure names the account from role_arn without asking STS (which would need a code); doctor checks that registry', async () => {
