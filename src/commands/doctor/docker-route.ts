@@ -1,10 +1,10 @@
 // Docker's own lookup for a host: a credHelpers entry, else credsStore, else the login stored in `auths`; and the
 // stored logins (Docker's and podman's) that stand in front of, or behind, this helper.
 import { HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, type StoredAuth } from '../../docker/config-file';
-import { findOnPath } from '../../platform/executable-path';
 import { printable } from '../../platform/log';
 import type { SetupSettings } from '../../platform/settings';
 import { parseServerUrl } from '../../registry/host';
+import { otherHelperCheck, otherStoreAnswer, type HelperAnswer } from './other-helper';
 import { age, configureFix, type Check, type DockerState } from './result';
 
 export const EXPIRED_TOKEN_ERROR = '"denied: Your authorization token has expired. Reauthenticate and try again."';
@@ -47,29 +47,25 @@ export function dockerRouteOf(view: DockerConfigView | undefined, host: string):
   return { kind: view && storedLogin(view, host) ? 'auths' : 'none' };
 }
 
-/** The route line. `otherHelper`: the verdict on another helper, from running it (other-helper.ts). */
-export function routeCheck(host: string, docker: DockerState | undefined, path: string, otherHelper?: Check): Check {
+/**
+ * The route line. `answer`: what the helper or store Docker runs instead of this one gave when asked now
+ * (other-helper.ts), for the other-helper and other-store routes.
+ */
+export function routeCheck(host: string, docker: DockerState | undefined, now: number, answer?: HelperAnswer & { where?: string }): Check {
   const name = `route:${host}`;
   const route = dockerRouteOf(docker?.view, host);
   if (route.kind === 'ours') return { name, status: 'ok', message: route.via === 'credHelpers' ? `${host}: credHelpers sends it to docker-credential-ecr` : `${host}: credsStore "ecr" sends it to docker-credential-ecr` };
   if (route.kind === 'other-helper') {
-    if (otherHelper) return otherHelper;
-    const other = `docker-credential-${printable(route.helper)}`;
-    const where = findOnPath(path, `docker-credential-${route.helper}`);
-    return where
-      ? {
-          name,
-          status: 'warn',
-          message: `${host}: credHelpers sends it to ${other} (${printable(where)}), which answers Docker for it, not this helper; the token check below is this helper's`,
-          fix: `to switch to this helper: ${configureFix(host)}`,
-        }
-      : { name, status: 'fail', message: `${host}: credHelpers sends it to ${other}, which is not on PATH, so Docker's pulls fail ("${other}: executable file not found in $PATH")`, fix: configureFix(host) };
+    const stored = docker ? storedLogin(docker.view, host) !== undefined : false;
+    return otherHelperCheck(host, route.helper, answer ?? { state: 'missing' }, stored, now, configureFix(host));
   }
   if (route.kind === 'other-store') {
     return {
       name,
       status: 'fail',
-      message: `${host}: not in credHelpers, so credsStore "${printable(route.store)}" answers for it with the token docker login stored there, which expires after 12 hours (${EXPIRED_TOKEN_ERROR})`,
+      message:
+        `${host}: not in credHelpers, so credsStore "${printable(route.store)}" answers for it with the token docker login stored there, which expires after 12 hours (${EXPIRED_TOKEN_ERROR})` +
+        (answer ? otherStoreAnswer(route.store, answer, now) : ''),
       fix: configureFix(host),
     };
   }

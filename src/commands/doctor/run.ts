@@ -6,7 +6,8 @@ import type { SetupSettings } from '../../platform/settings';
 import { registryForHost, type Registry } from '../../registry/host';
 import type { Route } from '../../registry/routing';
 import { openStore, type ServiceDeps } from '../../tokens/service';
-import { containersLoginCheck, routeCheck, storedLoginCheck } from './docker-route';
+import { containersLoginCheck, dockerRouteOf, routeCheck, storedLoginCheck } from './docker-route';
+import { askHelper } from './other-helper';
 import { helperRouteChecks } from './helper-route';
 import { hostChecks, servedBy, storeChecks } from './hosts';
 import { identityChecks } from './identity';
@@ -45,7 +46,11 @@ export async function runChecks(requested: readonly string[], deps: ServiceDeps,
 
   const perHost: Check[] = [];
   for (const host of hosts.facts.hosts) {
-    perHost.push(routeCheck(host, docker, setup.path));
+    // What Docker runs for the host when it is not this helper, run as Docker runs it.
+    const route = dockerRouteOf(docker?.view, host);
+    const other = route.kind === 'other-helper' ? route.helper : route.kind === 'other-store' ? route.store : undefined;
+    const answer = other === undefined ? undefined : await askHelper(other, host, setup.path, deps.env);
+    perHost.push(routeCheck(host, docker, deps.now(), answer));
     for (const check of [storedLoginCheck(host, docker, deps.now(), failedNow(host)), containersLoginCheck(host, setup)]) if (check) perHost.push(check);
     perHost.push(...(resolved.get(host) ?? []));
   }
