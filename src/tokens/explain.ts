@@ -3,6 +3,8 @@
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import type { Registry } from '../registry/host';
 import { hostOs } from '../platform/host-os';
+import type { Env } from '../platform/settings';
+import { classifySso, type SsoSession } from './explain-sso';
 
 export interface FetchContext {
   registry: Registry;
@@ -21,6 +23,9 @@ export interface FetchContext {
   needsNoPermission?: boolean;
   /** The endpoint's host, for a network failure whose error does not name it. */
   endpointHost?: string;
+  /** The SSO session behind the profile, if any (explain-sso.ts), and the environment its proxy came from. */
+  sso?: SsoSession;
+  env?: Env;
 }
 
 /** Where a request through a proxy went: set by proxy-agent.ts on the request's error (a non-enumerable property). */
@@ -106,6 +111,10 @@ export function classify(error: unknown, context: FetchContext): { category: Err
       hint: `have ${target.replace(/:443$/, '')} allowed through the proxy, or reach it directly by adding it to NO_PROXY`,
     };
   }
+
+  // The SSO provider's failures, wrapped by the SDK into a message: named as SSO (portal, network cause, session).
+  const sso = status === undefined ? classifySso(name, message, context.sso, context.env ?? {}) : undefined;
+  if (sso) return sso;
 
   // Only errors without an HTTP status: those come from the credential chain. A service's answer can name SSO
   // too (an AccessDenied for role AWSReservedSSO_..., which also names GetAuthorizationToken) and is no session problem.

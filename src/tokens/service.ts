@@ -183,8 +183,9 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps, options
       }
       fetched = await fetchToken(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
-      const { explain } = await import('./explain');
-      const explained = explain(error, context);
+      const [{ explain }, { ssoSessionOf }] = await Promise.all([import('./explain'), import('./explain-sso')]);
+      const sso = identity.source === 'profile' ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile) : undefined;
+      const explained = explain(error, { ...context, ...(sso ? { sso } : {}), env: deps.env });
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
       if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
         store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid, host: request.requestedHost, context: requestContext(deps) });
