@@ -38,9 +38,12 @@ Options:
   --public         add only public.ecr.aws and ecr-public.aws.com
                    (default without --registry: those two and your own account's registry in your region)
   --region REGION  the region of your own account's registry (default: AWS_REGION, AWS_DEFAULT_REGION, the
-                   profile's region, its sso_region; asked for at a terminal when none is set)
+                   profile's region, its sso_region, the region of ECR hosts already in the Docker config;
+                   asked for at a terminal when none is set)
   --containers     also configure podman, skopeo and buildah ($REGISTRY_AUTH_FILE, else
                    $XDG_RUNTIME_DIR/containers/auth.json)
+  --keep-other-helpers  leave ECR hosts that credHelpers sends to another ECR helper (docker-credential-ecr-login)
+                   with it; by default they move to ${PROGRAM} in the same change
   --dry-run        print the change, write nothing
   -h, --help       print this help
 

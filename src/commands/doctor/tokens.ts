@@ -111,7 +111,8 @@ export async function tokenChecks(routes: ReadonlyMap<string, Route>, deps: Serv
     let fresh: FreshAnswer;
     const earlier = answered.get(key.id);
     if (earlier) {
-      fresh = earlier.fresh.state === 'ok' ? { ...earlier.fresh, sharedWith: earlier.host } : earlier.fresh;
+      const shared = `${host}: no token (one request with ${earlier.host}, same identity and region): ${earlier.fresh.state === 'ok' ? '' : earlier.fresh.cause}`;
+      fresh = earlier.fresh.state === 'ok' ? { ...earlier.fresh, sharedWith: earlier.host } : earlier.fresh.state === 'failed' ? { ...earlier.fresh, summary: shared } : earlier.fresh;
     } else if (mfaSerial(identity, settings) && mfaAsked.has(identity.keyMaterial)) {
       fresh = { state: 'not-checked', cause: 'a second MFA code would be needed (doctor asks for one code per run)', hint: `\`docker-credential-ecr doctor ${host}\` checks it on its own` };
     } else {
