@@ -99,7 +99,11 @@ Options:
   { name: 'get', summary: 'answer Docker: a registry host on stdin, {"ServerURL","Username","Secret"} on stdout', text: protocol('get', 'Reads a registry host on stdin and prints {"ServerURL","Username","Secret"} on stdout: an ECR token,\nfrom the cache while it is fresh. Messages go to stderr.') },
   { name: 'store', summary: 'accept `docker login` (nothing is stored: tokens come from AWS)', text: protocol('store', 'Reads {"ServerURL","Username","Secret"} on stdin, as `docker login` sends it, and stores nothing: tokens\ncome from AWS on every `get`.') },
   { name: 'erase', summary: 'forget the cached token of a registry (`docker logout`)', text: protocol('erase', 'Reads a registry host on stdin and removes its cached token.') },
-  { name: 'list', summary: 'print the registries with a cached token', text: protocol('list', 'Prints {"<registry>": "AWS", ...} for the registries with a cached token.') },
+  {
+    name: 'list',
+    summary: 'print the registries this helper serves without asking AWS',
+    text: protocol('list', 'Prints {"<registry>": "AWS", ...} for every registry a token served before (named until 30 days after\nits token expired unused) and every host named in the helper config; asks AWS nothing.'),
+  },
   {
     name: KUBELET_MODE,
     summary: "the kubelet's image credential provider (also when run as ecr-credential-provider)",

@@ -194,7 +194,9 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps, options
     }
     log.secret(fetched.password);
     log.debug(`token fetched in ${now() - fetchStarted} ms, valid until ${new Date(fetched.expiresAt).toISOString()}`);
-    const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: fetchStarted, ...fetched };
+    // The hosts the old token served stay named (for `list`): a new token serves them as well.
+    const registries = [...new Set([...(cached?.registries ?? []), request.requestedHost])].slice(-64);
+    const entry: CacheEntry = { version: 1, key: key.description, registries, fetchedAt: fetchStarted, ...fetched };
     if (store?.write(key, entry)) store.clearFailure(key);
     return entry;
   } finally {
