@@ -55,12 +55,14 @@ Options:
   {
     name: 'doctor',
     summary: 'check everything between `docker pull` and a token; say what is wrong and what to type',
-    text: `Usage: ${PROGRAM} doctor [OPTION]... [HOST]...
+    text: `Usage: ${PROGRAM} doctor [OPTION]... [HOST|IMAGE]...
        ${PROGRAM} doctor --kubelet FILE|DIR [--bin-dir DIR] [--json]
 
 Checks the setup between docker and an ECR token, one line per check (ok, warn or fail, and the fix).
 Without HOST it checks every ECR registry in the Docker config, and whether your own account's registry
-is among them.
+is among them. Every token is asked of AWS now, and the helper Docker runs for each host is run.
+An IMAGE (HOST/REPOSITORY[:TAG|@DIGEST]) is also asked of its registry, up to the manifest: present, tag
+or repository not found (and in which other region it is), denied, or a pull-through-cache prefix.
 
 Options:
   --json           one JSON object {ok, checks: [{name, status, message, fix}]} instead of lines

@@ -15,6 +15,9 @@ import { ownRegistryCheck } from './own-registry';
 import type { Check } from './result';
 import { dockerConfigCheck, helperConfigCheck, pathCheck, versionCheck } from './setup';
 import { tokenChecks } from './tokens';
+import { parseImage, type ImageRef } from './image';
+import { imageCheck } from './pull';
+import { printable } from '../../platform/log';
 
 function cacheCheck(deps: ServiceDeps): Check {
   const { settings } = deps;
@@ -23,8 +26,20 @@ function cacheCheck(deps: ServiceDeps): Check {
   return { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `${hostOs.makePrivateCommand(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` };
 }
 
-export async function runChecks(requested: readonly string[], deps: ServiceDeps, setup: SetupSettings): Promise<Check[]> {
+export async function runChecks(args: readonly string[], deps: ServiceDeps, setup: SetupSettings): Promise<Check[]> {
   const { settings } = deps;
+  // An argument with a repository path is an image: its host is checked as a host, then the registry is asked.
+  const images: ImageRef[] = [];
+  const badImages: Check[] = [];
+  const requested: string[] = [];
+  for (const arg of args) {
+    const image = parseImage(arg);
+    if (typeof image === 'string') badImages.push({ name: `image:${printable(arg)}`, status: 'fail', message: image });
+    else if (image) {
+      images.push(image);
+      requested.push(image.host);
+    } else requested.push(arg);
+  }
   const dockerConfig = dockerConfigCheck(setup);
   const docker = dockerConfig.facts.docker;
   const helperConfig = helperConfigCheck(settings);
@@ -55,6 +70,11 @@ export async function runChecks(requested: readonly string[], deps: ServiceDeps,
     perHost.push(...(resolved.get(host) ?? []));
   }
   const identities = await identityChecks(routes, tokens.facts.tokens, deps, setup);
+  const imageLines: Check[] = [...badImages];
+  for (const image of images) {
+    const route = routes.get(image.host);
+    if (route) imageLines.push(await imageCheck(image, route, deps, tokens.facts.tokens.some((t) => t.host === image.host && t.mfa)));
+  }
   const own = identities.facts.own;
   const registryOf = (host: string): Registry | undefined => routes.get(host)?.registry ?? registryForHost(host);
   const ownRegistry = own && requested.length === 0 && docker ? ownRegistryCheck(own, hosts.facts.hosts, docker, configuredRegion(settings, setup), registryOf) : undefined;
@@ -71,5 +91,6 @@ export async function runChecks(requested: readonly string[], deps: ServiceDeps,
     ...(ownRegistry ? [ownRegistry] : []),
     cacheCheck(deps),
     ...tokens.checks,
+    ...imageLines,
   ];
 }

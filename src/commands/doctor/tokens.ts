@@ -25,6 +25,8 @@ export interface TokenFact {
   /** The identity's key material: which identity line this host's answer belongs to. */
   identity: string;
   isPublic: boolean;
+  /** The identity needs an MFA code (mfa_serial): another AWS call would ask for another one. */
+  mfa: boolean;
   /** Expiry of the cached token that pulls can still use (before this run asked AWS), if any. */
   cachedUntil?: number;
   fresh: FreshAnswer;
@@ -123,7 +125,7 @@ export async function tokenChecks(routes: ReadonlyMap<string, Route>, deps: Serv
     checks.push(tokenCheck(host, route, where, cached, fresh, now()));
     checks.push(cacheCheck(host, store?.read(key), Boolean(store), settings.cacheDirSource, fresh, now()));
     const usable = cached && freshness(cached, now()) !== 'expired' ? cached.expiresAt : undefined;
-    tokens.push({ host, identity: identity.keyMaterial, isPublic: route.registry.kind === 'ecr-public', ...(usable ? { cachedUntil: usable } : {}), fresh });
+    tokens.push({ host, identity: identity.keyMaterial, isPublic: route.registry.kind === 'ecr-public', mfa: mfaSerial(identity, settings) !== undefined, ...(usable ? { cachedUntil: usable } : {}), fresh });
   }
   return { checks, facts: { tokens } };
 }
