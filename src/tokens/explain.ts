@@ -136,7 +136,7 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     return {
       category: 'mfa-required',
       cause: `profile ${context.profile ?? '(default)'} needs an MFA code (mfa_serial), and none can be asked for here`,
-      hint: `run it at a terminal, or put a session in the environment first: ${hostOs.sessionIntoEnvironmentCommand(context.profile)}`,
+      hint: `run it at a terminal, or put a session in the environment first (AWS CLI v2): ${hostOs.sessionIntoEnvironmentCommand(context.profile)}`,
     };
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
@@ -253,7 +253,7 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     return { category: 'server-error', cause: `AWS answered with an error (HTTP ${status}), even after retries`, hint: 'retry shortly; see https://health.aws.amazon.com' };
   }
   if (/Deserialization|Unexpected token|JSON|BadResponse/i.test(`${name} ${message}`)) {
-    return { category: 'bad-response', cause: `the ${apiName(context.registry, context.api)} sent a response that is not a token`, hint: 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there' };
+    return { category: 'bad-response', cause: `the ${apiName(context.registry, context.api)} sent a response that is not a token`, hint: `if ${isPublic ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR'} or a proxy is set, check what answers there` };
   }
   return { category: 'unknown', cause: `${name || 'error'}${message ? `: ${message}` : ''}`, hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
 }

@@ -488,7 +488,7 @@ test('help for every command, in one style; unknown commands named, with a sugge
     for (const argv of [['help', name], [name, '--help'], [name, '-h']]) {
       const result = await run(m, argv);
       assert.equal(result.code, 0, argv.join(' '));
-      assert.match(result.stdout, new RegExp(`^Usage: docker-credential-ecr ${esc(name)}( \\[OPTION\\]\\.\\.\\.( \\[HOST\\]\\.\\.\\.)?| \\[COMMAND\\])?\n`), argv.join(' '));
+      assert.match(result.stdout, new RegExp(`^Usage: docker-credential-ecr ${esc(name)}( \\[OPTION\\]\\.\\.\\.( \\[HOST(\\|IMAGE)?\\]\\.\\.\\.)?| \\[COMMAND\\])?\n`), argv.join(' '));
       if (/\[OPTION\]/.test(result.stdout)) assert.match(result.stdout, /\nOptions:\n[\s\S]*  -h, --help +print this help\n/, argv.join(' '));
     }
   }

@@ -63,6 +63,8 @@ test('a good setup: every line ok, exit 0; the second run asks AWS again (issue 
   const first = await doctor(s);
   assert.equal(first.code, 0, first.stdout + first.stderr);
   const lines = first.stdout.trim().split('\n');
+  // Issue 27: a clean plain run ends by suggesting `doctor IMAGE`, after the summary.
+  assert.equal(lines.pop(), 'The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG');
   const summary = lines.pop()!;
   assert.match(summary, /^\d+ ok, 0 warnings, 0 failed$/);
   for (const l of lines) assert.match(l, /^ok {4}/, l);

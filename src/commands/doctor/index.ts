@@ -75,6 +75,10 @@ export async function runDoctor(argv: readonly string[], io: CommandIo): Promise
     for (const c of checks) io.stdout.write(`${c.status.padEnd(4)}  ${printable(c.message)}${c.fix ? `; fix: ${printable(c.fix)}` : ''}\n`);
     const count = (status: CheckStatus): number => checks.filter((c) => c.status === status).length;
     io.stdout.write(`${count('ok')} ok, ${count('warn')} warning${count('warn') === 1 ? '' : 's'}, ${count('fail')} failed\n`);
+    // Nothing wrong up to the token: the registry's own answer (repository, tag, policy) is the next thing to ask.
+    if (ok && args.kubelet === undefined && !args.hosts.some((arg) => arg.includes('/'))) {
+      io.stdout.write('The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG\n');
+    }
   }
   return ok ? 0 : 1;
 }
