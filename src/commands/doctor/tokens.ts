@@ -106,10 +106,17 @@ export async function tokenChecks(routes: ReadonlyMap<string, Route>, deps: Serv
   const tokens: TokenFact[] = [];
   const answered = new Map<string, { host: string; fresh: FreshAnswer }>();
   const mfaAsked = new Set<string>();
+  // What the cache held before this run asked AWS: read for every key first, so that a host sharing a key with an
+  // earlier one is not told of the token this run has just fetched.
+  const before = new Map<string, CacheEntry | undefined>();
+  for (const route of routes.values()) {
+    const { key } = resolve(route, settings);
+    if (!before.has(key.id)) before.set(key.id, store?.read(key));
+  }
   for (const [host, route] of routes) {
     const { identity, key, endpointOverride } = resolve(route, settings);
     const where = `${host}: ${describeRegistry(route.registry, endpointOverride)} as ${identity.label}`;
-    const cached = store?.read(key);
+    const cached = before.get(key.id);
     let fresh: FreshAnswer;
     const earlier = answered.get(key.id);
     if (earlier) {
