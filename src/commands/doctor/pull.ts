@@ -11,6 +11,7 @@ import type { ImageRef } from './image';
 import { explainAnswer, explainNetwork } from './pull-verdict';
 import { getFollowing, MANIFEST_TYPES, registryClient } from './registry-client';
 import type { Check } from './result';
+import type { TokenFact } from './tokens';
 
 /** What the registry said, as typed facts the verdict reads. */
 export interface RegistryAnswer {
@@ -84,8 +85,13 @@ async function apiFor(route: Route, deps: ServiceDeps, mfa: boolean): Promise<im
   return registryApi(route.registry, clientDepsFor(identity, endpointOverride, deps));
 }
 
-export async function imageCheck(image: ImageRef, route: Route, deps: ServiceDeps, mfa: boolean): Promise<Check> {
+export async function imageCheck(image: ImageRef, route: Route, deps: ServiceDeps, fact: TokenFact | undefined): Promise<Check> {
   const name = `image:${image.input}`;
+  const mfa = fact?.mfa ?? false;
+  // An MFA identity is asked for one code per run: if that did not give a token, asking again would prompt again.
+  if (mfa && fact?.fresh.state !== 'ok') {
+    return { name, status: 'warn', message: `${image.input}: the registry was not asked: there is no token for ${image.host} from this run, and another would need another MFA code` };
+  }
   let token;
   try {
     token = await getToken(route, deps);

@@ -73,7 +73,7 @@ export async function runChecks(args: readonly string[], deps: ServiceDeps, setu
   const imageLines: Check[] = [...badImages];
   for (const image of images) {
     const route = routes.get(image.host);
-    if (route) imageLines.push(await imageCheck(image, route, deps, tokens.facts.tokens.some((t) => t.host === image.host && t.mfa)));
+    if (route) imageLines.push(await imageCheck(image, route, deps, tokens.facts.tokens.find((t) => t.host === image.host)));
   }
   const own = identities.facts.own;
   const registryOf = (host: string): Registry | undefined => routes.get(host)?.registry ?? registryForHost(host);
