@@ -62,3 +62,15 @@ test('an ECR Public answer that is not a token names AWS_ENDPOINT_URL_ECR_PUBLIC
   assert.match(result.stderr, /if AWS_ENDPOINT_URL_ECR_PUBLIC or a proxy is set, check what answers there/);
   assert.doesNotMatch(result.stderr, /AWS_ENDPOINT_URL_ECR or/);
 });
+
+test('issue 27 point 2: the docker-credential-ecr Docker runs is another executable that gives nothing: the route line fails', async () => {
+  const env = machine({ [HOST]: 'ecr' });
+  const shadow = join(tempDir('dce-doctor-shadow-'), 'bin');
+  mkdirSync(shadow);
+  writeFileSync(join(shadow, 'docker-credential-ecr'), '#!/bin/sh\nprintf "credentials not found in native keychain"\nexit 1\n', { mode: 0o755 });
+  env.PATH = `${shadow}:${env.PATH}`;
+  const result = await runExecutable(['doctor'], { env });
+  assert.equal(result.code, 1, result.stdout);
+  assert.match(result.stdout, new RegExp(`^fail  ${HOST.replace(/\./g, '\\.')}: credHelpers sends it to docker-credential-ecr, but the docker-credential-ecr Docker runs \\(${shadow.replace(/\./g, '\\.')}/docker-credential-ecr, not this executable\\) gives nothing for it`, 'm'));
+  assert.match(result.stdout, /^warn  PATH has .*which is not this executable/m);
+});

@@ -4,7 +4,7 @@ import { HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, 
 import { printable } from '../../platform/log';
 import type { SetupSettings } from '../../platform/settings';
 import { parseServerUrl } from '../../registry/host';
-import { otherHelperCheck, otherStoreAnswer, type HelperAnswer } from './other-helper';
+import { otherHelperCheck, otherStoreAnswer, samePathAnswer, type HelperAnswer } from './other-helper';
 import { age, configureFix, type Check, type DockerState } from './result';
 
 export const EXPIRED_TOKEN_ERROR = '"denied: Your authorization token has expired. Reauthenticate and try again."';
@@ -54,7 +54,11 @@ export function dockerRouteOf(view: DockerConfigView | undefined, host: string):
 export function routeCheck(host: string, docker: DockerState | undefined, now: number, answer?: HelperAnswer & { where?: string }): Check {
   const name = `route:${host}`;
   const route = dockerRouteOf(docker?.view, host);
-  if (route.kind === 'ours') return { name, status: 'ok', message: route.via === 'credHelpers' ? `${host}: credHelpers sends it to docker-credential-ecr` : `${host}: credsStore "ecr" sends it to docker-credential-ecr` };
+  if (route.kind === 'ours') {
+    const sends = route.via === 'credHelpers' ? `${host}: credHelpers sends it to docker-credential-ecr` : `${host}: credsStore "ecr" sends it to docker-credential-ecr`;
+    // `answer` here: PATH's docker-credential-ecr is another executable (the path line), run as Docker runs it.
+    return answer ? samePathAnswer(name, sends, answer) : { name, status: 'ok', message: sends };
+  }
   if (route.kind === 'other-helper') {
     const stored = docker ? storedLogin(docker.view, host) !== undefined : false;
     return otherHelperCheck(host, route.helper, answer ?? { state: 'missing' }, stored, now, configureFix(host));

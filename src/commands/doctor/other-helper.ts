@@ -136,3 +136,11 @@ export function otherStoreAnswer(store: string, answer: HelperAnswer, now: numbe
       return `; asked now, it failed (exit ${answer.code}: ${answer.said})`;
   }
 }
+
+/** The route line when Docker's docker-credential-ecr is another executable than this one: what it gives, run now. */
+export function samePathAnswer(name: string, sends: string, answer: HelperAnswer & { where?: string }): Check {
+  const at = `the docker-credential-ecr Docker runs (${printable(answer.where ?? 'PATH')}, not this executable)`;
+  if (answer.state === 'credentials') return { name, status: 'ok', message: `${sends}; ${at} answers it` };
+  const gave = answer.state === 'not-found' || answer.state === 'empty' ? 'gives nothing for it' : answer.state === 'timeout' ? `did not answer within ${answer.seconds} s` : answer.state === 'missing' ? 'is not on PATH' : `failed for it (exit ${answer.code}: ${answer.said})`;
+  return { name, status: 'fail', message: `${sends}, but ${at} ${gave}: the checks below are this executable's, not what Docker gets`, fix: 'put this executable first on PATH (the fix on the PATH line)' };
+}

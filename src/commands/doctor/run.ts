@@ -18,6 +18,8 @@ import { tokenChecks } from './tokens';
 import { parseImage, type ImageRef } from './image';
 import { imageCheck } from './pull';
 import { printable } from '../../platform/log';
+import { pathStatus } from '../../platform/executable-path';
+import { selfExecutable } from '../../platform/runtime';
 
 function cacheCheck(deps: ServiceDeps): Check {
   const { settings } = deps;
@@ -59,12 +61,15 @@ export async function runChecks(args: readonly string[], deps: ServiceDeps, setu
   // What `get` would do now: no cached token to serve and AWS refusing a new one.
   const failedNow = (host: string): boolean => tokens.facts.tokens.some((t) => t.host === host && !t.isPublic && t.fresh.state === 'failed' && t.cachedUntil === undefined);
 
+  // Docker runs the docker-credential-ecr on PATH: when that is another executable, it is run as Docker runs it.
+  const otherOnPath = pathStatus(setup.path, selfExecutable()).state === 'other';
   const perHost: Check[] = [];
   for (const host of hosts.facts.hosts) {
     // What Docker runs for the host when it is not this helper, run as Docker runs it.
     const route = dockerRouteOf(docker?.view, host);
     const other = route.kind === 'other-helper' ? route.helper : route.kind === 'other-store' ? route.store : undefined;
-    const answer = other === undefined ? undefined : await askHelper(other, host, setup.path, deps.env);
+    const answer =
+      other !== undefined ? await askHelper(other, host, setup.path, deps.env) : route.kind === 'ours' && otherOnPath ? await askHelper('ecr', host, setup.path, deps.env) : undefined;
     perHost.push(routeCheck(host, docker, deps.now(), answer));
     for (const check of [storedLoginCheck(host, docker, deps.now(), failedNow(host)), containersLoginCheck(host, setup)]) if (check) perHost.push(check);
     perHost.push(...(resolved.get(host) ?? []));
