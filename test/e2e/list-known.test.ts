@@ -89,3 +89,12 @@ test('a refreshed token keeps naming every registry the old one served', async (
   assert.equal(fake.callsFor('ecr').length, 2, 'the expired token was refreshed');
   assert.deepEqual(Object.keys(await list(m.env)).sort(), [`https://${other}`, `https://${HOST}`].sort());
 });
+
+test("the helper config's own hosts are named with nothing cached; patterns are not", async () => {
+  const m = machine();
+  const config = join(m.env.HOME!, '.config', 'docker-credential-ecr', 'config.json');
+  const other = '210987654321.dkr.ecr.us-west-2.amazonaws.com';
+  writeFileSync(config, JSON.stringify({ credsStore: 'none', registries: { [other]: { roleArn: 'arn:aws:iam::210987654321:role/puller' }, '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'x' } } }));
+  assert.deepEqual(await list(m.env), { [`https://${other}`]: 'AWS' });
+  assert.equal(fake.calls.length, 0, 'list asked AWS');
+});
