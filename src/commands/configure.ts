@@ -114,16 +114,16 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Optio
     whoText = `Your AWS identity is ${who.arn}`;
   } else {
     if (who && !named) {
-      const { explainCallerIdentityFailure } = await import('../identity/caller-identity');
-      const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+      const { explainIdentityFailure } = await import('./identity-failure');
+      const { cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
       say(`Could not find your AWS account (STS GetCallerIdentity as ${identity.label}): ${cause}; ${hint}.`);
       say(`Adding only the public registries; ${addByHand('<account>', found?.region ?? '<region>')}.`);
       return undefined;
     }
     if (who) {
       // An expired SSO session still names its account: the registry can be routed now, and works after the login.
-      const { explainCallerIdentityFailure } = await import('../identity/caller-identity');
-      const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+      const { explainIdentityFailure } = await import('./identity-failure');
+      const { cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
       say(`Could not ask STS who you are (as ${identity.label}): ${cause}; ${hint} before pulling.`);
     }
     account = named!.account;

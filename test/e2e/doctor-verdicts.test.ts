@@ -213,7 +213,8 @@ test('an expired SSO session: configure still names the account and region from 
   );
   const result = await run(m, ['configure']);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /Could not ask STS who you are \(as profile dev\): the AWS SSO session has expired or was never started; run `aws sso login --profile dev` before pulling\./);
+  // Issue 27 point 5: SSO named as SSO, and which case: no session cached here at all is "never started".
+  assert.match(result.stdout, /Could not ask STS who you are \(as profile dev\): the SSO session of profile dev was never started on this machine, or its cached token cannot be read; run `aws sso login --profile dev` before pulling\./);
   assert.match(result.stdout, /Profile dev names account 210987654321 \(sso_account_id\): adding your registry 210987654321\.dkr\.ecr\.eu-central-1\.amazonaws\.com \(region eu-central-1 from sso_region of profile dev; pass --region if your registry is in another region\)/);
   assert.equal(JSON.parse(readFileSync(m.dockerConfig, 'utf8')).credHelpers['210987654321.dkr.ecr.eu-central-1.amazonaws.com'], 'ecr');
 });

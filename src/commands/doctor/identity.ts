@@ -6,7 +6,7 @@ import { readSharedConfig } from '../../identity/shared-config';
 import { describeSource } from '../../identity/source';
 import type { SetupSettings } from '../../platform/settings';
 import type { Route } from '../../registry/routing';
-import { classifySso, ssoSessionOf } from '../../tokens/explain-sso';
+import { explainIdentityFailure } from '../identity-failure';
 import { resolve, type ServiceDeps } from '../../tokens/service';
 import { profileAccount } from '../profile-account';
 import { when, type Check, type Outcome } from './result';
@@ -31,7 +31,7 @@ export function mfaSerial(identity: Identity, settings: ServiceDeps['settings'])
  * answers instead of AWS, is a warning: pulls work (a private network with ECR endpoints and none for STS).
  */
 async function stsCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: ServiceDeps): Promise<{ check: Check; own?: OwnAccount }> {
-  const { callerIdentity, explainCallerIdentityFailure } = await import('../../identity/caller-identity');
+  const { callerIdentity } = await import('../../identity/caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
   const who = await callerIdentity(identity, region, deps);
@@ -41,10 +41,7 @@ async function stsCheck(identity: Identity, region: string | undefined, publicOn
     return { check: { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` }, own: { account: who.account, ...(partition ? { partition } : {}) } };
   }
   // An SSO profile's credentials failing is named as SSO (explain-sso.ts), as `get` names it.
-  const sso = identity.source === 'profile' ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile) : undefined;
-  const error = (typeof who.error === 'object' && who.error !== null ? who.error : {}) as { name?: unknown; message?: unknown };
-  const named = classifySso(String(error.name ?? ''), String(error.message ?? ''), sso, deps.env);
-  const { category, cause, hint } = named ?? explainCallerIdentityFailure(who.error, identity);
+  const { category, cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
   const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
   if (who.stage === 'sts' && tokensWork && ['unreachable', 'timeout', 'not-aws'].includes(category)) {
     return { check: { name, status: 'warn', message: `AWS identity (${source}): ${step}: ${cause}; tokens are fetched all the same, so pulls work (STS is only how doctor names the identity)`, fix: hint } };
