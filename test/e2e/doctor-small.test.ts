@@ -4,6 +4,7 @@
 // after a failure).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
@@ -73,4 +74,37 @@ test('issue 27 point 2: the docker-credential-ecr Docker runs is another executa
   assert.equal(result.code, 1, result.stdout);
   assert.match(result.stdout, new RegExp(`^fail  ${HOST.replace(/\./g, '\\.')}: credHelpers sends it to docker-credential-ecr, but the docker-credential-ecr Docker runs \\(${shadow.replace(/\./g, '\\.')}/docker-credential-ecr, not this executable\\) gives nothing for it`, 'm'));
   assert.match(result.stdout, /^warn  PATH has .*which is not this executable/m);
+});
+
+/** `command` at a pseudo-terminal (util-linux `script`); every MFA prompt is answered with the code. */
+function atTerminal(env: Record<string, string>, command: string): Promise<{ code: number | null; terminal: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: { ...env, PATH: `${env.PATH}:${process.env.PATH}` }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let terminal = '';
+    let answered = 0;
+    const collect = (chunk: Buffer): void => {
+      terminal += chunk.toString();
+      const prompts = (terminal.match(/MFA code for/g) ?? []).length;
+      for (; answered < prompts; answered++) child.stdin.write('123456\r');
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', fail);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, terminal });
+    });
+  });
+}
+
+test('issue 27 point 1: an MFA identity with registries in two regions is asked for one code per run; the second region is "not checked"', async () => {
+  const other = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+  const env = mfaMachine({ [HOST]: 'ecr', [other]: 'ecr' });
+  const session = await atTerminal(env, `${EXECUTABLE} doctor`);
+  assert.equal((session.terminal.match(/MFA code for/g) ?? []).length, 1, session.terminal);
+  assert.equal(fake.mfaCalls.length, 1);
+  assert.equal(session.code, 0, session.terminal);
+  assert.match(session.terminal, /ok {4}123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: ECR API in eu-west-1 .*token fetched from AWS now/);
+  assert.match(session.terminal, /warn  123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com: .*no cached token, and a new one was not asked for: a second MFA code would be needed \(doctor asks for one code per run\)/);
 });

@@ -22,17 +22,17 @@ async function pullThroughNote(image: ImageRef, api: RegistryApi | undefined): P
   return rule ? { note: '', rule } : { note: '' };
 }
 
-async function otherRegions(image: ImageRef, registry: EcrRegistry, api: RegistryApi, regions: () => string[]): Promise<string> {
+async function otherRegions(image: ImageRef, registry: EcrRegistry, api: RegistryApi, regions: () => string[]): Promise<{ note: string; found: boolean }> {
   const candidates = regions().filter((r) => r !== registry.region && partitionOfRegion(r) === registry.partition);
   const answers = await Promise.all(candidates.map(async (region) => ({ region, answer: await api.repositoryExists(image.repository, region) })));
   const found = answers.filter((a) => a.answer.ok && a.answer.value).map((a) => a.region);
   if (found.length > 0) {
     const hosts = found.map((r) => `${registry.account}.dkr.ecr.${r}.${registryDomain(registry.partition)}/${image.repository}`);
-    return `; it exists in ${found.join(', ')}: pull ${hosts.join(' or ')}`;
+    return { note: `; it exists in ${found.join(', ')}: pull ${hosts.join(' or ')}`, found: true };
   }
   const denied = answers.find((a) => !a.answer.ok);
-  if (denied && answers.every((a) => !a.answer.ok)) return refused('whether it exists in another region', denied.answer, 'ecr:DescribeRepositories');
-  return `; it is in no other region of account ${registry.account} either`;
+  if (denied && answers.every((a) => !a.answer.ok)) return { note: refused('whether it exists in another region', denied.answer, 'ecr:DescribeRepositories'), found: false };
+  return { note: `; it is in no other region of account ${registry.account} either`, found: false };
 }
 
 export async function explainAnswer(name: string, image: ImageRef, answer: RegistryAnswer, registry: EcrRegistry, api: RegistryApi | undefined, regions: () => string[]): Promise<Check> {
@@ -66,12 +66,12 @@ export async function explainAnswer(name: string, image: ImageRef, answer: Regis
         fix: `grant ${FIRST_PULL} to the identity`,
       };
     }
-    const where = api ? await otherRegions(image, registry, api, regions) : '';
+    const where = api ? await otherRegions(image, registry, api, regions) : { note: '', found: false };
     return {
       name,
       status: 'fail',
-      message: `${what} ${said}: there is no repository ${image.repository} in account ${registry.account}'s registry in ${registry.region} (Docker says "pull access denied ... repository does not exist or may require 'docker login'")${where}${through.note}`,
-      fix: /it exists in/.test(where) ? 'pull from the region named' : `check the name, account and region, or create it: \`aws ecr create-repository --repository-name ${image.repository} --region ${registry.region}\``,
+      message: `${what} ${said}: there is no repository ${image.repository} in account ${registry.account}'s registry in ${registry.region} (Docker says "pull access denied ... repository does not exist or may require 'docker login'")${where.note}${through.note}`,
+      fix: where.found ? 'pull from the region named' : `check the name, account and region, or create it: \`aws ecr create-repository --repository-name ${image.repository} --region ${registry.region}\``,
     };
   }
   if (answer.status === 403) {

@@ -18,7 +18,8 @@ import { when, type Check, type Outcome } from './result';
 export type FreshAnswer =
   | { state: 'ok'; expiresAt: number; sharedWith?: string }
   | { state: 'failed'; category: ErrorCategory; summary: string; cause: string; hint: string }
-  | { state: 'not-checked'; cause: string; hint: string };
+  /** `second-code`: this run already asked for the identity's MFA code; `no-terminal`: there is none to ask on. */
+  | { state: 'not-checked'; why: 'no-terminal' | 'second-code'; cause: string; hint: string };
 
 export interface TokenFact {
   host: string;
@@ -54,7 +55,7 @@ async function askAws(host: string, route: Route, deps: ServiceDeps): Promise<Fr
       return { state: 'failed', category: 'unknown', summary, cause: causeOf(summary, host), hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
     }
     const cause = error instanceof ExplainedTokenError ? error.reason : causeOf(error.summary, host);
-    if (error instanceof MfaUnavailableError) return { state: 'not-checked', cause, hint: error.hint };
+    if (error instanceof MfaUnavailableError) return { state: 'not-checked', why: 'no-terminal', cause, hint: error.hint };
     return { state: 'failed', category: error.category, summary: error.summary, cause, hint: error.hint };
   }
 }
@@ -90,7 +91,9 @@ function tokenCheck(host: string, route: Route, where: string, cached: CacheEntr
     if (usable) {
       return { name, status: 'warn', message: `${where}: pulls work until ${when(usable.expiresAt, now)} with the cached token; a new one was not asked for: ${printable(fresh.cause)}`, fix: fresh.hint };
     }
-    return { name, status: isPublic ? 'warn' : 'fail', message: `${where}: no cached token, and a new one was not asked for: ${printable(fresh.cause)}${anonymous}`, fix: fresh.hint };
+    // Without a terminal, pulls that have none either fail; a second code is only not asked for (a pull asks it).
+    const status = isPublic || fresh.why === 'second-code' ? 'warn' : 'fail';
+    return { name, status, message: `${where}: no cached token, and a new one was not asked for: ${printable(fresh.cause)}${anonymous}`, fix: fresh.hint };
   }
   if (usable) {
     return { name, status: isPublic ? 'warn' : 'fail', message: `${where}: pulls work until ${when(usable.expiresAt, now)} with the cached token; a new token is refused: ${printable(fresh.cause)}${anonymous}`, fix: fresh.hint };
@@ -123,7 +126,7 @@ export async function tokenChecks(routes: ReadonlyMap<string, Route>, deps: Serv
       const shared = `${host}: no token (one request with ${earlier.host}, same identity and region): ${earlier.fresh.state === 'ok' ? '' : earlier.fresh.cause}`;
       fresh = earlier.fresh.state === 'ok' ? { ...earlier.fresh, sharedWith: earlier.host } : earlier.fresh.state === 'failed' ? { ...earlier.fresh, summary: shared } : earlier.fresh;
     } else if (mfaSerial(identity, settings) && mfaAsked.has(identity.keyMaterial)) {
-      fresh = { state: 'not-checked', cause: 'a second MFA code would be needed (doctor asks for one code per run)', hint: `\`docker-credential-ecr doctor ${host}\` checks it on its own` };
+      fresh = { state: 'not-checked', why: 'second-code', cause: 'a second MFA code would be needed (doctor asks for one code per run)', hint: `\`docker-credential-ecr doctor ${host}\` checks it on its own` };
     } else {
       if (mfaSerial(identity, settings)) mfaAsked.add(identity.keyMaterial);
       fresh = await askAws(host, route, deps);
