@@ -5,6 +5,7 @@ import { readSetupSettings, type SetupSettings } from '../platform/settings';
 import { configuredRegion, REGION_NAME } from '../identity/region';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
 import { DockerConfigError, HELPER_NAME, parseDockerConfig, planHelperEntries, readConfigFile, type ConfigFile, type HelperPlan } from '../docker/config-file';
+import { otherEcrHelperEntries, readExisting, regionsInConfig, type ExistingConfig } from './ecr-helpers';
 import { CredentialsNotFoundError, HelperError } from '../platform/errors';
 import { EXECUTABLE_NAME, linkCommand, pathStatus } from '../platform/executable-path';
 import { selfExecutable } from '../platform/runtime';
@@ -30,11 +31,12 @@ interface Options {
   dryRun: boolean;
   containers: boolean;
   help: boolean;
+  keepOtherHelpers: boolean;
   region?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options | string {
-  const options: Options = { registries: [], publicOnly: false, dryRun: false, containers: false, help: false };
+  const options: Options = { registries: [], publicOnly: false, dryRun: false, containers: false, help: false, keepOtherHelpers: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--registry') {
@@ -51,6 +53,7 @@ function parseArgs(argv: readonly string[]): Options | string {
     } else if (arg === '--public') options.publicOnly = true;
     else if (arg === '--dry-run') options.dryRun = true;
     else if (arg === '--containers') options.containers = true;
+    else if (arg === '--keep-other-helpers') options.keepOtherHelpers = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else return `unknown option ${printable(arg)}`;
   }
@@ -92,7 +95,7 @@ function privateHost(account: string, region: string, partition: Partition | und
 }
 
 /** The caller's own private registry host, or a note on why it cannot be named and how to add it by hand. */
-async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Options, say: (line: string) => void): Promise<string | undefined> {
+async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Options, existing: ExistingConfig | undefined, say: (line: string) => void): Promise<string | undefined> {
   const identity = selectIdentity(deps.settings);
   let found = options.region ? { region: options.region, source: '--region' } : configuredRegion(deps.settings, setup);
   const addByHand = (account: string, region: string): string =>
@@ -111,16 +114,16 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Optio
     whoText = `Your AWS identity is ${who.arn}`;
   } else {
     if (who && !named) {
-      const { explainCallerIdentityFailure } = await import('../identity/caller-identity');
-      const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+      const { explainIdentityFailure } = await import('./identity-failure');
+      const { cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
       say(`Could not find your AWS account (STS GetCallerIdentity as ${identity.label}): ${cause}; ${hint}.`);
       say(`Adding only the public registries; ${addByHand('<account>', found?.region ?? '<region>')}.`);
       return undefined;
     }
     if (who) {
       // An expired SSO session still names its account: the registry can be routed now, and works after the login.
-      const { explainCallerIdentityFailure } = await import('../identity/caller-identity');
-      const { cause, hint } = explainCallerIdentityFailure(who.error, identity);
+      const { explainIdentityFailure } = await import('./identity-failure');
+      const { cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
       say(`Could not ask STS who you are (as ${identity.label}): ${cause}; ${hint} before pulling.`);
     }
     account = named!.account;
@@ -128,6 +131,9 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Optio
     whoText = `Profile ${named!.name} names account ${account} (${named!.from}${named!.mfa ? ', with MFA: STS not asked' : ''})`;
     if (!found && named!.region) found = { region: named!.region, source: `sso_region of profile ${named!.name}; pass --region if your registry is in another region` };
   }
+  // The hosts already in the Docker config tell the region (the account's own first): no question, no false warning.
+  const inFile = !found && existing ? regionsInConfig(existing.view, account)[0] : undefined;
+  if (inFile) found = { region: inFile.region, source: `${inFile.host} in ${printable(existing!.path)}` };
   if (!found && deps.ask) {
     const answer = (await deps.ask(`${whoText}. Which AWS region is your registry in (for example us-east-1; empty to skip)? `))?.trim();
     if (answer && REGION_NAME.test(answer)) found = { region: answer, source: 'your answer' };
@@ -204,9 +210,18 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
   if (options.publicOnly || options.registries.length === 0) {
     for (const host of PUBLIC_HOSTS) if (!hosts.includes(host)) hosts.push(host);
   }
+  const existing = readExisting(setup.dockerConfigFile);
   if (!options.publicOnly && options.registries.length === 0) {
-    const own = await ownRegistry(deps, setup, options, say);
+    const own = await ownRegistry(deps, setup, options, existing, say);
     if (own && !hosts.includes(own)) hosts.push(own);
+  }
+  // ECR hosts another ECR helper (the Go helper) answers for move over in the same change: one helper for ECR.
+  if (!options.publicOnly && existing) {
+    for (const { key, helper } of otherEcrHelperEntries(existing.view, setup.path)) {
+      if (hosts.includes(key)) continue;
+      if (options.keepOtherHelpers) say(`Kept: ${printable(key)} goes to docker-credential-${printable(helper)} (--keep-other-helpers); \`docker-credential-ecr doctor\` checks what it answers.`);
+      else hosts.push(key);
+    }
   }
 
   let targets: Target[];

@@ -38,9 +38,12 @@ Options:
   --public         add only public.ecr.aws and ecr-public.aws.com
                    (default without --registry: those two and your own account's registry in your region)
   --region REGION  the region of your own account's registry (default: AWS_REGION, AWS_DEFAULT_REGION, the
-                   profile's region, its sso_region; asked for at a terminal when none is set)
+                   profile's region, its sso_region, the region of ECR hosts already in the Docker config;
+                   asked for at a terminal when none is set)
   --containers     also configure podman, skopeo and buildah ($REGISTRY_AUTH_FILE, else
                    $XDG_RUNTIME_DIR/containers/auth.json)
+  --keep-other-helpers  leave ECR hosts that credHelpers sends to another ECR helper (docker-credential-ecr-login)
+                   with it; by default they move to ${PROGRAM} in the same change
   --dry-run        print the change, write nothing
   -h, --help       print this help
 
@@ -52,12 +55,14 @@ Options:
   {
     name: 'doctor',
     summary: 'check everything between `docker pull` and a token; say what is wrong and what to type',
-    text: `Usage: ${PROGRAM} doctor [OPTION]... [HOST]...
+    text: `Usage: ${PROGRAM} doctor [OPTION]... [HOST|IMAGE]...
        ${PROGRAM} doctor --kubelet FILE|DIR [--bin-dir DIR] [--json]
 
 Checks the setup between docker and an ECR token, one line per check (ok, warn or fail, and the fix).
 Without HOST it checks every ECR registry in the Docker config, and whether your own account's registry
-is among them.
+is among them. Every token is asked of AWS now, and the helper Docker runs for each host is run.
+An IMAGE (HOST/REPOSITORY[:TAG|@DIGEST]) is also asked of its registry, up to the manifest: present, tag
+or repository not found (and in which other region it is), denied, or a pull-through-cache prefix.
 
 Options:
   --json           one JSON object {ok, checks: [{name, status, message, fix}]} instead of lines
@@ -96,7 +101,11 @@ Options:
   { name: 'get', summary: 'answer Docker: a registry host on stdin, {"ServerURL","Username","Secret"} on stdout', text: protocol('get', 'Reads a registry host on stdin and prints {"ServerURL","Username","Secret"} on stdout: an ECR token,\nfrom the cache while it is fresh. Messages go to stderr.') },
   { name: 'store', summary: 'accept `docker login` (nothing is stored: tokens come from AWS)', text: protocol('store', 'Reads {"ServerURL","Username","Secret"} on stdin, as `docker login` sends it, and stores nothing: tokens\ncome from AWS on every `get`.') },
   { name: 'erase', summary: 'forget the cached token of a registry (`docker logout`)', text: protocol('erase', 'Reads a registry host on stdin and removes its cached token.') },
-  { name: 'list', summary: 'print the registries with a cached token', text: protocol('list', 'Prints {"<registry>": "AWS", ...} for the registries with a cached token.') },
+  {
+    name: 'list',
+    summary: 'print the registries this helper serves without asking AWS',
+    text: protocol('list', 'Prints {"<registry>": "AWS", ...} for every registry a token served before (named until 30 days after\nits token expired unused) and every host named in the helper config; asks AWS nothing.'),
+  },
   {
     name: KUBELET_MODE,
     summary: "the kubelet's image credential provider (also when run as ecr-credential-provider)",

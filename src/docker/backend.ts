@@ -1,12 +1,12 @@
 // The credential backend for Docker's protocol: routes a server URL to ECR or ECR Public and serves tokens
 // through the token service and its cache.
-import { freshness } from '../cache/policy';
 import { CredentialsNotFoundError, HelperError, TokenFetchError } from '../platform/errors';
 import { printable } from '../platform/log';
 import { hintForUnservedHost } from '../registry/hints';
 import type { CredentialBackend, Credentials } from './protocol';
 import { parseServerUrl } from '../registry/host';
 import { routeServerUrl } from '../registry/routing';
+import { knownRegistries } from '../tokens/known-registries';
 import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
 
 export function ecrBackend(deps: ServiceDeps): CredentialBackend {
@@ -39,13 +39,7 @@ export function ecrBackend(deps: ServiceDeps): CredentialBackend {
     },
 
     async list(): Promise<Record<string, string>> {
-      const store = openStore(deps);
-      const result: Record<string, string> = {};
-      for (const { entry } of store?.entries() ?? []) {
-        if (freshness(entry, deps.now()) === 'expired') continue;
-        for (const host of entry.registries) result[`https://${host}`] = entry.username;
-      }
-      return result;
+      return knownRegistries(deps);
     },
 
     async store(credentials: unknown): Promise<void> {

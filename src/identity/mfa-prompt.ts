@@ -55,7 +55,7 @@ export function terminalMfaCodeProvider(options: MfaPromptOptions): (serial: str
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new MfaUnavailableError(
         `${options.host}: ${who} needs an MFA code (mfa_serial ${serial}), and there is no terminal to ask for it on (${code})`,
-        `pull once from a terminal (the token is then cached for 12 hours), or put a session in the environment first: ` +
+        `pull once from a terminal (the token is then cached for 12 hours), or put a session in the environment first (AWS CLI v2): ` +
           hostOs.sessionIntoEnvironmentCommand(options.profile),
         'mfa-required',
       );

@@ -89,7 +89,10 @@ function sourceProvider(deps: ClientDeps, clientConfig: { region: string; reques
         ...(deps.mfaCodeProvider ? { mfaCodeProvider: deps.mfaCodeProvider } : {}),
         ...(deps.awsConfigFile ? { configFilepath: deps.awsConfigFile } : {}),
         ...(deps.awsCredentialsFile ? { filepath: deps.awsCredentialsFile } : {}),
-        clientConfig,
+        // No region: the SDK's SSO provider takes clientConfig.region before the profile's sso_region, and would ask
+        // the portal of the registry's region (portal.sso.<registry region>), where the session does not exist. A
+        // role assumed by the profile takes the profile's region, else the calling client's (the registry's).
+        clientConfig: { requestHandler: clientConfig.requestHandler },
       } as Parameters<typeof fromIni>[0]);
     }
     case 'web-identity':

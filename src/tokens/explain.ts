@@ -3,6 +3,8 @@
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import type { Registry } from '../registry/host';
 import { hostOs } from '../platform/host-os';
+import type { Env } from '../platform/settings';
+import { classifySso, type SsoSession } from './explain-sso';
 
 export interface FetchContext {
   registry: Registry;
@@ -21,6 +23,9 @@ export interface FetchContext {
   needsNoPermission?: boolean;
   /** The endpoint's host, for a network failure whose error does not name it. */
   endpointHost?: string;
+  /** The SSO session behind the profile, if any (explain-sso.ts), and the environment its proxy came from. */
+  sso?: SsoSession;
+  env?: Env;
 }
 
 /** Where a request through a proxy went: set by proxy-agent.ts on the request's error (a non-enumerable property). */
@@ -109,6 +114,10 @@ export function classify(error: unknown, context: FetchContext): { category: Err
 
   // A file the SDK would have read for us (tokens/sdk-files.ts) is not one: the message names it.
   if (name === 'UnreadableFileError') return { category: 'config', cause: message, hint: 'make it a regular file of its usual size, or point the setting that names it elsewhere' };
+  // The SSO provider's failures, wrapped by the SDK into a message: named as SSO (portal, network cause, session).
+  const sso = status === undefined ? classifySso(name, message, context.sso, context.env ?? {}) : undefined;
+  if (sso) return sso;
+
   // Only errors without an HTTP status: those come from the credential chain. A service's answer can name SSO
   // too (an AccessDenied for role AWSReservedSSO_..., which also names GetAuthorizationToken) and is no session problem.
   // "UnauthorizedException: Session token not found or invalid" is the SSO portal refusing a revoked session.
@@ -129,7 +138,7 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     return {
       category: 'mfa-required',
       cause: `profile ${context.profile ?? '(default)'} needs an MFA code (mfa_serial), and none can be asked for here`,
-      hint: `run it at a terminal, or put a session in the environment first: ${hostOs.sessionIntoEnvironmentCommand(context.profile)}`,
+      hint: `run it at a terminal, or put a session in the environment first (AWS CLI v2): ${hostOs.sessionIntoEnvironmentCommand(context.profile)}`,
     };
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
@@ -246,7 +255,7 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     return { category: 'server-error', cause: `AWS answered with an error (HTTP ${status}), even after retries`, hint: 'retry shortly; see https://health.aws.amazon.com' };
   }
   if (/Deserialization|Unexpected token|JSON|BadResponse/i.test(`${name} ${message}`)) {
-    return { category: 'bad-response', cause: `the ${apiName(context.registry, context.api)} sent a response that is not a token`, hint: 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there' };
+    return { category: 'bad-response', cause: `the ${apiName(context.registry, context.api)} sent a response that is not a token`, hint: `if ${isPublic ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR'} or a proxy is set, check what answers there` };
   }
   return { category: 'unknown', cause: `${name || 'error'}${message ? `: ${message}` : ''}`, hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
 }
@@ -264,10 +273,18 @@ function hostOf(e: ErrorLike, message: string, context: FetchContext, route: Pro
   return named ?? context.endpointHost;
 }
 
+/** A TokenFetchError that also carries its cause alone, for a line that already names the host, API and identity. */
+export class ExplainedTokenError extends TokenFetchError {
+  override name = 'ExplainedTokenError';
+  constructor(summary: string, hint: string, category: ErrorCategory, readonly reason: string) {
+    super(summary, hint, category);
+  }
+}
+
 export function explain(error: unknown, context: FetchContext): TokenFetchError {
   if (error instanceof TokenFetchError) return error;
   const { category, cause, hint } = classify(error, context);
   const registry = context.registry;
   const host = context.requestedHost && context.requestedHost !== registry.host ? `${context.requestedHost} (${registry.host})` : registry.host;
-  return new TokenFetchError(`${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`, hint, category);
+  return new ExplainedTokenError(`${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`, hint, category, cause);
 }

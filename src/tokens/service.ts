@@ -86,8 +86,17 @@ function sharedFailure(failure: FailureEntry | undefined, request: { host: strin
   return failure.failedAt >= request.started || request.now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
 }
 
+export interface TokenOptions {
+  /**
+   * Ask AWS now even when the cache holds a fresh token (`doctor`: no verdict rests on the cache). Still one call
+   * per key at a time through the lock, and the answer is cached; a failure is thrown, never softened to the
+   * cached token. An answer another process fetched while this one waited for the lock is fresh too.
+   */
+  fresh?: boolean;
+}
+
 /** Serves a token for the request: from the cache when fresh, else from AWS (one call per key at a time). */
-export async function getToken(request: TokenRequest, deps: ServiceDeps): Promise<Token> {
+export async function getToken(request: TokenRequest, deps: ServiceDeps, options: TokenOptions = {}): Promise<Token> {
   const { log, now } = deps;
   // One budget for the whole request, the wait for another process included: no caller waits past the timeout.
   const started = now();
@@ -101,7 +110,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
 
   const store = openStore(deps);
   const cached = store?.read(key);
-  if (cached) {
+  if (cached && !options.fresh) {
     const state = freshness(cached, now());
     if (state === 'fresh') {
       log.secret(cached.password);
@@ -122,7 +131,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
   };
   /** A failure, softened to the cached token while that is still valid (refresh-due). */
   const failWith = (error: TokenFetchError): Token => {
-    if (cached && freshness(cached, now()) === 'refresh-due') {
+    if (cached && !options.fresh && freshness(cached, now()) === 'refresh-due') {
       log.secret(cached.password);
       log.warn(`${error.message}; serving the cached token, valid until ${new Date(cached.expiresAt).toISOString()}`);
       return cached;
@@ -140,7 +149,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
       // Always look again after the lock: another process may have fetched, written and released between our
       // cache read and our lock attempt, even if we never had to wait, or just as our wait ran out.
       const after = store!.read(key);
-      if (after && freshness(after, now()) === 'fresh') {
+      if (after && freshness(after, now()) === 'fresh' && (!options.fresh || after.fetchedAt >= started)) {
         log.secret(after.password);
         log.debug(`token fetched by another process (waited ${lock.waitedMs} ms for the lock)`);
         remember(store!, key, after, request.requestedHost);
@@ -148,7 +157,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
         return after;
       }
       const failure = sharedFailure(store!.readFailure(key), { host: request.requestedHost, context: requestContext(deps), started, now: now() });
-      if (failure) {
+      if (failure && (!options.fresh || failure.failedAt >= started)) {
         log.debug(`process ${failure.pid} failed to fetch this token ${now() - failure.failedAt} ms ago (${failure.category}); not asking AWS again within ${SHARED_FAILURE_MS} ms`);
         return failWith(new TokenFetchError(failure.summary, failure.hint, failure.category));
       }
@@ -176,8 +185,9 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
       }
       fetched = await fetchToken(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
-      const { explain } = await import('./explain');
-      const explained = explain(error, context);
+      const [{ explain }, { ssoSessionOf }] = await Promise.all([import('./explain'), import('./explain-sso')]);
+      const sso = identity.source === 'profile' ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile) : undefined;
+      const explained = explain(error, { ...context, ...(sso ? { sso } : {}), env: deps.env });
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
       if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
         store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid, host: request.requestedHost, context: requestContext(deps) });
@@ -186,7 +196,9 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps): Promis
     }
     log.secret(fetched.password);
     log.debug(`token fetched in ${now() - fetchStarted} ms, valid until ${new Date(fetched.expiresAt).toISOString()}`);
-    const entry: CacheEntry = { version: 1, key: key.description, registries: [request.requestedHost], fetchedAt: fetchStarted, ...fetched };
+    // The hosts the old token served stay named (for `list`): a new token serves them as well.
+    const registries = [...new Set([...(cached?.registries ?? []), request.requestedHost])].slice(-64);
+    const entry: CacheEntry = { version: 1, key: key.description, registries, fetchedAt: fetchStarted, ...fetched };
     if (store?.write(key, entry)) store.clearFailure(key);
     return entry;
   } finally {

@@ -23,7 +23,7 @@ const MAX_TOKEN_LENGTH = 64 * 1024;
  */
 export function decodeAuthorizationToken(encoded: unknown, expiresAt: unknown, now: number, where: string, awsClockOffsetMs = 0): FetchedToken {
   const bad = (why: string): TokenFetchError =>
-    new TokenFetchError(`${where}: the response is not a usable token (${why})`, 'if AWS_ENDPOINT_URL_ECR or a proxy is set, check what answers there', 'bad-response');
+    new TokenFetchError(`${where}: the response is not a usable token (${why})`, `if ${where.startsWith('ECR Public') ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR'} or a proxy is set, check what answers there`, 'bad-response');
   if (typeof encoded !== 'string' || encoded.length === 0) throw bad('no authorizationToken');
   if (encoded.length > MAX_TOKEN_LENGTH) throw bad('authorizationToken is oversized');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw bad('authorizationToken is not base64');

@@ -213,12 +213,13 @@ test('an expired SSO session: configure still names the account and region from 
   );
   const result = await run(m, ['configure']);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /Could not ask STS who you are \(as profile dev\): the AWS SSO session has expired or was never started; run `aws sso login --profile dev` before pulling\./);
+  // Issue 27 point 5: SSO named as SSO, and which case: no session cached here at all is "never started".
+  assert.match(result.stdout, /Could not ask STS who you are \(as profile dev\): the SSO session of profile dev was never started on this machine, or its cached token cannot be read; run `aws sso login --profile dev` before pulling\./);
   assert.match(result.stdout, /Profile dev names account 210987654321 \(sso_account_id\): adding your registry 210987654321\.dkr\.ecr\.eu-central-1\.amazonaws\.com \(region eu-central-1 from sso_region of profile dev; pass --region if your registry is in another region\)/);
   assert.equal(JSON.parse(readFileSync(m.dockerConfig, 'utf8')).credHelpers['210987654321.dkr.ecr.eu-central-1.amazonaws.com'], 'ecr');
 });
 
-test('the Go helper (ecr-login) in credHelpers is a working set-up: a warning naming it, and the switch', async () => {
+test('the Go helper (ecr-login) in credHelpers: run as Docker runs it; answering is a working set-up (a warning), giving nothing is a failure naming it (issue 27)', async () => {
   const m = machine({ credHelpers: { [HOST]: 'ecr-login' } });
   // Only our bin on PATH: this machine may have the Go helper in /usr/bin (the bench compares with it).
   m.env.PATH = m.bin;
@@ -226,19 +227,35 @@ test('the Go helper (ecr-login) in credHelpers is a working set-up: a warning na
   const missing = await doctor(m);
   assert.equal(missing.code, 1);
   line(missing, 'fail', /credHelpers sends it to docker-credential-ecr-login, which is not on PATH, so Docker's pulls fail \("docker-credential-ecr-login: executable file not found in \$PATH"\); fix: docker-credential-ecr configure --registry/);
-  // Installed, it answers Docker: exit 0, and the switch is offered.
+  // Installed and answering with a token (its shape: base64 JSON with the expiry, as ECR's): a working set-up.
   const goHelper = join(m.bin, 'docker-credential-ecr-login');
-  writeFileSync(goHelper, '#!/bin/sh\nexit 1\n');
+  const secret = Buffer.from(JSON.stringify({ payload: 'go-helper-secret-payload', expiration: Math.floor(Date.now() / 1000) + 3600 })).toString('base64');
+  writeFileSync(goHelper, `#!/bin/sh\nread host\nprintf '{"ServerURL":"%s","Username":"AWS","Secret":"${secret}"}' "$host"\n`);
   chmodSync(goHelper, 0o755);
-  const before = await doctor(m);
-  assert.equal(before.code, 0, before.stdout);
-  const verdict = line(before, 'warn', /credHelpers sends it to docker-credential-ecr-login \(.*\/bin\/docker-credential-ecr-login\), which answers Docker for it, not this helper/);
+  const answering = await doctor(m);
+  assert.equal(answering.code, 0, answering.stdout);
+  const verdict = line(answering, 'warn', /credHelpers sends it to docker-credential-ecr-login \(.*\/bin\/docker-credential-ecr-login\), which answers Docker for it, not this helper \(asked now: it gave a token valid until \S+Z\)/);
   assert.equal(fixOf(verdict), `to switch to this helper: docker-credential-ecr configure --registry ${HOST}`);
-  const switched = await apply(m, fixOf(verdict).replace('to switch to this helper: ', ''));
+  assert.ok(!(answering.stdout + answering.stderr).includes(secret.slice(0, 16)), 'the other helper\'s secret was printed');
+
+  // Giving nothing (what the Go helper answers on every failure): Docker pulls anonymously, and doctor says so.
+  writeFileSync(goHelper, '#!/bin/sh\nprintf "credentials not found in native keychain"\nexit 1\n');
+  engine.reset();
+  const anonymous = await pull(m);
+  assert.equal(anonymous.code, 1, transcript(anonymous));
+  assert.equal(engine.pulls[0]?.auth?.password, undefined, 'Docker sent no credentials');
+  const before = await doctor(m);
+  assert.equal(before.code, 1, before.stdout);
+  const failed = line(before, 'fail', /credHelpers sends it to docker-credential-ecr-login \(.*\), which gives nothing for it \("credentials not found in native keychain"\) \(its log, ~\/\.ecr\/log\/ecr-login\.log, says why\) when asked now as Docker asks; Docker then pulls anonymously, and the pull fails with "no basic auth credentials"/);
+  assert.equal(fixOf(failed), `docker-credential-ecr configure --registry ${HOST}`);
+  const switched = await apply(m, fixOf(failed));
   assert.match(switched.stdout, /went to docker-credential-ecr-login before; it now goes to docker-credential-ecr\./);
   const after = await doctor(m);
   assert.equal(after.code, 0);
   line(after, 'ok', /credHelpers sends it to docker-credential-ecr$/);
+  engine.reset();
+  const working = await pull(m);
+  assert.equal(working.code, 0, transcript(working));
 });
 
 /** STS reached through the fake as an HTTPS proxy (its CA trusted), under the real AWS host names. */
@@ -394,9 +411,14 @@ test('an MFA profile: without a terminal the identity line says a code is needed
   assert.equal((session.terminal.match(/MFA code for/g) ?? []).length, 1, 'asked once');
   assert.equal(fake.mfaCalls.length, 1);
   assert.match(session.terminal, /ok {4}AWS identity from profile mfa: .*with MFA \(mfa_serial arn:aws:iam::123456789012:mfa\/alice\): a token was had with it, so STS is not asked again/);
-  // The fix printed without a terminal works: the token is now cached, so the headless run is all ok.
+  // The fix printed without a terminal works: the token is now cached, so the headless run passes. Issue 27: its
+  // fresh check cannot ask for a code there, so it is "not checked", a warning, never ok; and nothing is asked.
   const later = await runExecutable(['-w', EXECUTABLE, 'doctor'], { env: m.env, exe: 'setsid' });
   assert.equal(later.code, 0, later.stdout);
+  line(later, 'warn', /: pulls work until \S+ \(in \d+ h\) with the cached token; a new one was not asked for: profile mfa needs an MFA code/);
+  line(later, 'warn', /AWS identity from profile mfa: .*with MFA \(mfa_serial [^)]+\): not checked: profile mfa needs an MFA code/);
+  assert.doesNotMatch(later.stdout, /^ok {4}AWS identity/m);
+  assert.equal(fake.mfaCalls.length, 1, 'no second code asked for');
 });
 
 test('an MFA profile: configure names the account from role_arn without asking STS (which would need a code); doctor checks that registry', async () => {
@@ -467,7 +489,7 @@ test('help for every command, in one style; unknown commands named, with a sugge
     for (const argv of [['help', name], [name, '--help'], [name, '-h']]) {
       const result = await run(m, argv);
       assert.equal(result.code, 0, argv.join(' '));
-      assert.match(result.stdout, new RegExp(`^Usage: docker-credential-ecr ${esc(name)}( \\[OPTION\\]\\.\\.\\.( \\[HOST\\]\\.\\.\\.)?| \\[COMMAND\\])?\n`), argv.join(' '));
+      assert.match(result.stdout, new RegExp(`^Usage: docker-credential-ecr ${esc(name)}( \\[OPTION\\]\\.\\.\\.( \\[HOST(\\|IMAGE)?\\]\\.\\.\\.)?| \\[COMMAND\\])?\n`), argv.join(' '));
       if (/\[OPTION\]/.test(result.stdout)) assert.match(result.stdout, /\nOptions:\n[\s\S]*  -h, --help +print this help\n/, argv.join(' '));
     }
   }

@@ -59,11 +59,13 @@ function assertNoSecrets(result: ExeResult): void {
   for (const token of fake.issued) assert.ok(!output.includes(token.password.slice(0, 24)), 'a token password was printed');
 }
 
-test('a good setup: every line ok, exit 0; the second run is served from the cache', async () => {
+test('a good setup: every line ok, exit 0; the second run asks AWS again (issue 27: no verdict rests on the cache)', async () => {
   const s = setup();
   const first = await doctor(s);
   assert.equal(first.code, 0, first.stdout + first.stderr);
   const lines = first.stdout.trim().split('\n');
+  // Issue 27: a clean plain run ends by suggesting `doctor IMAGE`, after the summary.
+  assert.equal(lines.pop(), 'The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG');
   const summary = lines.pop()!;
   assert.match(summary, /^\d+ ok, 0 warnings, 0 failed$/);
   for (const l of lines) assert.match(l, /^ok {4}/, l);
@@ -80,8 +82,8 @@ test('a good setup: every line ok, exit 0; the second run is served from the cac
 
   const second = await doctor(s);
   assert.equal(second.code, 0);
-  line(second, 'ok', /token served from the cache/);
-  assert.equal(fake.callsFor('ecr').length, 1, 'the token came from the cache');
+  line(second, 'ok', /token fetched from AWS now, valid until .*; the cache held one valid until/);
+  assert.equal(fake.callsFor('ecr').length, 2, 'the verdict came from AWS, not from the cache');
 });
 
 test('--json: one object {ok, checks: [{name, status, message, fix?}]}', async () => {
@@ -231,7 +233,7 @@ test('a Docker config and a helper config that do not parse: fail, naming file a
   line(result, 'fail', /helper\.json:3: registry "x"/);
 });
 
-test('a cached token past its refresh point that cannot be refreshed: warnings, still served, exit 0', async () => {
+test('a cached token past its refresh point that cannot be refreshed: a failure (issue 27: pulls stop when it expires), saying until when it serves', async () => {
   // expiresAt comes in whole seconds, so a 6 s token lives between 5 and 7 s on our clock: its refresh is due
   // after at most 3.5 s, and it is still valid until at least 5 s.
   fake.setTokenLifetime(6);
@@ -241,8 +243,8 @@ test('a cached token past its refresh point that cannot be refreshed: warnings, 
   await new Promise((r) => setTimeout(r, 3_700));
   fake.fail('ecr', 'access-denied'); // not retried, so the refresh fails at once, well before the token expires
   const result = await doctor(s);
-  assert.equal(result.code, 0, result.stdout);
-  line(result, 'warn', /a new token could not be fetched .*the cached one is served until it expires/);
+  assert.equal(result.code, 1, result.stdout);
+  line(result, 'fail', /pulls work until \S+ \(in \d+ min\) with the cached token; a new token is refused: access denied/);
   line(result, 'warn', /cached token due for refresh; it expires/);
 });
 

@@ -40,6 +40,7 @@ import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { startBlackHole, type BlackHole } from './fake-black-hole';
 import { makeCa, makeLeaf, type CaFiles } from './tls';
+import { createEcrCatalogue, type FakeEcrCatalogue } from './fake-ecr-catalogue';
 
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 export const ECR_PUBLIC_TARGET_PREFIX = 'SpencerFrontendService';
@@ -267,6 +268,10 @@ export interface FakeAws {
   /** Offset of the fake's clock ("AWS time") from the local clock, in ms. */
   readonly clockOffsetMs: number;
   callsFor(service: Service): FakeCall[];
+  /** The repositories and pull-through rules DescribeRepositories and its kin answer from (fake-ecr-catalogue.ts). */
+  ecr: FakeEcrCatalogue;
+  /** The password of every token issued from now on (a real registry's htpasswd needs one it knows); until reset(). */
+  setTokenPassword(password: string | undefined): void;
   /** Lifetime of tokens issued from now on. Without service: ECR and ECR Public (STS keeps 1 h). */
   setTokenLifetime(seconds: number, service?: Service): void;
   /** The next `times` calls to service (default: all until reset) answer with fault; queued after earlier fail()s. */
@@ -525,6 +530,8 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   const timers = new Set<NodeJS.Timeout>();
   const tunnels = new WeakMap<net.Socket, Tunnel>();
   let tokenCounter = 0;
+  let fixedPassword: string | undefined;
+  const catalogue = createEcrCatalogue(account);
   let roleCounter = 0;
   let containerCounter = 0;
   let closed = false;
@@ -655,7 +662,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   function issueToken(service: 'ecr' | 'ecr-public', call: FakeCall, oversized: boolean): IssuedToken {
     const n = ++tokenCounter;
     const base = `fake-${service}-${String(n).padStart(6, '0')}-${randomBytes(12).toString('hex')}`;
-    const password = oversized ? base + 'x'.repeat(OVERSIZED_BYTES) : base;
+    const password = oversized ? base + 'x'.repeat(OVERSIZED_BYTES) : (fixedPassword ?? base);
     const lifetime = lifetimes.get(service) ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
     const token: IssuedToken = {
       service,
@@ -672,6 +679,8 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   }
 
   function answerEcr(res: http.ServerResponse, call: FakeCall, fault: Fault | undefined): void {
+    const catalogued = call.service === 'ecr' && call.action !== 'GetAuthorizationToken' ? catalogue.answer(call) : undefined;
+    if (catalogued) return 'error' in catalogued ? sendError(res, call, { ...catalogued.error, type: 'Sender' }) : send(res, 200, jsonContentType(call.service), JSON.stringify(catalogued.body));
     if (call.action !== 'GetAuthorizationToken') {
       sendError(res, call, { status: 400, code: 'UnknownOperationException', message: `fake-aws does not implement ${call.action}`, type: 'Sender' });
       return;
@@ -1229,6 +1238,10 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     connects,
     proxyRequests,
     issued,
+    ecr: { addRepository: (...a) => catalogue.addRepository(...a), addPullThroughRule: (...a) => catalogue.addPullThroughRule(...a), deny: (a) => catalogue.deny(a), reset: () => catalogue.reset() },
+    setTokenPassword(password) {
+      fixedPassword = password;
+    },
     assumedRoles,
     webIdentityCalls,
     mfaCalls,
@@ -1302,6 +1315,8 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       containerCalls.length = 0;
       faults.clear();
       connectFaults.clear();
+      catalogue.reset();
+      fixedPassword = undefined;
       lifetimes.clear();
       webTrust.clear();
       mfaRules.clear();

@@ -55,6 +55,8 @@ export interface FakeDockerEngine {
   pulls: PullRecord[];
   /** Bodies of POST /auth, as parsed. */
   logins: RegistryAuth[];
+  /** Classic-builder builds (POST /build): the X-Registry-Config header, decoded (server -> AuthConfig). */
+  builds: Array<{ registryConfig?: Record<string, RegistryAuth> }>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -116,6 +118,7 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
   const requests: EngineRequest[] = [];
   const pulls: PullRecord[] = [];
   const logins: RegistryAuth[] = [];
+  const builds: Array<{ registryConfig?: Record<string, RegistryAuth> }> = [];
   const sockets = new Set<net.Socket>();
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -187,6 +190,21 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       );
       return;
     }
+    if (path === '/build' && req.method === 'POST') {
+      // The classic builder (DOCKER_BUILDKIT=0) sends every credential it has up front, in X-Registry-Config.
+      const raw = req.headers['x-registry-config'];
+      let registryConfig: Record<string, RegistryAuth> | undefined;
+      try {
+        registryConfig = typeof raw === 'string' ? (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, RegistryAuth>) : undefined;
+      } catch {
+        registryConfig = undefined;
+      }
+      builds.push(registryConfig ? { registryConfig } : {});
+      res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
+      const id = `sha256:${'cd'.repeat(32)}`;
+      res.end([{ stream: 'Step 1/1 : FROM scratch\n' }, { aux: { ID: id } }, { stream: `Successfully built ${id.slice(7, 19)}\n` }].map((m) => `${JSON.stringify(m)}\n`).join(''));
+      return;
+    }
     if (path === '/auth' && req.method === 'POST') {
       let auth: RegistryAuth = {};
       try {
@@ -229,10 +247,12 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
     requests,
     pulls,
     logins,
+    builds,
     reset() {
       requests.length = 0;
       pulls.length = 0;
       logins.length = 0;
+      builds.length = 0;
     },
     async close() {
       if (closed) return;

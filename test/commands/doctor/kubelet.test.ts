@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formSamples, kubeletChecks, parseGoDuration, regionPartition, sampleHosts } from '../../src/commands/doctor-kubelet';
-import { kubeletProviderConfig } from '../../src/commands/kubelet-config';
-import type { Check } from '../../src/commands/command-io';
-import { readSettings } from '../../src/platform/settings';
-import { tempDir } from '../support/temp';
-import { shellWords } from '../support/shell';
+import { formSamples, kubeletChecks, parseGoDuration, regionPartition, sampleHosts } from '../../../src/commands/doctor/kubelet';
+import { kubeletProviderConfig } from '../../../src/commands/kubelet-config';
+import type { Check } from '../../../src/commands/command-io';
+import { readSettings } from '../../../src/platform/settings';
+import { tempDir } from '../../support/temp';
+import { shellWords } from '../../support/shell';
 
 const settings = readSettings({ HOME: '/nonexistent' }, () => undefined);
 

@@ -3,19 +3,20 @@
 // its matchImages cover the ECR hosts we serve (and match nothing we do not); apiVersion, durations and
 // tokenAttributes are consistent with what the kubelet and this helper expect.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { imageMatches } from '../kubelet/image-match';
-import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../kubelet/names';
-import { KUBELET_API_VERSIONS } from '../kubelet/request';
-import { ROLE_ANNOTATIONS, STS_AUDIENCE, customHostPatterns } from './kubelet-config';
-import { loadRegistryConfig } from '../registry/config-file';
-import { knownRegions, partitionOfRegion, registryForHost, servedHostPatterns, type Partition } from '../registry/host';
-import { selfExecutable } from '../platform/runtime';
-import type { Settings } from '../platform/settings';
-import type { Check } from './command-io';
-import { shellQuote } from '../platform/posix';
+import { imageMatches } from '../../kubelet/image-match';
+import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from '../../kubelet/names';
+import { KUBELET_API_VERSIONS } from '../../kubelet/request';
+import { ROLE_ANNOTATIONS, STS_AUDIENCE, customHostPatterns } from '../kubelet-config';
+import { loadRegistryConfig } from '../../registry/config-file';
+import { knownRegions, partitionOfRegion, registryForHost, servedHostPatterns, type Partition } from '../../registry/host';
+import { readRegularText } from '../../platform/read-file';
+import { selfExecutable } from '../../platform/runtime';
+import type { Settings } from '../../platform/settings';
+import type { Check } from '../command-io';
+import { shellQuote } from '../../platform/posix';
 
 const CONFIG_API_VERSIONS = ['kubelet.config.k8s.io/v1', 'kubelet.config.k8s.io/v1beta1', 'kubelet.config.k8s.io/v1alpha1'];
 const TOKEN_LIFETIME_MS = 12 * 3600_000;
@@ -84,12 +85,16 @@ export function formSamples(): FormSamples[] {
   return [...groups.values()];
 }
 
+/** A CredentialProviderConfig is a few kilobytes; a megabyte is far more than any. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** The config as the kubelet reads it: one file, or a directory's *.json, *.yaml, *.yml merged in lexical order. */
 function readProviderConfigs(path: string): { file: string; doc: unknown }[] {
   const files = statSync(path).isDirectory()
     ? readdirSync(path).filter((name) => /\.(json|ya?ml)$/.test(name)).sort().map((name) => join(path, name))
     : [path];
-  return files.map((file) => ({ file, doc: parseYaml(readFileSync(file, 'utf8')) as unknown }));
+  // Bounded and never blocking: a FIFO or a link to /dev/zero where a config is expected fails, not hangs.
+  return files.map((file) => ({ file, doc: parseYaml(readRegularText(file, { maxBytes: MAX_CONFIG_BYTES, followSymlinks: true })) as unknown }));
 }
 
 interface Ours {

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credsStoreChecks } from '../../src/commands/doctor-creds-store';
-import { readSettings } from '../../src/platform/settings';
-import { tempDir } from '../support/temp';
+import { credsStoreChecks } from '../../../src/commands/doctor/creds-store';
+import { readSettings } from '../../../src/platform/settings';
+import { tempDir } from '../../support/temp';
 
 function setUp(store: string, script: string): { settings: ReturnType<typeof readSettings>; env: Record<string, string> } {
   const home = tempDir('dce-doctor-store-');

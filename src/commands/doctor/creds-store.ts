@@ -4,11 +4,11 @@
 // fails, their pulls are anonymous: fine for an ECR-only machine), a failure when the store named is missing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { otherStore, runOtherStore, NO_STORE } from '../docker/creds-store';
-import { printable } from '../platform/log';
-import { HelperError } from '../platform/errors';
-import type { Env, Settings } from '../platform/settings';
-import type { Check } from './command-io';
+import { otherStore, runOtherStore, NO_STORE } from '../../docker/creds-store';
+import { printable } from '../../platform/log';
+import { HelperError } from '../../platform/errors';
+import type { Env, Settings } from '../../platform/settings';
+import type { Check } from '../command-io';
 
 /** Runs the store's `list` (what `docker-credential-ecr list` merges): whether it works, and how many logins it holds. */
 async function probe(path: string, env: Env, timeoutMs: number): Promise<{ ok: true; logins: number } | { ok: false; why: string }> {
