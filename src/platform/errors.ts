@@ -68,3 +68,8 @@ export type ErrorCategory =
 export class ConfigError extends HelperError {
   override name = 'ConfigError';
 }
+
+/** A file the identity is read from (shared config, a token file) cannot be read: names the file. */
+export class UnreadableIdentityError extends HelperError {
+  override name = 'UnreadableIdentityError';
+}

@@ -1,6 +1,6 @@
 // From what Docker sent to what we will ask AWS: the server URL's host, the config file's rule for it (if any),
 // and the ECR registry that answers. Everything that decides "do we serve this host" happens here.
-import { CredentialsNotFoundError, ConfigError } from '../platform/errors';
+import { CredentialsNotFoundError, ConfigError, UnreadableIdentityError } from '../platform/errors';
 import { parseServerUrl, registryForHost, type ServerUrl } from './host';
 import { isPattern, loadRegistryConfig, matchRule, type RegistryConfig, type RegistryRule } from './config-file';
 import type { CustomPattern } from './public-suffix';
@@ -36,8 +36,13 @@ export interface Route extends TokenRequest {
  */
 export function servedRegistry(host: string, settings: Settings): { registry: Registry | undefined; rule: RegistryRule | undefined; config: RegistryConfig | undefined } {
   const config = loadRegistryConfig(settings);
+  return { ...registryServing(host, config), config };
+}
+
+/** servedRegistry over a config already loaded (doctor loads it once, to report its errors as checks). */
+export function registryServing(host: string, config: RegistryConfig | undefined): { registry: Registry | undefined; rule: RegistryRule | undefined } {
   const rule = matchRule(config, host);
-  return { registry: rule?.target ?? registryForHost(host), rule, config };
+  return { registry: rule?.target ?? registryForHost(host), rule };
 }
 
 /** Whether we serve `host` (see servedRegistry). May throw the config file's ConfigError. */
@@ -64,7 +69,7 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
   }
   if (identity.unusable) {
     // No key can stand for an identity we cannot read: neither a cache hit nor a fetch.
-    throw new ConfigError(`${url.host}: ${identity.unusable}; the AWS SDK would read it again on its own, so this helper does not guess whose token to serve`);
+    throw new UnreadableIdentityError(`${url.host}: ${identity.unusable}; no token is served or fetched for an identity this helper cannot read, so none is guessed`);
   }
   if (rule && identity.profileWithoutCredentials) {
     throw new ConfigError(

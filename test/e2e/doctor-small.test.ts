@@ -108,3 +108,13 @@ test('issue 27 point 1: an MFA identity with registries in two regions is asked 
   assert.match(session.terminal, /ok {4}123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: ECR API in eu-west-1 .*token fetched from AWS now/);
   assert.match(session.terminal, /warn  123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com: .*no cached token, and a new one was not asked for: a second MFA code would be needed \(doctor asks for one code per run\)/);
 });
+
+test('an AWS config file doctor cannot read (/dev/zero): a failure naming it, with a fix about the file, not the helper config', async () => {
+  const env = machine({ [HOST]: 'ecr' }, { AWS_CONFIG_FILE: '/dev/zero' });
+  const result = await runExecutable(['doctor', HOST], { env });
+  assert.equal(result.code, 1, result.stdout);
+  const line = result.stdout.split('\n').find((l) => l.startsWith('fail  ') && l.includes('/dev/zero'));
+  assert.ok(line, result.stdout);
+  assert.match(line, /fix: make the file it names a regular file of its usual size \(not a pipe or a device\), or point the setting that names it elsewhere$/);
+  assert.doesNotMatch(result.stdout, /fix: (fix|edit) .*config\.json/);
+});

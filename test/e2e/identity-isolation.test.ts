@@ -144,7 +144,7 @@ test('a web identity token we cannot read (a pipe) is an error, never a key that
   assert.match(first.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\)/);
   const second = await viaPipe(pr);
   assert.equal(second.code, 1);
-  assert.match(second.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\); the AWS SDK would read it again on its own, so this helper does not guess whose token to serve/);
+  assert.match(second.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\); no token is served or fetched for an identity this helper cannot read, so none is guessed/);
   assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
 });
 
@@ -155,14 +155,14 @@ test("a profile's web_identity_token_file or AWS_CONTAINER_AUTHORIZATION_TOKEN_F
   writeFileSync(bare.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${fifo}\n`);
   const profile = await runExecutable(['get'], { stdin: HOST, env: bare, killAfterMs: 15_000 });
   assert.equal(profile.code, 1, profile.stderr);
-  assert.match(profile.stderr, new RegExp(`web_identity_token_file ${fifo} of profile default cannot be read \\(not a regular file\\); the AWS SDK would read it again on its own, so this helper does not guess whose token to serve`));
+  assert.match(profile.stderr, new RegExp(`web_identity_token_file ${fifo} of profile default cannot be read \\(not a regular file\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`));
 
   writeFileSync(bare.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
   const directory = join(home, 'token-dir');
   mkdirSync(directory);
   const container = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: directory } });
   assert.equal(container.code, 1, container.stderr);
-  assert.match(container.stderr, new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${directory} cannot be read \\(.+\\); the AWS SDK would read it again on its own, so this helper does not guess whose token to serve`));
+  assert.match(container.stderr, new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${directory} cannot be read \\(.+\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`));
   assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
 });
 

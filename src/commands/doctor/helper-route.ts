@@ -1,6 +1,6 @@
 // How this helper resolves each host, as `get` does: the helper config's entry, the registry, the identity; and a
 // region that is likelier a typo than a region newer than our SDK.
-import { HelperError } from '../../platform/errors';
+import { HelperError, UnreadableIdentityError } from '../../platform/errors';
 import type { Settings } from '../../platform/settings';
 import type { RegistryConfig } from '../../registry/config-file';
 import { nearestRegion } from '../../registry/hints';
@@ -15,7 +15,11 @@ export function helperRouteChecks(host: string, settings: Settings, helperConfig
     route = routeServerUrl(host, settings);
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
-    return { checks: [{ name: `helper-config:${host}`, status: 'fail', message: error.message, fix: `fix ${settings.helperConfigFile ?? 'the helper config'}` }], facts: { route: undefined } };
+    const fix =
+      error instanceof UnreadableIdentityError
+        ? 'make the file it names a regular file of its usual size (not a pipe or a device), or point the setting that names it elsewhere'
+        : `edit ${settings.helperConfigFile ?? 'the helper config'} where the message says`;
+    return { checks: [{ name: `helper-config:${host}`, status: 'fail', message: error.message, fix }], facts: { route: undefined } };
   }
   const region = route.registry.kind === 'ecr' ? route.registry.region : undefined;
   const near = region ? nearestRegion(region) : undefined;

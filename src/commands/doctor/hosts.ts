@@ -3,15 +3,15 @@
 import { HELPER_NAME, type DockerConfigView } from '../../docker/config-file';
 import type { Env, Settings } from '../../platform/settings';
 import { printable, printableAscii } from '../../platform/log';
-import { matchRule, type RegistryConfig } from '../../registry/config-file';
+import type { RegistryConfig } from '../../registry/config-file';
+import { registryServing } from '../../registry/routing';
 import { hintForUnservedHost } from '../../registry/hints';
-import { parseServerUrl, registryForHost } from '../../registry/host';
+import { parseServerUrl } from '../../registry/host';
 import { credsStoreChecks } from './creds-store';
 import type { Check, DockerState, Outcome } from './result';
 
 /** Whether this helper serves `host`: an ECR host name, or one the helper config maps to a registry. */
-export const servedBy = (helperConfig: RegistryConfig | undefined) => (host: string): boolean =>
-  registryForHost(host) !== undefined || matchRule(helperConfig, host)?.target !== undefined;
+export const servedBy = (helperConfig: RegistryConfig | undefined) => (host: string): boolean => registryServing(host, helperConfig).registry !== undefined;
 
 /** ECR hosts the Docker config names (credHelpers or auths keys), in file order, without duplicates. */
 function hostsInDockerConfig(view: DockerConfigView, served: (host: string) => boolean): { hosts: string[]; strays: string[] } {
