@@ -112,7 +112,7 @@ function buildId(bun, target, bytecode) {
 }
 
 /**
- * bun build --compile: bytecode (no parsing at start-up; `bytecode: false` for targets where it is not known to run), minified, and split so that src/tokens/sdk.ts (the AWS
+ * bun build --compile: bytecode (no parsing at start-up; `bytecode: false` for targets where it is not known to run), minified, and split so that src/aws/sdk.ts (the AWS
  * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
  * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
  */

@@ -10,7 +10,7 @@ import { takeReadJournal } from './platform/read-file';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';
 import { ecrBackend } from './docker/backend';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
-import type { ServiceDeps } from './tokens/service';
+import type { RequestContext } from './tokens/context';
 import { loadedChunks, selfExecutable } from './platform/runtime';
 import { createLogger, printable, printableAscii, type Logger } from './platform/log';
 import { GET_AT_TERMINAL, handleAction, PROTOCOL_ACTIONS, type ProtocolAction } from './docker/protocol';
@@ -98,7 +98,7 @@ function writeHitMemo(dir: string, inputDigest: string, memo: HitMemo | undefine
   }
 }
 
-async function dispatch(argv: readonly string[], io: CliIo, deps: ServiceDeps): Promise<number> {
+async function dispatch(argv: readonly string[], io: CliIo, deps: RequestContext): Promise<number> {
   const { log } = deps;
   const action = argv[0];
 

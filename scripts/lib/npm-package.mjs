@@ -1,5 +1,5 @@
 // The npm package: src/main.ts bundled for Node by the pinned Bun (`bun build --target=node`, ESM, split so that
-// the AWS SDK half, reached by the dynamic import in src/tokens/sdk-loader.ts, stays a chunk that a cache hit
+// the AWS SDK half, reached by the dynamic import in src/aws/sdk-loader.ts, stays a chunk that a cache hit
 // never loads), the launcher npm/launcher.js as the `docker-credential-ecr` bin, and a package.json made from
 // npm/package.template.json with the root package.json's version, description, license and engines. No
 // dependencies: everything the helper needs is in the bundle. Packed with `npm pack` from a staging directory.

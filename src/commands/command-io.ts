@@ -1,8 +1,8 @@
 // What every command (configure, doctor, kubelet-config) is given: the service's dependencies and the two
 // output streams; and the shape of one `doctor` check.
-import type { ServiceDeps } from '../tokens/service';
+import type { RequestContext } from '../tokens/context';
 
-export interface CommandIo extends ServiceDeps {
+export interface CommandIo extends RequestContext {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   /**

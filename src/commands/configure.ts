@@ -107,7 +107,7 @@ async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Optio
   // A role behind an MFA code: its ARN names the account, and STS would ask for a code just to say so.
   const who = named?.mfa
     ? undefined
-    : await (await import('../identity/caller-identity')).callerIdentity(identity, found?.region, deps);
+    : await (await import('../aws/caller-identity')).callerIdentity(identity, found?.region, deps);
   if (who?.ok) {
     account = who.account;
     partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1] as Partition | undefined;

@@ -8,7 +8,8 @@ import { shellQuote } from '../platform/posix';
 import type { CommandIo } from './command-io';
 import { commandHelp } from './help';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { isPattern, loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
+import { loadRegistryConfig, type RegistryConfig } from '../registry/config-file';
+import { isPattern } from '../registry/host-pattern';
 import { assertOwnsItsDomain } from '../registry/public-suffix';
 import { servedHostPatterns } from '../registry/host';
 

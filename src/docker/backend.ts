@@ -7,9 +7,10 @@ import type { CredentialBackend, Credentials } from './protocol';
 import { parseServerUrl } from '../registry/host';
 import { routeServerUrl } from '../registry/routing';
 import { knownRegistries } from '../tokens/known-registries';
-import { getToken, openStore, resolve, type ServiceDeps } from '../tokens/service';
+import { getToken, openStore, resolve } from '../tokens/service';
+import type { RequestContext } from '../tokens/context';
 
-export function ecrBackend(deps: ServiceDeps): CredentialBackend {
+export function ecrBackend(deps: RequestContext): CredentialBackend {
   const { log } = deps;
   return {
     async get(input: string): Promise<Credentials> {

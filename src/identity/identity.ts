@@ -22,7 +22,7 @@ export type IdentitySource = 'environment' | 'profile' | 'web-identity' | 'conta
 export interface Identity {
   /**
    * Where the credentials come from. Decided once, here, in the SDK default chain's own order; the token fetch
-   * then uses exactly this source (tokens/client-config.ts), never the chain itself, so the cache key can never
+   * then uses exactly this source (aws/client-config.ts), never the chain itself, so the cache key can never
    * name one identity while the token was fetched as another.
    */
   source: IdentitySource;
@@ -57,7 +57,7 @@ export interface Identity {
    */
   commandInputs?: { variables: string[]; workingDirectory: boolean };
   /**
-   * What the SDK is handed instead of reading it again (tokens/sdk-files.ts): the shared files as they were read
+   * What the SDK is handed instead of reading it again (aws/sdk-files.ts): the shared files as they were read
    * for the key, a profile's web_identity_token_file tokens by path (secrets), and the SSO sessions or start URLs
    * whose token cache files the SDK would read.
    */
@@ -122,7 +122,7 @@ interface ProfileKey {
  * container or instance credentials behind a credential_source (two jobs that assume one role from different
  * base credentials must not share a token: the second may not be allowed to assume it), and what a
  * credential_process command line expands. A token file that cannot be read makes the identity unusable rather than
- * keyed on nothing. Also collects what the SDK will be handed for the chain (tokens/sdk-files.ts).
+ * keyed on nothing. Also collects what the SDK will be handed for the chain (aws/sdk-files.ts).
  */
 function profileKeyMaterial(name: string, shared: SharedConfig, settings: Settings): ProfileKey {
   const parts: string[] = [];

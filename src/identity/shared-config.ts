@@ -68,7 +68,7 @@ function expandHome(path: string, home: string | undefined): string {
   return path.startsWith('~/') && home ? join(home, path.slice(2)) : path;
 }
 
-/** One of the two files as read: the SDK is handed exactly this text (tokens/sdk-files.ts), never reads it itself. */
+/** One of the two files as read: the SDK is handed exactly this text (aws/sdk-files.ts), never reads it itself. */
 export interface SharedFile {
   kind: 'config' | 'credentials';
   /** The path as the SDK resolves it (`~/` expanded). */

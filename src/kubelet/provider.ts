@@ -5,7 +5,8 @@ import { serviceAccountIdentity, type Identity } from '../identity/identity';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from '../platform/errors';
 import { readInput } from '../platform/read-input';
 import { routeServerUrl } from '../registry/routing';
-import { getToken, type ServiceDeps } from '../tokens/service';
+import { getToken } from '../tokens/service';
+import type { RequestContext } from '../tokens/context';
 import { KubeletRequestError, parseKubeletRequest, type KubeletRequest } from './request';
 import { authKeyFor, cacheDurationFor, encodeKubeletResponse } from './response';
 import { roleForServiceAccount } from './role';
@@ -19,7 +20,7 @@ export interface KubeletIo {
 }
 
 /** Runs one request; returns the exit code. */
-export async function runKubeletProvider(io: KubeletIo, deps: ServiceDeps): Promise<number> {
+export async function runKubeletProvider(io: KubeletIo, deps: RequestContext): Promise<number> {
   try {
     const input = await readInput(io.stdin);
     if (input.oversized) throw new KubeletRequestError('request is larger than 64 KiB');
@@ -32,7 +33,7 @@ export async function runKubeletProvider(io: KubeletIo, deps: ServiceDeps): Prom
   }
 }
 
-async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<string> {
+async function answer(request: KubeletRequest, deps: RequestContext): Promise<string> {
   // host[:port], as the image spells it: what routing parses and what the answer's auth key is.
   const authKey = authKeyFor(request.host, request.port);
   let route;
@@ -60,7 +61,7 @@ async function answer(request: KubeletRequest, deps: ServiceDeps): Promise<strin
 }
 
 /** The pod's own role when the kubelet sent its service account's token and a role is named; else the node's. */
-function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: ServiceDeps): Identity {
+function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: RequestContext): Identity {
   const token = request.serviceAccountToken;
   if (!token) return nodeIdentity;
   deps.log.secret(token);

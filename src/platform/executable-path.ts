@@ -1,7 +1,8 @@
 // Where Docker will find this helper: the docker CLI runs `docker-credential-<name>` from its PATH, so a helper
 // that is installed but not on PATH fails every pull with "executable file not found in $PATH".
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { hostOs, type HostOs } from './host-os';
+import { hostOs } from './host-os';
+import type { HostOs } from './os-rules';
 
 export const EXECUTABLE_NAME = 'docker-credential-ecr';
 

@@ -1,7 +1,7 @@
 // Linux and macOS: the rules the rest of the source was written for. See windows.ts for what differs there.
 import { renameSync } from 'node:fs';
 import { posix as paths } from 'node:path';
-import type { HostOs } from './host-os';
+import type { HostOs } from './os-rules';
 
 /** A path as a shell word, so that a printed command can be pasted as is. */
 export function shellQuote(word: string): string {

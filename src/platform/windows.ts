@@ -3,7 +3,7 @@
 // and run for real under Wine (test/release/windows.test.ts).
 import { lstatSync, renameSync } from 'node:fs';
 import { win32 } from 'node:path';
-import type { HostOs } from './host-os';
+import type { HostOs } from './os-rules';
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
 

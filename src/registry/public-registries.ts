@@ -3,7 +3,7 @@
 // entry that maps one of these names to an ECR `target` would make us hand an ECR token to that registry whenever a
 // client asks for it (a mirror's fall-back to the upstream, a `docker pull ghcr.io/...`), so config-file.ts refuses
 // it. Each is a domain: the name itself and every host under it.
-import { isPattern, matchesPattern } from './config-file';
+import { isPattern, matchesPattern } from './host-pattern';
 
 const PUBLIC_REGISTRY_DOMAINS = [
   'docker.io', // docker.io, index.docker.io, registry-1.docker.io

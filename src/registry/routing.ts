@@ -2,7 +2,8 @@
 // and the ECR registry that answers. Everything that decides "do we serve this host" happens here.
 import { CredentialsNotFoundError, ConfigError, UnreadableIdentityError } from '../platform/errors';
 import { parseServerUrl, registryForHost, type ServerUrl } from './host';
-import { isPattern, loadRegistryConfig, matchRule, type RegistryConfig, type RegistryRule } from './config-file';
+import { loadRegistryConfig, matchRule, type RegistryConfig, type RegistryRule } from './config-file';
+import { isPattern } from './host-pattern';
 import type { CustomPattern } from './public-suffix';
 import type { Settings } from '../platform/settings';
 import { selectIdentity } from '../identity/identity';

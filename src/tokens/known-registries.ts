@@ -2,15 +2,17 @@
 // files (no AWS call). Docker's classic builder (DOCKER_BUILDKIT=0) sends credentials only for what `list` names
 // under "credsStore": "ecr", then runs `get` for each: a cache hit, or one token request per registry per 12 hours.
 import { HelperError } from '../platform/errors';
-import { isPattern, loadRegistryConfig } from '../registry/config-file';
+import { loadRegistryConfig } from '../registry/config-file';
+import { isPattern } from '../registry/host-pattern';
 import { registryForHost } from '../registry/host';
-import { openStore, type ServiceDeps } from './service';
+import { openStore } from './service';
+import type { RequestContext } from './context';
 
 /** A registry served before is named this long after its token expired (no pull renewed it), then forgotten. */
 export const FORGET_AFTER_MS = 30 * 24 * 60 * 60_000;
 
 /** `https://<host>` -> user name: the helper config's literal hosts, and every host a cached token served. */
-export function knownRegistries(deps: ServiceDeps): Record<string, string> {
+export function knownRegistries(deps: RequestContext): Record<string, string> {
   const known: Record<string, string> = {};
   let config;
   try {

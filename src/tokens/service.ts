@@ -8,24 +8,15 @@ import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
 import { PROXY_VARIABLES, type Env, type Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { sha256Hex } from '../platform/sha256';
-import { loadSdk, sdkLoadMs, type Sdk } from './sdk-loader';
-import { inputsOutsideMemo, type HitMemoRecorder } from '../cache/hit-memo';
+import { loadSdk, sdkLoadMs, type Sdk } from '../aws/sdk-loader';
+import { inputsOutsideMemo } from '../cache/hit-memo';
+import type { RequestContext } from './context';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
 import type { TokenRequest } from '../registry/routing';
-import type { ClientDeps } from './client-config';
-import type { FetchedToken } from './token';
-
-export interface ServiceDeps {
-  settings: Settings;
-  env: Env;
-  log: Logger;
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-  /** Told which key served a fresh token, for the memo of this hit (cache/hit-memo.ts); absent when none is kept. */
-  hitMemo?: HitMemoRecorder;
-}
+import { clientDepsFor } from '../aws/client-deps';
+import type { FetchedToken } from '../aws/token';
 
 export interface Resolved {
   identity: Identity;
@@ -44,7 +35,7 @@ export function resolve(request: TokenRequest, settings: Settings): Resolved {
   return { identity, endpointOverride, key: cacheKeyFor(request.registry, identity, endpointOverride) };
 }
 
-export function openStore(deps: ServiceDeps): TokenStore | undefined {
+export function openStore(deps: RequestContext): TokenStore | undefined {
   return deps.settings.cacheDir ? TokenStore.open(deps.settings.cacheDir, deps.log, deps.now) : undefined;
 }
 
@@ -72,7 +63,7 @@ const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required'
  * What else shapes a fetch besides the cache key: a caller who has just fixed the proxy or the CA bundle that the
  * failure named must not be handed that failure.
  */
-function requestContext(deps: ServiceDeps): string {
+function requestContext(deps: RequestContext): string {
   const names = [...PROXY_VARIABLES, 'NO_PROXY', 'no_proxy', 'AWS_CA_BUNDLE'];
   return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(0, 16);
 }
@@ -96,7 +87,7 @@ export interface TokenOptions {
 }
 
 /** Serves a token for the request: from the cache when fresh, else from AWS (one call per key at a time). */
-export async function getToken(request: TokenRequest, deps: ServiceDeps, options: TokenOptions = {}): Promise<Token> {
+export async function getToken(request: TokenRequest, deps: RequestContext, options: TokenOptions = {}): Promise<Token> {
   const { log, now } = deps;
   // One budget for the whole request, the wait for another process included: no caller waits past the timeout.
   const started = now();
@@ -185,7 +176,7 @@ export async function getToken(request: TokenRequest, deps: ServiceDeps, options
       }
       fetched = await fetchToken(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
-      const [{ explain }, { ssoSessionOf }] = await Promise.all([import('./explain'), import('./explain-sso')]);
+      const [{ explain }, { ssoSessionOf }] = await Promise.all([import('../aws/explain'), import('../aws/explain-sso')]);
       const sso = identity.source === 'profile' ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile) : undefined;
       const explained = explain(error, { ...context, ...(sso ? { sso } : {}), env: deps.env });
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
@@ -224,31 +215,16 @@ async function loadSdkLogged(log: Logger): Promise<Sdk> {
  * What every AWS client of ours needs from the settings (token sources here; STS in caller-identity.ts).
  * Types only from token-sources: this file is on the cache-hit path.
  */
-export function clientDepsFor(identity: Identity, endpoint: string | undefined, deps: Pick<ServiceDeps, 'settings' | 'env'>): ClientDeps {
-  const { settings } = deps;
-  return {
-    env: deps.env,
-    caBundle: settings.caBundle,
-    requestTimeoutMs: Math.min(10_000, settings.timeoutMs),
-    metadataTimeoutMs: settings.metadataTimeoutMs,
-    identity,
-    endpoint,
-    awsConfigFile: settings.awsConfigFile,
-    awsCredentialsFile: settings.awsCredentialsFile,
-    sdkProfile: settings.awsProfile,
-    stsEndpoint: settings.endpointOverrides.sts ?? settings.endpointOverrides.all,
-  };
-}
 
 /**
  * Loads only the client this registry needs, and bounds the whole call, retries and credential resolution
  * included (a credential provider takes no abort signal, so the deadline races it). Time spent waiting for a
  * person to type an MFA code does not count; `onPromptStart` tells the lock holder's waiters about it.
  */
-async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: ServiceDeps, budgetMs: number, onPromptStart: () => void): Promise<FetchedToken> {
+async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: RequestContext, budgetMs: number, onPromptStart: () => void): Promise<FetchedToken> {
   const { registry, identity } = request;
   const controller = new AbortController();
-  const [{ startDeadline }, { terminalMfaCodeProvider }] = await Promise.all([import('../platform/deadline'), import('../identity/mfa-prompt')]);
+  const [{ startDeadline }, { terminalMfaCodeProvider }] = await Promise.all([import('../platform/deadline'), import('../aws/mfa-prompt')]);
   const deadline = startDeadline(budgetMs, deps.now, () => controller.abort());
   const mfaCodeProvider = terminalMfaCodeProvider({
     profile: identity.profile ?? deps.settings.awsProfile,

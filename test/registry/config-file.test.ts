@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/platform/errors';
-import { matchRule, moreSpecific, parseRegistryConfig } from '../../src/registry/config-file';
+import { matchRule, parseRegistryConfig } from '../../src/registry/config-file';
+import { moreSpecific } from '../../src/registry/host-pattern';
 
 const FILE = '/home/u/.config/docker-credential-ecr/config.json';
 const parse = (value: unknown) => parseRegistryConfig(JSON.stringify(value, null, 2), FILE);

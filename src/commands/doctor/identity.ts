@@ -7,10 +7,11 @@ import { describeSource } from '../../identity/source';
 import type { SetupSettings } from '../../platform/settings';
 import type { Route } from '../../registry/routing';
 import { explainIdentityFailure } from '../identity-failure';
-import { resolve, type ServiceDeps } from '../../tokens/service';
+import { resolve } from '../../tokens/service';
+import type { RequestContext } from '../../tokens/context';
 import { profileAccount } from '../profile-account';
 import { when, type Check, type Outcome } from './result';
-import type { TokenFact } from './tokens';
+import type { TokenFact } from './result';
 
 /** The identity's own account, which own-registry.ts looks for in the Docker config. */
 export interface OwnAccount {
@@ -19,7 +20,7 @@ export interface OwnAccount {
 }
 
 /** The profile's mfa_serial, when its role needs an MFA code (the SDK asks for it through our terminal prompt). */
-export function mfaSerial(identity: Identity, settings: ServiceDeps['settings']): string | undefined {
+export function mfaSerial(identity: Identity, settings: RequestContext['settings']): string | undefined {
   if (identity.source !== 'profile' || identity.role) return undefined;
   const profile = identity.profile ?? settings.awsProfile ?? 'default';
   return readSharedConfig(settings).profiles[profile]?.mfa_serial || undefined;
@@ -30,8 +31,8 @@ export function mfaSerial(identity: Identity, settings: ServiceDeps['settings'])
  * `tokensWork`: AWS gave a token to this identity in this run. Then an STS that cannot be reached, or that a proxy
  * answers instead of AWS, is a warning: pulls work (a private network with ECR endpoints and none for STS).
  */
-async function stsCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: ServiceDeps): Promise<{ check: Check; own?: OwnAccount }> {
-  const { callerIdentity } = await import('../../identity/caller-identity');
+async function stsCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: RequestContext): Promise<{ check: Check; own?: OwnAccount }> {
+  const { callerIdentity } = await import('../../aws/caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
   const who = await callerIdentity(identity, region, deps);
@@ -51,7 +52,7 @@ async function stsCheck(identity: Identity, region: string | undefined, publicOn
 }
 
 /** The identity line of an MFA profile, from the fresh token answers for its hosts. */
-function mfaCheck(identity: Identity, serial: string, publicOnly: boolean, answers: readonly TokenFact[], deps: ServiceDeps): Check {
+function mfaCheck(identity: Identity, serial: string, publicOnly: boolean, answers: readonly TokenFact[], deps: RequestContext): Check {
   const name = 'identity';
   const head = `AWS identity from ${describeSource(identity, deps.settings, deps.env)}, with MFA (mfa_serial ${serial})`;
   if (answers.some((t) => t.fresh.state === 'ok')) return { name, status: 'ok', message: `${head}: a token was had with it, so STS is not asked again (it would need a second code)` };
@@ -66,7 +67,7 @@ function mfaCheck(identity: Identity, serial: string, publicOnly: boolean, answe
 }
 
 /** Each distinct identity once: the default one, or those the hosts resolve to. */
-export async function identityChecks(routes: ReadonlyMap<string, Route>, tokens: readonly TokenFact[], deps: ServiceDeps, setup: SetupSettings): Promise<Outcome<{ own: OwnAccount | undefined }>> {
+export async function identityChecks(routes: ReadonlyMap<string, Route>, tokens: readonly TokenFact[], deps: RequestContext, setup: SetupSettings): Promise<Outcome<{ own: OwnAccount | undefined }>> {
   const { settings } = deps;
   const identities = new Map<string, { identity: Identity; region: string | undefined; publicOnly: boolean }>();
   const fallbackRegion = configuredRegion(settings, setup)?.region;

@@ -6,7 +6,7 @@ import { configuredRegion } from '../../identity/region';
 import type { Logger } from '../../platform/log';
 import { printable } from '../../platform/log';
 import { readSetupSettings } from '../../platform/settings';
-import type { ServiceDeps } from '../../tokens/service';
+import type { RequestContext } from '../../tokens/context';
 import type { CommandIo } from '../command-io';
 import { commandHelp } from '../help';
 import { kubeletChecks } from './kubelet';
@@ -65,7 +65,7 @@ export async function runDoctor(argv: readonly string[], io: CommandIo): Promise
     io.stdout.write(USAGE);
     return 0;
   }
-  const deps: ServiceDeps = { settings: io.settings, env: io.env, log: onceOnly(io.log), now: io.now, sleep: io.sleep };
+  const deps: RequestContext = { settings: io.settings, env: io.env, log: onceOnly(io.log), now: io.now, sleep: io.sleep };
   const setup = readSetupSettings(io.env, io.settings);
   const checks = args.kubelet !== undefined ? kubeletChecks(args.kubelet, args.binDir, io.settings, configuredRegion(io.settings, setup)) : await runChecks(args.hosts, deps, setup);
   const ok = checks.every((c) => c.status !== 'fail');

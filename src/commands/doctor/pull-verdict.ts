@@ -3,10 +3,19 @@
 import { printable } from '../../platform/log';
 import type { Env } from '../../platform/settings';
 import { partitionOfRegion, registryDomain, type EcrRegistry } from '../../registry/host';
-import type { ApiAnswer, RegistryApi } from '../../tokens/registry-api';
+import type { ApiAnswer, RegistryApi } from '../../aws/registry-api';
 import type { ImageRef } from './image';
-import type { RegistryAnswer } from './pull';
 import type { Check } from './result';
+
+/** What the registry said, as typed facts the verdict reads. */
+export interface RegistryAnswer {
+  status: number;
+  code?: string;
+  message?: string;
+  digest?: string;
+  mediaType?: string;
+  redirectedTo?: string;
+}
 
 const DAEMON = "Docker's daemon pulls with its own proxy settings (systemd's or daemon.json's), which may differ from these";
 const FIRST_PULL = 'ecr:BatchImportUpstreamImage (identity, registry or repository policy) and, while the repository does not exist yet, ecr:CreateRepository';

@@ -6,22 +6,15 @@
 import { createHash } from 'node:crypto';
 import { knownRegions, type EcrRegistry } from '../../registry/host';
 import type { Route } from '../../registry/routing';
-import { clientDepsFor, getToken, resolve, type ServiceDeps } from '../../tokens/service';
+import { getToken, resolve } from '../../tokens/service';
+import type { RequestContext } from '../../tokens/context';
+import { clientDepsFor } from '../../aws/client-deps';
 import type { ImageRef } from './image';
-import { explainAnswer, explainNetwork } from './pull-verdict';
+import { explainAnswer, explainNetwork, type RegistryAnswer } from './pull-verdict';
 import { getFollowing, MANIFEST_TYPES, registryClient } from './registry-client';
 import type { Check } from './result';
-import type { TokenFact } from './tokens';
+import type { TokenFact } from './result';
 
-/** What the registry said, as typed facts the verdict reads. */
-export interface RegistryAnswer {
-  status: number;
-  code?: string;
-  message?: string;
-  digest?: string;
-  mediaType?: string;
-  redirectedTo?: string;
-}
 
 function parseErrors(body: string): { code?: string; message?: string } {
   try {
@@ -41,7 +34,7 @@ function challenge(header: string | undefined): { scheme: string; params: Record
   return { scheme: scheme!.toLowerCase(), params };
 }
 
-async function askRegistry(image: ImageRef, token: { username: string; password: string }, deps: ServiceDeps): Promise<RegistryAnswer> {
+async function askRegistry(image: ImageRef, token: { username: string; password: string }, deps: RequestContext): Promise<RegistryAnswer> {
   const client = registryClient(image.host, { env: deps.env, caBundle: deps.settings.caBundle, timeoutMs: Math.min(10_000, deps.settings.timeoutMs), log: deps.log });
   const base = `https://${image.host}`;
   const basic = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
@@ -78,14 +71,14 @@ async function askRegistry(image: ImageRef, token: { username: string; password:
 }
 
 /** The ECR API, for what the registry's answer leaves open; undefined for ECR Public or an MFA identity (a second code). */
-async function apiFor(route: Route, deps: ServiceDeps, mfa: boolean): Promise<import('../../tokens/registry-api').RegistryApi | undefined> {
+async function apiFor(route: Route, deps: RequestContext, mfa: boolean): Promise<import('../../aws/registry-api').RegistryApi | undefined> {
   if (route.registry.kind !== 'ecr' || mfa) return undefined;
-  const { registryApi } = await import('../../tokens/registry-api');
+  const { registryApi } = await import('../../aws/registry-api');
   const { identity, endpointOverride } = resolve(route, deps.settings);
   return registryApi(route.registry, clientDepsFor(identity, endpointOverride, deps));
 }
 
-export async function imageCheck(image: ImageRef, route: Route, deps: ServiceDeps, fact: TokenFact | undefined): Promise<Check> {
+export async function imageCheck(image: ImageRef, route: Route, deps: RequestContext, fact: TokenFact | undefined): Promise<Check> {
   const name = `image:${image.input}`;
   const mfa = fact?.mfa ?? false;
   // An MFA identity is asked for one code per run: if that did not give a token, asking again would prompt again.

@@ -67,7 +67,7 @@ export function registryClient(host: string, options: ClientOptions): RegistryCl
   const { ca, from } = trustFor(host, options.caBundle);
   const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, rejectUnauthorized: true, ca }) };
   const usesProxy = PROXY_VARIABLES.some((name) => options.env[name]);
-  const agent: http.Agent = usesProxy ? new (require('../../tokens/proxy-agent') as typeof import('../../tokens/proxy-agent')).EnvironmentProxyAgent(direct, ca.join('\n')) : direct.https;
+  const agent: http.Agent = usesProxy ? new (require('../../aws/proxy-agent') as typeof import('../../aws/proxy-agent')).EnvironmentProxyAgent(direct, ca.join('\n')) : direct.https;
   const get = (url: string, headers: Record<string, string>): Promise<HttpAnswer> =>
     new Promise((done, fail) => {
       const target = new URL(url);

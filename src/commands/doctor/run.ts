@@ -5,7 +5,8 @@ import { hostOs } from '../../platform/host-os';
 import type { SetupSettings } from '../../platform/settings';
 import { registryForHost, type Registry } from '../../registry/host';
 import type { Route } from '../../registry/routing';
-import { openStore, type ServiceDeps } from '../../tokens/service';
+import { openStore } from '../../tokens/service';
+import type { RequestContext } from '../../tokens/context';
 import { containersLoginCheck, dockerRouteOf, routeCheck, storedLoginCheck } from './docker-route';
 import { askHelper } from './other-helper';
 import { helperRouteChecks } from './helper-route';
@@ -21,14 +22,14 @@ import { printable } from '../../platform/log';
 import { pathStatus } from '../../platform/executable-path';
 import { selfExecutable } from '../../platform/runtime';
 
-function cacheCheck(deps: ServiceDeps): Check {
+function cacheCheck(deps: RequestContext): Check {
   const { settings } = deps;
   if (settings.cacheDir === undefined) return { name: 'cache', status: 'ok', message: `token cache off (${settings.cacheDirSource})` };
   if (openStore(deps)) return { name: 'cache', status: 'ok', message: `token cache ${settings.cacheDir} (${settings.cacheDirSource})` };
   return { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `${hostOs.makePrivateCommand(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` };
 }
 
-export async function runChecks(args: readonly string[], deps: ServiceDeps, setup: SetupSettings): Promise<Check[]> {
+export async function runChecks(args: readonly string[], deps: RequestContext, setup: SetupSettings): Promise<Check[]> {
   const { settings } = deps;
   // An argument with a repository path is an image: its host is checked as a host, then the registry is asked.
   const images: ImageRef[] = [];

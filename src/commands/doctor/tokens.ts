@@ -3,35 +3,17 @@
 // apart. A cached token says pulls work until it expires; only a fresh answer says they keep working.
 import { freshness, refreshMargin } from '../../cache/policy';
 import type { CacheEntry } from '../../cache/store';
-import { MfaUnavailableError } from '../../identity/mfa-prompt';
+import { MfaUnavailableError } from '../../aws/mfa-prompt';
 import { redactUrl } from '../../platform/redact';
 import { TokenFetchError, type ErrorCategory } from '../../platform/errors';
 import { printable } from '../../platform/log';
 import type { Registry } from '../../registry/host';
 import type { Route } from '../../registry/routing';
-import { apiName, ExplainedTokenError } from '../../tokens/explain';
-import { getToken, openStore, resolve, type ServiceDeps } from '../../tokens/service';
+import { apiName, ExplainedTokenError } from '../../aws/explain';
+import { getToken, openStore, resolve } from '../../tokens/service';
+import type { RequestContext } from '../../tokens/context';
 import { mfaSerial } from './identity';
-import { when, type Check, type Outcome } from './result';
-
-/** AWS's answer now, for one host. */
-export type FreshAnswer =
-  | { state: 'ok'; expiresAt: number; sharedWith?: string }
-  | { state: 'failed'; category: ErrorCategory; summary: string; cause: string; hint: string }
-  /** `second-code`: this run already asked for the identity's MFA code; `no-terminal`: there is none to ask on. */
-  | { state: 'not-checked'; why: 'no-terminal' | 'second-code'; cause: string; hint: string };
-
-export interface TokenFact {
-  host: string;
-  /** The identity's key material: which identity line this host's answer belongs to. */
-  identity: string;
-  isPublic: boolean;
-  /** The identity needs an MFA code (mfa_serial): another AWS call would ask for another one. */
-  mfa: boolean;
-  /** Expiry of the cached token that pulls can still use (before this run asked AWS), if any. */
-  cachedUntil?: number;
-  fresh: FreshAnswer;
-}
+import { when, type Check, type FreshAnswer, type Outcome, type TokenFact } from './result';
 
 function describeRegistry(registry: Registry, endpoint: string | undefined): string {
   const variant = [registry.partition !== 'aws' ? `partition ${registry.partition}` : '', registry.fips ? 'FIPS' : '', registry.dualstack ? 'dual-stack' : ''].filter(Boolean).join(', ');
@@ -45,7 +27,7 @@ function causeOf(summary: string, host: string): string {
   return colon < 0 ? summary : summary.slice(colon + 2);
 }
 
-async function askAws(host: string, route: Route, deps: ServiceDeps): Promise<FreshAnswer> {
+async function askAws(host: string, route: Route, deps: RequestContext): Promise<FreshAnswer> {
   try {
     const token = await getToken(route, deps, { fresh: true });
     return { state: 'ok', expiresAt: token.expiresAt };
@@ -102,7 +84,7 @@ function tokenCheck(host: string, route: Route, where: string, cached: CacheEntr
 }
 
 /** One fresh request per cache key; an MFA identity is asked for its code once per run at most. */
-export async function tokenChecks(routes: ReadonlyMap<string, Route>, deps: ServiceDeps): Promise<Outcome<{ tokens: TokenFact[] }>> {
+export async function tokenChecks(routes: ReadonlyMap<string, Route>, deps: RequestContext): Promise<Outcome<{ tokens: TokenFact[] }>> {
   const { settings, now } = deps;
   const store = openStore(deps);
   const checks: Check[] = [];

@@ -1,11 +1,11 @@
-// doctor IMAGE's verdicts in-process, with an in-memory RegistryApi (our own interface, src/tokens/registry-api.ts):
+// doctor IMAGE's verdicts in-process, with an in-memory RegistryApi (our own interface, src/aws/registry-api.ts):
 // each registry answer and each API outcome, including the refusals, read as typed facts; and image parsing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseImage, type ImageRef } from '../../../src/commands/doctor/image';
 import { explainAnswer } from '../../../src/commands/doctor/pull-verdict';
 import { registryForHost, type EcrRegistry } from '../../../src/registry/host';
-import type { ApiAnswer, RegistryApi } from '../../../src/tokens/registry-api';
+import type { ApiAnswer, RegistryApi } from '../../../src/aws/registry-api';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const REGISTRY = registryForHost(HOST) as EcrRegistry;

@@ -112,7 +112,7 @@ export function classify(error: unknown, context: FetchContext): { category: Err
     };
   }
 
-  // A file the SDK would have read for us (tokens/sdk-files.ts) is not one: the message names it.
+  // A file the SDK would have read for us (aws/sdk-files.ts) is not one: the message names it.
   if (name === 'UnreadableFileError') return { category: 'config', cause: message, hint: 'make it a regular file of its usual size, or point the setting that names it elsewhere' };
   // The SSO provider's failures, wrapped by the SDK into a message: named as SSO (portal, network cause, session).
   const sso = status === undefined ? classifySso(name, message, context.sso, context.env ?? {}) : undefined;

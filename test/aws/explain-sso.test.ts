@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CredentialsProviderError, TokenProviderError } from '@smithy/core/config';
-import { classify, type FetchContext } from '../../src/tokens/explain';
+import { classify, type FetchContext } from '../../src/aws/explain';
 import { registryForHost } from '../../src/registry/host';
 
 const SSO = { profile: 'dev', portalHost: 'portal.sso.eu-central-1.amazonaws.com', region: 'eu-central-1' };

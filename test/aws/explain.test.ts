@@ -10,7 +10,7 @@ import { CredentialsProviderError, TokenProviderError } from '@smithy/core/confi
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { TokenFetchError } from '../../src/platform/errors';
-import { classify, explain, type FetchContext } from '../../src/tokens/explain';
+import { classify, explain, type FetchContext } from '../../src/aws/explain';
 import { hintForUnservedHost } from '../../src/registry/hints';
 import { registryForHost } from '../../src/registry/host';
 import { startFakeAws, type FakeAws, type Fault } from '../support/fake-aws';

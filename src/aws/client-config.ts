@@ -22,7 +22,7 @@ export interface ClientDeps extends HttpOptions {
    * for everything the clients take from the shared config (endpoint_url, services, FIPS, retries).
    */
   sdkProfile: string | undefined;
-  /** Asks a person for the code of a profile with mfa_serial (identity/mfa-prompt.ts); absent: the SDK's default. */
+  /** Asks a person for the code of a profile with mfa_serial (aws/mfa-prompt.ts); absent: the SDK's default. */
   mfaCodeProvider?: (serial: string) => Promise<string>;
 }
 

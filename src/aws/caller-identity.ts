@@ -2,13 +2,14 @@
 // handler, so `configure` and `doctor` see exactly the identity a `get` would use. Loads the AWS SDK: reached
 // only through `configure` and `doctor`, never on the `get` path.
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { classify } from '../tokens/explain';
+import { classify } from './explain';
 import type { ErrorCategory } from '../platform/errors';
-import type { Identity } from './identity';
+import type { Identity } from '../identity/identity';
 import { registryForHost } from '../registry/host';
-import { credentialsFor } from '../tokens/client-config';
-import { createHttpHandler } from '../tokens/http-handler';
-import { clientDepsFor, type ServiceDeps } from '../tokens/service';
+import { credentialsFor } from './client-config';
+import { clientDepsFor } from './client-deps';
+import { createHttpHandler } from './http-handler';
+import type { Env, Settings } from '../platform/settings';
 import { startDeadline } from '../platform/deadline';
 
 export interface CallerIdentity {
@@ -24,7 +25,7 @@ export type CallerIdentityResult =
   | { ok: false; stage: 'credentials' | 'sts'; error: unknown };
 
 /** GetCallerIdentity as `identity`; STS in `region` (us-east-1 when none is known), or AWS_ENDPOINT_URL_STS. */
-export async function callerIdentity(identity: Identity, region: string | undefined, deps: ServiceDeps): Promise<CallerIdentityResult> {
+export async function callerIdentity(identity: Identity, region: string | undefined, deps: { settings: Settings; env: Env; now: () => number }): Promise<CallerIdentityResult> {
   const { settings } = deps;
   const stsEndpoint = settings.endpointOverrides.sts ?? settings.endpointOverrides.all;
   const clientDeps = clientDepsFor(identity, stsEndpoint, deps);

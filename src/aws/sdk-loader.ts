@@ -1,4 +1,4 @@
-// Loads the AWS SDK half of the token service (src/tokens/sdk.ts: the token sources) on first use. The
+// Loads the AWS SDK half of the token service (src/aws/sdk.ts: the token sources) on first use. The
 // dynamic import is the split point: the build puts sdk.ts and everything only it needs into a chunk of its own,
 // which a cache hit never loads or evaluates (test/e2e/executable.test.ts checks that on the built executable).
 import type * as SdkModule from './sdk';
