@@ -15,6 +15,6 @@ if (!log || !existsSync(log)) {
 }
 const root = resolve(rootArg ?? join(__dirname, '../..'));
 const shown = shownCommands(root, new Set(Object.keys(NOT_COMMANDS)));
-const coverage = checkCoverage(shown, readLog(log), NOT_YET_RUN, STAND_INS, new Set(docFiles(root)));
+const coverage = checkCoverage(shown, readLog(log), NOT_YET_RUN, STAND_INS, new Set(docFiles(root)), (path) => existsSync(join(root, path)));
 for (const line of coverage.report) (coverage.ok ? console.log : console.error)(line);
 process.exit(coverage.ok ? 0 : 1);
