@@ -37,6 +37,9 @@ export interface NotYetRun {
 /** The npm package `npm run release` writes (test/docs/npm-install.test.ts installs it as the docs show). */
 export const NPM_TGZ = 'dist/release/docker-credential-ecr-0.1.0.tgz';
 
+/** The Windows executable `npm run release` writes (test/docs/windows.test.ts runs the docs' cmd.exe lines with it). */
+export const WINDOWS_EXE = 'dist/release/docker-credential-ecr-v0.1.0.windows-amd64.exe';
+
 const WINE = 'Windows only: nothing here runs Windows; Wine runs the release .exe (test/release/windows.test.ts) but has no';
 
 export const NOT_YET_RUN: readonly NotYetRun[] = [
@@ -53,11 +56,11 @@ export const NOT_YET_RUN: readonly NotYetRun[] = [
   { file: 'docs/performance.md', text: 'npm run bench', why: 'as in README.md' },
   { file: 'README.md', text: 'npm install -g ./docker-credential-ecr-0.1.0.tgz', why: 'the .tgz exists only after `npm run release`; with it (as in CI), test/docs/npm-install.test.ts runs this line', until: NPM_TGZ },
   { file: 'docs/platforms.md', text: 'npm i -g docker-credential-ecr-0.1.0.tgz', why: 'as in README.md', until: NPM_TGZ },
-  { file: 'README.md', text: 'copy docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', why: `${WINE} WindowsApps folder and needs dist/release` },
+  { file: 'README.md', text: 'copy docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', why: 'needs the release .exe; with it (as in CI), test/docs/windows.test.ts runs it in cmd.exe under Wine', until: WINDOWS_EXE },
   { file: 'README.md', text: 'certutil -hashfile ... SHA256', why: `${WINE} certutil` },
   { file: 'docs/platforms.md', text: 'certutil -hashfile docker-credential-ecr-v0.1.0.windows-amd64.exe SHA256', why: `${WINE} certutil` },
-  { file: 'docs/platforms.md', text: 'copy /Y docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', why: `${WINE} WindowsApps folder and needs dist/release` },
-  { file: 'docs/platforms.md', text: 'docker-credential-ecr configure', why: `${WINE} cmd.exe session here; test/release/windows.test.ts runs configure under Wine without cmd.exe` },
+  { file: 'docs/platforms.md', text: 'copy /Y docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', why: 'as in README.md', until: WINDOWS_EXE },
+  { file: 'docs/platforms.md', text: 'docker-credential-ecr configure', why: 'as in README.md (the cmd.exe block)', until: WINDOWS_EXE },
   { file: 'docs/cache.md', text: 'icacls DIR /inheritance:r /grant:r "%USERNAME%:(OI)(CI)F"', why: `${WINE} NTFS ACLs` },
   { file: 'docs/platforms.md', text: 'xattr -d com.apple.quarantine docker-credential-ecr', why: 'macOS only: no macOS here, and no quarantine attribute on Linux' },
   { file: 'docs/platforms.md', text: 'apk add libstdc++ libgcc', why: 'Alpine only: no Alpine repository is reachable (only npm and Debian)' },

@@ -144,7 +144,8 @@ export function scratchPath(scratch: string, path: string): string {
   return join(scratch, `${dir.replace('/', '-')}-upper`, path.slice(dir.length + 2));
 }
 
-function record(command: ShownCommand, standIns: string[]): void {
+/** Logs that `command` ran (runDocCommand does this itself; a runner for another shell calls it). */
+export function record(command: ShownCommand, standIns: string[] = []): void {
   const dir = process.env.DOC_COMMANDS_LOG;
   if (!dir) return;
   const by = process.argv[1] ? relative(REPO, process.argv[1]) : 'unknown';
