@@ -11,7 +11,15 @@
 // test/e2e, test/release, test/docs or test/scripts, or imports one of the end-to-end supports (the built
 // executable, real tools, a registry, Wine, musl, the fake engine or kube API): decided from the file itself,
 // so a new test needs no list.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+//
+// Every command the README and docs show must be run by a test (CONTRIBUTING.md, "Commands in the docs"). The tests
+// run them through test/support/doc-run.ts, which appends what ran to files in DOC_COMMANDS_LOG, a directory made
+// here for this run (test files run in separate processes; one file per process, appended). After the run, when
+// it included every test file that imports doc-run (decided from the files, as the unit tier is), the check
+// test/docs/doc-coverage-check.ts compares that log with the docs and fails the run, naming file and line, for a
+// command no test ran. A filtered run that left one of those files out does not check: it cannot know.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SETUP_COMMAND, install, missing } from './setup.mjs';
@@ -35,8 +43,27 @@ const files = find('test')
   .sort();
 // --test-force-exit: a test file whose process stays alive after its last test (a server a failing test did not
 // close) is ended and reported, instead of keeping the whole run waiting for ever (seen in a fresh chroot).
-const runTests = () => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit' }).status ?? 1;
-if (unit) process.exit(runTests());
+const runTests = (env = process.env) => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit', env }).status ?? 1;
+if (unit) process.exit(runTestsAndCheckDocs());
+
+/** Runs the tests, then the doc command check when this run can judge it. */
+function runTestsAndCheckDocs() {
+  const runsDocCommands = find('test').filter((f) => /support\/doc-run'/.test(readFileSync(f, 'utf8')));
+  const left = runsDocCommands.filter((f) => !files.includes(f));
+  const log = mkdtempSync(join(tmpdir(), 'dce-doc-commands-'));
+  try {
+    const status = runTests({ ...process.env, DOC_COMMANDS_LOG: log });
+    if (left.length === runsDocCommands.length) return status;
+    if (left.length > 0) {
+      console.log(`doc commands: not checked (this run left out ${left.length} of the ${runsDocCommands.length} test files that run them)`);
+      return status;
+    }
+    const check = spawnSync(process.execPath, ['--import', 'tsx', 'test/docs/doc-coverage-check.ts', log], { stdio: 'inherit' }).status ?? 1;
+    return status !== 0 ? status : check;
+  } finally {
+    rmSync(log, { recursive: true, force: true });
+  }
+}
 if (!existsSync('dist/docker-credential-ecr')) {
   console.error('dist/docker-credential-ecr is missing: run `npm run build` first (the end-to-end tests run the built executable).');
   process.exit(1);
@@ -62,4 +89,4 @@ if (need.packages.length > 0) {
     process.exit(1);
   }
 }
-process.exit(runTests());
+process.exit(runTestsAndCheckDocs());

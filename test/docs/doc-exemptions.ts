@@ -1,0 +1,82 @@
+// The visible exceptions to "every command the README and docs show is run by a test" (CONTRIBUTING.md, "Commands
+// in the docs"). scripts/test.mjs prints every entry on each full run; an entry that no longer matches a shown
+// command fails the check, so the list cannot go stale. Empty it as tests take the commands over.
+
+/**
+ * Inline code that NAMES a command rather than showing one to type (rule 4 would otherwise count it): no host, an
+ * elided `...`, or a description of what another tool does. The exact span text, with why.
+ */
+export const NOT_COMMANDS: Readonly<Record<string, string>> = {
+  'docker login': "Docker's command named (what it stored, where it lands); no registry given",
+  'docker logout': "Docker's command named (what it erases); the hand-over it describes is tested in test/e2e/creds-store-handover.test.ts",
+  'docker login ghcr.io': 'says where a login lands under credsStore; interactive, tested in test/e2e/creds-store-handover.test.ts',
+  'docker pull': "Docker's command named",
+  'aws ecr get-login-password | docker login ...': 'the old way, which the README says you never run again; elided',
+  'aws ecr get-login-password': "the AWS CLI's command the docs compare with, not one they ask you to run",
+  'podman login -u AWS --password-stdin': "names what podman runs (no host); tested in test/e2e/podman-buildah.test.ts",
+  'podman login -u/-p': 'names two options of podman login',
+  'podman login': "podman's command named",
+  'sha256sum -b': 'says how checksums.txt is made',
+  'sha256sum -c': 'says how checksums.txt is checked; the full command is run (sha256sum -c --ignore-missing checksums.txt)',
+  'psexec -s': 'names a way to run as SYSTEM on Windows',
+  'sudo -E': 'names a way of running as root that the cache defends against',
+  'kubectl apply': "kubectl's command named",
+  'npm i -g': "npm's command named (how the man page gets installed)",
+  'sudo aws configure': 'names what root running the AWS CLI would do (security.md compares the helper with it)',
+  'aws login': "names the AWS CLI's login command, whose token cache the helper checks",
+  'sudo -H': 'names a way of running as root (security.md: what it changes about HOME)',
+  'sudo -i': 'names a way of running as root (security.md: what it changes about HOME)',
+};
+
+/** Where a shown command is not run, and why: by file (every command in it) or by file and exact text. */
+export interface NotYetRun {
+  file: string;
+  /** The command's text; absent: every command in the file. */
+  text?: string;
+  why: string;
+  /** A path (from the repository root) whose presence ends the exception: then a test must run the command. */
+  until?: string;
+}
+
+/** The npm package `npm run release` writes (test/docs/npm-install.test.ts installs it as the docs show). */
+export const NPM_TGZ = 'dist/release/docker-credential-ecr-0.1.0.tgz';
+
+/** The Windows executable `npm run release` writes (test/docs/windows.test.ts runs the docs' cmd.exe lines with it). */
+export const WINDOWS_EXE = 'dist/release/docker-credential-ecr-v0.1.0.windows-amd64.exe';
+
+const WINE = 'Windows only: nothing here runs Windows, and Wine 8\'s';
+
+export const NOT_YET_RUN: readonly NotYetRun[] = [
+  { file: 'docs/install.md', why: 'being written on branch h-dist with its own tests; they take its commands over when it lands' },
+  { file: 'README.md', text: 'npm ci && npm run build', why: 'the build itself, on a clean clone in CI (.ci/run runs this line; test/docs/ci.test.ts checks); in the suite it would replace the executable every other test file is running' },
+  { file: 'README.md', text: 'npm ci && npm run build     # builds dist/docker-credential-ecr, one self-contained executable (~110 MiB, Bun)', why: 'as above (.ci/run runs this line)' },
+  { file: 'README.md', text: 'npm test                    # unit tests and end-to-end tests against the built executable', why: 'the suite itself, which cannot run itself (.ci/run runs this line)' },
+  { file: 'README.md', text: 'npm test', why: 'the suite itself (.ci/run runs this line)' },
+  { file: 'docs/platforms.md', text: 'npm test', why: 'the suite itself (.ci/run runs this line)' },
+  { file: 'docs/platforms.md', text: 'npm run release', why: '35-65 s on 2 cores, and it rewrites dist/release while test/release reads it (.ci/run runs this line)' },
+  { file: 'docs/design.md', text: 'npm run lint', why: 'the linter over the whole tree: configured, not yet enforced until the tree is formatted (issue 24)' },
+  { file: 'docs/performance.md', text: 'npm run build', why: 'as `npm ci && npm run build`, which .ci/run runs; in the suite it would replace the executable under test' },
+  { file: 'README.md', text: 'npm run bench', why: 'about 2 minutes of timing on a machine shared with other work, and it needs hyperfine, which the test set-up does not install' },
+  { file: 'docs/performance.md', text: 'npm run bench', why: 'as in README.md' },
+  { file: 'README.md', text: 'npm install -g ./docker-credential-ecr-0.1.0.tgz', why: 'the .tgz exists only after `npm run release`; with it (as in CI), test/docs/npm-install.test.ts runs this line', until: NPM_TGZ },
+  { file: 'docs/platforms.md', text: 'npm i -g docker-credential-ecr-0.1.0.tgz', why: 'as in README.md', until: NPM_TGZ },
+  { file: 'README.md', text: 'copy docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', why: 'needs the release .exe; with it (as in CI), test/docs/windows.test.ts runs it in cmd.exe under Wine', until: WINDOWS_EXE },
+  { file: 'README.md', text: 'certutil -hashfile ... SHA256', why: `${WINE} certutil.exe is a stub (prints nothing, exit 0): running it would show nothing` },
+  { file: 'docs/platforms.md', text: 'certutil -hashfile docker-credential-ecr-v0.1.0.windows-amd64.exe SHA256', why: `${WINE} certutil.exe is a stub (prints nothing, exit 0): running it would show nothing` },
+  { file: 'docs/platforms.md', text: 'copy /Y docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', why: 'as in README.md', until: WINDOWS_EXE },
+  { file: 'docs/platforms.md', text: 'docker-credential-ecr configure', why: 'as in README.md (the cmd.exe block)', until: WINDOWS_EXE },
+  { file: 'docs/cache.md', text: 'icacls DIR /inheritance:r /grant:r "%USERNAME%:(OI)(CI)F"', why: `${WINE} icacls.exe is a stub (prints nothing, exit 0) and Wine has no NTFS ACLs` },
+  { file: 'docs/platforms.md', text: 'xattr -d com.apple.quarantine docker-credential-ecr', why: 'macOS only: no macOS here, and no quarantine attribute on Linux' },
+  { file: 'docs/platforms.md', text: 'apk add libstdc++ libgcc', why: 'Alpine only: no Alpine repository is reachable (only npm and Debian)' },
+  { file: 'docs/kubernetes.md', text: 'journalctl -u kubelet | grep -i credential', why: 'a node with a kubelet under systemd: no kubelet and no systemd journal here' },
+];
+
+/**
+ * Commands run with a stand-in for a program this machine cannot install: the stand-in checks the arguments and
+ * stdin it gets and does nothing else. Which program, and why no real one runs.
+ */
+export const STAND_INS: Readonly<Record<string, string>> = {
+  helm: 'not packaged in Debian 12 and not on npm; no other registry is reachable',
+  oras: 'not packaged in Debian 12 and not on npm; no other registry is reachable',
+  crictl: 'not packaged in Debian 12 (cri-tools) and needs a CRI runtime socket, which nothing here runs',
+};
