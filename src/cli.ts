@@ -12,7 +12,7 @@ import { ecrBackend } from './docker/backend';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import type { RequestContext } from './tokens/context';
 import { loadedChunks, selfExecutable } from './platform/runtime';
-import { createLogger, printable, printableAscii, type Logger } from './platform/log';
+import { createLogger, printableAscii, type Logger } from './platform/log';
 import { GET_AT_TERMINAL, handleAction, PROTOCOL_ACTIONS, type ProtocolAction } from './docker/protocol';
 import { handleStoreAction } from './docker/creds-store';
 
@@ -108,7 +108,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: RequestContext
     return runKubeletProvider({ stdin: io.stdin, stdout: io.stdout, report: (message) => log.error(message) }, deps);
   }
 
-  if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action!)) {
+  if (argv.length === 1 && (PROTOCOL_ACTIONS as readonly string[]).includes(action)) {
     if (action === 'get' && io.stdinIsTerminal?.()) {
       // A person typed `get`: without this line it waits silently for a host that Docker would have sent.
       io.stderr.write(GET_AT_TERMINAL);
@@ -163,7 +163,7 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: RequestContext
   const known = help.commandHelp(action);
   if (known) {
     // `get --help`, `kubelet-credential-provider -h`: Docker and the kubelet never add an argument.
-    if (argv.length === 2 && HELP_FLAGS.includes(argv[1]!)) {
+    if (argv.length === 2 && HELP_FLAGS.includes(argv[1])) {
       io.stdout.write(known.text);
       return 0;
     }

@@ -6,7 +6,7 @@ export const VERSION = version;
 const VERSION_WORDS: readonly string[] = ['version', '--version', '-v'];
 
 export function isVersionRequest(argv: readonly string[]): boolean {
-  return argv.length === 1 && VERSION_WORDS.includes(argv[0]!);
+  return argv.length === 1 && VERSION_WORDS.includes(argv[0]);
 }
 
 export const versionLine = (): string => `docker-credential-ecr ${VERSION}\n`;

@@ -93,7 +93,7 @@ function sourceProvider(deps: ClientDeps, clientConfig: { region: string; reques
         // the portal of the registry's region (portal.sso.<registry region>), where the session does not exist. A
         // role assumed by the profile takes the profile's region, else the calling client's (the registry's).
         clientConfig: { requestHandler: clientConfig.requestHandler },
-      } as Parameters<typeof fromIni>[0]);
+      });
     }
     case 'web-identity':
       // The very token whose claims keyed the cache (identity.ts), not the file read again: a file that changed in

@@ -60,7 +60,7 @@ export function handFilesToSdk(identity: Identity): void {
       throw unreadableFile(`the SSO token cache file ${path} (of ${id}) is not JSON; run \`aws sso login\` to write it again`);
     }
     if (typeof token !== 'object' || token === null) throw unreadableFile(`the SSO token cache file ${path} (of ${id}) is not a JSON object; run \`aws sso login\` to write it again`);
-    externalDataInterceptor.interceptToken(id, token as Record<string, unknown>);
+    externalDataInterceptor.interceptToken(id, token);
   }
   // `aws login` sessions: the SDK's login provider takes no intercepted token, so this is a check before its own
   // read (its path rule: credential-provider-login's getTokenFilePath). It stops a FIFO or a device left there by

@@ -157,7 +157,7 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     if (!stale) firstRemovedAt = undefined;
     // A stale lock that will not go away is nobody's fetch in progress: after a moment, go ahead without it.
     if (stale && now - firstRemovedAt! >= STUCK_STALE_MS) return { acquired: false, waitedMs: now - started, reason: `a stale lock was still there ${now - firstRemovedAt!} ms after its removal` };
-    const waitMs = prompting ? Math.max(options.waitMs, holder!.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
+    const waitMs = prompting ? Math.max(options.waitMs, holder.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
     if (now - started >= waitMs) {
       return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process', timedOut: true, ...(holder ? { holder: `pid ${holder.pid} on ${holder.host}` } : {}) };
     }

@@ -46,7 +46,7 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   const unknown = argv.filter((a) => !(ALL_REGISTRIES_FLAGS as readonly string[]).includes(a) && a !== '--dry-run');
   if (unknown.length > 0 || (undo && argv.includes('--all-registries'))) {
     const why = unknown.includes('--containers') ? ' (podman, skopeo and buildah do not read credsStore: run `docker-credential-ecr configure --containers` for them)' : '';
-    complain(`configure: ${unknown.length > 0 ? `${printable(unknown[0]!)} does not go with --all-registries${why}` : 'choose --all-registries or --undo-all-registries'} (use: configure --all-registries [--dry-run], configure --undo-all-registries [--dry-run])`);
+    complain(`configure: ${unknown.length > 0 ? `${printable(unknown[0])} does not go with --all-registries${why}` : 'choose --all-registries or --undo-all-registries'} (use: configure --all-registries [--dry-run], configure --undo-all-registries [--dry-run])`);
     return 1;
   }
   const setup = readSetupSettings(deps.env, deps.settings);
@@ -149,7 +149,7 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
 
   if (undo) {
     say(
-      `Docker now uses ${changes[0]!.text.includes('"credsStore"') ? `docker-credential-${printable(helperStore!)}` : 'its own choice of store'} for every registry; ECR registries ` +
+      `Docker now uses ${changes[0].text.includes('"credsStore"') ? `docker-credential-${printable(helperStore!)}` : 'its own choice of store'} for every registry; ECR registries ` +
         'go to docker-credential-ecr only where credHelpers names them (`docker-credential-ecr configure --registry HOST`).',
     );
     return 0;

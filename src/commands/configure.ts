@@ -38,7 +38,7 @@ interface Options {
 function parseArgs(argv: readonly string[]): Options | string {
   const options: Options = { registries: [], publicOnly: false, dryRun: false, containers: false, help: false, keepOtherHelpers: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--registry') {
       const value = argv[++i];
       if (value === undefined || value.startsWith('-')) return `${arg} needs a registry host`;

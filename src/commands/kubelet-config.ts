@@ -70,7 +70,7 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
   let serviceAccountRoles = false;
   let nodeConfigPath = NODE_CONFIG_PATH;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--service-account-roles') serviceAccountRoles = true;
     else if (arg === '--name' || arg === '--node-config') {
       const value = argv[++i];

@@ -24,7 +24,7 @@ export function profileAccount(
     return { account: ssoAccount, name, from: 'sso_account_id', mfa, ...(region && REGION_NAME.test(region) ? { region } : {}) };
   }
   const role = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(data.role_arn ?? '');
-  if (role) return { account: role[2]!, name, from: `role_arn ${data.role_arn}`, partition: role[1] as Partition, mfa };
+  if (role) return { account: role[2], name, from: `role_arn ${data.role_arn}`, partition: role[1] as Partition, mfa };
   return undefined;
 }
 

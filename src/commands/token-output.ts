@@ -64,7 +64,7 @@ const LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 function parseArgs(command: TokenOutputCommand, argv: readonly string[]): Options | string {
   const options: Options = { hosts: [], show: false, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (command === 'pull-secret' && (flag === '--name' || flag === '--namespace')) {
       const value = inline ?? argv[++i];
@@ -171,7 +171,7 @@ export async function runTokenOutput(
     return 0;
   }
   if (options.output === undefined && (io.stdout as { isTTY?: boolean }).isTTY === true && !options.show) {
-    const host = options.hosts[0]!;
+    const host = options.hosts[0];
     complain(
       `${command}: standard output is a terminal, so the token would stay on screen; pipe it ` +
         (command === 'login-password' ? `(\`docker-credential-ecr login-password ${host} | docker login --username AWS --password-stdin ${host}\`)` : command === 'pull-secret' ? '(`... | kubectl apply -f -`)' : 'into a file') +
@@ -203,7 +203,7 @@ export async function runTokenOutput(
   let output: string;
   const secrets = tokens.flatMap(({ token }) => [token.password, Buffer.from(`${token.username}:${token.password}`).toString('base64')]);
   if (command === 'login-password') {
-    output = `${tokens[0]!.token.password}\n`;
+    output = `${tokens[0].token.password}\n`;
   } else {
     const config = dockerConfigJson(tokens);
     if (command === 'dockerconfigjson') output = `${config}\n`;

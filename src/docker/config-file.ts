@@ -195,7 +195,7 @@ export function planHelperEntries(text: string | undefined, path: string, hosts:
   const view = parseDockerConfig(text, path);
   const changes: HelperChange[] = hosts
     .filter((host, i) => hosts.indexOf(host) === i && view.credHelpers[host] !== HELPER_NAME)
-    .map((host) => (view.credHelpers[host] === undefined ? { host } : { host, before: view.credHelpers[host]! }));
+    .map((host) => (view.credHelpers[host] === undefined ? { host } : { host, before: view.credHelpers[host] }));
   const withHelpers = addHelperEntries(text, path, changes);
   const { text: result, removed } = removeStoredLogins(withHelpers, path, hosts);
   return { text: result ?? '', changes, removedLogins: removed };
@@ -231,7 +231,7 @@ function removeStoredLogins(text: string | undefined, path: string, hosts: reado
     const siblings = auths?.children ?? [];
     const index = siblings.findIndex((p) => p.children?.[0]?.value === key);
     if (!auths || index < 0) continue;
-    const entry = siblings[index]!;
+    const entry = siblings[index];
     const next = siblings[index + 1];
     const previous = siblings[index - 1];
     let from: number;

@@ -72,7 +72,7 @@ export function insideOwnHandOver(env: Env, procRoot = '/proc'): string | undefi
     for (let hops = 0; pid !== undefined && pid > 1 && hops < MAX_HOPS; hops++) {
       const args = readFileSync(`${procRoot}/${pid}/cmdline`, 'latin1').split('\0');
       if (args.at(-1) === '') args.pop();
-      if (args.length === 2 && ACTIONS.has(args[1]!) && sameExecutable(procRoot, pid, self)) {
+      if (args.length === 2 && ACTIONS.has(args[1]) && sameExecutable(procRoot, pid, self)) {
         return `process ${pid} up this one's ancestry is this helper running ${args[1]}`;
       }
       pid = parentOf(procRoot, pid);

@@ -120,7 +120,7 @@ export async function runOtherStore(
     const out: Buffer[] = [];
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(store.path, [action], { env: { ...io.env, [HANDED_OVER_ENV]: '1' } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(store.path, [action], { env: { ...io.env, [HANDED_OVER_ENV]: '1' }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     } catch (error) {
       done({ code: -1, stdout: Buffer.from((error as NodeJS.ErrnoException).code ?? 'spawn failed') });
       return;

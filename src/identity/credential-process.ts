@@ -34,8 +34,8 @@ function relativePath(word: string): boolean {
 
 export function commandInputs(command: string, env: Readonly<Record<string, string | undefined>>, cwd: string): CommandInputs {
   const names = new Set<string>();
-  for (const match of command.matchAll(SH_VARIABLE)) names.add(match[1]!);
-  for (const match of command.matchAll(CMD_VARIABLE)) names.add(match[1]!);
+  for (const match of command.matchAll(SH_VARIABLE)) names.add(match[1]);
+  for (const match of command.matchAll(CMD_VARIABLE)) names.add(match[1]);
   const program = programWord(command);
   // A bare program name is found on PATH (and, by cmd.exe, with PATHEXT); `~` is HOME.
   if (program !== '' && !/[/\\]/.test(program) && !program.includes('$') && !program.includes('%')) names.add('PATH').add('PATHEXT');

@@ -21,14 +21,14 @@ function parseIni(text: string): IniData {
   let section: string | undefined;
   let subSection: string | undefined;
   for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.split(/(^|\s)[;#]/)[0]!.trim();
+    const trimmed = line.split(/(^|\s)[;#]/)[0].trim();
     if (trimmed[0] === '[' && trimmed[trimmed.length - 1] === ']') {
       section = undefined;
       subSection = undefined;
       const name = trimmed.substring(1, trimmed.length - 1);
       const prefixed = PREFIXED_SECTION.exec(name);
       if (prefixed) {
-        if (SECTION_TYPES.has(prefixed[1]!)) section = `${prefixed[1]}.${prefixed[3]}`;
+        if (SECTION_TYPES.has(prefixed[1])) section = `${prefixed[1]}.${prefixed[3]}`;
       } else {
         section = name;
       }
@@ -43,7 +43,7 @@ function parseIni(text: string): IniData {
         } else {
           if (subSection && line.trimStart() === line) subSection = undefined;
           map[section] ??= Object.create(null) as Record<string, string>;
-          map[section]![subSection ? `${subSection}.${name}` : name] = value;
+          map[section][subSection ? `${subSection}.${name}` : name] = value;
         }
       }
     }

@@ -11,9 +11,9 @@ const MAX_TOKEN_BYTES = 64 * 1024;
 /** The JSON payload of a JWT (header.payload.signature), decoded, not verified; undefined when it is not one. */
 function jwtPayload(token: string): Record<string, unknown> | undefined {
   const parts = token.trim().split('.');
-  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1]!)) return undefined;
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1])) return undefined;
   try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -22,7 +22,7 @@ function split(text: string): ImageParts {
 function labelPattern(glob: string): RegExp | undefined {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
+    const c = glob[i];
     if (c === '*') source += '[^.]*';
     else if (c === '?') source += '[^.]';
     else if (c === '[') {
@@ -53,6 +53,6 @@ export function imageMatches(pattern: string, image: string): boolean {
   const pLabels = p.host.split('.');
   const iLabels = i.host.split('.');
   if (pLabels.length !== iLabels.length) return false;
-  if (!pLabels.every((label, n) => labelPattern(label)?.test(iLabels[n]!) === true)) return false;
+  if (!pLabels.every((label, n) => labelPattern(label)?.test(iLabels[n]) === true)) return false;
   return i.path.startsWith(p.path);
 }

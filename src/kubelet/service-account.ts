@@ -33,11 +33,11 @@ export function serviceAccountFromToken(jwt: string, now: number): ServiceAccoun
   if (typeof jwt !== 'string' || jwt === '') throw new KubeletRequestError('service-account token is empty');
   if (jwt.length > MAX_TOKEN_LENGTH) throw new KubeletRequestError('service-account token is larger than 64 KiB');
   const parts = jwt.split('.');
-  if (parts.length !== 3 || !BASE64URL.test(parts[0]!) || !BASE64URL.test(parts[1]!)) {
+  if (parts.length !== 3 || !BASE64URL.test(parts[0]) || !BASE64URL.test(parts[1])) {
     throw new KubeletRequestError('service-account token is not a JWT (header.payload.signature in base64url)');
   }
-  if (!isObject(decodeSegment(parts[0]!))) throw new KubeletRequestError('service-account token header is not a JSON object');
-  const payload = decodeSegment(parts[1]!);
+  if (!isObject(decodeSegment(parts[0]))) throw new KubeletRequestError('service-account token header is not a JSON object');
+  const payload = decodeSegment(parts[1]);
   if (!isObject(payload)) throw new KubeletRequestError('service-account token payload is not a JSON object');
 
   const claim = payload['kubernetes.io'];

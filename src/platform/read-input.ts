@@ -9,7 +9,7 @@ export async function readRawInput(stdin: NodeJS.ReadableStream, max = MAX_INPUT
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
     chunks.push(buffer);
     size += buffer.length;
     if (size > max) {

@@ -13,7 +13,7 @@ function backedBy<T extends object>(real: () => T, own: Record<PropertyKey, unkn
       if (prop in target) return target[prop];
       const stream = real();
       const value: unknown = Reflect.get(stream, prop);
-      return typeof value === 'function' ? value.bind(stream) : value;
+      return typeof value === 'function' ? (value.bind(stream) as unknown) : value;
     },
     set: (_target, prop, value) => Reflect.set(real(), prop, value),
     has: (target, prop) => prop in target || prop in real(),

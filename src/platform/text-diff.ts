@@ -18,7 +18,7 @@ function lineOperations(a: string[], b: string[]): Array<[' ' | '-' | '+', strin
   const lengths = new Uint32Array(rows * cols);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lengths[i * cols + j] = a[i] === b[j] ? lengths[(i + 1) * cols + j + 1]! + 1 : Math.max(lengths[(i + 1) * cols + j]!, lengths[i * cols + j + 1]!);
+      lengths[i * cols + j] = a[i] === b[j] ? lengths[(i + 1) * cols + j + 1] + 1 : Math.max(lengths[(i + 1) * cols + j], lengths[i * cols + j + 1]);
     }
   }
   const ops: Array<[' ' | '-' | '+', string]> = [];
@@ -26,12 +26,12 @@ function lineOperations(a: string[], b: string[]): Array<[' ' | '-' | '+', strin
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
-      ops.push([' ', a[i++]!]);
+      ops.push([' ', a[i++]]);
       j++;
-    } else if (i < a.length && (j === b.length || lengths[(i + 1) * cols + j]! >= lengths[i * cols + j + 1]!)) {
-      ops.push(['-', a[i++]!]); // removals first, as diff(1) shows them
+    } else if (i < a.length && (j === b.length || lengths[(i + 1) * cols + j] >= lengths[i * cols + j + 1])) {
+      ops.push(['-', a[i++]]); // removals first, as diff(1) shows them
     } else {
-      ops.push(['+', b[j++]!]);
+      ops.push(['+', b[j++]]);
     }
   }
   return ops;

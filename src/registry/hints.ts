@@ -8,10 +8,10 @@ export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
-  return previous[b.length]!;
+  return previous[b.length];
 }
 
 /** The known region a mistyped one most likely means (`useast-1`, `eu-west1`, `us-est-1`), if one is close. */
@@ -65,8 +65,8 @@ export function hintForUnservedHost(serverUrl: string): string | undefined {
   }
   const privateish = /^(\d+)\.dkr[.-]ecr(-fips)?\.([a-z0-9-]+)\.(.+)$/.exec(host);
   if (privateish) {
-    if (privateish[1]!.length !== 12) return `${host} is not an ECR address: the account ID must have 12 digits (it has ${privateish[1]!.length})`;
-    const region = nearestRegion(privateish[3]!);
+    if (privateish[1].length !== 12) return `${host} is not an ECR address: the account ID must have 12 digits (it has ${privateish[1].length})`;
+    const region = nearestRegion(privateish[3]);
     if (region) return `${host} is not an ECR address: ${privateish[3]} is not an AWS region; did you mean ${region}?`;
     return `${host} is not an ECR address: ${PRIVATE_FORMS}`;
   }

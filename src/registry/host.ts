@@ -127,7 +127,7 @@ export function parseServerUrl(input: string): ServerUrl {
   let scheme: ServerUrl['scheme'];
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(rest);
   if (schemeMatch) {
-    const name = schemeMatch[1]!.toLowerCase();
+    const name = schemeMatch[1].toLowerCase();
     if (name !== 'https' && name !== 'http') throw new CredentialsNotFoundError(`unsupported scheme ${name}`);
     scheme = name;
     rest = rest.slice(schemeMatch[0].length);
@@ -140,7 +140,7 @@ export function parseServerUrl(input: string): ServerUrl {
 
   const hostPort = /^([a-zA-Z0-9.-]+)(?::(\d{1,5}))?$/.exec(authority);
   if (!hostPort) throw new CredentialsNotFoundError('server URL has no valid host');
-  const host = hostPort[1]!.toLowerCase().replace(/\.$/, '');
+  const host = hostPort[1].toLowerCase().replace(/\.$/, '');
   const port = hostPort[2] === undefined ? undefined : Number(hostPort[2]);
   if (port !== undefined && (port < 1 || port > 65535)) throw new CredentialsNotFoundError('port out of range');
   if (host.length > 253 || !host.split('.').every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(label))) {

@@ -5,7 +5,7 @@
 import { cacheKeyFor, type CacheKey } from '../cache/key';
 import { freshness, type Token } from '../cache/policy';
 import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
-import { PROXY_VARIABLES, type Env, type Settings } from '../platform/settings';
+import { PROXY_VARIABLES, type Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from '../aws/sdk-loader';

@@ -57,7 +57,7 @@ test('--undo-all-registries when credsStore is not ecr changes nothing; unknown 
 test('refused, writing nothing, when docker-credential-ecr is not on PATH: credsStore "ecr" would then fail every registry', async () => {
   const h = home({ auths: {} });
   const before = readFileSync(h.docker, 'utf8');
-  const result = await runInProcess(['configure', '--all-registries'], { env: { ...h.env, PATH: join(h.env.HOME!, 'empty') } });
+  const result = await runInProcess(['configure', '--all-registries'], { env: { ...h.env, PATH: join(h.env.HOME, 'empty') } });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /docker-credential-ecr is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr, then run this again; nothing was changed/);
   assert.equal(readFileSync(h.docker, 'utf8'), before);
@@ -66,8 +66,8 @@ test('refused, writing nothing, when docker-credential-ecr is not on PATH: creds
 test('a plain auths login for another registry is named as no longer read, even with a store behind us', async () => {
   const h = home({ auths: { 'ghcr.io': { auth: Buffer.from('octo:tok').toString('base64') } } });
   // Docker's own rule picks pass when the `pass` program is installed too.
-  writeFileSync(join(h.env.PATH!, 'docker-credential-pass'), '#!/bin/sh\necho "{}"\n', { mode: 0o755 });
-  writeFileSync(join(h.env.PATH!, 'pass'), '#!/bin/sh\n', { mode: 0o755 });
+  writeFileSync(join(h.env.PATH, 'docker-credential-pass'), '#!/bin/sh\necho "{}"\n', { mode: 0o755 });
+  writeFileSync(join(h.env.PATH, 'pass'), '#!/bin/sh\n', { mode: 0o755 });
   const result = await runInProcess(['configure', '--all-registries', '--dry-run'], { env: h.env });
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stdout, /their logins stay where they are/);

@@ -47,10 +47,10 @@ const EKS_CONFIG = {
 
 test('the kubelet exchange shown: a CredentialProviderResponse of the same shape, with a token AWS issued', async () => {
   const [shown] = docTranscripts(KUBE, readExchange());
-  const r = await runDocCommand(shown!, { env: node().env });
-  assert.equal(r.code, 0, `${KUBE}:${shown!.line}\n${transcript(r)}`);
+  const r = await runDocCommand(shown, { env: node().env });
+  assert.equal(r.code, 0, `${KUBE}:${shown.line}\n${transcript(r)}`);
   const got = JSON.parse(r.stdout) as { auth: Record<string, { username: string; password: string }>; cacheDuration: string };
-  const want = JSON.parse(shown!.output!.join('\n')) as typeof got;
+  const want = JSON.parse(shown.output!.join('\n')) as typeof got;
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), 'the same fields as the page shows');
   assert.deepEqual(Object.keys(got.auth), Object.keys(want.auth));
   assert.equal(Object.values(got.auth)[0]?.username, 'AWS');
@@ -68,7 +68,7 @@ function readExchange(): string {
   const page = readFileSync(join(__dirname, '../..', KUBE), 'utf8');
   const m = /^\$ (echo '[^\n]*' \\\n\s+\| docker-credential-ecr kubelet-credential-provider)$/m.exec(page);
   assert.ok(m, `${KUBE}: the kubelet exchange`);
-  return m[1]!;
+  return m[1];
 }
 
 test('on EKS: install over AWS\'s plugin, then doctor --kubelet passes on the node\'s own config', async () => {

@@ -36,7 +36,7 @@ function newUser(): { env: Record<string, string>; home: string; config(): { aut
 
 test('the quick start, as written: configure, then a private and a public pull with the real docker CLI', async () => {
   const lines = ['docker-credential-ecr configure', `docker pull ${HOST}/my-app:latest`, 'docker pull public.ecr.aws/docker/library/alpine:latest'].map((l) => docCommand(README, l));
-  assert.deepEqual(lines.map((l) => l.line), [lines[0]!.line, lines[0]!.line + 1, lines[0]!.line + 2], 'the quick start is configure and two pulls, in one block');
+  assert.deepEqual(lines.map((l) => l.line), [lines[0].line, lines[0].line + 1, lines[0].line + 2], 'the quick start is configure and two pulls, in one block');
   const user = newUser();
   for (const line of lines) {
     const r = await runDocCommand(line, { env: user.env });

@@ -46,10 +46,10 @@ before(async () => {
     CONTAINERS_REGISTRIES_CONF: join(root, 'registries.conf'),
     TMPDIR: join(root, 'tmp'),
   };
-  mkdirSync(env.TMPDIR!);
-  writeFileSync(env.CONTAINERS_STORAGE_CONF!, `[storage]\ndriver = "vfs"\nrunroot = "${join(runtime, 'rr')}"\ngraphroot = "${join(root, 'graph')}"\n`);
-  writeFileSync(env.CONTAINERS_CONF!, '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n');
-  writeFileSync(env.CONTAINERS_REGISTRIES_CONF!, '');
+  mkdirSync(env.TMPDIR);
+  writeFileSync(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "vfs"\nrunroot = "${join(runtime, 'rr')}"\ngraphroot = "${join(root, 'graph')}"\n`);
+  writeFileSync(env.CONTAINERS_CONF, '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n');
+  writeFileSync(env.CONTAINERS_REGISTRIES_CONF, '');
   // The registry accepts the token the helper holds for HOST (the row's login-password then serves it from the cache).
   const first = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(first.code, 0, first.stderr);
@@ -71,6 +71,6 @@ test('login-password | podman login: the real podman logs in to the registry wit
   const r = await runDocCommand(c, { env, values: { HOST }, scratch: tempDir('dce-podman-root-'), before: `mkdir -p ${certs} && printf '%s' ${shellQuote(caPem)} > ${certs}/ca.crt` });
   assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}\n${registry?.log().slice(-2000)}`);
   assert.match(r.stdout, /Login Succeeded!/);
-  const auth = JSON.parse(readFileSync(join(env.XDG_RUNTIME_DIR!, 'containers', 'auth.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
-  assert.equal(Buffer.from(auth.auths[HOST]!.auth, 'base64').toString(), `AWS:${token}`, 'podman stored the token it logged in with');
+  const auth = JSON.parse(readFileSync(join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+  assert.equal(Buffer.from(auth.auths[HOST].auth, 'base64').toString(), `AWS:${token}`, 'podman stored the token it logged in with');
 });

@@ -64,8 +64,8 @@ for (const [program, args] of [
     const r = await runDocCommand(c, { env: user().env, values: { HOST }, standIns: [program] });
     assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}`);
     assert.deepEqual(r.calls[program]?.map((call) => call.args), [[...args]]);
-    assert.ok(issued(r.calls[program]![0]!.stdin.trim()), `${program} got a token AWS issued on stdin, and nothing else`);
-    assert.match(r.calls[program]![0]!.stdin, /^[^\n]+\n?$/);
+    assert.ok(issued(r.calls[program][0].stdin.trim()), `${program} got a token AWS issued on stdin, and nothing else`);
+    assert.match(r.calls[program][0].stdin, /^[^\n]+\n?$/);
   });
 }
 
@@ -73,11 +73,11 @@ test('crictl pull --creds "AWS:$(...)": crictl (a stand-in) gets AWS:<token> as 
   const c = docCommand(TOKENS, 'crictl pull --creds "AWS:$(docker-credential-ecr login-password HOST)" HOST/repo:tag');
   const r = await runDocCommand(c, { env: user().env, values: { HOST }, standIns: ['crictl'] });
   assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}`);
-  const [call] = r.calls.crictl!;
-  assert.deepEqual(call!.args.slice(0, 2), ['pull', '--creds']);
-  assert.equal(call!.args[3], `${HOST}/repo:tag`);
-  assert.match(call!.args[2]!, /^AWS:/);
-  assert.ok(issued(call!.args[2]!.slice(4)), 'the password is a token AWS issued');
+  const [call] = r.calls.crictl;
+  assert.deepEqual(call.args.slice(0, 2), ['pull', '--creds']);
+  assert.equal(call.args[3], `${HOST}/repo:tag`);
+  assert.match(call.args[2], /^AWS:/);
+  assert.ok(issued(call.args[2].slice(4)), 'the password is a token AWS issued');
 });
 
 test('PASSWORD=$(docker-credential-ecr login-password HOST) sets the password and prints nothing', async () => {
@@ -107,7 +107,7 @@ test('pull-secret | kubectl apply -f -: the real kubectl creates the Secret in t
   assert.match(r.stdout, /secret\/ecr-pull created/);
   const secret = cluster.objects.get('apps/secrets/ecr-pull') as { type: string; data: Record<string, string> } | undefined;
   assert.equal(secret?.type, 'kubernetes.io/dockerconfigjson');
-  const auths = (JSON.parse(Buffer.from(secret.data['.dockerconfigjson']!, 'base64').toString()) as { auths: Record<string, unknown> }).auths;
+  const auths = (JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()) as { auths: Record<string, unknown> }).auths;
   assert.deepEqual(Object.keys(auths).sort(), [HOST, 'public.ecr.aws'].sort());
 
   const dry = docCommand(TOKENS, 'kubectl apply --dry-run=client -f -');

@@ -32,7 +32,7 @@ function user(onPath = true): { env: Record<string, string>; home: string } {
 const shape = (line: string): string => {
   const m = /^(ok|warn|fail) +(.*)$/.exec(line);
   if (!m) return line.replace(/\d+/g, 'N');
-  return `${m[1]} ${m[2]!.split(/[:/(]|\s\d|\shttp/)[0]!.trim()}`;
+  return `${m[1]} ${m[2].split(/[:/(]|\s\d|\shttp/)[0].trim()}`;
 };
 const lines = (out: string): string[] => out.split('\n').filter((l) => l !== '');
 
@@ -40,13 +40,13 @@ test('a good set-up: configure, then doctor, with the output the page shows (16 
   const [configure] = docTranscripts(PAGE, 'docker-credential-ecr configure');
   const [doctor] = docTranscripts(PAGE, 'docker-credential-ecr doctor');
   const u = user();
-  const c = await runDocCommand(configure!, { env: u.env });
-  assert.equal(c.code, 0, `${PAGE}:${configure!.line}\n${transcript(c)}`);
+  const c = await runDocCommand(configure, { env: u.env });
+  assert.equal(c.code, 0, `${PAGE}:${configure.line}\n${transcript(c)}`);
   const firstWords = (ls: string[]): string[] => ls.map((l) => l.replace(/\/tmp\/[^\s:]+/g, 'PATH')).map((l) => (/^[-+@]/.test(l) ? l : l.split(' ').slice(0, 3).join(' ')));
-  assert.deepEqual(firstWords(lines(c.stdout + c.stderr)), firstWords(configure!.output!), `${PAGE}:${configure!.line}: configure's output has the shape shown\n${transcript(c)}`);
-  const d = await runDocCommand(doctor!, { env: u.env });
-  assert.equal(d.code, 0, `${PAGE}:${doctor!.line}\n${transcript(d)}`);
-  assert.deepEqual(lines(d.stdout + d.stderr).map(shape), doctor!.output!.map(shape), `${PAGE}:${doctor!.line}: doctor's checks as shown\n${transcript(d)}`);
+  assert.deepEqual(firstWords(lines(c.stdout + c.stderr)), firstWords(configure.output!), `${PAGE}:${configure.line}: configure's output has the shape shown\n${transcript(c)}`);
+  const d = await runDocCommand(doctor, { env: u.env });
+  assert.equal(d.code, 0, `${PAGE}:${doctor.line}\n${transcript(d)}`);
+  assert.deepEqual(lines(d.stdout + d.stderr).map(shape), doctor.output!.map(shape), `${PAGE}:${doctor.line}: doctor's checks as shown\n${transcript(d)}`);
 });
 
 test('a broken set-up: not on PATH, not in credHelpers, an old docker login, no IAM permission: the checks shown, exit 1', async () => {
@@ -58,9 +58,9 @@ test('a broken set-up: not on PATH, not in credHelpers, an old docker login, no 
   mkdirSync(join(u.home, '.docker'));
   writeFileSync(join(u.home, '.docker', 'config.json'), JSON.stringify({ auths: { [HOST]: { auth: Buffer.from(`AWS:${password}`).toString('base64') } } }));
   fake.fail('ecr', 'access-denied', { times: 10 });
-  const d = await runDocCommand(broken!, { env: u.env, cwd: u.home });
-  assert.equal(d.code, 1, `${PAGE}:${broken!.line}\n${transcript(d)}`);
-  assert.deepEqual(lines(d.stdout + d.stderr).map(shape), broken!.output!.map(shape), `${PAGE}:${broken!.line}: doctor's checks as shown\n${transcript(d)}`);
+  const d = await runDocCommand(broken, { env: u.env, cwd: u.home });
+  assert.equal(d.code, 1, `${PAGE}:${broken.line}\n${transcript(d)}`);
+  assert.deepEqual(lines(d.stdout + d.stderr).map(shape), broken.output!.map(shape), `${PAGE}:${broken.line}: doctor's checks as shown\n${transcript(d)}`);
 });
 
 test('the commands the page names: doctor HOST, help configure, configure --registry <host>, man', async () => {
@@ -85,7 +85,7 @@ test('docs/setup.md: configure writes the credHelpers the page shows', async () 
   const r = await runDocCommand(c, { env: { ...u.env, AWS_REGION: 'us-east-1' } });
   assert.equal(r.code, 0, transcript(r));
   const page = readFileSync(join(__dirname, '../../docs/setup.md'), 'utf8');
-  const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(page)![1]!) as { credHelpers: Record<string, string> };
+  const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(page)![1]) as { credHelpers: Record<string, string> };
   const written = JSON.parse(readFileSync(join(u.home, '.docker', 'config.json'), 'utf8')) as { credHelpers: Record<string, string> };
   assert.deepEqual(Object.entries(written.credHelpers).sort(), Object.entries(shown.credHelpers).sort());
 });

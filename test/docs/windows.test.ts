@@ -53,7 +53,7 @@ test('README.md and docs/platforms.md on Windows: copy into WindowsApps, then co
   for (const [i, line] of lines.entries()) {
     // As a batch file: Wine's argument quoting would escape the quotes a person types.
     writeFileSync(join(wine.prefix, 'drive_c', `doc-${i}.bat`), `@cd /d C:\\downloads\r\n@${line.text}\r\n@exit /b %ERRORLEVEL%\r\n`);
-    const r = await runCommand(wine.command[0]!, ['cmd.exe', '/c', `C:\\doc-${i}.bat`], { env, timeoutMs: 120_000 });
+    const r = await runCommand(wine.command[0], ['cmd.exe', '/c', `C:\\doc-${i}.bat`], { env, timeoutMs: 120_000 });
     record(line);
     assert.equal(r.code, 0, `${line.file}:${line.line}: ${line.text}\n${transcript(r)}`);
     assert.ok(existsSync(join(windowsApps, 'docker-credential-ecr.exe')), `${line.file}:${line.line}: the executable is in WindowsApps`);

@@ -42,7 +42,7 @@ test('a Docker credsStore that names no helper is refused, naming it, before any
   assert.equal(existsSync(h.helper), false, 'the helper config was not written');
   const get = await runExecutable(['get'], { env: h.env, stdin: ECR_HOST });
   assert.equal(get.code, 0, get.stdout + get.stderr);
-  assert.equal(JSON.parse(get.stdout).Secret, fake.issued[0]!.password);
+  assert.equal(JSON.parse(get.stdout).Secret, fake.issued[0].password);
 
   for (const name of ['../../bin/sh', 'docker-credential-pass', 'ecr']) {
     const other = setup({ credsStore: name });

@@ -50,24 +50,24 @@ async function compare(service: 'ecr' | 'ecr-public', awsArgs: string[], helperS
   assert.equal(calls.length, 2, JSON.stringify(fake.calls));
   assert.equal(fake.issued.length, 2);
   // First the aws CLI's call, then the helper's (the SDK's), not one client twice.
-  assert.match(calls[0]!.userAgent ?? '', /^aws-cli\//);
-  assert.match(calls[1]!.userAgent ?? '', /^aws-sdk-js\//);
-  assert.equal(calls[0]!.accessKeyId, 'AKIAE2ETESTKEY000001');
-  assert.equal(calls[0]!.region, 'us-east-1');
-  assert.deepEqual(shape(calls[1]!), shape(calls[0]!));
+  assert.match(calls[0].userAgent ?? '', /^aws-cli\//);
+  assert.match(calls[1].userAgent ?? '', /^aws-sdk-js\//);
+  assert.equal(calls[0].accessKeyId, 'AKIAE2ETESTKEY000001');
+  assert.equal(calls[0].region, 'us-east-1');
+  assert.deepEqual(shape(calls[1]), shape(calls[0]));
   // Neither side asks for anything but the caller's default registry.
-  assert.deepEqual(calls[1]!.body, calls[0]!.body);
+  assert.deepEqual(calls[1].body, calls[0].body);
 
-  assert.equal(cli.stdout, `${fake.issued[0]!.password}\n`);
-  assert.deepEqual(JSON.parse(helper.stdout), { ServerURL: helperStdin, Username: 'AWS', Secret: fake.issued[1]!.password });
+  assert.equal(cli.stdout, `${fake.issued[0].password}\n`);
+  assert.deepEqual(JSON.parse(helper.stdout), { ServerURL: helperStdin, Username: 'AWS', Secret: fake.issued[1].password });
 }
 
 test('aws ecr get-login-password and the helper make the same ECR call', async () => {
   await compare('ecr', ['ecr', 'get-login-password'], '123456789012.dkr.ecr.us-east-1.amazonaws.com');
-  assert.equal(fake.calls[0]!.target, 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken');
+  assert.equal(fake.calls[0].target, 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken');
 });
 
 test('aws ecr-public get-login-password and the helper make the same ECR Public call', async () => {
   await compare('ecr-public', ['ecr-public', 'get-login-password'], 'public.ecr.aws');
-  assert.equal(fake.calls[0]!.target, 'SpencerFrontendService.GetAuthorizationToken');
+  assert.equal(fake.calls[0].target, 'SpencerFrontendService.GetAuthorizationToken');
 });

@@ -37,7 +37,7 @@ for (const n of [8, 32, 128]) {
     const e = env();
     const results = await Promise.all(Array.from({ length: n }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
     assert.equal(fake.callsFor('ecr').length, 1);
-    const password = fake.issued[0]!.password;
+    const password = fake.issued[0].password;
     for (const result of results) {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
@@ -67,10 +67,10 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
   // nearly every kill hits a running process (start-up, cache read, lock, the AWS call, the cache write),
   // whatever the runtime's speed. Measured in a cache of its own.
   const calibration = env();
-  await runExecutable(['get'], { stdin: hostIn(REGIONS[0]!), env: calibration });
+  await runExecutable(['get'], { stdin: hostIn(REGIONS[0]), env: calibration });
   const lone: number[] = [];
-  for (let i = 0; i < 7; i++) lone.push((await runExecutable(['get'], { stdin: hostIn(REGIONS[0]!), env: calibration })).ms);
-  const window = lone.sort((a, b) => a - b)[3]!;
+  for (let i = 0; i < 7; i++) lone.push((await runExecutable(['get'], { stdin: hostIn(REGIONS[0]), env: calibration })).ms);
+  const window = lone.sort((a, b) => a - b)[3];
   const e = env();
   let killed = 0;
   let attempted = 0;
@@ -78,7 +78,7 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
     const batch = Array.from({ length: 20 }, (_, i) => {
       const kill = Math.random() < 0.9 ? Math.floor(Math.random() * window) : undefined;
       if (kill !== undefined) attempted++;
-      return runExecutable(['get'], { stdin: hostIn(REGIONS[(round * 20 + i) % REGIONS.length]!), env: e, ...(kill === undefined ? {} : { killAfterMs: kill }) });
+      return runExecutable(['get'], { stdin: hostIn(REGIONS[(round * 20 + i) % REGIONS.length]), env: e, ...(kill === undefined ? {} : { killAfterMs: kill }) });
     });
     for (const result of await Promise.all(batch)) {
       if (result.signal === 'SIGKILL') {
@@ -90,7 +90,7 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
     if (round === 4) {
       // A corrupt entry mid-run (as a crash on a filesystem without atomic rename might leave) must be
       // discarded and rewritten, not served and not fatal.
-      const dir = join(e.HOME!, '.cache', 'docker-credential-ecr');
+      const dir = join(e.HOME, '.cache', 'docker-credential-ecr');
       for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).slice(0, 1)) writeFileSync(join(dir, name), '{"version":1,"passw');
     }
   }
@@ -100,7 +100,7 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
   fake.reset();
 
   // Every file under the final name is a whole entry: never a half-written one.
-  const dir = join(e.HOME!, '.cache', 'docker-credential-ecr');
+  const dir = join(e.HOME, '.cache', 'docker-credential-ecr');
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
     const entry = JSON.parse(readFileSync(join(dir, name), 'utf8'));
     assert.equal(entry.version, 1, name);
@@ -134,7 +134,7 @@ test('16 parallel gets against a throttled API: the holder\'s 3 attempts, everyo
   assert.ok(calls <= 3, `the holder's own attempts only, not one set per process (made ${calls})`);
   const messages = new Set(results.map((r) => r.stderr));
   assert.equal(messages.size, 1, `one message for all: ${[...messages].join(' | ')}`);
-  assert.match([...messages][0]!, /AWS throttled the token request/);
+  assert.match([...messages][0], /AWS throttled the token request/);
   assert.ok(results.every((r) => r.code === 1 && !r.stdout.includes('Secret')));
   // A newcomer within a few seconds shares the failure too, without a call of its own.
   const late = await runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e });
@@ -180,7 +180,7 @@ test('a lock left by a process on another host (a shared cache volume) is taken 
   const e: Record<string, string> = { ...env(), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' };
   const host = hostIn('us-east-1');
   assert.equal((await runExecutable(['get'], { stdin: host, env: e })).code, 0);
-  const cache = join(e.HOME!, '.cache', 'docker-credential-ecr');
+  const cache = join(e.HOME, '.cache', 'docker-credential-ecr');
   const id = readdirSync(cache).find((n) => n.endsWith('.json'))!.slice(0, -'.json'.length);
   await runExecutable(['erase'], { stdin: host, env: e });
   // Fresh: the holder on build-pod-7f9c may still be fetching; we wait our budget and say who holds it.

@@ -29,7 +29,7 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const dockerConfig = (e: Record<string, string>): unknown => JSON.parse(readFileSync(join(e.HOME!, '.docker', 'config.json'), 'utf8'));
+const dockerConfig = (e: Record<string, string>): unknown => JSON.parse(readFileSync(join(e.HOME, '.docker', 'config.json'), 'utf8'));
 
 test('no --registry: the public registries and the caller\'s own, account from STS, region from AWS_REGION', async () => {
   const e = env({ AWS_REGION: 'eu-west-1' });
@@ -56,13 +56,13 @@ test('the region from the profile when the environment names none; --dry-run wri
   const e = env({ AWS_PROFILE: 'build' });
   delete (e as Record<string, string | undefined>).AWS_ACCESS_KEY_ID;
   delete (e as Record<string, string | undefined>).AWS_SECRET_ACCESS_KEY;
-  mkdirSync(join(e.HOME!, '.aws'));
-  writeFileSync(join(e.HOME!, '.aws', 'config'), '[profile build]\nregion = ap-south-1\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\n');
+  mkdirSync(join(e.HOME, '.aws'));
+  writeFileSync(join(e.HOME, '.aws', 'config'), '[profile build]\nregion = ap-south-1\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\n');
   const result = await runExecutable(['configure', '--dry-run'], { env: e });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /adding your registry 123456789012\.dkr\.ecr\.ap-south-1\.amazonaws\.com \(region ap-south-1 from profile build in .*\.aws\/config\)/);
   assert.match(result.stdout, /Dry run/);
-  assert.equal(existsSync(join(e.HOME!, '.docker')), false);
+  assert.equal(existsSync(join(e.HOME, '.docker')), false);
   assert.equal(fake.callsFor('sts')[0]?.accessKeyId, 'AKIAPROFILEKEY000001');
 });
 

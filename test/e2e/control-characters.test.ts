@@ -53,7 +53,7 @@ test("config keys with control characters (an sso-session's name): doctor and ge
   const env = helperEnv(await listening, home);
   delete (env as Record<string, string | undefined>).AWS_ACCESS_KEY_ID;
   delete (env as Record<string, string | undefined>).AWS_SECRET_ACCESS_KEY;
-  writeFileSync(env.AWS_CONFIG_FILE!, `[default]\nsso_session = ${HOSTILE}\nsso_account_id = 123456789012\nsso_role_name = P\nregion = eu-west-1\n`);
+  writeFileSync(env.AWS_CONFIG_FILE, `[default]\nsso_session = ${HOSTILE}\nsso_account_id = 123456789012\nsso_role_name = P\nregion = eu-west-1\n`);
   const doctor = await runExecutable(['doctor'], { env });
   assert.match(doctor.stdout, /sso-session \\(x1b|u001b)\]0;pwned/);
   clean(doctor, 'doctor');
@@ -80,6 +80,6 @@ test("an endpoint's error message with control characters is shown escaped; a to
   assert.doesNotMatch(`${refused.stdout}${refused.stderr}`, /eyJwYXlsb2FkIjoi/, 'no part of the token is shown');
   clean(refused, 'a token with control characters');
   assert.equal(calls - before, 1);
-  const cache = join(fresh.HOME!, '.cache', 'docker-credential-ecr');
+  const cache = join(fresh.HOME, '.cache', 'docker-credential-ecr');
   assert.deepEqual(existsSync(cache) ? readdirSync(cache).filter((name) => name.endsWith('.json')) : [], [], 'no token was cached');
 });

@@ -26,7 +26,7 @@ function setUp(command: (script: string) => string): { home: string; env: Record
   const env = helperEnv(fake.url, home);
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
-  writeFileSync(env.AWS_CONFIG_FILE!, `[default]\ncredential_process = ${command(script)}\n`);
+  writeFileSync(env.AWS_CONFIG_FILE, `[default]\ncredential_process = ${command(script)}\n`);
   return { home, env, script };
 }
 
@@ -92,7 +92,7 @@ test('credential_process by a bare name follows PATH, and a relative path the wo
   assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), [keyOf('team-a'), keyOf('team-b')]);
   // ./cp.sh from two directories: two identities, and no memo serves one directory's token in the other
   // (the memo's name does not cover the working directory).
-  writeFileSync(env.AWS_CONFIG_FILE!, '[default]\ncredential_process = ./cp.sh\n');
+  writeFileSync(env.AWS_CONFIG_FILE, '[default]\ncredential_process = ./cp.sh\n');
   const served: string[] = [];
   for (const team of ['team-a', 'team-b', 'team-a', 'team-b', 'team-a', 'team-b']) {
     const result = await runExecutable(['get'], { stdin: HOST, env, cwd: join(home, team) });

@@ -31,8 +31,8 @@ function bareEnv(home: string, extra: Record<string, string> = {}): Record<strin
 function mfaHome(): { home: string; env: Record<string, string> } {
   const home = tempDir();
   const env = bareEnv(home, { AWS_PROFILE: 'mfa', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1000' });
-  writeFileSync(env.AWS_CONFIG_FILE!, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
-  writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
+  writeFileSync(env.AWS_CONFIG_FILE, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
+  writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
   fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: CODE });
   return { home, env };
 }
@@ -96,15 +96,15 @@ test('MFA: the code is asked for on the terminal, once; the token is cached, the
   const first = await getOnTerminal(env, CODE, home);
   assert.equal(first.code, 0, first.terminal);
   assert.match(first.terminal, new RegExp(`docker-credential-ecr: MFA code for profile mfa \\(${SERIAL}\\) to pull from ${HOST.replace(/\./g, '\\.')}: `));
-  assert.equal(JSON.parse(first.stdout).Secret, fake.issued[0]!.password, 'stdout carries only the answer');
+  assert.equal(JSON.parse(first.stdout).Secret, fake.issued[0].password, 'stdout carries only the answer');
   assert.deepEqual(fake.mfaCalls.map((c) => c.outcome), ['ok']);
-  const principal = fake.principalFor(fake.callsFor('ecr')[0]!.accessKeyId);
+  const principal = fake.principalFor(fake.callsFor('ecr')[0].accessKeyId);
   assert.equal(principal?.roleArn, MFA_ROLE);
   assert.equal(principal?.mfaSerialNumber, SERIAL);
   // The next pull, even without a terminal, is a cache hit: no prompt, no STS call.
   const second = await getWithoutTerminal(env);
   assert.equal(second.code, 0, second.stderr);
-  assert.equal(JSON.parse(second.stdout).Secret, fake.issued[0]!.password);
+  assert.equal(JSON.parse(second.stdout).Secret, fake.issued[0].password);
   assert.equal(fake.mfaCalls.length, 1);
 });
 
@@ -163,7 +163,7 @@ test('EKS Pod Identity / ECS: container credentials work, and their tokens are k
   const first = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(first.code, 0, first.stderr);
   assert.equal(fake.containerCalls.length, 1);
-  assert.equal(fake.principalFor(fake.callsFor('ecr')[0]!.accessKeyId)?.source, 'container');
+  assert.equal(fake.principalFor(fake.callsFor('ecr')[0].accessKeyId)?.source, 'container');
   const hit = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(JSON.parse(hit.stdout).Secret, JSON.parse(first.stdout).Secret);
   assert.equal(fake.callsFor('ecr').length, 1, 'a cache hit');

@@ -151,8 +151,8 @@ test('docker login, pull and logout of another registry land in pass and leave i
   const ecr = await s.run(['pull', `${ECR_HOST}/repo:tag`]);
   assert.equal(ecr.code, 0, transcript(ecr));
   assert.equal(fake.callsFor('ecr').length, 1);
-  assert.equal(fake.callsFor('ecr')[0]!.region, 'ap-southeast-7');
-  assert.deepEqual(engine.pulls.at(-1)!.auth, { username: 'AWS', password: fake.issued[0]!.password, serveraddress: ECR_HOST });
+  assert.equal(fake.callsFor('ecr')[0].region, 'ap-southeast-7');
+  assert.deepEqual(engine.pulls.at(-1)!.auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST });
 
   // list merges both stores.
   const list = await s.helper(['list'], 'unused');
@@ -274,7 +274,7 @@ test('doctor with credsStore "ecr" and no ECR host in the config: one verdict (a
   assert.equal(doctor.code, 0, doctor.stdout);
   const verdicts = doctor.stdout.split('\n').filter((line) => /credsStore/.test(line));
   assert.equal(verdicts.length, 1, doctor.stdout);
-  assert.match(verdicts[0]!, /^warn  credsStore "ecr": .*there is no store for other registries \("credsStore": "none" in .*\): docker login to Docker Hub or ghcr\.io fails and their pulls are anonymous; fix: remove "credsStore": "none"/);
+  assert.match(verdicts[0], /^warn  credsStore "ecr": .*there is no store for other registries \("credsStore": "none" in .*\): docker login to Docker Hub or ghcr\.io fails and their pulls are anonymous; fix: remove "credsStore": "none"/);
 
   const missing = await session('nosuchstore').helper(['doctor']);
   assert.equal(missing.code, 1);

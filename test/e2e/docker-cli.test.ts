@@ -79,15 +79,15 @@ test('docker pull of a private ECR image sends the registry exactly the token AW
   assert.equal(result.stderr, '');
   assert.match(result.stdout, new RegExp(`Status: Downloaded newer image for ${ECR_IMAGE.replace(/\./g, '\\.')}`));
   assert.equal(fake.callsFor('ecr').length, 1);
-  assert.equal(fake.callsFor('ecr')[0]!.region, 'us-east-1');
+  assert.equal(fake.callsFor('ecr')[0].region, 'us-east-1');
   assert.equal(fake.issued.length, 1);
   assert.deepEqual(engine.pulls.map((p) => [p.fromImage, p.tag]), [[`${ECR_HOST}/repo`, 'tag']]);
-  assert.deepEqual(engine.pulls[0]!.auth, { username: 'AWS', password: fake.issued[0]!.password, serveraddress: ECR_HOST });
+  assert.deepEqual(engine.pulls[0].auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST });
 
   const again = await s.run(['pull', ECR_IMAGE]);
   assert.equal(again.code, 0, transcript(again));
   assert.equal(fake.callsFor('ecr').length, 1, 'the second pull must be served from the cache');
-  assert.equal(engine.pulls[1]!.auth?.password, fake.issued[0]!.password);
+  assert.equal(engine.pulls[1].auth?.password, fake.issued[0].password);
 });
 
 test('docker pull from ECR Public sends the ECR Public token', async () => {
@@ -95,9 +95,9 @@ test('docker pull from ECR Public sends the ECR Public token', async () => {
   assert.equal(result.code, 0, transcript(result));
   assert.equal(result.stderr, '');
   assert.equal(fake.callsFor('ecr-public').length, 1);
-  assert.equal(fake.callsFor('ecr-public')[0]!.region, 'us-east-1');
+  assert.equal(fake.callsFor('ecr-public')[0].region, 'us-east-1');
   assert.equal(fake.callsFor('ecr').length, 0);
-  assert.deepEqual(engine.pulls[0]!.auth, { username: 'AWS', password: fake.issued[0]!.password, serveraddress: PUBLIC_HOST });
+  assert.deepEqual(engine.pulls[0].auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: PUBLIC_HOST });
 });
 
 test('a failing AWS call: docker shows the helper explanation, pulls anonymously, and the registry refuses', async () => {
@@ -132,10 +132,10 @@ test('docker login checks the helper token with the engine and stores nothing; d
   assert.equal(login.stdout, 'Login Succeeded\n');
   assert.match(login.stderr, /Authenticating with existing credentials\.\.\. \[Username: AWS\]/);
   assert.match(login.stderr, /docker-credential-ecr: warning: docker login is not needed with this helper/);
-  assert.deepEqual(engine.logins, [{ username: 'AWS', password: fake.issued[0]!.password, serveraddress: ECR_HOST }]);
+  assert.deepEqual(engine.logins, [{ username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST }]);
   // The token went to the helper's store (which keeps nothing), never into config.json.
   const config = readFileSync(join(s.configDir, 'config.json'), 'utf8');
-  assert.doesNotMatch(config, new RegExp(fake.issued[0]!.password));
+  assert.doesNotMatch(config, new RegExp(fake.issued[0].password));
   assert.equal(JSON.parse(config).credHelpers[ECR_HOST], 'ecr');
 
   const logout = await s.run(['logout', ECR_HOST]);
@@ -146,7 +146,7 @@ test('docker login checks the helper token with the engine and stores nothing; d
   const pull = await s.run(['pull', ECR_IMAGE]);
   assert.equal(pull.code, 0, transcript(pull));
   assert.equal(fake.callsFor('ecr').length, 2);
-  assert.equal(engine.pulls[0]!.auth?.password, fake.issued[1]!.password);
+  assert.equal(engine.pulls[0].auth?.password, fake.issued[1].password);
 });
 
 test('what docker CLI 28 sends the helper on stdin, exactly', async () => {
@@ -174,8 +174,8 @@ test('test of the test: a line printed before the answer makes docker drop the c
   const root = tempDir('dce-docker-junk-');
   const result = await session(junkHelper(join(root, 'bin'), 'before', 'debug: fetching token')).run(['pull', ECR_IMAGE]);
   assert.equal(fake.issued.length, 1, 'the helper itself did get a token');
-  assert.notDeepEqual(engine.pulls[0]!.auth, { username: 'AWS', password: fake.issued[0]!.password, serveraddress: ECR_HOST });
-  assert.deepEqual(engine.pulls[0]!.auth, {});
+  assert.notDeepEqual(engine.pulls[0].auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST });
+  assert.deepEqual(engine.pulls[0].auth, {});
   assert.equal(result.code, 1, transcript(result));
   // docker says nothing about the unreadable answer: only the registry's refusal shows.
   assert.match(result.stderr, /^Error response from daemon: [^\n]*no basic auth credentials\n$/);
@@ -184,7 +184,7 @@ test('test of the test: a line printed before the answer makes docker drop the c
 test('test of the test: a wrong secret reaches the registry and is refused', async () => {
   const root = tempDir('dce-docker-wrong-');
   const result = await session(fixedAnswerHelper(join(root, 'bin'), 'AWS', 'not-the-token')).run(['pull', ECR_IMAGE]);
-  assert.equal(engine.pulls[0]!.auth?.password, 'not-the-token');
+  assert.equal(engine.pulls[0].auth?.password, 'not-the-token');
   assert.equal(result.code, 1, transcript(result));
   assert.match(result.stderr, /^Error response from daemon: [^\n]*unauthorized: authentication required\n$/);
 });
@@ -193,5 +193,5 @@ test('docker ignores anything after the first JSON value on stdout (so get.test.
   const root = tempDir('dce-docker-trailing-');
   const result = await session(junkHelper(join(root, 'bin'), 'after', 'trailing junk')).run(['pull', ECR_IMAGE]);
   assert.equal(result.code, 0, transcript(result));
-  assert.equal(engine.pulls[0]!.auth?.password, fake.issued[0]!.password);
+  assert.equal(engine.pulls[0].auth?.password, fake.issued[0].password);
 });

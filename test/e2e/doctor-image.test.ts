@@ -170,7 +170,7 @@ test('DENIED (a fake registry in front says ECR\'s words): the action, the resou
   assert.match(line, new RegExp(`ecr:BatchGetImage on arn:aws:ecr:us-west-2:${ACCOUNT}:repository/team/locked is denied`));
   assert.match(line, /its repository policy: .*"Sid":"ci-only"/);
   assert.match(line, /; fix: allow ecr:BatchGetImage on arn:aws:ecr:us-west-2:123456789012:repository\/team\/locked for this identity/);
-  assert.equal(seen[DENY_HOST]!.filter((h) => h === `Basic ${BASIC}`).length, 1, 'the manifest request carried the token');
+  assert.equal(seen[DENY_HOST].filter((h) => h === `Basic ${BASIC}`).length, 1, 'the manifest request carried the token');
   assertNoToken(result);
 });
 
@@ -178,8 +178,8 @@ test('a redirect of the manifest request to another host is followed without the
   const result = await doctor(`${REDIRECT_HOST}/team/app:v1`);
   assert.equal(result.code, 0, result.stdout);
   assert.match(imageLine(result, 'ok'), new RegExp(`after a redirect to ${OTHER.replace(/\./g, '\\.')}, which was not sent the token`));
-  assert.ok(seen[REDIRECT_HOST]!.includes(`Basic ${BASIC}`), 'its own host got the token');
-  assert.ok(seen[OTHER]!.length > 0, 'the other host was asked');
-  assert.deepEqual(seen[OTHER], seen[OTHER]!.map(() => undefined), 'the other host saw an Authorization header');
+  assert.ok(seen[REDIRECT_HOST].includes(`Basic ${BASIC}`), 'its own host got the token');
+  assert.ok(seen[OTHER].length > 0, 'the other host was asked');
+  assert.deepEqual(seen[OTHER], seen[OTHER].map(() => undefined), 'the other host saw an Authorization header');
   assertNoToken(result);
 });

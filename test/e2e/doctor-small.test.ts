@@ -31,8 +31,8 @@ function machine(credHelpers: Record<string, string>, extra: Record<string, stri
 
 function mfaMachine(credHelpers: Record<string, string>): Record<string, string> {
   const env = machine(credHelpers, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'mfa', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '2000' });
-  writeFileSync(env.AWS_CONFIG_FILE!, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
-  writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
+  writeFileSync(env.AWS_CONFIG_FILE, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
+  writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
   fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '123456' });
   return env;
 }

@@ -112,7 +112,7 @@ test('"Your authorization token has expired": a stored login next to credHelpers
   engine.reset();
   const fallback = await pull(m);
   assert.equal(fallback.code, 1, transcript(fallback));
-  assert.equal(engine.pulls[0]!.auth?.password, STALE.password, 'the docker CLI sent the auths token');
+  assert.equal(engine.pulls[0].auth?.password, STALE.password, 'the docker CLI sent the auths token');
   assert.match(fallback.stderr, /Your authorization token has expired\. Reauthenticate and try again\./);
   const failing = await doctor(m);
   assert.equal(failing.code, 1);
@@ -129,7 +129,7 @@ test('"Your authorization token has expired": a stored login next to credHelpers
   // Still failing at AWS, the pull now shows the helper's own error, not the stale token's.
   engine.reset();
   const honest = await pull(m);
-  assert.deepEqual(engine.pulls[0]!.auth, {});
+  assert.deepEqual(engine.pulls[0].auth, {});
   assert.match(honest.stderr, /docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token from the ECR API .*needs IAM permission ecr:GetAuthorizationToken/);
   assert.doesNotMatch(honest.stderr, /authorization token has expired/);
   fake.reset();
@@ -208,7 +208,7 @@ test('the quick start without a region: configure --region, or the answer typed 
 test('an expired SSO session: configure still names the account and region from sso_account_id and sso_region', async () => {
   const m = machine(undefined, { AWS_REGION: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'dev' });
   writeFileSync(
-    m.env.AWS_CONFIG_FILE!,
+    m.env.AWS_CONFIG_FILE,
     '[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = Developer\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-central-1\n',
   );
   const result = await run(m, ['configure']);
@@ -391,8 +391,8 @@ const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 
 function mfaMachine(): Machine {
   const m = machine({ credHelpers: { [HOST]: 'ecr' } }, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'mfa', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '2000' });
-  writeFileSync(m.env.AWS_CONFIG_FILE!, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
-  writeFileSync(m.env.AWS_SHARED_CREDENTIALS_FILE!, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
+  writeFileSync(m.env.AWS_CONFIG_FILE, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
+  writeFileSync(m.env.AWS_SHARED_CREDENTIALS_FILE, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
   fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '123456' });
   return m;
 }
@@ -555,7 +555,7 @@ test('a trailing comma in config.json in plain words, and a fix that says what t
   assert.match(configure.stderr, /not valid JSON: a comma after the last entry.*; remove the "," at the end of line 3 of .*config\.json, then run configure again; nothing was changed/);
   // The fix as said: the comma at the end of line 3 goes.
   const lines = readFileSync(m.dockerConfig, 'utf8').split('\n');
-  lines[2] = lines[2]!.replace(/,$/, '');
+  lines[2] = lines[2].replace(/,$/, '');
   writeFileSync(m.dockerConfig, lines.join('\n'));
   const fixed = await doctor(m);
   assert.equal(fixed.code, 0, fixed.stdout);

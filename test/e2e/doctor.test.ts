@@ -306,7 +306,7 @@ test("a podman login stored in containers' auth file shadows the helper: a warni
   assert.match(warning, new RegExp(`fix: docker-credential-ecr configure --containers --registry ${HOST.replace(/\./g, '\\.')}$`));
   assert.doesNotMatch(result.stdout, /stored-token/);
   // The fix as printed: the stored login goes, the helper is named there, and the warning with it.
-  const fixed = await runExecutable(warning.split('; fix: docker-credential-ecr ')[1]!.split(' '), { env: s.env });
+  const fixed = await runExecutable(warning.split('; fix: docker-credential-ecr ')[1].split(' '), { env: s.env });
   assert.equal(fixed.code, 0, fixed.stderr);
   assert.match(fixed.stdout, /Removed the login stored in "auths" for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
   assert.deepEqual(JSON.parse(readFileSync(authFile, 'utf8')), { auths: {}, credHelpers: { [HOST]: 'ecr' } });

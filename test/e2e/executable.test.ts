@@ -16,7 +16,7 @@ const env = (extra: Record<string, string> = {}): Record<string, string> => ({ .
 const chunksLoaded = (stderr: string): string[] => {
   const line = /chunks loaded: (.*)/.exec(stderr);
   assert.ok(line, `no "chunks loaded" line in the debug log:\n${stderr}`);
-  return line[1]!.split(', ');
+  return line[1].split(', ');
 };
 
 test('a cache hit loads no AWS SDK chunk; a miss does', async () => {
@@ -54,8 +54,8 @@ test('files in the working directory change nothing: .env, .env.local, bunfig.to
   const result = await runExecutable(['get'], { stdin: HOST, env: e, cwd });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '', 'no debug log: DOCKER_CREDENTIAL_ECR_LOG from .env was not read');
-  assert.equal(JSON.parse(result.stdout).Secret, fake.issued[0]!.password);
-  assert.equal(fake.callsFor('ecr')[0]!.accessKeyId, e.AWS_ACCESS_KEY_ID, 'the keys came from the environment, not .env');
+  assert.equal(JSON.parse(result.stdout).Secret, fake.issued[0].password);
+  assert.equal(fake.callsFor('ecr')[0].accessKeyId, e.AWS_ACCESS_KEY_ID, 'the keys came from the environment, not .env');
   assert.equal(existsSync(marker), false, 'code from the working directory ran');
 });
 

@@ -24,11 +24,11 @@ test('a private registry: token from the ECR API in the host region, then from t
   assert.equal(first.code, 0);
   const answer = JSON.parse(first.stdout);
   assert.equal(fake.callsFor('ecr').length, 1);
-  const call = fake.callsFor('ecr')[0]!;
+  const call = fake.callsFor('ecr')[0];
   assert.equal(call.region, 'eu-west-1');
   assert.equal(call.accessKeyId, 'AKIAE2ETESTKEY000001');
   assert.equal(call.target, 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken');
-  assert.deepEqual(answer, { ServerURL: HOST, Username: 'AWS', Secret: fake.issued[0]!.password });
+  assert.deepEqual(answer, { ServerURL: HOST, Username: 'AWS', Secret: fake.issued[0].password });
   assert.equal(first.stdout, `${JSON.stringify(answer)}\n`);
 
   const second = await runExecutable(['get'], { stdin: HOST, env: e });
@@ -36,7 +36,7 @@ test('a private registry: token from the ECR API in the host region, then from t
   assert.equal(JSON.parse(second.stdout).Secret, answer.Secret);
   assert.equal(fake.callsFor('ecr').length, 1, 'the second get must come from the cache');
 
-  const cacheDir = join(e.HOME!, '.cache', 'docker-credential-ecr');
+  const cacheDir = join(e.HOME, '.cache', 'docker-credential-ecr');
   assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
   for (const name of readdirSync(cacheDir)) assert.equal(statSync(join(cacheDir, name)).mode & 0o777, 0o600, name);
 });
@@ -48,10 +48,10 @@ test('public.ecr.aws and ecr-public.aws.com share one ECR Public token from us-e
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.equal(fake.callsFor('ecr-public').length, 1);
-  assert.equal(fake.callsFor('ecr-public')[0]!.region, 'us-east-1');
+  assert.equal(fake.callsFor('ecr-public')[0].region, 'us-east-1');
   assert.equal(fake.callsFor('ecr').length, 0);
-  assert.equal(JSON.parse(a.stdout).Secret, fake.issued[0]!.password);
-  assert.equal(JSON.parse(b.stdout).Secret, fake.issued[0]!.password);
+  assert.equal(JSON.parse(a.stdout).Secret, fake.issued[0].password);
+  assert.equal(JSON.parse(b.stdout).Secret, fake.issued[0].password);
   assert.equal(JSON.parse(b.stdout).ServerURL, 'https://ecr-public.aws.com');
   const list = await runExecutable(['list'], { stdin: 'unused', env: e });
   assert.deepEqual(JSON.parse(list.stdout), { 'https://public.ecr.aws': 'AWS', 'https://ecr-public.aws.com': 'AWS' });
@@ -74,7 +74,7 @@ test('AWS_ECR_DISABLE_CACHE makes every get call AWS and writes nothing', async 
   await runExecutable(['get'], { stdin: HOST, env: e });
   await runExecutable(['get'], { stdin: HOST, env: e });
   assert.equal(fake.callsFor('ecr').length, 2);
-  assert.deepEqual(readdirSync(e.HOME!), []);
+  assert.deepEqual(readdirSync(e.HOME), []);
 });
 
 test('look-alike and hostile hosts make no API call and write nothing', async () => {
@@ -86,7 +86,7 @@ test('look-alike and hostile hosts make no API call and write nothing', async ()
     assert.equal(result.stdout, `${NOT_FOUND_MESSAGE}\n`);
   }
   assert.equal(fake.calls.length, 0);
-  assert.deepEqual(readdirSync(e.HOME!), []);
+  assert.deepEqual(readdirSync(e.HOME), []);
 });
 
 test('AccessDenied: one clear line naming host, region, API and the IAM action; exit 1; no retry', async () => {
@@ -196,8 +196,8 @@ test('a FIPS host calls the FIPS endpoint, through HTTPS_PROXY, trusting AWS_CA_
   assert.equal(result.code, 0, result.stderr);
   // The SDK's endpoint rules name the FIPS API host api.ecr-fips.<region>.amazonaws.com.
   assert.deepEqual(fake.connects, ['api.ecr-fips.us-east-1.amazonaws.com:443']);
-  assert.equal(fake.callsFor('ecr')[0]!.host, 'api.ecr-fips.us-east-1.amazonaws.com');
-  assert.equal(fake.callsFor('ecr')[0]!.viaProxy, true);
+  assert.equal(fake.callsFor('ecr')[0].host, 'api.ecr-fips.us-east-1.amazonaws.com');
+  assert.equal(fake.callsFor('ecr')[0].viaProxy, true);
 });
 
 test('a dual-stack host calls the dual-stack endpoint', async () => {
@@ -212,12 +212,12 @@ test('NO_PROXY keeps a matching endpoint direct', async () => {
   const e = env({ HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' });
   const result = await runExecutable(['get'], { stdin: HOST, env: e });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(fake.callsFor('ecr')[0]!.viaProxy, false);
+  assert.equal(fake.callsFor('ecr')[0].viaProxy, false);
 });
 
 test('debug logs show each decision and never a secret; the log file is 0600', async () => {
   const e = env({ DOCKER_CREDENTIAL_ECR_LOG: 'debug' });
-  const logFile = join(e.HOME!, 'helper.log');
+  const logFile = join(e.HOME, 'helper.log');
   e.DOCKER_CREDENTIAL_ECR_LOG_FILE = logFile;
   const first = await runExecutable(['get'], { stdin: HOST, env: e });
   const second = await runExecutable(['get'], { stdin: HOST, env: e });

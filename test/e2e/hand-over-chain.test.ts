@@ -94,7 +94,7 @@ test('killing the top of such a chain leaves nothing running that goes on handin
 /** Whether a process is gone (or a zombie no one has reaped yet: it runs nothing). */
 function gone(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.startsWith('Z');
+    return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].startsWith('Z');
   } catch {
     return true;
   }
@@ -119,7 +119,7 @@ async function hangingStoreAndItsPids(dir: string): Promise<{ store: number; us:
   const pids = join(dir, 'pids');
   for (let i = 0; i < 100 && !existsSync(pids); i++) await sleep(100);
   const [store, us] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
-  return { store: store!, us: us! };
+  return { store: store, us: us };
 }
 
 test('SIGTERM to this helper while the store behind it hangs ends the store too', async () => {

@@ -33,10 +33,10 @@ test('a cache entry replaced by a FIFO, a link to /dev/zero or a directory is a 
     const env = helperEnv(fake.url, home);
     assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0);
     const [entry] = cacheFiles(join(home, '.cache', 'docker-credential-ecr'));
-    unlinkSync(entry!);
-    if (replace === 'fifo') mkfifo(entry!);
-    else if (replace === 'dev-zero') symlinkSync('/dev/zero', entry!);
-    else mkdirSync(entry!);
+    unlinkSync(entry);
+    if (replace === 'fifo') mkfifo(entry);
+    else if (replace === 'dev-zero') symlinkSync('/dev/zero', entry);
+    else mkdirSync(entry);
     const result = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
     assert.equal(result.signal, null, `${replace}: killed after ${KILL_AFTER_MS} ms, so it hung`);
     assert.equal(result.code, 0, `${replace}: ${result.stderr}`);
@@ -90,7 +90,7 @@ test('the AWS shared config, credentials, SSO and login token caches, web identi
       set: (home, env) => {
         delete env.AWS_ACCESS_KEY_ID;
         delete env.AWS_SECRET_ACCESS_KEY;
-        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Puller\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
+        writeFileSync(env.AWS_CONFIG_FILE, '[default]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Puller\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
         return join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`);
       },
       message: (f) => new RegExp(`the SSO token cache file ${escaped(f)} \\(of corp\\) cannot be read \\(not a regular file`),
@@ -100,7 +100,7 @@ test('the AWS shared config, credentials, SSO and login token caches, web identi
       set: (home, env) => {
         delete env.AWS_ACCESS_KEY_ID;
         delete env.AWS_SECRET_ACCESS_KEY;
-        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nlogin_session = arn:aws:iam::123456789012:user/dev\nregion = eu-west-1\n');
+        writeFileSync(env.AWS_CONFIG_FILE, '[default]\nlogin_session = arn:aws:iam::123456789012:user/dev\nregion = eu-west-1\n');
         return join(home, '.aws', 'login', 'cache', `${createHash('sha256').update('arn:aws:iam::123456789012:user/dev').digest('hex')}.json`);
       },
       message: (f) => new RegExp(`the login token cache file ${escaped(f)} \\(of login_session arn:aws:iam::123456789012:user/dev\\) cannot be read \\(not a regular file`),
@@ -110,7 +110,7 @@ test('the AWS shared config, credentials, SSO and login token caches, web identi
       set: (home, env) => {
         delete env.AWS_ACCESS_KEY_ID;
         delete env.AWS_SECRET_ACCESS_KEY;
-        writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nrole_arn = arn:aws:iam::123456789012:role/puller\ncredential_source = EcsContainer\n');
+        writeFileSync(env.AWS_CONFIG_FILE, '[default]\nrole_arn = arn:aws:iam::123456789012:role/puller\ncredential_source = EcsContainer\n');
         env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `${fake.url}/v1/credentials`;
         return (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = join(home, 'pod-token'));
       },
@@ -157,10 +157,10 @@ test('the AWS shared config, credentials, SSO and login token caches, web identi
 test('~/.aws/config turned into a FIFO after a hit: the next get says so (no token keyed on a config it could not read)', async () => {
   const home = tempDir();
   const env: Record<string, string> = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '60000' };
-  writeFileSync(env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
+  writeFileSync(env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
   assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0);
   assert.equal((await runExecutable(['get'], { stdin: HOST, env })).code, 0, 'a hit, which leaves a memo');
-  hostile('fifo', env.AWS_CONFIG_FILE!);
+  hostile('fifo', env.AWS_CONFIG_FILE);
   const result = await runExecutable(['get'], { stdin: HOST, env, killAfterMs: KILL_AFTER_MS });
   assert.equal(result.signal, null, 'hung');
   assert.equal(result.code, 1, result.stderr);

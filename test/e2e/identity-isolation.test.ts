@@ -24,7 +24,7 @@ function sharedHome(): { home: string; bare: Record<string, string> } {
   const bare = helperEnv(fake.url, home);
   delete bare.AWS_ACCESS_KEY_ID;
   delete bare.AWS_SECRET_ACCESS_KEY;
-  writeFileSync(bare.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
+  writeFileSync(bare.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
   return { home, bare };
 }
 
@@ -48,8 +48,8 @@ test('web identity under a region-only [default]: role A, role B and no credenti
   assert.notEqual(secretOf(b.stdout), secretOf(a.stdout), 'role B must not get role A\'s token');
   const ecr = fake.callsFor('ecr');
   assert.equal(ecr.length, 2, 'role B is a miss, not a hit on role A\'s entry');
-  assert.equal(fake.principalFor(ecr[0]!.accessKeyId)?.roleArn, ROLE_A);
-  assert.equal(fake.principalFor(ecr[1]!.accessKeyId)?.roleArn, ROLE_B);
+  assert.equal(fake.principalFor(ecr[0].accessKeyId)?.roleArn, ROLE_A);
+  assert.equal(fake.principalFor(ecr[1].accessKeyId)?.roleArn, ROLE_B);
 
   // Nothing at all (no metadata service either): an error, not role A's or B's token.
   const none = await runExecutable(['get'], { stdin: HOST, env: bare });
@@ -89,7 +89,7 @@ test('EKS Pod Identity: two service accounts sharing a cache volume never share 
   assert.equal(b.code, 0, b.stderr);
   assert.notEqual(secretOf(b.stdout), secretOf(a.stdout));
   assert.equal(fake.containerCalls.length, 2, 'the second service account fetched its own credentials');
-  assert.equal(fake.principalFor(fake.callsFor('ecr')[1]!.accessKeyId)?.roleArn, ROLE_B);
+  assert.equal(fake.principalFor(fake.callsFor('ecr')[1].accessKeyId)?.roleArn, ROLE_B);
   // team-a again, with a fresh token for the same account: a hit, no call.
   const again = await asServiceAccount('team-a', ROLE_A);
   assert.equal(secretOf(again.stdout), secretOf(a.stdout));
@@ -152,12 +152,12 @@ test("a profile's web_identity_token_file or AWS_CONTAINER_AUTHORIZATION_TOKEN_F
   const { home, bare } = sharedHome();
   const fifo = join(home, 'token-fifo');
   execFileSync('mkfifo', [fifo]);
-  writeFileSync(bare.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${fifo}\n`);
+  writeFileSync(bare.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${fifo}\n`);
   const profile = await runExecutable(['get'], { stdin: HOST, env: bare, killAfterMs: 15_000 });
   assert.equal(profile.code, 1, profile.stderr);
   assert.match(profile.stderr, new RegExp(`web_identity_token_file ${fifo} of profile default cannot be read \\(not a regular file\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`));
 
-  writeFileSync(bare.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
+  writeFileSync(bare.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
   const directory = join(home, 'token-dir');
   mkdirSync(directory);
   const container = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: directory } });
@@ -188,7 +188,7 @@ test('an endpoint_url in the shared config is part of the key: a token from it n
   const { home, bare } = sharedHome();
   const env: Record<string, string> = { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001', AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' };
   delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
-  writeFileSync(env.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nendpoint_url = ${fake.url}\n`);
+  writeFileSync(env.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nendpoint_url = ${fake.url}\n`);
   const viaConfig = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(viaConfig.code, 0, viaConfig.stderr);
   const plain = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_CONFIG_FILE: join(home, 'empty-config') } });
@@ -202,7 +202,7 @@ test('AWS_DEFAULT_PROFILE is honoured as the AWS CLI honours it: its credentials
   delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
   // [default] points at a port where nothing answers; [profile p] at the fake. The SDK itself reads only AWS_PROFILE.
   writeFileSync(
-    env.AWS_CONFIG_FILE!,
+    env.AWS_CONFIG_FILE,
     '[default]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:9\naws_access_key_id = AKIADEFAULT000000001\naws_secret_access_key = d\n' +
       `[profile p]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIAPROFILEP00000001\naws_secret_access_key = p\n` +
       `[profile q]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIAPROFILEQ00000001\naws_secret_access_key = q\n`,
@@ -229,7 +229,7 @@ test("a profile's web_identity_token_file and the container token behind credent
   fake.trustWebIdentity(ROLE_A, { subjects: [sub] });
   const tokenFile = join(home, 'oidc-token');
   writeFileSync(tokenFile, makeWebIdentityToken({ sub }));
-  writeFileSync(bare.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${tokenFile}\n`);
+  writeFileSync(bare.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${tokenFile}\n`);
   const web = await runExecutable(['get'], { stdin: HOST, env: bare });
   assert.equal(web.code, 0, web.stderr);
   assert.deepEqual(fake.webIdentityCalls.map((c) => [c.roleArn, c.subject, c.outcome]), [[ROLE_A, sub, 'ok']]);

@@ -85,7 +85,7 @@ test('every apiVersion is answered in its own version, with a token from ECR and
   for (const apiVersion of VERSIONS) {
     const response = ok(await provide(request(IMAGE, apiVersion), e), IMAGE, apiVersion);
     assert.deepEqual(Object.keys(response.auth), [HOST]);
-    assert.equal(response.auth[HOST]!.password, fake.issued[0]!.password);
+    assert.equal(response.auth[HOST].password, fake.issued[0].password);
     // A 12-hour token is refreshed 15 minutes before it expires: the kubelet may keep it for just under 11h45m.
     const duration = seconds(response.cacheDuration);
     assert.ok(duration <= 11 * 3600 + 45 * 60 && duration > 11 * 3600 + 44 * 60, response.cacheDuration);
@@ -110,7 +110,7 @@ test('the kubelet and Docker share one disk cache and lock: no extra calls eithe
   const docker = await runExecutable(['get'], { stdin: HOST, env: e });
   assert.equal(docker.code, 0, docker.stderr);
   const kubelet = ok(await provide(request(IMAGE), e), IMAGE);
-  assert.equal(kubelet.auth[HOST]!.password, JSON.parse(docker.stdout).Secret);
+  assert.equal(kubelet.auth[HOST].password, JSON.parse(docker.stdout).Secret);
   const publicImage = 'public.ecr.aws/docker/library/alpine';
   ok(await provide(request(publicImage), e), publicImage);
   const dockerPublic = await runExecutable(['get'], { stdin: 'public.ecr.aws', env: e });
@@ -133,7 +133,7 @@ test('hosts with a port, FIPS hosts (to the FIPS endpoint) and ECR Public', asyn
   delete (e as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
   const fipsImage = '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app';
   ok(await provide(request(fipsImage), e), fipsImage);
-  assert.equal(fake.callsFor('ecr')[0]!.host, 'api.ecr-fips.us-east-1.amazonaws.com');
+  assert.equal(fake.callsFor('ecr')[0].host, 'api.ecr-fips.us-east-1.amazonaws.com');
   const withPort = `${HOST}:443/team/app`;
   const response = ok(await provide(request(withPort), env()), withPort);
   assert.deepEqual(Object.keys(response.auth), [`${HOST}:443`]);
@@ -148,7 +148,7 @@ test('a custom host from the config file is answered under the custom host', asy
   const image = 'images.example.com/team/app';
   const response = ok(await provide(request(image), { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: config }), image);
   assert.deepEqual(Object.keys(response.auth), ['images.example.com']);
-  assert.equal(fake.callsFor('ecr')[0]!.region, 'eu-west-1');
+  assert.equal(fake.callsFor('ecr')[0].region, 'eu-west-1');
 });
 
 test('input errors: exit 1, one line on stderr, nothing on stdout, no AWS call', async () => {
@@ -189,12 +189,12 @@ test('per-pod roles: the service account token is exchanged for the annotated ro
   const e = env();
   const tokenA = serviceAccountToken('team-a', 'puller', '11111111-1111-4111-8111-111111111111');
   const response = ok(await provide(request(IMAGE, V1, { serviceAccountToken: tokenA, serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), e), IMAGE);
-  const password = response.auth[HOST]!.password;
+  const password = response.auth[HOST].password;
   assert.notEqual(password, tokenA, 'the password is never the service-account token');
   assert.equal(fake.webIdentityCalls.length, 1);
-  assert.equal(fake.webIdentityCalls[0]!.outcome, 'ok');
-  assert.equal(fake.webIdentityCalls[0]!.roleSessionName, 'ecr-credential-provider');
-  const ecrCall = fake.callsFor('ecr')[0]!;
+  assert.equal(fake.webIdentityCalls[0].outcome, 'ok');
+  assert.equal(fake.webIdentityCalls[0].roleSessionName, 'ecr-credential-provider');
+  const ecrCall = fake.callsFor('ecr')[0];
   assert.deepEqual([fake.principalFor(ecrCall.accessKeyId)?.roleArn, fake.principalFor(ecrCall.accessKeyId)?.subject], [ROLE_A, 'system:serviceaccount:team-a:puller']);
 
   // The same pod again: the disk cache, no STS or ECR call.
@@ -207,8 +207,8 @@ test('per-pod roles: the service account token is exchanged for the annotated ro
   const other = await provide(request(IMAGE, V1, { serviceAccountToken: tokenB, serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), e);
   failed(other, /AssumeRoleWithWebIdentity|not authorized/i);
   assert.doesNotMatch(other.stderr, new RegExp(password));
-  assert.doesNotMatch(other.stderr, new RegExp(tokenB.split('.')[1]!));
-  assert.equal(fake.webIdentityCalls[1]!.outcome, 'AccessDenied');
+  assert.doesNotMatch(other.stderr, new RegExp(tokenB.split('.')[1]));
+  assert.equal(fake.webIdentityCalls[1].outcome, 'AccessDenied');
   assert.equal(fake.callsFor('ecr').length, 1);
 });
 

@@ -42,7 +42,7 @@ const list = async (env: Record<string, string>): Promise<Record<string, string>
 /** Moves the one cached token's instants so that it expired `ago` ms ago. */
 function expireCachedToken(cacheDir: string, ago: number): void {
   const [name] = readdirSync(cacheDir).filter((n) => n.endsWith('.json'));
-  const file = join(cacheDir, name!);
+  const file = join(cacheDir, name);
   const entry = JSON.parse(readFileSync(file, 'utf8')) as { expiresAt: number; fetchedAt: number };
   entry.expiresAt = Date.now() - ago;
   entry.fetchedAt = entry.expiresAt - 12 * 3600_000;
@@ -54,7 +54,7 @@ test('the classic builder gets credentials for a registry whose token expired: l
   const docker = requireTool('docker');
   const m = machine();
   assert.equal((await runExecutable(['get'], { stdin: HOST, env: m.env })).code, 0);
-  const first = fake.issued[0]!.password;
+  const first = fake.issued[0].password;
   expireCachedToken(m.cacheDir, 3600_000);
   const calls = fake.calls.length;
   assert.deepEqual(await list(m.env), { [`https://${HOST}`]: 'AWS' });
@@ -91,7 +91,7 @@ test('a refreshed token keeps naming every registry the old one served', async (
 
 test("the helper config's own hosts are named with nothing cached; patterns are not", async () => {
   const m = machine();
-  const config = join(m.env.HOME!, '.config', 'docker-credential-ecr', 'config.json');
+  const config = join(m.env.HOME, '.config', 'docker-credential-ecr', 'config.json');
   const other = '210987654321.dkr.ecr.us-west-2.amazonaws.com';
   writeFileSync(config, JSON.stringify({ credsStore: 'none', registries: { [other]: { roleArn: 'arn:aws:iam::210987654321:role/puller' }, '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'x' } } }));
   assert.deepEqual(await list(m.env), { [`https://${other}`]: 'AWS' });

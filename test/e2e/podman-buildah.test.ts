@@ -68,7 +68,7 @@ before(async () => {
   const first = await runExecutable(['get'], { stdin: HOST, env: baseEnv() });
   assert.equal(first.code, 0, first.stderr);
   token = (JSON.parse(first.stdout) as { Secret: string }).Secret;
-  assert.equal(token, fake.issued[0]!.password);
+  assert.equal(token, fake.issued[0].password);
 
   const ca = makeCa(join(root, 'ca'));
   caPem = readFileSync(ca.certFile, 'utf8');
@@ -256,9 +256,9 @@ for (const where of ['REGISTRY_AUTH_FILE', 'XDG_RUNTIME_DIR', '~/.docker/config.
     const inspected = await s.podman(['image', 'inspect', ref], { store: 'podman-pull' });
     ok('podman image inspect', inspected);
     const [info] = JSON.parse(inspected.stdout) as { Id: string; Digest: string; RootFS: { Layers: string[] } }[];
-    assert.equal(`sha256:${info!.Id}`, image.configDigest);
-    assert.equal(info!.Digest, pushed.digest);
-    assert.deepEqual(info!.RootFS.Layers, [image.diffId]);
+    assert.equal(`sha256:${info.Id}`, image.configDigest);
+    assert.equal(info.Digest, pushed.digest);
+    assert.deepEqual(info.RootFS.Layers, [image.diffId]);
 
     // buildah builds FROM the pushed image (pulling it through the helper) and pushes the result.
     const context = join(s.home, 'context');
@@ -280,7 +280,7 @@ for (const where of ['REGISTRY_AUTH_FILE', 'XDG_RUNTIME_DIR', '~/.docker/config.
     assert.equal(built.layers.length, 2);
     const config = JSON.parse((await blob(built.config.digest)).toString()) as { rootfs: { diff_ids: string[] } };
     assert.equal(config.rootfs.diff_ids[0], image.diffId);
-    const layer = await blob(built.layers[1]!.digest);
+    const layer = await blob(built.layers[1].digest);
     const tar = layer[0] === 0x1f && layer[1] === 0x8b ? gunzipSync(layer) : layer;
     assert.ok(tar.includes(Buffer.from(added)), 'the pushed top layer holds the COPYed file');
 
@@ -355,7 +355,7 @@ for (const where of ['REGISTRY_AUTH_FILE', 'XDG_RUNTIME_DIR'] as const) {
     assert.match(refused.stderr, UNAUTHORIZED);
     assert.deepEqual(s.calls(), [GET, GET, STORE(token), GET, ERASE, GET]);
     assert.equal(fake.callsFor('ecr').length, 1);
-    assert.notEqual(fake.issued[0]!.password, token);
+    assert.notEqual(fake.issued[0].password, token);
   });
 }
 

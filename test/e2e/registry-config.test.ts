@@ -68,11 +68,11 @@ test('roleArn assumes the role with STS, then signs ECR with the returned creden
   const result = await get(EU, env);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(fake.assumedRoles.length, 1);
-  const role = fake.assumedRoles[0]!;
+  const role = fake.assumedRoles[0];
   assert.equal(role.roleArn, 'arn:aws:iam::333333333333:role/puller');
   assert.equal(role.externalId, 'ext-42');
   assert.equal(role.callerAccessKeyId, 'AKIAPRODPROFILE00001');
-  const ecrCall = fake.callsFor('ecr')[0]!;
+  const ecrCall = fake.callsFor('ecr')[0];
   assert.equal(ecrCall.accessKeyId, role.accessKeyId);
   assert.equal(ecrCall.sessionToken, role.sessionToken);
   assert.equal(ecrCall.region, 'eu-west-1');
@@ -82,9 +82,9 @@ test('a custom host name with target gets the target registry token and answers 
   const env = setup({ registries: { 'images.example.com': { target: PROD, profile: 'prod' } } });
   const result = await get('images.example.com', env);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), { ServerURL: 'images.example.com', Username: 'AWS', Secret: fake.issued[0]!.password });
-  assert.equal(fake.callsFor('ecr')[0]!.region, 'us-east-1');
-  assert.equal(fake.callsFor('ecr')[0]!.accessKeyId, 'AKIAPRODPROFILE00001');
+  assert.deepEqual(JSON.parse(result.stdout), { ServerURL: 'images.example.com', Username: 'AWS', Secret: fake.issued[0].password });
+  assert.equal(fake.callsFor('ecr')[0].region, 'us-east-1');
+  assert.equal(fake.callsFor('ecr')[0].accessKeyId, 'AKIAPRODPROFILE00001');
   // A host the file does not name is still refused (with no other store on PATH to hand it to: with one, such as
   // docker-credential-pass, it would go there; test/e2e/creds-store.test.ts).
   const other = await get('other.example.com', { ...env, PATH: '/nonexistent' });
@@ -96,7 +96,7 @@ test('public.ecr.aws with its own profile', async () => {
   const env = setup({ registries: { 'public.ecr.aws': { profile: 'dev' } } });
   const result = await get('public.ecr.aws', env);
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(fake.callsFor('ecr-public')[0]!.accessKeyId, 'AKIADEVPROFILE000002');
+  assert.equal(fake.callsFor('ecr-public')[0].accessKeyId, 'AKIADEVPROFILE000002');
 });
 
 const BROKEN: Array<[string, unknown, RegExp]> = [
@@ -168,7 +168,7 @@ test('a host whose region is not of its domain\'s partition is not ECR: no token
   // The same regions under their own partition's domain are served.
   const iso = await get('123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', env);
   assert.equal(iso.code, 0, iso.stderr);
-  assert.equal(fake.callsFor('ecr')[0]!.region, 'us-iso-east-1');
+  assert.equal(fake.callsFor('ecr')[0].region, 'us-iso-east-1');
 });
 
 test("a public registry's name mapped to an ECR target never gets its token: get and kubelet-config refuse the file", async () => {

@@ -52,7 +52,7 @@ before(async () => {
   const first = await runExecutable(['get'], { stdin: HOST, env: helperEnv(fake.url, home) });
   assert.equal(first.code, 0, first.stderr);
   token = (JSON.parse(first.stdout) as { Secret: string }).Secret;
-  assert.equal(token, fake.issued[0]!.password);
+  assert.equal(token, fake.issued[0].password);
 
   const ca = makeCa(join(root, 'ca'));
   const leaf = makeLeaf(ca, join(root, 'certs'), [HOST]);

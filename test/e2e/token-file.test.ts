@@ -24,7 +24,7 @@ test('dockerconfigjson --output FILE: mode 0600, nothing on stdout, an existing 
   assert.equal(created.stdout, '');
   assert.equal(created.stderr, '');
   assert.equal(modeOf(file), '600');
-  assert.equal(JSON.parse(readFileSync(file, 'utf8')).auths[HOST].password, fake.issued[0]!.password);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).auths[HOST].password, fake.issued[0].password);
 
   const old = join(dir, 'old.json');
   writeFileSync(old, 'old content', { mode: 0o644 });
@@ -72,7 +72,7 @@ test('> config.json under the usual umask (0644, the caller\'s own): made privat
   assert.equal(result.code, 0, result.stderr);
   assert.equal(modeOf(file), '600');
   assert.equal(result.stderr, 'docker-credential-ecr: dockerconfigjson: standard output is a file others could read (mode 0644); made it private (mode 0600) before writing the token\n');
-  assert.equal(JSON.parse(readFileSync(file, 'utf8')).auths[HOST].password, fake.issued[0]!.password);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).auths[HOST].password, fake.issued[0].password);
 
   // Already private: nothing to say.
   const again = await intoFile(['pull-secret', '--name', 'ecr', HOST], join(dir, 'config.json'));
@@ -95,5 +95,5 @@ test("> a file of another user that others can read: a warning naming the mode, 
   assert.equal(result.stderr, "docker-credential-ecr: dockerconfigjson: warning: standard output is another user's file (uid 65534) that others can read (mode 0644): the token in it is readable by them; use --output FILE, which is written 0600\n");
   assert.equal(modeOf(file), '644');
   assert.equal(statSync(file).uid, 65534);
-  assert.doesNotMatch(result.stderr, new RegExp(fake.issued[0]!.password.slice(0, 20)));
+  assert.doesNotMatch(result.stderr, new RegExp(fake.issued[0].password.slice(0, 20)));
 });

@@ -36,12 +36,12 @@ test('login-password: the token for the host region, from the same cache as get 
   assert.equal(password.code, 0, password.stderr);
   assert.equal(password.stderr, '');
   assert.equal(fake.callsFor('ecr').length, 1);
-  assert.equal(fake.callsFor('ecr')[0]!.region, 'eu-central-1');
-  assert.equal(password.stdout, `${fake.issued[0]!.password}\n`);
+  assert.equal(fake.callsFor('ecr')[0].region, 'eu-central-1');
+  assert.equal(password.stdout, `${fake.issued[0].password}\n`);
 
   const get = await runExecutable(['get'], { env: e, stdin: HOST });
   assert.equal(get.code, 0, get.stderr);
-  assert.equal(JSON.parse(get.stdout).Secret, fake.issued[0]!.password);
+  assert.equal(JSON.parse(get.stdout).Secret, fake.issued[0].password);
   const again = await runExecutable(['login-password', `https://${HOST}`], { env: e });
   assert.equal(again.stdout, password.stdout);
   assert.equal(fake.callsFor('ecr').length, 1, 'get and the second login-password came from the cache');
@@ -51,9 +51,9 @@ test('login-password public.ecr.aws uses the ECR Public API in us-east-1, whatev
   const result = await runExecutable(['login-password', 'public.ecr.aws'], { env: env({ AWS_REGION: 'eu-west-1' }) });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(fake.callsFor('ecr-public').length, 1);
-  assert.equal(fake.callsFor('ecr-public')[0]!.region, 'us-east-1');
+  assert.equal(fake.callsFor('ecr-public')[0].region, 'us-east-1');
   assert.equal(fake.callsFor('ecr').length, 0);
-  assert.equal(result.stdout, `${fake.issued[0]!.password}\n`);
+  assert.equal(result.stdout, `${fake.issued[0].password}\n`);
 });
 
 /**
@@ -74,9 +74,9 @@ test('login-password piped into the real docker login --password-stdin: the engi
   const shell = await runCommand('/bin/sh', ['-c', `${shellCommand([EXECUTABLE, 'login-password'])} "$1" | ${shellCommand([docker, 'login', '--username', 'AWS', '--password-stdin'])} "$1"`, 'sh', HOST], { env: dockerEnv });
   assert.equal(shell.code, 0, transcript(shell));
   assert.match(shell.stdout, /Login Succeeded/);
-  assert.deepEqual(engine.logins, [{ username: 'AWS', password: fake.issued[0]!.password, serveraddress: HOST }]);
+  assert.deepEqual(engine.logins, [{ username: 'AWS', password: fake.issued[0].password, serveraddress: HOST }]);
   // With no helper for it, docker keeps the login in config.json's auths, as it does for every registry.
-  assert.equal(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).auths[HOST].auth, Buffer.from(`AWS:${fake.issued[0]!.password}`).toString('base64'));
+  assert.equal(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).auths[HOST].auth, Buffer.from(`AWS:${fake.issued[0].password}`).toString('base64'));
 });
 
 test('a host this helper does not serve, or a mistyped one: exit 1, the reason, nothing on stdout', async () => {
@@ -128,7 +128,7 @@ test('never on a terminal unless asked: refused without --show, printed with it'
   }
   const shown = await onTerminal(['login-password', '--show', HOST], e);
   assert.equal(shown.code, 0, shown.terminal);
-  assert.equal(shown.terminal.trim(), fake.issued[0]!.password);
+  assert.equal(shown.terminal.trim(), fake.issued[0].password);
 });
 
 /**
@@ -141,7 +141,7 @@ function runnerLog(streams: string[]): string {
   const logged: string[] = [];
   for (const line of streams.flatMap((s) => s.split('\n'))) {
     const command = /^\s*::add-mask::(.*)$/.exec(line);
-    if (command) masks.push(command[1]!.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+    if (command) masks.push(command[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
     else logged.push(line);
   }
   return logged.map((line) => masks.reduce((text, mask) => text.split(mask).join('***'), line)).join('\n');
@@ -151,7 +151,7 @@ test('under GitHub Actions: masks on stderr before the output; stdout stays exac
   const e = env({ GITHUB_ACTIONS: 'true' });
   const result = await runExecutable(['login-password', HOST], { env: e });
   assert.equal(result.code, 0, result.stderr);
-  const token = fake.issued[0]!.password;
+  const token = fake.issued[0].password;
   assert.equal(result.stdout, `${token}\n`, 'stdout is what `| docker login --password-stdin` reads');
   const auth = Buffer.from(`AWS:${token}`).toString('base64');
   assert.equal(result.stderr, `::add-mask::${token}\n::add-mask::${auth}\n`);
@@ -181,7 +181,7 @@ test('under GitHub Actions with stderr a terminal (a person, not the runner): no
     child.stdin.end();
   });
   assert.equal(terminal.code, 0, terminal.text);
-  const token = fake.issued[0]!.password;
+  const token = fake.issued[0].password;
   assert.equal(readFileSync(output, 'utf8'), `${token}\n`);
   assert.doesNotMatch(terminal.text, /add-mask/);
   assert.ok(!terminal.text.includes(token.slice(0, 40)), 'the token reached the terminal');
@@ -190,7 +190,7 @@ test('under GitHub Actions with stderr a terminal (a person, not the runner): no
 test('test of the test: without GITHUB_ACTIONS no mask is written, and the runner rule would log the token', async () => {
   const result = await runExecutable(['login-password', HOST], { env: env() });
   assert.equal(result.stderr, '');
-  assert.match(runnerLog([result.stderr, result.stdout]), new RegExp(fake.issued[0]!.password.slice(0, 40)));
+  assert.match(runnerLog([result.stderr, result.stdout]), new RegExp(fake.issued[0].password.slice(0, 40)));
 });
 
 test('under GitHub Actions with stderr redirected to a file: no mask line, so the token never lands in that file', async () => {
@@ -202,7 +202,7 @@ test('under GitHub Actions with stderr redirected to a file: no mask line, so th
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     const code = await new Promise<number | null>((done) => child.on('close', done));
     assert.equal(code, 0);
-    assert.equal(Buffer.concat(out).toString(), `${fake.issued[0]!.password}\n`);
+    assert.equal(Buffer.concat(out).toString(), `${fake.issued[0].password}\n`);
   } finally {
     closeSync(fd);
   }
@@ -220,7 +220,7 @@ test('dockerconfigjson: auths for several hosts, each with its own region token;
     assert.ok(fake.issued.some((t) => t.password === entry.password), host);
     assert.equal(entry.auth, Buffer.from(`AWS:${entry.password}`).toString('base64'));
   }
-  assert.notEqual(config.auths[HOST]!.password, config.auths[OTHER_REGION_HOST]!.password);
+  assert.notEqual(config.auths[HOST].password, config.auths[OTHER_REGION_HOST].password);
 
   // As a config.json with only `auths` (what a pod's image pull secret is to the kubelet), for the real docker CLI.
   const docker = requireTool('docker');
@@ -228,7 +228,7 @@ test('dockerconfigjson: auths for several hosts, each with its own region token;
   writeFileSync(join(configDir, 'config.json'), result.stdout);
   const pull = await runCommand(docker, ['pull', `${OTHER_REGION_HOST}/repo:tag`], { env: { PATH: dockerOnlyPath(), DOCKER_HOST: engine.host, DOCKER_CONFIG: configDir, HOME: configDir } });
   assert.equal(pull.code, 0, transcript(pull));
-  assert.deepEqual(engine.pulls[0]!.auth, { username: 'AWS', password: config.auths[OTHER_REGION_HOST]!.password, serveraddress: OTHER_REGION_HOST });
+  assert.deepEqual(engine.pulls[0].auth, { username: 'AWS', password: config.auths[OTHER_REGION_HOST].password, serveraddress: OTHER_REGION_HOST });
 });
 
 test('pull-secret: a kubernetes.io/dockerconfigjson Secret that passes the Kubernetes schema, with the expiry annotated', async () => {
@@ -236,26 +236,26 @@ test('pull-secret: a kubernetes.io/dockerconfigjson Secret that passes the Kuber
   assert.equal(result.code, 0, result.stderr);
   const manifest = parse(result.stdout) as Record<string, unknown> & { metadata: { name: string; namespace: string; annotations: Record<string, string> }; data: Record<string, string> };
   const { Secret } = await import('kubernetes-models/v1');
-  new Secret(manifest as never).validate();
+  new Secret(manifest).validate();
   assert.equal(manifest.apiVersion, 'v1');
   assert.equal(manifest.kind, 'Secret');
   assert.equal(manifest.type, 'kubernetes.io/dockerconfigjson');
   assert.equal(manifest.metadata.name, 'ecr-pull');
   assert.equal(manifest.metadata.namespace, 'apps');
   assert.deepEqual(Object.keys(manifest.data), ['.dockerconfigjson']);
-  const config = JSON.parse(Buffer.from(manifest.data['.dockerconfigjson']!, 'base64').toString('utf8')) as { auths: Record<string, { password: string }> };
+  const config = JSON.parse(Buffer.from(manifest.data['.dockerconfigjson'], 'base64').toString('utf8')) as { auths: Record<string, { password: string }> };
   assert.deepEqual(Object.keys(config.auths), [HOST, 'public.ecr.aws']);
   // The earliest expiry of its tokens, in whole seconds, on this machine's clock (the token service corrects
   // AWS's expiry by the clock offset the SDK measured, which here is a fraction of a second).
   const earliest = Math.min(...fake.issued.map((t) => t.expiresAt)) * 1000;
-  const annotated = manifest.metadata.annotations['docker-credential-ecr/expires-at']!;
+  const annotated = manifest.metadata.annotations['docker-credential-ecr/expires-at'];
   assert.match(annotated, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.ok(Math.abs(Date.parse(annotated) - earliest) <= 2_000, `${annotated} vs ${new Date(earliest).toISOString()}`);
 });
 
 test('test of the test: the schema check refuses a broken Secret', async () => {
   const { Secret } = await import('kubernetes-models/v1');
-  assert.throws(() => new Secret({ metadata: { name: 'x' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '{not base64}' } } as never).validate(), /must match format "byte"/);
+  assert.throws(() => new Secret({ metadata: { name: 'x' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '{not base64}' } }).validate(), /must match format "byte"/);
 });
 
 test('pull-secret refuses names Kubernetes would refuse, and a missing --name', async () => {
@@ -301,9 +301,9 @@ test('pull-secret | kubectl apply --dry-run=client -f -: kubectl takes it whole,
     assert.equal(object.type, 'kubernetes.io/dockerconfigjson');
     assert.equal(object.metadata.name, name);
     assert.equal(object.metadata.namespace, namespace);
-    assert.match(object.metadata.annotations['docker-credential-ecr/expires-at']!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const config = JSON.parse(Buffer.from(object.data['.dockerconfigjson']!, 'base64').toString('utf8')) as { auths: Record<string, { password: string }> };
-    assert.equal(config.auths[HOST]!.password, fake.issued[0]!.password);
+    assert.match(object.metadata.annotations['docker-credential-ecr/expires-at'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const config = JSON.parse(Buffer.from(object.data['.dockerconfigjson'], 'base64').toString('utf8')) as { auths: Record<string, { password: string }> };
+    assert.equal(config.auths[HOST].password, fake.issued[0].password);
   }
 });
 

@@ -53,7 +53,7 @@ export function shownCommands(root: string, notCommands: ReadonlySet<string> = n
 
 /** Code spans of a line of prose or a table cell: [text, offset]. */
 function codeSpans(text: string): { code: string; at: number }[] {
-  return [...text.matchAll(/(`+)([\s\S]+?)\1/g)].map((m) => ({ code: m[2]!.trim(), at: m.index! }));
+  return [...text.matchAll(/(`+)([\s\S]+?)\1/g)].map((m) => ({ code: m[2].trim(), at: m.index }));
 }
 
 /** Table cells of a row, split on pipes that are not escaped. */
@@ -63,7 +63,7 @@ function cells(row: string): string[] {
 
 const isProgramCommand = (code: string): boolean => {
   const [first, ...rest] = code.split(/\s+/);
-  return rest.length > 0 && (PROGRAMS as readonly string[]).includes(first!);
+  return rest.length > 0 && (PROGRAMS as readonly string[]).includes(first);
 };
 
 export function extractCommands(file: string, markdown: string, notCommands: ReadonlySet<string> = new Set()): ShownCommand[] {
@@ -77,27 +77,27 @@ export function extractCommands(file: string, markdown: string, notCommands: Rea
     for (const { code, at } of codeSpans(joined)) {
       const text = code.replace(/\s*\n\s*/g, ' ');
       if (!isProgramCommand(text) || notCommands.has(text)) continue;
-      const line = prose[joined.slice(0, at).split('\n').length - 1]!.line;
+      const line = prose[joined.slice(0, at).split('\n').length - 1].line;
       found.push({ file, line, text, kind: 'inline', shell: 'sh' });
     }
     prose = [];
   };
   for (let i = 0; i < lines.length; i++) {
-    const fence = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/.exec(lines[i]!);
+    const fence = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/.exec(lines[i]);
     if (fence) {
       flushProse();
       const [, indent, marker, lang] = fence;
       const body: { text: string; line: number }[] = [];
-      for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(marker!); i++) body.push({ text: lines[i]!.slice(indent!.length), line: i + 1 });
-      found.push(...blockCommands(file, lang!.toLowerCase(), body));
+      for (i++; i < lines.length && !lines[i].trimStart().startsWith(marker); i++) body.push({ text: lines[i].slice(indent.length), line: i + 1 });
+      found.push(...blockCommands(file, lang.toLowerCase(), body));
       continue;
     }
-    const row = lines[i]!;
+    const row = lines[i];
     if (/^\s*\|/.test(row)) {
       flushProse();
       const row_cells = cells(row);
       if (/^\s*\|?\s*:?-{3,}/.test(row)) continue;
-      const isHeader = i + 1 < lines.length && /^\s*\|\s*:?-{3,}/.test(lines[i + 1]!);
+      const isHeader = i + 1 < lines.length && /^\s*\|\s*:?-{3,}/.test(lines[i + 1]);
       if (isHeader) {
         commandColumn = row_cells.findIndex((c) => c.replace(/`/g, '') === 'Command');
         continue;
@@ -123,16 +123,16 @@ function blockCommands(file: string, lang: string, body: { text: string; line: n
   const every = SHELL.has(lang) || WINDOWS.has(lang);
   const comment = SHELL.has(lang) ? /^\s*#/ : /^\s*(#|REM\b|::)/i;
   for (let j = 0; j < body.length; j++) {
-    const { text, line } = body[j]!;
+    const { text, line } = body[j];
     const prompt = /^\s*\$ (.*)$/.exec(text);
     if (every ? text.trim() === '' || comment.test(text) : !prompt) continue;
-    const parts = [every ? text : prompt![1]!];
-    while (parts.at(-1)!.endsWith('\\') && j + 1 < body.length) parts.push(body[++j]!.text);
+    const parts = [every ? text : prompt![1]];
+    while (parts.at(-1)!.endsWith('\\') && j + 1 < body.length) parts.push(body[++j].text);
     const shell = WINDOWS.has(lang) ? (lang === 'bat' || lang === 'cmd' ? 'cmd' : 'powershell') : 'sh';
     const command: ShownCommand = { file, line, text: parts.join('\n'), kind: every ? 'block' : 'prompt', shell };
     if (!every) {
       const output: string[] = [];
-      while (j + 1 < body.length && !/^\s*\$ /.test(body[j + 1]!.text)) output.push(body[++j]!.text);
+      while (j + 1 < body.length && !/^\s*\$ /.test(body[j + 1].text)) output.push(body[++j].text);
       command.output = output;
     }
     found.push(command);

@@ -45,7 +45,7 @@ export function substitute(text: string, values: Readonly<Record<string, string>
   let out = text;
   for (const key of Object.keys(values).sort((a, b) => b.length - a.length)) {
     const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g'), () => values[key]!);
+    out = out.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, 'g'), () => values[key]);
   }
   return out;
 }
@@ -103,7 +103,7 @@ export async function runDocCommand(command: ShownCommand, options: DocRunOption
   const calls = Object.fromEntries(
     (options.standIns ?? []).map((p) => [p, readdirSync(work).filter((f) => f.startsWith(`${p}.call.`)).sort().map((f) => {
       const [args, stdin] = readFileSync(join(work, f), 'utf8').split('\0--stdin--\0');
-      return { args: args!.split('\0').slice(0, -1), stdin: stdin ?? '' };
+      return { args: args.split('\0').slice(0, -1), stdin: stdin ?? '' };
     })]),
   );
   let after = '';

@@ -37,7 +37,7 @@ export function runExecutable(
   const started = performance.now();
   return new Promise((done, fail) => {
     const child = spawn(options.exe ?? EXECUTABLE, args, {
-      env: { PATH: process.env.PATH, ...options.env } as NodeJS.ProcessEnv,
+      env: { PATH: process.env.PATH, ...options.env },
       stdio: [options.stdinFd ?? 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });

@@ -418,7 +418,7 @@ function amzDate(ms: number): string {
 
 function parseAmzDate(value: string): number | undefined {
   const m = value.match(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/);
-  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : undefined;
 }
 
 /** AWS's wording when X-Amz-Date is outside the window around its clock. */
@@ -460,8 +460,8 @@ export function decodeWebIdentityToken(token: string): Record<string, unknown> |
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return undefined;
   try {
-    const header: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
-    const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    const header: unknown = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     return isObject(header) && typeof header.alg === 'string' && isObject(payload) ? payload : undefined;
   } catch {
     return undefined;
@@ -814,7 +814,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
       audience !== undefined &&
       trust.subjects.some((pattern) => stringLike(pattern, sub));
     if (!trusted) return refuse(denied('Not authorized to perform sts:AssumeRoleWithWebIdentity'));
-    return { subject: sub, audience: audience!, issuer: iss };
+    return { subject: sub, audience: audience, issuer: iss };
   }
 
   /** A role's MFA requirement: undefined when AssumeRole may go ahead, else STS's refusal. */
@@ -1131,7 +1131,7 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
         else if (path === '/__fake/lifetime' && typeof input.seconds === 'number') fake.setTokenLifetime(input.seconds, service as Service | undefined);
         else if (path === '/__fake/trust-web-identity' && typeof input.roleArn === 'string') fake.trustWebIdentity(input.roleArn, input as unknown as WebIdentityTrust);
         else if (path === '/__fake/require-mfa' && typeof input.roleArn === 'string') fake.requireMfa(input.roleArn, input as unknown as MfaRequirement);
-        else if (path === '/__fake/container-credentials') fake.setContainerCredentials(input as ContainerCredentialsOptions);
+        else if (path === '/__fake/container-credentials') fake.setContainerCredentials(input);
         else if (path === '/__fake/clock' && typeof input.offsetMs === 'number') fake.setClockOffset(input.offsetMs);
         else if (path === '/__fake/route' && typeof input.target === 'string' && typeof input.port === 'number') fake.route(input.target, { port: input.port });
         else return send(res, 404, 'application/json', '{"error":"unknown control"}');

@@ -77,7 +77,7 @@ export interface EngineOptions {
 export function decodeRegistryAuth(header: string): RegistryAuth | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as RegistryAuth) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed) : undefined;
   } catch {
     return undefined;
   }
@@ -124,12 +124,12 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://docker');
     const versioned = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
-    const path = versioned ? versioned[2]! : url.pathname;
+    const path = versioned ? versioned[2] : url.pathname;
     const body = await readBody(req);
     const request: EngineRequest = {
       method: req.method ?? '',
       path,
-      ...(versioned ? { apiVersion: versioned[1]! } : {}),
+      ...(versioned ? { apiVersion: versioned[1] } : {}),
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body,

@@ -65,7 +65,7 @@ export async function startFakeKubeCluster(): Promise<FakeKubeCluster> {
       }
       if (path === '/apis/batch/v1') return send(200, list('batch', 'batch/v1'));
       const m = /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(path);
-      if (!m || !RESOURCES[m[2]!]) return notFound();
+      if (!m || !RESOURCES[m[2]]) return notFound();
       const [, namespace, resource, name] = m;
       if (req.method === 'GET' && name) {
         const found = objects.get(`${namespace}/${resource}/${name}`);
@@ -74,7 +74,7 @@ export async function startFakeKubeCluster(): Promise<FakeKubeCluster> {
       if (req.method === 'POST' && !name) {
         if (!(req.headers['content-type'] ?? '').includes('json')) {
           // kubectl create sends built-in kinds as protobuf: kept as bytes (its strings stay readable), answered in JSON.
-          const object = { apiVersion: RESOURCES[resource!]!.group ? 'batch/v1' : 'v1', kind: RESOURCES[resource!]!.kind, metadata: { name: 'from-protobuf', namespace }, protobuf: body };
+          const object = { apiVersion: RESOURCES[resource].group ? 'batch/v1' : 'v1', kind: RESOURCES[resource].kind, metadata: { name: 'from-protobuf', namespace }, protobuf: body };
           objects.set(`${namespace}/${resource}/from-protobuf`, object);
           return send(201, object);
         }

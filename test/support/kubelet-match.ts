@@ -67,7 +67,7 @@ function parseGlob(pattern: string): Token[] {
     return char.codePointAt(0)!;
   };
   while (i < chars.length) {
-    const char = chars[i]!;
+    const char = chars[i];
     if (char === '*') {
       tokens.push({ kind: 'star' });
       i++;
@@ -161,7 +161,7 @@ function unescapeBytes(text: string, inHost: boolean): string | undefined {
   const bytes = Buffer.from(text, 'utf8');
   const out: number[] = [];
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
+    const byte = bytes[i];
     if (byte === 0x25) {
       const hex = bytes.subarray(i + 1, i + 3).toString('latin1');
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
@@ -216,7 +216,7 @@ export function urlsMatchStr(glob: string, target: string): boolean {
   if (!targetUrl.path.startsWith(globUrl.path)) return false;
   return globParts.labels.every((label, index) => {
     try {
-      return goFilepathMatch(label, targetParts.labels[index]!);
+      return goFilepathMatch(label, targetParts.labels[index]);
     } catch (error) {
       if (error instanceof BadPatternError) return false;
       throw error;

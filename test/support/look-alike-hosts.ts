@@ -41,7 +41,7 @@ function mutations(host: string): string[] {
   const domain = DOMAINS.find((d) => host.endsWith(`.${d}`) || host === d);
   if (domain) for (const tld of OTHER_TLDS) out.push(`${host.slice(0, host.length - domain.length)}${tld}`);
   const account = /^(\d{12})\./.exec(host);
-  if (account) out.push(host.replace(account[1]!, '12345678901'), host.replace(account[1]!, '1234567890123'));
+  if (account) out.push(host.replace(account[1], '12345678901'), host.replace(account[1], '1234567890123'));
   // (A region that only fits its partition's pattern, like us-est-1, is served: AWS adds regions.)
   if (host.includes('us-east-1')) out.push(host.replace('us-east-1', 'useast-1'));
   return out;

@@ -66,14 +66,14 @@ export function muslLibraryDir(arch: 'amd64' | 'arm64', exe: string): { dir: str
   if (existsSync(join(dir, 'libstdc++.so.6')) && existsSync(join(dir, 'stamp')) && readFileSync(join(dir, 'stamp'), 'utf8') === stamp) return { dir, loader: a.loader };
 
   const imported = run(a.nm, ['-D', '--undefined-only', exe]).split('\n').map((l) => l.trim().split(/\s+/).at(-1)!.replace(/@.*/, '')).filter(Boolean);
-  const copied = run(a.readelf, ['-rW', exe]).split('\n').filter((l) => l.includes('_COPY')).map((l) => l.trim().split(/\s+/)[4]!).filter(Boolean);
+  const copied = run(a.readelf, ['-rW', exe]).split('\n').filter((l) => l.includes('_COPY')).map((l) => l.trim().split(/\s+/)[4]).filter(Boolean);
   const inLibc = new Set(run(a.nm, ['-D', '--defined-only', join(a.muslLib, 'libc.so')]).split('\n').map((l) => l.trim().split(/\s+/).at(-1)!));
   const inCxx = new Set(
     run(a.nm, ['--defined-only', join(a.gccLib, 'libstdc++.a'), join(a.gccLib, 'libgcc_eh.a')])
       .split('\n')
       .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f.length === 3 && /[TDRBVWu]/.test(f[1]!))
-      .map((f) => f[2]!),
+      .filter((f) => f.length === 3 && /[TDRBVWu]/.test(f[1]))
+      .map((f) => f[2]),
   );
   const wanted = [...new Set([...imported, ...copied])].filter((s) => !inLibc.has(s) && inCxx.has(s)).sort();
 

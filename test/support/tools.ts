@@ -12,7 +12,7 @@ const installedBySetup = (command: string) => `Debian package ${packageOf(comman
 
 /** Command -> how to get it. */
 export const TOOL_PACKAGES = {
-  docker: LIST.machine.docker!,
+  docker: LIST.machine.docker,
   skopeo: installedBySetup('skopeo'),
   podman: installedBySetup('podman'),
   buildah: installedBySetup('buildah'),

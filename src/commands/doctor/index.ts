@@ -39,7 +39,7 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args | string {
   const result: Args = { hosts: [], json: false, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--kubelet' || arg === '--bin-dir') {
       const value = argv[++i];
       if (value === undefined) return `${arg} needs a value`;

@@ -18,6 +18,9 @@ import type { Settings } from '../../platform/settings';
 import type { Check } from '../command-io';
 import { shellQuote } from '../../platform/posix';
 
+/** A value from the node's YAML as a person reads it: a string as itself, anything else as JSON. */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 const CONFIG_API_VERSIONS = ['kubelet.config.k8s.io/v1', 'kubelet.config.k8s.io/v1beta1', 'kubelet.config.k8s.io/v1alpha1'];
 const TOKEN_LIFETIME_MS = 12 * 3600_000;
 
@@ -30,7 +33,7 @@ export function parseGoDuration(text: string): number | undefined {
   const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]!]!, 0);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]], 0);
 }
 
 const SAMPLE_REGIONS = ['us-east-1', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1'];
@@ -144,7 +147,7 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
     if (!CONFIG_API_VERSIONS.includes(String(doc.apiVersion))) problems.push(`apiVersion ${JSON.stringify(doc.apiVersion)} is not one of ${CONFIG_API_VERSIONS.join(', ')}`);
     if (!Array.isArray(doc.providers)) problems.push('it has no providers list');
     if (problems.length) checks.push({ name: 'kubelet-config', status: 'fail', message: `${file}: ${problems.join('; ')}`, fix: 'the kubelet refuses to start with it' });
-    else checks.push({ name: 'kubelet-config', status: 'ok', message: `${file}: ${doc.apiVersion} CredentialProviderConfig with ${(doc.providers as unknown[]).length} provider(s)` });
+    else checks.push({ name: 'kubelet-config', status: 'ok', message: `${file}: ${shown(doc.apiVersion)} CredentialProviderConfig with ${(doc.providers as unknown[]).length} provider(s)` });
     if (Array.isArray(doc.providers)) providers.push(...doc.providers.filter(isObject));
   }
 
@@ -165,7 +168,7 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
   // Which provider is this helper: resolved through the bin dir when given, else guessed from the name or args.
   const ours: Ours[] = [];
   for (const provider of providers) {
-    const name = String(provider.name ?? '');
+    const name = typeof provider.name === 'string' ? provider.name : '';
     if (!name || name.includes('/')) {
       checks.push({ name: 'kubelet-provider', status: 'fail', message: `provider name ${JSON.stringify(provider.name)} must be a file name in the bin dir (no "/")` });
       continue;
@@ -198,7 +201,7 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
         : { name: id, status: 'fail', message: `provider ${name}: args ${JSON.stringify(args)} do not select the kubelet mode`, fix: name === KUBELET_PLUGIN_NAME ? 'remove args' : `args: ["${KUBELET_MODE}"]` },
     );
 
-    const apiVersion = String(provider.apiVersion ?? '');
+    const apiVersion = typeof provider.apiVersion === 'string' ? provider.apiVersion : shown(provider.apiVersion ?? '');
     checks.push(
       (KUBELET_API_VERSIONS as readonly string[]).includes(apiVersion)
         ? { name: `${id}:apiVersion`, status: 'ok', message: `apiVersion ${apiVersion} (answered in the same version)` }
@@ -215,8 +218,8 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
     if (duration === undefined)
       checks.push({ name: `${id}:defaultCacheDuration`, status: 'fail', message: `defaultCacheDuration ${JSON.stringify(provider.defaultCacheDuration)} is missing or not a Go duration (the kubelet requires it)`, fix: 'defaultCacheDuration: "12h"' });
     else if (duration > TOKEN_LIFETIME_MS)
-      checks.push({ name: `${id}:defaultCacheDuration`, status: 'warn', message: `defaultCacheDuration ${provider.defaultCacheDuration} is longer than an ECR token lives (12h); only used if a response had no cacheDuration (ours always has one)` });
-    else checks.push({ name: `${id}:defaultCacheDuration`, status: 'ok', message: `defaultCacheDuration ${provider.defaultCacheDuration}; each response sets its own cacheDuration (until our cache would refresh the token)` });
+      checks.push({ name: `${id}:defaultCacheDuration`, status: 'warn', message: `defaultCacheDuration ${shown(provider.defaultCacheDuration)} is longer than an ECR token lives (12h); only used if a response had no cacheDuration (ours always has one)` });
+    else checks.push({ name: `${id}:defaultCacheDuration`, status: 'ok', message: `defaultCacheDuration ${shown(provider.defaultCacheDuration)}; each response sets its own cacheDuration (until our cache would refresh the token)` });
 
     checks.push(...tokenAttributeChecks(id, provider, apiVersion));
   }
@@ -291,6 +294,6 @@ function tokenAttributeChecks(id: string, provider: Json, apiVersion: string): C
   const required = Array.isArray(attributes.requiredServiceAccountAnnotationKeys) ? attributes.requiredServiceAccountAnnotationKeys.map(String) : [];
   if (required.some((key) => ROLE_ANNOTATIONS.includes(key))) warn(`${required.join(', ')} required: pods whose service account lacks it get no credentials at all (not even the node's)`);
   if (checks.length === 0)
-    checks.push({ name, status: 'ok', message: `tokenAttributes: audience ${STS_AUDIENCE}, cacheType ${attributes.cacheType}, role from ${ROLE_ANNOTATIONS.filter((k) => keys.includes(k)).join(' or ')}` });
+    checks.push({ name, status: 'ok', message: `tokenAttributes: audience ${STS_AUDIENCE}, cacheType ${shown(attributes.cacheType)}, role from ${ROLE_ANNOTATIONS.filter((k) => keys.includes(k)).join(' or ')}` });
   return checks;
 }

@@ -54,7 +54,7 @@ export async function askHelper(name: string, host: string, path: string, env: E
   const answer = await new Promise<HelperAnswer>((done) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const child = spawn(where, ['get'], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    const child = spawn(where, ['get'], { env: env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       child.stdout.destroy();

@@ -30,8 +30,8 @@ function challenge(header: string | undefined): { scheme: string; params: Record
   if (!header) return undefined;
   const [scheme, ...rest] = header.split(' ');
   const params: Record<string, string> = {};
-  for (const m of rest.join(' ').matchAll(/(\w+)="([^"]*)"/g)) params[m[1]!] = m[2]!;
-  return { scheme: scheme!.toLowerCase(), params };
+  for (const m of rest.join(' ').matchAll(/(\w+)="([^"]*)"/g)) params[m[1]] = m[2]!;
+  return { scheme: scheme.toLowerCase(), params };
 }
 
 async function askRegistry(image: ImageRef, token: { username: string; password: string }, deps: RequestContext): Promise<RegistryAnswer> {

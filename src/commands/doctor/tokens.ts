@@ -5,7 +5,7 @@ import { freshness, refreshMargin } from '../../cache/policy';
 import type { CacheEntry } from '../../cache/store';
 import { MfaUnavailableError } from '../../aws/mfa-prompt';
 import { redactUrl } from '../../platform/redact';
-import { TokenFetchError, type ErrorCategory } from '../../platform/errors';
+import { TokenFetchError } from '../../platform/errors';
 import { printable } from '../../platform/log';
 import type { Registry } from '../../registry/host';
 import type { Route } from '../../registry/routing';

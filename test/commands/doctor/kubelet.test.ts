@@ -16,7 +16,7 @@ const settings = readSettings({ HOME: '/nonexistent' }, () => undefined);
 /** A good config (as kubelet-config writes it) with `change` applied to its one provider. */
 function configWith(change: (provider: Record<string, unknown>) => void, doc?: Record<string, unknown>): string {
   const config = doc ?? kubeletProviderConfig({ name: 'ecr-credential-provider', serviceAccountRoles: true, config: undefined });
-  change((config.providers as Record<string, unknown>[])[0]!);
+  change((config.providers as Record<string, unknown>[])[0]);
   const file = join(tempDir(), 'config.json');
   writeFileSync(file, JSON.stringify(config));
   return file;
