@@ -103,3 +103,35 @@ test('credential_process by a bare name follows PATH, and a relative path the wo
   assert.deepEqual(served, [served[0], served[1], served[0], served[1], served[0], served[1]], 'a directory was served the other\'s token');
   assert.deepEqual(fake.callsFor('ecr').slice(2).map((call) => call.accessKeyId), [keyOf('team-a'), keyOf('team-b')]);
 });
+
+test('command lines too involved to read ($( ), backticks, $(( )), env, a relative file argument) never cross identities', async () => {
+  const cases: [string, (script: string) => string, (team: string, dirs: Record<string, string>) => { env: Record<string, string>; cwd?: string }][] = [
+    ['$(printenv TEAM)', (script) => `${script} $(printenv TEAM)`, (team) => ({ env: { TEAM: team } })],
+    ['backticks', (script) => `${script} \`printenv TEAM\``, (team) => ({ env: { TEAM: team } })],
+    ['/usr/bin/env on PATH', () => '/usr/bin/env mycp', (team, dirs) => ({ env: { PATH: `${dirs[team]}:/usr/bin:/bin` } })],
+    ['a relative file argument', () => '/bin/cat creds.json', (team, dirs) => ({ env: {}, cwd: dirs[team] })],
+  ];
+  for (const [name, command, per] of cases) {
+    const { env, script, home } = setUp(command);
+    const dirs: Record<string, string> = {};
+    for (const team of ['team-a', 'team-b']) {
+      const dir = join(home, team);
+      mkdirSync(dir);
+      dirs[team] = dir;
+      writeFileSync(join(dir, 'mycp'), `#!/bin/sh\nexec ${script} ${team}\n`);
+      chmodSync(join(dir, 'mycp'), 0o755);
+      writeFileSync(join(dir, 'creds.json'), `{"Version":1,"AccessKeyId":"${keyOf(team)}","SecretAccessKey":"secret-${team}"}\n`);
+    }
+    const before = fake.callsFor('ecr').length;
+    const secrets: string[] = [];
+    for (const team of ['team-a', 'team-b', 'team-a', 'team-b']) {
+      const { env: extra, cwd } = per(team, dirs);
+      const r = await runExecutable(['get'], { stdin: HOST, env: { ...env, ...extra }, ...(cwd ? { cwd } : {}) });
+      assert.equal(r.code, 0, `${name} as ${team}: ${r.stderr}`);
+      secrets.push(secretOf(r.stdout));
+    }
+    assert.deepEqual(fake.callsFor('ecr').slice(before).map((call) => call.accessKeyId).slice(0, 2), [keyOf('team-a'), keyOf('team-b')], `${name}: one call per identity`);
+    assert.notEqual(secrets[1], secrets[0], `${name}: team-b was served team-a's token`);
+    assert.notEqual(secrets[3], secrets[2], `${name}: team-b was served team-a's token the second time`);
+  }
+});

@@ -33,3 +33,36 @@ test('the material changes with a referenced value and not with any other', () =
   assert.notEqual(commandInputs('/opt/cp.sh $TEAM', { ...env, TEAM: 'b' }, '/w').material, a);
   assert.equal(commandInputs('/opt/cp.sh $TEAM', { ...env, STAGE: 'dev' }, '/elsewhere').material, a);
 });
+
+test('a command line too involved to read is keyed on the whole environment and the working directory', () => {
+  // Each of these reads TEAM (or PATH, or the directory) without naming it the way SH_VARIABLE sees.
+  const opaque = [
+    '/opt/cp.sh $(printenv TEAM)',
+    '/opt/cp.sh `printenv TEAM`',
+    '/opt/cp.sh "$(printenv TEAM)"',
+    '/opt/cp.sh $((TEAMNO))',
+    '/bin/sh -c "/opt/cp.sh"',
+    '/usr/bin/env mycp',
+    '(mycp)',
+    '{ mycp; }',
+    'mycp | tee /tmp/x',
+    '/opt/cp.sh < input',
+    '/opt/cp.sh "${TEAM:-$(id -un)}"',
+  ];
+  for (const command of opaque) {
+    const inputs = commandInputs(command, env, '/w');
+    assert.equal(inputs.workingDirectory, true, command);
+    assert.deepEqual(inputs.variables, Object.keys(env).sort(), command);
+    assert.notEqual(commandInputs(command, { ...env, UNRELATED: '1' }, '/w').material, inputs.material, `${command}: any variable counts`);
+    assert.notEqual(commandInputs(command, env, '/elsewhere').material, inputs.material, `${command}: the directory counts`);
+  }
+  // ${NAME} and ${NAME:-word} stay readable.
+  assert.equal(commandInputs('/opt/cp.sh "${TEAM:-x}"', env, '/w').workingDirectory, false);
+});
+
+test('an argument shaped like a relative path keys on the working directory; words and options do not', () => {
+  assert.equal(commandInputs('/bin/cat creds.json', env, '/w').workingDirectory, true);
+  assert.equal(commandInputs('/opt/cp.sh conf/team', env, '/w').workingDirectory, true);
+  assert.equal(commandInputs('aws-vault export --format=json dev', env, '/w').workingDirectory, false);
+  assert.equal(commandInputs('/opt/cp.sh --config=/etc/cp.json https://sso.example.com', env, '/w').workingDirectory, false);
+});
