@@ -73,6 +73,10 @@ export const NEUTRALISED_ENV = [
   // Read natively too: CAs are the system store plus AWS_CA_BUNDLE, and TLS is always verified.
   'NODE_EXTRA_CA_CERTS',
   'NODE_TLS_REJECT_UNAUTHORIZED',
+  // OpenSSL's (BoringSSL's) own: another trust source, and a file the runtime reads unbounded and blocking (a FIFO
+  // hung the helper, /dev/zero took 4 GB). AWS_CA_BUNDLE, read bounded by us, is the one way to add a CA.
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
 ];
 
 const JS_BEFORE_NAME = new Set([0x2e, 0x22, 0x27, 0x60]); // . " ' `

@@ -1,8 +1,10 @@
 // Where a token printed by `dockerconfigjson` or `pull-secret` lands when it is not a pipe: `--output FILE` (written
 // 0600, atomically), or standard output redirected to a file (`> config.json`), which the shell creates under the
 // umask, usually 0644: readable by every local user, where Docker keeps its own config.json at 0600.
-import { fchmodSync, fstatSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fchmodSync, fstatSync, lstatSync, readlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { HelperError } from '../platform/errors';
+import { printable } from '../platform/log';
 import { writeFileAtomically } from '../platform/atomic-write';
 import { followSymlinks } from '../docker/config-file';
 
@@ -48,8 +50,30 @@ export function guardStdoutFile(file: OutputFile | undefined, uid: number | unde
 
 /** Writes the output to FILE (through a link, to where it points), mode 0600, replacing it atomically. Throws WriteError. */
 export function writeTokenFile(path: string, text: string): string {
+  refuseForeignLinks(resolve(path));
   const target = followSymlinks(resolve(path));
   // No mode is kept from a file being replaced: a token file is the caller's alone.
   writeFileAtomically(target, text);
   return target;
+}
+
+/**
+ * A link someone else made (in /tmp, where anyone can) would send the token wherever they chose, even where the
+ * kernel's protected_symlinks would not let the caller follow it: every link on the way must be the caller's own.
+ */
+function refuseForeignLinks(path: string): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let stat;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      return;
+    }
+    if (!stat.isSymbolicLink()) return;
+    if (stat.uid !== uid) throw new HelperError(`${printable(current)} is a symbolic link of another user (uid ${stat.uid}); not writing a token through it`);
+    current = resolve(dirname(current), readlinkSync(current));
+  }
 }

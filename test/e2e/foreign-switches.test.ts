@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
 import { spawn, spawnSync } from 'node:child_process';
@@ -54,14 +54,28 @@ test('every debug switch set: a miss through a password-protected proxy prints n
   }
 });
 
-test('NODE_TLS_REJECT_UNAUTHORIZED=0 and NODE_EXTRA_CA_CERTS are ignored: TLS is verified against AWS_CA_BUNDLE only', async () => {
-  const env = proxiedEnv({ NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_EXTRA_CA_CERTS: fake.caFile });
+test('NODE_TLS_REJECT_UNAUTHORIZED=0, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE and SSL_CERT_DIR are ignored: TLS is verified against AWS_CA_BUNDLE only', async () => {
+  const env = proxiedEnv({ NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_EXTRA_CA_CERTS: fake.caFile, SSL_CERT_FILE: fake.caFile, SSL_CERT_DIR: dirname(fake.caFile) });
   const refused = await runExecutable(['get'], { stdin: FIPS_HOST, env });
   assert.equal(refused.code, 1, 'an untrusted certificate is refused');
   assert.match(refused.stderr, /TLS to the ECR API endpoint .*failed \(/);
   assert.equal(fake.callsFor('ecr').length, 0, 'no request reached the interceptor');
   const trusted = await runExecutable(['get'], { stdin: FIPS_HOST, env: { ...env, AWS_CA_BUNDLE: fake.caFile } });
   assert.equal(trusted.code, 0, trusted.stderr);
+});
+
+test('SSL_CERT_FILE as a FIFO or /dev/zero is never read: the request answers at once', async () => {
+  const fifo = join(tempDir(), 'ca-fifo');
+  spawnSync('mkfifo', [fifo]);
+  for (const file of [fifo, '/dev/zero']) {
+    // No AWS_CA_BUNDLE: the runtime's own trust store is what would have read SSL_CERT_FILE. The fake's certificate
+    // is then untrusted, which is the answer, at once.
+    const env = proxiedEnv({ SSL_CERT_FILE: file, SSL_CERT_DIR: file, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' });
+    const result = await runExecutable(['get'], { stdin: FIPS_HOST, env, killAfterMs: 8_000 });
+    assert.equal(result.signal, null, `${file}: killed after 8 s (the runtime read it)`);
+    assert.equal(result.code, 1, `${file}: ${result.stderr}`);
+    assert.match(result.stderr, /TLS to the ECR API endpoint .*failed \(/, file);
+  }
 });
 
 test('runtime switches (BUN_JSC_*, BUN_FEATURE_FLAG_*, crash reporting) change nothing on stdout', async () => {

@@ -2,8 +2,9 @@
 // fake AWS: `--output FILE` is written 0600 and replaces a file atomically; standard output redirected to a file
 // others can read is made private first when it is the caller's own, and warned about when it is another user's.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
@@ -96,4 +97,22 @@ test("> a file of another user that others can read: a warning naming the mode, 
   assert.equal(modeOf(file), '644');
   assert.equal(statSync(file).uid, 65534);
   assert.doesNotMatch(result.stderr, new RegExp(fake.issued[0].password.slice(0, 20)));
+});
+
+test('--output through a link another user planted (in a shared, sticky directory): refused, exit 1, the link target untouched', { skip: process.getuid?.() !== 0 && 'needs root to make a link of another user' }, async () => {
+  const dir = tempDir('dce-tokenfile-');
+  const shared = join(dir, 'tmp');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'precious\n');
+  const link = join(shared, 'pull.json');
+  symlinkSync(victim, link);
+  spawnSync('chown', ['-h', '65534:65534', link]);
+  assert.equal(lstatSync(link).uid, 65534, 'the link belongs to nobody');
+  const result = await runExecutable(['dockerconfigjson', '--output', link, HOST], { env: env() });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /pull\.json is a symbolic link of another user \(uid 65534\); not writing a token through it/);
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  assert.equal(result.stdout, '');
 });
