@@ -26,6 +26,7 @@ export const NOT_COMMANDS: Readonly<Record<string, string>> = {
   'aws login': "names the AWS CLI's login command, whose token cache the helper checks",
   'sudo -H': 'names a way of running as root (security.md: what it changes about HOME)',
   'sudo -i': 'names a way of running as root (security.md: what it changes about HOME)',
+  'sh -c': 'names a launcher in a credential_process line (security.md: lines the key cannot read)',
 };
 
 /** Where a shown command is not run, and why: by file (every command in it) or by file and exact text. */
