@@ -4,8 +4,8 @@
 // every input that is not a file (fast-hit.ts: argv, stdin, the whole environment, the process's ids and groups,
 // the build), with a fingerprint of every file it read and the token it served. A later run with the same inputs
 // and unchanged files may serve that token, while fresh, without making the decision again and without loading the
-// code that makes it: that is most of what a hit cost. Anything the memo cannot vouch for (a file that changed or
-// appeared, a warning said, a read that failed) means no memo, and the whole path runs as before.
+// code that makes it. Anything the memo cannot vouch for (a file that changed or appeared, a warning said, a read
+// that failed) means no memo, and the whole path runs as before.
 import { isToken, type Token } from './policy';
 import type { FileFingerprint } from '../platform/file-fingerprint';
 
