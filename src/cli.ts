@@ -1,10 +1,10 @@
 // Entry logic: argv -> action. Everything from the outside world (streams, environment, clock, home) comes in
 // as a parameter, so tests can run it in-process without patching globals.
 import { homedir } from 'node:os';
-import { isVersionRequest, versionLine } from './version';
+import { isVersionRequest, versionLine } from './platform/version';
 import { join } from 'node:path';
 import { readSettings, type Env, type LogLevel } from './platform/settings';
-import { HitMemoRecorder, memoFileName, type HitMemo } from './cache/hit-memo';
+import { HitMemoRecorder, memoFileName, type HitMemo } from './memo/hit-memo';
 import { writeFileAtomically } from './platform/atomic-write';
 import { takeReadJournal } from './platform/read-file';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from './platform/errors';

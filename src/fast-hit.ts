@@ -1,38 +1,25 @@
-// A cache hit from the memo (cache/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
-// kubelet mode, on POSIX systems. It uses the runtime's own calls (Bun.file, Bun.stdin, Bun.write) and
-// no node:fs, whose loading alone costs about 1 ms of the executable's start-up (measured: an empty program 4.0 ms,
-// the same with one writeSync 4.9-5.1 ms, through a shell, hyperfine, 300 runs). Whatever it cannot vouch for, it
-// leaves to the full path (cli.ts) and hands on what it has read: the request's bytes and the memo's name, so the
-// full path writes the memo for the next run.
-import { isHitMemo, memoFileName, NOT_INPUTS, type HitMemo } from './cache/hit-memo';
+// A cache hit from the memo (memo/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
+// kubelet mode, on POSIX systems. It reads with node:fs's synchronous calls (loaded when a hit is possible, never
+// by `version`), hashes and writes with the runtime's own calls (Bun.CryptoHasher, Bun.write), and loads no other
+// chunk. Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has read: the
+// request's bytes and the memo's name, so the full path writes the memo for the next run.
+import { isHitMemo, memoFileName, NOT_INPUTS } from './memo/hit-memo';
 import { freshness } from './cache/policy';
-import { encodeCredentials, GET_AT_TERMINAL } from './docker/protocol';
+import { encodeCredentials } from './docker/protocol';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
 import { cacheDurationFor, encodeKubeletResponse } from './kubelet/response';
 import type { KubeletApiVersion } from './kubelet/request';
 import { fingerprintOf } from './platform/file-fingerprint';
 import { MAX_INPUT_BYTES } from './platform/read-input';
 import { invokedName, selfExecutable, writeAnswerWithRuntime } from './platform/runtime';
-import { VERSION } from './version';
+import { VERSION } from './platform/version';
+
+type Fs = typeof import('node:fs');
+type Stats = import('node:fs').Stats;
 
 /** The part of Bun's API used here (the project does not depend on Bun's type package). */
-interface Stats {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  mode: number;
-  uid: number;
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isCharacterDevice(): boolean;
-}
 interface BunApi {
-  stdin: { stat(): Promise<Stats>; slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
-  stderr: unknown;
-  write(destination: unknown, data: string): Promise<number>;
-  file(path: string): { stat(): Promise<Stats>; size: number; slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
+  stdin: { slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
   CryptoHasher: new (algorithm: 'sha256') => { update(data: string | Uint8Array): void; digest(encoding: 'hex'): string };
 }
 
@@ -40,8 +27,6 @@ interface BunApi {
 export interface HandOver {
   /** The request as read (at most MAX_INPUT_BYTES + 1 bytes), when it was read here. */
   stdin?: Uint8Array;
-  /** Whether stdin is a terminal, when that was checked here; true: `get` has said what it waits for (GET_AT_TERMINAL). */
-  terminal?: boolean;
   /** Where the full path may write the memo for these inputs. */
   memo?: { inputDigest: string; cacheDir: string };
 }
@@ -59,8 +44,28 @@ function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? `${env.HOME}/.cache/docker-credential-ecr` : undefined;
 }
 
-/** At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory. */
-const readStdin = (bun: BunApi): Promise<Uint8Array> => bun.stdin.slice(0, MAX_INPUT_BYTES + 1).bytes();
+/**
+ * At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory,
+ * read synchronously; what a non-blocking descriptor (EAGAIN) has not delivered yet is read with the runtime's call.
+ */
+async function readStdin(fs: Fs, bun: BunApi): Promise<Uint8Array> {
+  const buffer = new Uint8Array(MAX_INPUT_BYTES + 1);
+  let length = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(0, buffer, length, buffer.length - length, null);
+      if (n === 0) return buffer.subarray(0, length);
+      length += n;
+      if (length === buffer.length) return buffer;
+    }
+  } catch (error) {
+    if (errorCode(error) !== 'EAGAIN') throw error;
+  }
+  const rest = await bun.stdin.slice(0, buffer.length - length).bytes();
+  const taken = Math.min(rest.length, buffer.length - length);
+  buffer.set(rest.subarray(0, taken), length);
+  return buffer.subarray(0, length + taken);
+}
 
 /** The build, set by scripts/compile.mjs (a digest of the sources and the runtime); absent under Node. */
 declare const DCE_BUILD_ID: string | undefined;
@@ -84,40 +89,50 @@ function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, en
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
- * A JSON file in the caller's own directory (checked before), of 1 byte to MAX_FILE_BYTES by a stat through any
- * link, read bounded. A FIFO, a device or /dev/zero behind the name has no such size and is never opened; a directory
- * fails the read. undefined: not one. (The size is the runtime's synchronous stat: a round of the file pool less.)
+ * A JSON file in the caller's own directory (checked before): a regular file of 1 byte to MAX_FILE_BYTES by a stat
+ * through any link, then opened without blocking and read bounded. A FIFO, a device or /dev/zero behind the name is
+ * never opened; one swapped in after the stat reads as nothing or too much. undefined: not one.
  */
-async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
-  const size = bun.file(path).size;
-  if (!(size > 0 && size <= MAX_FILE_BYTES)) return undefined;
+function readOwnJson(fs: Fs, path: string): unknown {
   try {
-    const bytes = await bun.file(path).slice(0, MAX_FILE_BYTES + 1).bytes();
-    return bytes.length > MAX_FILE_BYTES ? undefined : JSON.parse(utf8.decode(bytes));
+    const stat = fs.statSync(path);
+    if (!stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES)) return undefined;
+    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
+      const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
+      let length = 0;
+      for (;;) {
+        const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+        if (n === 0) break;
+        length += n;
+        if (length === buffer.length) return undefined;
+      }
+      return JSON.parse(utf8.decode(buffer.subarray(0, length)));
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return undefined;
   }
 }
 
-const PERSON_AFTER_MS = 100;
 /** As the cache's own reader (cache/store.ts): a memo is a few hundred bytes. */
 const MAX_FILE_BYTES = 64 * 1024;
 
-/** Says what `get` waits for when stdin is a terminal; resolves to whether it is. */
-async function tellPersonAtTerminal(bun: BunApi): Promise<boolean> {
-  const terminal = await bun.stdin.stat().then(
-    (stat) => stat.isCharacterDevice(),
-    () => false,
-  );
-  if (terminal) await bun.write(bun.stderr, GET_AT_TERMINAL).catch(() => 0);
-  return terminal;
-}
-
 type StatOrWhy = Stats | null | 'unreadable';
 
-/** A file's stat; null when it does not exist; 'unreadable' for any other failure. Never rejects. */
-const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
-  bun.file(path).stat().catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
+/**
+ * A file's stat through any link; null when it does not exist (ENOENT only, reported without an error object: making
+ * one costs the hit memory); 'unreadable' for any other failure. Never throws.
+ */
+function statOrWhy(fs: Fs, path: string): StatOrWhy {
+  try {
+    return fs.statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return 'unreadable';
+  }
+}
 
 /** A cache directory no one else can write to, as the full path requires (TokenStore.open). */
 const isOurs = (dir: StatOrWhy): boolean =>
@@ -134,41 +149,40 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   if (!kubelet && !(argv.length === 1 && argv[0] === 'get')) return {};
   const cacheDir = cacheDirCandidate(env);
   if (!cacheDir) return {};
-  // The cache directory's stat starts beside the read: the first call to the runtime's file pool starts its threads.
-  const directory = statOrWhy(bun, cacheDir);
-  // Settled at once: a rejection left pending while something else is awaited would end the process.
-  const reading = readStdin(bun).then(
-    (bytes) => bytes,
-    () => undefined,
-  );
-  // Docker's request arrives at once. Only a read still waiting after a while is worth a stat (each call to the
-  // runtime's file pool costs tenths of a millisecond): a person at a terminal is then told what `get` waits for,
-  // as the full path tells them.
-  let told: Promise<boolean> | undefined;
-  const timer = kubelet ? undefined : setTimeout(() => (told = tellPersonAtTerminal(bun)), PERSON_AFTER_MS);
-  const stdin = await reading;
-  clearTimeout(timer);
-  const terminal = told ? await told : undefined;
-  // Nothing read (a directory as stdin): the full path reads and answers as it always does.
-  if (stdin === undefined) return terminal === undefined ? {} : { terminal };
-  const handOver: HandOver = terminal === undefined ? { stdin } : { stdin, terminal };
+  // Synchronous calls from here on: each call to the runtime's asynchronous file API is a round trip to its thread
+  // pool (docs/performance.md). Loaded here, not imported up front, so that `version` never loads it.
+  const fs: Fs = await import('node:fs');
+  try {
+    // A terminal (or any character device): the full path reads it and says what `get` waits for.
+    if (fs.fstatSync(0).isCharacterDevice()) return {};
+  } catch {
+    return {}; // stdin closed
+  }
+  let stdin: Uint8Array;
+  try {
+    stdin = await readStdin(fs, bun);
+  } catch {
+    return {}; // nothing read (a directory as stdin): the full path reads and answers as it always does
+  }
+  const handOver: HandOver = { stdin };
   if (stdin.length > MAX_INPUT_BYTES) return handOver;
   try {
     const digest = inputDigest(bun, argv, stdin, env);
     handOver.memo = { inputDigest: digest, cacheDir };
-    const answer = await answerText(bun, digest, cacheDir, directory, kubelet, now);
+    const answer = answerText(fs, digest, cacheDir, kubelet, now);
     return answer === undefined ? handOver : await writeAnswerWithRuntime(answer)!;
   } catch {
     return handOver; // whatever went wrong here, the full path decides
   }
 }
 
-async function answerText(bun: BunApi, digest: string, cacheDir: string, directory: Promise<StatOrWhy>, kubelet: boolean, now: () => number): Promise<string | undefined> {
+function answerText(fs: Fs, digest: string, cacheDir: string, kubelet: boolean, now: () => number): string | undefined {
   // Nothing in the directory is touched before it is known to be the caller's own, writable by no one else.
-  if (!isOurs(await directory)) return undefined;
-  const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
+  if (!isOurs(statOrWhy(fs, cacheDir))) return undefined;
+  const memo = readOwnJson(fs, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const [entry, ...files] = await Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
+  const entry = statOrWhy(fs, `${cacheDir}/${memo.keyId}.json`);
+  const files = memo.files.map(({ path }) => statOrWhy(fs, path));
   const fingerprint = (stat: StatOrWhy | undefined): string | null | undefined => (typeof stat === 'object' && stat !== null ? fingerprintOf(stat) : stat);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or

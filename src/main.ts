@@ -1,14 +1,14 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 //
-// What runs before the CLI is loaded is kept free of node:fs, whose loading alone costs about 1 ms of the compiled
-// executable's start-up: `version`, and a cache hit served from its memo (fast-hit.ts, in this chunk: as a chunk of
-// its own it cost hits 0.2-0.4 ms in three rounds of 200 runs under perf stat, and `version` gained less than the
-// noise). Everything else, and every hit the memo cannot vouch for, goes to the CLI (a chunk of its own) with the
-// standard streams of stdio.ts.
+// Contract: `version` and a cache hit served from its memo (fast-hit.ts, bundled into this entry chunk) load no
+// other chunk; `version` writes with the runtime's own call and loads no node module, the hit loads node:fs only (its
+// synchronous calls). Everything else, and every hit the memo cannot vouch for, goes to the CLI (a chunk of its own)
+// with the standard streams of stdio.ts. What each of these costs, and why they are arranged so:
+// docs/performance.md ("The hit against the runtime's floor").
 import { answerFromMemo, type HandOver } from './fast-hit';
 import { removeForeignSwitches, restartWithoutEngineOptions } from './platform/foreign-switches';
 import { invokedName, writeAnswerWithRuntime } from './platform/runtime';
-import { isVersionRequest, versionLine } from './version';
+import { isVersionRequest, versionLine } from './platform/version';
 
 const argv = process.argv.slice(2);
 

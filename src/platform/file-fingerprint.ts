@@ -1,6 +1,6 @@
-// What a file looked like when it was read, for the memo of a cache hit (cache/hit-memo.ts): a later run that
+// What a file looked like when it was read, for the memo of a cache hit (memo/hit-memo.ts): a later run that
 // finds every file the same may reuse the decision made from them. Apart from read-file.ts, which records them,
-// because fast-hit.ts compares them without node:fs.
+// because fast-hit.ts compares them without loading read-file.ts (or anything else the full path needs).
 
 export interface FileFingerprint {
   path: string;

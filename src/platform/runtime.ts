@@ -36,9 +36,9 @@ interface BunWriter {
 }
 
 /**
- * Under the compiled executable, writes `text` to stdout with the runtime's own call (no node:fs, whose loading
- * costs about 1 ms there) and, when that fails (a full disk, a closed pipe), says so once on stderr. Resolves to
- * the exit code; undefined when this is not the compiled executable (then stdio.ts writes).
+ * Under the compiled executable, writes `text` to stdout with the runtime's own call (never loading node:fs, see
+ * main.ts) and, when that fails (a full disk, a closed pipe), says so once on stderr. Resolves to the exit code;
+ * undefined when this is not the compiled executable (then stdio.ts writes).
  */
 export function writeAnswerWithRuntime(text: string): Promise<number> | undefined {
   const bun = (globalThis as { Bun?: BunWriter }).Bun;

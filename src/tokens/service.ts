@@ -9,7 +9,7 @@ import { PROXY_VARIABLES, type Settings } from '../platform/settings';
 import { TokenFetchError, type ErrorCategory } from '../platform/errors';
 import { sha256Hex } from '../platform/sha256';
 import { loadSdk, sdkLoadMs, type Sdk } from '../aws/sdk-loader';
-import { inputsOutsideMemo } from '../cache/hit-memo';
+import { inputsOutsideMemo } from '../memo/hit-memo';
 import type { RequestContext } from './context';
 import type { Identity } from '../identity/identity';
 import type { Logger } from '../platform/log';

@@ -1,4 +1,4 @@
-// The memo of a cache hit (src/cache/hit-memo.ts, src/fast-hit.ts), with the built executable against the fake
+// The memo of a cache hit (src/memo/hit-memo.ts, src/fast-hit.ts), with the built executable against the fake
 // AWS: a hit served from it answers exactly as the full path does, and every input of the decision that changes
 // (a file read, one appearing, the environment, the request, the cache directory's safety, the token's age) sends
 // the request down the full path again. To see which path answered, a test marks the memo's answer (the server
@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
-import { runExecutable, type ExeResult } from '../support/executable';
+import { EXECUTABLE, runExecutable, type ExeResult } from '../support/executable';
 import { helperEnv } from '../support/helper-bin';
 import { tempDir } from '../support/temp';
 
@@ -268,5 +268,44 @@ test('stdout on a full device, on a hit from the memo: one line on stderr and ex
     assert.equal(r.stderr, 'docker-credential-ecr: cannot write to standard output: ENOSPC\n');
   } finally {
     closeSync(full);
+  }
+});
+
+test('a non-blocking stdin whose request arrives late (EAGAIN first): still answered from the memo', async () => {
+  const s = setup();
+  const { memo } = await primed(s);
+  mark(memo);
+  // A FIFO made non-blocking by perl (Debian's perl-base) just before it runs the executable: spawn itself makes a
+  // child's stdin blocking. The executable's first read(2) finds no data yet and says EAGAIN.
+  const fifo = join(tempDir(), 'stdin');
+  execFileSync('mkfifo', ['-m', '600', fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY);
+  try {
+    const nonBlocking = 'use Fcntl; fcntl(STDIN, F_SETFL, fcntl(STDIN, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV or die';
+    const running = runExecutable(['-e', nonBlocking, EXECUTABLE, 'get'], { exe: 'perl', env: s.env, stdinFd: reader, killAfterMs: 15_000 });
+    await new Promise((done) => setTimeout(done, 300));
+    writeSync(writer, HOST);
+    closeSync(writer);
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fromMemo(r), `not from the memo: ${r.stdout}`);
+  } finally {
+    closeSync(reader);
+  }
+});
+
+test('a character device as stdin (/dev/null): the full path reads it and refuses the empty request, as before', async () => {
+  const s = setup();
+  const { memo } = await primed(s);
+  mark(memo);
+  const devNull = openSync('/dev/null', 'r');
+  try {
+    const r = await runExecutable(['get'], { env: s.env, stdinFd: devNull });
+    // The protocol's error, on stdout as Docker reads it.
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'no credentials server URL\n');
+  } finally {
+    closeSync(devNull);
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HitMemoRecorder, isHitMemo } from '../../src/cache/hit-memo';
+import { HitMemoRecorder, isHitMemo } from '../../src/memo/hit-memo';
 
 const DIR = '/home/u/.cache/docker-credential-ecr';
 const KEY = '0123456789abcdef0123456789abcdef';

@@ -4,9 +4,9 @@
 // every input that is not a file (fast-hit.ts: argv, stdin, the whole environment, the process's ids and groups,
 // the build), with a fingerprint of every file it read and the token it served. A later run with the same inputs
 // and unchanged files may serve that token, while fresh, without making the decision again and without loading the
-// code that makes it: that is most of what a hit cost. Anything the memo cannot vouch for (a file that changed or
-// appeared, a warning said, a read that failed) means no memo, and the whole path runs as before.
-import { isToken, type Token } from './policy';
+// code that makes it. Anything the memo cannot vouch for (a file that changed or appeared, a warning said, a read
+// that failed) means no memo, and the whole path runs as before.
+import { isToken, type Token } from '../cache/policy';
 import type { FileFingerprint } from '../platform/file-fingerprint';
 
 /** How the answer is written: what `get` or the kubelet mode wrote, minus the token, which comes from the cache. */
@@ -49,7 +49,7 @@ const RECENT_MS = 1_000;
 /** Whether a fingerprint's modification or change time is within `ms` of `now` (or after it). */
 function changedWithin(fingerprint: string, now: number, ms: number): boolean {
   const [, , , mtimeMs, ctimeMs] = fingerprint.split(':').map(Number);
-  return !(now - mtimeMs! >= ms && now - ctimeMs! >= ms);
+  return !(now - mtimeMs >= ms && now - ctimeMs >= ms);
 }
 
 /** A memo's file name in the cache directory, from its input digest (64 hex digits). */
