@@ -1,9 +1,8 @@
 // npm run lint: typescript-eslint with type information, the layer order of src/ (docs/design.md), no import
 // circles, and the hit memo's rule that nothing on the decision path reads a file except through the journal.
-// Formatting is prettier's (npm run format); eslint-config-prettier turns off the rules that would fight it.
+// No formatter yet: at 120 columns prettier took seven files past the 300-line limit, which need splitting first.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
-import prettier from 'eslint-config-prettier';
 
 /**
  * src/'s layers, lowest first: a file may import from its own layer and the ones below, never above (type-only
@@ -123,5 +122,4 @@ export default tseslint.config(
     },
   },
   { files: Object.keys(READERS), rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off', 'no-restricted-globals': 'off' } },
-  prettier,
 );

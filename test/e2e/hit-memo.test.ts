@@ -39,7 +39,7 @@ async function primed(s: Setup, stdin = HOST): Promise<{ memo: string; answer: s
   assert.equal(hit.code, 0, hit.stderr);
   const memos = memoFiles(s.cache);
   assert.equal(memos.length, 1, `one memo after a hit: ${memos.join(', ')}`);
-  return { memo: join(s.cache, memos[0]!), answer: hit.stdout };
+  return { memo: join(s.cache, memos[0]), answer: hit.stdout };
 }
 
 /** Marks the memo's answer, so that an answer from the memo shows. */
@@ -64,7 +64,7 @@ test('a hit from the memo answers byte for byte as the full path does, with no A
   assert.equal(fake.callsFor('ecr').length, 1);
   // Files the decision read, present and unchanged (an AWS config, a helper config): still the memo.
   const withFiles = setup();
-  writeFileSync(withFiles.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n');
+  writeFileSync(withFiles.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
   mkdirSync(join(withFiles.home, '.config', 'docker-credential-ecr'), { recursive: true });
   writeFileSync(join(withFiles.home, '.config', 'docker-credential-ecr', 'config.json'), '{}\n');
   await new Promise((done) => setTimeout(done, 1_100)); // not vouched for within a second of a change
@@ -101,23 +101,23 @@ test('kubelet mode: a hit from the memo answers as the full path does', async ()
 const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Setup, memo: string) => void | Promise<void>; expect?: (r: ExeResult, s: Setup) => void; fails?: RegExp }> = [
   {
     name: 'an AWS config file appears where there was none',
-    change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
+    change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n'),
   },
   {
     name: 'the AWS config file changes, same size, within the same second',
-    before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
-    change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-2\n'),
+    before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n'),
+    change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-2\n'),
   },
   {
     name: 'the AWS config file is replaced by a link to another file (a Kubernetes ..data swap)',
     before: (s) => {
       writeFileSync(join(s.home, 'config-1'), '[default]\nregion = eu-west-1\n');
       writeFileSync(join(s.home, 'config-2'), '[default]\nregion = eu-west-1\n');
-      symlinkSync(join(s.home, 'config-1'), s.env.AWS_CONFIG_FILE!);
+      symlinkSync(join(s.home, 'config-1'), s.env.AWS_CONFIG_FILE);
     },
     change: (s) => {
-      rmSync(s.env.AWS_CONFIG_FILE!);
-      symlinkSync(join(s.home, 'config-2'), s.env.AWS_CONFIG_FILE!);
+      rmSync(s.env.AWS_CONFIG_FILE);
+      symlinkSync(join(s.home, 'config-2'), s.env.AWS_CONFIG_FILE);
     },
   },
   {
@@ -129,10 +129,10 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
   },
   {
     name: 'the AWS config file becomes a FIFO: no hang, the full path refuses it, naming it',
-    before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE!, '[default]\nregion = eu-west-1\n'),
+    before: (s) => writeFileSync(s.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n'),
     change: (s) => {
-      rmSync(s.env.AWS_CONFIG_FILE!);
-      execFileSync('mkfifo', [s.env.AWS_CONFIG_FILE!]);
+      rmSync(s.env.AWS_CONFIG_FILE);
+      execFileSync('mkfifo', [s.env.AWS_CONFIG_FILE]);
     },
     fails: /the AWS config file .* cannot be read \(not a regular file/,
   },

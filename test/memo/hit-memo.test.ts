@@ -27,7 +27,7 @@ test('a memo lists every file read but the store\'s own, once each, and passes i
     ['/home/u/.aws/config', '/home/u/.aws/credentials', `${DIR}/aws-config`],
     'a config file kept in the cache directory is still an input',
   );
-  assert.equal(memo.files[1]!.fingerprint, null);
+  assert.equal(memo.files[1].fingerprint, null);
   assert.equal(memo.cacheDir, DIR);
   assert.deepEqual(memo.token, TOKEN);
   assert.equal(memo.entry, 'second', 'the entry as last read: the token came from that read');

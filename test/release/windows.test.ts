@@ -61,7 +61,7 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
   });
 
   const exe = (args: string[], options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}) =>
-    stub.run(wine.command[0]!, [...wine.command.slice(1), EXE, ...args], { env: { ...wine.env, ...options.env }, stdin: options.stdin ?? '', timeoutMs: options.timeoutMs ?? 120_000 });
+    stub.run(wine.command[0], [...wine.command.slice(1), EXE, ...args], { env: { ...wine.env, ...options.env }, stdin: options.stdin ?? '', timeoutMs: options.timeoutMs ?? 120_000 });
 
   it('version, get miss and hit: the hit comes from the cache under %LOCALAPPDATA% and loads no SDK chunk', async (t: TestContext) => {
     const r = await stub.versionMissHit([...wine.command, EXE], { extraEnv: { ...wine.env, DOCKER_CREDENTIAL_ECR_LOG: 'debug' }, timeoutMs: 120_000 });
@@ -170,7 +170,7 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
     mkdirSync(join(wine.profile, 'AppData', 'Local', 'Microsoft', 'WindowsApps'), { recursive: true });
     // As a batch file: Wine's argv-to-command-line quoting would escape the quotes a person types.
     writeFileSync(join(wine.prefix, 'drive_c', 'fix.bat'), `@${fix}\r\n`);
-    const typed = await stub.run(wine.command[0]!, ['cmd.exe', '/c', 'C:\\fix.bat'], { env: wine.env, timeoutMs: 60_000 });
+    const typed = await stub.run(wine.command[0], ['cmd.exe', '/c', 'C:\\fix.bat'], { env: wine.env, timeoutMs: 60_000 });
     assert.equal(typed.status, 0, `cmd /c ${fix}: ${stub.describeRun(typed)}`);
     const again = await exe(['doctor'], { env });
     assert.match(again.stdout, /^ok +docker-credential-ecr .*on PATH|^ok +docker-credential-ecr/m);
