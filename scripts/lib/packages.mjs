@@ -1,5 +1,7 @@
-// The operating-system packages of a release: Debian packages and RPMs for the linux glibc targets
-// (scripts/lib/deb.mjs, scripts/lib/rpm.mjs). Returns the names of the files written into outDir.
-export async function buildPackages() {
-  return [];
+// The operating-system packages of a release: Debian packages (scripts/lib/deb.mjs) and RPMs
+// (scripts/lib/rpm.mjs) for the linux glibc targets. Returns the names of the files written into outDir.
+import { buildDebs } from './deb.mjs';
+
+export async function buildPackages(options) {
+  return [...(await buildDebs(options))];
 }

@@ -45,6 +45,7 @@ export const archiveName = (version, target) => `docker-credential-ecr-v${versio
 /** Debian packages and RPMs (scripts/lib/deb.mjs, rpm.mjs): linux glibc targets only. */
 export const PACKAGE_TARGETS = ['linux-amd64', 'linux-arm64'];
 export const debName = (version, arch) => `docker-credential-ecr_${version}_${arch}.deb`;
+export const rpmName = (version, arch) => `docker-credential-ecr-${version.replace(/-/g, '~')}-1.${arch}.rpm`;
 
 /** The licence, notice and third-party notices (scripts/lib/notices.mjs), beside the executables and in the npm package. */
 export const LEGAL_FILES = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'];
@@ -57,6 +58,7 @@ export function releaseFiles(version) {
   return [
     ...TARGETS.map((t) => executableName(version, t)),
     ...TARGETS.map((t) => archiveName(version, t)),
+    ...['amd64', 'arm64'].map((arch) => debName(version, arch)),
     npmTarballName(version),
     sbomName(version),
     MAN_PAGE,
