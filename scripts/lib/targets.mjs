@@ -44,6 +44,7 @@ export const SIGNATURE = 'checksums.txt.minisig';
 export const archiveName = (version, target) => `docker-credential-ecr-v${version}.${target.name}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;
 /** Debian packages and RPMs (scripts/lib/deb.mjs, rpm.mjs): linux glibc targets only. */
 export const PACKAGE_TARGETS = ['linux-amd64', 'linux-arm64'];
+export const imageName = (version) => `docker-credential-ecr-${version}.oci.tar`;
 export const debName = (version, arch) => `docker-credential-ecr_${version}_${arch}.deb`;
 export const rpmName = (version, arch) => `docker-credential-ecr-${version.replace(/-/g, '~')}-1.${arch}.rpm`;
 
@@ -59,6 +60,7 @@ export function releaseFiles(version) {
     ...TARGETS.map((t) => executableName(version, t)),
     ...TARGETS.map((t) => archiveName(version, t)),
     ...['amd64', 'arm64'].map((arch) => debName(version, arch)),
+    ...['x86_64', 'aarch64'].map((arch) => rpmName(version, arch)),
     npmTarballName(version),
     sbomName(version),
     MAN_PAGE,
