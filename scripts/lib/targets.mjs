@@ -61,6 +61,7 @@ export function releaseFiles(version) {
     ...TARGETS.map((t) => archiveName(version, t)),
     ...['amd64', 'arm64'].map((arch) => debName(version, arch)),
     ...['x86_64', 'aarch64'].map((arch) => rpmName(version, arch)),
+    imageName(version),
     npmTarballName(version),
     sbomName(version),
     MAN_PAGE,
