@@ -17,7 +17,15 @@
 //   LICENSE, NOTICE, THIRD-PARTY-NOTICES.txt        the licence, the notice and the third-party notices
 //                                                   (scripts/lib/notices.mjs); the npm package carries them
 //                                                   too, and every executable embeds them (bun --compile assets)
+//   docker-credential-ecr-v<version>.<os>-<arch>.tar.gz / .zip   one archive per platform (scripts/lib/archives.mjs)
+//   docker-credential-ecr_<version>_<arch>.deb      Debian packages, amd64 and arm64 (scripts/lib/deb.mjs)
+//   docker-credential-ecr-<version>-1.<arch>.rpm    RPMs, x86_64 and aarch64 (scripts/lib/rpm.mjs)
+//   docker-credential-ecr-<version>.oci.tar         the multi-arch OCI image (scripts/lib/image.mjs)
 //   checksums.txt                                   `sha256sum -b` lines for all of the above
+//   checksums.txt.minisig                           its minisign signature (scripts/lib/sign.mjs; a throwaway
+//                                                   key unless DCE_MINISIGN_SECRET_KEY is set)
+// The apt repository (scripts/lib/apt-repo.mjs) and the package-manager manifests (scripts/lib/manifests.mjs)
+// are made from a release by the release workflow; docs/install.md describes every channel.
 //
 // The runtime tarballs are fetched with `npm pack` into node_modules/.cache/docker-credential-ecr-runtimes and
 // checked against package-lock.json's integrity (and the registry's, when downloaded) every time they are used.
