@@ -17,7 +17,15 @@
 //   LICENSE, NOTICE, THIRD-PARTY-NOTICES.txt        the licence, the notice and the third-party notices
 //                                                   (scripts/lib/notices.mjs); the npm package carries them
 //                                                   too, and every executable embeds them (bun --compile assets)
+//   docker-credential-ecr-v<version>.<os>-<arch>.tar.gz / .zip   one archive per platform (scripts/lib/archives.mjs)
+//   docker-credential-ecr_<version>_<arch>.deb      Debian packages, amd64 and arm64 (scripts/lib/deb.mjs)
+//   docker-credential-ecr-<version>-1.<arch>.rpm    RPMs, x86_64 and aarch64 (scripts/lib/rpm.mjs)
+//   docker-credential-ecr-<version>.oci.tar         the multi-arch OCI image (scripts/lib/image.mjs)
 //   checksums.txt                                   `sha256sum -b` lines for all of the above
+//   checksums.txt.minisig                           its minisign signature (scripts/lib/sign.mjs; a throwaway
+//                                                   key unless DCE_MINISIGN_SECRET_KEY is set)
+// The apt repository (scripts/lib/apt-repo.mjs) and the package-manager manifests (scripts/lib/manifests.mjs)
+// are made from a release by the release workflow; docs/install.md describes every channel.
 //
 // The runtime tarballs are fetched with `npm pack` into node_modules/.cache/docker-credential-ecr-runtimes and
 // checked against package-lock.json's integrity (and the registry's, when downloaded) every time they are used.
@@ -42,7 +50,10 @@ import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
 import { NOTICES, thirdPartyNotices } from './lib/notices.mjs';
 import { smokeTest } from './lib/stub-ecr.mjs';
-import { CHECKSUMS, LEGAL_FILES, MAN_PAGE, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
+import { buildArchives } from './lib/archives.mjs';
+import { buildPackages } from './lib/packages.mjs';
+import { signChecksums } from './lib/sign.mjs';
+import { CHECKSUMS, SIGNATURE, LEGAL_FILES, MAN_PAGE, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
 
 const started = performance.now();
 const dist = join(root, 'dist');
@@ -192,15 +203,21 @@ async function main() {
     if (host) log(`${executableName(pkg.version, host)} smoke test: ${(await smokeTest([join(outDir, executableName(pkg.version, host))])).summary}`);
     else log(`no release executable runs natively on ${process.platform}-${process.arch}: no smoke test`);
 
-    const names = releaseFiles(pkg.version).filter((name) => name !== CHECKSUMS);
+    for (const name of await buildArchives({ version: pkg.version, outDir, workDir: tempDir, log })) startMeasure(join(outDir, name));
+    for (const name of await buildPackages({ version: pkg.version, outDir, workDir: tempDir, log })) startMeasure(join(outDir, name));
+
+    const names = releaseFiles(pkg.version).filter((name) => name !== CHECKSUMS && name !== SIGNATURE);
     const measured = new Map();
     for (const name of names) measured.set(name, await measuring.get(join(outDir, name)));
     writeFileSync(join(outDir, CHECKSUMS), [...names].sort().map((n) => `${measured.get(n).sha256} *${n}\n`).join(''));
     measured.set(CHECKSUMS, await measure(join(outDir, CHECKSUMS)));
+    const signed = signChecksums(outDir, pkg.version);
+    log(signed.throwaway ? `${SIGNATURE}: signed with a THROWAWAY key (no DCE_MINISIGN_SECRET_KEY); its public key is ${rel(signed.publicKey)}` : `${SIGNATURE}: signed with DCE_MINISIGN_SECRET_KEY`);
+    measured.set(SIGNATURE, await measure(join(outDir, SIGNATURE)));
 
     rmSync(RELEASE_DIR, { recursive: true, force: true });
     renameSync(outDir, RELEASE_DIR);
-    printTable([...names, CHECKSUMS].map((name) => ({ name, ...measured.get(name) })));
+    printTable([...names, CHECKSUMS, SIGNATURE].map((name) => ({ name, ...measured.get(name) })));
     console.log(`\nwritten to ${rel(RELEASE_DIR)} in ${seconds(performance.now() - started)}`);
   } finally {
     rmSync(tempDir, { recursive: true, force: true });

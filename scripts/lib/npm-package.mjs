@@ -1,7 +1,8 @@
 // The npm package: src/main.ts bundled for Node by the pinned Bun (`bun build --target=node`, ESM, split so that
 // the AWS SDK half, reached by the dynamic import in src/aws/sdk-loader.ts, stays a chunk that a cache hit
 // never loads), the launcher npm/launcher.js as the `docker-credential-ecr` bin, and a package.json made from
-// npm/package.template.json with the root package.json's version, description, license and engines. No
+// npm/package.template.json (its engines: where the published package runs) with the root package.json's version,
+// description and license (the root's engines are the development machine's). No
 // dependencies: everything the helper needs is in the bundle. Packed with `npm pack` from a staging directory.
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,7 +86,7 @@ export async function buildNpmPackage({ bun, pkg, stageDir, outDir, legalDir = r
   copyFileSync(join(root, 'npm', 'launcher.js'), join(stageDir, LAUNCHER));
   chmodSync(join(stageDir, LAUNCHER), 0o755);
   const template = JSON.parse(readFileSync(join(root, 'npm', 'package.template.json'), 'utf8'));
-  const manifest = { ...template, name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, engines: pkg.engines ?? template.engines };
+  const manifest = { ...template, name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, engines: template.engines };
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'scripts']) delete manifest[field];
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (existsSync(join(root, 'README.md'))) copyFileSync(join(root, 'README.md'), join(stageDir, 'README.md'));

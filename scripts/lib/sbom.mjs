@@ -6,7 +6,8 @@
 //   - the pinned Bun runtimes embedded in the executables are listed as components, with the SHA-512 of the
 //     npm tarball each came from and the release file that embeds it;
 //   - the bundler (Bun) is listed among the tools.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fail, root } from '../compile.mjs';
 import { npm } from './npm-registry.mjs';
 import { BUN_LICENSES } from './notices.mjs';
@@ -24,6 +25,7 @@ export async function writeSbom({ out, pkg, bun, runtimes }) {
     fail(`npm sbom printed no JSON: ${e.message}`);
   }
   if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components)) fail('npm sbom printed something other than a CycloneDX document');
+  await addOmittedProduction(bom);
 
   const component = bom.metadata.component ?? {};
   bom.metadata.component = {
@@ -62,4 +64,48 @@ export async function writeSbom({ out, pkg, bun, runtimes }) {
   }
   writeFileSync(out, `${JSON.stringify(bom, null, 2)}\n`);
   return bom.components.length;
+}
+
+/**
+ * `npm sbom --omit dev` (npm 11) leaves out a production package that a dev dependency reaches too: debug and ms,
+ * which http-proxy-agent needs and eslint also uses. `npm ls --omit dev` lists them; each one missing is added
+ * with its hash from package-lock.json and its edge from the package that needs it.
+ */
+async function addOmittedProduction(bom) {
+  const tree = JSON.parse(await npm(['ls', '--omit', 'dev', '--all', '--json', '--long', '--offline', '--loglevel=error'], { cwd: root }));
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages;
+  const have = new Set(bom.components.map((c) => c['bom-ref']));
+  const edges = new Map((bom.dependencies ?? []).map((d) => [d.ref, d]));
+  const walk = (node, parentRef) => {
+    for (const [name, dep] of Object.entries(node.dependencies ?? {})) {
+      if (!dep.version) continue;
+      const ref = `${name}@${dep.version}`;
+      if (!have.has(ref)) {
+        have.add(ref);
+        const locked = lock[relative(root, dep.path ?? '')] ?? {};
+        bom.components.push({
+          'bom-ref': ref,
+          type: 'library',
+          name,
+          version: dep.version,
+          scope: 'required',
+          ...(dep.description ? { description: dep.description } : {}),
+          purl: purl(name, dep.version),
+          properties: [],
+          ...(locked.integrity ? { hashes: [{ alg: 'SHA-512', content: hex(locked.integrity) }] } : {}),
+          ...(dep.license ? { licenses: [{ license: { id: dep.license } }] } : {}),
+        });
+      }
+      if (parentRef) {
+        const edge = edges.get(parentRef) ?? { ref: parentRef, dependsOn: [] };
+        if (!edges.has(parentRef)) {
+          edges.set(parentRef, edge);
+          (bom.dependencies ??= []).push(edge);
+        }
+        if (!(edge.dependsOn ??= []).includes(ref)) edge.dependsOn.push(ref);
+      }
+      walk(dep, ref);
+    }
+  };
+  walk(tree, undefined);
 }

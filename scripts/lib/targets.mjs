@@ -38,6 +38,15 @@ export const executableName = (version, target) => `docker-credential-ecr-v${ver
 export const npmTarballName = (version) => `docker-credential-ecr-${version}.tgz`;
 export const sbomName = (version) => `docker-credential-ecr-${version}.cdx.json`;
 export const CHECKSUMS = 'checksums.txt';
+/** The detached minisign signature of checksums.txt (scripts/lib/sign.mjs); not listed in checksums.txt. */
+export const SIGNATURE = 'checksums.txt.minisig';
+/** One archive per platform (scripts/lib/archives.mjs): .tar.gz, .zip for Windows. */
+export const archiveName = (version, target) => `docker-credential-ecr-v${version}.${target.name}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;
+/** Debian packages and RPMs (scripts/lib/deb.mjs, rpm.mjs): linux glibc targets only. */
+export const PACKAGE_TARGETS = ['linux-amd64', 'linux-arm64'];
+export const imageName = (version) => `docker-credential-ecr-${version}.oci.tar`;
+export const debName = (version, arch) => `docker-credential-ecr_${version}_${arch}.deb`;
+export const rpmName = (version, arch) => `docker-credential-ecr-${version.replace(/-/g, '~')}-1.${arch}.rpm`;
 
 /** The licence, notice and third-party notices (scripts/lib/notices.mjs), beside the executables and in the npm package. */
 export const LEGAL_FILES = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'];
@@ -47,7 +56,19 @@ export const MAN_PAGE = 'docker-credential-ecr.1';
 
 /** Every file the release writes, in the order the summary lists them. */
 export function releaseFiles(version) {
-  return [...TARGETS.map((t) => executableName(version, t)), npmTarballName(version), sbomName(version), MAN_PAGE, ...LEGAL_FILES, CHECKSUMS];
+  return [
+    ...TARGETS.map((t) => executableName(version, t)),
+    ...TARGETS.map((t) => archiveName(version, t)),
+    ...['amd64', 'arm64'].map((arch) => debName(version, arch)),
+    ...['x86_64', 'aarch64'].map((arch) => rpmName(version, arch)),
+    imageName(version),
+    npmTarballName(version),
+    sbomName(version),
+    MAN_PAGE,
+    ...LEGAL_FILES,
+    CHECKSUMS,
+    SIGNATURE,
+  ];
 }
 
 /** The release target this machine can run natively, if any (process.platform/arch; glibc assumed on Linux). */

@@ -88,7 +88,7 @@ test('the check fails, naming file and line, when a page shows a command that no
   const failing = check(root, [{ text: 'docker-credential-ecr version' }]);
   assert.equal(failing.code, 1, failing.out);
   assert.match(failing.out, /docs\/cache\.md:3: shown \(inline\) and run by no test: docker-credential-ecr erase-everything --now/);
-  assert.doesNotMatch(failing.out, /README\.md:4/);
+  assert.doesNotMatch(failing.out, /README\.md:4:/);
   const passing = check(root, [{ text: 'docker-credential-ecr version' }, { text: 'docker-credential-ecr erase-everything --now' }]);
   assert.equal(passing.code, 0, passing.out);
   assert.match(passing.out, /run by tests/);

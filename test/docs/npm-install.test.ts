@@ -15,7 +15,6 @@ const TGZ = join(REPO, NPM_TGZ);
 const skip = existsSync(TGZ) ? false : `${NPM_TGZ} is missing: run npm run release first`;
 
 for (const [file, text] of [
-  ['README.md', `npm install -g ./${basename(NPM_TGZ)}`],
   ['docs/platforms.md', `npm i -g ${basename(NPM_TGZ)}`],
 ] as const) {
   test(`${file}: ${text} gives a docker-credential-ecr command and its man page`, { skip }, async () => {

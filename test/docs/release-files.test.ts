@@ -25,9 +25,9 @@ function download(): { dir: string; env: Record<string, string> } {
   return { dir, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir } };
 }
 
-test('checksums, then sudo install into /usr/local/bin: the same lines in README.md and docs/platforms.md, found on PATH after', async () => {
-  const checks = [docCommand('README.md', 'sha256sum -c --ignore-missing checksums.txt'), docCommand('docs/platforms.md', 'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt')];
-  const installs = [`README.md`, 'docs/platforms.md'].map((f) => docCommand(f, `sudo install -m 0755 ${FILE} /usr/local/bin/docker-credential-ecr`));
+test('checksums, then sudo install into /usr/local/bin, as docs/platforms.md shows them: found on PATH after', async () => {
+  const checks = [docCommand('docs/platforms.md', 'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt')];
+  const installs = ['docs/platforms.md'].map((f) => docCommand(f, `sudo install -m 0755 ${FILE} /usr/local/bin/docker-credential-ecr`));
   const d = download();
   for (const check of checks) {
     const r = await runDocCommand(check, { env: d.env, cwd: d.dir });
@@ -46,7 +46,7 @@ test('checksums, then sudo install into /usr/local/bin: the same lines in README
 test('sha256sum -c fails on a download that does not match checksums.txt', async () => {
   const d = download();
   writeFileSync(join(d.dir, FILE), 'not the release file');
-  const check = docCommand('README.md', 'sha256sum -c --ignore-missing checksums.txt');
+  const check = docCommand('docs/platforms.md', 'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt');
   const r = await runDocCommand(check, { env: d.env, cwd: d.dir });
   assert.notEqual(r.code, 0, transcript(r));
   assert.match(r.stdout, new RegExp(`${FILE.replace(/\./g, '\\.')}: FAILED`));

@@ -30,9 +30,8 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('README.md and docs/platforms.md on Windows: copy into WindowsApps, then configure from PATH', { skip }, async () => {
+test('docs/platforms.md on Windows: copy into WindowsApps, then configure from PATH', { skip }, async () => {
   const lines = [
-    docCommand('README.md', 'copy docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"'),
     docCommand('docs/platforms.md', 'copy /Y docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', 'cmd'),
     docCommand('docs/platforms.md', 'docker-credential-ecr configure', 'cmd'),
   ];

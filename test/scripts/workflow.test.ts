@@ -41,3 +41,17 @@ test('every release executable that cannot run here has a runner in the workflow
   assert.match(workflow.jobs.publish.steps.at(-1).run, /sha256sum --strict -c checksums\.txt\n.*gh release create/);
   assert.match(workflow.jobs.build.steps.map((s: { run?: string }) => s.run ?? '').join('\n'), /npm ci && npm run build\nnpm run release/);
 });
+
+test('publish signs checksums.txt with the release key and verifies it, builds the apt and rpm repositories with the scripts the tests run, and publishes npm with provenance; secrets only in publish', () => {
+  const workflow = parse(text);
+  const runs = workflow.jobs.publish.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+  assert.match(runs, /minisign -S -s .* -m checksums\.txt/);
+  assert.match(runs, /minisign -Vm checksums\.txt -p "\$GITHUB_WORKSPACE\/packaging\/minisign\.pub"/);
+  assert.match(runs, /node scripts\/lib\/apt-repo\.mjs dist\/release site\/apt /);
+  assert.match(runs, /rpmsign --addsign/);
+  assert.match(runs, /createrepo_c site\/rpm/);
+  assert.match(runs, /npm publish --provenance --access public dist\/release\/docker-credential-ecr-\*\.tgz/);
+  assert.equal(workflow.jobs.publish.permissions['id-token'], 'write', 'npm provenance needs an OIDC token');
+  for (const job of ['build', 'smoke']) assert.doesNotMatch(JSON.stringify(workflow.jobs[job]), /secrets\./, `${job} (which runs npm ci) sees no secret`);
+  assert.equal(workflow.jobs.build.steps.find((s: { with?: { 'node-version'?: number } }) => s.with?.['node-version'])?.with['node-version'], 22);
+});
