@@ -20,7 +20,7 @@ export function anchor(heading: string): string {
 
 function anchorsOf(file: string): Set<string> {
   const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
-  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)));
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1])));
 }
 
 test('GitHub anchors as computed here', () => {
@@ -34,8 +34,8 @@ for (const page of PAGES) {
     const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
     const broken: string[] = [];
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-      if (/^[a-z]+:/.test(target!)) continue; // https:, mailto:
-      const [path, fragment] = target!.split('#') as [string, string | undefined];
+      if (/^[a-z]+:/.test(target)) continue; // https:, mailto:
+      const [path, fragment] = target.split('#') as [string, string | undefined];
       const linked = path === '' ? file : resolve(dirname(file), path);
       if (!existsSync(linked)) broken.push(`${target} (no ${relative(ROOT, linked)})`);
       else if (fragment !== undefined && linked.endsWith('.md') && !anchorsOf(linked).has(fragment)) broken.push(`${target} (no heading for #${fragment})`);
