@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { shellQuote } from '../support/shell';
 import { helperEnv } from '../support/helper-bin';
 
 const fake = useFakeAws();
@@ -26,7 +27,7 @@ function setUp(command: (script: string) => string): { home: string; env: Record
   const env = helperEnv(fake.url, home);
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
-  writeFileSync(env.AWS_CONFIG_FILE, `[default]\ncredential_process = ${command(script)}\n`);
+  writeFileSync(env.AWS_CONFIG_FILE, `[default]\ncredential_process = ${command(shellQuote(script))}\n`);
   return { home, env, script };
 }
 
@@ -81,7 +82,7 @@ test('credential_process by a bare name follows PATH, and a relative path the wo
   const teamBin = (team: string): string => {
     const dir = join(home, team);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'cp.sh'), `#!/bin/sh\nexec ${script} ${team}\n`);
+    writeFileSync(join(dir, 'cp.sh'), `#!/bin/sh\nexec ${shellQuote(script)} ${team}\n`);
     chmodSync(join(dir, 'cp.sh'), 0o755);
     return dir;
   };
@@ -118,7 +119,7 @@ test('command lines too involved to read ($( ), backticks, $(( )), env, a relati
       const dir = join(home, team);
       mkdirSync(dir);
       dirs[team] = dir;
-      writeFileSync(join(dir, 'mycp'), `#!/bin/sh\nexec ${script} ${team}\n`);
+      writeFileSync(join(dir, 'mycp'), `#!/bin/sh\nexec ${shellQuote(script)} ${team}\n`);
       chmodSync(join(dir, 'mycp'), 0o755);
       writeFileSync(join(dir, 'creds.json'), `{"Version":1,"AccessKeyId":"${keyOf(team)}","SecretAccessKey":"secret-${team}"}\n`);
     }

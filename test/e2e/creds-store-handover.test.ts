@@ -13,6 +13,7 @@ import { makePassStore, type PassStore } from '../support/pass-store';
 import { lookAlikeHosts, REVIEWED_LOOK_ALIKES } from '../support/look-alike-hosts';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
+import { shellQuote } from '../support/shell';
 import { registryForHost } from '../../src/registry/host';
 import { hintForUnservedHost } from '../../src/registry/hints';
 
@@ -104,7 +105,7 @@ test('a store over 64 KiB reaches the other store byte for byte; over 1 MiB, or 
   // A recording store: keeps the bytes it was given and says it stored them.
   const bin = tempDir('dce-handover-bin-');
   const received = join(bin, 'received');
-  writeFileSync(join(bin, 'docker-credential-rec'), `#!/bin/sh\ncat > '${received}'\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'docker-credential-rec'), `#!/bin/sh\ncat > ${shellQuote(received)}\n`, { mode: 0o755 });
   const recConfig = join(bin, 'config.json');
   writeFileSync(recConfig, JSON.stringify({ credsStore: 'rec' }));
   const recEnv = { ...helperEnv(fake.url, root), PATH: `${bin}:${process.env.PATH}`, DOCKER_CREDENTIAL_ECR_CONFIG: recConfig };

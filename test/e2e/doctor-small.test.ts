@@ -11,6 +11,7 @@ import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
 import { helperEnv } from '../support/helper-bin';
 import { tempDir } from '../support/temp';
+import { shellCommand } from '../support/shell';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const MFA_ROLE = 'arn:aws:iam::123456789012:role/mfa-puller';
@@ -101,7 +102,7 @@ function atTerminal(env: Record<string, string>, command: string): Promise<{ cod
 test('issue 27 point 1: an MFA identity with registries in two regions is asked for one code per run; the second region is "not checked"', async () => {
   const other = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
   const env = mfaMachine({ [HOST]: 'ecr', [other]: 'ecr' });
-  const session = await atTerminal(env, `${EXECUTABLE} doctor`);
+  const session = await atTerminal(env, shellCommand([EXECUTABLE, 'doctor']));
   assert.equal((session.terminal.match(/MFA code for/g) ?? []).length, 1, session.terminal);
   assert.equal(fake.mfaCalls.length, 1);
   assert.equal(session.code, 0, session.terminal);

@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { assertBuilt, EXECUTABLE, runExecutable } from '../support/executable';
 import { tempDir } from '../support/temp';
+import { shellQuote } from '../support/shell';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -29,8 +30,8 @@ function wipingWrapper(exe: string): { dir: string; env: Record<string, string>;
   const calls = join(dir, 'calls');
   writeFileSync(
     join(dir, 'docker-credential-wipe'),
-    `#!/bin/sh\necho "$$" >> '${calls}'\n[ -e '${dir}/stop' ] && exit 9\n` +
-      `env -i PATH='${dir}:/usr/bin:/bin' HOME='${dir}' DOCKER_CREDENTIAL_ECR_CONFIG='${join(dir, 'config.json')}' DOCKER_CREDENTIAL_ECR_LOG=debug '${exe}' "$@"\n`,
+    `#!/bin/sh\necho "$$" >> ${shellQuote(calls)}\n[ -e ${shellQuote(`${dir}/stop`)} ] && exit 9\n` +
+      `env -i PATH=${shellQuote(`${dir}:/usr/bin:/bin`)} HOME=${shellQuote(dir)} DOCKER_CREDENTIAL_ECR_CONFIG=${shellQuote(join(dir, 'config.json'))} DOCKER_CREDENTIAL_ECR_LOG=debug ${shellQuote(exe)} "$@"\n`,
     { mode: 0o755 },
   );
   return { dir, env, calls: () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0), stop: () => writeFileSync(join(dir, 'stop'), '') };
@@ -124,7 +125,7 @@ async function hangingStoreAndItsPids(dir: string): Promise<{ store: number; us:
 
 test('SIGTERM to this helper while the store behind it hangs ends the store too', async () => {
   const pidDir = tempDir('dce-chain-pids-');
-  const { env } = storeSetup('hang', `cat >/dev/null\necho "$$ $PPID" > '${pidDir}/pids'\nexec sleep 60`);
+  const { env } = storeSetup('hang', `cat >/dev/null\necho "$$ $PPID" > ${shellQuote(`${pidDir}/pids`)}\nexec sleep 60`);
   const top = spawn(EXECUTABLE, ['get'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
   top.stdin.end('ghcr.io');
   const { store } = await hangingStoreAndItsPids(pidDir);
@@ -140,9 +141,9 @@ test('SIGTERM to this helper while the store behind it hangs ends the store too'
 
 test('SIGKILL to whoever started this helper (Docker, a shell) ends it and the store it runs', async () => {
   const pidDir = tempDir('dce-chain-pids-');
-  const { env } = storeSetup('hang', `cat >/dev/null\necho "$$ $PPID" > '${pidDir}/pids'\nexec sleep 60`);
+  const { env } = storeSetup('hang', `cat >/dev/null\necho "$$ $PPID" > ${shellQuote(`${pidDir}/pids`)}\nexec sleep 60`);
   // The shell stays (a command follows): it is our parent, and it is what gets killed.
-  const caller = spawn('/bin/sh', ['-c', `echo ghcr.io | '${EXECUTABLE}' get; echo after`], { env, stdio: 'ignore' });
+  const caller = spawn('/bin/sh', ['-c', `echo ghcr.io | ${shellQuote(EXECUTABLE)} get; echo after`], { env, stdio: 'ignore' });
   const { store, us } = await hangingStoreAndItsPids(pidDir);
   try {
     caller.kill('SIGKILL');

@@ -17,7 +17,7 @@ import { helperEnv } from '../support/helper-bin';
 import { runCommand, transcript } from '../support/command';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
-import { shellCommand } from '../support/shell';
+import { shellCommand, shellQuote } from '../support/shell';
 
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const OTHER_REGION_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
@@ -173,7 +173,7 @@ test('under GitHub Actions with stderr a terminal (a person, not the runner): no
   const output = join(tempDir(), 'password');
   const terminal = await new Promise<{ code: number | null; text: string }>((done, fail) => {
     // stdout to a file, stderr (and stdin) the pseudo-terminal `script` makes.
-    const child = spawn('script', ['-q', '-e', '-c', `'${EXECUTABLE}' login-password '${HOST}' > '${output}'`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-q', '-e', '-c', `${shellCommand([EXECUTABLE, 'login-password', HOST])} > ${shellQuote(output)}`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.on('error', fail);
