@@ -37,7 +37,7 @@
 //   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
 //   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -45,6 +45,7 @@ import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { createGzip, constants as zlib } from 'node:zlib';
 import { BuildError, bunExecutable, fail, root, removeLeftovers } from './compile.mjs';
+import { SETUP_COMMAND, install, missing } from './setup.mjs';
 import { ensureTarballs } from './lib/npm-registry.mjs';
 import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
@@ -148,6 +149,13 @@ function printTable(rows) {
 }
 
 async function main() {
+  // The packaging tools (dpkg-deb, rpmbuild, minisign, zip, ...) are in the set-up's list with the tests' tools: what
+  // is missing is installed as npm test does it (root with apt-get), or the release stops naming the one command.
+  const need = missing();
+  if (need.packages.length > 0) {
+    if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) install(need);
+    else fail(`npm run release needs what this machine lacks: ${need.what.join(', ')}; install it with: ${SETUP_COMMAND}`);
+  }
   const pkg = rootPackage();
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version ?? '')) fail(`package.json version ${JSON.stringify(pkg.version)} is not a release version`);
   mkdirSync(dist, { recursive: true });
