@@ -55,3 +55,26 @@ test('publish signs checksums.txt with the release key and verifies it, builds t
   for (const job of ['build', 'smoke']) assert.doesNotMatch(JSON.stringify(workflow.jobs[job]), /secrets\./, `${job} (which runs npm ci) sees no secret`);
   assert.equal(workflow.jobs.build.steps.find((s: { with?: { 'node-version'?: number } }) => s.with?.['node-version'])?.with['node-version'], 22);
 });
+
+test('after publish, the tap and the Scoop bucket get the files manifests.mjs made, and winget-pkgs a pull request; each job holds only its own token and runs no npm', () => {
+  const workflow = parse(text);
+  const jobs = workflow.jobs as Record<string, { needs?: string; steps: { run?: string; env?: Record<string, string>; uses?: string; with?: { name?: string } }[] }>;
+  const manifests = jobs.publish.steps.map((s) => s.run ?? '').join('\n');
+  assert.match(manifests, /node scripts\/lib\/manifests\.mjs dist\/release manifests/);
+  const brewScoop = jobs['homebrew-scoop'];
+  const winget = jobs.winget;
+  for (const [name, job] of [['homebrew-scoop', brewScoop], ['winget', winget]] as const) {
+    assert.equal(job.needs, 'publish', `${name} runs only after the release is published`);
+    assert.ok(job.steps.some((s) => s.uses?.startsWith('actions/download-artifact') && s.with?.name === 'manifests'), `${name} uses the manifests publish made`);
+    assert.doesNotMatch(JSON.stringify(job), /npm (ci|install)|setup-node/, `${name} runs no npm`);
+  }
+  const brewRun = brewScoop.steps.map((s) => s.run ?? '').join('\n');
+  assert.match(brewRun, /publish homebrew-tap docker-credential-ecr\.rb Formula\/docker-credential-ecr\.rb/);
+  assert.match(brewRun, /publish scoop-bucket docker-credential-ecr\.json bucket\/docker-credential-ecr\.json/);
+  assert.deepEqual(JSON.stringify(brewScoop).match(/secrets\.\w+/g), ['secrets.TAP_TOKEN']);
+  const wingetStep = winget.steps.find((s) => /wingetcreate\.exe submit/.test(s.run ?? ''));
+  assert.ok(wingetStep, 'wingetcreate submit runs');
+  assert.match(wingetStep.run ?? '', /submit --no-open .* manifests\/winget$/m);
+  assert.doesNotMatch(wingetStep.run ?? '', /--token/, 'the token is passed in the environment, not on the command line wingetcreate may log');
+  assert.deepEqual(Object.keys(wingetStep.env ?? {}).filter((k) => /TOKEN/.test(k)), ['WINGET_CREATE_GITHUB_TOKEN']);
+});
