@@ -174,7 +174,7 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
           'profile-not-found',
         );
       }
-      fetched = await fetchToken(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
+      fetched = await (deps.fetchToken ?? fetchToken)(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
     } catch (error) {
       const [{ explain }, { ssoSessionOf }] = await Promise.all([import('../aws/explain'), import('../aws/explain-sso')]);
       const sso = identity.source === 'profile' ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile) : undefined;
