@@ -18,6 +18,9 @@ const NODE_SWITCHES = ['NODE_DEBUG', 'NODE_DEBUG_NATIVE', 'NODE_EXTRA_CA_CERTS']
 if (NODE_SWITCHES.some((name) => process.env[name] !== undefined)) {
   const env = { ...process.env };
   for (const name of NODE_SWITCHES) delete env[name];
+  // The restarted run sees this process as its parent, running the same script and action: this says it is a
+  // restart, not the credsStore hand-over looping back to us (src/docker/hand-over-chain.ts).
+  env.DOCKER_CREDENTIAL_ECR_RESTARTED_BY = String(process.pid);
   const result = require('node:child_process').spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
   process.exit(result.status === null ? 1 : result.status);
 }

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { StubEcr } from './stub-ecr-types';
+import { shellQuote } from '../support/shell';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
@@ -173,6 +174,36 @@ export async function load(url, context, next) {
     assert.equal(v.stdout.trim(), `v${NODE.version}`);
     await assertServes(t, join(nodeDir, 'bin'), `v${NODE.version}`);
   });
+
+  // The credsStore hand-over's bound for the npm package (node <launcher> get): a store that clears the environment
+  // and runs the package again gets one hand-over, then the package's own answer. With NODE_DEBUG set the launcher
+  // restarts Node first; that restart is not mistaken for a hand-over (the store is still asked, once).
+  for (const nodeDebug of [false, true]) {
+    it(`a store that clears the environment and runs the npm package again: one hand-over, then its own answer${nodeDebug ? ' (NODE_DEBUG set: the launcher restarts Node first)' : ''}`, () => {
+      const home = mkdtempSync(join(dir, 'chain-'));
+      const calls = join(home, 'calls');
+      const path = `${home}:${dirname(process.execPath)}:/usr/bin:/bin`;
+      writeFileSync(join(home, 'config.json'), JSON.stringify({ credsStore: 'wipe' }));
+      writeFileSync(
+        join(home, 'docker-credential-wipe'),
+        `#!/bin/sh\necho "$$" >> ${shellQuote(calls)}\n[ -e ${shellQuote(join(home, 'stop'))} ] && exit 9\n` +
+          `env -i PATH=${shellQuote(path)} HOME=${shellQuote(home)} DOCKER_CREDENTIAL_ECR_CONFIG=${shellQuote(join(home, 'config.json'))} ${shellQuote(bin)} "$@"\n`,
+        { mode: 0o755 },
+      );
+      const env = { HOME: home, PATH: path, DOCKER_CREDENTIAL_ECR_CONFIG: join(home, 'config.json'), ...(nodeDebug ? { NODE_DEBUG: 'none' } : {}) };
+      try {
+        const r = spawnSync(bin, ['get'], { input: 'ghcr.io', env, encoding: 'utf8', timeout: 30_000 });
+        const count = existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0;
+        assert.equal(r.signal, null, `it handed over without end (${count} store calls before it was killed)`);
+        assert.equal(r.status, 1, r.stderr);
+        assert.equal(r.stdout, 'credentials not found in native keychain\n');
+        assert.equal(count, 1, r.stderr);
+        assert.match(r.stderr, /this helper was itself run as the other store \(process \d+ up this one's ancestry is this helper running get\), so it does not hand over again/);
+      } finally {
+        writeFileSync(join(home, 'stop'), '');
+      }
+    });
+  }
 });
 
 describe('npm publish', { skip: ABSENT }, () => {
