@@ -187,10 +187,10 @@ export async function load(url, context, next) {
       writeFileSync(
         join(home, 'docker-credential-wipe'),
         `#!/bin/sh\necho "$$" >> ${shellQuote(calls)}\n[ -e ${shellQuote(join(home, 'stop'))} ] && exit 9\n` +
-          `env -i PATH=${shellQuote(path)} HOME=${shellQuote(home)} DOCKER_CREDENTIAL_ECR_CONFIG=${shellQuote(join(home, 'config.json'))} ${shellQuote(bin)} "$@"\n`,
+          `env -i PATH=${shellQuote(path)} HOME=${shellQuote(home)} DOCKER_CREDENTIAL_ECR_CONFIG=${shellQuote(join(home, 'config.json'))} DOCKER_CREDENTIAL_ECR_LOG=debug ${shellQuote(bin)} "$@"\n`,
         { mode: 0o755 },
       );
-      const env = { HOME: home, PATH: path, DOCKER_CREDENTIAL_ECR_CONFIG: join(home, 'config.json'), ...(nodeDebug ? { NODE_DEBUG: 'none' } : {}) };
+      const env = { HOME: home, PATH: path, DOCKER_CREDENTIAL_ECR_CONFIG: join(home, 'config.json'), DOCKER_CREDENTIAL_ECR_LOG: 'debug', ...(nodeDebug ? { NODE_DEBUG: 'none' } : {}) };
       try {
         const r = spawnSync(bin, ['get'], { input: 'ghcr.io', env, encoding: 'utf8', timeout: 30_000 });
         const count = existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0;
