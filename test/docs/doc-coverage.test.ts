@@ -61,6 +61,18 @@ test('the rule: shell blocks, $ lines with their output, Command cells, program 
   assert.deepEqual(found.find((c) => c.kind === 'prompt')?.output, ['ok    all good']);
 });
 
+test('a here-document is part of the command that opens it, up to its delimiter line; a here-string is not one', () => {
+  const page = ['```sh', "sudo tee /etc/x.repo <<'EOF_X'", '[x]', '# not a comment here', 'EOF_X', 'cat <<<word', 'echo after', '```'].join('\n');
+  assert.deepEqual(
+    extractCommands('docs/x.md', page).map((c) => [c.line, c.text]),
+    [
+      [2, "sudo tee /etc/x.repo <<'EOF_X'\n[x]\n# not a comment here\nEOF_X"],
+      [6, 'cat <<<word'],
+      [7, 'echo after'],
+    ],
+  );
+});
+
 test('every span listed as naming a command still appears in the docs (the list cannot go stale)', () => {
   const all = shownCommands(REPO).map((c) => c.text);
   for (const span of Object.keys(NOT_COMMANDS)) assert.ok(all.includes(span), `test/docs/doc-exemptions.ts NOT_COMMANDS: ${JSON.stringify(span)} is in no page any more; remove it`);

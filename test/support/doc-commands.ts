@@ -5,8 +5,10 @@
 // 3. a table column headed "Command": every code span in its cells that has a space in it;
 // 4. anywhere else outside fences: a code span whose first word is a program (PROGRAMS) and that has an argument,
 //    unless test/docs/doc-exemptions.ts lists it as naming a command rather than showing one to type.
-// A line ending in `\` goes on on the next line (kept as written: /bin/sh joins it). The same text shown twice is
-// one command (for the same shell): running it once covers every place it is shown.
+// A line ending in `\` goes on on the next line (kept as written: /bin/sh joins it); in a shell block, a line that
+// opens a here-document (`<<'EOF'`, `<<EOF`, `<<-EOF`) goes on to its delimiter line, because /bin/sh reads those
+// lines as the command's input, not as commands. The same text shown twice is one command (for the same shell):
+// running it once covers every place it is shown.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -128,6 +130,12 @@ function blockCommands(file: string, lang: string, body: { text: string; line: n
     if (every ? text.trim() === '' || comment.test(text) : !prompt) continue;
     const parts = [every ? text : prompt![1]];
     while (parts.at(-1)!.endsWith('\\') && j + 1 < body.length) parts.push(body[++j].text);
+    const heredoc = SHELL.has(lang) ? /(?<!<)<<(?!<)(-?)\s*(['"]?)([\w-]+)\2/.exec(parts.at(-1)!) : null;
+    if (heredoc) {
+      const [, strip, , delimiter] = heredoc;
+      while (j + 1 < body.length && (strip ? body[j + 1].text.replace(/^\t+/, '') : body[j + 1].text) !== delimiter) parts.push(body[++j].text);
+      if (j + 1 < body.length) parts.push(body[++j].text);
+    }
     const shell = WINDOWS.has(lang) ? (lang === 'bat' || lang === 'cmd' ? 'cmd' : 'powershell') : 'sh';
     const command: ShownCommand = { file, line, text: parts.join('\n'), kind: every ? 'block' : 'prompt', shell };
     if (!every) {
