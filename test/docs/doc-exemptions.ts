@@ -45,6 +45,11 @@ export const NPM_TGZ = 'dist/release/docker-credential-ecr-0.1.0.tgz';
 /** The Windows executable `npm run release` writes (test/docs/windows.test.ts runs the docs' cmd.exe lines with it). */
 export const WINDOWS_EXE = 'dist/release/docker-credential-ecr-v0.1.0.windows-amd64.exe';
 
+/** The Debian package `npm run release` writes (test/docs/install-apt.test.ts installs it from the apt repository as a new user). */
+export const DEB_AMD64 = 'dist/release/docker-credential-ecr_0.1.0_amd64.deb';
+
+const APT_ROW = 'needs the release .deb; with it (as in CI), test/docs/install-apt.test.ts runs docs/install.md\'s three commands as a new user on a fresh Debian 12 root, this row\'s two among them';
+
 const WINE = 'Windows only: nothing here runs Windows, and Wine 8\'s';
 
 export const NOT_YET_RUN: readonly NotYetRun[] = [
@@ -59,7 +64,8 @@ export const NOT_YET_RUN: readonly NotYetRun[] = [
   { file: 'docs/performance.md', text: 'npm run build', why: 'as `npm ci && npm run build`, which .ci/run runs; in the suite it would replace the executable under test' },
   { file: 'README.md', text: 'npm run bench', why: 'about 2 minutes of timing on a machine shared with other work, and it needs hyperfine, which the test set-up does not install' },
   { file: 'docs/performance.md', text: 'npm run bench', why: 'as in README.md' },
-  { file: 'README.md', text: 'sudo apt-get install docker-credential-ecr', why: 'the channel as published, from the project repository (OWNER/REPO is a placeholder until the first release): test/release/deb.test.ts runs `apt-get install docker-credential-ecr` from a signed file: repository in a fresh Debian 12 root instead' },
+  { file: 'README.md', text: 'curl -fsSL https://OWNER.github.io/REPO/docker-credential-ecr.sources | sudo tee /etc/apt/sources.list.d/docker-credential-ecr.sources >/dev/null', why: APT_ROW, until: DEB_AMD64 },
+  { file: 'README.md', text: 'sudo apt-get update && sudo apt-get install -y docker-credential-ecr', why: APT_ROW, until: DEB_AMD64 },
   { file: 'README.md', text: 'sudo dnf install docker-credential-ecr', why: 'no Fedora or Amazon Linux repository is reachable here: test/release/rpm.test.ts installs the .rpm with rpm --root and runs it' },
   { file: 'README.md', text: 'brew install OWNER/tap/docker-credential-ecr', why: 'Homebrew needs macOS or its own toolchain: test/release/manifests.test.ts checks the formula (ruby -c, hashes, URLs)' },
   { file: 'README.md', text: 'scoop install docker-credential-ecr', why: 'Windows only: test/release/manifests.test.ts checks the Scoop manifest' },

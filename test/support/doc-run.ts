@@ -69,6 +69,8 @@ export interface DocRunOptions {
   scratch?: string;
   /** Run on a pseudo-terminal (util-linux `script`): stdin is what is typed; stdout is the terminal's, stderr in it. */
   terminal?: boolean;
+  /** Runs the script elsewhere (another root, another user): the [file, args] to spawn; `after` is not available. */
+  launch?: (script: string) => [string, string[]];
   timeoutMs?: number;
 }
 
@@ -95,9 +97,10 @@ export async function runDocCommand(command: ShownCommand, options: DocRunOption
     standIn(bin, program, work);
   }
   if (options.scratch) writeScript(join(bin, 'sudo'), 'exec "$@"');
-  const script = [options.before ?? '', ran, 'doc_status=$?', `{\n${options.after ?? ':'}\n} > ${shellQuote(afterOut)} 2>&1`, 'exit $doc_status'].join('\n');
+  assert.ok(!(options.launch && options.after), 'a launched script cannot write `after` where this process reads it');
+  const script = [options.before ?? '', ran, 'doc_status=$?', options.after ? `{\n${options.after}\n} > ${shellQuote(afterOut)} 2>&1` : '', 'exit $doc_status'].join('\n');
   const env = { ...options.env, PATH: `${bin}:${options.env.PATH ?? process.env.PATH ?? ''}` };
-  const [file, args] = options.scratch ? inScratchRoot(options.scratch, script) : options.terminal ? ['script', ['-q', '-e', '-c', `/bin/sh -c ${shellQuote(script)}`, '/dev/null']] : ['/bin/sh', ['-c', script]];
+  const [file, args] = options.launch ? options.launch(script) : options.scratch ? inScratchRoot(options.scratch, script) : options.terminal ? ['script', ['-q', '-e', '-c', `/bin/sh -c ${shellQuote(script)}`, '/dev/null']] : ['/bin/sh', ['-c', script]];
   const result = await runCommand(file, args, { env, timeoutMs: options.timeoutMs ?? 60_000, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
   record(command, [...(options.standIns ?? [])]);
   const calls = Object.fromEntries(
