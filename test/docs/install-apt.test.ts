@@ -88,7 +88,7 @@ describe('a new user on a fresh Debian 12 machine, installing from the apt repos
     engine = await startFakeDockerEngine({ authorize: (pull) => pullFromRegistry({ port: registry!.port, ca: caPem }, pull) });
     const { buildPagesSite } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href)) as AptRepoModule;
     const key = throwawayGpgKey(work, 'pages');
-    buildPagesSite({ releaseDir: RELEASE, out: join(work, 'site', name), keyId: key.keyId, gnupgHome: key.home, repository });
+    buildPagesSite({ releaseDir: RELEASE, out: join(work, 'site', pagesHost, name), keyId: key.keyId, gnupgHome: key.home, repository });
     site = await startHttpsSite(join(work, 'site'), makeLeaf(ca, join(work, 'leaf'), [pagesHost]));
     machine = newUserRoot({ engineSocket: engine.socketPath, caCert: caPem, hosts: [`${site.address} ${pagesHost}`], awsEndpoint: fake.url, region: REGION });
   });
@@ -144,7 +144,8 @@ describe('a new user on a fresh Debian 12 machine, installing from the apt repos
     assert.equal(fake.callsFor('ecr-public').length, 1, 'one ECR Public token');
     // What the user's machine fetched from the documented site, over HTTPS.
     const fetched = site!.requests.filter((r) => r.startsWith('GET '));
-    for (const path of [`/${name}/docker-credential-ecr.sources`, `/${name}/apt/dists/stable/InRelease`, `/${name}/apt/pool/main/d/docker-credential-ecr/docker-credential-ecr_${version}_amd64.deb`]) assert.ok(fetched.includes(`GET ${path} 200`), `${path} was not fetched: ${fetched.join(', ')}`);
+    const pages = `https://${owner.toLowerCase()}.github.io/${name}`;
+    for (const url of [`${pages}/docker-credential-ecr.sources`, `${pages}/apt/dists/stable/InRelease`, `${pages}/apt/pool/main/d/docker-credential-ecr/docker-credential-ecr_${version}_amd64.deb`]) assert.ok(fetched.includes(`GET ${url} 200`), `${url} was not fetched: ${fetched.join(', ')}`);
     const v = m.root.run(['docker-credential-ecr', 'version']);
     assert.equal(v.stdout, `docker-credential-ecr ${version}\n`, v.stderr);
     t.diagnostic(`${commands.length} commands: ${commands.map((c) => c.text).join(' ; ')}`);

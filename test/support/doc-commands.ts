@@ -5,7 +5,8 @@
 // 3. a table column headed "Command": every code span in its cells that has a space in it;
 // 4. anywhere else outside fences: a code span whose first word is a program (PROGRAMS) and that has an argument,
 //    unless test/docs/doc-exemptions.ts lists it as naming a command rather than showing one to type.
-// A line ending in `\` goes on on the next line (kept as written: /bin/sh joins it). The same text shown twice is
+// A line ending in `\` goes on on the next line (kept as written: /bin/sh joins it); a here-document (`<<'EOF'`)
+// goes on to its end marker. The same text shown twice is
 // one command (for the same shell): running it once covers every place it is shown.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -128,6 +129,9 @@ function blockCommands(file: string, lang: string, body: { text: string; line: n
     if (every ? text.trim() === '' || comment.test(text) : !prompt) continue;
     const parts = [every ? text : prompt![1]];
     while (parts.at(-1)!.endsWith('\\') && j + 1 < body.length) parts.push(body[++j].text);
+    // A here-document's lines are its command's input, up to the line that ends it.
+    const heredoc = /<<-?\s*(['"]?)(\w+)\1/.exec(parts.at(-1)!);
+    if (heredoc) while (j + 1 < body.length && parts.at(-1)!.trim() !== heredoc[2]) parts.push(body[++j].text);
     const shell = WINDOWS.has(lang) ? (lang === 'bat' || lang === 'cmd' ? 'cmd' : 'powershell') : 'sh';
     const command: ShownCommand = { file, line, text: parts.join('\n'), kind: every ? 'block' : 'prompt', shell };
     if (!every) {

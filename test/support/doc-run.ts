@@ -56,6 +56,11 @@ export interface DocRunOptions {
   stdin?: string;
   /** Values for the command's placeholders (HOST, <host>, HOST..., [--namespace NS]); the rest runs as written. */
   values?: Readonly<Record<string, string>>;
+  /**
+   * Placeholders a page writes inside a word (VERSION in docker-credential-ecr-vVERSION.linux-amd64.tar.gz), which
+   * the whole-word rule of `values` cannot reach: replaced wherever they occur, after `values`.
+   */
+  inWords?: Readonly<Record<string, string>>;
   /** Shell lines run first, in the same shell and namespace (what the page assumes is already there). */
   before?: string;
   /** Shell lines run after, in the same shell (the command's variables are set); their output is `after`. */
@@ -86,7 +91,7 @@ export interface DocRunResult extends CommandResult {
 /** Runs `command` as the docs show it and records that it ran. */
 export async function runDocCommand(command: ShownCommand, options: DocRunOptions): Promise<DocRunResult> {
   assert.equal(command.shell, 'sh', `${command.file}:${command.line}: only /bin/sh commands run here`);
-  const ran = substitute(command.text, options.values ?? {});
+  const ran = Object.entries(options.inWords ?? {}).reduce((text, [key, value]) => text.split(key).join(value), substitute(command.text, options.values ?? {}));
   // Stand-ins, the sudo shim and the output of `after`; removed when the command is done.
   const work = mkdtempSync(join(tmpdir(), 'dce-doc-run-'));
   const afterOut = join(work, 'after.out');

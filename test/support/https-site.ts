@@ -11,17 +11,21 @@ import type { LeafCert } from './tls';
 export interface HttpsSite {
   /** The loopback address it listens on, port 443. */
   address: string;
-  /** "METHOD /path STATUS" of each request, in order. */
+  /** "METHOD https://host/path STATUS" of each request, in order. */
   requests: string[];
   close(): Promise<void>;
 }
 
-/** Serves dir's files at their paths (GET and HEAD; anything else, or a missing file, is 404). */
+/**
+ * Serves dir/<host>/<path> for https://<host>/<path> (GET and HEAD; anything else, or a missing file, is 404): one
+ * server for every host the leaf certificate names.
+ */
 export async function startHttpsSite(dir: string, leaf: LeafCert): Promise<HttpsSite> {
   const requests: string[] = [];
   const server = https.createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+    const host = (req.headers.host ?? '').replace(/:443$/, '');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'https://site').pathname);
-    const file = normalize(join(dir, path));
+    const file = normalize(join(dir, host, path));
     let size = -1;
     try {
       if (file.startsWith(dir + sep) && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -31,7 +35,7 @@ export async function startHttpsSite(dir: string, leaf: LeafCert): Promise<Https
     } catch {
       // Missing: answered 404 below, as Pages does.
     }
-    requests.push(`${req.method ?? ''} ${path} ${size < 0 ? 404 : 200}`);
+    requests.push(`${req.method ?? ''} https://${host}${path} ${size < 0 ? 404 : 200}`);
     if (size < 0) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('404 Not Found\n');

@@ -18,19 +18,23 @@ export interface NewUserRoot {
   root: DebianRoot;
   /** A command line run as USER in a login shell (su -), as a terminal session would: [file, args] for a spawn. */
   asUser(script: string): [string, string[]];
+  /** The same as root (a root shell on that machine). */
+  asRoot(script: string): [string, string[]];
+  /** USER's uid and gid, for files put in their home. */
+  owner: { uid: number; gid: number };
   remove(): void;
 }
 
 export interface NewUserOptions {
-  /** The fake engine's unix socket, made reachable as /var/run/docker.sock. */
-  engineSocket: string;
+  /** The fake engine's unix socket, made reachable as /var/run/docker.sock (none: no engine). */
+  engineSocket?: string;
   /** PEM of a CA the machine trusts (added with update-ca-certificates). */
   caCert: string;
   /** Extra /etc/hosts lines: "address name". */
   hosts: string[];
-  /** http://127.0.0.1:port of the fake AWS. */
-  awsEndpoint: string;
-  region: string;
+  /** http://127.0.0.1:port of the fake AWS (none: no AWS set-up in ~/.aws). */
+  awsEndpoint?: string;
+  region?: string;
 }
 
 function must(root: DebianRoot, command: string[]): string {
@@ -53,6 +57,7 @@ export function newUserRoot(options: NewUserOptions): NewUserRoot {
   const socket = join(dir, 'run/docker.sock');
   const pts = join(dir, 'dev/pts');
   let mounted = false;
+  let owner = { uid: -1, gid: -1 };
   const unmount = () => {
     spawnSync('umount', [socket]);
     spawnSync('umount', [pts]);
@@ -75,19 +80,23 @@ export function newUserRoot(options: NewUserOptions): NewUserRoot {
     // A developer's sudo asks for their password; nothing here can type it.
     write(join(dir, `etc/sudoers.d/${USER}`), `${USER} ALL=(ALL:ALL) NOPASSWD: ALL\n`, 0o440);
     const [uid, gid] = [Number(must(root, ['id', '-u', USER])), Number(must(root, ['id', '-g', USER]))];
-    const owner = { uid, gid };
-    const aws = join(dir, 'home', USER, '.aws');
-    mkdirSync(aws, { mode: 0o700 });
-    chownSync(aws, uid, gid);
-    write(join(aws, 'credentials'), '[default]\naws_access_key_id = AKIANEWUSERKEY000001\naws_secret_access_key = new-user-secret-access-key\n', 0o600, owner);
-    write(join(aws, 'config'), `[default]\nregion = ${options.region}\nendpoint_url = ${options.awsEndpoint}\n`, 0o600, owner);
-    // The engine's socket as Docker's packages leave it: root:docker 0660 at /var/run/docker.sock.
-    const dockerGid = Number(/^docker:[^:]*:(\d+):/m.exec(readFileSync(join(dir, 'etc/group'), 'utf8'))?.[1]);
-    chownSync(options.engineSocket, 0, dockerGid);
-    chmodSync(options.engineSocket, 0o660);
-    writeFileSync(socket, '');
-    const bind = spawnSync('mount', ['--bind', options.engineSocket, socket], { encoding: 'utf8' });
-    if (bind.status !== 0) throw new Error(`mount --bind of the engine's socket: ${bind.stderr}`);
+    owner = { uid, gid };
+    if (options.awsEndpoint) {
+      const aws = join(dir, 'home', USER, '.aws');
+      mkdirSync(aws, { mode: 0o700 });
+      chownSync(aws, uid, gid);
+      write(join(aws, 'credentials'), '[default]\naws_access_key_id = AKIANEWUSERKEY000001\naws_secret_access_key = new-user-secret-access-key\n', 0o600, owner);
+      write(join(aws, 'config'), `[default]\nregion = ${options.region ?? 'us-east-1'}\nendpoint_url = ${options.awsEndpoint}\n`, 0o600, owner);
+    }
+    if (options.engineSocket) {
+      // The engine's socket as Docker's packages leave it: root:docker 0660 at /var/run/docker.sock.
+      const dockerGid = Number(/^docker:[^:]*:(\d+):/m.exec(readFileSync(join(dir, 'etc/group'), 'utf8'))?.[1]);
+      chownSync(options.engineSocket, 0, dockerGid);
+      chmodSync(options.engineSocket, 0o660);
+      writeFileSync(socket, '');
+      const bind = spawnSync('mount', ['--bind', options.engineSocket, socket], { encoding: 'utf8' });
+      if (bind.status !== 0) throw new Error(`mount --bind of the engine's socket: ${bind.stderr}`);
+    }
   } catch (error) {
     if (mounted) unmount();
     root.remove();
@@ -97,6 +106,8 @@ export function newUserRoot(options: NewUserOptions): NewUserRoot {
     root,
     // Debian's default umask for the session (the suite may run under 077), then a login shell as the user.
     asUser: (script) => ['/bin/sh', ['-c', `umask 022 && exec chroot ${shellQuote(dir)} su - ${USER} -c ${shellQuote(script)}`]],
+    asRoot: (script) => ['/bin/sh', ['-c', `umask 022 && exec chroot ${shellQuote(dir)} su - -c ${shellQuote(script)}`]],
+    owner,
     remove() {
       unmount();
       root.remove();
