@@ -42,6 +42,13 @@ const PAGE = [
   '', // 28
   'A span across lines: `docker-credential-ecr', // 29
   '  help configure`.', // 30
+  '', // 31
+  '```sh', // 32
+  "sudo tee /etc/x.conf <<'EOF_X'", // 33
+  '[section]', // 34
+  'EOF_X', // 35
+  'docker-credential-ecr version', // 36
+  '```', // 37
 ].join('\n');
 
 test('the rule: shell blocks, $ lines with their output, Command cells, program spans; nothing else', () => {
@@ -56,6 +63,8 @@ test('the rule: shell blocks, $ lines with their output, Command cells, program 
       [19, 'table', 'sh', 'a | b HOST'],
       [26, 'block', 'cmd', 'copy a b'],
       [29, 'inline', 'sh', 'docker-credential-ecr help configure'],
+      [33, 'block', 'sh', "sudo tee /etc/x.conf <<'EOF_X'\n[section]\nEOF_X"],
+      [36, 'block', 'sh', 'docker-credential-ecr version'],
     ],
   );
   assert.deepEqual(found.find((c) => c.kind === 'prompt')?.output, ['ok    all good']);

@@ -27,6 +27,20 @@ export const NOT_COMMANDS: Readonly<Record<string, string>> = {
   'sudo -H': 'names a way of running as root (security.md: what it changes about HOME)',
   'sudo -i': 'names a way of running as root (security.md: what it changes about HOME)',
   'sh -c': 'names a launcher in a credential_process line (security.md: lines the key cannot read)',
+  'dpkg -i': 'install.md names what test/release/deb.test.ts does in a fresh Debian 12 root',
+  'dpkg -r': 'install.md names what test/release/deb.test.ts does in a fresh Debian 12 root',
+  'apt-get update': 'install.md names the step that refuses a repository signed by another key (test/release/deb.test.ts)',
+  'rpm --root': 'install.md names how test/release/rpm.test.ts installs the .rpm',
+  'rpm -V': 'install.md names what test/release/rpm.test.ts checks',
+  'rpm -K': "install.md names what test/release/rpm.test.ts checks (the full command, with a package, is run by test/docs/install-channels.test.ts)",
+  'dnf install': 'install.md says in prose what `dnf install` did in the test',
+  'brew audit': 'install.md names what was not run (needs macOS)',
+  'brew install': 'install.md names what was not run (needs macOS)',
+  'winget validate': 'install.md names what was not run (Windows only)',
+  'node >= 22': "the npm package's engines range, not a command",
+  'npm publish --dry-run': 'install.md names what test/release/npm-package.test.ts runs',
+  'skopeo inspect': 'install.md names what test/release/image.test.ts runs',
+  'buildah run --isolation chroot': 'install.md names how test/release/image.test.ts runs the image',
 };
 
 /** Where a shown command is not run, and why: by file (every command in it) or by file and exact text. */
@@ -48,10 +62,27 @@ export const RPM_X86_64 = 'dist/release/docker-credential-ecr-0.1.0-1.x86_64.rpm
 /** The Windows executable `npm run release` writes (test/docs/windows.test.ts runs the docs' cmd.exe lines with it). */
 export const WINDOWS_EXE = 'dist/release/docker-credential-ecr-v0.1.0.windows-amd64.exe';
 
+/** The Debian package `npm run release` writes (test/docs/install-apt.test.ts installs it from the apt repository as a new user). */
+export const DEB_AMD64 = 'dist/release/docker-credential-ecr_0.1.0_amd64.deb';
+
+const APT_ROW = 'needs the release .deb; with it (as in CI), test/docs/install-apt.test.ts runs docs/install.md\'s three commands as a new user on a fresh Debian 12 root, this row\'s two among them';
+
+const CHANNELS = 'needs the release; with it (as in CI), test/docs/install-channels.test.ts runs it as a new user on a fresh Debian 12 root (or on this machine with its own storage)';
+
 const WINE = 'Windows only: nothing here runs Windows, and Wine 8\'s';
 
 export const NOT_YET_RUN: readonly NotYetRun[] = [
-  { file: 'docs/install.md', why: 'the channels as published from OWNER/REPO (placeholders until the first release): test/release/{archives,deb,rpm,image,manifests,action}.test.ts run each channel against local mirrors of the release instead, not these lines as written (open work, issue 26)' },
+  { file: 'docs/install.md', text: 'npm run release', why: 'as in docs/platforms.md (.ci/run runs this line)' },
+  { file: 'docs/install.md', text: 'apk add libstdc++ libgcc', why: 'Alpine only: no Alpine repository is reachable (only npm and Debian)' },
+  { file: 'docs/install.md', text: 'sudo dnf install docker-credential-ecr        # yum on Amazon Linux 2', why: 'needs the release .rpm; with it (as in CI), test/release/dnf.test.ts runs it in a dnf root against the repository the publish job makes', until: RPM_X86_64 },
+  { file: 'docs/install.md', text: 'brew install OWNER/tap/docker-credential-ecr', why: 'as in README.md (Homebrew needs macOS or its own toolchain): test/release/manifests.test.ts checks the formula' },
+  { file: 'docs/install.md', text: 'scoop bucket add docker-credential-ecr https://github.com/OWNER/scoop-bucket', why: 'Windows only, and the bucket is published with the first release: test/release/manifests.test.ts checks the Scoop manifest' },
+  { file: 'docs/install.md', text: 'scoop install docker-credential-ecr', why: 'Windows only: test/release/manifests.test.ts checks the Scoop manifest' },
+  { file: 'docs/install.md', text: 'winget install DockerCredentialEcr.DockerCredentialEcr', why: 'Windows only: test/release/manifests.test.ts checks the winget manifests' },
+  { file: 'docs/install.md', text: 'npm install --global docker-credential-ecr', why: 'as in README.md (not published yet): test/docs/npm-install.test.ts installs the release .tgz' },
+  { file: 'docs/install.md', text: 'podman run --rm -v /:/host --entrypoint /usr/local/bin/install-kubelet-plugin ghcr.io/OWNER/REPO:VERSION eks', why: 'ghcr.io is not reachable and podman run fails in this sandbox (setrlimit): test/release/image.test.ts runs install-kubelet-plugin from the image with buildah' },
+  ...['curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/docker-credential-ecr-vVERSION.linux-amd64.tar.gz', 'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/checksums.txt', 'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/checksums.txt.minisig', 'minisign -Vm checksums.txt -p minisign.pub && sha256sum --ignore-missing -c checksums.txt', 'tar -xzf docker-credential-ecr-vVERSION.linux-amd64.tar.gz', 'sudo install -m 0755 docker-credential-ecr-vVERSION.linux-amd64/docker-credential-ecr /usr/local/bin/', 'docker-credential-ecr version', 'minisign -Vm checksums.txt -p minisign.pub     # "Signature and comment signature verified"', 'sha256sum --ignore-missing -c checksums.txt    # "docker-credential-ecr-v0.1.0.linux-amd64.tar.gz: OK"', 'apt-get install minisign', 'sudo apt-get install ./docker-credential-ecr_VERSION_amd64.deb', 'rpm -K docker-credential-ecr-*.rpm            # for a downloaded package: "digests signatures OK"', 'skopeo copy oci-archive:docker-credential-ecr-VERSION.oci.tar containers-storage:docker-credential-ecr:VERSION', 'skopeo copy --override-arch amd64 oci-archive:docker-credential-ecr-VERSION.oci.tar docker-archive:dce.tar:docker-credential-ecr:VERSION && docker load -i dce.tar', "sudo tee /etc/yum.repos.d/docker-credential-ecr.repo <<'EOF_REPO'\n[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=https://OWNER.github.io/REPO/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://OWNER.github.io/REPO/docker-credential-ecr.asc\nEOF_REPO"].map((text) => ({ file: 'docs/install.md', text, why: CHANNELS, until: DEB_AMD64 })),
+  ...['curl -fsSL https://OWNER.github.io/REPO/docker-credential-ecr.sources | sudo tee /etc/apt/sources.list.d/docker-credential-ecr.sources >/dev/null', 'sudo apt-get update && sudo apt-get install -y docker-credential-ecr'].map((text) => ({ file: 'docs/install.md', text, why: APT_ROW, until: DEB_AMD64 })),
   { file: 'README.md', text: 'npm ci && npm run build', why: 'the build itself, on a clean clone in CI (.ci/run runs this line; test/docs/ci.test.ts checks); in the suite it would replace the executable every other test file is running' },
   { file: 'README.md', text: 'npm ci && npm run build     # builds dist/docker-credential-ecr, one self-contained executable (~110 MiB, Bun)', why: 'as above (.ci/run runs this line)' },
   { file: 'README.md', text: 'npm test                    # unit tests and end-to-end tests against the built executable', why: 'the suite itself, which cannot run itself (.ci/run runs this line)' },
@@ -62,7 +93,8 @@ export const NOT_YET_RUN: readonly NotYetRun[] = [
   { file: 'docs/performance.md', text: 'npm run build', why: 'as `npm ci && npm run build`, which .ci/run runs; in the suite it would replace the executable under test' },
   { file: 'README.md', text: 'npm run bench', why: 'about 2 minutes of timing on a machine shared with other work, and it needs hyperfine, which the test set-up does not install' },
   { file: 'docs/performance.md', text: 'npm run bench', why: 'as in README.md' },
-  { file: 'README.md', text: 'sudo apt-get install docker-credential-ecr', why: 'the channel as published, from the project repository (OWNER/REPO is a placeholder until the first release): test/release/deb.test.ts runs `apt-get install docker-credential-ecr` from a signed file: repository in a fresh Debian 12 root instead' },
+  { file: 'README.md', text: 'curl -fsSL https://OWNER.github.io/REPO/docker-credential-ecr.sources | sudo tee /etc/apt/sources.list.d/docker-credential-ecr.sources >/dev/null', why: APT_ROW, until: DEB_AMD64 },
+  { file: 'README.md', text: 'sudo apt-get update && sudo apt-get install -y docker-credential-ecr', why: APT_ROW, until: DEB_AMD64 },
   { file: 'README.md', text: 'sudo dnf install docker-credential-ecr', why: 'needs the release .rpm; with it (as in CI), test/release/dnf.test.ts runs it in a dnf root against the repository the publish job makes', until: RPM_X86_64 },
   { file: 'README.md', text: 'brew install OWNER/tap/docker-credential-ecr', why: 'Homebrew needs macOS or its own toolchain: test/release/manifests.test.ts checks the formula (ruby -c, hashes, URLs)' },
   { file: 'README.md', text: 'scoop install docker-credential-ecr', why: 'Windows only: test/release/manifests.test.ts checks the Scoop manifest' },

@@ -4,11 +4,11 @@
 // root (test/support/debian-root.ts), where `version`, `man -w`-less man page path and a `get` against the fake
 // AWS work; the arm64 package is unpacked with dpkg -x and its executable run under qemu-user (binfmt_misc is
 // not mounted here, so an arm64 root cannot run its own programs); `apt-get install docker-credential-ecr`
-// works from a file: source signed with a throwaway key and named by Signed-By, and the same repository
-// signed by another key is refused. Skipped when dist/release is absent.
+// works from a file: source made from the published docker-credential-ecr.sources (the throwaway key embedded in
+// Signed-By), and the same repository signed by another key is refused. Skipped when dist/release is absent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -32,6 +32,9 @@ const helperEnv = (fake: FakeAws, home: string) => ({
 });
 interface AptRepo {
   buildAptRepo(o: { releaseDir: string; out: string; keyId: string; gnupgHome: string }): string;
+  buildPagesSite(o: { releaseDir: string; out: string; keyId: string; gnupgHome: string }): string;
+  pagesUrl(): string;
+  SOURCES_FILE: string;
 }
 
 /** `get` through the installed helper in the root: a token from the fake, once. */
@@ -123,19 +126,21 @@ describe('Debian packages', { skip: ABSENT }, () => {
     assert.equal(r.stdout, `docker-credential-ecr ${version}\n`);
   });
 
-  it('apt-get install from a file: repository signed with a throwaway key (Signed-By) works; signed by another key it is refused', async (t: TestContext) => {
-    const { buildAptRepo } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'apt-repo.mjs')).href)) as AptRepo;
+  it('apt-get install from a file: repository with the published .sources (its key embedded in Signed-By) works; signed by another key it is refused', async (t: TestContext) => {
+    const { buildAptRepo, buildPagesSite, pagesUrl, SOURCES_FILE } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'apt-repo.mjs')).href)) as AptRepo;
     const good = throwawayGpgKey(dir, 'release');
     const other = throwawayGpgKey(dir, 'intruder');
+    const site = buildPagesSite({ releaseDir: RELEASE, out: join(dir, 'site'), keyId: good.keyId, gnupgHome: good.home });
+    const published = readFileSync(join(site, SOURCES_FILE), 'utf8');
+    assert.match(published, new RegExp(`^URIs: ${pagesUrl().replace(/\./g, '\\.')}/apt$`, 'm'));
+    assert.match(published, /^Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n \.\n( \S+\n)+ -----END PGP PUBLIC KEY BLOCK-----\n$/m);
     for (const [signer, ok] of [[good, true], [other, false]] as const) {
       const root = freshDebianRoot();
       try {
         buildAptRepo({ releaseDir: RELEASE, out: join(root.dir, 'srv/apt'), keyId: signer.keyId, gnupgHome: signer.home });
         run('chmod', ['-R', 'a+rX', join(root.dir, 'srv/apt')]);
-        mkdirSync(join(root.dir, 'etc/apt/keyrings'), { recursive: true });
-        cpSync(good.publicKey, join(root.dir, 'etc/apt/keyrings/docker-credential-ecr.gpg'));
-        // The source docs/install.md gives, with file: in place of the published URL.
-        writeFileSync(join(root.dir, 'etc/apt/sources.list.d/docker-credential-ecr.sources'), 'Types: deb\nURIs: file:/srv/apt\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/docker-credential-ecr.gpg\n');
+        // The source docs/install.md fetches, with file: in place of the published URL.
+        writeFileSync(join(root.dir, 'etc/apt/sources.list.d/docker-credential-ecr.sources'), published.replace(/^URIs: .*$/m, 'URIs: file:/srv/apt'));
         const update = root.run(['apt-get', 'update']);
         const install = root.run(['apt-get', 'install', '-y', 'docker-credential-ecr']);
         if (ok) {

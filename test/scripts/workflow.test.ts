@@ -47,7 +47,7 @@ test('publish signs checksums.txt with the release key and verifies it, builds t
   const runs = workflow.jobs.publish.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
   assert.match(runs, /minisign -S -s .* -m checksums\.txt/);
   assert.match(runs, /minisign -Vm checksums\.txt -p "\$GITHUB_WORKSPACE\/packaging\/minisign\.pub"/);
-  assert.match(runs, /node scripts\/lib\/apt-repo\.mjs dist\/release site\/apt /);
+  assert.match(runs, /node scripts\/lib\/apt-repo\.mjs dist\/release site /);
   assert.match(runs, /rpmsign --addsign/);
   assert.match(runs, /createrepo_c site\/rpm/);
   assert.match(runs, /npm publish --provenance --access public dist\/release\/docker-credential-ecr-\*\.tgz/);

@@ -56,6 +56,11 @@ export interface DocRunOptions {
   stdin?: string;
   /** Values for the command's placeholders (HOST, <host>, HOST..., [--namespace NS]); the rest runs as written. */
   values?: Readonly<Record<string, string>>;
+  /**
+   * Placeholders a page writes inside a word (VERSION in docker-credential-ecr-vVERSION.linux-amd64.tar.gz), which
+   * the whole-word rule of `values` cannot reach: replaced wherever they occur, after `values`.
+   */
+  inWords?: Readonly<Record<string, string>>;
   /** Shell lines run first, in the same shell and namespace (what the page assumes is already there). */
   before?: string;
   /** Shell lines run after, in the same shell (the command's variables are set); their output is `after`. */
@@ -69,6 +74,8 @@ export interface DocRunOptions {
   scratch?: string;
   /** Run on a pseudo-terminal (util-linux `script`): stdin is what is typed; stdout is the terminal's, stderr in it. */
   terminal?: boolean;
+  /** Runs the script elsewhere (another root, another user): the [file, args] to spawn; `after` is not available. */
+  launch?: (script: string) => [string, string[]];
   timeoutMs?: number;
 }
 
@@ -84,7 +91,7 @@ export interface DocRunResult extends CommandResult {
 /** Runs `command` as the docs show it and records that it ran. */
 export async function runDocCommand(command: ShownCommand, options: DocRunOptions): Promise<DocRunResult> {
   assert.equal(command.shell, 'sh', `${command.file}:${command.line}: only /bin/sh commands run here`);
-  const ran = substitute(command.text, options.values ?? {});
+  const ran = Object.entries(options.inWords ?? {}).reduce((text, [key, value]) => text.split(key).join(value), substitute(command.text, options.values ?? {}));
   // Stand-ins, the sudo shim and the output of `after`; removed when the command is done.
   const work = mkdtempSync(join(tmpdir(), 'dce-doc-run-'));
   const afterOut = join(work, 'after.out');
@@ -95,9 +102,10 @@ export async function runDocCommand(command: ShownCommand, options: DocRunOption
     standIn(bin, program, work);
   }
   if (options.scratch) writeScript(join(bin, 'sudo'), 'exec "$@"');
-  const script = [options.before ?? '', ran, 'doc_status=$?', `{\n${options.after ?? ':'}\n} > ${shellQuote(afterOut)} 2>&1`, 'exit $doc_status'].join('\n');
+  assert.ok(!(options.launch && options.after), 'a launched script cannot write `after` where this process reads it');
+  const script = [options.before ?? '', ran, 'doc_status=$?', options.after ? `{\n${options.after}\n} > ${shellQuote(afterOut)} 2>&1` : '', 'exit $doc_status'].join('\n');
   const env = { ...options.env, PATH: `${bin}:${options.env.PATH ?? process.env.PATH ?? ''}` };
-  const [file, args] = options.scratch ? inScratchRoot(options.scratch, script) : options.terminal ? ['script', ['-q', '-e', '-c', `/bin/sh -c ${shellQuote(script)}`, '/dev/null']] : ['/bin/sh', ['-c', script]];
+  const [file, args] = options.launch ? options.launch(script) : options.scratch ? inScratchRoot(options.scratch, script) : options.terminal ? ['script', ['-q', '-e', '-c', `/bin/sh -c ${shellQuote(script)}`, '/dev/null']] : ['/bin/sh', ['-c', script]];
   const result = await runCommand(file, args, { env, timeoutMs: options.timeoutMs ?? 60_000, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
   record(command, [...(options.standIns ?? [])]);
   const calls = Object.fromEntries(

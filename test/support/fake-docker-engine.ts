@@ -1,5 +1,5 @@
-// A fake Docker Engine API on a unix socket, just enough for the real docker CLI's `pull`, `login` and
-// `logout` (DOCKER_HOST=unix://<socketPath>). No engine runs on the test machines; this is what lets the
+// A fake Docker Engine API on a unix socket, just enough for the real docker CLI's `pull`, `login`, `logout` and
+// `load` (DOCKER_HOST=unix://<socketPath>). No engine runs on the test machines; this is what lets the
 // docker CLI itself run its credential-helper code against the built helper. It records the
 // X-Registry-Auth header of each pull (the credentials the CLI got from the helper) and the body of
 // each /auth call, decoded.
@@ -8,6 +8,7 @@ import type * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeShortDir } from './temp';
+import { tarMember } from './oci-layout';
 
 /** What docker 28.2 speaks; the CLI negotiates down to the Api-Version the ping answers with. */
 export const ENGINE_API_VERSION = '1.50';
@@ -57,6 +58,8 @@ export interface FakeDockerEngine {
   logins: RegistryAuth[];
   /** Classic-builder builds (POST /build): the X-Registry-Config header, decoded (server -> AuthConfig). */
   builds: Array<{ registryConfig?: Record<string, RegistryAuth> }>;
+  /** docker load: the archive's size and the image names its manifest.json gives. */
+  loads: Array<{ bytes: number; tags: string[] }>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -83,11 +86,11 @@ export function decodeRegistryAuth(header: string): RegistryAuth | undefined {
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => done(Buffer.concat(chunks)));
     req.on('error', fail);
   });
 }
@@ -119,13 +122,15 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
   const pulls: PullRecord[] = [];
   const logins: RegistryAuth[] = [];
   const builds: Array<{ registryConfig?: Record<string, RegistryAuth> }> = [];
+  const loads: Array<{ bytes: number; tags: string[] }> = [];
   const sockets = new Set<net.Socket>();
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://docker');
     const versioned = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
     const path = versioned ? versioned[2] : url.pathname;
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    const body = raw.toString('utf8');
     const request: EngineRequest = {
       method: req.method ?? '',
       path,
@@ -221,6 +226,23 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
       return;
     }
+    if (path === '/images/load' && req.method === 'POST') {
+      // A real engine unpacks the archive; this one reads the images it names (manifest.json) and keeps nothing else.
+      let tags: string[] = [];
+      try {
+        tags = (JSON.parse(tarMember(raw, 'manifest.json')?.toString('utf8') ?? '') as { RepoTags?: string[] }[]).flatMap((m) => m.RepoTags ?? []);
+      } catch {
+        // Not an archive docker load reads: refused below.
+      }
+      loads.push({ bytes: raw.length, tags });
+      if (tags.length === 0) {
+        sendJson(res, 400, { message: 'fake-docker-engine: no manifest.json naming an image in the archive' });
+        return;
+      }
+      res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
+      res.end(tags.map((t) => `${JSON.stringify({ stream: `Loaded image: ${t}\n` })}\n`).join(''));
+      return;
+    }
     sendJson(res, 404, { message: `fake-docker-engine does not implement ${req.method ?? ''} ${url.pathname}` });
   }
 
@@ -248,11 +270,13 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
     pulls,
     logins,
     builds,
+    loads,
     reset() {
       requests.length = 0;
       pulls.length = 0;
       logins.length = 0;
       builds.length = 0;
+      loads.length = 0;
     },
     async close() {
       if (closed) return;

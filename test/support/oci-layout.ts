@@ -94,3 +94,16 @@ export function writeOciImage(dir: string, tag: string, fileContent = 'hello fro
   );
   return { dir, tag, manifestDigest: manifest.digest, configDigest: config.digest, layerDigest: layer.digest, diffId };
 }
+
+/** The content of the member called name in a ustar archive (no PAX or GNU long names), or undefined. */
+export function tarMember(tar: Buffer, name: string): Buffer | undefined {
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) return undefined;
+    const member = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '').replace(/^\.\//, '');
+    const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+    if (member === name) return tar.subarray(at + 512, at + 512 + size);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return undefined;
+}
