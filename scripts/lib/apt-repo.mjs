@@ -11,10 +11,11 @@
 //
 //   node scripts/lib/apt-repo.mjs <release-dir> <site-dir> <gpg-key-id>   (GNUPGHOME picks the keyring)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPOSITORY } from './project.mjs';
+import { fileURLToPath } from 'node:url';
 
 export const SUITE = 'stable';
 export const ARCHES = ['amd64', 'arm64'];
@@ -87,7 +88,8 @@ export function buildPagesSite({ releaseDir, out, keyId, gnupgHome = process.env
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a command (not imported): compared as paths, since import.meta.url percent-encodes a space or a non-ASCII letter.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const [releaseDir, out, keyId] = process.argv.slice(2);
   if (!releaseDir || !out || !keyId) {
     console.error('usage: node scripts/lib/apt-repo.mjs <release-dir> <site-dir> <gpg-key-id>');

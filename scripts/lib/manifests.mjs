@@ -7,10 +7,11 @@
 //                                               command docker-credential-ecr
 //
 //   node scripts/lib/manifests.mjs <release-dir> <out-dir>
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOMEPAGE, SUMMARY, assetUrl } from './project.mjs';
 import { TARGETS, archiveName } from './targets.mjs';
+import { fileURLToPath } from 'node:url';
 
 export const WINGET_ID = 'DockerCredentialEcr.DockerCredentialEcr';
 
@@ -118,7 +119,8 @@ export function writeManifests(releaseDir, out, version) {
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a command (not imported): compared as paths, since import.meta.url percent-encodes a space or a non-ASCII letter.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const [releaseDir, out] = process.argv.slice(2);
   if (!releaseDir || !out) {
     console.error('usage: node scripts/lib/manifests.mjs <release-dir> <out-dir>');

@@ -1,6 +1,7 @@
 // docs/install.md's dnf lines, run as written (taken from the page, placeholders OWNER/REPO filled with the release
-// defaults) against the rpm repository the release workflow publishes: the publish job's own rpm lines (rpmsign,
-// createrepo_c, the armoured detached signature of repodata/repomd.xml, the public key as docker-credential-ecr.asc),
+// defaults) against the rpm repository the release workflow publishes: the publish job's own step (apt-repo.mjs
+// writing the site and the public key as docker-credential-ecr.asc, then rpmsign, createrepo_c and the armoured
+// detached signature of repodata/repomd.xml),
 // run with a throwaway GPG key and served over HTTPS as https://docker-credential-ecr.github.io/docker-credential-ecr/
 // from 127.0.0.1 with a throwaway CA. dnf is this machine's (Debian 12's dnf 4.14, rpm 4.18) in a chroot whose
 // /usr and /etc are overlays of this machine's (test/support/dnf-root.ts): a Fedora userland is not reachable here.
@@ -15,7 +16,7 @@
 // Needs root (chroot, mounts, a network namespace); skipped, saying so, without it or without dist/release.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -58,24 +59,30 @@ function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, c
   return r.stdout;
 }
 
-/** The publish job's lines that make site/rpm and site/docker-credential-ecr.asc, as release.yml has them. */
-function publishRpmLines(): string {
+/**
+ * The publish job's step that makes the Pages site, as release.yml has it: apt-repo.mjs writes the apt repository
+ * and the public key (docker-credential-ecr.asc), then the rpm lines sign the packages and make site/rpm.
+ */
+function publishStep(): string {
   const workflow = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8'));
   const step = workflow.jobs.publish.steps.find((s: { name?: string }) => s.name === 'apt and rpm repositories, for GitHub Pages');
   assert.ok(step, 'release.yml publish has no step "apt and rpm repositories, for GitHub Pages"');
-  const lines = (step.run as string).split('\n').filter((l) => /site\/rpm|docker-credential-ecr\.asc/.test(l));
-  assert.equal(lines.length, 5, `the rpm lines of the publish step changed: ${lines.join(' / ')}`);
-  return lines.join('\n');
+  const run = step.run as string;
+  assert.match(run, /^node scripts\/lib\/apt-repo\.mjs dist\/release site /m, 'the site (and its .asc) comes from apt-repo.mjs');
+  assert.equal(run.split('\n').filter((l) => /site\/rpm/.test(l)).length, 4, `the rpm lines of the publish step changed: ${run}`);
+  return run;
 }
 
 type Key = ReturnType<typeof throwawayGpgKey>;
 
-/** Runs the publish job's rpm lines with key in a fresh directory holding `rpms` as dist/release; returns site/. */
+/** Runs the publish step with key in a fresh directory holding `rpms` (and the .debs) as dist/release; returns site/. */
 function publish(work: string, name: string, key: Key, rpms: string[]): string {
   const dir = join(work, name);
   mkdirSync(join(dir, 'dist', 'release'), { recursive: true });
-  for (const f of rpms) symlinkSync(join(RELEASE, f), join(dir, 'dist', 'release', f));
-  sh('bash', ['-e', '-c', publishRpmLines()], { PATH: process.env.PATH, HOME: work, GNUPGHOME: key.home, GPG_KEY_ID: key.keyId }, dir);
+  const debs = readdirSync(RELEASE).filter((f) => f.endsWith('.deb'));
+  for (const f of [...rpms, ...debs]) symlinkSync(join(RELEASE, f), join(dir, 'dist', 'release', f));
+  symlinkSync(join(ROOT, 'scripts'), join(dir, 'scripts'));
+  sh('bash', ['-e', '-c', publishStep()], { PATH: process.env.PATH, HOME: work, GNUPGHOME: key.home, GPG_KEY_ID: key.keyId }, dir);
   return join(dir, 'site');
 }
 
