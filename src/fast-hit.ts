@@ -1,7 +1,6 @@
 // A cache hit from the memo (memo/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
-// kubelet mode, on POSIX systems. It reads with node:fs's synchronous calls (loaded when a hit is possible, never
-// by `version`), hashes and writes with the runtime's own calls (Bun.CryptoHasher, Bun.write), and loads no other
-// chunk. Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has read: the
+// kubelet mode, on POSIX systems. It stats, reads, hashes and writes with the runtime's own calls (Bun.file, Bun.stdin,
+// Bun.CryptoHasher, Bun.write), loads no node module and no other chunk. Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has read: the
 // request's bytes and the memo's name, so the full path writes the memo for the next run.
 import { isHitMemo, memoFileName, NOT_INPUTS } from './memo/hit-memo';
 import { freshness } from './cache/policy';
@@ -14,12 +13,28 @@ import { MAX_INPUT_BYTES } from './platform/read-input';
 import { invokedName, selfExecutable, writeAnswerWithRuntime } from './platform/runtime';
 import { VERSION } from './platform/version';
 
-type Fs = typeof import('node:fs');
-type Stats = import('node:fs').Stats;
-
 /** The part of Bun's API used here (the project does not depend on Bun's type package). */
+interface Stats {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  mode: number;
+  uid: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isCharacterDevice(): boolean;
+}
+interface Readable {
+  /** A stat through any link (the runtime's statx without AT_SYMLINK_NOFOLLOW; fstat for stdin). */
+  stat(): Promise<Stats>;
+  /** Reads at most `end` bytes, opening a file O_RDONLY | O_NONBLOCK. */
+  slice(begin: number, end: number): { bytes(): Promise<Uint8Array> };
+}
 interface BunApi {
-  stdin: { slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
+  stdin: Readable;
+  file(path: string): Readable;
   CryptoHasher: new (algorithm: 'sha256') => { update(data: string | Uint8Array): void; digest(encoding: 'hex'): string };
 }
 
@@ -44,28 +59,8 @@ function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? `${env.HOME}/.cache/docker-credential-ecr` : undefined;
 }
 
-/**
- * At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory,
- * read synchronously; what a non-blocking descriptor (EAGAIN) has not delivered yet is read with the runtime's call.
- */
-async function readStdin(fs: Fs, bun: BunApi): Promise<Uint8Array> {
-  const buffer = new Uint8Array(MAX_INPUT_BYTES + 1);
-  let length = 0;
-  try {
-    for (;;) {
-      const n = fs.readSync(0, buffer, length, buffer.length - length, null);
-      if (n === 0) return buffer.subarray(0, length);
-      length += n;
-      if (length === buffer.length) return buffer;
-    }
-  } catch (error) {
-    if (errorCode(error) !== 'EAGAIN') throw error;
-  }
-  const rest = await bun.stdin.slice(0, buffer.length - length).bytes();
-  const taken = Math.min(rest.length, buffer.length - length);
-  buffer.set(rest.subarray(0, taken), length);
-  return buffer.subarray(0, length + taken);
-}
+/** At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory. */
+const readStdin = (bun: BunApi): Promise<Uint8Array> => bun.stdin.slice(0, MAX_INPUT_BYTES + 1).bytes();
 
 /** The build, set by scripts/compile.mjs (a digest of the sources and the runtime); absent under Node. */
 declare const DCE_BUILD_ID: string | undefined;
@@ -93,25 +88,13 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  * through any link, then opened without blocking and read bounded. A FIFO, a device or /dev/zero behind the name is
  * never opened; one swapped in after the stat reads as nothing or too much. undefined: not one.
  */
-function readOwnJson(fs: Fs, path: string): unknown {
+async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
+  const stat = await statOrWhy(bun, path);
+  if (typeof stat !== 'object' || stat === null || !stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES)) return undefined;
   try {
-    const stat = fs.statSync(path);
-    if (!stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES)) return undefined;
-    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    try {
-      // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
-      const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
-      let length = 0;
-      for (;;) {
-        const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
-        if (n === 0) break;
-        length += n;
-        if (length === buffer.length) return undefined;
-      }
-      return JSON.parse(utf8.decode(buffer.subarray(0, length)));
-    } finally {
-      fs.closeSync(fd);
-    }
+    // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
+    const bytes = await bun.file(path).slice(0, MAX_FILE_BYTES + 1).bytes();
+    return bytes.length > MAX_FILE_BYTES ? undefined : JSON.parse(utf8.decode(bytes));
   } catch {
     return undefined;
   }
@@ -122,17 +105,12 @@ const MAX_FILE_BYTES = 64 * 1024;
 
 type StatOrWhy = Stats | null | 'unreadable';
 
-/**
- * A file's stat through any link; null when it does not exist (ENOENT only, reported without an error object: making
- * one costs the hit memory); 'unreadable' for any other failure. Never throws.
- */
-function statOrWhy(fs: Fs, path: string): StatOrWhy {
-  try {
-    return fs.statSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return 'unreadable';
-  }
-}
+/** A file's stat through any link; null when it does not exist (ENOENT only); 'unreadable' for any other failure. Never rejects. */
+const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
+  bun
+    .file(path)
+    .stat()
+    .catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
 
 /** A cache directory no one else can write to, as the full path requires (TokenStore.open). */
 const isOurs = (dir: StatOrWhy): boolean =>
@@ -149,18 +127,14 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   if (!kubelet && !(argv.length === 1 && argv[0] === 'get')) return {};
   const cacheDir = cacheDirCandidate(env);
   if (!cacheDir) return {};
-  // Synchronous calls from here on: each call to the runtime's asynchronous file API is a round trip to its thread
-  // pool (docs/performance.md). Loaded here, not imported up front, so that `version` never loads it.
-  const fs: Fs = await import('node:fs');
-  try {
-    // A terminal (or any character device): the full path reads it and says what `get` waits for.
-    if (fs.fstatSync(0).isCharacterDevice()) return {};
-  } catch {
-    return {}; // stdin closed
-  }
+  // The runtime's own calls, never node:fs (loading it costs more than the rest of the hit together). Each call is a
+  // round trip to the runtime's file pool, so the independent ones go together: stdin's stat with the directory's.
+  const [input, directory] = await Promise.all([bun.stdin.stat().catch(() => undefined), statOrWhy(bun, cacheDir)]);
+  // Closed, or a terminal (any character device): the full path reads it and says what `get` waits for.
+  if (input === undefined || input.isCharacterDevice()) return {};
   let stdin: Uint8Array;
   try {
-    stdin = await readStdin(fs, bun);
+    stdin = await readStdin(bun);
   } catch {
     return {}; // nothing read (a directory as stdin): the full path reads and answers as it always does
   }
@@ -169,20 +143,19 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   try {
     const digest = inputDigest(bun, argv, stdin, env);
     handOver.memo = { inputDigest: digest, cacheDir };
-    const answer = answerText(fs, digest, cacheDir, kubelet, now);
+    const answer = await answerText(bun, digest, cacheDir, directory, kubelet, now);
     return answer === undefined ? handOver : await writeAnswerWithRuntime(answer)!;
   } catch {
     return handOver; // whatever went wrong here, the full path decides
   }
 }
 
-function answerText(fs: Fs, digest: string, cacheDir: string, kubelet: boolean, now: () => number): string | undefined {
+async function answerText(bun: BunApi, digest: string, cacheDir: string, directory: StatOrWhy, kubelet: boolean, now: () => number): Promise<string | undefined> {
   // Nothing in the directory is touched before it is known to be the caller's own, writable by no one else.
-  if (!isOurs(statOrWhy(fs, cacheDir))) return undefined;
-  const memo = readOwnJson(fs, `${cacheDir}/${memoFileName(digest)}`);
+  if (!isOurs(directory)) return undefined;
+  const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const entry = statOrWhy(fs, `${cacheDir}/${memo.keyId}.json`);
-  const files = memo.files.map(({ path }) => statOrWhy(fs, path));
+  const [entry, ...files] = await Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
   const fingerprint = (stat: StatOrWhy | undefined): string | null | undefined => (typeof stat === 'object' && stat !== null ? fingerprintOf(stat) : stat);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
