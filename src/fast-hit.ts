@@ -5,9 +5,8 @@
 import { isHitMemo, memoFileName, NOT_INPUTS } from './memo/hit-memo';
 import { freshness } from './cache/policy';
 import { encodeCredentials } from './docker/protocol';
-import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
+import { KUBELET_MODE, KUBELET_PLUGIN_NAME, type KubeletApiVersion } from './kubelet/names';
 import { cacheDurationFor, encodeKubeletResponse } from './kubelet/response';
-import type { KubeletApiVersion } from './kubelet/request';
 import { fingerprintOf } from './platform/file-fingerprint';
 import { MAX_INPUT_BYTES } from './platform/read-input';
 import { invokedName, selfExecutable, writeAnswerWithRuntime } from './platform/runtime';
@@ -80,8 +79,9 @@ function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, en
   return hash.digest('hex');
 }
 
-// A BOM stays, so that JSON.parse refuses it as the full path's reader does.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+// A BOM stays, so that JSON.parse refuses it as the full path's reader does. Made when a memo is read, not when
+// this chunk loads: `version` loads it too.
+let utf8: TextDecoder | undefined;
 
 /**
  * A JSON file in the caller's own directory (checked before): a regular file of 1 byte to MAX_FILE_BYTES by a stat
@@ -94,7 +94,7 @@ async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
   try {
     // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
     const bytes = await bun.file(path).slice(0, MAX_FILE_BYTES + 1).bytes();
-    return bytes.length > MAX_FILE_BYTES ? undefined : JSON.parse(utf8.decode(bytes));
+    return bytes.length > MAX_FILE_BYTES ? undefined : JSON.parse((utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(bytes));
   } catch {
     return undefined;
   }
