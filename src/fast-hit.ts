@@ -50,8 +50,10 @@ const errorCode = (error: unknown): string | undefined => (error as { code?: str
 /**
  * The directory the full path would cache in, in the common cases; the memo says whether it did. Without HOME the
  * full path takes the home directory from the password database, which no memo covers: no quick path then.
+ * Where it is defined, it is settings.ts's answer (test/fast-hit.test.ts pins the two together); elsewhere the
+ * memo's own record of its directory makes any difference a full-path run, never another answer.
  */
-function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
+export function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
   if (env.AWS_ECR_DISABLE_CACHE || !env.HOME) return undefined;
   if (env.AWS_ECR_CACHE_DIR) return env.AWS_ECR_CACHE_DIR.startsWith('/') ? env.AWS_ECR_CACHE_DIR : undefined;
   if (env.XDG_CACHE_HOME?.startsWith('/')) return `${env.XDG_CACHE_HOME}/docker-credential-ecr`;
