@@ -1,7 +1,8 @@
 // A cache hit from the memo (memo/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
-// kubelet mode, on POSIX systems. It stats, reads, hashes and writes with the runtime's own calls (Bun.file, Bun.stdin,
-// Bun.CryptoHasher, Bun.write), loads no node module and no other chunk. Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has read: the
-// request's bytes and the memo's name, so the full path writes the memo for the next run.
+// kubelet mode, on POSIX systems. It stats, reads, hashes and writes with the runtime's own calls (Bun.file,
+// Bun.stdin, Bun.CryptoHasher, Bun.write), loads no node module and no other chunk. Whatever it cannot vouch for, it
+// leaves to the full path (cli.ts) and hands on what it has read: the request's bytes and the memo's name, so the
+// full path writes the memo for the next run.
 import { isHitMemo, memoFileName, NOT_INPUTS } from './memo/hit-memo';
 import { freshness } from './cache/policy';
 import { encodeCredentials } from './docker/protocol';
@@ -67,17 +68,29 @@ const readStdin = (bun: BunApi): Promise<Uint8Array> => bun.stdin.slice(0, MAX_I
 declare const DCE_BUILD_ID: string | undefined;
 const BUILD = typeof DCE_BUILD_ID === 'string' ? DCE_BUILD_ID : 'unbuilt';
 
-/** Everything but the files that decides the answer, as one digest. */
-function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, env: NodeJS.ProcessEnv): string {
-  const hash = new bun.CryptoHasher('sha256');
-  // Who runs (ids and groups decide what the full path may read) and which build (another build may decide
-  // otherwise); stdin's length first, so that no stdin can pass for another stdin plus a variable.
+/** The inputs other than stdin, gathered while the first reads are under way. */
+interface OtherInputs {
+  /** Who runs: ids and groups decide what the full path may read. */
+  ids: unknown[];
+  /** The environment but NOT_INPUTS, every entry after a NUL (which neither names nor values contain), sorted. */
+  environment: string;
+}
+
+function otherInputs(env: NodeJS.ProcessEnv): OtherInputs {
   const ids = [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.(), (process.getgroups?.() ?? []).sort((a, b) => a - b)];
-  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, ids, invokedName(), argv, stdin.length]));
+  let environment = '';
+  for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) environment += `\0${name}=${env[name]}`;
+  return { ids, environment };
+}
+
+/** Everything but the files that decides the answer, as one digest. */
+function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, other: OtherInputs): string {
+  const hash = new bun.CryptoHasher('sha256');
+  // Which build too (another build may decide otherwise); stdin's length first, so that no stdin can pass for
+  // another stdin plus a variable.
+  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, other.ids, invokedName(), argv, stdin.length]));
   hash.update(stdin);
-  let text = '';
-  for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) text += `\0${name}=${env[name]}`;
-  hash.update(text);
+  hash.update(other.environment);
   return hash.digest('hex');
 }
 
@@ -131,7 +144,15 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   if (!cacheDir) return {};
   // The runtime's own calls, never node:fs (loading it costs more than the rest of the hit together). Each call is a
   // round trip to the runtime's file pool, so the independent ones go together: stdin's stat with the directory's.
-  const [input, directory] = await Promise.all([bun.stdin.stat().catch(() => undefined), statOrWhy(bun, cacheDir)]);
+  // The rest of the inputs are gathered while those two run.
+  const statted = Promise.all([bun.stdin.stat().catch(() => undefined), statOrWhy(bun, cacheDir)]);
+  let other: OtherInputs | undefined;
+  try {
+    other = otherInputs(env);
+  } catch {
+    other = undefined; // then no memo: the full path decides
+  }
+  const [input, directory] = await statted;
   // Closed, or a terminal (any character device): the full path reads it and says what `get` waits for.
   if (input === undefined || input.isCharacterDevice()) return {};
   let stdin: Uint8Array;
@@ -141,9 +162,9 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
     return {}; // nothing read (a directory as stdin): the full path reads and answers as it always does
   }
   const handOver: HandOver = { stdin };
-  if (stdin.length > MAX_INPUT_BYTES) return handOver;
+  if (stdin.length > MAX_INPUT_BYTES || other === undefined) return handOver;
   try {
-    const digest = inputDigest(bun, argv, stdin, env);
+    const digest = inputDigest(bun, argv, stdin, other);
     handOver.memo = { inputDigest: digest, cacheDir };
     const answer = await answerText(bun, digest, cacheDir, directory, kubelet, now);
     return answer === undefined ? handOver : await writeAnswerWithRuntime(answer)!;
@@ -157,7 +178,11 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   if (!isOurs(directory)) return undefined;
   const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const [entry, ...files] = await Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
+  const statted = Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
+  const { username, password } = memo.token;
+  // Docker's answer does not depend on the time: written out while the stats run, used only if all is as it was.
+  const docker = memo.answer.kind === 'docker' ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password }) : undefined;
+  const [entry, ...files] = await statted;
   const fingerprint = (stat: StatOrWhy | undefined): string | null | undefined => (typeof stat === 'object' && stat !== null ? fingerprintOf(stat) : stat);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
@@ -165,8 +190,7 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   if (fingerprint(entry) !== memo.entry || !memo.files.every((file, i) => fingerprint(files[i]) === file.fingerprint)) return undefined;
   const at = now();
   if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
-  const { username, password } = memo.token;
   return memo.answer.kind === 'docker'
-    ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })
+    ? docker
     : encodeKubeletResponse({ apiVersion: memo.answer.apiVersion as KubeletApiVersion, authKey: memo.answer.authKey, username, password, cacheDurationMs: cacheDurationFor(memo.token, at) });
 }
