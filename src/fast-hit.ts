@@ -61,8 +61,16 @@ export function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
   return env.HOME ? `${env.HOME}/.cache/docker-credential-ecr` : undefined;
 }
 
-/** At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory. */
-const readStdin = (bun: BunApi): Promise<Uint8Array> => bun.stdin.slice(0, MAX_INPUT_BYTES + 1).bytes();
+/**
+ * At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized). The runtime stops
+ * reading a pipe once it has that many, but may have read one buffer past them (128 KiB in all from a larger pipe,
+ * Bun 1.4.5): what is past the bound is dropped here, before anything else sees it.
+ */
+const readStdin = (bun: BunApi): Promise<Uint8Array> =>
+  bun.stdin
+    .slice(0, MAX_INPUT_BYTES + 1)
+    .bytes()
+    .then((bytes) => (bytes.length > MAX_INPUT_BYTES + 1 ? bytes.slice(0, MAX_INPUT_BYTES + 1) : bytes));
 
 /** The build, set by scripts/compile.mjs (a digest of the sources and the runtime); absent under Node. */
 declare const DCE_BUILD_ID: string | undefined;
