@@ -24,7 +24,6 @@ interface Stats {
   uid: number;
   isFile(): boolean;
   isDirectory(): boolean;
-  isCharacterDevice(): boolean;
 }
 interface Readable {
   /** A stat through any link (the runtime's statx without AT_SYMLINK_NOFOLLOW; fstat for stdin). */
@@ -135,6 +134,18 @@ const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
     .stat()
     .catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
 
+/**
+ * Whether `fd` is a terminal: the runtime's isatty, without loading node:tty. Any doubt (a runtime without it) counts
+ * as a terminal, which sends the request down the full path.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    return (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding('tty_wrap').isTTY(fd) !== false;
+  } catch {
+    return true;
+  }
+}
+
 /** A cache directory no one else can write to, as the full path requires (TokenStore.open). */
 const isOurs = (dir: StatOrWhy): boolean =>
   typeof dir === 'object' && dir !== null && dir.isDirectory() && dir.uid === process.getuid?.() && (dir.mode & 0o022) === 0;
@@ -150,25 +161,26 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   if (!kubelet && !(argv.length === 1 && argv[0] === 'get')) return {};
   const cacheDir = cacheDirCandidate(env);
   if (!cacheDir) return {};
+  // A terminal: the full path reads it and says what `get` waits for. Asked synchronously (isatty), so that reading
+  // stdin need not wait for a stat of it first.
+  if (isTerminal(0)) return {};
   // The runtime's own calls, never node:fs (loading it costs more than the rest of the hit together). Each call is a
-  // round trip to the runtime's file pool, so the independent ones go together: stdin's stat with the directory's.
-  // The rest of the inputs are gathered while those two run.
-  const statted = Promise.all([bun.stdin.stat().catch(() => undefined), statOrWhy(bun, cacheDir)]);
+  // round trip to the runtime's file pool, so the independent ones go together (stdin with the directory's stat), and
+  // the rest of the inputs are gathered while they run.
+  const reading = readStdin(bun).then(
+    (bytes) => bytes,
+    () => undefined, // nothing read (closed, or a directory as stdin): the full path reads and answers as it always does
+  );
+  const statted = statOrWhy(bun, cacheDir);
   let other: OtherInputs | undefined;
   try {
     other = otherInputs(env);
   } catch {
     other = undefined; // then no memo: the full path decides
   }
-  const [input, directory] = await statted;
-  // Closed, or a terminal (any character device): the full path reads it and says what `get` waits for.
-  if (input === undefined || input.isCharacterDevice()) return {};
-  let stdin: Uint8Array;
-  try {
-    stdin = await readStdin(bun);
-  } catch {
-    return {}; // nothing read (a directory as stdin): the full path reads and answers as it always does
-  }
+  const stdin = await reading;
+  if (stdin === undefined) return {};
+  const directory = await statted;
   const handOver: HandOver = { stdin };
   if (stdin.length > MAX_INPUT_BYTES || other === undefined) return handOver;
   try {

@@ -295,7 +295,7 @@ test('a non-blocking stdin whose request arrives late (EAGAIN first): still answ
   }
 });
 
-test('a character device as stdin (/dev/null): the full path reads it and refuses the empty request, as before', async () => {
+test('a character device as stdin (/dev/null): an empty request, refused by the full path, as before', async () => {
   const s = setup();
   const { memo } = await primed(s);
   mark(memo);
@@ -307,5 +307,19 @@ test('a character device as stdin (/dev/null): the full path reads it and refuse
     assert.equal(r.stdout, 'no credentials server URL\n');
   } finally {
     closeSync(devNull);
+  }
+});
+
+test('/dev/zero as stdin: read no further than the bound, an oversized request refused, at once', async () => {
+  const s = setup();
+  const { memo } = await primed(s);
+  mark(memo);
+  const devZero = openSync('/dev/zero', 'r');
+  try {
+    const r = await runExecutable(['get'], { env: s.env, stdinFd: devZero });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'credentials not found in native keychain\n');
+  } finally {
+    closeSync(devZero);
   }
 });
