@@ -1,25 +1,39 @@
 // A cache hit from the memo (memo/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
-// kubelet mode, on POSIX systems. It reads with node:fs's synchronous calls (loaded when a hit is possible, never
-// by `version`), hashes and writes with the runtime's own calls (Bun.CryptoHasher, Bun.write), and loads no other
-// chunk. Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has read: the
-// request's bytes and the memo's name, so the full path writes the memo for the next run.
+// kubelet mode, on POSIX systems. It stats, reads, hashes and writes with the runtime's own calls (Bun.file,
+// Bun.stdin, Bun.CryptoHasher, Bun.write), loads no node module and no other chunk. Whatever it cannot vouch for, it
+// leaves to the full path (cli.ts) and hands on what it has read: the request's bytes and the memo's name, so the
+// full path writes the memo for the next run.
 import { isHitMemo, memoFileName, NOT_INPUTS } from './memo/hit-memo';
 import { freshness } from './cache/policy';
 import { encodeCredentials } from './docker/protocol';
-import { KUBELET_MODE, KUBELET_PLUGIN_NAME } from './kubelet/names';
+import { KUBELET_MODE, KUBELET_PLUGIN_NAME, type KubeletApiVersion } from './kubelet/names';
 import { cacheDurationFor, encodeKubeletResponse } from './kubelet/response';
-import type { KubeletApiVersion } from './kubelet/request';
 import { fingerprintOf } from './platform/file-fingerprint';
 import { MAX_INPUT_BYTES } from './platform/read-input';
 import { invokedName, selfExecutable, writeAnswerWithRuntime } from './platform/runtime';
 import { VERSION } from './platform/version';
 
-type Fs = typeof import('node:fs');
-type Stats = import('node:fs').Stats;
-
 /** The part of Bun's API used here (the project does not depend on Bun's type package). */
+interface Stats {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  mode: number;
+  uid: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+interface Readable {
+  /** A stat through any link (the runtime's statx without AT_SYMLINK_NOFOLLOW; fstat for stdin). */
+  stat(): Promise<Stats>;
+  /** Reads at most `end` bytes, opening a file O_RDONLY | O_NONBLOCK. */
+  slice(begin: number, end: number): { bytes(): Promise<Uint8Array> };
+}
 interface BunApi {
-  stdin: { slice(begin: number, end: number): { bytes(): Promise<Uint8Array> } };
+  stdin: Readable;
+  file(path: string): Readable;
   CryptoHasher: new (algorithm: 'sha256') => { update(data: string | Uint8Array): void; digest(encoding: 'hex'): string };
 }
 
@@ -36,8 +50,10 @@ const errorCode = (error: unknown): string | undefined => (error as { code?: str
 /**
  * The directory the full path would cache in, in the common cases; the memo says whether it did. Without HOME the
  * full path takes the home directory from the password database, which no memo covers: no quick path then.
+ * Where it is defined, it is settings.ts's answer (test/fast-hit.test.ts pins the two together); elsewhere the
+ * memo's own record of its directory makes any difference a full-path run, never another answer.
  */
-function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
+export function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
   if (env.AWS_ECR_DISABLE_CACHE || !env.HOME) return undefined;
   if (env.AWS_ECR_CACHE_DIR) return env.AWS_ECR_CACHE_DIR.startsWith('/') ? env.AWS_ECR_CACHE_DIR : undefined;
   if (env.XDG_CACHE_HOME?.startsWith('/')) return `${env.XDG_CACHE_HOME}/docker-credential-ecr`;
@@ -45,73 +61,62 @@ function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized), never more in memory,
- * read synchronously; what a non-blocking descriptor (EAGAIN) has not delivered yet is read with the runtime's call.
+ * At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized). The runtime stops
+ * reading a pipe once it has that many, but may have read one buffer past them (128 KiB in all from a larger pipe,
+ * Bun 1.4.5): what is past the bound is dropped here, before anything else sees it.
  */
-async function readStdin(fs: Fs, bun: BunApi): Promise<Uint8Array> {
-  const buffer = new Uint8Array(MAX_INPUT_BYTES + 1);
-  let length = 0;
-  try {
-    for (;;) {
-      const n = fs.readSync(0, buffer, length, buffer.length - length, null);
-      if (n === 0) return buffer.subarray(0, length);
-      length += n;
-      if (length === buffer.length) return buffer;
-    }
-  } catch (error) {
-    if (errorCode(error) !== 'EAGAIN') throw error;
-  }
-  const rest = await bun.stdin.slice(0, buffer.length - length).bytes();
-  const taken = Math.min(rest.length, buffer.length - length);
-  buffer.set(rest.subarray(0, taken), length);
-  return buffer.subarray(0, length + taken);
-}
+const readStdin = (bun: BunApi): Promise<Uint8Array> =>
+  bun.stdin
+    .slice(0, MAX_INPUT_BYTES + 1)
+    .bytes()
+    .then((bytes) => (bytes.length > MAX_INPUT_BYTES + 1 ? bytes.slice(0, MAX_INPUT_BYTES + 1) : bytes));
 
 /** The build, set by scripts/compile.mjs (a digest of the sources and the runtime); absent under Node. */
 declare const DCE_BUILD_ID: string | undefined;
 const BUILD = typeof DCE_BUILD_ID === 'string' ? DCE_BUILD_ID : 'unbuilt';
 
-/** Everything but the files that decides the answer, as one digest. */
-function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, env: NodeJS.ProcessEnv): string {
-  const hash = new bun.CryptoHasher('sha256');
-  // Who runs (ids and groups decide what the full path may read) and which build (another build may decide
-  // otherwise); stdin's length first, so that no stdin can pass for another stdin plus a variable.
+/** The inputs other than stdin, gathered while the first reads are under way. */
+interface OtherInputs {
+  /** Who runs: ids and groups decide what the full path may read. */
+  ids: unknown[];
+  /** The environment but NOT_INPUTS, every entry after a NUL (which neither names nor values contain), sorted. */
+  environment: string;
+}
+
+function otherInputs(env: NodeJS.ProcessEnv): OtherInputs {
   const ids = [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.(), (process.getgroups?.() ?? []).sort((a, b) => a - b)];
-  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, ids, invokedName(), argv, stdin.length]));
+  let environment = '';
+  for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) environment += `\0${name}=${env[name]}`;
+  return { ids, environment };
+}
+
+/** Everything but the files that decides the answer, as one digest. */
+function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, other: OtherInputs): string {
+  const hash = new bun.CryptoHasher('sha256');
+  // Which build too (another build may decide otherwise); stdin's length first, so that no stdin can pass for
+  // another stdin plus a variable.
+  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, other.ids, invokedName(), argv, stdin.length]));
   hash.update(stdin);
-  let text = '';
-  for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) text += `\0${name}=${env[name]}`;
-  hash.update(text);
+  hash.update(other.environment);
   return hash.digest('hex');
 }
 
-// A BOM stays, so that JSON.parse refuses it as the full path's reader does.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+// A BOM stays, so that JSON.parse refuses it as the full path's reader does. Made when a memo is read, not when
+// this chunk loads: `version` loads it too.
+let utf8: TextDecoder | undefined;
 
 /**
  * A JSON file in the caller's own directory (checked before): a regular file of 1 byte to MAX_FILE_BYTES by a stat
  * through any link, then opened without blocking and read bounded. A FIFO, a device or /dev/zero behind the name is
  * never opened; one swapped in after the stat reads as nothing or too much. undefined: not one.
  */
-function readOwnJson(fs: Fs, path: string): unknown {
+async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
+  const stat = await statOrWhy(bun, path);
+  if (typeof stat !== 'object' || stat === null || !stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES)) return undefined;
   try {
-    const stat = fs.statSync(path);
-    if (!stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES)) return undefined;
-    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    try {
-      // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
-      const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
-      let length = 0;
-      for (;;) {
-        const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
-        if (n === 0) break;
-        length += n;
-        if (length === buffer.length) return undefined;
-      }
-      return JSON.parse(utf8.decode(buffer.subarray(0, length)));
-    } finally {
-      fs.closeSync(fd);
-    }
+    // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
+    const bytes = await bun.file(path).slice(0, MAX_FILE_BYTES + 1).bytes();
+    return bytes.length > MAX_FILE_BYTES ? undefined : JSON.parse((utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(bytes));
   } catch {
     return undefined;
   }
@@ -122,15 +127,22 @@ const MAX_FILE_BYTES = 64 * 1024;
 
 type StatOrWhy = Stats | null | 'unreadable';
 
+/** A file's stat through any link; null when it does not exist (ENOENT only); 'unreadable' for any other failure. Never rejects. */
+const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
+  bun
+    .file(path)
+    .stat()
+    .catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
+
 /**
- * A file's stat through any link; null when it does not exist (ENOENT only, reported without an error object: making
- * one costs the hit memory); 'unreadable' for any other failure. Never throws.
+ * Whether `fd` is a terminal: the runtime's isatty, without loading node:tty. Any doubt (a runtime without it) counts
+ * as a terminal, which sends the request down the full path.
  */
-function statOrWhy(fs: Fs, path: string): StatOrWhy {
+function isTerminal(fd: number): boolean {
   try {
-    return fs.statSync(path, { throwIfNoEntry: false }) ?? null;
+    return (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding('tty_wrap').isTTY(fd) !== false;
   } catch {
-    return 'unreadable';
+    return true;
   }
 }
 
@@ -149,40 +161,48 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   if (!kubelet && !(argv.length === 1 && argv[0] === 'get')) return {};
   const cacheDir = cacheDirCandidate(env);
   if (!cacheDir) return {};
-  // Synchronous calls from here on: each call to the runtime's asynchronous file API is a round trip to its thread
-  // pool (docs/performance.md). Loaded here, not imported up front, so that `version` never loads it.
-  const fs: Fs = await import('node:fs');
+  // A terminal: the full path reads it and says what `get` waits for. Asked synchronously (isatty), so that reading
+  // stdin need not wait for a stat of it first.
+  if (isTerminal(0)) return {};
+  // The runtime's own calls, never node:fs (loading it costs more than the rest of the hit together). Each call is a
+  // round trip to the runtime's file pool, so the independent ones go together (stdin with the directory's stat), and
+  // the rest of the inputs are gathered while they run.
+  const reading = readStdin(bun).then(
+    (bytes) => bytes,
+    () => undefined, // nothing read (closed, or a directory as stdin): the full path reads and answers as it always does
+  );
+  const statted = statOrWhy(bun, cacheDir);
+  let other: OtherInputs | undefined;
   try {
-    // A terminal (or any character device): the full path reads it and says what `get` waits for.
-    if (fs.fstatSync(0).isCharacterDevice()) return {};
+    other = otherInputs(env);
   } catch {
-    return {}; // stdin closed
+    other = undefined; // then no memo: the full path decides
   }
-  let stdin: Uint8Array;
-  try {
-    stdin = await readStdin(fs, bun);
-  } catch {
-    return {}; // nothing read (a directory as stdin): the full path reads and answers as it always does
-  }
+  const stdin = await reading;
+  if (stdin === undefined) return {};
+  const directory = await statted;
   const handOver: HandOver = { stdin };
-  if (stdin.length > MAX_INPUT_BYTES) return handOver;
+  if (stdin.length > MAX_INPUT_BYTES || other === undefined) return handOver;
   try {
-    const digest = inputDigest(bun, argv, stdin, env);
+    const digest = inputDigest(bun, argv, stdin, other);
     handOver.memo = { inputDigest: digest, cacheDir };
-    const answer = answerText(fs, digest, cacheDir, kubelet, now);
+    const answer = await answerText(bun, digest, cacheDir, directory, kubelet, now);
     return answer === undefined ? handOver : await writeAnswerWithRuntime(answer)!;
   } catch {
     return handOver; // whatever went wrong here, the full path decides
   }
 }
 
-function answerText(fs: Fs, digest: string, cacheDir: string, kubelet: boolean, now: () => number): string | undefined {
+async function answerText(bun: BunApi, digest: string, cacheDir: string, directory: StatOrWhy, kubelet: boolean, now: () => number): Promise<string | undefined> {
   // Nothing in the directory is touched before it is known to be the caller's own, writable by no one else.
-  if (!isOurs(statOrWhy(fs, cacheDir))) return undefined;
-  const memo = readOwnJson(fs, `${cacheDir}/${memoFileName(digest)}`);
+  if (!isOurs(directory)) return undefined;
+  const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const entry = statOrWhy(fs, `${cacheDir}/${memo.keyId}.json`);
-  const files = memo.files.map(({ path }) => statOrWhy(fs, path));
+  const statted = Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
+  const { username, password } = memo.token;
+  // Docker's answer does not depend on the time: written out while the stats run, used only if all is as it was.
+  const docker = memo.answer.kind === 'docker' ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password }) : undefined;
+  const [entry, ...files] = await statted;
   const fingerprint = (stat: StatOrWhy | undefined): string | null | undefined => (typeof stat === 'object' && stat !== null ? fingerprintOf(stat) : stat);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
@@ -190,8 +210,7 @@ function answerText(fs: Fs, digest: string, cacheDir: string, kubelet: boolean, 
   if (fingerprint(entry) !== memo.entry || !memo.files.every((file, i) => fingerprint(files[i]) === file.fingerprint)) return undefined;
   const at = now();
   if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
-  const { username, password } = memo.token;
   return memo.answer.kind === 'docker'
-    ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })
+    ? docker
     : encodeKubeletResponse({ apiVersion: memo.answer.apiVersion as KubeletApiVersion, authKey: memo.answer.authKey, username, password, cacheDurationMs: cacheDurationFor(memo.token, at) });
 }

@@ -1,8 +1,8 @@
 // The executable's entry point: binds the real process to the CLI, which takes everything as parameters.
 //
 // Contract: `version` and a cache hit served from its memo (fast-hit.ts, bundled into this entry chunk) load no
-// other chunk; `version` writes with the runtime's own call and loads no node module, the hit loads node:fs only (its
-// synchronous calls). Everything else, and every hit the memo cannot vouch for, goes to the CLI (a chunk of its own)
+// other chunk and no node module: both write with the runtime's own call, the hit also reads with the runtime's own
+// calls. Everything else, and every hit the memo cannot vouch for, goes to the CLI (a chunk of its own)
 // with the standard streams of stdio.ts. What each of these costs, and why they are arranged so:
 // docs/performance.md ("The hit against the runtime's floor").
 import { answerFromMemo, type HandOver } from './fast-hit';

@@ -4,15 +4,9 @@
 // line a person can act on. The service-account token is a bearer credential for the pod: no message, and no
 // value echoed back, ever contains it.
 import { HelperError } from '../platform/errors';
+import { KUBELET_API_VERSIONS, type KubeletApiVersion } from './names';
 
-/** The kubelet still speaks all three (the provider config picks one); AWS's plugin answering only v1 broke nodes. */
-export const KUBELET_API_VERSIONS = [
-  'credentialprovider.kubelet.k8s.io/v1',
-  'credentialprovider.kubelet.k8s.io/v1beta1',
-  'credentialprovider.kubelet.k8s.io/v1alpha1',
-] as const;
-
-export type KubeletApiVersion = (typeof KUBELET_API_VERSIONS)[number];
+export { KUBELET_API_VERSIONS, type KubeletApiVersion };
 
 export const REQUEST_KIND = 'CredentialProviderRequest';
 

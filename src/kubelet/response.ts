@@ -7,7 +7,7 @@ import { safeJson } from '../platform/terminal-text';
 import { refreshMargin, type Token } from '../cache/policy';
 import { HelperError } from '../platform/errors';
 import { formatGoDuration } from './go-duration';
-import { KUBELET_API_VERSIONS, type KubeletApiVersion } from './request';
+import { KUBELET_API_VERSIONS, type KubeletApiVersion } from './names';
 
 export const RESPONSE_KIND = 'CredentialProviderResponse';
 

@@ -57,6 +57,16 @@ export const memoFileName = (inputDigest: string): string => `${inputDigest}.hit
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
+/** 32 lowercase hex digits, as the cache names its entries (checked without a regular expression: a hit runs this). */
+function isKeyId(text: string): boolean {
+  if (text.length !== 32) return false;
+  for (let i = 0; i < 32; i++) {
+    const code = text.charCodeAt(i);
+    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) return false;
+  }
+  return true;
+}
+
 function isAnswer(value: unknown): value is HitAnswer {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -69,7 +79,7 @@ export function isHitMemo(value: unknown): value is HitMemo {
   return (
     v.version === 1 &&
     isString(v.keyId) &&
-    /^[0-9a-f]{32}$/.test(v.keyId) &&
+    isKeyId(v.keyId) &&
     isString(v.host) &&
     isToken(v.token) &&
     isString(v.entry) &&

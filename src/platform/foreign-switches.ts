@@ -41,13 +41,16 @@ export function removeForeignSwitches(env: NodeJS.ProcessEnv): string[] {
  * this first process, before any code of ours; from here on it reads and writes nothing. Costs one start-up, only
  * when one is set.
  */
-const ENGINE_OPTION = /^(?:BUN_JSC_|MIMALLOC_)/i;
+const ENGINE_OPTION_PREFIXES = ['BUN_JSC_', 'MIMALLOC_'];
+// In any case; without a regular expression, which a hit would otherwise compile for this alone. toUpperCase() also
+// folds a few non-ASCII letters (ı, ſ) that the runtime would not: such names restart too, which is harmless.
+const isEngineOption = (name: string): boolean => ENGINE_OPTION_PREFIXES.some((prefix) => name.slice(0, prefix.length).toUpperCase() === prefix);
 const PASSED_ON: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /** Starts the run without them when one is set, and says so: the caller then does nothing else (stdin is the child's). */
 export function restartWithoutEngineOptions(): boolean {
   if (!selfExecutable()) return false;
-  const names = Object.keys(process.env).filter((name) => ENGINE_OPTION.test(name));
+  const names = Object.keys(process.env).filter(isEngineOption);
   if (names.length === 0) return false;
   const env = { ...process.env };
   for (const name of names) delete env[name];

@@ -10,7 +10,16 @@ const UNSAFE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 
 const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-export const escapeControls = (text: string): string => text.replace(UNSAFE, escape);
+/** Printable ASCII, tab and line feed only: nothing UNSAFE could match (a hit's answer, without running the pattern). */
+function plainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x7f || (code < 0x20 && code !== 0x09 && code !== 0x0a)) return false;
+  }
+  return true;
+}
+
+export const escapeControls = (text: string): string => (plainAscii(text) ? text : text.replace(UNSAFE, escape));
 
 /** Whether text holds any such character (a token from AWS that does is refused, not served). */
 export const hasControls = (text: string): boolean => /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text);

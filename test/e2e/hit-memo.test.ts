@@ -6,50 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
-import { EXECUTABLE, runExecutable, type ExeResult } from '../support/executable';
-import { helperEnv } from '../support/helper-bin';
-import { tempDir } from '../support/temp';
+import { runExecutable, type ExeResult } from '../support/executable';
+import { fromMemo, get, HOST, mark, memoFiles, primed, setupWith, type Setup } from '../support/hit-memo';
 
 const fake = useFakeAws({ resetEach: true });
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const MARK = 'answered-from-the-memo.example';
-
-interface Setup {
-  home: string;
-  env: Record<string, string>;
-  cache: string;
-}
-
-function setup(extra: Record<string, string> = {}): Setup {
-  const home = tempDir();
-  return { home, env: { ...helperEnv(fake.url, home), ...extra }, cache: join(home, '.cache', 'docker-credential-ecr') };
-}
-
-const get = (env: Record<string, string>, stdin = HOST): Promise<ExeResult> => runExecutable(['get'], { stdin, env });
-const memoFiles = (cache: string): string[] => readdirSync(cache).filter((name) => name.endsWith('.hit'));
-
-/** A miss, then a hit by the full path, which writes the memo; returns the memo's path and the hit's answer. */
-async function primed(s: Setup, stdin = HOST): Promise<{ memo: string; answer: string }> {
-  const miss = await get(s.env, stdin);
-  assert.equal(miss.code, 0, miss.stderr);
-  const hit = await get(s.env, stdin);
-  assert.equal(hit.code, 0, hit.stderr);
-  const memos = memoFiles(s.cache);
-  assert.equal(memos.length, 1, `one memo after a hit: ${memos.join(', ')}`);
-  return { memo: join(s.cache, memos[0]), answer: hit.stdout };
-}
-
-/** Marks the memo's answer, so that an answer from the memo shows. */
-function mark(memo: string, field: 'serverUrl' | 'authKey' = 'serverUrl'): void {
-  const value = JSON.parse(readFileSync(memo, 'utf8')) as { answer: Record<string, string> };
-  value.answer[field] = MARK;
-  writeFileSync(memo, JSON.stringify(value));
-}
-
-const fromMemo = (r: ExeResult): boolean => r.stdout.includes(MARK);
+const setup = (extra: Record<string, string> = {}): Setup => setupWith(fake.url, extra);
 
 test('a hit from the memo answers byte for byte as the full path does, with no API call and nothing on stderr', async () => {
   const s = setup();
@@ -268,44 +232,5 @@ test('stdout on a full device, on a hit from the memo: one line on stderr and ex
     assert.equal(r.stderr, 'docker-credential-ecr: cannot write to standard output: ENOSPC\n');
   } finally {
     closeSync(full);
-  }
-});
-
-test('a non-blocking stdin whose request arrives late (EAGAIN first): still answered from the memo', async () => {
-  const s = setup();
-  const { memo } = await primed(s);
-  mark(memo);
-  // A FIFO made non-blocking by perl (Debian's perl-base) just before it runs the executable: spawn itself makes a
-  // child's stdin blocking. The executable's first read(2) finds no data yet and says EAGAIN.
-  const fifo = join(tempDir(), 'stdin');
-  execFileSync('mkfifo', ['-m', '600', fifo]);
-  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
-  const writer = openSync(fifo, constants.O_WRONLY);
-  try {
-    const nonBlocking = 'use Fcntl; fcntl(STDIN, F_SETFL, fcntl(STDIN, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV or die';
-    const running = runExecutable(['-e', nonBlocking, EXECUTABLE, 'get'], { exe: 'perl', env: s.env, stdinFd: reader, killAfterMs: 15_000 });
-    await new Promise((done) => setTimeout(done, 300));
-    writeSync(writer, HOST);
-    closeSync(writer);
-    const r = await running;
-    assert.equal(r.code, 0, r.stderr);
-    assert.ok(fromMemo(r), `not from the memo: ${r.stdout}`);
-  } finally {
-    closeSync(reader);
-  }
-});
-
-test('a character device as stdin (/dev/null): the full path reads it and refuses the empty request, as before', async () => {
-  const s = setup();
-  const { memo } = await primed(s);
-  mark(memo);
-  const devNull = openSync('/dev/null', 'r');
-  try {
-    const r = await runExecutable(['get'], { env: s.env, stdinFd: devNull });
-    // The protocol's error, on stdout as Docker reads it.
-    assert.equal(r.code, 1);
-    assert.equal(r.stdout, 'no credentials server URL\n');
-  } finally {
-    closeSync(devNull);
   }
 });

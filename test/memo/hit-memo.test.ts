@@ -60,6 +60,6 @@ test('no memo when the run cannot vouch for one', () => {
 test('isHitMemo refuses what is not one', () => {
   const good = recorded().memo(DIR, { unreadable: false, reads: [read(`${DIR}/${KEY}.json`)] }, NOW)!;
   assert.ok(isHitMemo(good));
-  for (const bad of [null, 1, {}, { ...good, version: 2 }, { ...good, keyId: '../../etc/passwd' }, { ...good, files: [{ path: 1 }] }, { ...good, answer: { kind: 'kubelet', authKey: 'h' } }, { ...good, answer: { kind: 'other' } }, { ...good, token: { ...TOKEN, password: '' } }, { ...good, token: undefined }, { ...good, entry: null }])
+  for (const bad of [null, 1, {}, { ...good, version: 2 }, { ...good, keyId: '../../etc/passwd' }, { ...good, keyId: '0123456789ABCDEF0123456789abcdef' }, { ...good, keyId: '0123456789abcdef0123456789abcde' }, { ...good, keyId: '0123456789abcdef0123456789abcdefa' }, { ...good, keyId: '0123456789abcdeg0123456789abcdef' }, { ...good, keyId: '/123456789abcdef0123456789abcdef' }, { ...good, keyId: ':123456789abcdef0123456789abcdef' }, { ...good, keyId: '`123456789abcdef0123456789abcdef' }, { ...good, files: [{ path: 1 }] }, { ...good, answer: { kind: 'kubelet', authKey: 'h' } }, { ...good, answer: { kind: 'other' } }, { ...good, token: { ...TOKEN, password: '' } }, { ...good, token: undefined }, { ...good, entry: null }])
     assert.equal(isHitMemo(bad), false, JSON.stringify(bad));
 });

@@ -26,3 +26,12 @@ test('safeJson: the same JSON value, with no raw C1, DEL or bidi control (JSON.s
 test('printable: characters past U+00FF are escaped whole (they lost their high byte)', () => {
   assert.equal(printable('a\u202eb\u009b'), 'a\\u202eb\\x9b');
 });
+
+test('escapeControls: the same as the pattern alone for every character up to U+2FFF, alone and after printable ASCII', () => {
+  const pattern = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+  const byPattern = (text: string): string => text.replace(pattern, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  for (let code = 0; code < 0x3000; code++) {
+    for (const text of [String.fromCharCode(code), `{"Secret":"abc${String.fromCharCode(code)}"}\n`, `${String.fromCharCode(code)}\n`]) assert.equal(escapeControls(text), byPattern(text), `U+${code.toString(16)}`);
+  }
+  for (const text of ['', 'a\r', '\r\n', '\r\r\n', 'a\tb\nc', '\ud800', 'x\u{1f600}y']) assert.equal(escapeControls(text), byPattern(text), JSON.stringify(text));
+});
