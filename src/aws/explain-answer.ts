@@ -20,15 +20,15 @@ export function refusal({ name, message, status, route, via, api, context }: Fai
         : 'check that the proxy or firewall lets this endpoint through; in a VPC without internet access, it needs a VPC endpoint',
     };
   }
-  if ((/AccessDenied|Forbidden/i.test(name) || status === 403) && context.needsNoPermission) {
-    return {
-      category: 'not-aws',
-      cause: `the ${api}${via} refused the call${message ? ` (${message})` : ''}, which needs no IAM permission: the credentials (${context.identityLabel}) are not accepted, or the answer is not from AWS`,
-      hint: `check the credentials (\`aws sts get-caller-identity${profileFlag}\` shows whether AWS accepts them), and any proxy or VPC endpoint policy between here and STS`,
-    };
-  }
   if (/AccessDenied|Forbidden/i.test(name) || status === 403) {
-    const actions = context.actions ?? (context.registry.kind === 'ecr-public' ? 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken' : 'ecr:GetAuthorizationToken');
+    const { actions } = context.call;
+    if (actions === undefined) {
+      return {
+        category: 'not-aws',
+        cause: `the ${api}${via} refused the call${message ? ` (${message})` : ''}, which needs no IAM permission: the credentials (${context.identityLabel}) are not accepted, or the answer is not from AWS`,
+        hint: `check the credentials (\`aws sts get-caller-identity${profileFlag}\` shows whether AWS accepts them), and any proxy or VPC endpoint policy between here and STS`,
+      };
+    }
     // The denied action is named in AWS's message; it is another one when a configured role cannot be assumed.
     const denied = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z]+)/.exec(message)?.[1];
     const needed = denied && !actions.includes(denied) ? `${denied}${denied === 'sts:AssumeRole' ? " (and the role's trust policy must allow it)" : ''}` : actions;
@@ -50,7 +50,7 @@ export function serverFailure({ name, message, status, api, context }: Failure):
     return { category: 'server-error', cause: `AWS answered with an error (HTTP ${status}), even after retries`, hint: 'retry shortly; see https://health.aws.amazon.com' };
   }
   if (/Deserialization|Unexpected token|JSON|BadResponse/i.test(`${name} ${message}`)) {
-    return { category: 'bad-response', cause: `the ${api} sent a response that is not a token`, hint: `if ${context.registry.kind === 'ecr-public' ? 'AWS_ENDPOINT_URL_ECR_PUBLIC' : 'AWS_ENDPOINT_URL_ECR'} or a proxy is set, check what answers there` };
+    return { category: 'bad-response', cause: `the ${api} sent a response that is not a token`, hint: `if ${context.call.endpointVariable} or a proxy is set, check what answers there` };
   }
   return undefined;
 }

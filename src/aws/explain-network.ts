@@ -9,7 +9,7 @@ const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|ERR_SSL)/;
 /** The proxy answered CONNECT with something other than 200: the request never reached AWS. */
 export function proxyRefusal({ error, code, route, context }: Failure): Explanation | undefined {
   if (route?.connectStatus === undefined && code !== 'EPROXYCONNECT') return undefined;
-  const target = route?.target ?? context.endpointHost ?? 'the endpoint';
+  const target = route?.target ?? context.call.endpointHost ?? 'the endpoint';
   const status = route?.connectStatus ?? error.connectStatus;
   return {
     category: 'unreachable',
@@ -24,7 +24,7 @@ export function networkFailure(failure: Failure): Explanation | undefined {
   const netCode = NETWORK_CODES.has(code) ? code : typeof cause?.code === 'string' && NETWORK_CODES.has(cause.code) ? cause.code : '';
   const reset = netCode === 'ECONNRESET' || netCode === 'EPIPE' || /socket hang up|socket is closed|connection (was )?reset/i.test(message);
   if (netCode || reset) {
-    const host = hostOf(e, message, failure.context.endpointHost, route);
+    const host = hostOf(e, message, failure.context.call.endpointHost, route);
     const endpoint = `the ${api} endpoint${host ? ` ${host}` : ''}`;
     if (route && (netCode === 'ECONNREFUSED' || netCode === 'EHOSTUNREACH' || ((netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN') && host === undefined))) {
       return { category: 'unreachable', cause: `cannot connect to the proxy ${route.proxy} (from ${route.variable}) to reach ${endpoint} (${netCode})`, hint: `check ${route.variable}: is a proxy listening at ${route.proxy}?` };
@@ -51,7 +51,7 @@ export function networkFailure(failure: Failure): Explanation | undefined {
   }
   if (TLS_CODES.test(code) || TLS_CODES.test(typeof cause?.code === 'string' ? cause.code : '')) {
     const tlsCode = TLS_CODES.test(code) ? code : String(cause!.code);
-    const host = hostOf(e, message, failure.context.endpointHost, route);
+    const host = hostOf(e, message, failure.context.call.endpointHost, route);
     const untrusted = /UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|CERT_UNTRUSTED|CERT_SIGNATURE/.test(tlsCode);
     return {
       category: 'unreachable',

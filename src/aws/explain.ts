@@ -8,12 +8,37 @@ import { classifySso } from './explain-sso';
 import { credentialsFailure } from './explain-credentials';
 import { networkFailure, proxyRefusal } from './explain-network';
 import { refusal, serverFailure } from './explain-answer';
-import { apiName, failureOf, type Explanation, type FetchContext } from './failure';
+import { failureOf, type ApiCall, type ClassifyContext, type Explanation } from './failure';
+import type { Registry } from '../registry/host';
+import type { SsoSession } from './explain-sso';
+import type { Env } from '../platform/settings';
 
-export { apiName, type FetchContext } from './failure';
+export type { ApiCall, ClassifyContext } from './failure';
 
-/** Classifies an SDK error; exported for `doctor`, which shows the same advice. */
-export function classify(error: unknown, context: FetchContext): Explanation {
+/** A registry's token request that failed. */
+export interface FetchContext {
+  registry: Registry;
+  /** The registry Docker asked about, when it differs from `registry` (a custom host name). */
+  requestedHost?: string;
+  identityLabel: string;
+  profile?: string;
+  /** The SSO session behind the profile, if any (explain-sso.ts), and the environment its proxy came from. */
+  sso?: SsoSession;
+  env?: Env;
+}
+
+/** The token API a registry's tokens come from. */
+export function tokenCall(registry: Registry): ApiCall {
+  return registry.kind === 'ecr'
+    ? { api: 'ECR API', actions: 'ecr:GetAuthorizationToken', endpointVariable: 'AWS_ENDPOINT_URL_ECR' }
+    : { api: 'ECR Public API', actions: 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken', endpointVariable: 'AWS_ENDPOINT_URL_ECR_PUBLIC' };
+}
+
+/** The API a registry's tokens come from, as messages name it. */
+export const apiName = (registry: Registry): string => tokenCall(registry).api;
+
+/** Classifies an SDK error from any call; exported for `doctor` and `configure`, which show the same advice. */
+export function classify(error: unknown, context: ClassifyContext): Explanation {
   const failure = failureOf(error, context);
   const { name, message, status } = failure;
   return (
@@ -47,8 +72,8 @@ export class ExplainedTokenError extends TokenFetchError {
 
 export function explain(error: unknown, context: FetchContext): TokenFetchError {
   if (error instanceof TokenFetchError) return error;
-  const { category, cause, hint } = classify(error, context);
-  const registry = context.registry;
+  const { registry, requestedHost: _, ...who } = context;
+  const { category, cause, hint } = classify(error, { ...who, call: tokenCall(registry) });
   const host = context.requestedHost && context.requestedHost !== registry.host ? `${context.requestedHost} (${registry.host})` : registry.host;
   return new ExplainedTokenError(`${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`, hint, category, cause);
 }

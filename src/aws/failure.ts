@@ -1,28 +1,34 @@
 // A failed call as the words for it (explain.ts and its families, explain-*.ts) see it: what was thrown, read
 // once (its name, code, AWS's message, HTTP status, the proxy it went through), and the call it came from.
 import type { ErrorCategory } from '../platform/errors';
-import type { Registry } from '../registry/host';
 import type { Env } from '../platform/settings';
 import type { SsoSession } from './explain-sso';
 import { proxyRouteOf, type ProxyRoute } from './proxy-route';
 
-export interface FetchContext {
-  registry: Registry;
-  /** The registry Docker asked about, when it differs from `registry` (a custom host name). */
-  requestedHost?: string;
-  identityLabel: string;
-  profile?: string;
-  /** The API that was called, when it is not the registry's token API (`doctor` and `configure` call STS). */
-  api?: string;
-  /** The IAM action(s) of that API, when `api` is set: an access-denied fix names the action that failed. */
-  actions?: string;
+/**
+ * The call that failed, as its words need it: which API, what it needs from IAM, which variable points it
+ * elsewhere. Nothing here is a registry: STS (caller-identity.ts) is described as itself.
+ */
+export interface ApiCall {
+  /** The API as messages name it: "ECR API", "ECR Public API", "STS API". */
+  api: string;
   /**
-   * The call needs no IAM permission at all (STS GetCallerIdentity: an explicit deny does not stop it), so a
-   * refusal is never "add a permission": the credentials are not accepted, or the answer is not from AWS.
+   * The IAM action(s) the call needs, which an access-denied fix names. Absent: it needs no IAM permission at all
+   * (STS GetCallerIdentity: an explicit deny does not stop it), so a refusal is never "add a permission": the
+   * credentials are not accepted, or the answer is not from AWS.
    */
-  needsNoPermission?: boolean;
+  actions?: string;
+  /** The variable that sends the call to another endpoint, named when what answered there is not the API. */
+  endpointVariable: string;
   /** The endpoint's host, for a network failure whose error does not name it. */
   endpointHost?: string;
+}
+
+export interface ClassifyContext {
+  call: ApiCall;
+  /** Who made the call, as a person names it ("profile dev"): never a secret. */
+  identityLabel: string;
+  profile?: string;
   /** The SSO session behind the profile, if any (explain-sso.ts), and the environment its proxy came from. */
   sso?: SsoSession;
   env?: Env;
@@ -60,15 +66,10 @@ export interface Failure {
   via: string;
   /** The API as messages name it. */
   api: string;
-  context: FetchContext;
+  context: ClassifyContext;
 }
 
-/** The API a registry's tokens come from, as messages name it. */
-export function apiName(registry: Registry, api?: string): string {
-  return api ?? (registry.kind === 'ecr' ? 'ECR API' : 'ECR Public API');
-}
-
-export function failureOf(error: unknown, context: FetchContext): Failure {
+export function failureOf(error: unknown, context: ClassifyContext): Failure {
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
   const text = typeof e.message === 'string' ? e.message : '';
   const route = proxyRouteOf(error);
@@ -80,7 +81,7 @@ export function failureOf(error: unknown, context: FetchContext): Failure {
     status: typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined,
     route,
     via: route ? ` through the proxy ${route.proxy} (from ${route.variable})` : '',
-    api: apiName(context.registry, context.api),
+    api: context.call.api,
     context,
   };
 }
