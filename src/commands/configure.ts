@@ -1,7 +1,7 @@
 // `docker-credential-ecr configure`: routes ECR hosts to this helper through `credHelpers` in the Docker config
 // (and, with --containers, in the auth file of podman, skopeo and buildah). Output is for people; the protocol
 // actions are elsewhere. It never prints a secret: diffs of the file pass through a mask.
-import { readSetupSettings } from '../platform/settings';
+import { readSetupSettings } from '../platform/setup-settings';
 import { REGION_NAME } from '../identity/region';
 import { ownRegistry, regionSuggestion } from './own-registry-host';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';

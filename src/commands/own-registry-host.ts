@@ -1,7 +1,7 @@
 // configure's own private registry: the caller's account (from STS, or the profile's own lines when STS cannot or
 // should not be asked) and region (--region, the environment or profile, the hosts already in the Docker config,
 // or a question), or a note on why it cannot be named and how to add it by hand.
-import type { SetupSettings } from '../platform/settings';
+import type { SetupSettings } from '../platform/setup-settings';
 import { configuredRegion, REGION_NAME } from '../identity/region';
 import { selectIdentity } from '../identity/identity';
 import { printable } from '../platform/log';
