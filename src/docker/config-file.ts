@@ -65,7 +65,7 @@ const MAX_DOCKER_CONFIG_BYTES = 16 * 1024 * 1024; // even hundreds of logins are
 export function readConfigFile(path: string): ConfigFile {
   const target = followSymlinks(path);
   try {
-    // Bounded, and only a regular file: a FIFO hung configure and doctor, /dev/zero took configure to 7.9 GB.
+    // Bounded, and only a regular file: a FIFO or /dev/zero here is an error naming the file, never a hang or gigabytes.
     const { text, stat } = readRegularTextWithStat(target, { maxBytes: MAX_DOCKER_CONFIG_BYTES, followSymlinks: true });
     return { path, target, text, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {

@@ -1,7 +1,6 @@
 // SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, as lowercase hex: what createHash('sha256').update(text)
 // .digest('hex') gives. Ours because the cache-hit path only hashes a few short strings, and loading node:crypto
-// for them still costs: with the Bun executable, a hit took 7.1-9.0 ms with this and 8.8-11.1 ms with
-// node:crypto (three interleaved hyperfine runs of 100), and plain `bun` needs 8 MiB more to load node:crypto.
+// for them costs a hit more time and memory than hashing them here (docs/performance.md has the measurements).
 // Not for secrets: nothing here is constant-time. test/platform/sha256.test.ts checks it against node:crypto.
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
