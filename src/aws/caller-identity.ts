@@ -5,7 +5,6 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { classify } from './explain';
 import type { ErrorCategory } from '../platform/errors';
 import type { Identity } from '../identity/identity';
-import { registryForHost } from '../registry/host';
 import { credentialsFor } from './client-config';
 import { clientDepsFor } from './client-deps';
 import { createHttpHandler } from './http-handler';
@@ -65,13 +64,10 @@ export async function callerIdentity(identity: Identity, region: string | undefi
 
 /** Why GetCallerIdentity failed, and the fix, in the words `get` would use (explain.ts) but naming STS. */
 export function explainCallerIdentityFailure(error: unknown, identity: Identity): { category: ErrorCategory; cause: string; hint: string } {
-  // The registry only colours the advice for ECR-specific failures, which STS does not produce.
   return classify(error, {
-    registry: registryForHost('public.ecr.aws')!,
+    // GetCallerIdentity needs no permission, and an explicit deny does not stop it (AWS's API reference): no actions.
+    call: { api: 'STS API', endpointVariable: 'AWS_ENDPOINT_URL_STS' },
     identityLabel: identity.label,
-    api: 'STS API',
-    // GetCallerIdentity needs no permission, and an explicit deny does not stop it (AWS's API reference).
-    needsNoPermission: true,
     ...(identity.profile ? { profile: identity.profile } : {}),
   });
 }

@@ -57,7 +57,7 @@ export function credentialsFor(deps: ClientDeps, region: string, requestHandler:
   });
 }
 
-/** Worded as the SDK's chain words it, so explain.ts says "no AWS credentials were found" as before. */
+/** Worded as the SDK's chain words it, so explain-credentials.ts names it "no AWS credentials were found" too. */
 const noCredentials = (): Error => Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
 
 /**

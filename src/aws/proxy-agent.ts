@@ -7,7 +7,7 @@ import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
-import { PROXY_ROUTE, PROXY_ROUTE_HEADER, type ProxyRoute } from './explain';
+import { PROXY_ROUTE, PROXY_ROUTE_HEADER, type ProxyRoute } from './proxy-route';
 
 function masked(proxy: string): string {
   try {

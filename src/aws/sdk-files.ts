@@ -1,10 +1,11 @@
 // The files the AWS SDK would read for us, handed to it instead. Left to itself the SDK reads the shared config and
 // credentials files, the SSO token cache and a profile's web_identity_token_file with plain readFile: no bound
-// (AWS_CONFIG_FILE=/dev/zero ran to gigabytes), no check of the file's type (a FIFO hung until the timeout, which was
-// then blamed on the network). The SDK has a documented hook for exactly this, @smithy/core's externalDataInterceptor
-// (interceptFile for the shared files, interceptToken for token files and the SSO cache), which it consults before
-// every such read. So we read each file once, bounded and only if it is a regular file (platform/read-file.ts), and
-// the SDK gets those very bytes: the ones the cache key was derived from, with no second read to race.
+// (AWS_CONFIG_FILE=/dev/zero is read to gigabytes), no check of the file's type (a FIFO hangs the read until the
+// timeout, which then reads as the network's fault). The SDK has a documented hook for exactly this, @smithy/core's
+// externalDataInterceptor (interceptFile for the shared files, interceptToken for token files and the SSO cache),
+// which it consults before every such read. So we read each file once, bounded and only if it is a regular file
+// (platform/read-file.ts), and the SDK gets those very bytes: the ones the cache key was derived from, with no
+// second read to race.
 // SDK-side: loaded only with the SDK, on a fetch (a cache hit never loads it).
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';

@@ -92,8 +92,8 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
   const started = options.now();
   let delay = 5;
   // Set right after we removed a stale lock, so that the retry is immediate once but never a busy loop: a lock
-  // still there after its removal is waited on like any other (an unbounded loop of remove-and-retry without
-  // sleeping hung a crowd under Wine past every timeout, its timers never getting a turn).
+  // still there after its removal is waited on like any other, so that timers (the timeout's among them) get a
+  // turn (docs/design.md, "Waiting never spins").
   let justRemoved = false;
   let firstRemovedAt: number | undefined;
   for (;;) {

@@ -13,7 +13,7 @@ import { selfExecutable } from '../platform/runtime';
 import { EXECUTABLE_NAME, findOnPath, linkCommand, pathStatus } from '../platform/executable-path';
 import { parseServerUrl } from '../registry/host';
 import { loadRegistryConfig, storeNameProblem } from '../registry/config-file';
-import { readSetupSettings } from '../platform/settings';
+import { readSetupSettings } from '../platform/setup-settings';
 import { unifiedDiff } from '../platform/text-diff';
 import type { CommandIo } from './command-io';
 

@@ -1,20 +1,18 @@
 // `docker-credential-ecr configure`: routes ECR hosts to this helper through `credHelpers` in the Docker config
 // (and, with --containers, in the auth file of podman, skopeo and buildah). Output is for people; the protocol
 // actions are elsewhere. It never prints a secret: diffs of the file pass through a mask.
-import { readSetupSettings, type SetupSettings } from '../platform/settings';
-import { configuredRegion, REGION_NAME } from '../identity/region';
+import { readSetupSettings } from '../platform/setup-settings';
+import { REGION_NAME } from '../identity/region';
+import { ownRegistry, regionSuggestion } from './own-registry-host';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
-import { DockerConfigError, HELPER_NAME, parseDockerConfig, planHelperEntries, readConfigFile, type ConfigFile, type HelperPlan } from '../docker/config-file';
-import { otherEcrHelperEntries, readExisting, regionsInConfig, type ExistingConfig } from './ecr-helpers';
+import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type ConfigFile } from '../docker/config-file';
+import { planHelperEntries, type HelperPlan } from '../docker/config-edit';
+import { otherEcrHelperEntries, readExisting } from './ecr-helpers';
 import { CredentialsNotFoundError, HelperError } from '../platform/errors';
 import { EXECUTABLE_NAME, linkCommand, pathStatus } from '../platform/executable-path';
 import { selfExecutable } from '../platform/runtime';
 import { hintForUnservedHost } from '../registry/hints';
-import { selectIdentity } from '../identity/identity';
 import { printable, printableAscii } from '../platform/log';
-import { partitionOfRegion, registryDomain, registryForHost, type Partition } from '../registry/host';
-import { profileAccount } from './profile-account';
-import { nearestRegion } from '../registry/hints';
 import { routeServerUrl } from '../registry/routing';
 import { unifiedDiff } from '../platform/text-diff';
 import type { CommandIo } from './command-io';
@@ -81,80 +79,6 @@ function validateRegistry(input: string, deps: CommandIo): { key: string } | { r
   }
 }
 
-
-function regionSuggestion(value: string): string {
-  const near = nearestRegion(value);
-  return near ? `; did you mean ${near}?` : '';
-}
-
-/** The registry domain for an account in `region`: the partition from the caller's ARN when known, else from the region's prefix. */
-function privateHost(account: string, region: string, partition: Partition | undefined): string | undefined {
-  const guessed: Partition = partition ?? partitionOfRegion(region) ?? 'aws';
-  const host = `${account}.dkr.ecr.${region}.${registryDomain(guessed)}`;
-  return registryForHost(host) ? host : undefined;
-}
-
-/** The caller's own private registry host, or a note on why it cannot be named and how to add it by hand. */
-async function ownRegistry(deps: CommandIo, setup: SetupSettings, options: Options, existing: ExistingConfig | undefined, say: (line: string) => void): Promise<string | undefined> {
-  const identity = selectIdentity(deps.settings);
-  let found = options.region ? { region: options.region, source: '--region' } : configuredRegion(deps.settings, setup);
-  const addByHand = (account: string, region: string): string =>
-    `add your private registry with \`docker-credential-ecr configure --registry ${account}.dkr.ecr.${region}.amazonaws.com\``;
-  let account: string;
-  let partition: Partition | undefined;
-  let whoText: string;
-  const named = identity.source === 'profile' ? profileAccount(deps.settings, identity.profile) : undefined;
-  // A role behind an MFA code: its ARN names the account, and STS would ask for a code just to say so.
-  const who = named?.mfa
-    ? undefined
-    : await (await import('../aws/caller-identity')).callerIdentity(identity, found?.region, deps);
-  if (who?.ok) {
-    account = who.account;
-    partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1] as Partition | undefined;
-    whoText = `Your AWS identity is ${who.arn}`;
-  } else {
-    if (who && !named) {
-      const { explainIdentityFailure } = await import('./identity-failure');
-      const { cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
-      say(`Could not find your AWS account (STS GetCallerIdentity as ${identity.label}): ${cause}; ${hint}.`);
-      say(`Adding only the public registries; ${addByHand('<account>', found?.region ?? '<region>')}.`);
-      return undefined;
-    }
-    if (who) {
-      // An expired SSO session still names its account: the registry can be routed now, and works after the login.
-      const { explainIdentityFailure } = await import('./identity-failure');
-      const { cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
-      say(`Could not ask STS who you are (as ${identity.label}): ${cause}; ${hint} before pulling.`);
-    }
-    account = named!.account;
-    partition = named!.partition;
-    whoText = `Profile ${named!.name} names account ${account} (${named!.from}${named!.mfa ? ', with MFA: STS not asked' : ''})`;
-    if (!found && named!.region) found = { region: named!.region, source: `sso_region of profile ${named!.name}; pass --region if your registry is in another region` };
-  }
-  // The hosts already in the Docker config tell the region (the account's own first): no question, no false warning.
-  const inFile = !found && existing ? regionsInConfig(existing.view, account)[0] : undefined;
-  if (inFile) found = { region: inFile.region, source: `${inFile.host} in ${printable(existing!.path)}` };
-  if (!found && deps.ask) {
-    const answer = (await deps.ask(`${whoText}. Which AWS region is your registry in (for example us-east-1; empty to skip)? `))?.trim();
-    if (answer && REGION_NAME.test(answer)) found = { region: answer, source: 'your answer' };
-    else if (answer) say(`${printable(answer)} is not an AWS region name${regionSuggestion(answer)}`);
-  }
-  if (!found) {
-    say(`${whoText} (account ${account}), but no AWS region is configured (--region, AWS_REGION, or region in your AWS profile).`);
-    say(`Adding only the public registries; ${addByHand(account, '<region>')}, or run configure again with --region REGION.`);
-    say('Until then, pulls from it fail with "no basic auth credentials".');
-    return undefined;
-  }
-  const host = privateHost(account, found.region, partition);
-  if (!host) {
-    say(`Region ${found.region} (from ${found.source}) is not one your identity's partition (${partition ?? 'unknown'}) serves ECR in.`);
-    say(`Adding only the public registries; ${addByHand(account, '<region>')}.`);
-    return undefined;
-  }
-  say(`${whoText}: adding your registry ${host} (region ${found.region} from ${found.source}).`);
-  return host;
-}
-
 interface Target {
   label: string;
   file: ConfigFile;
@@ -212,7 +136,7 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
   }
   const existing = readExisting(setup.dockerConfigFile);
   if (!options.publicOnly && options.registries.length === 0) {
-    const own = await ownRegistry(deps, setup, options, existing, say);
+    const own = await ownRegistry(deps, setup, options.region, existing, say);
     if (own && !hosts.includes(own)) hosts.push(own);
   }
   // ECR hosts another ECR helper (the Go helper) answers for move over in the same change: one helper for ECR.

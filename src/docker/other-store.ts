@@ -114,7 +114,7 @@ export async function runOtherStore(
   /** For doctor's probe: a store that waits on a locked keyring must not hang the check. */
   timeoutMs?: number,
 ): Promise<RunResult> {
-  // Loaded here, not at the top: a cache hit for an ECR host never starts another process (measured: ~2 ms).
+  // Loaded here, not at the top: a cache hit for an ECR host never starts another process, so never loads this.
   const { spawn } = await import('node:child_process');
   return new Promise((done) => {
     const out: Buffer[] = [];

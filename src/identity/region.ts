@@ -1,6 +1,7 @@
 // The region the AWS configuration names, as the AWS CLI finds it: AWS_REGION, AWS_DEFAULT_REGION, then the
 // profile's `region` line. `configure` needs it to name the caller's own registry.
-import type { Settings, SetupSettings } from '../platform/settings';
+import type { Settings } from '../platform/settings';
+import type { SetupSettings } from '../platform/setup-settings';
 import { readSharedConfig } from './shared-config';
 
 export interface FoundRegion {

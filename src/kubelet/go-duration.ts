@@ -1,4 +1,5 @@
-// Go's time.Duration.String(), the syntax the kubelet's cacheDuration field is decoded with. Pure.
+// Go's time.Duration syntax, which the kubelet's duration fields are decoded with: String() for the cacheDuration we
+// answer with, ParseDuration for the durations a node's config holds (doctor --kubelet). Pure.
 
 /**
  * Whole seconds only: the kubelet gains nothing from sub-second precision, and truncating (never rounding up)
@@ -15,4 +16,13 @@ export function formatGoDuration(ms: number): string {
   if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
   if (minutes > 0) return `${minutes}m${seconds}s`;
   return `${seconds}s`;
+}
+
+/** Go's time.ParseDuration, for the units the kubelet's configs use; undefined when it does not parse. */
+export function parseGoDuration(text: string): number | undefined {
+  if (text === '0') return 0;
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]], 0);
 }

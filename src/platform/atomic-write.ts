@@ -72,7 +72,7 @@ export function writeFileAtomically(target: string, text: string, keep: Keep = {
     throw new WriteError(target, errorCode(error));
   }
   assertWritable(target, keep.mode !== undefined);
-  // node:crypto only here, on a write: the token cache uses this too, and a cache hit must not pay ~4 ms to load it.
+  // node:crypto only here, on a write: the token cache uses this too, and a cache hit must not load it.
   const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;

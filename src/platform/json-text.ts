@@ -2,6 +2,7 @@
 // jsonc-parser (VS Code's JSON scanner) gives offsets that JSON.parse does not; it is loaded only by callers
 // off the cache-hit path, or on an error path. Its error codes (`PropertyNameExpected`) are put in plain words,
 // with the usual hand-editing slips (a trailing comma, single quotes, a comment) named as what they are.
+// The ESM build: the package's `main` is a UMD wrapper whose inner requires the bundler cannot follow.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
 export type JsonNode = Node;

@@ -1,5 +1,5 @@
-// The one reader of environment variables. Everything else receives a Settings value, so tests can pass any
-// environment without touching process.env.
+// The one reader of environment variables (with setup-settings.ts, what only configure and doctor read).
+// Everything else receives a Settings value, so tests can pass any environment without touching process.env.
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { readRegularText } from './read-file';
@@ -94,7 +94,7 @@ const processAccount: Account = {
   },
 };
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+export const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
 
 /**
  * A duration from the environment, clamped: a value past what a timer can hold (2^31 ms) fires at once, so
@@ -106,7 +106,7 @@ function durationFromEnv(text: string | undefined, limits: { unitMs: number; min
   return Math.round(Math.min(limits.maxMs, Math.max(limits.minMs, value)));
 }
 
-type XdgVariable = 'XDG_CACHE_HOME' | 'XDG_CONFIG_HOME' | 'XDG_RUNTIME_DIR';
+export type XdgVariable = 'XDG_CACHE_HOME' | 'XDG_CONFIG_HOME' | 'XDG_RUNTIME_DIR';
 
 /** A file we would write: a relative path would be in whatever directory a pull was started from. */
 function absoluteOrIgnored(name: string, env: Env, ignored: string[]): string | undefined {
@@ -120,7 +120,7 @@ function absoluteOrIgnored(name: string, env: Env, ignored: string[]): string | 
  * An XDG base directory variable. The spec: a relative path is invalid and must be ignored. Honouring one would
  * put tokens or auth files in whatever directory a pull was started from (a git checkout, say).
  */
-function xdgDirectory(env: Env, name: XdgVariable, ignored?: string[]): string | undefined {
+export function xdgDirectory(env: Env, name: XdgVariable, ignored?: string[]): string | undefined {
   const value = nonEmpty(env[name]);
   if (value === undefined || isAbsolute(value)) return value;
   ignored?.push(`${name}=${value} is not an absolute path; ignoring it, as the XDG spec says`);
@@ -234,50 +234,5 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
       }
     },
     ignored,
-  };
-}
-
-/** What `configure` and `doctor` read from the environment on top of Settings. Kept apart so `get` never pays for it. */
-export interface SetupSettings {
-  /** $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
-  dockerConfigFile: string | undefined;
-  dockerConfigSource: string;
-  /** The auth file podman, skopeo and buildah read first. */
-  containersAuthFile: string | undefined;
-  containersAuthSource: string;
-  /** The PATH the docker CLI will search for docker-credential-ecr. */
-  path: string;
-  /** AWS_REGION, else AWS_DEFAULT_REGION (the AWS CLI's name); undefined leaves it to the profile. */
-  region: string | undefined;
-  regionSource: string | undefined;
-}
-
-export function readSetupSettings(env: Env, settings: Pick<Settings, 'home'>): SetupSettings {
-  const home = settings.home;
-  const dockerDir = nonEmpty(env.DOCKER_CONFIG) ?? hostOs.dockerConfigDir(env, home);
-  let containersAuthFile: string | undefined;
-  let containersAuthSource: string;
-  if (nonEmpty(env.REGISTRY_AUTH_FILE)) {
-    containersAuthFile = env.REGISTRY_AUTH_FILE;
-    containersAuthSource = 'REGISTRY_AUTH_FILE';
-  } else if (xdgDirectory(env, 'XDG_RUNTIME_DIR')) {
-    containersAuthFile = join(xdgDirectory(env, 'XDG_RUNTIME_DIR')!, 'containers', 'auth.json');
-    containersAuthSource = 'XDG_RUNTIME_DIR';
-  } else {
-    // containers/image reads this one too, after the runtime directory; unlike that directory it survives a reboot.
-    const xdgConfig = xdgDirectory(env, 'XDG_CONFIG_HOME');
-    const configHome = xdgConfig ?? (home ? join(home, '.config') : undefined);
-    containersAuthFile = configHome ? join(configHome, 'containers', 'auth.json') : undefined;
-    containersAuthSource = xdgConfig ? 'XDG_CONFIG_HOME (no XDG_RUNTIME_DIR)' : '~/.config (no XDG_RUNTIME_DIR)';
-  }
-  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  return {
-    dockerConfigFile: dockerDir ? hostOs.joinPath(dockerDir, 'config.json') : undefined,
-    dockerConfigSource: nonEmpty(env.DOCKER_CONFIG) ? 'DOCKER_CONFIG' : '~/.docker',
-    containersAuthFile,
-    containersAuthSource,
-    path: env.PATH ?? '',
-    region,
-    regionSource: nonEmpty(env.AWS_REGION) ? 'AWS_REGION' : region ? 'AWS_DEFAULT_REGION' : undefined,
   };
 }

@@ -1,7 +1,6 @@
 // The process's standard streams for the CLI, minus the runtime's stream machinery on the common path.
 // process.stdin, .stdout and .stderr are getters that build a socket or file stream on first use; reading and
-// writing the file descriptors directly needs none of that. Measured with the Bun executable (npm run bench):
-// a cache hit takes about 8 ms this way and about 12 ms through the process streams.
+// writing the file descriptors directly needs none of that, and makes a cache hit cheaper (docs/performance.md).
 // A non-blocking descriptor's EAGAIN goes to the real stream, created at that moment, so output stays whole.
 import { fstatSync, readSync, writeSync } from 'node:fs';
 import { escapeControls } from './terminal-text';
@@ -102,8 +101,7 @@ export function standardOutput(fd: 1 | 2): StandardOutput {
 
 /**
  * Whether standard input is a terminal (a person typed the command). Docker's stdin is a pipe, so one fstat
- * answers that case; node:tty is loaded only for a character device (measured: importing it up front costs about
- * 1.4 ms on every run of the Bun executable).
+ * answers that case; node:tty is loaded only for a character device, so a run from Docker never loads it.
  */
 export function standardInputIsTerminal(): boolean {
   try {
@@ -115,8 +113,8 @@ export function standardInputIsTerminal(): boolean {
 }
 
 /**
- * The bytes already read, as the stdin the protocol layer reads (it only iterates). Not node:stream's Readable:
- * loading that costs the cache hit about 2 ms in the Bun executable (measured).
+ * The bytes already read, as the stdin the protocol layer reads (it only iterates). Not node:stream's Readable,
+ * which a cache hit would then have to load.
  */
 export function bytesAsStdin(input: Uint8Array): NodeJS.ReadableStream {
   const iterable = {

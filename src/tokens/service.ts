@@ -4,19 +4,17 @@
 // small file read and no more code than it runs.
 import { cacheKeyFor, type CacheKey } from '../cache/key';
 import { freshness, type Token } from '../cache/policy';
-import { TokenStore, type CacheEntry, type FailureEntry } from '../cache/store';
-import { PROXY_VARIABLES, type Settings } from '../platform/settings';
-import { TokenFetchError, type ErrorCategory } from '../platform/errors';
-import { sha256Hex } from '../platform/sha256';
-import { loadSdk, sdkLoadMs, type Sdk } from '../aws/sdk-loader';
+import { TokenStore, type CacheEntry } from '../cache/store';
+import type { Settings } from '../platform/settings';
+import { TokenFetchError } from '../platform/errors';
 import { inputsOutsideMemo } from '../memo/hit-memo';
 import type { RequestContext } from './context';
 import type { Identity } from '../identity/identity';
-import type { Logger } from '../platform/log';
 import type { Registry } from '../registry/host';
 import type { TokenRequest } from '../registry/routing';
-import { clientDepsFor } from '../aws/client-deps';
 import type { FetchedToken } from '../aws/token';
+import { PER_PROCESS_FAILURES, reportMarginMs, requestContext, SHARED_FAILURE_MS, sharedFailure } from './shared-failure';
+import { fetchToken } from './fetch';
 
 export interface Resolved {
   identity: Identity;
@@ -40,43 +38,11 @@ export function openStore(deps: RequestContext): TokenStore | undefined {
 }
 
 /**
- * A failure recorded by the process that held the lock is shared with everyone who was waiting for it (they
- * started before it failed) and, for a few seconds, with newcomers: a crowd against a throttled or hanging API
- * then makes the holder's own attempts, not one set per process. Failures that depend on the process itself
- * (its terminal, its own settings) are never shared.
- */
-const SHARED_FAILURE_MS = 5_000;
-/**
  * A holder cannot hold the lock longer than its own request budget (it took the lock after it started), so a lock
  * older than the timeout and this margin is stale: its holder died, on this host or on another that shares the
  * cache volume (where its pid cannot be checked). An MFA prompt marks the lock and is exempt.
  */
 const LOCK_GRACE_MS = 2_000;
-/**
- * The fetch ends this much before the request's budget, so that the holder's failure is recorded before the budgets
- * of a crowd that started with it run out: they then fail with its message, not with one of their own.
- */
-const reportMarginMs = (timeoutMs: number): number => Math.min(300, timeoutMs / 10);
-const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required', 'profile-not-found', 'config', 'unknown']);
-
-/**
- * What else shapes a fetch besides the cache key: a caller who has just fixed the proxy or the CA bundle that the
- * failure named must not be handed that failure.
- */
-function requestContext(deps: RequestContext): string {
-  const names = [...PROXY_VARIABLES, 'NO_PROXY', 'no_proxy', 'AWS_CA_BUNDLE'];
-  return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(0, 16);
-}
-
-function sharedFailure(failure: FailureEntry | undefined, request: { host: string; context: string; started: number; now: number }): FailureEntry | undefined {
-  if (!failure || PER_PROCESS_FAILURES.has(failure.category) || failure.context !== request.context) return undefined;
-  // Its message names the host it was for; another host under the same key asks for itself.
-  if (failure.host !== request.host) return undefined;
-  // A failure from the future (another machine's clock on a shared cache volume) is nobody's.
-  if (failure.failedAt > request.now) return undefined;
-  return failure.failedAt >= request.started || request.now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
-}
-
 export interface TokenOptions {
   /**
    * Ask AWS now even when the cache holds a fresh token (`doctor`: no verdict rests on the cache). Still one call
@@ -201,47 +167,4 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
 function remember(store: TokenStore, key: CacheKey, entry: CacheEntry, host: string): void {
   if (entry.registries.includes(host)) return;
   store.write(key, { ...entry, registries: [...entry.registries, host].slice(-64) });
-}
-
-/** The SDK half (sdk-loader.ts), loaded on first use; the debug log says what loading it cost. */
-async function loadSdkLogged(log: Logger): Promise<Sdk> {
-  const first = sdkLoadMs() === undefined;
-  const sdk = await loadSdk();
-  if (first) log.debug(`AWS SDK loaded in ${sdkLoadMs()!.toFixed(1)} ms`);
-  return sdk;
-}
-
-/**
- * What every AWS client of ours needs from the settings (token sources here; STS in caller-identity.ts).
- * Types only from token-sources: this file is on the cache-hit path.
- */
-
-/**
- * Loads only the client this registry needs, and bounds the whole call, retries and credential resolution
- * included (a credential provider takes no abort signal, so the deadline races it). Time spent waiting for a
- * person to type an MFA code does not count; `onPromptStart` tells the lock holder's waiters about it.
- */
-async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: RequestContext, budgetMs: number, onPromptStart: () => void): Promise<FetchedToken> {
-  const { registry, identity } = request;
-  const controller = new AbortController();
-  const [{ startDeadline }, { terminalMfaCodeProvider }] = await Promise.all([import('../platform/deadline'), import('../aws/mfa-prompt')]);
-  const deadline = startDeadline(budgetMs, deps.now, () => controller.abort());
-  const mfaCodeProvider = terminalMfaCodeProvider({
-    profile: identity.profile ?? deps.settings.awsProfile,
-    host: request.requestedHost,
-    onPrompt: (prompting) => {
-      if (prompting) {
-        deadline.pause();
-        onPromptStart();
-      } else deadline.resume();
-    },
-  });
-  const sourceDeps = { ...clientDepsFor(identity, endpoint, deps), now: deps.now, abortSignal: controller.signal, mfaCodeProvider };
-  try {
-    const sdk = await loadSdkLogged(deps.log);
-    const source = registry.kind === 'ecr' ? sdk.ecrTokenSource(registry, sourceDeps) : sdk.ecrPublicTokenSource(registry, sourceDeps);
-    return await Promise.race([source(), deadline.promise]);
-  } finally {
-    deadline.clear();
-  }
 }

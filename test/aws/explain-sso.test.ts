@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CredentialsProviderError, TokenProviderError } from '@smithy/core/config';
-import { classify, type FetchContext } from '../../src/aws/explain';
+import { classify, tokenCall, type ClassifyContext } from '../../src/aws/explain';
 import { registryForHost } from '../../src/registry/host';
 
 const SSO = { profile: 'dev', portalHost: 'portal.sso.eu-central-1.amazonaws.com', region: 'eu-central-1' };
-const CONTEXT: FetchContext = { registry: registryForHost('123456789012.dkr.ecr.eu-west-1.amazonaws.com')!, identityLabel: 'profile dev', profile: 'dev', sso: SSO, env: {} };
+const CONTEXT: ClassifyContext = { call: tokenCall(registryForHost('123456789012.dkr.ecr.eu-west-1.amazonaws.com')!), identityLabel: 'profile dev', profile: 'dev', sso: SSO, env: {} };
 const REFRESH = "To refresh this SSO session run 'aws sso login' with the corresponding profile.";
 /** What credential-provider-sso does with the portal client's error: `new CredentialsProviderError(e)`. */
 const wrapped = (error: Error): CredentialsProviderError => new CredentialsProviderError(error as unknown as string, { tryNextLink: false });

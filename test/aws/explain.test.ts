@@ -10,15 +10,19 @@ import { CredentialsProviderError, TokenProviderError } from '@smithy/core/confi
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { TokenFetchError } from '../../src/platform/errors';
-import { classify, explain, type FetchContext } from '../../src/aws/explain';
+import { classify, explain, tokenCall, type ClassifyContext, type FetchContext } from '../../src/aws/explain';
+import { explainCallerIdentityFailure } from '../../src/aws/caller-identity';
+import type { Identity } from '../../src/identity/identity';
 import { hintForUnservedHost } from '../../src/registry/hints';
 import { registryForHost } from '../../src/registry/host';
 import { startFakeAws, type FakeAws, type Fault } from '../support/fake-aws';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const PRIVATE: FetchContext = { registry: registryForHost(HOST)!, identityLabel: 'environment key AKIAEXAMPLE0000001' };
-const PUBLIC: FetchContext = { registry: registryForHost('public.ecr.aws')!, identityLabel: 'profile dev', profile: 'dev' };
-const WITH_PROFILE: FetchContext = { ...PRIVATE, identityLabel: 'profile dev', profile: 'dev' };
+const PRIVATE_FETCH: FetchContext = { registry: registryForHost(HOST)!, identityLabel: 'environment key AKIAEXAMPLE0000001' };
+const PRIVATE: ClassifyContext = { call: tokenCall(PRIVATE_FETCH.registry), identityLabel: PRIVATE_FETCH.identityLabel };
+const PUBLIC: ClassifyContext = { call: tokenCall(registryForHost('public.ecr.aws')!), identityLabel: 'profile dev', profile: 'dev' };
+const WITH_PROFILE: ClassifyContext = { ...PRIVATE, identityLabel: 'profile dev', profile: 'dev' };
+const STS: ClassifyContext = { ...PRIVATE, call: { api: 'STS API', endpointVariable: 'AWS_ENDPOINT_URL_STS' } };
 
 // Messages exactly as the SDK packages build them.
 const SSO_REFRESH_CREDENTIALS = 'To refresh this SSO session run aws sso login with the corresponding profile.'; // credential-provider-sso
@@ -30,7 +34,7 @@ const stsError = (name: string, status: number, message: string): STSServiceExce
   new STSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message });
 const nodeError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
-function assertClass(error: unknown, context: FetchContext, category: string, hint: string | RegExp): void {
+function assertClass(error: unknown, context: ClassifyContext, category: string, hint: string | RegExp): void {
   const result = classify(error, context);
   assert.equal(result.category, category, `${result.category}: ${result.cause}`);
   if (typeof hint === 'string') assert.ok(result.hint.includes(hint), `hint "${result.hint}" lacks "${hint}"`);
@@ -111,7 +115,7 @@ describe('classify: one mapping each', () => {
   test('unreachable endpoint: the proxy hint', () => {
     assertClass(nodeError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9'), PRIVATE, 'unreachable', 'HTTPS_PROXY');
     assertClass(nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND api.ecr.eu-west-1.amazonaws.com'), PRIVATE, 'unreachable', 'HTTPS_PROXY');
-    assert.match(classify(nodeError('ECONNREFUSED', 'x'), { ...PRIVATE, api: 'STS API' }).cause, /cannot reach the STS API endpoint/);
+    assert.match(classify(nodeError('ECONNREFUSED', 'x'), STS).cause, /cannot reach the STS API endpoint/);
   });
 
   test('TLS failure (an inspecting proxy): AWS_CA_BUNDLE', () => {
@@ -150,7 +154,7 @@ describe('classify: one mapping each', () => {
 
 describe('explain', () => {
   test('one line naming host, API, region and identity, then the hint', () => {
-    const error = explain(ecrError('AccessDeniedException', 400, 'User: x is not authorized to perform: ecr:GetAuthorizationToken'), { ...PRIVATE, requestedHost: 'registry.corp.example' });
+    const error = explain(ecrError('AccessDeniedException', 400, 'User: x is not authorized to perform: ecr:GetAuthorizationToken'), { ...PRIVATE_FETCH, requestedHost: 'registry.corp.example' });
     assert.ok(error instanceof TokenFetchError);
     assert.equal(error.category, 'access-denied');
     assert.match(error.message, /^registry\.corp\.example \(123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\): no token from the ECR API in eu-west-1 as environment key AKIAEXAMPLE0000001: access denied .*; the identity .* needs IAM permission ecr:GetAuthorizationToken$/);
@@ -158,10 +162,27 @@ describe('explain', () => {
   });
 
   test('strips control characters from AWS messages, and passes TokenFetchError through', () => {
-    const error = explain(new Error('bad\x1b[31m red\nline'), PRIVATE);
+    const error = explain(new Error('bad\x1b[31m red\nline'), PRIVATE_FETCH);
     assert.doesNotMatch(error.message, /\x1b|\n/);
     const already = new TokenFetchError('m', 'h', 'bad-response');
-    assert.equal(explain(already, PRIVATE), already);
+    assert.equal(explain(already, PRIVATE_FETCH), already);
+  });
+});
+
+describe('STS GetCallerIdentity, described as itself', () => {
+  const identity = { source: 'profile', label: 'profile dev', keyMaterial: 'k', profile: 'dev' } as Identity;
+
+  test('a refusal is not a missing permission: the call needs none', () => {
+    const result = explainCallerIdentityFailure(stsError('AccessDenied', 403, 'denied'), identity);
+    assert.equal(result.category, 'not-aws');
+    assert.match(result.cause, /^the STS API refused the call \(denied\), which needs no IAM permission/);
+    assert.match(result.hint, /aws sts get-caller-identity --profile dev/);
+  });
+
+  test('an answer that is not STS names its endpoint variable, not an ECR one', () => {
+    const result = explainCallerIdentityFailure(stsError('SerializationException', 200, 'Deserialization error: to see the raw response'), identity);
+    assert.equal(result.category, 'bad-response');
+    assert.match(result.hint, /^if AWS_ENDPOINT_URL_STS or a proxy is set/);
   });
 });
 
@@ -209,7 +230,7 @@ describe('classify on errors the real SDK produces against the fake AWS', () => 
         fake.reset();
         fake.fail('sts', fault);
         const error = await client.send(new GetCallerIdentityCommand({})).then(() => assert.fail('expected a failure'), (e: unknown) => e);
-        assert.equal(classify(error, { ...PRIVATE, api: 'STS API' }).category, category);
+        assert.equal(classify(error, STS).category, category);
       }
     } finally {
       client.destroy();

@@ -162,7 +162,7 @@ test("the portal's own errors: HTTP status and AWS's error, a revoked session vs
   const forbidden = /the SSO portal 127\.0\.0\.1:\d+ answered HTTP 403 ForbiddenException: No access: your SSO user has no access to sso_role_name in sso_account_id of profile dev/;
   await assertGet(env, forbidden);
   await assertDoctor(env, forbidden);
-  // A new machine: the failure just recorded is shared with other processes for a few seconds (tokens/service.ts).
+  // A new machine: the failure just recorded is shared with other processes for a few seconds (tokens/shared-failure.ts).
   mode = 'unauthorized';
   const revokedEnv = machine({ AWS_ENDPOINT_URL_SSO: portalUrl });
   const revoked = /the SSO portal 127\.0\.0\.1:\d+ refused the session of profile dev \(HTTP 401 UnauthorizedException: Session token not found or invalid\): it was signed out or revoked/;

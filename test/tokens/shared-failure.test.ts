@@ -1,4 +1,4 @@
-// The shared failure entry (tokens/service.ts) with a clock passed in: a failure recorded "in the future" (another
+// The shared failure entry (tokens/shared-failure.ts) with a clock passed in: a failure recorded "in the future" (another
 // machine's clock on a shared cache volume, here a process whose clock runs an hour ahead) is nobody's, and never
 // stops a caller from asking AWS.
 import { test } from 'node:test';

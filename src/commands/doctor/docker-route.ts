@@ -2,7 +2,7 @@
 // stored logins (Docker's and podman's) that stand in front of, or behind, this helper.
 import { HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, type StoredAuth } from '../../docker/config-file';
 import { printable } from '../../platform/log';
-import type { SetupSettings } from '../../platform/settings';
+import type { SetupSettings } from '../../platform/setup-settings';
 import { parseServerUrl } from '../../registry/host';
 import { otherHelperCheck, otherStoreAnswer, samePathAnswer, type HelperAnswer } from './other-helper';
 import { age, configureFix, type Check, type DockerState } from './result';

@@ -4,7 +4,7 @@ import { configuredRegion } from '../../identity/region';
 import { selectIdentity, type Identity } from '../../identity/identity';
 import { readSharedConfig } from '../../identity/shared-config';
 import { describeSource } from '../../identity/source';
-import type { SetupSettings } from '../../platform/settings';
+import type { SetupSettings } from '../../platform/setup-settings';
 import type { Route } from '../../registry/routing';
 import { explainIdentityFailure } from '../identity-failure';
 import { resolve } from '../../tokens/service';

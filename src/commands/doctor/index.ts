@@ -5,7 +5,7 @@
 import { configuredRegion } from '../../identity/region';
 import type { Logger } from '../../platform/log';
 import { printable } from '../../platform/log';
-import { readSetupSettings } from '../../platform/settings';
+import { readSetupSettings } from '../../platform/setup-settings';
 import type { RequestContext } from '../../tokens/context';
 import type { CommandIo } from '../command-io';
 import { commandHelp } from '../help';

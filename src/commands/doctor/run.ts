@@ -2,7 +2,7 @@
 // in print order. Adding a check: a function in its family's file, and one line here.
 import { configuredRegion } from '../../identity/region';
 import { hostOs } from '../../platform/host-os';
-import type { SetupSettings } from '../../platform/settings';
+import type { SetupSettings } from '../../platform/setup-settings';
 import { registryForHost, type Registry } from '../../registry/host';
 import type { Route } from '../../registry/routing';
 import { openStore } from '../../tokens/service';

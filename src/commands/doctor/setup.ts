@@ -4,7 +4,8 @@ import { DockerConfigError, parseDockerConfig, readConfigFile } from '../../dock
 import { HelperError } from '../../platform/errors';
 import { EXECUTABLE_NAME, linkCommand, pathStatus } from '../../platform/executable-path';
 import { selfExecutable } from '../../platform/runtime';
-import type { Settings, SetupSettings } from '../../platform/settings';
+import type { Settings } from '../../platform/settings';
+import type { SetupSettings } from '../../platform/setup-settings';
 import { loadRegistryConfig, type RegistryConfig } from '../../registry/config-file';
 import type { Check, DockerState, Outcome } from './result';
 
