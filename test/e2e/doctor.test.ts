@@ -124,7 +124,7 @@ test('host not routed to ecr (another helper, or no entry at all): fail, fix is 
   withGoHelperMissing.env.PATH = join(withGoHelperMissing.home, 'bin');
   const other = await doctor(withGoHelperMissing);
   assert.equal(other.code, 1);
-  // Not on PATH here: Docker cannot run it (with it installed it is a warning: test/e2e/doctor-verdicts.test.ts).
+  // Not on PATH here: Docker cannot run it (with it installed it is a warning: test/e2e/doctor-verdicts/docker-config.test.ts).
   line(other, 'fail', new RegExp(`credHelpers sends it to docker-credential-ecr-login, which is not on PATH, so Docker's pulls fail .*; fix: docker-credential-ecr configure --registry ${HOST.replace(/\./g, '\\.')}$`));
 
   const none = await doctor(setup({ auths: {} }), HOST);
