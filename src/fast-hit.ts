@@ -8,7 +8,7 @@ import { freshness } from './cache/policy';
 import { encodeCredentials } from './docker/protocol';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME, type KubeletApiVersion } from './kubelet/names';
 import { cacheDurationFor, encodeKubeletResponse } from './kubelet/response';
-import { fingerprintOf } from './platform/file-fingerprint';
+import { sameAsRecorded } from './platform/file-fingerprint';
 import { MAX_INPUT_BYTES } from './platform/read-input';
 import { invokedName, selfExecutable, writeAnswerWithRuntime } from './platform/runtime';
 import { VERSION } from './platform/version';
@@ -203,11 +203,13 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   // Docker's answer does not depend on the time: written out while the stats run, used only if all is as it was.
   const docker = memo.answer.kind === 'docker' ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password }) : undefined;
   const [entry, ...files] = await statted;
-  const fingerprint = (stat: StatOrWhy | undefined): string | null | undefined => (typeof stat === 'object' && stat !== null ? fingerprintOf(stat) : stat);
+  // As recorded: a file (the same one, unchanged) or absent (null); a file that could not be statted matches neither.
+  const same = (stat: StatOrWhy | undefined, recorded: string | null): boolean =>
+    stat === null || recorded === null ? stat === recorded : typeof stat === 'object' && sameAsRecorded(stat, recorded);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
   // still absent.
-  if (fingerprint(entry) !== memo.entry || !memo.files.every((file, i) => fingerprint(files[i]) === file.fingerprint)) return undefined;
+  if (!same(entry, memo.entry) || !memo.files.every((file, i) => same(files[i], file.fingerprint))) return undefined;
   const at = now();
   if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
   return memo.answer.kind === 'docker'

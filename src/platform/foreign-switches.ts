@@ -54,18 +54,25 @@ export function restartWithoutEngineOptions(): boolean {
   if (names.length === 0) return false;
   const env = { ...process.env };
   for (const name of names) delete env[name];
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
-  const child = spawn(process.execPath, process.argv.slice(2), { stdio: 'inherit', env, argv0: process.argv0 });
-  const passOn = (signal: NodeJS.Signals): void => {
-    child.kill(signal);
-  };
-  for (const signal of PASSED_ON) process.on(signal, passOn);
-  child.on('exit', (code, signal) => {
-    for (const passed of PASSED_ON) process.off(passed, passOn);
-    if (signal) process.kill(process.pid, signal);
-    process.exit(code ?? 1);
-  });
-  child.on('error', () => process.exit(1));
+  // Imported, not required: a `require` anywhere in the entry's modules makes every hit load the bundler's helper
+  // chunk. The pending import keeps this process alive until the child runs; a signal before then ends it with
+  // no child left behind.
+  void import('node:child_process').then(
+    ({ spawn }) => {
+      const child = spawn(process.execPath, process.argv.slice(2), { stdio: 'inherit', env, argv0: process.argv0 });
+      const passOn = (signal: NodeJS.Signals): void => {
+        child.kill(signal);
+      };
+      for (const signal of PASSED_ON) process.on(signal, passOn);
+      child.on('exit', (code, signal) => {
+        for (const passed of PASSED_ON) process.off(passed, passOn);
+        if (signal) process.kill(process.pid, signal);
+        process.exit(code ?? 1);
+      });
+      child.on('error', () => process.exit(1));
+    },
+    () => process.exit(1),
+  );
   return true;
 }
 

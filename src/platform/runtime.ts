@@ -12,15 +12,6 @@ export function selfExecutable(): string | undefined {
 }
 
 /**
- * The chunks of the compiled executable that have been loaded so far (file names inside it, e.g. `sdk-1a2b.js`),
- * for the debug log; empty under Node. The entry chunk itself is not listed.
- */
-export function loadedChunks(): string[] {
-  if (!selfExecutable() || typeof require === 'undefined') return [];
-  return Object.keys(require.cache).map((path) => path.slice(path.lastIndexOf('/') + 1));
-}
-
-/**
  * The file name this program was started as (a symlink's or a copy's name): the compiled executable's argv[0],
  * or under Node the script's path. The kubelet starts AWS's plugin as `ecr-credential-provider`.
  */
