@@ -30,7 +30,11 @@ const layerZones = LAYERS.flatMap((folders, index) =>
 );
 // Within one layer, folders do not import each other either (docker and kubelet are peers).
 const peerZones = LAYERS.filter((folders) => folders.length > 1).flatMap((folders) =>
-  folders.map((folder) => ({ target: `./src/${folder}/**`, from: folders.filter((f) => f !== folder).map((f) => `./src/${f}/**`), message: `${folder}/ and its peers in one layer do not import each other` })),
+  folders.map((folder) => ({
+    target: `./src/${folder}/**`,
+    from: folders.filter((f) => f !== folder).map((f) => `./src/${f}/**`),
+    message: `${folder}/ and its peers in one layer do not import each other`,
+  })),
 );
 
 /**
@@ -38,23 +42,78 @@ const peerZones = LAYERS.filter((folders) => folders.length > 1).flatMap((folder
  * every read it makes, and the memo is only as good as that record). Anywhere in src/ but the files below, these
  * fail the lint: so a new read on the decision path cannot silently serve stale answers.
  */
-const FS_READS = ['readFileSync', 'readFile', 'readSync', 'readvSync', 'openSync', 'open', 'createReadStream', 'opendirSync', 'opendir', 'readdirSync', 'readdir', 'readlinkSync', 'readlink', 'existsSync', 'exists', 'statSync', 'stat', 'lstatSync', 'lstat', 'accessSync', 'access', 'realpathSync', 'realpath', 'watch', 'watchFile', 'cpSync', 'copyFileSync'];
+const FS_READS = [
+  'readFileSync',
+  'readFile',
+  'readSync',
+  'readvSync',
+  'openSync',
+  'open',
+  'createReadStream',
+  'opendirSync',
+  'opendir',
+  'readdirSync',
+  'readdir',
+  'readlinkSync',
+  'readlink',
+  'existsSync',
+  'exists',
+  'statSync',
+  'stat',
+  'lstatSync',
+  'lstat',
+  'accessSync',
+  'access',
+  'realpathSync',
+  'realpath',
+  'watch',
+  'watchFile',
+  'cpSync',
+  'copyFileSync',
+];
 const FS_MODULES = ['fs', 'node:fs'];
 const fileReadRules = {
-  'no-restricted-imports': ['error', {
-    paths: [
-      ...FS_MODULES.map((name) => ({ name, importNames: FS_READS, message: 'read files through src/platform/read-file.ts (the hit memo\'s journal), or add this file to READERS in eslint.config.mjs with the reason' })),
-      ...['fs/promises', 'node:fs/promises'].map((name) => ({ name, message: 'read files through src/platform/read-file.ts (the hit memo\'s journal)' })),
-    ],
-  }],
-  'no-restricted-syntax': ['error',
-    { selector: "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?fs(\\/promises)?$/]", message: 'require() of node:fs escapes the import rule: read files through src/platform/read-file.ts' },
-    { selector: "ImportExpression[source.value=/^(node:)?fs(\\/promises)?$/]", message: 'import() of node:fs escapes the import rule: read files through src/platform/read-file.ts' },
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        ...FS_MODULES.map((name) => ({
+          name,
+          importNames: FS_READS,
+          message:
+            "read files through src/platform/read-file.ts (the hit memo's journal), or add this file to READERS in eslint.config.mjs with the reason",
+        })),
+        ...['fs/promises', 'node:fs/promises'].map((name) => ({
+          name,
+          message: "read files through src/platform/read-file.ts (the hit memo's journal)",
+        })),
+      ],
+    },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?fs(\\/promises)?$/]",
+      message: 'require() of node:fs escapes the import rule: read files through src/platform/read-file.ts',
+    },
+    {
+      selector: 'ImportExpression[source.value=/^(node:)?fs(\\/promises)?$/]',
+      message: 'import() of node:fs escapes the import rule: read files through src/platform/read-file.ts',
+    },
   ],
   // The runtime's own file calls (Bun.file, Bun.mmap, Bun.stdin), however the global is reached.
-  'no-restricted-globals': ['error', { name: 'Bun', message: "the runtime's file calls bypass the journal: read files through src/platform/read-file.ts" }],
+  'no-restricted-globals': [
+    'error',
+    {
+      name: 'Bun',
+      message: "the runtime's file calls bypass the journal: read files through src/platform/read-file.ts",
+    },
+  ],
 };
-fileReadRules['no-restricted-syntax'].push({ selector: "MemberExpression[property.name='Bun']", message: "the runtime's file calls bypass the journal: read files through src/platform/read-file.ts" });
+fileReadRules['no-restricted-syntax'].push({
+  selector: "MemberExpression[property.name='Bun']",
+  message: "the runtime's file calls bypass the journal: read files through src/platform/read-file.ts",
+});
 
 /** The files that may use node:fs's reading calls, each with why it is not a decision the memo must journal. */
 export const READERS = {
@@ -64,22 +123,27 @@ export const READERS = {
   'src/platform/atomic-write.ts': 'opens only to write (O_CREAT|O_EXCL) and checks writability',
   'src/platform/log.ts': 'opens the log file to append',
   'src/platform/stdio.ts': 'the standard streams',
-  'src/platform/settings.ts': "the owner of the cache path (sudo -E): its uid, which the memo's check that the cache directory is the caller's own also covers",
+  'src/platform/settings.ts':
+    "the owner of the cache path (sudo -E): its uid, which the memo's check that the cache directory is the caller's own also covers",
   'src/platform/executable-path.ts': 'PATH lookups for printed fixes (configure, doctor), not on the get path',
   'src/platform/windows.ts': 'the junction check of the cache directory on Windows, where no memo is kept',
-  'src/cache/store.ts': 'listing and sweeping the cache directory (list, erase, old memos); entries themselves are read through read-file.ts',
+  'src/cache/store.ts':
+    'listing and sweeping the cache directory (list, erase, old memos); entries themselves are read through read-file.ts',
   'src/cache/lock.ts': "the lock file's age, not an input of any answer",
   'src/aws/mfa-prompt.ts': 'the terminal (/dev/tty), on purpose',
   'src/docker/hand-over-chain.ts': "/proc, to bound the hand-over's recursion; other stores' hosts are never memoised",
-  'src/docker/config-file.ts': "Docker's config.json links, for configure and doctor; the file itself through read-file.ts",
+  'src/docker/config-file.ts':
+    "Docker's config.json links, for configure and doctor; the file itself through read-file.ts",
   'src/docker/other-store.ts': 'fstat of the standard streams',
   'src/commands/token-file.ts': 'fstat of standard output, to make a token file private',
   'src/commands/token-output.ts': 'fstat of standard error (a terminal, a file or the runner)',
-  'src/commands/doctor/kubelet-files.ts': "a node's kubelet config directory, for doctor --kubelet (the files themselves through read-file.ts)",
+  'src/commands/doctor/kubelet-files.ts':
+    "a node's kubelet config directory, for doctor --kubelet (the files themselves through read-file.ts)",
   'src/commands/doctor/kubelet-provider.ts': "a node's kubelet bin dir, for doctor --kubelet",
-  'src/commands/doctor/registry-client.ts': "Docker's per-registry CA directory (/etc/docker/certs.d), for doctor IMAGE",
+  'src/commands/doctor/registry-client.ts':
+    "Docker's per-registry CA directory (/etc/docker/certs.d), for doctor IMAGE",
   'src/commands/doctor/creds-store.ts': "whether pass has a store, for doctor's verdict",
-  'src/commands/ecr-helpers.ts': "which executable another credHelpers entry is, for configure and doctor",
+  'src/commands/ecr-helpers.ts': 'which executable another credHelpers entry is, for configure and doctor',
 };
 
 export default tseslint.config(
@@ -111,7 +175,18 @@ export default tseslint.config(
     // nature there.
     files: ['test/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'], package: 'node:test' }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+              package: 'node:test',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
@@ -122,5 +197,8 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': 'off',
     },
   },
-  { files: Object.keys(READERS), rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off', 'no-restricted-globals': 'off' } },
+  {
+    files: Object.keys(READERS),
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off', 'no-restricted-globals': 'off' },
+  },
 );

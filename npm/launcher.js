@@ -21,7 +21,10 @@ if (NODE_SWITCHES.some((name) => process.env[name] !== undefined)) {
   // The restarted run sees this process as its parent, running the same script and action: this says it is a
   // restart, not the credsStore hand-over looping back to us (src/docker/hand-over-chain.ts).
   env.DOCKER_CREDENTIAL_ECR_RESTARTED_BY = String(process.pid);
-  const result = require('node:child_process').spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
+  const result = require('node:child_process').spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env,
+  });
   process.exit(result.status === null ? 1 : result.status);
 }
 
@@ -34,12 +37,21 @@ const NAME = 'NodeVersionSupportWarning';
 const emitWarning = process.emitWarning;
 process.emitWarning = function emitWarningExceptNodeVersionSupport(warning, typeOrOptions, ...rest) {
   const type = typeof typeOrOptions === 'string' ? typeOrOptions : typeOrOptions && typeOrOptions.type;
-  const text = typeof warning === 'string' ? warning : warning instanceof Error ? `${warning.name}: ${warning.message}` : '';
-  if (type === NAME || text.startsWith(NAME) || text.startsWith(`Warning: ${NAME}`) || text.startsWith(`Error: ${NAME}`)) return;
+  const text =
+    typeof warning === 'string' ? warning : warning instanceof Error ? `${warning.name}: ${warning.message}` : '';
+  if (
+    type === NAME ||
+    text.startsWith(NAME) ||
+    text.startsWith(`Warning: ${NAME}`) ||
+    text.startsWith(`Error: ${NAME}`)
+  )
+    return;
   return Reflect.apply(emitWarning, this, [warning, typeOrOptions, ...rest]);
 };
 
 import('../lib/main.mjs').catch((e) => {
-  process.stderr.write(`docker-credential-ecr: cannot load ${require('node:path').join(__dirname, '..', 'lib', 'main.mjs')}: ${e && e.message}\n`);
+  process.stderr.write(
+    `docker-credential-ecr: cannot load ${require('node:path').join(__dirname, '..', 'lib', 'main.mjs')}: ${e && e.message}\n`,
+  );
   process.exitCode = 1;
 });

@@ -37,9 +37,13 @@ async function main() {
     const smoke = await smokeTest([exePath], 'the built executable');
     renameSync(exePath, finalPath);
     console.log(`executable  ${rel(finalPath)}  ${mib(statSync(finalPath).size)}`);
-    console.log(`bun         ${bun.version} (${target}; ${patched} environment-variable names neutralised in the runtime)`);
+    console.log(
+      `bun         ${bun.version} (${target}; ${patched} environment-variable names neutralised in the runtime)`,
+    );
     console.log(`version     ${smoke.version}`);
-    console.log(`chunks      on a miss: ${smoke.missChunks.join(', ')}\n            on a hit:  ${smoke.hitChunks.join(', ')}`);
+    console.log(
+      `chunks      on a miss: ${smoke.missChunks.join(', ')}\n            on a hit:  ${smoke.hitChunks.join(', ')}`,
+    );
     console.log(`built in    ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     rmSync(tempDir, { recursive: true, force: true });

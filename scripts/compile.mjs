@@ -22,14 +22,23 @@ export function bunExecutable() {
   const version = require('bun/package.json').version;
   const candidates = [
     join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe'), // the package names its native binary so everywhere
-    join(root, 'node_modules', '@oven', `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`, 'bin', 'bun'),
+    join(
+      root,
+      'node_modules',
+      '@oven',
+      `bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`,
+      'bin',
+      'bun',
+    ),
   ];
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     const r = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0 && r.stdout.trim() === version) return { path, version };
   }
-  fail(`Bun ${version} (the dev dependency \`bun\`) does not run here; run \`npm ci\` (tried ${candidates.join(', ')})`);
+  fail(
+    `Bun ${version} (the dev dependency \`bun\`) does not run here; run \`npm ci\` (tried ${candidates.join(', ')})`,
+  );
 }
 
 // Environment variables that the Bun runtime reads before our code runs, and that no build flag turns off in a
@@ -96,7 +105,8 @@ export function neutraliseRuntime(from, to) {
       bytes[at] = 0;
       found++;
     }
-    if (found === 0) fail(`${from}: the Bun runtime no longer contains ${name}; check how this Bun version reads it before building`);
+    if (found === 0)
+      fail(`${from}: the Bun runtime no longer contains ${name}; check how this Bun version reads it before building`);
     patched += found;
   }
   writeFileSync(to, bytes);
@@ -110,8 +120,12 @@ export function neutraliseRuntime(from, to) {
  */
 function buildId(bun, target, bytecode) {
   const hash = createHash('sha256').update(JSON.stringify([bun.version, target, bytecode]));
-  const files = (dir) => readdirSync(dir).sort().flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
-  for (const file of [...files(join(root, 'src')), join(root, 'package.json'), join(root, 'package-lock.json')]) hash.update(file.slice(root.length)).update(readFileSync(file));
+  const files = (dir) =>
+    readdirSync(dir)
+      .sort()
+      .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+  for (const file of [...files(join(root, 'src')), join(root, 'package.json'), join(root, 'package-lock.json')])
+    hash.update(file.slice(root.length)).update(readFileSync(file));
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -120,7 +134,15 @@ function buildId(bun, target, bytecode) {
  * SDK half, reached by a dynamic import) is a chunk of its own that a cache hit never loads. The executable
  * reads nothing from its working directory: no .env, bunfig.toml, tsconfig.json or package.json.
  */
-export function compile({ bun, target, runtime, outfile, bytecode = true, assets = [], entry = join(root, 'src', 'main.ts') }) {
+export function compile({
+  bun,
+  target,
+  runtime,
+  outfile,
+  bytecode = true,
+  assets = [],
+  entry = join(root, 'src', 'main.ts'),
+}) {
   const args = [
     'build',
     entry,
@@ -139,11 +161,21 @@ export function compile({ bun, target, runtime, outfile, bytecode = true, assets
     '--no-compile-autoload-bunfig',
     '--no-compile-autoload-tsconfig',
     '--no-compile-autoload-package-json',
-    ...(entry === join(root, 'src', 'main.ts') ? [`--define=DCE_BUILD_ID=${JSON.stringify(buildId(bun, target, bytecode))}`] : []),
+    ...(entry === join(root, 'src', 'main.ts')
+      ? [`--define=DCE_BUILD_ID=${JSON.stringify(buildId(bun, target, bytecode))}`]
+      : []),
     `--outfile=${outfile}`,
   ];
-  const r = spawnSync(bun.path, args, { cwd: root, encoding: 'utf8', timeout: 300_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
-  if (r.error || r.status !== 0) fail(`bun build --target=${target} failed: ${r.error?.message ?? `exit ${r.status}`}\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim()}`);
+  const r = spawnSync(bun.path, args, {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root },
+  });
+  if (r.error || r.status !== 0)
+    fail(
+      `bun build --target=${target} failed: ${r.error?.message ?? `exit ${r.status}`}\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim()}`,
+    );
   return r.stdout;
 }
 

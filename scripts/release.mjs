@@ -37,7 +37,16 @@
 //   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
 //   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -54,19 +63,33 @@ import { smokeTest } from './lib/stub-ecr.mjs';
 import { buildArchives } from './lib/archives.mjs';
 import { buildPackages } from './lib/packages.mjs';
 import { signChecksums } from './lib/sign.mjs';
-import { CHECKSUMS, SIGNATURE, LEGAL_FILES, MAN_PAGE, RELEASE_DIR, TARGETS, executableName, hostTarget, npmTarballName, rootPackage, sbomName, releaseFiles } from './lib/targets.mjs';
+import {
+  CHECKSUMS,
+  SIGNATURE,
+  LEGAL_FILES,
+  MAN_PAGE,
+  RELEASE_DIR,
+  TARGETS,
+  executableName,
+  hostTarget,
+  npmTarballName,
+  rootPackage,
+  sbomName,
+  releaseFiles,
+} from './lib/targets.mjs';
 
 const started = performance.now();
 const dist = join(root, 'dist');
 const tempDir = join(dist, `.release-tmp-${process.pid}`);
 const outDir = join(tempDir, 'release');
-const cacheDir = process.env.DCE_RUNTIME_CACHE ? resolve(process.env.DCE_RUNTIME_CACHE) : join(root, 'node_modules', '.cache', 'docker-credential-ecr-runtimes');
+const cacheDir = process.env.DCE_RUNTIME_CACHE
+  ? resolve(process.env.DCE_RUNTIME_CACHE)
+  : join(root, 'node_modules', '.cache', 'docker-credential-ecr-runtimes');
 // One CPU is left for measuring (gzip -9 of each file as it is written): on 2 CPUs, 1 job took 20 s, 2 took 26 s.
 const jobs = Math.max(1, Number(process.env.DCE_RELEASE_JOBS) || Math.min(availableParallelism() - 1, 3));
 const rel = (p) => relative(process.cwd(), p) || '.';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (line) => console.log(`[${seconds(performance.now() - started).padStart(6)}] ${line}`);
-
 
 /** Size, gzip -9 size (zlib, in this process, streamed) and SHA-256 of a file, in one read. */
 async function measure(path) {
@@ -136,11 +159,18 @@ function printTable(rows) {
   const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
   const kib = (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : mib(n));
   const lines = rows.map((r) => [r.name, kib(r.size), kib(r.gzipped), `${((100 * r.gzipped) / r.size).toFixed(0)}%`]);
-  const total = rows.reduce((a, r) => ({ size: a.size + r.size, gzipped: a.gzipped + r.gzipped }), { size: 0, gzipped: 0 });
+  const total = rows.reduce((a, r) => ({ size: a.size + r.size, gzipped: a.gzipped + r.gzipped }), {
+    size: 0,
+    gzipped: 0,
+  });
   lines.push(['total', kib(total.size), kib(total.gzipped), `${((100 * total.gzipped) / total.size).toFixed(0)}%`]);
   const head = ['file', 'size', 'gzip -9', ''];
   const width = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (l) => l.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ').trimEnd();
+  const fmt = (l) =>
+    l
+      .map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i])))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${fmt(head)}\n${fmt(width.map((w) => '-'.repeat(w)))}`);
   for (const [i, l] of lines.entries()) {
     if (i === lines.length - 1) console.log(fmt(width.map((w) => '-'.repeat(w))));
@@ -154,10 +184,12 @@ async function main() {
   const need = missing();
   if (need.packages.length > 0) {
     if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) install(need);
-    else fail(`npm run release needs what this machine lacks: ${need.what.join(', ')}; install it with: ${SETUP_COMMAND}`);
+    else
+      fail(`npm run release needs what this machine lacks: ${need.what.join(', ')}; install it with: ${SETUP_COMMAND}`);
   }
   const pkg = rootPackage();
-  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version ?? '')) fail(`package.json version ${JSON.stringify(pkg.version)} is not a release version`);
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version ?? ''))
+    fail(`package.json version ${JSON.stringify(pkg.version)} is not a release version`);
   mkdirSync(dist, { recursive: true });
   removeLeftovers(dist, '.release-tmp-');
   mkdirSync(outDir, { recursive: true });
@@ -170,7 +202,11 @@ async function main() {
     writeFileSync(join(outDir, NOTICES), notices);
     for (const name of ['LICENSE', 'NOTICE']) copyFileSync(join(root, name), join(outDir, name));
 
-    const runtimes = await ensureTarballs(TARGETS.map((t) => ({ name: t.runtimePackage, version: bun.version })), cacheDir, { log });
+    const runtimes = await ensureTarballs(
+      TARGETS.map((t) => ({ name: t.runtimePackage, version: bun.version })),
+      cacheDir,
+      { log },
+    );
     const fetched = runtimes.filter((r) => r.fetched).length;
     log(`runtimes: ${runtimes.length} verified in ${rel(cacheDir)} (${fetched ? `${fetched} fetched` : 'all cached'})`);
 
@@ -183,7 +219,14 @@ async function main() {
     copyFileSync(join(root, 'docs', MAN_PAGE), join(outDir, MAN_PAGE));
     startMeasure(join(outDir, MAN_PAGE));
     for (const name of LEGAL_FILES) startMeasure(join(outDir, name));
-    const compileJobs = TARGETS.map((target, i) => ({ bun, target, tarball: runtimes[i].path, workDir: tempDir, outfile: join(outDir, executableName(pkg.version, target)), assets: LEGAL_FILES.map((name) => join(outDir, name)) }));
+    const compileJobs = TARGETS.map((target, i) => ({
+      bun,
+      target,
+      tarball: runtimes[i].path,
+      workDir: tempDir,
+      outfile: join(outDir, executableName(pkg.version, target)),
+      assets: LEGAL_FILES.map((name) => join(outDir, name)),
+    }));
     await Promise.all([
       compileAll(compileJobs, (job, result) => {
         startMeasure(job.outfile);
@@ -191,16 +234,30 @@ async function main() {
           result.info.format === 'elf'
             ? `ELF machine ${result.info.machine}, ${result.info.interpreter}`
             : result.info.format === 'pe'
-            ? `PE32+ machine 0x${result.info.machine.toString(16)}, console subsystem`
-            : `Mach-O cputype 0x${result.info.cputype.toString(16)}, ${result.info.codeSignature.nCodeSlots} code pages verified${result.resigned ? ` (signed again ad hoc: Bun's signature was invalid: ${result.resigned})` : ''}`;
-        log(`${executableName(pkg.version, job.target)}: ${what}, ${job.target.bytecode ? '--bytecode' : 'no --bytecode'} (${seconds(result.ms)})`);
+              ? `PE32+ machine 0x${result.info.machine.toString(16)}, console subsystem`
+              : `Mach-O cputype 0x${result.info.cputype.toString(16)}, ${result.info.codeSignature.nCodeSlots} code pages verified${result.resigned ? ` (signed again ad hoc: Bun's signature was invalid: ${result.resigned})` : ''}`;
+        log(
+          `${executableName(pkg.version, job.target)}: ${what}, ${job.target.bytecode ? '--bytecode' : 'no --bytecode'} (${seconds(result.ms)})`,
+        );
       }),
-      buildNpmPackage({ bun, pkg, stageDir: join(tempDir, 'npm-stage'), outDir, legalDir: outDir, legalFiles: LEGAL_FILES }).then((r) => {
+      buildNpmPackage({
+        bun,
+        pkg,
+        stageDir: join(tempDir, 'npm-stage'),
+        outDir,
+        legalDir: outDir,
+        legalFiles: LEGAL_FILES,
+      }).then((r) => {
         startMeasure(r.path);
         log(`${npmTarballName(pkg.version)}: ${r.files.length} files; a cache hit loads ${r.eager.join(', ')}`);
         return r;
       }),
-      writeSbom({ out: join(outDir, sbomName(pkg.version)), pkg, bun, runtimes: runtimes.map((r, i) => ({ ...r, embeddedIn: executableName(pkg.version, TARGETS[i]) })) }).then((n) => {
+      writeSbom({
+        out: join(outDir, sbomName(pkg.version)),
+        pkg,
+        bun,
+        runtimes: runtimes.map((r, i) => ({ ...r, embeddedIn: executableName(pkg.version, TARGETS[i]) })),
+      }).then((n) => {
         startMeasure(join(outDir, sbomName(pkg.version)));
         log(`${sbomName(pkg.version)}: ${n} components`);
         return n;
@@ -208,19 +265,34 @@ async function main() {
     ]);
 
     const host = hostTarget();
-    if (host) log(`${executableName(pkg.version, host)} smoke test: ${(await smokeTest([join(outDir, executableName(pkg.version, host))])).summary}`);
+    if (host)
+      log(
+        `${executableName(pkg.version, host)} smoke test: ${(await smokeTest([join(outDir, executableName(pkg.version, host))])).summary}`,
+      );
     else log(`no release executable runs natively on ${process.platform}-${process.arch}: no smoke test`);
 
-    for (const name of await buildArchives({ version: pkg.version, outDir, workDir: tempDir, log })) startMeasure(join(outDir, name));
-    for (const name of await buildPackages({ version: pkg.version, outDir, workDir: tempDir, log })) startMeasure(join(outDir, name));
+    for (const name of await buildArchives({ version: pkg.version, outDir, workDir: tempDir, log }))
+      startMeasure(join(outDir, name));
+    for (const name of await buildPackages({ version: pkg.version, outDir, workDir: tempDir, log }))
+      startMeasure(join(outDir, name));
 
     const names = releaseFiles(pkg.version).filter((name) => name !== CHECKSUMS && name !== SIGNATURE);
     const measured = new Map();
     for (const name of names) measured.set(name, await measuring.get(join(outDir, name)));
-    writeFileSync(join(outDir, CHECKSUMS), [...names].sort().map((n) => `${measured.get(n).sha256} *${n}\n`).join(''));
+    writeFileSync(
+      join(outDir, CHECKSUMS),
+      [...names]
+        .sort()
+        .map((n) => `${measured.get(n).sha256} *${n}\n`)
+        .join(''),
+    );
     measured.set(CHECKSUMS, await measure(join(outDir, CHECKSUMS)));
     const signed = signChecksums(outDir, pkg.version);
-    log(signed.throwaway ? `${SIGNATURE}: signed with a THROWAWAY key (no DCE_MINISIGN_SECRET_KEY); its public key is ${rel(signed.publicKey)}` : `${SIGNATURE}: signed with DCE_MINISIGN_SECRET_KEY`);
+    log(
+      signed.throwaway
+        ? `${SIGNATURE}: signed with a THROWAWAY key (no DCE_MINISIGN_SECRET_KEY); its public key is ${rel(signed.publicKey)}`
+        : `${SIGNATURE}: signed with DCE_MINISIGN_SECRET_KEY`,
+    );
     measured.set(SIGNATURE, await measure(join(outDir, SIGNATURE)));
 
     rmSync(RELEASE_DIR, { recursive: true, force: true });

@@ -32,27 +32,41 @@ function onPath(command, path = process.env.PATH ?? '') {
 export function missing() {
   const list = JSON.parse(readFileSync(LIST, 'utf8'));
   const what = [];
-  const unavailable = Object.entries(list.machine ?? {}).filter(([command]) => !onPath(command)).map(([command, how]) => `${command}: ${how}`);
+  const unavailable = Object.entries(list.machine ?? {})
+    .filter(([command]) => !onPath(command))
+    .map(([command, how]) => `${command}: ${how}`);
   const packages = new Set();
-  for (const [command, pkg] of Object.entries(list.commands)) if (!onPath(command)) (what.push(`${command} (${pkg})`), packages.add(pkg));
-  for (const [file, pkg] of Object.entries(list.files)) if (!existsSync(file)) (what.push(`${file} (${pkg})`), packages.add(pkg));
+  for (const [command, pkg] of Object.entries(list.commands))
+    if (!onPath(command)) (what.push(`${command} (${pkg})`), packages.add(pkg));
+  for (const [file, pkg] of Object.entries(list.files))
+    if (!existsSync(file)) (what.push(`${file} (${pkg})`), packages.add(pkg));
   const foreign = spawnSync('dpkg', ['--print-foreign-architectures'], { encoding: 'utf8' });
   const have = new Set((foreign.stdout ?? '').split('\n').filter(Boolean));
-  const architectures = [...packages].some((p) => p.includes(':')) ? list.foreignArchitectures.filter((a) => !have.has(a)) : [];
+  const architectures = [...packages].some((p) => p.includes(':'))
+    ? list.foreignArchitectures.filter((a) => !have.has(a))
+    : [];
   return { packages: [...packages], what, architectures, unavailable };
 }
 
 function run(command, args) {
   console.error(`setup: ${command} ${args.join(' ')}`);
-  const r = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+  const r = spawnSync(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (r.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
 }
 
 /** Installs what missing() lists. Throws, naming the reason, where it cannot (not root, no apt-get). */
 export function install(need = missing()) {
   if (need.packages.length === 0) return need;
-  if (process.getuid?.() !== 0) throw new Error(`installing ${need.packages.join(' ')} needs root: run \`${SETUP_COMMAND}\``);
-  if (!onPath('apt-get')) throw new Error(`no apt-get here: install the equivalents of these Debian 12 packages by hand: ${need.packages.join(' ')}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`installing ${need.packages.join(' ')} needs root: run \`${SETUP_COMMAND}\``);
+  if (!onPath('apt-get'))
+    throw new Error(
+      `no apt-get here: install the equivalents of these Debian 12 packages by hand: ${need.packages.join(' ')}`,
+    );
   for (const arch of need.architectures) run('dpkg', ['--add-architecture', arch]);
   run('apt-get', ['update', '-qq']);
   // --no-install-recommends: docker.io and podman would otherwise bring services and desktop parts.

@@ -22,7 +22,11 @@ const temp = join(privateDir, 'tmp dir');
 function run(what, command, args, env) {
   console.error(`test-elsewhere: ${what}`);
   // umask 077 for everything the commands create; the shell passes the arguments on untouched.
-  const r = spawnSync('/bin/sh', ['-c', 'umask 077 && exec "$@"', 'sh', command, ...args], { cwd: checkout, stdio: 'inherit', env });
+  const r = spawnSync('/bin/sh', ['-c', 'umask 077 && exec "$@"', 'sh', command, ...args], {
+    cwd: checkout,
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) {
     console.error(`test-elsewhere: ${what} failed (exit ${r.status ?? r.signal}) in ${checkout}`);
     process.exit(1);
@@ -46,10 +50,14 @@ try {
     const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && cd "$1" && exec npm test';
     run('npm test, the checkout read-only', 'unshare', ['-m', 'sh', '-c', script, 'sh', checkout], env);
   } else {
-    console.error('test-elsewhere: no private mount namespace here (unshare -m needs root): the checkout stays writable');
+    console.error(
+      'test-elsewhere: no private mount namespace here (unshare -m needs root): the checkout stays writable',
+    );
     run('npm test', 'npm', ['test'], env);
   }
-  console.error(`test-elsewhere: passed in ${checkout} (umask 077, TMPDIR=${temp}, HOME unset${readOnly ? ', read-only' : ''})`);
+  console.error(
+    `test-elsewhere: passed in ${checkout} (umask 077, TMPDIR=${temp}, HOME unset${readOnly ? ', read-only' : ''})`,
+  );
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

@@ -35,7 +35,8 @@ function find(dir) {
 const unit = process.argv.includes('--unit');
 const filters = process.argv.slice(2).filter((a) => a !== '--unit');
 const END_TO_END_DIRS = /^test[\\/](e2e|release|docs|scripts)[\\/]/;
-const END_TO_END_SUPPORT = /support\/(executable|tools|helper-bin|registry|wine|musl|fake-docker-engine|pass-store|fake-kube-api)'/;
+const END_TO_END_SUPPORT =
+  /support\/(executable|tools|helper-bin|registry|wine|musl|fake-docker-engine|pass-store|fake-kube-api)'/;
 const isUnit = (file) => !END_TO_END_DIRS.test(file) && !END_TO_END_SUPPORT.test(readFileSync(file, 'utf8'));
 const files = find('test')
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
@@ -43,7 +44,11 @@ const files = find('test')
   .sort();
 // --test-force-exit: a test file whose process stays alive after its last test (a server a failing test did not
 // close) is ended and reported, instead of keeping the whole run waiting for ever (seen in a fresh chroot).
-const runTests = (env = process.env) => spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit', env }).status ?? 1;
+const runTests = (env = process.env) =>
+  spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], {
+    stdio: 'inherit',
+    env,
+  }).status ?? 1;
 if (unit) process.exit(runTestsAndCheckDocs());
 
 /** Runs the tests, then the doc command check when this run can judge it. */
@@ -55,24 +60,31 @@ function runTestsAndCheckDocs() {
     const status = runTests({ ...process.env, DOC_COMMANDS_LOG: log });
     if (left.length === runsDocCommands.length) return status;
     if (left.length > 0) {
-      console.log(`doc commands: not checked (this run left out ${left.length} of the ${runsDocCommands.length} test files that run them)`);
+      console.log(
+        `doc commands: not checked (this run left out ${left.length} of the ${runsDocCommands.length} test files that run them)`,
+      );
       return status;
     }
-    const check = spawnSync(process.execPath, ['--import', 'tsx', 'test/docs/doc-coverage-check.ts', log], { stdio: 'inherit' }).status ?? 1;
+    const check =
+      spawnSync(process.execPath, ['--import', 'tsx', 'test/docs/doc-coverage-check.ts', log], { stdio: 'inherit' })
+        .status ?? 1;
     return status !== 0 ? status : check;
   } finally {
     rmSync(log, { recursive: true, force: true });
   }
 }
 if (!existsSync('dist/docker-credential-ecr')) {
-  console.error('dist/docker-credential-ecr is missing: run `npm run build` first (the end-to-end tests run the built executable).');
+  console.error(
+    'dist/docker-credential-ecr is missing: run `npm run build` first (the end-to-end tests run the built executable).',
+  );
   process.exit(1);
 }
 const need = missing();
 const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 if (need.packages.length > 0 && !canInstall) {
   console.error(`npm test needs what this machine lacks: ${need.what.join(', ')}.`);
-  if (need.unavailable.length > 0) console.error(`It also needs what no Debian package provides: ${need.unavailable.join('; ')}.`);
+  if (need.unavailable.length > 0)
+    console.error(`It also needs what no Debian package provides: ${need.unavailable.join('; ')}.`);
   console.error(`Install everything the tests need with: ${SETUP_COMMAND}`);
   process.exit(1);
 }

@@ -32,7 +32,6 @@ export interface CliIo {
   hitMemo?: { inputDigest: string; cacheDir: string };
 }
 
-
 function safeHomedir(): string | undefined {
   try {
     return homedir() || undefined;
@@ -54,18 +53,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   takeReadJournal(); // from here on, the reads that make this run's decision
   const settings = readSettings(io.env, io.homedir ?? safeHomedir);
   // A memo only where a run from it would say the same: nothing beyond warnings, no log file (fast-hit.ts logs nothing).
-  const memoDir = io.hitMemo && io.hitMemo.cacheDir === settings.cacheDir && QUIET.includes(settings.logLevel) && !settings.logFile ? io.hitMemo.cacheDir : undefined;
+  const memoDir =
+    io.hitMemo && io.hitMemo.cacheDir === settings.cacheDir && QUIET.includes(settings.logLevel) && !settings.logFile
+      ? io.hitMemo.cacheDir
+      : undefined;
   const recorder = memoDir ? new HitMemoRecorder() : undefined;
-  const logger = createLogger({ level: settings.logLevel, stderr: io.stderr, ...(settings.logFile ? { file: settings.logFile } : {}), now: io.now });
-  const log: Logger = recorder ? { ...logger, warn: (m) => (recorder.spoil(), logger.warn(m)), error: (m) => (recorder.spoil(), logger.error(m)) } : logger;
+  const logger = createLogger({
+    level: settings.logLevel,
+    stderr: io.stderr,
+    ...(settings.logFile ? { file: settings.logFile } : {}),
+    now: io.now,
+  });
+  const log: Logger = recorder
+    ? { ...logger, warn: (m) => (recorder.spoil(), logger.warn(m)), error: (m) => (recorder.spoil(), logger.error(m)) }
+    : logger;
   log.secret(io.env.AWS_SECRET_ACCESS_KEY ?? '');
   log.secret(io.env.AWS_SESSION_TOKEN ?? '');
   for (const ignored of settings.ignored) log.warn(ignored);
-  if (settings.badLogLevel) log.warn(`DOCKER_CREDENTIAL_ECR_LOG=${settings.badLogLevel} is not one of debug, info, warn, error, off; using warn`);
+  if (settings.badLogLevel)
+    log.warn(
+      `DOCKER_CREDENTIAL_ECR_LOG=${settings.badLogLevel} is not one of debug, info, warn, error, off; using warn`,
+    );
   const sleep = io.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const deps = { settings, env: io.env, log, now: io.now, sleep, ...(recorder ? { hitMemo: recorder } : {}) };
   const code = await dispatch(argv, io, deps);
-  if (code === 0 && recorder && memoDir) writeHitMemo(memoDir, io.hitMemo!.inputDigest, recorder.memo(memoDir, takeReadJournal(), io.now()));
+  if (code === 0 && recorder && memoDir)
+    writeHitMemo(memoDir, io.hitMemo!.inputDigest, recorder.memo(memoDir, takeReadJournal(), io.now()));
   // Shows that a cache hit never loads the AWS SDK chunk (test/e2e/executable.test.ts reads this line).
   if (selfExecutable()) log.debug(`chunks loaded: ${loadedChunks().join(', ') || 'none besides the entry'}`);
   return code;
@@ -125,7 +138,9 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: RequestContext
       io.stderr.write(GET_AT_TERMINAL);
     }
     // As Docker's credsStore, hosts we do not serve go on to another store (src/docker/creds-store.ts).
-    return handleStoreAction(action as ProtocolAction, io, deps, (stdin, stdout) => handleAction(action as ProtocolAction, ecrBackend(deps), { stdin, stdout, report: reportTo(log) }));
+    return handleStoreAction(action as ProtocolAction, io, deps, (stdin, stdout) =>
+      handleAction(action as ProtocolAction, ecrBackend(deps), { stdin, stdout, report: reportTo(log) }),
+    );
   }
   if (action === 'login-password' || action === 'dockerconfigjson' || action === 'pull-secret') {
     const { runTokenOutput } = await import('./commands/token-output');
@@ -165,7 +180,8 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: RequestContext
       io.stdout.write(help.commandHelp('help')!.text);
       return 0;
     }
-    const found = help.commandHelp(topic) ?? (topic === KUBELET_PLUGIN_NAME ? help.commandHelp(KUBELET_MODE) : undefined);
+    const found =
+      help.commandHelp(topic) ?? (topic === KUBELET_PLUGIN_NAME ? help.commandHelp(KUBELET_MODE) : undefined);
     if (!found) return unknownCommand(topic, io, help);
     if (found.text === '') return dispatch([found.name, '--help'], io, deps); // the command prints its own
     io.stdout.write(found.text);
@@ -178,7 +194,9 @@ async function dispatch(argv: readonly string[], io: CliIo, deps: RequestContext
       io.stdout.write(known.text);
       return 0;
     }
-    io.stderr.write(`docker-credential-ecr: ${action} takes no arguments (Docker runs it with exactly one: the action); see \`docker-credential-ecr help ${action}\`\n`);
+    io.stderr.write(
+      `docker-credential-ecr: ${action} takes no arguments (Docker runs it with exactly one: the action); see \`docker-credential-ecr help ${action}\`\n`,
+    );
     return 1;
   }
   return unknownCommand(action, io, help);

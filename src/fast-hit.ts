@@ -34,7 +34,10 @@ interface Readable {
 interface BunApi {
   stdin: Readable;
   file(path: string): Readable;
-  CryptoHasher: new (algorithm: 'sha256') => { update(data: string | Uint8Array): void; digest(encoding: 'hex'): string };
+  CryptoHasher: new (algorithm: 'sha256') => {
+    update(data: string | Uint8Array): void;
+    digest(encoding: 'hex'): string;
+  };
 }
 
 /** What the full path gets from this one when it did not answer. */
@@ -84,7 +87,13 @@ interface OtherInputs {
 }
 
 function otherInputs(env: NodeJS.ProcessEnv): OtherInputs {
-  const ids = [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.(), (process.getgroups?.() ?? []).sort((a, b) => a - b)];
+  const ids = [
+    process.getuid?.(),
+    process.geteuid?.(),
+    process.getgid?.(),
+    process.getegid?.(),
+    (process.getgroups?.() ?? []).sort((a, b) => a - b),
+  ];
   let environment = '';
   for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) environment += `\0${name}=${env[name]}`;
   return { ids, environment };
@@ -95,7 +104,9 @@ function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, ot
   const hash = new bun.CryptoHasher('sha256');
   // Which build too (another build may decide otherwise); stdin's length first, so that no stdin can pass for
   // another stdin plus a variable.
-  hash.update(JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, other.ids, invokedName(), argv, stdin.length]));
+  hash.update(
+    JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, other.ids, invokedName(), argv, stdin.length]),
+  );
   hash.update(stdin);
   hash.update(other.environment);
   return hash.digest('hex');
@@ -112,11 +123,17 @@ let utf8: TextDecoder | undefined;
  */
 async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
   const stat = await statOrWhy(bun, path);
-  if (typeof stat !== 'object' || stat === null || !stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES)) return undefined;
+  if (typeof stat !== 'object' || stat === null || !stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES))
+    return undefined;
   try {
     // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
-    const bytes = await bun.file(path).slice(0, MAX_FILE_BYTES + 1).bytes();
-    return bytes.length > MAX_FILE_BYTES ? undefined : JSON.parse((utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(bytes));
+    const bytes = await bun
+      .file(path)
+      .slice(0, MAX_FILE_BYTES + 1)
+      .bytes();
+    return bytes.length > MAX_FILE_BYTES
+      ? undefined
+      : JSON.parse((utf8 ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(bytes));
   } catch {
     return undefined;
   }
@@ -140,7 +157,11 @@ const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
  */
 function isTerminal(fd: number): boolean {
   try {
-    return (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding('tty_wrap').isTTY(fd) !== false;
+    return (
+      (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } })
+        .binding('tty_wrap')
+        .isTTY(fd) !== false
+    );
   } catch {
     return true;
   }
@@ -148,16 +169,25 @@ function isTerminal(fd: number): boolean {
 
 /** A cache directory no one else can write to, as the full path requires (TokenStore.open). */
 const isOurs = (dir: StatOrWhy): boolean =>
-  typeof dir === 'object' && dir !== null && dir.isDirectory() && dir.uid === process.getuid?.() && (dir.mode & 0o022) === 0;
+  typeof dir === 'object' &&
+  dir !== null &&
+  dir.isDirectory() &&
+  dir.uid === process.getuid?.() &&
+  (dir.mode & 0o022) === 0;
 
 /**
  * Answers a cache hit from the memo and resolves to its exit code; otherwise to what the full path needs to go on.
  * Never answers what the full path would not: every input it does not check is part of the memo's name.
  */
-export async function answerFromMemo(argv: readonly string[], env: NodeJS.ProcessEnv, now: () => number): Promise<number | HandOver> {
+export async function answerFromMemo(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  now: () => number,
+): Promise<number | HandOver> {
   const bun = (globalThis as { Bun?: BunApi }).Bun;
   if (!bun || !selfExecutable() || process.platform === 'win32') return {};
-  const kubelet = (argv.length === 1 && argv[0] === KUBELET_MODE) || (argv.length === 0 && invokedName() === KUBELET_PLUGIN_NAME);
+  const kubelet =
+    (argv.length === 1 && argv[0] === KUBELET_MODE) || (argv.length === 0 && invokedName() === KUBELET_PLUGIN_NAME);
   if (!kubelet && !(argv.length === 1 && argv[0] === 'get')) return {};
   const cacheDir = cacheDirCandidate(env);
   if (!cacheDir) return {};
@@ -193,15 +223,28 @@ export async function answerFromMemo(argv: readonly string[], env: NodeJS.Proces
   }
 }
 
-async function answerText(bun: BunApi, digest: string, cacheDir: string, directory: StatOrWhy, kubelet: boolean, now: () => number): Promise<string | undefined> {
+async function answerText(
+  bun: BunApi,
+  digest: string,
+  cacheDir: string,
+  directory: StatOrWhy,
+  kubelet: boolean,
+  now: () => number,
+): Promise<string | undefined> {
   // Nothing in the directory is touched before it is known to be the caller's own, writable by no one else.
   if (!isOurs(directory)) return undefined;
   const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
-  if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker')) return undefined;
-  const statted = Promise.all([`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)));
+  if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker'))
+    return undefined;
+  const statted = Promise.all(
+    [`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)),
+  );
   const { username, password } = memo.token;
   // Docker's answer does not depend on the time: written out while the stats run, used only if all is as it was.
-  const docker = memo.answer.kind === 'docker' ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password }) : undefined;
+  const docker =
+    memo.answer.kind === 'docker'
+      ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })
+      : undefined;
   const [entry, ...files] = await statted;
   // As recorded: a file (the same one, unchanged) or absent (null); a file that could not be statted matches neither.
   const same = (stat: StatOrWhy | undefined, recorded: string | null): boolean =>
@@ -214,5 +257,11 @@ async function answerText(bun: BunApi, digest: string, cacheDir: string, directo
   if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
   return memo.answer.kind === 'docker'
     ? docker
-    : encodeKubeletResponse({ apiVersion: memo.answer.apiVersion as KubeletApiVersion, authKey: memo.answer.authKey, username, password, cacheDurationMs: cacheDurationFor(memo.token, at) });
+    : encodeKubeletResponse({
+        apiVersion: memo.answer.apiVersion as KubeletApiVersion,
+        authKey: memo.answer.authKey,
+        username,
+        password,
+        cacheDurationMs: cacheDurationFor(memo.token, at),
+      });
 }

@@ -19,13 +19,21 @@ const ENVS: Record<string, string>[] = [
   {},
 ];
 
-test("the quick path's cache directory is the full path's, or none (POSIX)", { skip: process.platform === 'win32' }, () => {
-  for (const env of ENVS) {
-    const candidate = cacheDirCandidate(env);
-    if (candidate !== undefined) assert.equal(candidate, readSettings(env, () => '/home/u', user).cacheDir, JSON.stringify(env));
-  }
-  // The common cases do have a quick path.
-  assert.equal(cacheDirCandidate({ HOME: '/home/u' }), '/home/u/.cache/docker-credential-ecr');
-  assert.equal(cacheDirCandidate({ HOME: '/home/u', AWS_ECR_CACHE_DIR: '/srv/ecr' }), '/srv/ecr');
-  assert.equal(cacheDirCandidate({ HOME: '/home/u', XDG_CACHE_HOME: '/var/cache/u' }), '/var/cache/u/docker-credential-ecr');
-});
+test(
+  "the quick path's cache directory is the full path's, or none (POSIX)",
+  { skip: process.platform === 'win32' },
+  () => {
+    for (const env of ENVS) {
+      const candidate = cacheDirCandidate(env);
+      if (candidate !== undefined)
+        assert.equal(candidate, readSettings(env, () => '/home/u', user).cacheDir, JSON.stringify(env));
+    }
+    // The common cases do have a quick path.
+    assert.equal(cacheDirCandidate({ HOME: '/home/u' }), '/home/u/.cache/docker-credential-ecr');
+    assert.equal(cacheDirCandidate({ HOME: '/home/u', AWS_ECR_CACHE_DIR: '/srv/ecr' }), '/srv/ecr');
+    assert.equal(
+      cacheDirCandidate({ HOME: '/home/u', XDG_CACHE_HOME: '/var/cache/u' }),
+      '/var/cache/u/docker-credential-ecr',
+    );
+  },
+);

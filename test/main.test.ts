@@ -9,9 +9,18 @@ import { tempDir } from './support/temp';
 
 const MAIN = resolve(__dirname, '../src/main.ts');
 
-function runMain(args: string[], stdio: [number | 'pipe', number | 'pipe'], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runMain(
+  args: string[],
+  stdio: [number | 'pipe', number | 'pipe'],
+  env: Record<string, string>,
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: [...stdio, 'pipe'], env: { PATH: process.env.PATH, ...env }, cwd: resolve(__dirname, '..') });
+    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      stdio: [...stdio, 'pipe'],
+      env: { PATH: process.env.PATH, ...env },
+      cwd: resolve(__dirname, '..'),
+    });
     let stdout = '';
     let stderr = '';
     p.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -49,7 +58,11 @@ test('under Node, a directory as stdin: "no credentials server URL"', async () =
 
 test('under Node, stdout closed by the reader (EPIPE): one line on stderr and exit 1', async () => {
   const r = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'version'], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: tempDir() }, cwd: resolve(__dirname, '..') });
+    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'version'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: tempDir() },
+      cwd: resolve(__dirname, '..'),
+    });
     p.stdout.destroy(); // the reader goes away before the helper writes its answer
     let stderr = '';
     p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -22,7 +22,8 @@ export const ARCHES = ['amd64', 'arm64'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 120_000, ...opts });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
+  if (r.error || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
   return r.stdout;
 }
 
@@ -37,24 +38,57 @@ export function buildAptRepo({ releaseDir, out, keyId, gnupgHome = process.env.G
   for (const arch of ARCHES) {
     const dir = join(out, 'dists', SUITE, 'main', `binary-${arch}`);
     mkdirSync(dir, { recursive: true });
-    const packages = run('apt-ftparchive', ['-o', `APT::FTPArchive::Architecture=${arch}`, '--arch', arch, 'packages', 'pool'], { cwd: out });
+    const packages = run(
+      'apt-ftparchive',
+      ['-o', `APT::FTPArchive::Architecture=${arch}`, '--arch', arch, 'packages', 'pool'],
+      { cwd: out },
+    );
     writeFileSync(join(dir, 'Packages'), packages);
     writeFileSync(join(dir, 'Packages.gz'), gzipSync(packages, { level: 9 }));
   }
-  const release = run('apt-ftparchive', [
-    '-o', 'APT::FTPArchive::Release::Origin=docker-credential-ecr',
-    '-o', 'APT::FTPArchive::Release::Label=docker-credential-ecr',
-    '-o', `APT::FTPArchive::Release::Suite=${SUITE}`,
-    '-o', `APT::FTPArchive::Release::Codename=${SUITE}`,
-    '-o', `APT::FTPArchive::Release::Architectures=${ARCHES.join(' ')}`,
-    '-o', 'APT::FTPArchive::Release::Components=main',
-    'release', join('dists', SUITE),
-  ], { cwd: out });
+  const release = run(
+    'apt-ftparchive',
+    [
+      '-o',
+      'APT::FTPArchive::Release::Origin=docker-credential-ecr',
+      '-o',
+      'APT::FTPArchive::Release::Label=docker-credential-ecr',
+      '-o',
+      `APT::FTPArchive::Release::Suite=${SUITE}`,
+      '-o',
+      `APT::FTPArchive::Release::Codename=${SUITE}`,
+      '-o',
+      `APT::FTPArchive::Release::Architectures=${ARCHES.join(' ')}`,
+      '-o',
+      'APT::FTPArchive::Release::Components=main',
+      'release',
+      join('dists', SUITE),
+    ],
+    { cwd: out },
+  );
   const dists = join(out, 'dists', SUITE);
   writeFileSync(join(dists, 'Release'), release);
   const env = { ...process.env, ...(gnupgHome ? { GNUPGHOME: gnupgHome } : {}) };
-  run('gpg', ['--batch', '--yes', '--local-user', keyId, '--clearsign', '-o', join(dists, 'InRelease'), join(dists, 'Release')], { env });
-  run('gpg', ['--batch', '--yes', '--local-user', keyId, '--armor', '--detach-sign', '-o', join(dists, 'Release.gpg'), join(dists, 'Release')], { env });
+  run(
+    'gpg',
+    ['--batch', '--yes', '--local-user', keyId, '--clearsign', '-o', join(dists, 'InRelease'), join(dists, 'Release')],
+    { env },
+  );
+  run(
+    'gpg',
+    [
+      '--batch',
+      '--yes',
+      '--local-user',
+      keyId,
+      '--armor',
+      '--detach-sign',
+      '-o',
+      join(dists, 'Release.gpg'),
+      join(dists, 'Release'),
+    ],
+    { env },
+  );
   return out;
 }
 
@@ -69,9 +103,15 @@ export const pagesUrl = (repository = REPOSITORY) => {
  * line of the key indented by one space, and its empty line written " ." as deb822 requires of a multi-line field.
  */
 export function aptSource(url, armoredKey) {
-  const key = armoredKey.trim().split('\n').map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
-  if (!key[0]?.includes('BEGIN PGP PUBLIC KEY BLOCK') || !key.at(-1)?.includes('END PGP PUBLIC KEY BLOCK')) throw new Error('the key is not an ASCII-armoured public key block');
-  return ['Types: deb', `URIs: ${url}/apt`, `Suites: ${SUITE}`, 'Components: main', 'Signed-By:', ...key, ''].join('\n');
+  const key = armoredKey
+    .trim()
+    .split('\n')
+    .map((l) => (l.trim() === '' ? ' .' : ` ${l.trimEnd()}`));
+  if (!key[0]?.includes('BEGIN PGP PUBLIC KEY BLOCK') || !key.at(-1)?.includes('END PGP PUBLIC KEY BLOCK'))
+    throw new Error('the key is not an ASCII-armoured public key block');
+  return ['Types: deb', `URIs: ${url}/apt`, `Suites: ${SUITE}`, 'Components: main', 'Signed-By:', ...key, ''].join(
+    '\n',
+  );
 }
 
 export const SOURCES_FILE = 'docker-credential-ecr.sources';

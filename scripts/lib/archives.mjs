@@ -27,12 +27,18 @@ export function sourceDateEpoch() {
 
 export function sh(script, { cwd, env } = {}) {
   return new Promise((done, reject) => {
-    const child = spawn('sh', ['-ec', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-ec', script], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('error', (e) => reject(new BuildError(`sh: ${e.message}`)));
-    child.on('close', (status) => (status === 0 ? done(output) : reject(new BuildError(`\`${script}\` failed (exit ${status}):\n${output.trim()}`))));
+    child.on('close', (status) =>
+      status === 0 ? done(output) : reject(new BuildError(`\`${script}\` failed (exit ${status}):\n${output.trim()}`)),
+    );
   });
 }
 
@@ -40,9 +46,11 @@ export function sh(script, { cwd, env } = {}) {
 export async function inPairs(items, fn, width = 2) {
   const queue = [...items];
   const results = [];
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let item = queue.shift(); item; item = queue.shift()) results.push(await fn(item));
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) results.push(await fn(item));
+    }),
+  );
   return results;
 }
 
@@ -56,12 +64,19 @@ export async function buildArchives({ version, outDir, workDir, log = () => {} }
     try {
       copyFileSync(join(outDir, executableName(version, target)), join(stage, dir, installedName(target)));
       chmodSync(join(stage, dir, installedName(target)), 0o755);
-      for (const name of ARCHIVE_DOCS) copyFileSync(name === 'README.md' ? join(root, name) : join(outDir, name), join(stage, dir, name));
+      for (const name of ARCHIVE_DOCS)
+        copyFileSync(name === 'README.md' ? join(root, name) : join(outDir, name), join(stage, dir, name));
       const out = join(outDir, archiveName(version, target));
       if (target.os === 'windows') {
-        await sh(`find ${dir} -exec touch -h -d @${epoch} {} +; find ${dir} | LC_ALL=C sort | zip -q -X -9 -@ '${out}'`, { cwd: stage });
+        await sh(
+          `find ${dir} -exec touch -h -d @${epoch} {} +; find ${dir} | LC_ALL=C sort | zip -q -X -9 -@ '${out}'`,
+          { cwd: stage },
+        );
       } else {
-        await sh(`tar --sort=name --mtime=@${epoch} --owner=0 --group=0 --numeric-owner --format=gnu -cf - ${dir} | gzip -9n > '${out}'`, { cwd: stage });
+        await sh(
+          `tar --sort=name --mtime=@${epoch} --owner=0 --group=0 --numeric-owner --format=gnu -cf - ${dir} | gzip -9n > '${out}'`,
+          { cwd: stage },
+        );
       }
       log(`${archiveName(version, target)}`);
       return archiveName(version, target);

@@ -140,7 +140,8 @@ function readCodeDirectory(buf, at, end) {
     platform: buf[at + 38],
     pageSizeLog2: buf[at + 39],
   };
-  if (cd.magic !== CSMAGIC_CODEDIRECTORY) bad(`CodeDirectory magic 0x${cd.magic.toString(16)}, expected 0x${CSMAGIC_CODEDIRECTORY.toString(16)}`);
+  if (cd.magic !== CSMAGIC_CODEDIRECTORY)
+    bad(`CodeDirectory magic 0x${cd.magic.toString(16)}, expected 0x${CSMAGIC_CODEDIRECTORY.toString(16)}`);
   if (at + cd.length > end) bad('the CodeDirectory runs past the signature');
   // codeLimit64 (version >= 0x20300) replaces a 32-bit codeLimit of 0 for files over 4 GiB.
   if (cd.version >= 0x20300 && cd.length >= 64) {
@@ -148,7 +149,8 @@ function readCodeDirectory(buf, at, end) {
     if (limit64 !== 0) cd.codeLimit = limit64;
   }
   const nul = buf.indexOf(0, at + cd.identOffset);
-  cd.identifier = cd.identOffset && nul !== -1 && nul < at + cd.length ? buf.toString('utf8', at + cd.identOffset, nul) : '';
+  cd.identifier =
+    cd.identOffset && nul !== -1 && nul < at + cd.length ? buf.toString('utf8', at + cd.identOffset, nul) : '';
   return cd;
 }
 
@@ -162,7 +164,8 @@ export function verifyMachOSignature(buf, macho = readMachO(buf)) {
   need(buf, sig.dataoff, sig.datasize, 'the code signature');
   const end = sig.dataoff + sig.datasize;
   const magic = buf.readUInt32BE(sig.dataoff);
-  if (magic !== CSMAGIC_EMBEDDED_SIGNATURE) bad(`SuperBlob magic 0x${magic.toString(16)}, expected 0x${CSMAGIC_EMBEDDED_SIGNATURE.toString(16)}`);
+  if (magic !== CSMAGIC_EMBEDDED_SIGNATURE)
+    bad(`SuperBlob magic 0x${magic.toString(16)}, expected 0x${CSMAGIC_EMBEDDED_SIGNATURE.toString(16)}`);
   const length = buf.readUInt32BE(sig.dataoff + 4);
   const count = buf.readUInt32BE(sig.dataoff + 8);
   if (length > sig.datasize) bad(`SuperBlob length ${length} exceeds LC_CODE_SIGNATURE datasize ${sig.datasize}`);
@@ -174,7 +177,13 @@ export function verifyMachOSignature(buf, macho = readMachO(buf)) {
     if (offset >= length) bad(`SuperBlob entry ${i} (type 0x${type.toString(16)}) points past the SuperBlob`);
     blobs.push({ type, at: sig.dataoff + offset });
   }
-  const cds = blobs.filter((b) => b.type === CSSLOT_CODEDIRECTORY || (b.type >= CSSLOT_ALTERNATE_CODEDIRECTORIES && b.type < CSSLOT_ALTERNATE_CODEDIRECTORIES + 5)).map((b) => readCodeDirectory(buf, b.at, end));
+  const cds = blobs
+    .filter(
+      (b) =>
+        b.type === CSSLOT_CODEDIRECTORY ||
+        (b.type >= CSSLOT_ALTERNATE_CODEDIRECTORIES && b.type < CSSLOT_ALTERNATE_CODEDIRECTORIES + 5),
+    )
+    .map((b) => readCodeDirectory(buf, b.at, end));
   const cd = cds.find((c) => c.hashType === CS_HASHTYPE_SHA256);
   if (!cd) bad(`no SHA-256 CodeDirectory (hash types: ${cds.map((c) => c.hashType).join(', ') || 'none'})`);
   if (cd.hashSize !== 32) bad(`SHA-256 CodeDirectory with hashSize ${cd.hashSize}`);
@@ -182,9 +191,11 @@ export function verifyMachOSignature(buf, macho = readMachO(buf)) {
   if (cd.pageSizeLog2 < 9 || cd.pageSizeLog2 > 16) bad(`implausible CodeDirectory pageSize 2^${cd.pageSizeLog2}`);
   const pageSize = 2 ** cd.pageSizeLog2;
   if (cd.codeLimit > sig.dataoff) bad(`codeLimit ${cd.codeLimit} reaches into the signature at ${sig.dataoff}`);
-  if (cd.codeLimit !== sig.dataoff) bad(`codeLimit ${cd.codeLimit} does not cover the file up to the signature at ${sig.dataoff}`);
+  if (cd.codeLimit !== sig.dataoff)
+    bad(`codeLimit ${cd.codeLimit} does not cover the file up to the signature at ${sig.dataoff}`);
   const expectedSlots = Math.ceil(cd.codeLimit / pageSize);
-  if (cd.nCodeSlots !== expectedSlots) bad(`nCodeSlots ${cd.nCodeSlots}, but codeLimit ${cd.codeLimit} / pageSize ${pageSize} needs ${expectedSlots}`);
+  if (cd.nCodeSlots !== expectedSlots)
+    bad(`nCodeSlots ${cd.nCodeSlots}, but codeLimit ${cd.codeLimit} / pageSize ${pageSize} needs ${expectedSlots}`);
   const slots = cd.at + cd.hashOffset;
   need(buf, slots, cd.nCodeSlots * cd.hashSize, 'the code slots');
   if (slots + cd.nCodeSlots * cd.hashSize > cd.at + cd.length) bad('the code slots run past the CodeDirectory');
@@ -196,21 +207,28 @@ export function verifyMachOSignature(buf, macho = readMachO(buf)) {
     const recorded = buf.subarray(slots - slot * cd.hashSize, slots - (slot - 1) * cd.hashSize);
     const blob = blobs.find((b) => b.type === slot);
     if (!blob) {
-      if (recorded.some((byte) => byte !== 0)) bad(`special slot ${slot} has a hash but the signature has no such blob`);
+      if (recorded.some((byte) => byte !== 0))
+        bad(`special slot ${slot} has a hash but the signature has no such blob`);
       continue;
     }
     need(buf, blob.at, 8, `the blob in special slot ${slot}`);
     const blobLength = buf.readUInt32BE(blob.at + 4);
     need(buf, blob.at, blobLength, `the blob in special slot ${slot}`);
-    const digest = createHash('sha256').update(buf.subarray(blob.at, blob.at + blobLength)).digest();
+    const digest = createHash('sha256')
+      .update(buf.subarray(blob.at, blob.at + blobLength))
+      .digest();
     if (!digest.equals(recorded)) bad(`the blob in special slot ${slot} does not match its hash in the CodeDirectory`);
   }
   for (let page = 0; page < cd.nCodeSlots; page++) {
     const from = page * pageSize;
-    const digest = createHash('sha256').update(buf.subarray(from, Math.min(from + pageSize, cd.codeLimit))).digest();
+    const digest = createHash('sha256')
+      .update(buf.subarray(from, Math.min(from + pageSize, cd.codeLimit)))
+      .digest();
     const recorded = buf.subarray(slots + page * 32, slots + page * 32 + 32);
     if (!digest.equals(recorded))
-      bad(`code page ${page} (bytes ${from}-${Math.min(from + pageSize, cd.codeLimit) - 1}) hashes to ${digest.toString('hex')}, but its code slot says ${recorded.toString('hex')}`);
+      bad(
+        `code page ${page} (bytes ${from}-${Math.min(from + pageSize, cd.codeLimit) - 1}) hashes to ${digest.toString('hex')}, but its code slot says ${recorded.toString('hex')}`,
+      );
   }
   return {
     version: cd.version,
@@ -264,18 +282,24 @@ export function verifyExecutable(file, target) {
   if (info.format === 'elf') {
     if (info.type !== 2 && info.type !== 3) bad(`${target}: ELF type ${info.type} is not an executable (2) or PIE (3)`);
     if (info.machine !== want.machine) bad(`${target}: ELF e_machine ${info.machine}, expected ${want.machine}`);
-    if (info.interpreter !== want.interpreter) bad(`${target}: ELF interpreter ${info.interpreter ?? '(none)'}, expected ${want.interpreter}`);
+    if (info.interpreter !== want.interpreter)
+      bad(`${target}: ELF interpreter ${info.interpreter ?? '(none)'}, expected ${want.interpreter}`);
     return info;
   }
   if (info.format === 'pe') {
-    if (info.machine !== want.machine) bad(`${target}: PE Machine 0x${info.machine.toString(16)}, expected 0x${want.machine.toString(16)}`);
-    if ((info.characteristics & 0x0002) === 0) bad(`${target}: PE Characteristics 0x${info.characteristics.toString(16)} lack IMAGE_FILE_EXECUTABLE_IMAGE`);
+    if (info.machine !== want.machine)
+      bad(`${target}: PE Machine 0x${info.machine.toString(16)}, expected 0x${want.machine.toString(16)}`);
+    if ((info.characteristics & 0x0002) === 0)
+      bad(`${target}: PE Characteristics 0x${info.characteristics.toString(16)} lack IMAGE_FILE_EXECUTABLE_IMAGE`);
     if ((info.characteristics & 0x2000) !== 0) bad(`${target}: a DLL, not an executable`);
-    if (info.magic !== 0x20b) bad(`${target}: optional header magic 0x${info.magic.toString(16)}, expected PE32+ (0x20b)`);
-    if (info.subsystem !== PE_SUBSYSTEM_CONSOLE) bad(`${target}: PE Subsystem ${info.subsystem}, expected a console program (${PE_SUBSYSTEM_CONSOLE})`);
+    if (info.magic !== 0x20b)
+      bad(`${target}: optional header magic 0x${info.magic.toString(16)}, expected PE32+ (0x20b)`);
+    if (info.subsystem !== PE_SUBSYSTEM_CONSOLE)
+      bad(`${target}: PE Subsystem ${info.subsystem}, expected a console program (${PE_SUBSYSTEM_CONSOLE})`);
     return info;
   }
-  if (info.cputype !== want.cputype) bad(`${target}: Mach-O cputype 0x${info.cputype.toString(16)}, expected 0x${want.cputype.toString(16)}`);
+  if (info.cputype !== want.cputype)
+    bad(`${target}: Mach-O cputype 0x${info.cputype.toString(16)}, expected 0x${want.cputype.toString(16)}`);
   if (info.filetype !== 2) bad(`${target}: Mach-O filetype ${info.filetype} is not MH_EXECUTE (2)`);
   return { ...info, codeSignature: verifyMachOSignature(buf, info) };
 }

@@ -19,7 +19,8 @@ export function buildExecutable({ bun, target, tarball, workDir, outfile, assets
   try {
     const member = target.runtimeMember;
     const tar = spawnSync('tar', ['-xzf', tarball, '-C', dir, member], { encoding: 'utf8', timeout: 120_000 });
-    if (tar.error || tar.status !== 0) fail(`cannot extract ${member} from ${tarball}: ${tar.error?.message ?? tar.stderr.trim()}`);
+    if (tar.error || tar.status !== 0)
+      fail(`cannot extract ${member} from ${tarball}: ${tar.error?.message ?? tar.stderr.trim()}`);
     const runtime = join(dir, 'bun-neutralised');
     const patched = neutraliseRuntime(join(dir, member), runtime);
     rmSync(join(dir, 'package'), { recursive: true, force: true });
@@ -29,17 +30,21 @@ export function buildExecutable({ bun, target, tarball, workDir, outfile, assets
     try {
       info = verifyExecutable(outfile, target.name);
     } catch (e) {
-      if (target.os !== 'darwin' || !(e instanceof FormatError)) fail(`${outfile} is not a ${target.name} executable: ${e.message}`);
+      if (target.os !== 'darwin' || !(e instanceof FormatError))
+        fail(`${outfile} is not a ${target.name} executable: ${e.message}`);
       // Bun signs its darwin-arm64 output ad hoc but leaves darwin-x64 with the runtime's stale signature.
       const bytes = readFileSync(outfile);
       const header = describe(bytes);
-      if (header.format !== 'macho' || header.cputype !== EXPECTED[target.name].cputype) fail(`${outfile} is not a ${target.name} executable: ${e.message}`);
+      if (header.format !== 'macho' || header.cputype !== EXPECTED[target.name].cputype)
+        fail(`${outfile} is not a ${target.name} executable: ${e.message}`);
       resigned = e.message;
       writeFileSync(outfile, adhocSign(bytes, 'docker-credential-ecr'));
       try {
         info = verifyExecutable(outfile, target.name);
       } catch (again) {
-        fail(`${outfile}: Bun's code signature was invalid (${e.message}) and so is the ad-hoc one that replaced it: ${again.message}`);
+        fail(
+          `${outfile}: Bun's code signature was invalid (${e.message}) and so is the ad-hoc one that replaced it: ${again.message}`,
+        );
       }
     }
     return { patched, info, resigned, ms: performance.now() - started };

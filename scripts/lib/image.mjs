@@ -14,15 +14,26 @@ import { fail, root } from '../compile.mjs';
 import { executableName, imageName, LEGAL_FILES, TARGETS } from './targets.mjs';
 
 const ARCH = {
-  amd64: { target: 'linux-amd64', triplet: 'x86_64-linux-gnu', loader: 'lib64/ld-linux-x86-64.so.2', multiarch: 'amd64' },
-  arm64: { target: 'linux-arm64', triplet: 'aarch64-linux-gnu', loader: 'lib/ld-linux-aarch64.so.1', multiarch: 'arm64' },
+  amd64: {
+    target: 'linux-amd64',
+    triplet: 'x86_64-linux-gnu',
+    loader: 'lib64/ld-linux-x86-64.so.2',
+    multiarch: 'amd64',
+  },
+  arm64: {
+    target: 'linux-arm64',
+    triplet: 'aarch64-linux-gnu',
+    loader: 'lib/ld-linux-aarch64.so.1',
+    multiarch: 'arm64',
+  },
 };
 const LIBS = ['libc.so.6', 'libm.so.6', 'libpthread.so.0', 'libdl.so.2'];
 const CACHE = join(root, 'node_modules', '.cache', 'docker-credential-ecr-image');
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000, ...opts });
-  if (r.error || r.status !== 0) fail(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim().slice(-3000)}`);
+  if (r.error || r.status !== 0)
+    fail(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim().slice(-3000)}`);
   return r.stdout.trim();
 }
 
@@ -49,7 +60,18 @@ function busybox(arch) {
 function stageRootfs(version, arch, outDir, dir) {
   const a = ARCH[arch];
   const target = TARGETS.find((t) => t.name === a.target);
-  for (const d of ['usr/local/bin', 'bin', `lib/${a.triplet}`, 'lib64', 'tmp', 'etc', 'usr/share/doc/docker-credential-ecr', 'usr/share/doc/libc6', 'usr/share/doc/busybox-static']) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of [
+    'usr/local/bin',
+    'bin',
+    `lib/${a.triplet}`,
+    'lib64',
+    'tmp',
+    'etc',
+    'usr/share/doc/docker-credential-ecr',
+    'usr/share/doc/libc6',
+    'usr/share/doc/busybox-static',
+  ])
+    mkdirSync(join(dir, d), { recursive: true });
   chmodSync(join(dir, 'tmp'), 0o1777);
   copyFileSync(join(outDir, executableName(version, target)), join(dir, 'usr/local/bin/docker-credential-ecr'));
   chmodSync(join(dir, 'usr/local/bin/docker-credential-ecr'), 0o755);
@@ -77,7 +99,16 @@ function stageRootfs(version, arch, outDir, dir) {
 /** Builds the index into outDir/imageName(version); returns the file name. */
 export function buildImage({ version, outDir, workDir, log = () => {} }) {
   const storage = join(workDir, 'buildah');
-  const b = (args) => run('buildah', ['--root', join(storage, 'root'), '--runroot', join(storage, 'run'), '--storage-driver', 'vfs', ...args]);
+  const b = (args) =>
+    run('buildah', [
+      '--root',
+      join(storage, 'root'),
+      '--runroot',
+      join(storage, 'run'),
+      '--storage-driver',
+      'vfs',
+      ...args,
+    ]);
   const list = `localhost/docker-credential-ecr:${version}`;
   try {
     b(['manifest', 'create', list]);
@@ -86,16 +117,47 @@ export function buildImage({ version, outDir, workDir, log = () => {} }) {
       stageRootfs(version, arch, outDir, rootfs);
       const ctr = b(['from', '--arch', arch, '--os', 'linux', 'scratch']);
       b(['copy', ctr, `${rootfs}/`, '/']);
-      b(['config', '--arch', arch, '--os', 'linux', '--entrypoint', '["/usr/local/bin/docker-credential-ecr"]', '--cmd', 'version', '--env', 'HOME=/root', '--label', `org.opencontainers.image.version=${version}`, '--label', 'org.opencontainers.image.title=docker-credential-ecr', '--label', 'org.opencontainers.image.licenses=Apache-2.0', ctr]);
+      b([
+        'config',
+        '--arch',
+        arch,
+        '--os',
+        'linux',
+        '--entrypoint',
+        '["/usr/local/bin/docker-credential-ecr"]',
+        '--cmd',
+        'version',
+        '--env',
+        'HOME=/root',
+        '--label',
+        `org.opencontainers.image.version=${version}`,
+        '--label',
+        'org.opencontainers.image.title=docker-credential-ecr',
+        '--label',
+        'org.opencontainers.image.licenses=Apache-2.0',
+        ctr,
+      ]);
       b(['commit', '--format', 'oci', '--timestamp', '0', ctr, `${list}-${arch}`]);
       b(['manifest', 'add', '--arch', arch, '--os', 'linux', list, `${list}-${arch}`]);
       rmSync(rootfs, { recursive: true, force: true });
     }
-    b(['manifest', 'push', '--all', '--format', 'oci', list, `oci-archive:${join(outDir, imageName(version))}:${version}`]);
+    b([
+      'manifest',
+      'push',
+      '--all',
+      '--format',
+      'oci',
+      list,
+      `oci-archive:${join(outDir, imageName(version))}:${version}`,
+    ]);
     log(`${imageName(version)}: linux/amd64 and linux/arm64`);
     return imageName(version);
   } finally {
-    spawnSync('buildah', ['--root', join(storage, 'root'), '--runroot', join(storage, 'run'), '--storage-driver', 'vfs', 'rm', '--all'], { encoding: 'utf8' });
+    spawnSync(
+      'buildah',
+      ['--root', join(storage, 'root'), '--runroot', join(storage, 'run'), '--storage-driver', 'vfs', 'rm', '--all'],
+      { encoding: 'utf8' },
+    );
     rmSync(storage, { recursive: true, force: true });
   }
 }

@@ -64,7 +64,8 @@ export function adhocSign(input, identifier) {
   const linkeditFileSize = codeLimit + size - linkeditOff;
   out.writeBigUInt64LE(BigInt(linkeditFileSize), linkedit + 48); // filesize
   const vmsize = Number(out.readBigUInt64LE(linkedit + 32));
-  if (vmsize < linkeditFileSize) out.writeBigUInt64LE(BigInt(Math.ceil(linkeditFileSize / 0x4000) * 0x4000), linkedit + 32);
+  if (vmsize < linkeditFileSize)
+    out.writeBigUInt64LE(BigInt(Math.ceil(linkeditFileSize / 0x4000) * 0x4000), linkedit + 32);
 
   let at = codeLimit;
   out.writeUInt32BE(CSMAGIC_EMBEDDED_SIGNATURE, at);

@@ -88,8 +88,14 @@ export function scoopManifest(version, sums) {
     checkver: { github: HOMEPAGE },
     autoupdate: {
       architecture: {
-        '64bit': { url: assetUrl('$version', 'docker-credential-ecr-v$version.windows-amd64.zip'), extract_dir: 'docker-credential-ecr-v$version.windows-amd64' },
-        arm64: { url: assetUrl('$version', 'docker-credential-ecr-v$version.windows-arm64.zip'), extract_dir: 'docker-credential-ecr-v$version.windows-arm64' },
+        '64bit': {
+          url: assetUrl('$version', 'docker-credential-ecr-v$version.windows-amd64.zip'),
+          extract_dir: 'docker-credential-ecr-v$version.windows-amd64',
+        },
+        arm64: {
+          url: assetUrl('$version', 'docker-credential-ecr-v$version.windows-arm64.zip'),
+          extract_dir: 'docker-credential-ecr-v$version.windows-arm64',
+        },
       },
       hash: { url: '$baseurl/checksums.txt' },
     },
@@ -98,7 +104,8 @@ export function scoopManifest(version, sums) {
 
 /** The three winget manifests (schema 1.6.0) as { file name: YAML text }. */
 export function wingetManifests(version, sums) {
-  const head = (type) => `# yaml-language-server: $schema=https://aka.ms/winget-manifest.${type}.1.6.0.schema.json\nPackageIdentifier: ${WINGET_ID}\nPackageVersion: ${version}\n`;
+  const head = (type) =>
+    `# yaml-language-server: $schema=https://aka.ms/winget-manifest.${type}.1.6.0.schema.json\nPackageIdentifier: ${WINGET_ID}\nPackageVersion: ${version}\n`;
   const installer = (n, arch) => {
     const a = asset(sums, version, n);
     return `  - Architecture: ${arch}\n    InstallerUrl: ${a.url}\n    InstallerSha256: ${a.sha256.toUpperCase()}\n    NestedInstallerFiles:\n      - RelativeFilePath: ${a.dir}\\docker-credential-ecr.exe\n        PortableCommandAlias: docker-credential-ecr\n`;
@@ -115,7 +122,8 @@ export function writeManifests(releaseDir, out, version) {
   mkdirSync(join(out, 'winget'), { recursive: true });
   writeFileSync(join(out, 'docker-credential-ecr.rb'), homebrewFormula(version, sums));
   writeFileSync(join(out, 'docker-credential-ecr.json'), `${JSON.stringify(scoopManifest(version, sums), null, 2)}\n`);
-  for (const [name, text] of Object.entries(wingetManifests(version, sums))) writeFileSync(join(out, 'winget', name), text);
+  for (const [name, text] of Object.entries(wingetManifests(version, sums)))
+    writeFileSync(join(out, 'winget', name), text);
   return out;
 }
 
@@ -126,7 +134,9 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpath
     console.error('usage: node scripts/lib/manifests.mjs <release-dir> <out-dir>');
     process.exit(2);
   }
-  const version = /docker-credential-ecr-v([^.]+\.[^.]+\.[^.]+(?:-[^.]+)?)\.linux-amd64\.tar\.gz/.exec(readFileSync(join(releaseDir, 'checksums.txt'), 'utf8'))?.[1];
+  const version = /docker-credential-ecr-v([^.]+\.[^.]+\.[^.]+(?:-[^.]+)?)\.linux-amd64\.tar\.gz/.exec(
+    readFileSync(join(releaseDir, 'checksums.txt'), 'utf8'),
+  )?.[1];
   if (!version) {
     console.error(`${releaseDir}/checksums.txt lists no linux-amd64 archive`);
     process.exit(1);

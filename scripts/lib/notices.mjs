@@ -20,7 +20,8 @@ export const NOTICES = 'THIRD-PARTY-NOTICES.txt';
 export const BUN_LICENSES = {
   checkedFor: '1.4.5',
   /** SPDX expression for the SBOM: Bun itself and what it links statically. */
-  expression: 'MIT AND LGPL-2.0-or-later AND LGPL-2.1-or-later AND Apache-2.0 AND BSD-3-Clause AND BSD-2-Clause AND Zlib AND ISC AND OpenSSL AND Unicode-3.0',
+  expression:
+    'MIT AND LGPL-2.0-or-later AND LGPL-2.1-or-later AND Apache-2.0 AND BSD-3-Clause AND BSD-2-Clause AND Zlib AND ISC AND OpenSSL AND Unicode-3.0',
   linked: [
     ['JavaScriptCore and WebCore (WebKit), patched by Oven', 'LGPL-2.0-or-later (parts BSD-2-Clause)'],
     ['boringssl', 'OpenSSL, ISC and others (BoringSSL LICENSE)'],
@@ -73,10 +74,17 @@ export function productionPackages(lockPath = join(root, 'package-lock.json')) {
     .map(([path, p]) => {
       const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
       const dir = join(root, path);
-      if (!existsSync(join(dir, 'package.json'))) fail(`${name}@${p.version} is in package-lock.json but not in node_modules: run \`npm ci\``);
+      if (!existsSync(join(dir, 'package.json')))
+        fail(`${name}@${p.version} is in package-lock.json but not in node_modules: run \`npm ci\``);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       const license = typeof manifest.license === 'string' ? manifest.license : (manifest.license?.type ?? 'UNKNOWN');
-      return { name, version: p.version, path: dir, license, author: typeof manifest.author === 'string' ? manifest.author : manifest.author?.name };
+      return {
+        name,
+        version: p.version,
+        path: dir,
+        license,
+        author: typeof manifest.author === 'string' ? manifest.author : manifest.author?.name,
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
 }
@@ -86,7 +94,9 @@ const rule = (title) => `\n${'='.repeat(110)}\n${title}\n${'='.repeat(110)}\n`;
 /** The text of THIRD-PARTY-NOTICES.txt for the pinned Bun version. */
 export function thirdPartyNotices({ bunVersion }) {
   if (bunVersion !== BUN_LICENSES.checkedFor)
-    fail(`Bun ${bunVersion}: scripts/lib/notices.mjs describes the licences of Bun ${BUN_LICENSES.checkedFor}; compare Bun's LICENSE.md at tag bun-v${bunVersion} and update BUN_LICENSES`);
+    fail(
+      `Bun ${bunVersion}: scripts/lib/notices.mjs describes the licences of Bun ${BUN_LICENSES.checkedFor}; compare Bun's LICENSE.md at tag bun-v${bunVersion} and update BUN_LICENSES`,
+    );
   const packages = productionPackages();
   const out = [
     'Third-party software in docker-credential-ecr',
@@ -103,32 +113,48 @@ export function thirdPartyNotices({ bunVersion }) {
       '',
       MIT_TEXT,
       '',
-      'Bun links statically the libraries below (as Bun\'s LICENSE.md lists them for this version):',
+      "Bun links statically the libraries below (as Bun's LICENSE.md lists them for this version):",
       '',
       ...BUN_LICENSES.linked.map(([what, licence]) => `  - ${what}: ${licence}`),
       '',
       'The LGPL parts (JavaScriptCore and WebCore from WebKit; tinycc). Under the GNU Lesser General Public License',
       'you may modify these libraries and relink Bun with them. Their source, as patched for Bun, is published by',
-      'Oven: https://github.com/oven-sh/WebKit at the commit that Bun\'s source at tag bun-v' + bunVersion + ' names, and',
-      'tinycc at the revision that the same source names; Bun\'s build (`bun run build:local` in its repository)',
-      'compiles them, compiles Bun\'s bindings and links a new runtime. docker-credential-ecr embeds that runtime',
+      "Oven: https://github.com/oven-sh/WebKit at the commit that Bun's source at tag bun-v" +
+        bunVersion +
+        ' names, and',
+      "tinycc at the revision that the same source names; Bun's build (`bun run build:local` in its repository)",
+      "compiles them, compiles Bun's bindings and links a new runtime. docker-credential-ecr embeds that runtime",
       `unmodified (only the names of ${NEUTRALISED_ENV.length} environment variables are blanked, see scripts/compile.mjs), so a`,
-      'relinked runtime can be used to rebuild the executable from this project\'s source with',
+      "relinked runtime can be used to rebuild the executable from this project's source with",
       '`bun build --compile --compile-executable-path=<your runtime>` (scripts/compile.mjs). The texts of the',
       'LGPL 2.0 and 2.1: https://www.gnu.org/licenses/old-licenses/lgpl-2.0.txt and lgpl-2.1.txt.',
     ].join('\n'),
   );
   out.push(rule(`2. npm packages (${packages.length})`));
   for (const p of packages) {
-    out.push(`\n--- ${p.name}@${p.version} (${p.license}) ${'-'.repeat(Math.max(0, 100 - p.name.length - p.version.length - p.license.length))}\n`);
-    const files = readdirSync(p.path).filter((f) => /^(licen[cs]e|notice|copying)(\.(md|txt))?$/i.test(f)).sort();
+    out.push(
+      `\n--- ${p.name}@${p.version} (${p.license}) ${'-'.repeat(Math.max(0, 100 - p.name.length - p.version.length - p.license.length))}\n`,
+    );
+    const files = readdirSync(p.path)
+      .filter((f) => /^(licen[cs]e|notice|copying)(\.(md|txt))?$/i.test(f))
+      .sort();
     if (files.length === 0) {
-      if (p.license === 'Apache-2.0') out.push('No licence file in the package; its package.json declares Apache-2.0, whose text is in LICENSE.');
-      else if (p.license === 'MIT') out.push(`No licence file in the package; its package.json declares MIT${p.author ? `, author ${p.author}` : ''}:\n\n${MIT_TEXT}`);
-      else fail(`${p.name}@${p.version}: no licence file and licence ${p.license}; add its text to scripts/lib/notices.mjs`);
+      if (p.license === 'Apache-2.0')
+        out.push('No licence file in the package; its package.json declares Apache-2.0, whose text is in LICENSE.');
+      else if (p.license === 'MIT')
+        out.push(
+          `No licence file in the package; its package.json declares MIT${p.author ? `, author ${p.author}` : ''}:\n\n${MIT_TEXT}`,
+        );
+      else
+        fail(
+          `${p.name}@${p.version}: no licence file and licence ${p.license}; add its text to scripts/lib/notices.mjs`,
+        );
       continue;
     }
-    for (const f of files) out.push(`${files.length > 1 ? `[${f}]\n` : ''}${readFileSync(join(p.path, f), 'utf8').replace(/\r\n/g, '\n').trimEnd()}\n`);
+    for (const f of files)
+      out.push(
+        `${files.length > 1 ? `[${f}]\n` : ''}${readFileSync(join(p.path, f), 'utf8').replace(/\r\n/g, '\n').trimEnd()}\n`,
+      );
   }
   return `${out.join('\n')}\n`;
 }

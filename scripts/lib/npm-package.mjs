@@ -16,12 +16,25 @@ export const ENTRY = 'lib/main.mjs';
 
 function runBun(bun, args) {
   return new Promise((done, reject) => {
-    const child = spawn(bun.path, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
+    const child = spawn(bun.path, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root },
+    });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('error', (e) => reject(new BuildError(`cannot run ${bun.path}: ${e.message}`)));
-    child.on('close', (status, signal) => (status === 0 ? done(output) : reject(new BuildError(`bun ${args.slice(0, 2).join(' ')} failed (${signal ?? `exit ${status}`}):\n${output.trim()}`))));
+    child.on('close', (status, signal) =>
+      status === 0
+        ? done(output)
+        : reject(
+            new BuildError(
+              `bun ${args.slice(0, 2).join(' ')} failed (${signal ?? `exit ${status}`}):\n${output.trim()}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -34,7 +47,10 @@ export function chunkGraph(dir) {
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.mjs'))) {
     const code = readFileSync(join(dir, name), 'utf8');
     const found = (re) => [...new Set([...code.matchAll(re)].map((m) => m[1]))];
-    graph[name] = { static: found(/(?:\bfrom|\bimport)\s*["']\.\/([^"']+\.mjs)["']/g), dynamic: found(/\bimport\(\s*["']\.\/([^"']+\.mjs)["']\s*\)/g) };
+    graph[name] = {
+      static: found(/(?:\bfrom|\bimport)\s*["']\.\/([^"']+\.mjs)["']/g),
+      dynamic: found(/\bimport\(\s*["']\.\/([^"']+\.mjs)["']\s*\)/g),
+    };
   }
   return graph;
 }
@@ -55,9 +71,13 @@ export function staticClosure(graph, entry) {
 export function checkLazySdk(libDir) {
   const graph = chunkGraph(libDir);
   const sdk = Object.keys(graph).filter((n) => n.startsWith('sdk-'));
-  if (sdk.length !== 1) fail(`the Node bundle in ${libDir} should have one sdk-*.mjs chunk, has ${sdk.length}: ${Object.keys(graph).join(', ')}`);
+  if (sdk.length !== 1)
+    fail(
+      `the Node bundle in ${libDir} should have one sdk-*.mjs chunk, has ${sdk.length}: ${Object.keys(graph).join(', ')}`,
+    );
   const eager = staticClosure(graph, 'main.mjs');
-  if (eager.includes(sdk[0])) fail(`the Node bundle loads ${sdk[0]} eagerly (static closure of main.mjs: ${eager.join(', ')})`);
+  if (eager.includes(sdk[0]))
+    fail(`the Node bundle loads ${sdk[0]} eagerly (static closure of main.mjs: ${eager.join(', ')})`);
   return { sdkChunk: sdk[0], eager, chunks: Object.keys(graph) };
 }
 
@@ -86,8 +106,16 @@ export async function buildNpmPackage({ bun, pkg, stageDir, outDir, legalDir = r
   copyFileSync(join(root, 'npm', 'launcher.js'), join(stageDir, LAUNCHER));
   chmodSync(join(stageDir, LAUNCHER), 0o755);
   const template = JSON.parse(readFileSync(join(root, 'npm', 'package.template.json'), 'utf8'));
-  const manifest = { ...template, name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, engines: template.engines };
-  for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'scripts']) delete manifest[field];
+  const manifest = {
+    ...template,
+    name: pkg.name,
+    version: pkg.version,
+    description: pkg.description,
+    license: pkg.license,
+    engines: template.engines,
+  };
+  for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'scripts'])
+    delete manifest[field];
   writeFileSync(join(stageDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (existsSync(join(root, 'README.md'))) copyFileSync(join(root, 'README.md'), join(stageDir, 'README.md'));
   // The template's "man" field makes `npm install -g` link it into <prefix>/share/man/man1.
@@ -95,9 +123,20 @@ export async function buildNpmPackage({ bun, pkg, stageDir, outDir, legalDir = r
   copyFileSync(join(root, 'docs', 'docker-credential-ecr.1'), join(stageDir, 'man', 'docker-credential-ecr.1'));
   for (const name of legalFiles) copyFileSync(join(legalDir, name), join(stageDir, name));
 
-  const packed = JSON.parse(await npm(['pack', stageDir, '--pack-destination', outDir, '--ignore-scripts', '--json', '--loglevel=error']))[0];
-  if (packed.filename !== npmTarballName(pkg.version)) fail(`npm pack wrote ${packed.filename}, expected ${npmTarballName(pkg.version)}`);
+  const packed = JSON.parse(
+    await npm(['pack', stageDir, '--pack-destination', outDir, '--ignore-scripts', '--json', '--loglevel=error']),
+  )[0];
+  if (packed.filename !== npmTarballName(pkg.version))
+    fail(`npm pack wrote ${packed.filename}, expected ${npmTarballName(pkg.version)}`);
   const files = packed.files.map((f) => f.path).sort();
-  for (const want of ['package.json', LAUNCHER, ENTRY, `lib/${layout.sdkChunk}`, 'man/docker-credential-ecr.1', ...legalFiles]) if (!files.includes(want)) fail(`the npm package lacks ${want} (has ${files.join(', ')})`);
+  for (const want of [
+    'package.json',
+    LAUNCHER,
+    ENTRY,
+    `lib/${layout.sdkChunk}`,
+    'man/docker-credential-ecr.1',
+    ...legalFiles,
+  ])
+    if (!files.includes(want)) fail(`the npm package lacks ${want} (has ${files.join(', ')})`);
   return { path: join(outDir, packed.filename), files, eager: layout.eager, sdkChunk: layout.sdkChunk };
 }

@@ -22,7 +22,11 @@ export function lockIntegrity(name, version, lockPath = join(root, 'package-lock
 /** Runs npm without blocking the event loop; resolves with its stdout or rejects with a BuildError. */
 export function npm(args, { cwd = root, timeoutMs = 300_000 } = {}) {
   return new Promise((done, reject) => {
-    const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -30,7 +34,12 @@ export function npm(args, { cwd = root, timeoutMs = 300_000 } = {}) {
     child.on('error', (e) => reject(new BuildError(`cannot run npm ${args[0]}: ${e.message}`)));
     child.on('close', (status, signal) => {
       if (status === 0) done(stdout);
-      else reject(new BuildError(`npm ${args.join(' ')} failed (${signal ?? `exit ${status}`}):\n${`${stderr}${stdout}`.trim().split('\n').slice(-15).join('\n')}`));
+      else
+        reject(
+          new BuildError(
+            `npm ${args.join(' ')} failed (${signal ?? `exit ${status}`}):\n${`${stderr}${stdout}`.trim().split('\n').slice(-15).join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -39,7 +48,8 @@ export function npm(args, { cwd = root, timeoutMs = 300_000 } = {}) {
 export async function registryIntegrity(name, version) {
   const out = (await npm(['view', `${name}@${version}`, 'dist.integrity', '--json'])).trim();
   const value = out ? JSON.parse(out) : undefined;
-  if (typeof value !== 'string' || !value.startsWith('sha512-')) fail(`the registry gives no sha512 integrity for ${name}@${version} (got ${out || 'nothing'})`);
+  if (typeof value !== 'string' || !value.startsWith('sha512-'))
+    fail(`the registry gives no sha512 integrity for ${name}@${version} (got ${out || 'nothing'})`);
   return value;
 }
 
@@ -71,7 +81,13 @@ export async function ensureTarballs(packages, cacheDir, { log = () => {} } = {}
   mkdirSync(cacheDir, { recursive: true });
   const entries = packages.map((p) => {
     const integrity = p.integrity ?? lockIntegrity(p.name, p.version);
-    return { ...p, path: join(cacheDir, packFileName(p.name, p.version)), integrity, source: p.integrity ? 'the pinned integrity' : integrity ? 'package-lock.json' : 'the registry', fetched: false };
+    return {
+      ...p,
+      path: join(cacheDir, packFileName(p.name, p.version)),
+      integrity,
+      source: p.integrity ? 'the pinned integrity' : integrity ? 'package-lock.json' : 'the registry',
+      fetched: false,
+    };
   });
   const missing = [];
   await Promise.all(
@@ -97,12 +113,14 @@ export async function ensureTarballs(packages, cacheDir, { log = () => {} } = {}
       Promise.all(missing.map((e) => registryIntegrity(e.name, e.version))),
     ]);
     for (const [i, e] of missing.entries()) {
-      if (e.integrity && e.integrity !== registry[i]) fail(`${e.name}@${e.version}: ${e.source} says ${e.integrity}, the registry says ${registry[i]}`);
+      if (e.integrity && e.integrity !== registry[i])
+        fail(`${e.name}@${e.version}: ${e.source} says ${e.integrity}, the registry says ${registry[i]}`);
       e.integrity = registry[i];
       const downloaded = join(partial, packFileName(e.name, e.version));
       if (!existsSync(downloaded)) fail(`npm pack ${e.name}@${e.version} wrote no ${packFileName(e.name, e.version)}`);
       const actual = await fileIntegrity(downloaded);
-      if (!integrityMatches(e.integrity, actual)) fail(`${e.name}@${e.version}: the downloaded tarball hashes to ${actual}, the registry says ${e.integrity}`);
+      if (!integrityMatches(e.integrity, actual))
+        fail(`${e.name}@${e.version}: the downloaded tarball hashes to ${actual}, the registry says ${e.integrity}`);
       renameSync(downloaded, e.path);
       e.fetched = true;
     }

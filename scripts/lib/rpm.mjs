@@ -19,7 +19,15 @@ function rpmbuild(args, env) {
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('error', (e) => reject(new BuildError(`rpmbuild: ${e.message}`)));
-    child.on('close', (s) => (s === 0 ? done(output) : reject(new BuildError(`rpmbuild ${args.join(' ')} failed (exit ${s}):\n${output.trim().split('\n').slice(-20).join('\n')}`))));
+    child.on('close', (s) =>
+      s === 0
+        ? done(output)
+        : reject(
+            new BuildError(
+              `rpmbuild ${args.join(' ')} failed (exit ${s}):\n${output.trim().split('\n').slice(-20).join('\n')}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -41,7 +49,21 @@ export async function buildRpms({ version, outDir, workDir, log = () => {} }) {
       chmodSync(join(top, 'SOURCES', 'docker-credential-ecr'), 0o755);
       for (const f of [MAN_PAGE, ...LEGAL_FILES]) copyFileSync(join(outDir, f), join(top, 'SOURCES', f));
       writeFileSync(join(top, 'SPECS', 'docker-credential-ecr.spec'), spec);
-      await rpmbuild(['-bb', '--target', arch, '--define', `_topdir ${top}`, '--define', 'use_source_date_epoch_as_buildtime 1', '--define', 'clamp_mtime_to_source_date_epoch 1', join(top, 'SPECS', 'docker-credential-ecr.spec')], { SOURCE_DATE_EPOCH: String(epoch) });
+      await rpmbuild(
+        [
+          '-bb',
+          '--target',
+          arch,
+          '--define',
+          `_topdir ${top}`,
+          '--define',
+          'use_source_date_epoch_as_buildtime 1',
+          '--define',
+          'clamp_mtime_to_source_date_epoch 1',
+          join(top, 'SPECS', 'docker-credential-ecr.spec'),
+        ],
+        { SOURCE_DATE_EPOCH: String(epoch) },
+      );
       copyFileSync(join(top, 'RPMS', arch, rpmName(version, arch)), join(outDir, rpmName(version, arch)));
       log(rpmName(version, arch));
       return rpmName(version, arch);

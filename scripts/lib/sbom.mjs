@@ -17,14 +17,17 @@ const purl = (name, version) => `pkg:npm/${name.replace(/^@/, '%40')}@${version}
 
 /** runtimes: [{ name, version, integrity, embeddedIn }]; returns the number of components. */
 export async function writeSbom({ out, pkg, bun, runtimes }) {
-  const raw = await npm(['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev', '--offline', '--loglevel=error'], { cwd: root });
+  const raw = await npm(['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev', '--offline', '--loglevel=error'], {
+    cwd: root,
+  });
   let bom;
   try {
     bom = JSON.parse(raw);
   } catch (e) {
     fail(`npm sbom printed no JSON: ${e.message}`);
   }
-  if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components)) fail('npm sbom printed something other than a CycloneDX document');
+  if (bom.bomFormat !== 'CycloneDX' || !Array.isArray(bom.components))
+    fail('npm sbom printed something other than a CycloneDX document');
   await addOmittedProduction(bom);
 
   const component = bom.metadata.component ?? {};
@@ -55,7 +58,11 @@ export async function writeSbom({ out, pkg, bun, runtimes }) {
       licenses: [{ expression: BUN_LICENSES.expression }],
       properties: [
         { name: 'docker-credential-ecr:embedded-in', value: r.embeddedIn },
-        { name: 'docker-credential-ecr:license-note', value: 'Bun is MIT; it statically links JavaScriptCore/WebKit (LGPL-2.0-or-later) and the libraries listed in THIRD-PARTY-NOTICES.txt' },
+        {
+          name: 'docker-credential-ecr:license-note',
+          value:
+            'Bun is MIT; it statically links JavaScriptCore/WebKit (LGPL-2.0-or-later) and the libraries listed in THIRD-PARTY-NOTICES.txt',
+        },
       ],
     });
     const rootDeps = bom.dependencies?.find((d) => d.ref === bom.metadata.component['bom-ref']);
@@ -72,7 +79,9 @@ export async function writeSbom({ out, pkg, bun, runtimes }) {
  * with its hash from package-lock.json and its edge from the package that needs it.
  */
 async function addOmittedProduction(bom) {
-  const tree = JSON.parse(await npm(['ls', '--omit', 'dev', '--all', '--json', '--long', '--offline', '--loglevel=error'], { cwd: root }));
+  const tree = JSON.parse(
+    await npm(['ls', '--omit', 'dev', '--all', '--json', '--long', '--offline', '--loglevel=error'], { cwd: root }),
+  );
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages;
   const have = new Set(bom.components.map((c) => c['bom-ref']));
   const edges = new Map((bom.dependencies ?? []).map((d) => [d.ref, d]));

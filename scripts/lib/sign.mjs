@@ -14,7 +14,8 @@ export const THROWAWAY_KEY_DIR = join(root, 'dist', 'release-key');
 
 function minisign(args, input = '') {
   const r = spawnSync('minisign', args, { input, encoding: 'utf8', timeout: 60_000 });
-  if (r.error || r.status !== 0) fail(`minisign ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
+  if (r.error || r.status !== 0)
+    fail(`minisign ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout}${r.stderr}`.trim()}`);
   return r.stdout;
 }
 
@@ -38,12 +39,28 @@ export function signChecksums(outDir, version) {
     secretKey = throwaway.secretKey;
   } else if (!existsSync(secretKey)) fail(`DCE_MINISIGN_SECRET_KEY=${secretKey}: no such file`);
   const password = process.env.DCE_MINISIGN_PASSWORD;
-  minisign(['-S', '-s', secretKey, '-m', join(outDir, 'checksums.txt'), '-x', join(outDir, SIGNATURE), '-t', `docker-credential-ecr ${version} checksums.txt`], password ? `${password}\n` : '');
+  minisign(
+    [
+      '-S',
+      '-s',
+      secretKey,
+      '-m',
+      join(outDir, 'checksums.txt'),
+      '-x',
+      join(outDir, SIGNATURE),
+      '-t',
+      `docker-credential-ecr ${version} checksums.txt`,
+    ],
+    password ? `${password}\n` : '',
+  );
   return { throwaway: Boolean(throwaway), publicKey: throwaway?.publicKey };
 }
 
 /** minisign -V: the status and output (for the tests). */
 export function verifySignature(file, publicKey) {
-  const r = spawnSync('minisign', ['-V', '-m', file, '-x', `${file}.minisig`, '-p', publicKey], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('minisign', ['-V', '-m', file, '-x', `${file}.minisig`, '-p', publicKey], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }

@@ -21,9 +21,15 @@ export async function startStubEcr() {
       const target = String(req.headers['x-amz-target'] ?? '');
       const ok = target === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
       if (ok) calls++;
-      const data = { authorizationToken: Buffer.from(`AWS:${STUB_PASSWORD}`).toString('base64'), expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600, proxyEndpoint: `https://${REGISTRY}` };
+      const data = {
+        authorizationToken: Buffer.from(`AWS:${STUB_PASSWORD}`).toString('base64'),
+        expiresAt: Math.floor(Date.now() / 1000) + 12 * 3600,
+        proxyEndpoint: `https://${REGISTRY}`,
+      };
       res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(ok ? { authorizationData: [data] } : { __type: 'UnknownOperationException', message: target }));
+      res.end(
+        JSON.stringify(ok ? { authorizationData: [data] } : { __type: 'UnknownOperationException', message: target }),
+      );
     });
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
@@ -45,7 +51,11 @@ export function stubEnv(stub, extra = {}) {
     home,
     env: {
       // Windows programs need these (SystemRoot for sockets and crypto, the profile for the cache); absent elsewhere.
-      ...Object.fromEntries(['SystemRoot', 'windir', 'TEMP', 'TMP', 'USERPROFILE', 'LOCALAPPDATA', 'APPDATA', 'PATHEXT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
+      ...Object.fromEntries(
+        ['SystemRoot', 'windir', 'TEMP', 'TMP', 'USERPROFILE', 'LOCALAPPDATA', 'APPDATA', 'PATHEXT']
+          .filter((k) => process.env[k])
+          .map((k) => [k, process.env[k]]),
+      ),
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: home,
       AWS_EC2_METADATA_DISABLED: 'true',
@@ -130,7 +140,9 @@ export async function crowd(command, { n = 16, extraEnv = {}, timeoutMs = 60_000
   const { env, cleanup } = stubEnv(stub, extraEnv);
   try {
     const started = performance.now();
-    const runs = await Promise.all(Array.from({ length: n }, () => run(cmd, [...lead, 'get'], { env, stdin: REGISTRY, timeoutMs })));
+    const runs = await Promise.all(
+      Array.from({ length: n }, () => run(cmd, [...lead, 'get'], { env, stdin: REGISTRY, timeoutMs })),
+    );
     return { runs, calls: stub.calls(), ms: performance.now() - started };
   } finally {
     cleanup();
@@ -147,13 +159,23 @@ export const chunksLoaded = (stderr) => /chunks loaded: (.*)/.exec(stderr)?.[1]?
  * chunk; then (crowd > 0) that many parallel `get`s with a cold cache, which must make one API call.
  * Throws a BuildError naming what went wrong; returns a summary line and the chunks each `get` loaded.
  */
-export async function smokeTest(command, name = command.at(-1), { crowdSize = 0, extraEnv = {}, timeoutMs = 60_000 } = {}) {
+export async function smokeTest(
+  command,
+  name = command.at(-1),
+  { crowdSize = 0, extraEnv = {}, timeoutMs = 60_000 } = {},
+) {
   const r = await versionMissHit(command, { extraEnv: { DOCKER_CREDENTIAL_ECR_LOG: 'debug', ...extraEnv }, timeoutMs });
-  if (r.version.status !== 0 || !r.version.stdout.startsWith('docker-credential-ecr ')) fail(`${name} version: ${describeRun(r.version)}`);
+  if (r.version.status !== 0 || !r.version.stdout.startsWith('docker-credential-ecr '))
+    fail(`${name} version: ${describeRun(r.version)}`);
   const loadsSdk = (run) => chunksLoaded(run.stderr)?.some((chunk) => chunk.startsWith('sdk-'));
-  for (const [what, run, wantSdk] of [['miss', r.miss, true], ['hit', r.hit, false]])
-    if (run.status !== 0 || !isStubAnswer(run.stdout) || loadsSdk(run) !== wantSdk) fail(`${name} get (${what}): ${describeRun(run)}`);
-  if (r.callsAfterMiss !== 1 || r.callsAfterHit !== 1) fail(`${name}: ${r.callsAfterHit} API calls for a miss and a hit, expected 1`);
+  for (const [what, run, wantSdk] of [
+    ['miss', r.miss, true],
+    ['hit', r.hit, false],
+  ])
+    if (run.status !== 0 || !isStubAnswer(run.stdout) || loadsSdk(run) !== wantSdk)
+      fail(`${name} get (${what}): ${describeRun(run)}`);
+  if (r.callsAfterMiss !== 1 || r.callsAfterHit !== 1)
+    fail(`${name}: ${r.callsAfterHit} API calls for a miss and a hit, expected 1`);
   let crowdSummary = '';
   if (crowdSize > 0) {
     const c = await crowd(command, { n: crowdSize, extraEnv, timeoutMs });

@@ -16,14 +16,70 @@ import { root } from '../compile.mjs';
  * off where nothing here can run the file. What each choice costs is measured in docs/platforms.md.
  */
 export const TARGETS = [
-  { name: 'linux-amd64', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64', runtimePackage: '@oven/bun-linux-x64', bytecode: true },
-  { name: 'linux-arm64', os: 'linux', arch: 'arm64', bunTarget: 'bun-linux-aarch64', runtimePackage: '@oven/bun-linux-aarch64', bytecode: true },
-  { name: 'linux-amd64-musl', os: 'linux', arch: 'amd64', bunTarget: 'bun-linux-x64-musl', runtimePackage: '@oven/bun-linux-x64-musl', bytecode: true },
-  { name: 'linux-arm64-musl', os: 'linux', arch: 'arm64', bunTarget: 'bun-linux-aarch64-musl', runtimePackage: '@oven/bun-linux-aarch64-musl', bytecode: true },
-  { name: 'darwin-amd64', os: 'darwin', arch: 'amd64', bunTarget: 'bun-darwin-x64', runtimePackage: '@oven/bun-darwin-x64', bytecode: false },
-  { name: 'darwin-arm64', os: 'darwin', arch: 'arm64', bunTarget: 'bun-darwin-aarch64', runtimePackage: '@oven/bun-darwin-aarch64', bytecode: false },
-  { name: 'windows-amd64', os: 'windows', arch: 'amd64', bunTarget: 'bun-windows-x64', runtimePackage: '@oven/bun-windows-x64', bytecode: true },
-  { name: 'windows-arm64', os: 'windows', arch: 'arm64', bunTarget: 'bun-windows-aarch64', runtimePackage: '@oven/bun-windows-aarch64', bytecode: false },
+  {
+    name: 'linux-amd64',
+    os: 'linux',
+    arch: 'amd64',
+    bunTarget: 'bun-linux-x64',
+    runtimePackage: '@oven/bun-linux-x64',
+    bytecode: true,
+  },
+  {
+    name: 'linux-arm64',
+    os: 'linux',
+    arch: 'arm64',
+    bunTarget: 'bun-linux-aarch64',
+    runtimePackage: '@oven/bun-linux-aarch64',
+    bytecode: true,
+  },
+  {
+    name: 'linux-amd64-musl',
+    os: 'linux',
+    arch: 'amd64',
+    bunTarget: 'bun-linux-x64-musl',
+    runtimePackage: '@oven/bun-linux-x64-musl',
+    bytecode: true,
+  },
+  {
+    name: 'linux-arm64-musl',
+    os: 'linux',
+    arch: 'arm64',
+    bunTarget: 'bun-linux-aarch64-musl',
+    runtimePackage: '@oven/bun-linux-aarch64-musl',
+    bytecode: true,
+  },
+  {
+    name: 'darwin-amd64',
+    os: 'darwin',
+    arch: 'amd64',
+    bunTarget: 'bun-darwin-x64',
+    runtimePackage: '@oven/bun-darwin-x64',
+    bytecode: false,
+  },
+  {
+    name: 'darwin-arm64',
+    os: 'darwin',
+    arch: 'arm64',
+    bunTarget: 'bun-darwin-aarch64',
+    runtimePackage: '@oven/bun-darwin-aarch64',
+    bytecode: false,
+  },
+  {
+    name: 'windows-amd64',
+    os: 'windows',
+    arch: 'amd64',
+    bunTarget: 'bun-windows-x64',
+    runtimePackage: '@oven/bun-windows-x64',
+    bytecode: true,
+  },
+  {
+    name: 'windows-arm64',
+    os: 'windows',
+    arch: 'arm64',
+    bunTarget: 'bun-windows-aarch64',
+    runtimePackage: '@oven/bun-windows-aarch64',
+    bytecode: false,
+  },
 ].map((t) => ({ runtimeMember: t.os === 'windows' ? 'package/bin/bun.exe' : 'package/bin/bun', ...t }));
 
 export const RELEASE_DIR = join(root, 'dist', 'release');
@@ -34,14 +90,16 @@ export function rootPackage() {
 }
 
 /** docker/docker-credential-helpers' spelling: docker-credential-<name>-v<version>.<os>-<arch>[.exe]. */
-export const executableName = (version, target) => `docker-credential-ecr-v${version}.${target.name}${target.os === 'windows' ? '.exe' : ''}`;
+export const executableName = (version, target) =>
+  `docker-credential-ecr-v${version}.${target.name}${target.os === 'windows' ? '.exe' : ''}`;
 export const npmTarballName = (version) => `docker-credential-ecr-${version}.tgz`;
 export const sbomName = (version) => `docker-credential-ecr-${version}.cdx.json`;
 export const CHECKSUMS = 'checksums.txt';
 /** The detached minisign signature of checksums.txt (scripts/lib/sign.mjs); not listed in checksums.txt. */
 export const SIGNATURE = 'checksums.txt.minisig';
 /** One archive per platform (scripts/lib/archives.mjs): .tar.gz, .zip for Windows. */
-export const archiveName = (version, target) => `docker-credential-ecr-v${version}.${target.name}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;
+export const archiveName = (version, target) =>
+  `docker-credential-ecr-v${version}.${target.name}.${target.os === 'windows' ? 'zip' : 'tar.gz'}`;
 /** Debian packages and RPMs (scripts/lib/deb.mjs, rpm.mjs): linux glibc targets only. */
 export const PACKAGE_TARGETS = ['linux-amd64', 'linux-arm64'];
 export const imageName = (version) => `docker-credential-ecr-${version}.oci.tar`;

@@ -24,7 +24,11 @@ export type CallerIdentityResult =
   | { ok: false; stage: 'credentials' | 'sts'; error: unknown };
 
 /** GetCallerIdentity as `identity`; STS in `region` (us-east-1 when none is known), or AWS_ENDPOINT_URL_STS. */
-export async function callerIdentity(identity: Identity, region: string | undefined, deps: { settings: Settings; env: Env; now: () => number }): Promise<CallerIdentityResult> {
+export async function callerIdentity(
+  identity: Identity,
+  region: string | undefined,
+  deps: { settings: Settings; env: Env; now: () => number },
+): Promise<CallerIdentityResult> {
   const { settings } = deps;
   const stsEndpoint = settings.endpointOverrides.sts ?? settings.endpointOverrides.all;
   const clientDeps = clientDepsFor(identity, stsEndpoint, deps);
@@ -46,8 +50,16 @@ export async function callerIdentity(identity: Identity, region: string | undefi
       maxAttempts: 3,
       retryMode: 'standard',
     });
-    const answer = await Promise.race([client.send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal }), deadline.promise]);
-    if (!answer.Account || !answer.Arn) return { ok: false, stage, error: new Error('Deserialization: GetCallerIdentity answered without Account or Arn') };
+    const answer = await Promise.race([
+      client.send(new GetCallerIdentityCommand({}), { abortSignal: controller.signal }),
+      deadline.promise,
+    ]);
+    if (!answer.Account || !answer.Arn)
+      return {
+        ok: false,
+        stage,
+        error: new Error('Deserialization: GetCallerIdentity answered without Account or Arn'),
+      };
     return {
       ok: true,
       account: answer.Account,
@@ -63,7 +75,10 @@ export async function callerIdentity(identity: Identity, region: string | undefi
 }
 
 /** Why GetCallerIdentity failed, and the fix, in the words `get` would use (explain.ts) but naming STS. */
-export function explainCallerIdentityFailure(error: unknown, identity: Identity): { category: ErrorCategory; cause: string; hint: string } {
+export function explainCallerIdentityFailure(
+  error: unknown,
+  identity: Identity,
+): { category: ErrorCategory; cause: string; hint: string } {
   return classify(error, {
     // GetCallerIdentity needs no permission, and an explicit deny does not stop it (AWS's API reference): no actions.
     call: { api: 'STS API', endpointVariable: 'AWS_ENDPOINT_URL_STS' },

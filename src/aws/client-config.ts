@@ -1,6 +1,12 @@
 // The configuration every AWS client of ours shares: the registry's region and endpoint variant, the identity's
 // credentials, our HTTP handler, and a retry policy that stays inside a bounded time.
-import { fromHttp, fromIni, fromInstanceMetadata, fromTemporaryCredentials, fromWebToken } from '@aws-sdk/credential-providers';
+import {
+  fromHttp,
+  fromIni,
+  fromInstanceMetadata,
+  fromTemporaryCredentials,
+  fromWebToken,
+} from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
@@ -27,12 +33,17 @@ export interface ClientDeps extends HttpOptions {
 }
 
 /** Credentials for an identity: its one source (below), and optionally a role on top. */
-export function credentialsFor(deps: ClientDeps, region: string, requestHandler: ReturnType<typeof createHttpHandler>): AwsCredentialIdentityProvider {
+export function credentialsFor(
+  deps: ClientDeps,
+  region: string,
+  requestHandler: ReturnType<typeof createHttpHandler>,
+): AwsCredentialIdentityProvider {
   const { identity } = deps;
   // Before any client or provider reads: the SDK gets the files our key was derived from, never reads them itself.
   handFilesToSdk(identity);
   // The key's endpoint material (identity.ts) follows the same profile; an SDK reading another would fetch elsewhere.
-  if (deps.sdkProfile !== undefined && process.env.AWS_PROFILE !== deps.sdkProfile) process.env.AWS_PROFILE = deps.sdkProfile;
+  if (deps.sdkProfile !== undefined && process.env.AWS_PROFILE !== deps.sdkProfile)
+    process.env.AWS_PROFILE = deps.sdkProfile;
   const clientConfig = { region, requestHandler };
   const stsConfig = { ...clientConfig, ...(deps.stsEndpoint ? { endpoint: deps.stsEndpoint } : {}) };
   if (identity.serviceAccount) {
@@ -58,14 +69,21 @@ export function credentialsFor(deps: ClientDeps, region: string, requestHandler:
 }
 
 /** Worded as the SDK's chain words it, so explain-credentials.ts names it "no AWS credentials were found" too. */
-const noCredentials = (): Error => Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+const noCredentials = (): Error =>
+  Object.assign(new Error('Could not load credentials from any providers'), {
+    name: 'CredentialsProviderError',
+    tryNextLink: false,
+  });
 
 /**
  * The provider for exactly the source selectIdentity() chose, never the SDK's whole default chain: the chain could
  * pick another source than the one the cache key names (a profile with only a region, a web identity token for
  * another subject), and the token would then be cached under an identity it was not fetched as.
  */
-function sourceProvider(deps: ClientDeps, clientConfig: { region: string; requestHandler: ReturnType<typeof createHttpHandler> }): AwsCredentialIdentityProvider {
+function sourceProvider(
+  deps: ClientDeps,
+  clientConfig: { region: string; requestHandler: ReturnType<typeof createHttpHandler> },
+): AwsCredentialIdentityProvider {
   const { identity, env } = deps;
   // The instance metadata service answers in milliseconds where it exists. Where it does not (a laptop, a CI
   // runner), each of the SDK's two attempts (IMDSv2 token, then v1) waits out this timeout: 2 x 800 ms here,
@@ -82,7 +100,14 @@ function sourceProvider(deps: ClientDeps, clientConfig: { region: string; reques
     case 'profile': {
       // A credential_source = EcsContainer in the chain: fromIni hands its options on to fromHttp, which then sends
       // the token that keyed the cache instead of reading AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE again.
-      const container = identity.containerToken !== undefined ? { ...remote, awsContainerAuthorizationToken: identity.containerToken, awsContainerAuthorizationTokenFile: '' } : {};
+      const container =
+        identity.containerToken !== undefined
+          ? {
+              ...remote,
+              awsContainerAuthorizationToken: identity.containerToken,
+              awsContainerAuthorizationTokenFile: '',
+            }
+          : {};
       return fromIni({
         ...container,
         profile: identity.profile ?? 'default',
@@ -110,8 +135,12 @@ function sourceProvider(deps: ClientDeps, clientConfig: { region: string; reques
       // no fall-back to the legacy provider, which would send AWS_CONTAINER_AUTHORIZATION_TOKEN instead.
       return fromHttp({
         ...remote,
-        ...(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? { awsContainerCredentialsRelativeUri: env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI } : {}),
-        ...(env.AWS_CONTAINER_CREDENTIALS_FULL_URI ? { awsContainerCredentialsFullUri: env.AWS_CONTAINER_CREDENTIALS_FULL_URI } : {}),
+        ...(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+          ? { awsContainerCredentialsRelativeUri: env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI }
+          : {}),
+        ...(env.AWS_CONTAINER_CREDENTIALS_FULL_URI
+          ? { awsContainerCredentialsFullUri: env.AWS_CONTAINER_CREDENTIALS_FULL_URI }
+          : {}),
         awsContainerAuthorizationToken: identity.containerToken ?? '',
         awsContainerAuthorizationTokenFile: '',
       });

@@ -5,7 +5,11 @@ import type { Identity } from '../identity/identity';
 import type { Env, Settings } from '../platform/settings';
 import type { ClientDeps } from './client-config';
 
-export function clientDepsFor(identity: Identity, endpoint: string | undefined, deps: { settings: Settings; env: Env }): ClientDeps {
+export function clientDepsFor(
+  identity: Identity,
+  endpoint: string | undefined,
+  deps: { settings: Settings; env: Env },
+): ClientDeps {
   const { settings } = deps;
   return {
     env: deps.env,

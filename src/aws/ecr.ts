@@ -5,13 +5,22 @@ import type { EcrRegistry } from '../registry/host';
 import { clientConfig, type ClientDeps } from './client-config';
 import { decodeAuthorizationToken, type TokenSource } from './token';
 
-export function ecrTokenSource(registry: EcrRegistry, deps: ClientDeps & { now: () => number; abortSignal: AbortSignal }): TokenSource {
+export function ecrTokenSource(
+  registry: EcrRegistry,
+  deps: ClientDeps & { now: () => number; abortSignal: AbortSignal },
+): TokenSource {
   return async () => {
     const client = new ECRClient(clientConfig(registry, deps));
     try {
       const response = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: deps.abortSignal });
       const data = response.authorizationData?.[0];
-      return decodeAuthorizationToken(data?.authorizationToken, data?.expiresAt, deps.now(), `ECR API in ${registry.region}`, client.config.systemClockOffset ?? 0);
+      return decodeAuthorizationToken(
+        data?.authorizationToken,
+        data?.expiresAt,
+        deps.now(),
+        `ECR API in ${registry.region}`,
+        client.config.systemClockOffset ?? 0,
+      );
     } finally {
       client.destroy();
     }

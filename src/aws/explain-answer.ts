@@ -10,8 +10,17 @@ export function refusal({ name, message, status, route, via, api, context }: Fai
   // a captive portal). Not "access denied": IAM was never asked.
   // The SDK's words for a body that is not the protocol's: under Node "Unexpected token '<'", under Bun "JSON Parse
   // error: Unrecognized token '<'", for STS's XML an `Unknown` error without a message.
-  const unparsable = /Deserialization error|JSON Parse error|Unexpected token|Unrecognized token|is not valid JSON|Unexpected end of JSON/i.test(message);
-  if (status !== undefined && status >= 300 && (unparsable || ((name === 'Unknown' || name === 'UnknownError') && (message === '' || message === 'Unknown' || message === 'UnknownError')))) {
+  const unparsable =
+    /Deserialization error|JSON Parse error|Unexpected token|Unrecognized token|is not valid JSON|Unexpected end of JSON/i.test(
+      message,
+    );
+  if (
+    status !== undefined &&
+    status >= 300 &&
+    (unparsable ||
+      ((name === 'Unknown' || name === 'UnknownError') &&
+        (message === '' || message === 'Unknown' || message === 'UnknownError')))
+  ) {
     return {
       category: 'not-aws',
       cause: `the answer from the ${api} endpoint${route ? ` ${route.target.replace(/:443$/, '')}${via}` : ''} is not from AWS (HTTP ${status} without an AWS error: ${route ? 'the proxy refusing the request?' : 'a proxy or firewall refusing the request?'})`,
@@ -31,7 +40,10 @@ export function refusal({ name, message, status, route, via, api, context }: Fai
     }
     // The denied action is named in AWS's message; it is another one when a configured role cannot be assumed.
     const denied = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z]+)/.exec(message)?.[1];
-    const needed = denied && !actions.includes(denied) ? `${denied}${denied === 'sts:AssumeRole' ? " (and the role's trust policy must allow it)" : ''}` : actions;
+    const needed =
+      denied && !actions.includes(denied)
+        ? `${denied}${denied === 'sts:AssumeRole' ? " (and the role's trust policy must allow it)" : ''}`
+        : actions;
     return {
       category: 'access-denied',
       cause: `access denied${message ? ` (${message})` : ''}`,
@@ -39,7 +51,11 @@ export function refusal({ name, message, status, route, via, api, context }: Fai
     };
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name) || status === 429) {
-    return { category: 'throttled', cause: 'AWS throttled the token request, even after retries', hint: 'retry in a few seconds; many parallel pulls share one cached token once it is fetched' };
+    return {
+      category: 'throttled',
+      cause: 'AWS throttled the token request, even after retries',
+      hint: 'retry in a few seconds; many parallel pulls share one cached token once it is fetched',
+    };
   }
   return undefined;
 }
@@ -47,10 +63,18 @@ export function refusal({ name, message, status, route, via, api, context }: Fai
 /** An answer that is an error of the service's own, or not one at all. */
 export function serverFailure({ name, message, status, api, context }: Failure): Explanation | undefined {
   if (status !== undefined && status >= 500) {
-    return { category: 'server-error', cause: `AWS answered with an error (HTTP ${status}), even after retries`, hint: 'retry shortly; see https://health.aws.amazon.com' };
+    return {
+      category: 'server-error',
+      cause: `AWS answered with an error (HTTP ${status}), even after retries`,
+      hint: 'retry shortly; see https://health.aws.amazon.com',
+    };
   }
   if (/Deserialization|Unexpected token|JSON|BadResponse/i.test(`${name} ${message}`)) {
-    return { category: 'bad-response', cause: `the ${api} sent a response that is not a token`, hint: `if ${context.call.endpointVariable} or a proxy is set, check what answers there` };
+    return {
+      category: 'bad-response',
+      cause: `the ${api} sent a response that is not a token`,
+      hint: `if ${context.call.endpointVariable} or a proxy is set, check what answers there`,
+    };
   }
   return undefined;
 }

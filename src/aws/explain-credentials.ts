@@ -13,8 +13,16 @@ export function credentialsFailure({ name, message, status, context }: Failure):
   // Only errors without an HTTP status: those come from the credential chain. A service's answer can name SSO
   // too (an AccessDenied for role AWSReservedSSO_..., which also names GetAuthorizationToken) and is no session problem.
   // "UnauthorizedException: Session token not found or invalid" is the SSO portal refusing a revoked session.
-  if (status === undefined && ((/\bsso\b/i.test(message) && /(expired|invalid|refresh|sso login|token)/i.test(message)) || /UnauthorizedException: Session token not found or invalid/.test(message))) {
-    return { category: 'sso-expired', cause: 'the AWS SSO session has expired or was never started', hint: `run \`${loginCommand(context.profile)}\`` };
+  if (
+    status === undefined &&
+    ((/\bsso\b/i.test(message) && /(expired|invalid|refresh|sso login|token)/i.test(message)) ||
+      /UnauthorizedException: Session token not found or invalid/.test(message))
+  ) {
+    return {
+      category: 'sso-expired',
+      cause: 'the AWS SSO session has expired or was never started',
+      hint: `run \`${loginCommand(context.profile)}\``,
+    };
   }
   if (/Profile .* (could not be found|not found)|could not be found or parsed/i.test(message)) {
     return {
@@ -37,7 +45,10 @@ export function credentialsFailure({ name, message, status, context }: Failure):
       hint: 'run `aws configure` or `aws sso login`, or set AWS_PROFILE',
     };
   }
-  if (/ExpiredToken|RequestExpired/i.test(name) || /security token included in the request is expired|token has expired/i.test(message)) {
+  if (
+    /ExpiredToken|RequestExpired/i.test(name) ||
+    /security token included in the request is expired|token has expired/i.test(message)
+  ) {
     return {
       category: 'expired-credentials',
       cause: `the AWS credentials (${context.identityLabel}) have expired`,
@@ -46,7 +57,10 @@ export function credentialsFailure({ name, message, status, context }: Failure):
         : 'refresh them: renew AWS_SESSION_TOKEN and its keys, or unset them to use a profile',
     };
   }
-  if (/UnrecognizedClient|InvalidClientTokenId|InvalidAccessKeyId/i.test(name) || /security token included in the request is invalid/i.test(message)) {
+  if (
+    /UnrecognizedClient|InvalidClientTokenId|InvalidAccessKeyId/i.test(name) ||
+    /security token included in the request is invalid/i.test(message)
+  ) {
     return {
       category: 'invalid-credentials',
       cause: `AWS does not recognise the credentials (${context.identityLabel})`,
@@ -54,7 +68,11 @@ export function credentialsFailure({ name, message, status, context }: Failure):
     };
   }
   if (/InvalidSignature|SignatureDoesNotMatch/i.test(name) && /(expired|not yet current|time)/i.test(message)) {
-    return { category: 'clock-skew', cause: "this machine's clock is off, so AWS rejects the request signature", hint: 'sync the clock (`timedatectl set-ntp true`, or `chronyc makestep`)' };
+    return {
+      category: 'clock-skew',
+      cause: "this machine's clock is off, so AWS rejects the request signature",
+      hint: 'sync the clock (`timedatectl set-ntp true`, or `chronyc makestep`)',
+    };
   }
   if (/InvalidSignature|SignatureDoesNotMatch/i.test(name)) {
     return {

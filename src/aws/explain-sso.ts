@@ -15,7 +15,11 @@ export interface SsoSession {
   region: string | undefined;
 }
 
-export function ssoSessionOf(files: Parameters<typeof readSharedConfig>[0], env: Env, profile: string | undefined): SsoSession | undefined {
+export function ssoSessionOf(
+  files: Parameters<typeof readSharedConfig>[0],
+  env: Env,
+  profile: string | undefined,
+): SsoSession | undefined {
   let shared: ReturnType<typeof readSharedConfig>;
   try {
     shared = readSharedConfig(files);
@@ -69,23 +73,44 @@ const login = (sso: SsoSession): string => `aws sso login --profile ${sso.profil
  * The cause when `message` is what the SSO provider wrapped; undefined for every other error. `name` is the
  * error's name (CredentialsProviderError or TokenProviderError).
  */
-export function classifySso(name: string, message: string, sso: SsoSession | undefined, env: Env): { category: ErrorCategory; cause: string; hint: string } | undefined {
+export function classifySso(
+  name: string,
+  message: string,
+  sso: SsoSession | undefined,
+  env: Env,
+): { category: ErrorCategory; cause: string; hint: string } | undefined {
   if (!sso || (name !== 'CredentialsProviderError' && name !== 'TokenProviderError')) return undefined;
   const portal = `the SSO portal ${sso.portalHost}`;
   const session = `the SSO session of profile ${sso.profile}`;
   if (/Cannot refresh/i.test(message)) {
-    return { category: 'sso-expired', cause: `${session} has expired and could not be refreshed (the cached session holds no refresh token)`, hint: `run \`${login(sso)}\`` };
+    return {
+      category: 'sso-expired',
+      cause: `${session} has expired and could not be refreshed (the cached session holds no refresh token)`,
+      hint: `run \`${login(sso)}\``,
+    };
   }
   if (/SSO session associated with this profile has expired|Token is expired/i.test(message)) {
-    return { category: 'sso-expired', cause: `${session} has expired (refreshing it, where it can be refreshed, did not work)`, hint: `run \`${login(sso)}\`` };
+    return {
+      category: 'sso-expired',
+      cause: `${session} has expired (refreshing it, where it can be refreshed, did not work)`,
+      hint: `run \`${login(sso)}\``,
+    };
   }
   if (/was not found or is invalid|SSO session associated with this profile is invalid/i.test(message)) {
-    return { category: 'sso-expired', cause: `${session} was never started on this machine, or its cached token cannot be read`, hint: `run \`${login(sso)}\`` };
+    return {
+      category: 'sso-expired',
+      cause: `${session} was never started on this machine, or its cached token cannot be read`,
+      hint: `run \`${login(sso)}\``,
+    };
   }
   const wrapped = /^([A-Za-z]*(?:Exception|Error)): ?(.*)$/s.exec(message);
   if (!wrapped) return undefined;
   const [, errorName, text] = wrapped as unknown as [string, string, string];
-  const detail = text.replace(/[^\x20-\x7e]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const detail = text
+    .replace(/[^\x20-\x7e]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
   const connect = /the proxy answered CONNECT (\S+?)(?::443)? with HTTP (\d+)/.exec(detail);
   if (connect) {
     const via = proxyVariable(env);
@@ -108,7 +133,9 @@ export function classifySso(name: string, message: string, sso: SsoSession | und
     return {
       category: 'unreachable',
       cause: `${session} could not be used: ${via ? `the proxy ${via.proxy} (from ${via.variable}) on the way to ${portal}` : portal} cannot be reached (${detail})`,
-      hint: via ? `check ${via.variable}: is a proxy listening at ${via.proxy}?` : 'check the network; where only a proxy reaches the internet, set HTTPS_PROXY',
+      hint: via
+        ? `check ${via.variable}: is a proxy listening at ${via.proxy}?`
+        : 'check the network; where only a proxy reaches the internet, set HTTPS_PROXY',
     };
   }
   if (/certificate|self[- ]signed|\bSSL\b|\bTLS\b/i.test(detail)) {
@@ -119,11 +146,19 @@ export function classifySso(name: string, message: string, sso: SsoSession | und
     };
   }
   if (/timed? ?out|timeout/i.test(`${errorName} ${detail}`)) {
-    return { category: 'timeout', cause: `${session} could not be used: ${portal} did not answer in time`, hint: 'check the network or proxy; DOCKER_CREDENTIAL_ECR_TIMEOUT_MS raises the limit' };
+    return {
+      category: 'timeout',
+      cause: `${session} could not be used: ${portal} did not answer in time`,
+      hint: 'check the network or proxy; DOCKER_CREDENTIAL_ECR_TIMEOUT_MS raises the limit',
+    };
   }
   const status = PORTAL_ERRORS[errorName];
   if (status === 401) {
-    return { category: 'sso-expired', cause: `${portal} refused the session of profile ${sso.profile} (HTTP 401 ${errorName}: ${detail}): it was signed out or revoked`, hint: `run \`${login(sso)}\`` };
+    return {
+      category: 'sso-expired',
+      cause: `${portal} refused the session of profile ${sso.profile} (HTTP 401 ${errorName}: ${detail}): it was signed out or revoked`,
+      hint: `run \`${login(sso)}\``,
+    };
   }
   if (status === 403 || status === 404) {
     return {
@@ -132,11 +167,34 @@ export function classifySso(name: string, message: string, sso: SsoSession | und
       hint: `check sso_account_id and sso_role_name of profile ${sso.profile} (\`aws sso list-account-roles\` lists what you have), or ask for the assignment`,
     };
   }
-  if (status === 429) return { category: 'throttled', cause: `${portal} throttled the request (HTTP 429 ${errorName})`, hint: 'retry in a few seconds' };
-  if (status !== undefined) return { category: 'unknown', cause: `${portal} answered HTTP ${status} ${errorName}${detail ? `: ${detail}` : ''}`, hint: `check profile ${sso.profile}'s SSO settings` };
-  if (/InternalServer|ServiceUnavailable/.test(errorName)) return { category: 'server-error', cause: `${portal} answered with an error (${errorName})`, hint: 'retry shortly; see https://health.aws.amazon.com' };
+  if (status === 429)
+    return {
+      category: 'throttled',
+      cause: `${portal} throttled the request (HTTP 429 ${errorName})`,
+      hint: 'retry in a few seconds',
+    };
+  if (status !== undefined)
+    return {
+      category: 'unknown',
+      cause: `${portal} answered HTTP ${status} ${errorName}${detail ? `: ${detail}` : ''}`,
+      hint: `check profile ${sso.profile}'s SSO settings`,
+    };
+  if (/InternalServer|ServiceUnavailable/.test(errorName))
+    return {
+      category: 'server-error',
+      cause: `${portal} answered with an error (${errorName})`,
+      hint: 'retry shortly; see https://health.aws.amazon.com',
+    };
   if (/Deserialization|Unexpected token|Unrecognized token|JSON|^Unknown/i.test(`${errorName} ${detail}`)) {
-    return { category: 'not-aws', cause: `the answer from ${portal} is not from AWS (${errorName}: a proxy or firewall refusing the request?)`, hint: `check that the proxy or firewall lets ${sso.portalHost} through` };
+    return {
+      category: 'not-aws',
+      cause: `the answer from ${portal} is not from AWS (${errorName}: a proxy or firewall refusing the request?)`,
+      hint: `check that the proxy or firewall lets ${sso.portalHost} through`,
+    };
   }
-  return { category: 'unknown', cause: `${session} could not be used: ${portal}: ${errorName}${detail ? `: ${detail}` : ''}`, hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' };
+  return {
+    category: 'unknown',
+    cause: `${session} could not be used: ${portal}: ${errorName}${detail ? `: ${detail}` : ''}`,
+    hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details',
+  };
 }

@@ -31,7 +31,11 @@ export interface FetchContext {
 export function tokenCall(registry: Registry): ApiCall {
   return registry.kind === 'ecr'
     ? { api: 'ECR API', actions: 'ecr:GetAuthorizationToken', endpointVariable: 'AWS_ENDPOINT_URL_ECR' }
-    : { api: 'ECR Public API', actions: 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken', endpointVariable: 'AWS_ENDPOINT_URL_ECR_PUBLIC' };
+    : {
+        api: 'ECR Public API',
+        actions: 'ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken',
+        endpointVariable: 'AWS_ENDPOINT_URL_ECR_PUBLIC',
+      };
 }
 
 /** The API a registry's tokens come from, as messages name it. */
@@ -49,23 +53,42 @@ export function classify(error: unknown, context: ClassifyContext): Explanation 
     credentialsFailure(failure) ??
     refusal(failure) ??
     networkFailure(failure) ??
-    serverFailure(failure) ?? { category: 'unknown', cause: `${name || 'error'}${message ? `: ${message}` : ''}`, hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details' }
+    serverFailure(failure) ?? {
+      category: 'unknown',
+      cause: `${name || 'error'}${message ? `: ${message}` : ''}`,
+      hint: 'run with DOCKER_CREDENTIAL_ECR_LOG=debug for details',
+    }
   );
 }
 
 /** Errors we raise ourselves before the SDK sends anything; their messages name the setting. */
 function ourOwn(name: string, message: string): Explanation | undefined {
   // A file the SDK would have read for us (aws/sdk-files.ts) is not one.
-  if (name === 'UnreadableFileError') return { category: 'config', cause: message, hint: 'make it a regular file of its usual size, or point the setting that names it elsewhere' };
+  if (name === 'UnreadableFileError')
+    return {
+      category: 'config',
+      cause: message,
+      hint: 'make it a regular file of its usual size, or point the setting that names it elsewhere',
+    };
   // AWS_CA_BUNDLE cannot be read (http-handler.ts).
-  if (name === 'CaBundleError') return { category: 'config', cause: message, hint: 'point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it' };
+  if (name === 'CaBundleError')
+    return {
+      category: 'config',
+      cause: message,
+      hint: 'point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it',
+    };
   return undefined;
 }
 
 /** A TokenFetchError that also carries its cause alone, for a line that already names the host, API and identity. */
 export class ExplainedTokenError extends TokenFetchError {
   override name = 'ExplainedTokenError';
-  constructor(summary: string, hint: string, category: ErrorCategory, readonly reason: string) {
+  constructor(
+    summary: string,
+    hint: string,
+    category: ErrorCategory,
+    readonly reason: string,
+  ) {
     super(summary, hint, category);
   }
 }
@@ -74,6 +97,14 @@ export function explain(error: unknown, context: FetchContext): TokenFetchError 
   if (error instanceof TokenFetchError) return error;
   const { registry, requestedHost: _, ...who } = context;
   const { category, cause, hint } = classify(error, { ...who, call: tokenCall(registry) });
-  const host = context.requestedHost && context.requestedHost !== registry.host ? `${context.requestedHost} (${registry.host})` : registry.host;
-  return new ExplainedTokenError(`${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`, hint, category, cause);
+  const host =
+    context.requestedHost && context.requestedHost !== registry.host
+      ? `${context.requestedHost} (${registry.host})`
+      : registry.host;
+  return new ExplainedTokenError(
+    `${host}: no token from the ${apiName(registry)} in ${registry.region} as ${context.identityLabel}: ${cause}`,
+    hint,
+    category,
+    cause,
+  );
 }

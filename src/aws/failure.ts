@@ -77,7 +77,11 @@ export function failureOf(error: unknown, context: ClassifyContext): Failure {
     error: e,
     name: typeof e.name === 'string' ? e.name : '',
     code: typeof e.code === 'string' ? e.code : typeof e.Code === 'string' ? e.Code : '',
-    message: text.replace(/[^\x20-\x7e]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300),
+    message: text
+      .replace(/[^\x20-\x7e]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 300),
     status: typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined,
     route,
     via: route ? ` through the proxy ${route.proxy} (from ${route.variable})` : '',

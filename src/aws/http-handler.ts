@@ -14,7 +14,6 @@ export interface HttpOptions {
   requestTimeoutMs: number;
 }
 
-
 export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
   let ca: string | undefined;
   if (options.caBundle) {
@@ -23,15 +22,25 @@ export function createHttpHandler(options: HttpOptions): NodeHttpHandler {
       ca = readRegularText(options.caBundle, { maxBytes: 16 * 1024 * 1024, followSymlinks: true });
     } catch (error) {
       // Named so explain.ts can tell it apart: a setting to fix, not an AWS failure.
-      throw Object.assign(new Error(`AWS_CA_BUNDLE ${options.caBundle} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`), { name: 'CaBundleError' });
+      throw Object.assign(
+        new Error(
+          `AWS_CA_BUNDLE ${options.caBundle} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        ),
+        { name: 'CaBundleError' },
+      );
     }
   }
   // rejectUnauthorized is explicit: TLS is verified whatever NODE_TLS_REJECT_UNAUTHORIZED says.
-  const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, rejectUnauthorized: true, ...(ca ? { ca } : {}) }) };
+  const direct = {
+    http: new http.Agent({ keepAlive: false }),
+    https: new https.Agent({ keepAlive: false, rejectUnauthorized: true, ...(ca ? { ca } : {}) }),
+  };
   const usesProxy = PROXY_VARIABLES.some((name) => options.env[name]);
   // Required only when a proxy is configured: the proxy agents and what they load (debug, assert, tty, ...) cost
   // a few milliseconds on every token fetch otherwise.
-  const agent = usesProxy ? new (require('./proxy-agent') as typeof ProxyAgent).EnvironmentProxyAgent(direct, ca) : undefined;
+  const agent = usesProxy
+    ? new (require('./proxy-agent') as typeof ProxyAgent).EnvironmentProxyAgent(direct, ca)
+    : undefined;
   return new NodeHttpHandler({
     connectionTimeout: Math.min(5_000, options.requestTimeoutMs),
     requestTimeout: options.requestTimeoutMs,

@@ -63,11 +63,18 @@ export function terminalMfaCodeProvider(options: MfaPromptOptions): (serial: str
     options.onPrompt?.(true);
     try {
       // Straight to the terminal, past stdio.ts: a profile name or serial from the environment or the config is escaped here.
-      writeSync(out, escapeControls(`docker-credential-ecr: MFA code for ${who} (${serial}) to pull from ${options.host}: `));
+      writeSync(
+        out,
+        escapeControls(`docker-credential-ecr: MFA code for ${who} (${serial}) to pull from ${options.host}: `),
+      );
       const code = readLine(fd).trim();
       if (!/^\d{6}$/.test(code)) {
         writeSync(out, '\n');
-        throw new TokenFetchError(`${options.host}: ${who}: no valid MFA code was entered (6 digits)`, 'run the pull again and type the code your MFA device shows', 'mfa-required');
+        throw new TokenFetchError(
+          `${options.host}: ${who}: no valid MFA code was entered (6 digits)`,
+          'run the pull again and type the code your MFA device shows',
+          'mfa-required',
+        );
       }
       return code;
     } finally {

@@ -37,7 +37,10 @@ class ConnectRefusingProxyAgent extends HttpsProxyAgent<string> {
     const socket = await super.connect(req, opts);
     if (status !== undefined && status !== 200) {
       socket.destroy();
-      throw Object.assign(new Error(`the proxy answered CONNECT ${opts.host}:${opts.port} with HTTP ${status}`), { code: 'EPROXYCONNECT', connectStatus: status });
+      throw Object.assign(new Error(`the proxy answered CONNECT ${opts.host}:${opts.port} with HTTP ${status}`), {
+        code: 'EPROXYCONNECT',
+        connectStatus: status,
+      });
     }
     return socket;
   }
@@ -62,11 +65,18 @@ export class EnvironmentProxyAgent extends Agent {
     const url = `${options.secureEndpoint ? 'https' : 'http'}://${options.host}:${options.port}/`;
     const proxy = getProxyForUrl(url);
     if (!proxy) return options.secureEndpoint ? this.direct.https : this.direct.http;
-    const route: ProxyRoute = { proxy: masked(proxy), variable: variableFor(proxy, options.secureEndpoint, process.env), target: `${options.host}:${options.port}` };
+    const route: ProxyRoute = {
+      proxy: masked(proxy),
+      variable: variableFor(proxy, options.secureEndpoint, process.env),
+      target: `${options.host}:${options.port}`,
+    };
     // Whatever fails on this request (the proxy refusing the connection or the CONNECT, a reset, TLS) carries the route.
     req.once('error', (error: Error & { connectStatus?: number }) => {
       if (typeof error === 'object' && error !== null) {
-        Object.defineProperty(error, PROXY_ROUTE, { value: { ...route, ...(error.connectStatus ? { connectStatus: error.connectStatus } : {}) }, enumerable: false });
+        Object.defineProperty(error, PROXY_ROUTE, {
+          value: { ...route, ...(error.connectStatus ? { connectStatus: error.connectStatus } : {}) },
+          enumerable: false,
+        });
       }
     });
     // An answer through the proxy that is not the service's (a refusal page) carries the route too, in a header
@@ -77,7 +87,9 @@ export class EnvironmentProxyAgent extends Agent {
     const cacheKey = `${options.secureEndpoint}|${proxy}`;
     let agent = this.proxied.get(cacheKey);
     if (!agent) {
-      agent = options.secureEndpoint ? new ConnectRefusingProxyAgent(proxy, { rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) }) : new HttpProxyAgent(proxy);
+      agent = options.secureEndpoint
+        ? new ConnectRefusingProxyAgent(proxy, { rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) })
+        : new HttpProxyAgent(proxy);
       this.proxied.set(cacheKey, agent);
     }
     return agent;

@@ -20,10 +20,16 @@ export const PROXY_ROUTE_HEADER = 'x-docker-credential-ecr-proxy-route';
 
 /** The route on an error or on one of its causes (four deep at most), or on the response it carries. */
 export function proxyRouteOf(error: unknown): ProxyRoute | undefined {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    typeof e === 'object' && e !== null && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const route = (e as Record<symbol, unknown>)[PROXY_ROUTE];
     if (route) return route as ProxyRoute;
-    const header = (e as { $response?: { headers?: Record<string, unknown> } }).$response?.headers?.[PROXY_ROUTE_HEADER];
+    const header = (e as { $response?: { headers?: Record<string, unknown> } }).$response?.headers?.[
+      PROXY_ROUTE_HEADER
+    ];
     if (typeof header === 'string') {
       try {
         return JSON.parse(header) as ProxyRoute;

@@ -1,7 +1,12 @@
 // The ECR API calls `doctor IMAGE` makes after the registry's answer, to tell a missing repository, one in another
 // region, a repository policy and a pull-through-cache prefix apart. Each needs its own IAM permission; a refusal
 // is an answer too (the caller says which permission was missing). Loaded only by doctor.
-import { DescribePullThroughCacheRulesCommand, DescribeRepositoriesCommand, ECRClient, GetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
+import {
+  DescribePullThroughCacheRulesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetRepositoryPolicyCommand,
+} from '@aws-sdk/client-ecr';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { EcrRegistry } from '../registry/host';
 import { clientConfig, credentialsFor, type ClientDeps } from './client-config';
@@ -33,7 +38,8 @@ async function answer<T>(call: () => Promise<T>): Promise<ApiAnswer<T>> {
 export function registryApi(registry: EcrRegistry, deps: ClientDeps): RegistryApi {
   const clients = new Map<string, ECRClient>();
   let credentials: Promise<AwsCredentialIdentity> | undefined;
-  const shared = (): Promise<AwsCredentialIdentity> => (credentials ??= credentialsFor(deps, registry.region, createHttpHandler(deps))());
+  const shared = (): Promise<AwsCredentialIdentity> =>
+    (credentials ??= credentialsFor(deps, registry.region, createHttpHandler(deps))());
   const client = (region: string): ECRClient => {
     let c = clients.get(region);
     if (!c) {
@@ -57,7 +63,9 @@ export function registryApi(registry: EcrRegistry, deps: ClientDeps): RegistryAp
     repositoryPolicy: (name) =>
       answer(async () => {
         try {
-          return (await client(registry.region).send(new GetRepositoryPolicyCommand({ registryId, repositoryName: name }))).policyText;
+          return (
+            await client(registry.region).send(new GetRepositoryPolicyCommand({ registryId, repositoryName: name }))
+          ).policyText;
         } catch (error) {
           if ((error as { name?: unknown }).name === 'RepositoryPolicyNotFoundException') return undefined;
           throw error;
@@ -65,8 +73,14 @@ export function registryApi(registry: EcrRegistry, deps: ClientDeps): RegistryAp
       }),
     pullThroughRules: () =>
       answer(async () => {
-        const rules = (await client(registry.region).send(new DescribePullThroughCacheRulesCommand({ registryId }))).pullThroughCacheRules ?? [];
-        return rules.map((r) => ({ prefix: r.ecrRepositoryPrefix ?? '', upstream: r.upstreamRegistryUrl ?? '', ...(r.credentialArn ? { credentialArn: r.credentialArn } : {}) }));
+        const rules =
+          (await client(registry.region).send(new DescribePullThroughCacheRulesCommand({ registryId })))
+            .pullThroughCacheRules ?? [];
+        return rules.map((r) => ({
+          prefix: r.ecrRepositoryPrefix ?? '',
+          upstream: r.upstreamRegistryUrl ?? '',
+          ...(r.credentialArn ? { credentialArn: r.credentialArn } : {}),
+        }));
       }),
     destroy: () => {
       for (const c of clients.values()) c.destroy();

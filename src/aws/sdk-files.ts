@@ -17,14 +17,17 @@ import { readFailure, readRegularText } from '../platform/read-file';
 /** An SSO token is a few kilobytes of JSON. */
 const MAX_SSO_TOKEN_BYTES = 1024 * 1024;
 
-export const unreadableFile = (message: string): Error => Object.assign(new Error(message), { name: 'UnreadableFileError' });
+export const unreadableFile = (message: string): Error =>
+  Object.assign(new Error(message), { name: 'UnreadableFileError' });
 
 /**
  * The SDK's getConfigFilepath and getCredentialsFilepath, with and without its `~/` expansion (loadSharedConfigFiles
  * expands it; loadSsoSessionData, which reads the config file for sso-session sections, does not).
  */
 function sdkDefaultPaths(kind: 'config' | 'credentials'): string[] {
-  const path = (kind === 'config' ? process.env.AWS_CONFIG_FILE : process.env.AWS_SHARED_CREDENTIALS_FILE) || join(getHomeDir(), '.aws', kind);
+  const path =
+    (kind === 'config' ? process.env.AWS_CONFIG_FILE : process.env.AWS_SHARED_CREDENTIALS_FILE) ||
+    join(getHomeDir(), '.aws', kind);
   return path.startsWith('~/') ? [join(getHomeDir(), path.slice(2)), path] : [path];
 }
 
@@ -41,7 +44,8 @@ export function handFilesToSdk(identity: Identity): void {
   for (const kind of ['config', 'credentials'] as const) {
     // No path at all (no home directory): the key saw no settings, and so does the SDK.
     const file = files.shared.find((f) => f.kind === kind) ?? { path: undefined, text: null };
-    for (const path of [...(file.path !== undefined ? [file.path] : []), ...sdkDefaultPaths(kind)]) externalDataInterceptor.interceptFile(path, file.text ?? '');
+    for (const path of [...(file.path !== undefined ? [file.path] : []), ...sdkDefaultPaths(kind)])
+      externalDataInterceptor.interceptFile(path, file.text ?? '');
   }
   for (const [path, token] of Object.entries(files.profileTokens)) externalDataInterceptor.interceptToken(path, token);
   for (const id of files.ssoIds) {
@@ -58,9 +62,14 @@ export function handFilesToSdk(identity: Identity): void {
     try {
       token = JSON.parse(text);
     } catch {
-      throw unreadableFile(`the SSO token cache file ${path} (of ${id}) is not JSON; run \`aws sso login\` to write it again`);
+      throw unreadableFile(
+        `the SSO token cache file ${path} (of ${id}) is not JSON; run \`aws sso login\` to write it again`,
+      );
     }
-    if (typeof token !== 'object' || token === null) throw unreadableFile(`the SSO token cache file ${path} (of ${id}) is not a JSON object; run \`aws sso login\` to write it again`);
+    if (typeof token !== 'object' || token === null)
+      throw unreadableFile(
+        `the SSO token cache file ${path} (of ${id}) is not a JSON object; run \`aws sso login\` to write it again`,
+      );
     externalDataInterceptor.interceptToken(id, token);
   }
   // `aws login` sessions: the SDK's login provider takes no intercepted token, so this is a check before its own
@@ -72,7 +81,10 @@ export function handFilesToSdk(identity: Identity): void {
     try {
       readRegularText(path, { maxBytes: MAX_SSO_TOKEN_BYTES, followSymlinks: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadableFile(`the login token cache file ${path} (of login_session ${session}) cannot be read (${readFailure(error)})`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw unreadableFile(
+          `the login token cache file ${path} (of login_session ${session}) cannot be read (${readFailure(error)})`,
+        );
     }
   }
 }

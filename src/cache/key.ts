@@ -14,8 +14,18 @@ export interface CacheKey {
 
 export function cacheKeyFor(registry: Registry, identity: Identity, endpointOverride: string | undefined): CacheKey {
   // ECR Public hands one token for both of its hosts; a private token is per region and endpoint variant.
-  const variant = registry.kind === 'ecr' ? `${registry.fips ? 'fips' : ''}${registry.dualstack ? 'dualstack' : ''}` || 'standard' : 'standard';
-  const parts = [registry.kind, registry.partition, registry.region, variant, identity.keyMaterial, endpointOverride ?? ''];
+  const variant =
+    registry.kind === 'ecr'
+      ? `${registry.fips ? 'fips' : ''}${registry.dualstack ? 'dualstack' : ''}` || 'standard'
+      : 'standard';
+  const parts = [
+    registry.kind,
+    registry.partition,
+    registry.region,
+    variant,
+    identity.keyMaterial,
+    endpointOverride ?? '',
+  ];
   const id = sha256Hex(parts.join('\n')).slice(0, 32);
   const description = `${registry.kind} ${registry.region} ${variant} as ${identity.label}${endpointOverride ? ` via ${redactUrl(endpointOverride)}` : ''}`;
   return { id, description };

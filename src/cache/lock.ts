@@ -63,10 +63,19 @@ function defaultIsAlive(pid: number): boolean {
 }
 
 /** The holder recorded in a lock file: "pid host startedAt [promptingSince]". */
-function readHolder(path: string): { pid: number; host: string; startedAt: number; promptingSince?: number } | undefined {
+function readHolder(
+  path: string,
+): { pid: number; host: string; startedAt: number; promptingSince?: number } | undefined {
   try {
-    const [pid, host, startedAt, promptingSince] = readRegularText(path, { maxBytes: 256, followSymlinks: false }).trim().split(' ');
-    const parsed = { pid: Number(pid), host: host ?? '', startedAt: Number(startedAt), ...(promptingSince ? { promptingSince: Number(promptingSince) } : {}) };
+    const [pid, host, startedAt, promptingSince] = readRegularText(path, { maxBytes: 256, followSymlinks: false })
+      .trim()
+      .split(' ');
+    const parsed = {
+      pid: Number(pid),
+      host: host ?? '',
+      startedAt: Number(startedAt),
+      ...(promptingSince ? { promptingSince: Number(promptingSince) } : {}),
+    };
     return Number.isInteger(parsed.pid) && Number.isFinite(parsed.startedAt) ? parsed : undefined;
   } catch {
     return undefined;
@@ -129,7 +138,12 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
       };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') return { acquired: false, waitedMs: options.now() - started, reason: `cannot create lock (${code ?? 'error'})` };
+      if (code !== 'EEXIST')
+        return {
+          acquired: false,
+          waitedMs: options.now() - started,
+          reason: `cannot create lock (${code ?? 'error'})`,
+        };
     }
     const holder = readHolder(path);
     const now = options.now();
@@ -147,7 +161,12 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
       } catch (error) {
         // ENOENT: someone else removed it first. Anything else: we cannot clear it, so stop trying.
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') return { acquired: false, waitedMs: options.now() - started, reason: `cannot remove a stale lock (${code ?? 'error'})` };
+        if (code !== 'ENOENT')
+          return {
+            acquired: false,
+            waitedMs: options.now() - started,
+            reason: `cannot remove a stale lock (${code ?? 'error'})`,
+          };
       }
       justRemoved = true;
       firstRemovedAt ??= now;
@@ -156,10 +175,23 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     justRemoved = false;
     if (!stale) firstRemovedAt = undefined;
     // A stale lock that will not go away is nobody's fetch in progress: after a moment, go ahead without it.
-    if (stale && now - firstRemovedAt! >= STUCK_STALE_MS) return { acquired: false, waitedMs: now - started, reason: `a stale lock was still there ${now - firstRemovedAt!} ms after its removal` };
-    const waitMs = prompting ? Math.max(options.waitMs, holder.promptingSince! + PROMPT_WAIT_MS - started) : options.waitMs;
+    if (stale && now - firstRemovedAt! >= STUCK_STALE_MS)
+      return {
+        acquired: false,
+        waitedMs: now - started,
+        reason: `a stale lock was still there ${now - firstRemovedAt!} ms after its removal`,
+      };
+    const waitMs = prompting
+      ? Math.max(options.waitMs, holder.promptingSince! + PROMPT_WAIT_MS - started)
+      : options.waitMs;
     if (now - started >= waitMs) {
-      return { acquired: false, waitedMs: now - started, reason: 'timed out waiting for another process', timedOut: true, ...(holder ? { holder: `pid ${holder.pid} on ${holder.host}` } : {}) };
+      return {
+        acquired: false,
+        waitedMs: now - started,
+        reason: 'timed out waiting for another process',
+        timedOut: true,
+        ...(holder ? { holder: `pid ${holder.pid} on ${holder.host}` } : {}),
+      };
     }
     await options.sleep(delay);
     // Backoff with jitter so a crowd does not poll in lockstep.

@@ -12,7 +12,13 @@ export interface Token {
 export function isToken(value: unknown): value is Token {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.username === 'string' && typeof v.password === 'string' && v.password.length > 0 && typeof v.expiresAt === 'number' && typeof v.fetchedAt === 'number';
+  return (
+    typeof v.username === 'string' &&
+    typeof v.password === 'string' &&
+    v.password.length > 0 &&
+    typeof v.expiresAt === 'number' &&
+    typeof v.fetchedAt === 'number'
+  );
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;

@@ -34,7 +34,17 @@ export interface FailureEntry {
 function isFailure(value: unknown): value is FailureEntry {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.version === 1 && typeof v.key === 'string' && typeof v.summary === 'string' && typeof v.hint === 'string' && typeof v.category === 'string' && typeof v.failedAt === 'number' && typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.context === 'string';
+  return (
+    v.version === 1 &&
+    typeof v.key === 'string' &&
+    typeof v.summary === 'string' &&
+    typeof v.hint === 'string' &&
+    typeof v.category === 'string' &&
+    typeof v.failedAt === 'number' &&
+    typeof v.pid === 'number' &&
+    typeof v.host === 'string' &&
+    typeof v.context === 'string'
+  );
 }
 
 /** A cache entry is a few hundred bytes; anything much larger is not ours. */
@@ -55,7 +65,12 @@ export class TokenStore {
    * The store in `dir`, created 0700 if missing; undefined (with one warning) when the directory cannot be made
    * safe: not creatable, owned by another user, or writable by group or others (someone could plant a token).
    */
-  static open(dir: string, log: Logger, now: () => number, uid: number | undefined = process.getuid?.()): TokenStore | undefined {
+  static open(
+    dir: string,
+    log: Logger,
+    now: () => number,
+    uid: number | undefined = process.getuid?.(),
+  ): TokenStore | undefined {
     try {
       makeDirectory(dir);
       const stat = statSync(dir);
@@ -68,7 +83,9 @@ export class TokenStore {
         return undefined;
       }
       if ((stat.mode & 0o022) !== 0) {
-        log.warn(`cache directory ${dir} is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}); not using the cache`);
+        log.warn(
+          `cache directory ${dir} is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}); not using the cache`,
+        );
         return undefined;
       }
       if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
@@ -164,7 +181,11 @@ export class TokenStore {
       for (const name of readdirSync(this.dir)) {
         // Temporaries of killed writers, failures long past sharing (a failure is shared for seconds), and memos
         // of hits no run has renewed for a day (a memo is written again with every new token, every 12 hours).
-        const maxAge = name.endsWith('.hit') ? STALE_MEMO_MS : name.endsWith('.tmp') || name.endsWith('.failed') ? STALE_TEMP_MS : undefined;
+        const maxAge = name.endsWith('.hit')
+          ? STALE_MEMO_MS
+          : name.endsWith('.tmp') || name.endsWith('.failed')
+            ? STALE_TEMP_MS
+            : undefined;
         if (maxAge === undefined) continue;
         const path = join(this.dir, name);
         try {

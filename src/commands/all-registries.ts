@@ -5,7 +5,13 @@
 // `configure --undo-all-registries` puts it back. Both show the diff of each file, and --dry-run writes nothing.
 import { applyEdits, modify } from 'jsonc-parser/lib/esm/main.js';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
-import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type ConfigFile } from '../docker/config-file';
+import {
+  DockerConfigError,
+  HELPER_NAME,
+  parseDockerConfig,
+  readConfigFile,
+  type ConfigFile,
+} from '../docker/config-file';
 import { NO_STORE, otherStore, servesServerUrl } from '../docker/creds-store';
 import { ConfigError, HelperError } from '../platform/errors';
 import { printable, printableAscii } from '../platform/log';
@@ -23,7 +29,13 @@ export const ALL_REGISTRIES_FLAGS = ['--all-registries', '--undo-all-registries'
 function withKey(text: string | undefined, key: string, value: string | undefined): string {
   const base = text === undefined || text.trim() === '' ? '{}' : text;
   const tabs = !/^ +"/m.test(base);
-  const edits = modify(base, [key], value, { formattingOptions: { insertSpaces: !tabs, tabSize: tabs ? 1 : (/^( +)"/m.exec(base)?.[1]?.length ?? 2), eol: base.includes('\r\n') ? '\r\n' : '\n' } });
+  const edits = modify(base, [key], value, {
+    formattingOptions: {
+      insertSpaces: !tabs,
+      tabSize: tabs ? 1 : (/^( +)"/m.exec(base)?.[1]?.length ?? 2),
+      eol: base.includes('\r\n') ? '\r\n' : '\n',
+    },
+  });
   const result = applyEdits(base, edits);
   return result.endsWith('\n') ? result : `${result}\n`;
 }
@@ -45,14 +57,20 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   const dryRun = argv.includes('--dry-run');
   const unknown = argv.filter((a) => !(ALL_REGISTRIES_FLAGS as readonly string[]).includes(a) && a !== '--dry-run');
   if (unknown.length > 0 || (undo && argv.includes('--all-registries'))) {
-    const why = unknown.includes('--containers') ? ' (podman, skopeo and buildah do not read credsStore: run `docker-credential-ecr configure --containers` for them)' : '';
-    complain(`configure: ${unknown.length > 0 ? `${printable(unknown[0])} does not go with --all-registries${why}` : 'choose --all-registries or --undo-all-registries'} (use: configure --all-registries [--dry-run], configure --undo-all-registries [--dry-run])`);
+    const why = unknown.includes('--containers')
+      ? ' (podman, skopeo and buildah do not read credsStore: run `docker-credential-ecr configure --containers` for them)'
+      : '';
+    complain(
+      `configure: ${unknown.length > 0 ? `${printable(unknown[0])} does not go with --all-registries${why}` : 'choose --all-registries or --undo-all-registries'} (use: configure --all-registries [--dry-run], configure --undo-all-registries [--dry-run])`,
+    );
     return 1;
   }
   const setup = readSetupSettings(deps.env, deps.settings);
   const helperConfigPath = deps.settings.helperConfigFile;
   if (!setup.dockerConfigFile || !helperConfigPath) {
-    complain('cannot find the Docker config or the helper config: set HOME (or DOCKER_CONFIG and DOCKER_CREDENTIAL_ECR_CONFIG)');
+    complain(
+      'cannot find the Docker config or the helper config: set HOME (or DOCKER_CONFIG and DOCKER_CREDENTIAL_ECR_CONFIG)',
+    );
     return 1;
   }
 
@@ -87,7 +105,8 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
     return 1;
   }
   // Docker's own value moves into our config, where a name that is no helper's would break every `get`.
-  const badStore = !undo && dockerStore !== undefined && dockerStore !== HELPER_NAME ? storeNameProblem(dockerStore) : undefined;
+  const badStore =
+    !undo && dockerStore !== undefined && dockerStore !== HELPER_NAME ? storeNameProblem(dockerStore) : undefined;
   if (badStore) {
     complain(
       `${printable(docker.path)}: "credsStore": "${printable(dockerStore!)}" is not a credential helper's name (${badStore.replace(/^"credsStore" /, '')}), so Docker cannot run it either; ` +
@@ -101,32 +120,43 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   const self = selfExecutable();
   const onPath = pathStatus(setup.path, self);
   if (!undo && onPath.state === 'missing') {
-    complain(`${EXECUTABLE_NAME} is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: ${linkCommand(self)}, then run this again; nothing was changed`);
+    complain(
+      `${EXECUTABLE_NAME} is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: ${linkCommand(self)}, then run this again; nothing was changed`,
+    );
     return 1;
   }
 
   const changes: Change[] = [];
   if (!undo) {
     if (dockerStore === HELPER_NAME) {
-      say(`Docker config ${printable(docker.path)}: already "credsStore": "ecr"; every ECR registry goes to docker-credential-ecr. Nothing to change.`);
+      say(
+        `Docker config ${printable(docker.path)}: already "credsStore": "ecr"; every ECR registry goes to docker-credential-ecr. Nothing to change.`,
+      );
     } else {
       changes.push({ label: 'Docker config', file: docker, text: withKey(docker.text, 'credsStore', HELPER_NAME) });
       // The old store moves behind us; with none, we hand other registries to the store Docker would have picked.
-      if (dockerStore !== undefined && dockerStore !== helperStore) changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', dockerStore) });
+      if (dockerStore !== undefined && dockerStore !== helperStore)
+        changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', dockerStore) });
     }
   } else {
     if (dockerStore !== HELPER_NAME) {
-      say(`Docker config ${printable(docker.path)}: "credsStore" is ${dockerStore ? `"${printable(dockerStore)}"` : 'not set'}, not "ecr". Nothing to undo.`);
+      say(
+        `Docker config ${printable(docker.path)}: "credsStore" is ${dockerStore ? `"${printable(dockerStore)}"` : 'not set'}, not "ecr". Nothing to undo.`,
+      );
       return 0;
     }
     const restore = helperStore !== undefined && helperStore !== NO_STORE ? helperStore : undefined;
     changes.push({ label: 'Docker config', file: docker, text: withKey(docker.text, 'credsStore', restore) });
-    if (helperStore !== undefined) changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', undefined) });
+    if (helperStore !== undefined)
+      changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', undefined) });
     if (helperProblem !== undefined) {
       // A name that is no helper's is not put back into Docker's config: it would break Docker's logins instead.
       const raw = rawCredsStore(helper.text);
-      say(`Warning: ${printable(helperProblem)}; its store is not restored, and Docker goes back to its own choice of store.`);
-      if (raw !== undefined) changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', undefined) });
+      say(
+        `Warning: ${printable(helperProblem)}; its store is not restored, and Docker goes back to its own choice of store.`,
+      );
+      if (raw !== undefined)
+        changes.push({ label: 'helper config', file: helper, text: withKey(helper.text, 'credsStore', undefined) });
     }
   }
 
@@ -137,7 +167,11 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
       deps.stdout.write(unifiedDiff(c.file.path, c.file.text, c.text));
       if (dryRun) say(`Dry run: ${printable(c.file.path)} was not written.`);
       else {
-        writeFileAtomically(c.file.target, c.text, c.file.text === undefined ? {} : { mode: c.file.mode!, uid: c.file.uid!, gid: c.file.gid! });
+        writeFileAtomically(
+          c.file.target,
+          c.text,
+          c.file.text === undefined ? {} : { mode: c.file.mode!, uid: c.file.uid!, gid: c.file.gid! },
+        );
         say(`Wrote ${printable(c.file.path)}.`);
       }
     }
@@ -157,32 +191,48 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
   // What other registries get from now on, as `get` will decide it (the helper config as written, or as it would be).
   const behind = dockerStore !== undefined && dockerStore !== HELPER_NAME ? dockerStore : helperStore;
   const other = behind !== undefined && behind !== NO_STORE ? otherStoreNamed(behind, deps) : safeOtherStore(deps);
-  say(`Every ECR registry (any account and region, and ECR Public) ${dryRun ? 'would go' : 'now goes'} to docker-credential-ecr.`);
-  if (onPath.state === 'other') say(`Warning: Docker will run ${printable(onPath.where)}, not this executable (${printable(onPath.self)}); fix: ${linkCommand(self, true)}`);
+  say(
+    `Every ECR registry (any account and region, and ECR Public) ${dryRun ? 'would go' : 'now goes'} to docker-credential-ecr.`,
+  );
+  if (onPath.state === 'other')
+    say(
+      `Warning: Docker will run ${printable(onPath.where)}, not this executable (${printable(onPath.self)}); fix: ${linkCommand(self, true)}`,
+    );
   // Logins kept in plain "auths" stop being read once credsStore is set, whatever store is behind us.
-  const plainLogins = dockerStore === undefined ? storedLogins.filter((key) => isHostKey(key) && !servesServerUrl(key, deps.settings)) : [];
+  const plainLogins =
+    dockerStore === undefined
+      ? storedLogins.filter((key) => isHostKey(key) && !servesServerUrl(key, deps.settings))
+      : [];
   if (other.state === 'found') {
     say(
       `Other registries (Docker Hub, ghcr.io, ...) go on to docker-credential-${printable(other.name)}${other.source === 'platform' ? " (this platform's usual store, as Docker would pick it)" : ''}` +
         (dockerStore !== undefined ? ': their logins stay where they are.' : '.'),
     );
     if (plainLogins.length > 0) {
-      say(`Warning: ${printable(docker.path)} holds logins for ${plainLogins.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them: docker login to each again (they then go to docker-credential-${printable(other.name)}).`);
+      say(
+        `Warning: ${printable(docker.path)} holds logins for ${plainLogins.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them: docker login to each again (they then go to docker-credential-${printable(other.name)}).`,
+      );
     }
   } else if (other.state === 'missing') {
-    say(`Warning: other registries go to docker-credential-${printable(other.name)}, which is not on PATH: their pulls are anonymous and docker login to them fails until it is installed.`);
+    say(
+      `Warning: other registries go to docker-credential-${printable(other.name)}, which is not on PATH: their pulls are anonymous and docker login to them fails until it is installed.`,
+    );
   } else {
     say(
       'Warning: there is no store for other registries (no docker-credential-pass, -secretservice, -osxkeychain or -wincred on PATH): ' +
         `docker login to Docker Hub or ghcr.io will fail; name one with "credsStore" in ${printable(helperConfigPath)}.`,
     );
     if (plainLogins.length > 0) {
-      say(`Warning: ${printable(docker.path)} holds logins for ${plainLogins.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them.`);
+      say(
+        `Warning: ${printable(docker.path)} holds logins for ${plainLogins.map(printable).join(', ')} in "auths"; with "credsStore" set Docker no longer reads them.`,
+      );
     }
   }
   if (otherHelpers.length > 0) {
     // credHelpers come before credsStore in Docker's lookup: these hosts keep their own helper.
-    say(`Note: credHelpers still decide for ${otherHelpers.map(([host, name]) => `${printableAscii(host)} (docker-credential-${printable(name)})`).join(', ')}.`);
+    say(
+      `Note: credHelpers still decide for ${otherHelpers.map(([host, name]) => `${printableAscii(host)} (docker-credential-${printable(name)})`).join(', ')}.`,
+    );
   }
   say('To go back: docker-credential-ecr configure --undo-all-registries');
   return 0;
@@ -192,7 +242,9 @@ export async function runAllRegistries(argv: readonly string[], deps: CommandIo)
 function rawCredsStore(text: string | undefined): unknown {
   try {
     const value: unknown = JSON.parse(text ?? '');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { credsStore?: unknown }).credsStore : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as { credsStore?: unknown }).credsStore
+      : undefined;
   } catch {
     return undefined;
   }

@@ -5,7 +5,13 @@ import { readSetupSettings } from '../platform/setup-settings';
 import { REGION_NAME } from '../identity/region';
 import { ownRegistry, regionSuggestion } from './own-registry-host';
 import { assertWritable, WriteError, writeFileAtomically } from '../platform/atomic-write';
-import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type ConfigFile } from '../docker/config-file';
+import {
+  DockerConfigError,
+  HELPER_NAME,
+  parseDockerConfig,
+  readConfigFile,
+  type ConfigFile,
+} from '../docker/config-file';
 import { planHelperEntries, type HelperPlan } from '../docker/config-edit';
 import { otherEcrHelperEntries, readExisting } from './ecr-helpers';
 import { CredentialsNotFoundError, HelperError } from '../platform/errors';
@@ -34,7 +40,14 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options | string {
-  const options: Options = { registries: [], publicOnly: false, dryRun: false, containers: false, help: false, keepOtherHelpers: false };
+  const options: Options = {
+    registries: [],
+    publicOnly: false,
+    dryRun: false,
+    containers: false,
+    help: false,
+    keepOtherHelpers: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--registry') {
@@ -46,7 +59,8 @@ function parseArgs(argv: readonly string[]): Options | string {
     } else if (arg === '--region' || arg.startsWith('--region=')) {
       const value = arg === '--region' ? argv[++i] : arg.slice('--region='.length);
       if (value === undefined || value.startsWith('-')) return `${arg} needs a region (us-east-1, eu-west-1, ...)`;
-      if (!REGION_NAME.test(value)) return `--region ${printable(value)} is not an AWS region name${regionSuggestion(value)}`;
+      if (!REGION_NAME.test(value))
+        return `--region ${printable(value)} is not an AWS region name${regionSuggestion(value)}`;
       options.region = value;
     } else if (arg === '--public') options.publicOnly = true;
     else if (arg === '--dry-run') options.dryRun = true;
@@ -89,11 +103,17 @@ interface Target {
 function plan(label: string, path: string, hosts: readonly string[]): Target {
   const file = readConfigFile(path);
   const view = parseDockerConfig(file.text, path);
-  return { label, file, plan: planHelperEntries(file.text, path, hosts), ...(view.credsStore ? { credsStore: view.credsStore } : {}) };
+  return {
+    label,
+    file,
+    plan: planHelperEntries(file.text, path, hosts),
+    ...(view.credsStore ? { credsStore: view.credsStore } : {}),
+  };
 }
 
 export async function runConfigure(argv: readonly string[], deps: CommandIo): Promise<number> {
-  if (argv.some((arg) => (ALL_REGISTRIES_FLAGS as readonly string[]).includes(arg))) return runAllRegistries(argv, deps);
+  if (argv.some((arg) => (ALL_REGISTRIES_FLAGS as readonly string[]).includes(arg)))
+    return runAllRegistries(argv, deps);
   const say = (line = ''): void => {
     deps.stdout.write(`${line}\n`);
   };
@@ -143,7 +163,10 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
   if (!options.publicOnly && existing) {
     for (const { key, helper } of otherEcrHelperEntries(existing.view, setup.path)) {
       if (hosts.includes(key)) continue;
-      if (options.keepOtherHelpers) say(`Kept: ${printable(key)} goes to docker-credential-${printable(helper)} (--keep-other-helpers); \`docker-credential-ecr doctor\` checks what it answers.`);
+      if (options.keepOtherHelpers)
+        say(
+          `Kept: ${printable(key)} goes to docker-credential-${printable(helper)} (--keep-other-helpers); \`docker-credential-ecr doctor\` checks what it answers.`,
+        );
       else hosts.push(key);
     }
   }
@@ -151,27 +174,39 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
   let targets: Target[];
   try {
     targets = [plan('Docker config', setup.dockerConfigFile, hosts)];
-    if (options.containers) targets.push(plan(`containers auth file (${setup.containersAuthSource})`, setup.containersAuthFile!, hosts));
+    if (options.containers)
+      targets.push(plan(`containers auth file (${setup.containersAuthSource})`, setup.containersAuthFile!, hosts));
   } catch (error) {
     if (!(error instanceof DockerConfigError)) throw error;
-    complain(`${printable(error.message)}; ${error.fix ? printable(error.fix) : 'correct it or move the file away'}, then run configure again; nothing was changed`);
+    complain(
+      `${printable(error.message)}; ${error.fix ? printable(error.fix) : 'correct it or move the file away'}, then run configure again; nothing was changed`,
+    );
     return 1;
   }
 
   try {
     // Every file is checked before any is written, so a refusal never leaves half of the change behind.
-    if (!options.dryRun) for (const t of targets) if (t.plan.changes.length > 0 || t.plan.removedLogins.length > 0) assertWritable(t.file.target, t.file.text !== undefined);
+    if (!options.dryRun)
+      for (const t of targets)
+        if (t.plan.changes.length > 0 || t.plan.removedLogins.length > 0)
+          assertWritable(t.file.target, t.file.text !== undefined);
     for (const t of targets) {
       const shown = printable(t.file.path);
-      const via = t.file.target !== t.file.path && t.file.text !== undefined ? ` (a link to ${printable(t.file.target)})` : '';
+      const via =
+        t.file.target !== t.file.path && t.file.text !== undefined ? ` (a link to ${printable(t.file.target)})` : '';
       if (t.plan.changes.length === 0 && t.plan.removedLogins.length === 0) {
-        say(`${t.label} ${shown}${via}: already configured; ${hosts.join(', ')} go to docker-credential-ecr. Nothing to change.`);
+        say(
+          `${t.label} ${shown}${via}: already configured; ${hosts.join(', ')} go to docker-credential-ecr. Nothing to change.`,
+        );
         continue;
       }
       say(`${t.label} ${shown}${via}:`);
       deps.stdout.write(unifiedDiff(t.file.path, t.file.text, t.plan.text));
       for (const change of t.plan.changes) {
-        if (change.before !== undefined) say(`${change.host} went to docker-credential-${printable(change.before)} before; it ${options.dryRun ? 'would go' : 'now goes'} to docker-credential-${HELPER_NAME}.`);
+        if (change.before !== undefined)
+          say(
+            `${change.host} went to docker-credential-${printable(change.before)} before; it ${options.dryRun ? 'would go' : 'now goes'} to docker-credential-${HELPER_NAME}.`,
+          );
       }
       for (const key of t.plan.removedLogins) {
         say(
@@ -182,7 +217,11 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
       if (options.dryRun) {
         say(`Dry run: ${shown} was not written.`);
       } else {
-        writeFileAtomically(t.file.target, t.plan.text, t.file.text === undefined ? {} : { mode: t.file.mode!, uid: t.file.uid!, gid: t.file.gid! });
+        writeFileAtomically(
+          t.file.target,
+          t.plan.text,
+          t.file.text === undefined ? {} : { mode: t.file.mode!, uid: t.file.uid!, gid: t.file.gid! },
+        );
         say(`Wrote ${shown}${via}.`);
       }
     }
@@ -201,14 +240,18 @@ export async function runConfigure(argv: readonly string[], deps: CommandIo): Pr
     }
   }
   if (options.containers && setup.containersAuthSource === 'XDG_RUNTIME_DIR') {
-    say('Note: $XDG_RUNTIME_DIR is emptied at logout or reboot; set REGISTRY_AUTH_FILE to a lasting file to keep this.');
+    say(
+      'Note: $XDG_RUNTIME_DIR is emptied at logout or reboot; set REGISTRY_AUTH_FILE to a lasting file to keep this.',
+    );
   }
   const self = selfExecutable();
   const onPath = pathStatus(setup.path, self);
   if (onPath.state === 'missing') {
     say(`Warning: ${EXECUTABLE_NAME} is not on PATH, so Docker cannot run it; fix: ${linkCommand(self)}`);
   } else if (onPath.state === 'other') {
-    say(`Warning: Docker will run ${printable(onPath.where)}, not this executable (${printable(onPath.self)}); fix: ${linkCommand(self, true)}`);
+    say(
+      `Warning: Docker will run ${printable(onPath.where)}, not this executable (${printable(onPath.self)}); fix: ${linkCommand(self, true)}`,
+    );
   }
   return 0;
 }

@@ -2,7 +2,13 @@
 // another, and this helper under another name. `configure` moves their credHelpers entries over; `doctor` names them.
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
-import { DockerConfigError, HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView } from '../docker/config-file';
+import {
+  DockerConfigError,
+  HELPER_NAME,
+  parseDockerConfig,
+  readConfigFile,
+  type DockerConfigView,
+} from '../docker/config-file';
 import { findOnPath } from '../platform/executable-path';
 import { parseServerUrl, registryForHost } from '../registry/host';
 
@@ -35,7 +41,10 @@ export function otherEcrHelperEntries(view: DockerConfigView, path: string): { k
 }
 
 /** Regions of the private ECR hosts a Docker config names (credHelpers and auths keys), the account's own first. */
-export function regionsInConfig(view: DockerConfigView, account: string | undefined): { region: string; host: string }[] {
+export function regionsInConfig(
+  view: DockerConfigView,
+  account: string | undefined,
+): { region: string; host: string }[] {
   const found: { region: string; host: string; own: boolean }[] = [];
   for (const key of [...Object.keys(view.credHelpers), ...Object.keys(view.auths)]) {
     try {

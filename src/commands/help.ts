@@ -24,7 +24,7 @@ people do not need to. To check the setup between \`docker pull\` and a token, r
 export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'configure',
-    summary: 'route ECR registries to this helper in the Docker config (and podman\'s)',
+    summary: "route ECR registries to this helper in the Docker config (and podman's)",
     text: `Usage: ${PROGRAM} configure [OPTION]...
 
 Adds "credHelpers": {"HOST": "ecr"} entries to the Docker config ($DOCKER_CONFIG/config.json, else
@@ -95,16 +95,45 @@ Options:
   -h, --help                print this help
 `,
   },
-  { name: 'login-password', summary: 'print a registry password for `docker login --password-stdin`, helm, crictl', text: '' },
-  { name: 'dockerconfigjson', summary: 'print a Docker config with tokens (an imagePullSecret\'s content)', text: '' },
-  { name: 'pull-secret', summary: 'print a kubernetes.io/dockerconfigjson Secret with tokens, for kubectl apply', text: '' },
-  { name: 'get', summary: 'answer Docker: a registry host on stdin, {"ServerURL","Username","Secret"} on stdout', text: protocol('get', 'Reads a registry host on stdin and prints {"ServerURL","Username","Secret"} on stdout: an ECR token,\nfrom the cache while it is fresh. Messages go to stderr.') },
-  { name: 'store', summary: 'accept `docker login` (nothing is stored: tokens come from AWS)', text: protocol('store', 'Reads {"ServerURL","Username","Secret"} on stdin, as `docker login` sends it, and stores nothing: tokens\ncome from AWS on every `get`.') },
-  { name: 'erase', summary: 'forget the cached token of a registry (`docker logout`)', text: protocol('erase', 'Reads a registry host on stdin and removes its cached token.') },
+  {
+    name: 'login-password',
+    summary: 'print a registry password for `docker login --password-stdin`, helm, crictl',
+    text: '',
+  },
+  { name: 'dockerconfigjson', summary: "print a Docker config with tokens (an imagePullSecret's content)", text: '' },
+  {
+    name: 'pull-secret',
+    summary: 'print a kubernetes.io/dockerconfigjson Secret with tokens, for kubectl apply',
+    text: '',
+  },
+  {
+    name: 'get',
+    summary: 'answer Docker: a registry host on stdin, {"ServerURL","Username","Secret"} on stdout',
+    text: protocol(
+      'get',
+      'Reads a registry host on stdin and prints {"ServerURL","Username","Secret"} on stdout: an ECR token,\nfrom the cache while it is fresh. Messages go to stderr.',
+    ),
+  },
+  {
+    name: 'store',
+    summary: 'accept `docker login` (nothing is stored: tokens come from AWS)',
+    text: protocol(
+      'store',
+      'Reads {"ServerURL","Username","Secret"} on stdin, as `docker login` sends it, and stores nothing: tokens\ncome from AWS on every `get`.',
+    ),
+  },
+  {
+    name: 'erase',
+    summary: 'forget the cached token of a registry (`docker logout`)',
+    text: protocol('erase', 'Reads a registry host on stdin and removes its cached token.'),
+  },
   {
     name: 'list',
     summary: 'print the registries this helper serves without asking AWS',
-    text: protocol('list', 'Prints {"<registry>": "AWS", ...} for every registry a token served before (named until 30 days after\nits token expired unused) and every host named in the helper config; asks AWS nothing.'),
+    text: protocol(
+      'list',
+      'Prints {"<registry>": "AWS", ...} for every registry a token served before (named until 30 days after\nits token expired unused) and every host named in the helper config; asks AWS nothing.',
+    ),
   },
   {
     name: KUBELET_MODE,
@@ -116,23 +145,34 @@ The kubelet's image credential provider: reads a CredentialProviderRequest on st
 CredentialProviderResponse. The kubelet runs this itself; \`${PROGRAM} kubelet-config\` prints its config.
 `,
   },
-  { name: 'version', summary: 'print the version', text: `Usage: ${PROGRAM} version\n\nPrints the version (also --version, -v).\n` },
-  { name: 'help', summary: 'print this overview, or a command\'s help', text: `Usage: ${PROGRAM} help [COMMAND]\n\nPrints the overview, or COMMAND's help (the same as \`${PROGRAM} COMMAND --help\`).\n` },
+  {
+    name: 'version',
+    summary: 'print the version',
+    text: `Usage: ${PROGRAM} version\n\nPrints the version (also --version, -v).\n`,
+  },
+  {
+    name: 'help',
+    summary: "print this overview, or a command's help",
+    text: `Usage: ${PROGRAM} help [COMMAND]\n\nPrints the overview, or COMMAND's help (the same as \`${PROGRAM} COMMAND --help\`).\n`,
+  },
 ];
 
 /** The environment variables the helper reads, for --help and the man page (docs/credentials.md, "Environment variables"). */
 export const ENVIRONMENT: readonly [string, string][] = [
-  ['AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN', 'the AWS identity (the standard credential chain)'],
+  [
+    'AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
+    'the AWS identity (the standard credential chain)',
+  ],
   ['AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE', 'the AWS shared files (default ~/.aws/config, ~/.aws/credentials)'],
   ['AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE', 'web identity (EKS IRSA)'],
   ['AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'EKS Pod Identity, ECS task roles'],
   ['AWS_REGION, AWS_DEFAULT_REGION', 'the region `configure` uses for your own registry'],
   ['AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_ECR_PUBLIC, AWS_ENDPOINT_URL_STS', 'endpoint overrides'],
   ['HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY', 'the proxy for the AWS API calls (lower case too)'],
-  ['AWS_CA_BUNDLE', 'extra CA certificates (a TLS-inspecting proxy\'s)'],
+  ['AWS_CA_BUNDLE', "extra CA certificates (a TLS-inspecting proxy's)"],
   ['AWS_ECR_CACHE_DIR', 'the token cache directory'],
   ['AWS_ECR_DISABLE_CACHE', 'any non-empty value: no cache'],
-  ['AWS_ECR_ROLE_ARN', "kubelet mode: the role for pods whose service account names none"],
+  ['AWS_ECR_ROLE_ARN', 'kubelet mode: the role for pods whose service account names none'],
   ['DOCKER_CREDENTIAL_ECR_CONFIG', "the helper's config file (per-registry identities, custom host names)"],
   ['DOCKER_CREDENTIAL_ECR_LOG', 'debug, info, warn (default), error or off: what goes to stderr'],
   ['DOCKER_CREDENTIAL_ECR_LOG_FILE', 'also append log lines to this file'],

@@ -50,7 +50,8 @@ export function kubeletProviderConfig(options: KubeletConfigOptions): Record<str
   // Under AWS's plugin's name no arguments are needed (EKS's config passes none); under any other, the mode.
   if (options.name !== KUBELET_PLUGIN_NAME) provider.args = [KUBELET_MODE];
   // The kubelet runs the provider as root, with its own environment: point it at the same config file.
-  if (options.config) provider.env = [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: options.nodeConfigPath ?? NODE_CONFIG_PATH }];
+  if (options.config)
+    provider.env = [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: options.nodeConfigPath ?? NODE_CONFIG_PATH }];
   if (options.serviceAccountRoles) {
     provider.tokenAttributes = {
       serviceAccountTokenAudience: STS_AUDIENCE,
@@ -97,7 +98,8 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
     config = loadRegistryConfig(io.settings);
     // In matchImages a pattern under a public suffix would let any pod author pick where the node's token goes.
     for (const rule of config?.rules ?? []) {
-      if (rule.target && isPattern(rule.pattern)) assertOwnsItsDomain({ pattern: rule.pattern, file: config!.file, line: rule.line });
+      if (rule.target && isPattern(rule.pattern))
+        assertOwnsItsDomain({ pattern: rule.pattern, file: config!.file, line: rule.line });
     }
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
@@ -105,10 +107,14 @@ export async function runKubeletConfig(argv: readonly string[], io: CommandIo): 
     return 1;
   }
   if (!isAbsolute(nodeConfigPath)) {
-    io.stderr.write(`docker-credential-ecr: kubelet-config: --node-config ${printable(nodeConfigPath)} must be an absolute path (the kubelet's working directory is not yours)\n`);
+    io.stderr.write(
+      `docker-credential-ecr: kubelet-config: --node-config ${printable(nodeConfigPath)} must be an absolute path (the kubelet's working directory is not yours)\n`,
+    );
     return 1;
   }
-  io.stdout.write(`${JSON.stringify(kubeletProviderConfig({ name, serviceAccountRoles, config, nodeConfigPath }), null, 2)}\n`);
+  io.stdout.write(
+    `${JSON.stringify(kubeletProviderConfig({ name, serviceAccountRoles, config, nodeConfigPath }), null, 2)}\n`,
+  );
   if (config && resolvePath(config.file) !== resolvePath(nodeConfigPath)) {
     // Only the custom hosts' entries matter to the kubelet; the file goes where root reads it on every node.
     io.stderr.write(

@@ -25,7 +25,13 @@ function privateHost(account: string, region: string, partition: Partition | und
 }
 
 /** The caller's own private registry host (`regionOption`: --region), or a note on why it cannot be named and how to add it by hand. */
-export async function ownRegistry(deps: CommandIo, setup: SetupSettings, regionOption: string | undefined, existing: ExistingConfig | undefined, say: (line: string) => void): Promise<string | undefined> {
+export async function ownRegistry(
+  deps: CommandIo,
+  setup: SetupSettings,
+  regionOption: string | undefined,
+  existing: ExistingConfig | undefined,
+  say: (line: string) => void,
+): Promise<string | undefined> {
   const identity = selectIdentity(deps.settings);
   let found = regionOption ? { region: regionOption, source: '--region' } : configuredRegion(deps.settings, setup);
   const addByHand = (account: string, region: string): string =>
@@ -59,25 +65,37 @@ export async function ownRegistry(deps: CommandIo, setup: SetupSettings, regionO
     account = named!.account;
     partition = named!.partition;
     whoText = `Profile ${named!.name} names account ${account} (${named!.from}${named!.mfa ? ', with MFA: STS not asked' : ''})`;
-    if (!found && named!.region) found = { region: named!.region, source: `sso_region of profile ${named!.name}; pass --region if your registry is in another region` };
+    if (!found && named!.region)
+      found = {
+        region: named!.region,
+        source: `sso_region of profile ${named!.name}; pass --region if your registry is in another region`,
+      };
   }
   // The hosts already in the Docker config tell the region (the account's own first): no question, no false warning.
   const inFile = !found && existing ? regionsInConfig(existing.view, account)[0] : undefined;
   if (inFile) found = { region: inFile.region, source: `${inFile.host} in ${printable(existing!.path)}` };
   if (!found && deps.ask) {
-    const answer = (await deps.ask(`${whoText}. Which AWS region is your registry in (for example us-east-1; empty to skip)? `))?.trim();
+    const answer = (
+      await deps.ask(`${whoText}. Which AWS region is your registry in (for example us-east-1; empty to skip)? `)
+    )?.trim();
     if (answer && REGION_NAME.test(answer)) found = { region: answer, source: 'your answer' };
     else if (answer) say(`${printable(answer)} is not an AWS region name${regionSuggestion(answer)}`);
   }
   if (!found) {
-    say(`${whoText} (account ${account}), but no AWS region is configured (--region, AWS_REGION, or region in your AWS profile).`);
-    say(`Adding only the public registries; ${addByHand(account, '<region>')}, or run configure again with --region REGION.`);
+    say(
+      `${whoText} (account ${account}), but no AWS region is configured (--region, AWS_REGION, or region in your AWS profile).`,
+    );
+    say(
+      `Adding only the public registries; ${addByHand(account, '<region>')}, or run configure again with --region REGION.`,
+    );
     say('Until then, pulls from it fail with "no basic auth credentials".');
     return undefined;
   }
   const host = privateHost(account, found.region, partition);
   if (!host) {
-    say(`Region ${found.region} (from ${found.source}) is not one your identity's partition (${partition ?? 'unknown'}) serves ECR in.`);
+    say(
+      `Region ${found.region} (from ${found.source}) is not one your identity's partition (${partition ?? 'unknown'}) serves ECR in.`,
+    );
     say(`Adding only the public registries; ${addByHand(account, '<region>')}.`);
     return undefined;
   }

@@ -21,10 +21,15 @@ export function profileAccount(
   if (ssoAccount && /^\d{12}$/.test(ssoAccount)) {
     const session = data.sso_session;
     const region = data.sso_region ?? (session ? shared.sections[`sso-session.${session}`]?.sso_region : undefined);
-    return { account: ssoAccount, name, from: 'sso_account_id', mfa, ...(region && REGION_NAME.test(region) ? { region } : {}) };
+    return {
+      account: ssoAccount,
+      name,
+      from: 'sso_account_id',
+      mfa,
+      ...(region && REGION_NAME.test(region) ? { region } : {}),
+    };
   }
   const role = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(data.role_arn ?? '');
   if (role) return { account: role[2], name, from: `role_arn ${data.role_arn}`, partition: role[1] as Partition, mfa };
   return undefined;
 }
-

@@ -73,7 +73,10 @@ function refuseForeignLinks(path: string): void {
       return;
     }
     if (!stat.isSymbolicLink()) return;
-    if (stat.uid !== uid) throw new HelperError(`${printable(current)} is a symbolic link of another user (uid ${stat.uid}); not writing a token through it`);
+    if (stat.uid !== uid)
+      throw new HelperError(
+        `${printable(current)} is a symbolic link of another user (uid ${stat.uid}); not writing a token through it`,
+      );
     current = resolve(dirname(current), readlinkSync(current));
   }
 }

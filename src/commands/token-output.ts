@@ -65,15 +65,20 @@ function parseArgs(command: TokenOutputCommand, argv: readonly string[]): Option
   const options: Options = { hosts: [], show: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     if (command === 'pull-secret' && (flag === '--name' || flag === '--namespace')) {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') return `${flag} needs a value`;
       if (flag === '--name') {
-        if (!SUBDOMAIN.test(value)) return `--name ${printable(value)} is not a valid Secret name (lower-case letters, digits, '-' and '.')`;
+        if (!SUBDOMAIN.test(value))
+          return `--name ${printable(value)} is not a valid Secret name (lower-case letters, digits, '-' and '.')`;
         options.name = value;
       } else {
-        if (!LABEL.test(value)) return `--namespace ${printable(value)} is not a valid namespace name (lower-case letters, digits and '-')`;
+        if (!LABEL.test(value))
+          return `--namespace ${printable(value)} is not a valid namespace name (lower-case letters, digits and '-')`;
         options.namespace = value;
       }
     } else if (command !== 'login-password' && flag === '--output') {
@@ -86,9 +91,12 @@ function parseArgs(command: TokenOutputCommand, argv: readonly string[]): Option
     else options.hosts.push(arg);
   }
   if (options.help) return options;
-  if (options.hosts.length === 0) return 'name the registry host, like 123456789012.dkr.ecr.us-east-1.amazonaws.com or public.ecr.aws';
-  if (command === 'login-password' && options.hosts.length > 1) return 'login-password takes one host (a password is for one registry)';
-  if (command === 'pull-secret' && options.name === undefined) return '--name is required (the Secret to create or replace)';
+  if (options.hosts.length === 0)
+    return 'name the registry host, like 123456789012.dkr.ecr.us-east-1.amazonaws.com or public.ecr.aws';
+  if (command === 'login-password' && options.hosts.length > 1)
+    return 'login-password takes one host (a password is for one registry)';
+  if (command === 'pull-secret' && options.name === undefined)
+    return '--name is required (the Secret to create or replace)';
   return options;
 }
 
@@ -103,7 +111,10 @@ export function maskCommands(secrets: readonly string[], env: Env, stderrIsFile:
   if (env.GITHUB_ACTIONS !== 'true' || stderrIsFile()) return '';
   // The runner unescapes %25, %0D and %0A in a command's data; a token has none of these, but be exact.
   const escape = (value: string): string => value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return secrets.filter((s, i) => s !== '' && secrets.indexOf(s) === i).map((s) => `::add-mask::${escape(s)}\n`).join('');
+  return secrets
+    .filter((s, i) => s !== '' && secrets.indexOf(s) === i)
+    .map((s) => `::add-mask::${escape(s)}\n`)
+    .join('');
 }
 
 function realStderrIsNotRunner(): boolean {
@@ -124,7 +135,11 @@ export interface HostToken {
 export function dockerConfigJson(tokens: readonly HostToken[]): string {
   const auths: Record<string, { username: string; password: string; auth: string }> = {};
   for (const { host, token } of tokens) {
-    auths[host] = { username: token.username, password: token.password, auth: Buffer.from(`${token.username}:${token.password}`).toString('base64') };
+    auths[host] = {
+      username: token.username,
+      password: token.password,
+      auth: Buffer.from(`${token.username}:${token.password}`).toString('base64'),
+    };
   }
   return JSON.stringify({ auths });
 }
@@ -132,7 +147,12 @@ export function dockerConfigJson(tokens: readonly HostToken[]): string {
 export const EXPIRY_ANNOTATION = 'docker-credential-ecr/expires-at';
 
 /** The Secret manifest: data is base64 of the dockerconfigjson, annotated with when its first token expires. */
-export function pullSecretManifest(name: string, namespace: string | undefined, config: string, expiresAt: number): string {
+export function pullSecretManifest(
+  name: string,
+  namespace: string | undefined,
+  config: string,
+  expiresAt: number,
+): string {
   const manifest = {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -174,7 +194,11 @@ export async function runTokenOutput(
     const host = options.hosts[0];
     complain(
       `${command}: standard output is a terminal, so the token would stay on screen; pipe it ` +
-        (command === 'login-password' ? `(\`docker-credential-ecr login-password ${host} | docker login --username AWS --password-stdin ${host}\`)` : command === 'pull-secret' ? '(`... | kubectl apply -f -`)' : 'into a file') +
+        (command === 'login-password'
+          ? `(\`docker-credential-ecr login-password ${host} | docker login --username AWS --password-stdin ${host}\`)`
+          : command === 'pull-secret'
+            ? '(`... | kubectl apply -f -`)'
+            : 'into a file') +
         ', or add --show to print it here',
     );
     return 1;
@@ -189,7 +213,9 @@ export async function runTokenOutput(
       tokens.push({ host, token: await getToken(route, io) });
     } catch (error) {
       if (error instanceof CredentialsNotFoundError) {
-        complain(`${printableAscii(input)}: ${hintForUnservedHost(input) ?? `not a registry this helper serves (${printable(error.reason)}); expected <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws or a host mapped in the helper config`}`);
+        complain(
+          `${printableAscii(input)}: ${hintForUnservedHost(input) ?? `not a registry this helper serves (${printable(error.reason)}); expected <account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws or a host mapped in the helper config`}`,
+        );
         return 1;
       }
       if (error instanceof HelperError) {
@@ -201,7 +227,10 @@ export async function runTokenOutput(
   }
 
   let output: string;
-  const secrets = tokens.flatMap(({ token }) => [token.password, Buffer.from(`${token.username}:${token.password}`).toString('base64')]);
+  const secrets = tokens.flatMap(({ token }) => [
+    token.password,
+    Buffer.from(`${token.username}:${token.password}`).toString('base64'),
+  ]);
   if (command === 'login-password') {
     output = `${tokens[0].token.password}\n`;
   } else {

@@ -45,7 +45,14 @@ function separatorOf(text: string, propertyNode: JsonNode | undefined, pretty: b
 }
 
 /** New text and edits that add `pairs` (rendered `"key": value`) at the end of `object`. */
-function appendProperties(text: string, object: JsonNode, owner: JsonNode | undefined, pairs: string[], unit: string | undefined, eol: string): Edit {
+function appendProperties(
+  text: string,
+  object: JsonNode,
+  owner: JsonNode | undefined,
+  pairs: string[],
+  unit: string | undefined,
+  eol: string,
+): Edit {
   const children = object.children ?? [];
   const last = children.at(-1);
   if (last) {
@@ -57,7 +64,10 @@ function appendProperties(text: string, object: JsonNode, owner: JsonNode | unde
   const ownerIndent = owner ? indentAt(text, owner.offset) : '';
   const interior = { offset: object.offset + 1, length: object.length - 2 };
   if (unit === undefined || ownerIndent === undefined) return { ...interior, content: pairs.join(',') };
-  return { ...interior, content: `${eol}${pairs.map((pair) => `${ownerIndent}${unit}${pair}`).join(`,${eol}`)}${eol}${ownerIndent}` };
+  return {
+    ...interior,
+    content: `${eol}${pairs.map((pair) => `${ownerIndent}${unit}${pair}`).join(`,${eol}`)}${eol}${ownerIndent}`,
+  };
 }
 
 /**
@@ -93,7 +103,11 @@ export function storedLoginsFor(view: DockerConfigView, hosts: readonly string[]
 }
 
 /** Removes the `auths` entries holding a credential for `hosts`, one text edit each; every other byte stays. */
-function removeStoredLogins(text: string | undefined, path: string, hosts: readonly string[]): { text: string | undefined; removed: string[] } {
+function removeStoredLogins(
+  text: string | undefined,
+  path: string,
+  hosts: readonly string[],
+): { text: string | undefined; removed: string[] } {
   if (text === undefined) return { text, removed: [] };
   const removed = storedLoginsFor(parseDockerConfig(text, path), hosts);
   let current = text;
@@ -109,8 +123,10 @@ function removeStoredLogins(text: string | undefined, path: string, hosts: reado
     const previous = siblings[index - 1];
     let from: number;
     let to: number;
-    if (next) [from, to] = [entry.offset, next.offset]; // the entry, its comma, and the layout up to the next one
-    else if (previous) [from, to] = [previous.offset + previous.length, entry.offset + entry.length]; // the comma before it, too
+    if (next)
+      [from, to] = [entry.offset, next.offset]; // the entry, its comma, and the layout up to the next one
+    else if (previous)
+      [from, to] = [previous.offset + previous.length, entry.offset + entry.length]; // the comma before it, too
     else [from, to] = [auths.offset + 1, auths.offset + auths.length - 1]; // the only entry: `{}` remains, as docker logout leaves it
     current = current.slice(0, from) + current.slice(to);
   }
@@ -129,7 +145,10 @@ function addHelperEntries(text: string | undefined, path: string, changes: Helpe
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const rootChildren = root.children ?? [];
   // The indentation unit is the root's property indentation; none (every property on the `{` line) means compact.
-  const unit = rootChildren.length === 0 ? '\t' : rootChildren.map((p) => indentAt(text, p.offset)).find((indent) => indent !== undefined && indent !== '');
+  const unit =
+    rootChildren.length === 0
+      ? '\t'
+      : rootChildren.map((p) => indentAt(text, p.offset)).find((indent) => indent !== undefined && indent !== '');
   const pretty = unit !== undefined;
   const helpersProperty = property(root, 'credHelpers');
   const helpersObject = helpersProperty?.children?.[1];
@@ -140,7 +159,8 @@ function addHelperEntries(text: string | undefined, path: string, changes: Helpe
     const added: string[] = [];
     for (const change of changes) {
       const existing = property(helpersObject, change.host)?.children?.[1];
-      if (existing) edits.push({ offset: existing.offset, length: existing.length, content: JSON.stringify(HELPER_NAME) });
+      if (existing)
+        edits.push({ offset: existing.offset, length: existing.length, content: JSON.stringify(HELPER_NAME) });
       else added.push(`${JSON.stringify(change.host)}${sep}${JSON.stringify(HELPER_NAME)}`);
     }
     if (added.length > 0) edits.push(appendProperties(text, helpersObject, helpersProperty, added, unit, eol));
@@ -149,7 +169,10 @@ function addHelperEntries(text: string | undefined, path: string, changes: Helpe
     const sep = separatorOf(text, helpersProperty, pretty);
     const indent = indentAt(text, helpersProperty.offset);
     const pairs = changes.map((c) => `${JSON.stringify(c.host)}${sep}${JSON.stringify(HELPER_NAME)}`);
-    const content = pretty && indent !== undefined ? `{${eol}${pairs.map((p) => `${indent}${unit}${p}`).join(`,${eol}`)}${eol}${indent}}` : `{${pairs.join(',')}}`;
+    const content =
+      pretty && indent !== undefined
+        ? `{${eol}${pairs.map((p) => `${indent}${unit}${p}`).join(`,${eol}`)}${eol}${indent}}`
+        : `{${pairs.join(',')}}`;
     edits.push({ offset: helpersObject.offset, length: helpersObject.length, content });
   } else {
     const last = rootChildren.at(-1);

@@ -108,9 +108,11 @@ export function parseDockerConfig(text: string | undefined, path: string): Docke
   };
   const helpers = value.credHelpers;
   if (helpers !== undefined && helpers !== null) {
-    if (typeof helpers !== 'object' || Array.isArray(helpers)) throw new DockerConfigError(`${where('credHelpers')}: "credHelpers" must be an object of host -> helper name`);
+    if (typeof helpers !== 'object' || Array.isArray(helpers))
+      throw new DockerConfigError(`${where('credHelpers')}: "credHelpers" must be an object of host -> helper name`);
     for (const [host, helper] of Object.entries(helpers)) {
-      if (typeof helper !== 'string') throw new DockerConfigError(`${where('credHelpers')}: credHelpers "${host}" must be a string`);
+      if (typeof helper !== 'string')
+        throw new DockerConfigError(`${where('credHelpers')}: credHelpers "${host}" must be a string`);
       view.credHelpers[host] = helper;
     }
   }

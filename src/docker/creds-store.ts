@@ -16,7 +16,16 @@ import type { Logger } from '../platform/log';
 import type { ProtocolAction } from './protocol';
 import { otherStore, runOtherStore, type OtherStore, type StoreIo } from './other-store';
 
-export { HANDED_OVER_ENV, NO_STORE, otherStore, platformStoreName, runOtherStore, type OtherStore, type RunResult, type StoreIo } from './other-store';
+export {
+  HANDED_OVER_ENV,
+  NO_STORE,
+  otherStore,
+  platformStoreName,
+  runOtherStore,
+  type OtherStore,
+  type RunResult,
+  type StoreIo,
+} from './other-store';
 
 /**
  * The most a `store` request may hold: Docker's is a few kilobytes, but an identity token can be large, and a
@@ -96,7 +105,8 @@ export async function handleStoreAction(
   if (action === 'get' || action === 'erase') serverUrl = text;
   else if (action === 'store') serverUrl = storedServerUrl(text);
   // Ours: a host our routing serves, or input that names no host at all (the protocol layer answers that).
-  if (action !== 'list' && (serverUrl === undefined || text.trim() === '' || servesServerUrl(serverUrl, deps.settings))) return ours();
+  if (action !== 'list' && (serverUrl === undefined || text.trim() === '' || servesServerUrl(serverUrl, deps.settings)))
+    return ours();
 
   let other: OtherStore;
   try {
@@ -112,7 +122,10 @@ export async function handleStoreAction(
   const host = printableAscii(serverUrl!.trim());
   if (other.state !== 'found') {
     const nameOne = `name one in ${deps.settings.helperConfigFile ?? '~/.config/docker-credential-ecr/config.json'} ("credsStore": "pass", "secretservice", "osxkeychain", "wincred" or "desktop")`;
-    const why = other.state === 'missing' ? `docker-credential-${other.name} (named in ${deps.settings.helperConfigFile}) is not on PATH` : `no credential store for registries other than ECR (${other.why})`;
+    const why =
+      other.state === 'missing'
+        ? `docker-credential-${other.name} (named in ${deps.settings.helperConfigFile}) is not on PATH`
+        : `no credential store for registries other than ECR (${other.why})`;
     if (action === 'get') {
       deps.log.debug(`${host} is not an ECR registry and ${why}`);
       if (other.state === 'missing') deps.log.warn(`${host}: ${why}; pulling anonymously`);
@@ -133,7 +146,9 @@ export async function handleStoreAction(
     io.stdout.write(`${message}\n`);
     return 1;
   }
-  deps.log.debug(`${host} is not an ECR registry: handing ${action} to docker-credential-${other.name} (${other.source === 'config' ? 'named in the helper config' : "this platform's usual store"})`);
+  deps.log.debug(
+    `${host} is not an ECR registry: handing ${action} to docker-credential-${other.name} (${other.source === 'config' ? 'named in the helper config' : "this platform's usual store"})`,
+  );
   // A `get` answer is kept until the store is done: a look-alike's hint comes after "not found", never instead.
   const result = await runOtherStore(other, action, input, io, action === 'get');
   if (result.code === -1) {

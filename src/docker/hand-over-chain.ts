@@ -104,7 +104,9 @@ export function insideOwnHandOver(env: Env, procRoot = '/proc', parentPid = proc
       const args = commandLine(procRoot, pid);
       const action = selfScript ? args[2] : args[1];
       const ours = selfScript
-        ? (pid !== parentPid || pid !== restartedBy) && sameFile(scriptOf(procRoot, pid, args), selfScript) && sameExecutable(procRoot, pid, self)
+        ? (pid !== parentPid || pid !== restartedBy) &&
+          sameFile(scriptOf(procRoot, pid, args), selfScript) &&
+          sameExecutable(procRoot, pid, self)
         : args.length === 2 && ACTIONS.has(args[1]) && sameExecutable(procRoot, pid, self);
       if (ours) return `process ${pid} up this one's ancestry is this helper running ${action}`;
       pid = parentOf(procRoot, pid);

@@ -35,19 +35,28 @@ export function platformStoreName(platform: NodeJS.Platform, path: string): stri
 export function otherStore(settings: Settings, env: Env, platform: NodeJS.Platform = process.platform): OtherStore {
   const path = env.PATH ?? '';
   const inside = insideOwnHandOver(env);
-  if (inside) return { state: 'none', why: `this helper was itself run as the other store (${inside}), so it does not hand over again` };
+  if (inside)
+    return {
+      state: 'none',
+      why: `this helper was itself run as the other store (${inside}), so it does not hand over again`,
+    };
   const named = loadRegistryConfig(settings)?.credsStore;
   if (named === NO_STORE) return { state: 'none', why: `"credsStore": "${NO_STORE}" in ${settings.helperConfigFile}` };
   if (named !== undefined) {
     const found = findOnPath(path, `docker-credential-${named}`);
-    return found ? { state: 'found', name: named, path: found, source: 'config' } : { state: 'missing', name: named, source: 'config' };
+    return found
+      ? { state: 'found', name: named, path: found, source: 'config' }
+      : { state: 'missing', name: named, source: 'config' };
   }
   const usual = platformStoreName(platform, path);
   if (!usual) return { state: 'none', why: `no usual credential store on ${platform}` };
   const found = findOnPath(path, `docker-credential-${usual}`);
   return found
     ? { state: 'found', name: usual, path: found, source: 'platform' }
-    : { state: 'none', why: `no "credsStore" in ${settings.helperConfigFile ?? 'the helper config'}, and docker-credential-${usual} (this platform's usual store) is not on PATH` };
+    : {
+        state: 'none',
+        why: `no "credsStore" in ${settings.helperConfigFile ?? 'the helper config'}, and docker-credential-${usual} (this platform's usual store) is not on PATH`,
+      };
 }
 
 export interface StoreIo {
@@ -120,7 +129,11 @@ export async function runOtherStore(
     const out: Buffer[] = [];
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(store.path, [action], { env: { ...io.env, [HANDED_OVER_ENV]: '1' }, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(store.path, [action], {
+        env: { ...io.env, [HANDED_OVER_ENV]: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
     } catch (error) {
       done({ code: -1, stdout: Buffer.from((error as NodeJS.ErrnoException).code ?? 'spawn failed') });
       return;

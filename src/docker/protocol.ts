@@ -37,7 +37,11 @@ export const encodeCredentials = (credentials: Credentials): string =>
   safeJson({ ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret }) + '\n';
 
 /** Runs one protocol action; returns the exit code. */
-export async function handleAction(action: ProtocolAction, backend: CredentialBackend, io: ProtocolIo): Promise<number> {
+export async function handleAction(
+  action: ProtocolAction,
+  backend: CredentialBackend,
+  io: ProtocolIo,
+): Promise<number> {
   try {
     const input = await readInput(io.stdin);
     switch (action) {
@@ -60,7 +64,11 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
         // A request that names no server is refused, not "stored": Docker would report a login that went nowhere.
         const serverUrl = (parsed as { ServerURL?: unknown } | null | undefined)?.ServerURL;
         if (typeof serverUrl !== 'string' || serverUrl === '') {
-          throw new HelperError(input.oversized ? 'the store request is larger than 64 KiB; nothing was stored' : 'the store request is not a JSON object with a "ServerURL"; nothing was stored');
+          throw new HelperError(
+            input.oversized
+              ? 'the store request is larger than 64 KiB; nothing was stored'
+              : 'the store request is not a JSON object with a "ServerURL"; nothing was stored',
+          );
         }
         await backend.store(parsed);
         return 0;
@@ -71,7 +79,10 @@ export async function handleAction(action: ProtocolAction, backend: CredentialBa
         return 0;
     }
   } catch (error) {
-    const helperError = error instanceof HelperError ? error : new HelperError(`internal error (${error instanceof Error ? error.name : typeof error})`);
+    const helperError =
+      error instanceof HelperError
+        ? error
+        : new HelperError(`internal error (${error instanceof Error ? error.name : typeof error})`);
     io.report(helperError);
     // As docker-credential-helpers does: the error's message is the answer on stdout, and the exit code is 1.
     io.stdout.write(`${helperError.message}\n`);

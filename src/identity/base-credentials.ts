@@ -19,7 +19,9 @@ export interface ContainerIdentity {
 
 /** Environment keys: the key id, and a hash of the secret, so a right id with a wrong secret is not a hit. */
 export function environmentKeyMaterial(settings: Settings): string | undefined {
-  return settings.envAccessKeyId ? `env:${settings.envAccessKeyId}:${digest(settings.envSecretAccessKey ?? '')}` : undefined;
+  return settings.envAccessKeyId
+    ? `env:${settings.envAccessKeyId}:${digest(settings.envSecretAccessKey ?? '')}`
+    : undefined;
 }
 
 /**
@@ -36,7 +38,8 @@ export function containerIdentity(settings: Settings): ContainerIdentity | undef
   if (settings.containerTokenFile) {
     const file = readTokenFile(settings.containerTokenFile);
     token = file.token;
-    if (file.error) unusable = `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${settings.containerTokenFile} cannot be read (${file.error})`;
+    if (file.error)
+      unusable = `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${settings.containerTokenFile} cannot be read (${file.error})`;
   } else {
     token = settings.containerToken;
   }

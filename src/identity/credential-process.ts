@@ -36,7 +36,31 @@ const OPAQUE_SYNTAX = /[(){};|&<>]/;
 /** ${NAME} and ${NAME:-word}: expansions SH_VARIABLE reads, whose braces are not groups (a $( inside is caught above). */
 const PARAMETER_EXPANSION = /\$\{[^}]*\}/g;
 /** Programs that run another program they look up themselves, or a shell that reads its own command line. */
-const LAUNCHERS = new Set(['env', 'sh', 'bash', 'dash', 'zsh', 'ksh', 'busybox', 'exec', 'command', 'eval', 'nohup', 'timeout', 'nice', 'stdbuf', 'xargs', 'sudo', 'doas', 'su', 'cmd', 'cmd.exe', 'powershell', 'pwsh', 'start']);
+const LAUNCHERS = new Set([
+  'env',
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+  'busybox',
+  'exec',
+  'command',
+  'eval',
+  'nohup',
+  'timeout',
+  'nice',
+  'stdbuf',
+  'xargs',
+  'sudo',
+  'doas',
+  'su',
+  'cmd',
+  'cmd.exe',
+  'powershell',
+  'pwsh',
+  'start',
+]);
 
 /** The line's words after the program, unquoted roughly (enough to tell options and paths apart). */
 function argumentWords(command: string): string[] {
@@ -49,29 +73,59 @@ function argumentWords(command: string): string[] {
  * (`cat creds`) is not told from a word of the program's own (`aws-vault export prod`): docs/security.md says so.
  */
 function relativeArgument(word: string): boolean {
-  return !word.startsWith('-') && !word.startsWith('/') && !word.startsWith('~') && !word.startsWith('$') && !/^[A-Za-z]:[/\\]/.test(word) && /[/\\.]/.test(word) && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(word);
+  return (
+    !word.startsWith('-') &&
+    !word.startsWith('/') &&
+    !word.startsWith('~') &&
+    !word.startsWith('$') &&
+    !/^[A-Za-z]:[/\\]/.test(word) &&
+    /[/\\.]/.test(word) &&
+    !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(word)
+  );
 }
 
 /** A path relative to the working directory: neither absolute, nor `~`, nor a bare name looked up on PATH. */
 function relativePath(word: string): boolean {
-  return /[/\\]/.test(word) && !word.startsWith('/') && !word.startsWith('~') && !word.startsWith('$') && !/^[A-Za-z]:[/\\]/.test(word) && !word.startsWith('\\\\');
+  return (
+    /[/\\]/.test(word) &&
+    !word.startsWith('/') &&
+    !word.startsWith('~') &&
+    !word.startsWith('$') &&
+    !/^[A-Za-z]:[/\\]/.test(word) &&
+    !word.startsWith('\\\\')
+  );
 }
 
-export function commandInputs(command: string, env: Readonly<Record<string, string | undefined>>, cwd: string): CommandInputs {
+export function commandInputs(
+  command: string,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): CommandInputs {
   const program = programWord(command);
   const base = program.split(/[/\\]/).pop() ?? '';
-  if (SUBSTITUTION.test(command) || OPAQUE_SYNTAX.test(command.replace(PARAMETER_EXPANSION, '')) || LAUNCHERS.has(base) || program === '') {
+  if (
+    SUBSTITUTION.test(command) ||
+    OPAQUE_SYNTAX.test(command.replace(PARAMETER_EXPANSION, '')) ||
+    LAUNCHERS.has(base) ||
+    program === ''
+  ) {
     // Anything in the environment, and the directory, may change the answer: all of it is key material.
     const variables = Object.keys(env).sort();
-    return { material: JSON.stringify([variables.map((name) => [name, env[name] ?? null]), cwd]), variables, workingDirectory: true };
+    return {
+      material: JSON.stringify([variables.map((name) => [name, env[name] ?? null]), cwd]),
+      variables,
+      workingDirectory: true,
+    };
   }
   const names = new Set<string>();
   for (const match of command.matchAll(SH_VARIABLE)) names.add(match[1]);
   for (const match of command.matchAll(CMD_VARIABLE)) names.add(match[1]);
   // A bare program name is found on PATH (and, by cmd.exe, with PATHEXT); `~` is HOME.
-  if (program !== '' && !/[/\\]/.test(program) && !program.includes('$') && !program.includes('%')) names.add('PATH').add('PATHEXT');
+  if (program !== '' && !/[/\\]/.test(program) && !program.includes('$') && !program.includes('%'))
+    names.add('PATH').add('PATHEXT');
   if (/(^|[\s=:'"])~/.test(command)) names.add('HOME');
-  const workingDirectory = relativePath(program) || /(^|\s)\.\.?[/\\]/.test(command) || argumentWords(command).some(relativeArgument);
+  const workingDirectory =
+    relativePath(program) || /(^|\s)\.\.?[/\\]/.test(command) || argumentWords(command).some(relativeArgument);
   const variables = [...names].sort();
   const values = variables.map((name) => [name, env[name] ?? null]);
   return { material: JSON.stringify([values, workingDirectory ? cwd : null]), variables, workingDirectory };

@@ -16,7 +16,8 @@ export interface IdentityChoice {
   sessionName?: string;
 }
 
-export type IdentitySource = 'environment' | 'profile' | 'web-identity' | 'container' | 'instance' | 'none' | 'service-account';
+export type IdentitySource =
+  'environment' | 'profile' | 'web-identity' | 'container' | 'instance' | 'none' | 'service-account';
 
 export interface Identity {
   /**
@@ -60,7 +61,12 @@ export interface Identity {
    * for the key, a profile's web_identity_token_file tokens by path (secrets), and the SSO sessions or start URLs
    * whose token cache files the SDK would read.
    */
-  sdkFiles?: { shared: SharedFile[]; profileTokens: Record<string, string>; ssoIds: string[]; loginSessions?: string[] };
+  sdkFiles?: {
+    shared: SharedFile[];
+    profileTokens: Record<string, string>;
+    ssoIds: string[];
+    loginSessions?: string[];
+  };
 }
 
 /**
@@ -68,7 +74,11 @@ export interface Identity {
  * account (namespace, name, uid): a token obtained for one service account is never served to another that
  * names the same role, since that role's trust policy may refuse the other.
  */
-export function serviceAccountIdentity(roleArn: string, account: { namespace: string; name: string; uid: string }, token: string): Identity {
+export function serviceAccountIdentity(
+  roleArn: string,
+  account: { namespace: string; name: string; uid: string },
+  token: string,
+): Identity {
   const who = `${account.namespace}/${account.name}`;
   return {
     source: 'service-account',
@@ -108,7 +118,12 @@ function baseIdentity(settings: Settings, chosenProfile: string | undefined): Id
   const sdkFiles = { profileTokens: {}, ssoIds: [], ...identity.sdkFiles, shared: shared.files };
   // Every source's client reads the shared config (endpoints, retries): one that cannot be read leaves none usable.
   const unusable = shared.unreadable ?? identity.unusable;
-  return { ...identity, keyMaterial: `${identity.keyMaterial}${endpoints}`, sdkFiles, ...(unusable ? { unusable } : {}) };
+  return {
+    ...identity,
+    keyMaterial: `${identity.keyMaterial}${endpoints}`,
+    sdkFiles,
+    ...(unusable ? { unusable } : {}),
+  };
 }
 
 function credentialSource(settings: Settings, chosenProfile: string | undefined, shared: SharedConfig): Identity {
@@ -129,16 +144,33 @@ function credentialSource(settings: Settings, chosenProfile: string | undefined,
       ...(found.unusable ? { unusable: found.unusable } : {}),
       ...(found.commandInputs ? { commandInputs: found.commandInputs } : {}),
       ...(found.containerToken !== undefined ? { containerToken: found.containerToken } : {}),
-      sdkFiles: { shared: [], profileTokens: found.profileTokens, ssoIds: found.ssoIds, ...(found.loginSessions ? { loginSessions: found.loginSessions } : {}) },
+      sdkFiles: {
+        shared: [],
+        profileTokens: found.profileTokens,
+        ssoIds: found.ssoIds,
+        ...(found.loginSessions ? { loginSessions: found.loginSessions } : {}),
+      },
     };
   }
   if (profile !== undefined && !data) {
-    return { source: 'profile', label: `profile ${profile}`, keyMaterial: `profile:${profile}:missing`, profile, missingProfile: profile };
+    return {
+      source: 'profile',
+      label: `profile ${profile}`,
+      keyMaterial: `profile:${profile}:missing`,
+      profile,
+      missingProfile: profile,
+    };
   }
   if (chosenProfile !== undefined) {
     // The SDK would go on down its chain here; a profile chosen for a registry must never quietly become
     // another identity.
-    return { source: 'profile', label: `profile ${chosenProfile}`, keyMaterial: `profile:${chosenProfile}:no-credentials`, profile: chosenProfile, profileWithoutCredentials: chosenProfile };
+    return {
+      source: 'profile',
+      label: `profile ${chosenProfile}`,
+      keyMaterial: `profile:${chosenProfile}:no-credentials`,
+      profile: chosenProfile,
+      profileWithoutCredentials: chosenProfile,
+    };
   }
   if (settings.webIdentity) {
     const token = readTokenFile(settings.webIdentity.tokenFile);
@@ -147,11 +179,14 @@ function credentialSource(settings: Settings, chosenProfile: string | undefined,
       label: `web identity ${settings.webIdentity.roleArn}${token.subject ? ` for ${token.subject}` : ''}`,
       keyMaterial: `web-identity:${settings.webIdentity.roleArn}:${token.keyMaterial}`,
       webIdentityToken: token.token ?? '',
-      ...(token.error ? { unusable: `AWS_WEB_IDENTITY_TOKEN_FILE ${settings.webIdentity.tokenFile} cannot be read (${token.error})` } : {}),
+      ...(token.error
+        ? { unusable: `AWS_WEB_IDENTITY_TOKEN_FILE ${settings.webIdentity.tokenFile} cannot be read (${token.error})` }
+        : {}),
     };
   }
   const container = containerIdentity(settings);
   if (container) return { source: 'container', ...container };
-  if (settings.imdsDisabled) return { source: 'none', label: 'no credentials (AWS_EC2_METADATA_DISABLED is set)', keyMaterial: 'none' };
+  if (settings.imdsDisabled)
+    return { source: 'none', label: 'no credentials (AWS_EC2_METADATA_DISABLED is set)', keyMaterial: 'none' };
   return { source: 'instance', label: 'the instance role (EC2 metadata), if any', keyMaterial: 'instance' };
 }

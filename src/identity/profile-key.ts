@@ -27,7 +27,8 @@ export function carriesCredentials(data: ProfileData | undefined): boolean {
   );
 }
 
-const stable = (data: Record<string, string> | undefined): string => JSON.stringify(Object.entries(data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const stable = (data: Record<string, string> | undefined): string =>
+  JSON.stringify(Object.entries(data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 interface ProfileKey {
   keyMaterial: string;
@@ -66,7 +67,8 @@ export function profileKeyMaterial(name: string, shared: SharedConfig, settings:
     const tokenFile = data?.web_identity_token_file;
     if (tokenFile) {
       const token = readTokenFile(tokenFile);
-      if (token.error) result.unusable ??= `web_identity_token_file ${tokenFile} of profile ${profile} cannot be read (${token.error})`;
+      if (token.error)
+        result.unusable ??= `web_identity_token_file ${tokenFile} of profile ${profile} cannot be read (${token.error})`;
       else result.profileTokens[tokenFile] = token.token!;
       parts.push(`token ${token.keyMaterial}`);
     }
@@ -76,7 +78,10 @@ export function profileKeyMaterial(name: string, shared: SharedConfig, settings:
       const found = commandInputs(command, settings.environment, settings.workingDirectory());
       parts.push(`process ${found.material}`);
       const before = result.commandInputs;
-      result.commandInputs = { variables: [...(before?.variables ?? []), ...found.variables], workingDirectory: (before?.workingDirectory ?? false) || found.workingDirectory };
+      result.commandInputs = {
+        variables: [...(before?.variables ?? []), ...found.variables],
+        workingDirectory: (before?.workingDirectory ?? false) || found.workingDirectory,
+      };
     }
     const credentialSource = data?.credential_source;
     if (credentialSource === 'Environment') parts.push(`base ${environmentKeyMaterial(settings) ?? 'none'}`);

@@ -14,9 +14,12 @@ export interface FoundRegion {
 export const REGION_NAME = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 export function configuredRegion(settings: Settings, setup: SetupSettings): FoundRegion | undefined {
-  if (setup.region && REGION_NAME.test(setup.region)) return { region: setup.region, source: setup.regionSource ?? 'the environment' };
+  if (setup.region && REGION_NAME.test(setup.region))
+    return { region: setup.region, source: setup.regionSource ?? 'the environment' };
   const profile = settings.awsProfile ?? 'default';
   if (!settings.awsConfigFile) return undefined;
   const region = readSharedConfig(settings).profiles[profile]?.region;
-  return region && REGION_NAME.test(region) ? { region, source: `profile ${profile} in ${settings.awsConfigFile}` } : undefined;
+  return region && REGION_NAME.test(region)
+    ? { region, source: `profile ${profile} in ${settings.awsConfigFile}` }
+    : undefined;
 }

@@ -77,7 +77,11 @@ export interface SharedFile {
   text: string | null;
 }
 
-function readFile(kind: SharedFile['kind'], path: string, home: string | undefined): { file: SharedFile; data: IniData; unreadable?: string } {
+function readFile(
+  kind: SharedFile['kind'],
+  path: string,
+  home: string | undefined,
+): { file: SharedFile; data: IniData; unreadable?: string } {
   const resolved = expandHome(path, home);
   const what = kind === 'config' ? 'the AWS config file' : 'the AWS shared credentials file';
   let text: string;
@@ -114,7 +118,11 @@ export interface SharedConfig {
   unreadable?: string;
 }
 
-export function readSharedConfig(files: { awsConfigFile: string | undefined; awsCredentialsFile: string | undefined; home: string | undefined }): SharedConfig {
+export function readSharedConfig(files: {
+  awsConfigFile: string | undefined;
+  awsCredentialsFile: string | undefined;
+  home: string | undefined;
+}): SharedConfig {
   const read = [
     files.awsConfigFile ? readFile('config', files.awsConfigFile, files.home) : undefined,
     files.awsCredentialsFile ? readFile('credentials', files.awsCredentialsFile, files.home) : undefined,
@@ -126,5 +134,10 @@ export function readSharedConfig(files: { awsConfigFile: string | undefined; aws
     for (const [name, values] of Object.entries(file)) profiles[name] = { ...profiles[name], ...values };
   }
   const unreadable = read.find((r) => r?.unreadable)?.unreadable;
-  return { profiles, sections: config, files: read.flatMap((r) => (r ? [r.file] : [])), ...(unreadable ? { unreadable } : {}) };
+  return {
+    profiles,
+    sections: config,
+    files: read.flatMap((r) => (r ? [r.file] : [])),
+    ...(unreadable ? { unreadable } : {}),
+  };
 }

@@ -11,7 +11,10 @@ function profileKind(profile: string, settings: Settings): string {
   if (data.sso_session) return `SSO (IAM Identity Center), sso-session ${data.sso_session}`;
   if (data.sso_start_url) return 'SSO (IAM Identity Center), legacy sso_start_url';
   if (data.role_arn) {
-    const from = data.source_profile ?? data.credential_source ?? (data.web_identity_token_file ? 'web identity token' : undefined);
+    const from =
+      data.source_profile ??
+      data.credential_source ??
+      (data.web_identity_token_file ? 'web identity token' : undefined);
     return `assumes role ${data.role_arn}${from ? ` from ${from}` : ''}`;
   }
   if (data.credential_process) return 'credential_process';
@@ -19,7 +22,11 @@ function profileKind(profile: string, settings: Settings): string {
   return 'settings the SDK resolves';
 }
 
-export function describeSource(identity: Identity, settings: Settings, env: Readonly<Record<string, string | undefined>>): string {
+export function describeSource(
+  identity: Identity,
+  settings: Settings,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   let base: string;
   switch (identity.source) {
     case 'environment':
@@ -27,7 +34,9 @@ export function describeSource(identity: Identity, settings: Settings, env: Read
       break;
     case 'profile': {
       const name = identity.profile ?? settings.awsProfile ?? 'default';
-      base = identity.missingProfile ? `profile ${name} (not in the AWS config files)` : `profile ${name}: ${profileKind(name, settings)}`;
+      base = identity.missingProfile
+        ? `profile ${name} (not in the AWS config files)`
+        : `profile ${name}: ${profileKind(name, settings)}`;
       break;
     }
     case 'web-identity':
@@ -36,13 +45,17 @@ export function describeSource(identity: Identity, settings: Settings, env: Read
     case 'container': {
       const full = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ? undefined : env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
       // EKS Pod Identity's agent listens on these link-local addresses; ECS gives a path on its own.
-      if (full && /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])[:/]/.test(full)) base = `EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI ${redactUrl(full)})`;
-      else if (full) base = `EKS Pod Identity or a container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI ${redactUrl(full)})`;
-      else base = `ECS task role (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''})`;
+      if (full && /^https?:\/\/(169\.254\.170\.23|\[fd00:ec2::23\])[:/]/.test(full))
+        base = `EKS Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI ${redactUrl(full)})`;
+      else if (full)
+        base = `EKS Pod Identity or a container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI ${redactUrl(full)})`;
+      else
+        base = `ECS task role (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''})`;
       break;
     }
     case 'none':
-      base = 'none: no environment keys, no profile with credentials, no web identity or container credentials, and AWS_EC2_METADATA_DISABLED is set';
+      base =
+        'none: no environment keys, no profile with credentials, no web identity or container credentials, and AWS_EC2_METADATA_DISABLED is set';
       break;
     default:
       base = 'the default chain: instance role (EC2 metadata), if any';

@@ -14,13 +14,16 @@ function jwtPayload(token: string): Record<string, unknown> | undefined {
   if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1])) return undefined;
   try {
     const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-const claimText = (value: unknown): string => (Array.isArray(value) ? value.map(String).sort().join(',') : typeof value === 'string' ? value : '');
+const claimText = (value: unknown): string =>
+  Array.isArray(value) ? value.map(String).sort().join(',') : typeof value === 'string' ? value : '';
 
 /**
  * Cache-key material for a token's holder: issuer, subject and audience of a JWT (what a trust policy looks at);

@@ -21,7 +21,7 @@ export function formatGoDuration(ms: number): string {
 /** Go's time.ParseDuration, for the units the kubelet's configs use; undefined when it does not parse. */
 export function parseGoDuration(text: string): number | undefined {
   if (text === '0') return 0;
-  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
   return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]], 0);

@@ -15,7 +15,9 @@ function split(text: string): ImageParts {
   const authority = slash === -1 ? rest : rest.slice(0, slash);
   const path = slash === -1 ? '' : rest.slice(slash);
   const colon = authority.lastIndexOf(':');
-  return colon === -1 ? { host: authority, port: '', path } : { host: authority.slice(0, colon), port: authority.slice(colon + 1), path };
+  return colon === -1
+    ? { host: authority, port: '', path }
+    : { host: authority.slice(0, colon), port: authority.slice(colon + 1), path };
 }
 
 /** One label's glob as a regular expression; a malformed class matches nothing, as filepath.Match errs. */

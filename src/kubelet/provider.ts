@@ -28,7 +28,11 @@ export async function runKubeletProvider(io: KubeletIo, deps: RequestContext): P
     io.stdout.write(response);
     return 0;
   } catch (error) {
-    io.report(error instanceof HelperError ? error.message : `internal error (${error instanceof Error ? error.name : typeof error})`);
+    io.report(
+      error instanceof HelperError
+        ? error.message
+        : `internal error (${error instanceof Error ? error.name : typeof error})`,
+    );
     return 1;
   }
 }
@@ -42,7 +46,9 @@ async function answer(request: KubeletRequest, deps: RequestContext): Promise<st
   } catch (error) {
     // Docker's protocol answers "credentials not found"; the kubelet only logs stderr, so say what happened.
     if (error instanceof CredentialsNotFoundError || error instanceof MissingServerUrlError) {
-      throw new KubeletRequestError(`${request.image}: not served by this provider (${error instanceof CredentialsNotFoundError ? error.reason : 'no host'}); it serves ECR and ECR Public hosts and the config file's custom hosts`);
+      throw new KubeletRequestError(
+        `${request.image}: not served by this provider (${error instanceof CredentialsNotFoundError ? error.reason : 'no host'}); it serves ECR and ECR Public hosts and the config file's custom hosts`,
+      );
     }
     throw error;
   }
@@ -75,5 +81,8 @@ function identityFor(request: KubeletRequest, nodeIdentity: Identity, deps: Requ
   deps.hitMemo?.notAfter(account.expiresAt);
   deps.log.debug(`service account ${account.namespace}/${account.name} assumes ${role.roleArn} (from ${role.source})`);
   // The clients still read the node's shared config (endpoints, retries): the files as read for the node identity.
-  return { ...serviceAccountIdentity(role.roleArn, account, token), ...(nodeIdentity.sdkFiles ? { sdkFiles: nodeIdentity.sdkFiles } : {}) };
+  return {
+    ...serviceAccountIdentity(role.roleArn, account, token),
+    ...(nodeIdentity.sdkFiles ? { sdkFiles: nodeIdentity.sdkFiles } : {}),
+  };
 }

@@ -51,7 +51,9 @@ export function parseKubeletRequest(text: string): KubeletRequest {
   const apiVersion = parsed['apiVersion'];
   if (apiVersion === undefined) throw new KubeletRequestError('request has no apiVersion');
   if (!isApiVersion(apiVersion)) {
-    throw new KubeletRequestError(`apiVersion ${describe(apiVersion)} is not one of ${KUBELET_API_VERSIONS.join(', ')}`);
+    throw new KubeletRequestError(
+      `apiVersion ${describe(apiVersion)} is not one of ${KUBELET_API_VERSIONS.join(', ')}`,
+    );
   }
   const kind = parsed['kind'];
   if (kind === undefined) throw new KubeletRequestError('request has no kind');
@@ -64,11 +66,16 @@ export function parseKubeletRequest(text: string): KubeletRequest {
 
   // The service-account fields exist only in v1's types; the kubelet never sends them in older versions, so
   // there they are ignored (not refused), as Go's decoder would ignore any unknown field.
-  const serviceAccount = apiVersion === 'credentialprovider.kubelet.k8s.io/v1' ? readServiceAccountFields(parsed) : { serviceAccountAnnotations: {} };
+  const serviceAccount =
+    apiVersion === 'credentialprovider.kubelet.k8s.io/v1'
+      ? readServiceAccountFields(parsed)
+      : { serviceAccountAnnotations: {} };
   return { apiVersion, ...image, ...serviceAccount };
 }
 
-function readServiceAccountFields(request: Record<string, unknown>): Pick<KubeletRequest, 'serviceAccountToken' | 'serviceAccountAnnotations'> {
+function readServiceAccountFields(
+  request: Record<string, unknown>,
+): Pick<KubeletRequest, 'serviceAccountToken' | 'serviceAccountAnnotations'> {
   const token = request['serviceAccountToken'];
   // Go's omitempty means the kubelet sends no field rather than "": treat both as "no token".
   if (token !== undefined && token !== null && typeof token !== 'string') {
@@ -77,14 +84,23 @@ function readServiceAccountFields(request: Record<string, unknown>): Pick<Kubele
   const annotations = request['serviceAccountAnnotations'];
   const serviceAccountAnnotations: Record<string, string> = {};
   if (annotations !== undefined && annotations !== null) {
-    if (!isPlainObject(annotations)) throw new KubeletRequestError('serviceAccountAnnotations must be an object of strings');
+    if (!isPlainObject(annotations))
+      throw new KubeletRequestError('serviceAccountAnnotations must be an object of strings');
     for (const [key, value] of Object.entries(annotations)) {
-      if (typeof value !== 'string') throw new KubeletRequestError(`serviceAccountAnnotations[${describe(key)}] must be a string`);
+      if (typeof value !== 'string')
+        throw new KubeletRequestError(`serviceAccountAnnotations[${describe(key)}] must be a string`);
       // defineProperty, not assignment: a "__proto__" key must stay data, not replace the prototype.
-      Object.defineProperty(serviceAccountAnnotations, key, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(serviceAccountAnnotations, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
-  return typeof token === 'string' && token !== '' ? { serviceAccountToken: token, serviceAccountAnnotations } : { serviceAccountAnnotations };
+  return typeof token === 'string' && token !== ''
+    ? { serviceAccountToken: token, serviceAccountAnnotations }
+    : { serviceAccountAnnotations };
 }
 
 // A digest as the distribution spec writes it: algorithm[+-._algorithm]:encoded.
@@ -101,8 +117,10 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
  */
 function parseImage(raw: string): Pick<KubeletRequest, 'image' | 'host' | 'port' | 'path'> {
   const shown = describe(raw);
-  if (!/^[\x21-\x7e]+$/.test(raw)) throw new KubeletRequestError(`image ${shown} has characters an image name cannot have`);
-  if (raw.includes('://')) throw new KubeletRequestError(`image ${shown} has a scheme; the kubelet sends host[:port]/path`);
+  if (!/^[\x21-\x7e]+$/.test(raw))
+    throw new KubeletRequestError(`image ${shown} has characters an image name cannot have`);
+  if (raw.includes('://'))
+    throw new KubeletRequestError(`image ${shown} has a scheme; the kubelet sends host[:port]/path`);
 
   let rest = raw.replace(DIGEST, '');
   if (rest.includes('@')) throw new KubeletRequestError(`image ${shown} has a malformed digest or user info`);
@@ -127,14 +145,18 @@ function parseImage(raw: string): Pick<KubeletRequest, 'image' | 'host' | 'port'
     throw new KubeletRequestError(`image ${shown} has no valid host`);
   }
   if (host !== host.toLowerCase()) {
-    throw new KubeletRequestError(`image ${shown} has upper case in its host; the kubelet matches auth keys case-sensitively`);
+    throw new KubeletRequestError(
+      `image ${shown} has upper case in its host; the kubelet matches auth keys case-sensitively`,
+    );
   }
   const portText = hostPort?.[2];
   let port: number | undefined;
   if (portText !== undefined) {
     port = Number(portText);
     if (!/^[1-9]\d{0,4}$/.test(portText) || port > 65535) {
-      throw new KubeletRequestError(`image ${shown} has port ${describe(portText)}; expected 1-65535 without leading zeros`);
+      throw new KubeletRequestError(
+        `image ${shown} has port ${describe(portText)}; expected 1-65535 without leading zeros`,
+      );
     }
   }
   rest = path === '' ? authority : `${authority}/${path}`;

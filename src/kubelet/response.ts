@@ -30,16 +30,20 @@ export interface KubeletResponseInput {
 }
 
 /** The kubelet must stop using the token when our own cache would: then the next request gets a fresh one. */
-export const cacheDurationFor = (token: Pick<Token, 'expiresAt' | 'fetchedAt'>, now: number): number => Math.max(0, token.expiresAt - refreshMargin(token) - now);
+export const cacheDurationFor = (token: Pick<Token, 'expiresAt' | 'fetchedAt'>, now: number): number =>
+  Math.max(0, token.expiresAt - refreshMargin(token) - now);
 
 export function encodeKubeletResponse(input: KubeletResponseInput): string {
   const { apiVersion, authKey, username, password, cacheDurationMs } = input;
   if (!(KUBELET_API_VERSIONS as readonly string[]).includes(apiVersion)) {
     throw new KubeletResponseError(`apiVersion ${JSON.stringify(apiVersion)} is not one the kubelet speaks`);
   }
-  if (typeof authKey !== 'string' || authKey === '') throw new KubeletResponseError('refusing to answer with an empty auth key');
-  if (typeof username !== 'string' || username === '') throw new KubeletResponseError('refusing to answer with an empty username');
-  if (typeof password !== 'string' || password === '') throw new KubeletResponseError('refusing to answer with an empty password');
+  if (typeof authKey !== 'string' || authKey === '')
+    throw new KubeletResponseError('refusing to answer with an empty auth key');
+  if (typeof username !== 'string' || username === '')
+    throw new KubeletResponseError('refusing to answer with an empty username');
+  if (typeof password !== 'string' || password === '')
+    throw new KubeletResponseError('refusing to answer with an empty password');
   const cacheDuration = formatGoDuration(cacheDurationMs);
   // Key order matches the kubelet's own fixtures; the computed key keeps a "__proto__" auth key a plain property.
   const response = {
@@ -60,6 +64,7 @@ export function encodeKubeletResponse(input: KubeletResponseInput): string {
 export function authKeyFor(host: string, port?: number): string {
   if (host === '' || /[\s/:@]/.test(host)) throw new KubeletResponseError(`${JSON.stringify(host)} is not a host name`);
   if (port === undefined) return host;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new KubeletResponseError(`port ${port} is out of range`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new KubeletResponseError(`port ${port} is out of range`);
   return `${host}:${port}`;
 }

@@ -20,7 +20,10 @@ export interface RoleChoice {
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/;
 const MAX_ARN_LENGTH = 2048;
 
-export function roleForServiceAccount(annotations: Record<string, string>, env: Record<string, string | undefined>): RoleChoice | undefined {
+export function roleForServiceAccount(
+  annotations: Record<string, string>,
+  env: Record<string, string | undefined>,
+): RoleChoice | undefined {
   for (const key of [ECR_ROLE_ARN_ANNOTATION, IRSA_ROLE_ARN_ANNOTATION]) {
     // Own properties only: an inherited "constructor" or a polluted prototype is not an annotation.
     const value = Object.hasOwn(annotations, key) ? annotations[key] : undefined;
@@ -39,7 +42,9 @@ function choose(value: string | undefined, source: string, described: string): R
   const roleArn = value.trim();
   if (roleArn === '') return undefined;
   if (roleArn.length > MAX_ARN_LENGTH || !ROLE_ARN.test(roleArn)) {
-    throw new KubeletRequestError(`${described} is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)`);
+    throw new KubeletRequestError(
+      `${described} is not an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)`,
+    );
   }
   return { roleArn, source };
 }

@@ -36,32 +36,49 @@ export function serviceAccountFromToken(jwt: string, now: number): ServiceAccoun
   if (parts.length !== 3 || !BASE64URL.test(parts[0]) || !BASE64URL.test(parts[1])) {
     throw new KubeletRequestError('service-account token is not a JWT (header.payload.signature in base64url)');
   }
-  if (!isObject(decodeSegment(parts[0]))) throw new KubeletRequestError('service-account token header is not a JSON object');
+  if (!isObject(decodeSegment(parts[0])))
+    throw new KubeletRequestError('service-account token header is not a JSON object');
   const payload = decodeSegment(parts[1]);
   if (!isObject(payload)) throw new KubeletRequestError('service-account token payload is not a JSON object');
 
   const claim = payload['kubernetes.io'];
-  if (!isObject(claim)) throw new KubeletRequestError('service-account token has no kubernetes.io claim; is it a projected service-account token?');
+  if (!isObject(claim))
+    throw new KubeletRequestError(
+      'service-account token has no kubernetes.io claim; is it a projected service-account token?',
+    );
   const namespace = claim['namespace'];
   const account = claim['serviceaccount'];
   const name = isObject(account) ? account['name'] : undefined;
   const uid = isObject(account) ? account['uid'] : undefined;
-  if (typeof namespace !== 'string' || namespace === '') throw new KubeletRequestError('service-account token has no kubernetes.io namespace');
-  if (typeof name !== 'string' || name === '') throw new KubeletRequestError('service-account token has no kubernetes.io serviceaccount name');
-  if (typeof uid !== 'string' || uid === '') throw new KubeletRequestError('service-account token has no kubernetes.io serviceaccount uid');
-  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) throw new KubeletRequestError('service-account token namespace is not a valid namespace name');
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) throw new KubeletRequestError('service-account token serviceaccount name is not a valid name');
+  if (typeof namespace !== 'string' || namespace === '')
+    throw new KubeletRequestError('service-account token has no kubernetes.io namespace');
+  if (typeof name !== 'string' || name === '')
+    throw new KubeletRequestError('service-account token has no kubernetes.io serviceaccount name');
+  if (typeof uid !== 'string' || uid === '')
+    throw new KubeletRequestError('service-account token has no kubernetes.io serviceaccount uid');
+  if (namespace.length > 63 || !DNS_LABEL.test(namespace))
+    throw new KubeletRequestError('service-account token namespace is not a valid namespace name');
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name))
+    throw new KubeletRequestError('service-account token serviceaccount name is not a valid name');
   if (!UID.test(uid)) throw new KubeletRequestError('service-account token serviceaccount uid is not a UID');
 
   // A trust policy conditions on `sub`; if it disagreed with the claim we would cache under one account and
   // authenticate as another.
   const sub = payload['sub'];
   if (sub !== undefined && sub !== `system:serviceaccount:${namespace}:${name}`) {
-    throw new KubeletRequestError(`service-account token sub does not name the kubernetes.io claim's account ${namespace}/${name}`);
+    throw new KubeletRequestError(
+      `service-account token sub does not name the kubernetes.io claim's account ${namespace}/${name}`,
+    );
   }
   const exp = payload['exp'];
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new KubeletRequestError(`service-account token of ${namespace}/${name} has no exp claim; the kubelet sends bound tokens, which always have one`);
-  if (exp * 1000 <= now) throw new KubeletRequestError(`service-account token of ${namespace}/${name} expired at ${isoTime(exp * 1000)}; the kubelet sends a fresh one (is this node's clock right?)`);
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    throw new KubeletRequestError(
+      `service-account token of ${namespace}/${name} has no exp claim; the kubelet sends bound tokens, which always have one`,
+    );
+  if (exp * 1000 <= now)
+    throw new KubeletRequestError(
+      `service-account token of ${namespace}/${name} expired at ${isoTime(exp * 1000)}; the kubelet sends a fresh one (is this node's clock right?)`,
+    );
   return { namespace, name, uid, expiresAt: exp * 1000 };
 }
 

@@ -10,7 +10,8 @@ import { isToken, type Token } from '../cache/policy';
 import type { FileFingerprint } from '../platform/file-fingerprint';
 
 /** How the answer is written: what `get` or the kubelet mode wrote, minus the token, which comes from the cache. */
-export type HitAnswer = { kind: 'docker'; serverUrl: string } | { kind: 'kubelet'; apiVersion: string; authKey: string };
+export type HitAnswer =
+  { kind: 'docker'; serverUrl: string } | { kind: 'kubelet'; apiVersion: string; authKey: string };
 
 export interface HitMemo {
   version: 1;
@@ -37,10 +38,18 @@ export interface HitMemo {
  * every run take the full path and write a memo of its own. A decision that reads one of them (a credential_process
  * command line that expands $PWD) or the working directory is never memoised (inputsOutsideMemo).
  */
-export const NOT_INPUTS: ReadonlySet<string> = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL', 'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET']);
+export const NOT_INPUTS: ReadonlySet<string> = new Set([
+  '_',
+  'PWD',
+  'OLDPWD',
+  'SHLVL',
+  'HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET',
+]);
 
 /** Whether a decision depended on something the memo's name does not cover. */
-export const inputsOutsideMemo = (inputs: { variables: readonly string[]; workingDirectory: boolean } | undefined): boolean =>
+export const inputsOutsideMemo = (
+  inputs: { variables: readonly string[]; workingDirectory: boolean } | undefined,
+): boolean =>
   inputs !== undefined && (inputs.workingDirectory || inputs.variables.some((name) => NOT_INPUTS.has(name)));
 
 const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
@@ -70,7 +79,10 @@ function isKeyId(text: string): boolean {
 function isAnswer(value: unknown): value is HitAnswer {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return (v.kind === 'docker' && isString(v.serverUrl)) || (v.kind === 'kubelet' && isString(v.apiVersion) && isString(v.authKey));
+  return (
+    (v.kind === 'docker' && isString(v.serverUrl)) ||
+    (v.kind === 'kubelet' && isString(v.apiVersion) && isString(v.authKey))
+  );
 }
 
 export function isHitMemo(value: unknown): value is HitMemo {
@@ -85,7 +97,13 @@ export function isHitMemo(value: unknown): value is HitMemo {
     isString(v.entry) &&
     isString(v.cacheDir) &&
     Array.isArray(v.files) &&
-    v.files.every((f: unknown) => typeof f === 'object' && f !== null && isString((f as FileFingerprint).path) && ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint))) &&
+    v.files.every(
+      (f: unknown) =>
+        typeof f === 'object' &&
+        f !== null &&
+        isString((f as FileFingerprint).path) &&
+        ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint)),
+    ) &&
     isAnswer(v.answer) &&
     (v.notAfter === undefined || typeof v.notAfter === 'number')
   );
@@ -112,7 +130,16 @@ export class HitMemoRecorder {
    */
   served(keyId: string, host: string, token: Token): void {
     if (this.servedToken !== undefined) this.spoiled = true;
-    this.servedToken = { keyId, host, token: { username: token.username, password: token.password, expiresAt: token.expiresAt, fetchedAt: token.fetchedAt } };
+    this.servedToken = {
+      keyId,
+      host,
+      token: {
+        username: token.username,
+        password: token.password,
+        expiresAt: token.expiresAt,
+        fetchedAt: token.fetchedAt,
+      },
+    };
   }
 
   answered(answer: HitAnswer): void {

@@ -1,7 +1,17 @@
 // Replaces a file so that a reader (a `docker pull` running right now) sees the old bytes or the new ones, never
 // half of each: a temporary file in the same directory (so the rename stays on one file system), then a rename.
 // The permission bits and owner of the file being replaced are kept: this file may hold stored logins.
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { HelperError } from './errors';
 import { makeDirectory } from './make-directory';
@@ -82,7 +92,13 @@ export function writeFileAtomically(target: string, text: string, keep: Keep = {
     // Explicitly, since the mode given to open is filtered through the umask.
     fchmodSync(fd, keep.mode ?? 0o600);
     // Root editing someone's file (sudo) must not leave it owned by root.
-    if (keep.uid !== undefined && keep.gid !== undefined && process.getuid?.() === 0 && (keep.uid !== 0 || keep.gid !== 0)) fchownSync(fd, keep.uid, keep.gid);
+    if (
+      keep.uid !== undefined &&
+      keep.gid !== undefined &&
+      process.getuid?.() === 0 &&
+      (keep.uid !== 0 || keep.gid !== 0)
+    )
+      fchownSync(fd, keep.uid, keep.gid);
     if (keep.durable !== false) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -23,10 +23,13 @@ export function startDeadline(ms: number, now: () => number, onExpire: () => voi
   });
   promise.catch(() => undefined); // observed by whoever races it; a late rejection is not "unhandled"
   const arm = (): void => {
-    timer = setTimeout(() => {
-      onExpire();
-      reject(new DeadlineError(`timed out after ${ms} ms`));
-    }, Math.max(0, remaining));
+    timer = setTimeout(
+      () => {
+        onExpire();
+        reject(new DeadlineError(`timed out after ${ms} ms`));
+      },
+      Math.max(0, remaining),
+    );
   };
   arm();
   return {

@@ -10,7 +10,12 @@ export const EXECUTABLE_NAME = 'docker-credential-ecr';
  * The first executable `name` in `path` (a PATH value); relative entries are skipped, as Docker should. On
  * Windows the entries are `;`-separated and the name is tried with each of PATHEXT's extensions.
  */
-export function findOnPath(path: string, name = EXECUTABLE_NAME, os: HostOs = hostOs, env: Readonly<Record<string, string | undefined>> = {}): string | undefined {
+export function findOnPath(
+  path: string,
+  name = EXECUTABLE_NAME,
+  os: HostOs = hostOs,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string | undefined {
   for (const dir of path.split(os.pathDelimiter)) {
     if (!dir || !os.isAbsolute(dir)) continue;
     for (const file of os.executableNames(env, name)) {

@@ -44,7 +44,8 @@ export function removeForeignSwitches(env: NodeJS.ProcessEnv): string[] {
 const ENGINE_OPTION_PREFIXES = ['BUN_JSC_', 'MIMALLOC_'];
 // In any case; without a regular expression, which a hit would otherwise compile for this alone. toUpperCase() also
 // folds a few non-ASCII letters (ı, ſ) that the runtime would not: such names restart too, which is harmless.
-const isEngineOption = (name: string): boolean => ENGINE_OPTION_PREFIXES.some((prefix) => name.slice(0, prefix.length).toUpperCase() === prefix);
+const isEngineOption = (name: string): boolean =>
+  ENGINE_OPTION_PREFIXES.some((prefix) => name.slice(0, prefix.length).toUpperCase() === prefix);
 const PASSED_ON: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /** Starts the run without them when one is set, and says so: the caller then does nothing else (stdin is the child's). */
@@ -75,4 +76,3 @@ export function restartWithoutEngineOptions(): boolean {
   );
   return true;
 }
-

@@ -46,14 +46,28 @@ function explainError(text: string, error: ParseError): JsonSyntaxError {
   // A comma after the last entry: the error points at the "}" or "]", the slip is on the comma's line.
   if (/^[}\]]/.test(here) && before.endsWith(',')) {
     const line = lineOf(text, before.length - 1);
-    return { line, reason: `a comma after the last entry, before "${here[0]}" (JSON allows none there)`, fix: `remove the "," at the end of line ${line}` };
+    return {
+      line,
+      reason: `a comma after the last entry, before "${here[0]}" (JSON allows none there)`,
+      fix: `remove the "," at the end of line ${line}`,
+    };
   }
   const line = lineOf(text, at);
-  if (here.startsWith("'")) return { line, reason: 'single quotes: JSON strings and names take double quotes', fix: `use double quotes (") on line ${line}` };
-  if (here.startsWith('//') || here.startsWith('/*')) return { line, reason: 'a comment, which JSON does not allow', fix: `delete the comment on line ${line}` };
+  if (here.startsWith("'"))
+    return {
+      line,
+      reason: 'single quotes: JSON strings and names take double quotes',
+      fix: `use double quotes (") on line ${line}`,
+    };
+  if (here.startsWith('//') || here.startsWith('/*'))
+    return { line, reason: 'a comment, which JSON does not allow', fix: `delete the comment on line ${line}` };
   const code = printParseErrorCode(error.error);
   if (code === 'CommaExpected' || (code === 'PropertyNameExpected' && /^"/.test(here))) {
-    return { line, reason: 'a "," is missing between two entries', fix: `add a "," at the end of the entry before line ${line}` };
+    return {
+      line,
+      reason: 'a "," is missing between two entries',
+      fix: `add a "," at the end of the entry before line ${line}`,
+    };
   }
   return { line, reason: PLAIN[code] ?? code };
 }

@@ -66,7 +66,15 @@ export function createLogger(options: LoggerOptions): Logger {
     try {
       // Never through a symlink (another user's link in /tmp would make us chmod and append to its target), never
       // blocking on a FIFO, and only a regular file of our own: chmod and append act on exactly what was opened.
-      fd = openSync(options.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0), 0o600);
+      fd = openSync(
+        options.file,
+        constants.O_WRONLY |
+          constants.O_APPEND |
+          constants.O_CREAT |
+          (constants.O_NOFOLLOW ?? 0) |
+          (constants.O_NONBLOCK ?? 0),
+        0o600,
+      );
       const stat = fstatSync(fd);
       const uid = process.getuid?.();
       if (!stat.isFile()) refused('not a regular file');

@@ -21,7 +21,9 @@ export const posixOs: HostOs = {
   executableNames: (_env, name) => [name],
   joinPath: (...parts) => paths.join(...parts),
   isAbsolute: (path) => paths.isAbsolute(path),
-  installCommand: (self, name, replace) => `sudo ln -s${replace ? 'f' : ''} ${self ? shellQuote(self) : `/path/to/${name}`} /usr/local/bin/${name}`,
+  installCommand: (self, name, replace) =>
+    `sudo ln -s${replace ? 'f' : ''} ${self ? shellQuote(self) : `/path/to/${name}`} /usr/local/bin/${name}`,
   makePrivateCommand: (dir) => `chmod 700 ${shellQuote(dir)}`,
-  sessionIntoEnvironmentCommand: (profile) => `eval "$(aws configure export-credentials${profile ? ` --profile ${profile}` : ''} --format env)"`,
+  sessionIntoEnvironmentCommand: (profile) =>
+    `eval "$(aws configure export-credentials${profile ? ` --profile ${profile}` : ''} --format env)"`,
 };

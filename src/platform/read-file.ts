@@ -80,7 +80,10 @@ export function readRegularText(path: string, options: ReadFileOptions): string 
 }
 
 /** readRegularText, with the stat of what was read (its mode and owner, for a file that will be rewritten). */
-export function readRegularTextWithStat(path: string, options: ReadFileOptions): { text: string; stat: import('node:fs').Stats } {
+export function readRegularTextWithStat(
+  path: string,
+  options: ReadFileOptions,
+): { text: string; stat: import('node:fs').Stats } {
   const { bytes, stat } = readRegularFile(path, options);
   return { text: bytes.toString('utf8'), stat };
 }

@@ -9,7 +9,7 @@ export async function readRawInput(stdin: NodeJS.ReadableStream, max = MAX_INPUT
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk);
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     chunks.push(buffer);
     size += buffer.length;
     if (size > max) {
@@ -24,5 +24,7 @@ export async function readRawInput(stdin: NodeJS.ReadableStream, max = MAX_INPUT
 export async function readInput(stdin: NodeJS.ReadableStream): Promise<{ text: string; oversized: boolean }> {
   const bytes = await readRawInput(stdin);
   // Invalid UTF-8 becomes U+FFFD, which host parsing then refuses.
-  return bytes.length > MAX_INPUT_BYTES ? { text: '', oversized: true } : { text: bytes.toString('utf8'), oversized: false };
+  return bytes.length > MAX_INPUT_BYTES
+    ? { text: '', oversized: true }
+    : { text: bytes.toString('utf8'), oversized: false };
 }

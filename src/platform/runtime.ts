@@ -38,7 +38,10 @@ export function writeAnswerWithRuntime(text: string): Promise<number> | undefine
     () => 0,
     (error: unknown) =>
       bun
-        .write(bun.stderr, `docker-credential-ecr: cannot write to standard output: ${(error as { code?: string } | undefined)?.code ?? 'error'}\n`)
+        .write(
+          bun.stderr,
+          `docker-credential-ecr: cannot write to standard output: ${(error as { code?: string } | undefined)?.code ?? 'error'}\n`,
+        )
         .catch(() => 0)
         .then(() => 1),
   );

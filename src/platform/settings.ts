@@ -8,7 +8,14 @@ import { hostOs } from './host-os';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The variables that send AWS API calls through a proxy, as curl reads them (NO_PROXY aside). */
-export const PROXY_VARIABLES: readonly string[] = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'all_proxy'];
+export const PROXY_VARIABLES: readonly string[] = [
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'ALL_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'all_proxy',
+];
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
@@ -94,13 +101,17 @@ const processAccount: Account = {
   },
 };
 
-export const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+export const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value;
 
 /**
  * A duration from the environment, clamped: a value past what a timer can hold (2^31 ms) fires at once, so
  * "2147483648" would mean "no time at all". Not a number, or not positive: the default.
  */
-function durationFromEnv(text: string | undefined, limits: { unitMs: number; minMs: number; maxMs: number; defaultMs: number }): number {
+function durationFromEnv(
+  text: string | undefined,
+  limits: { unitMs: number; minMs: number; maxMs: number; defaultMs: number },
+): number {
   const value = Number(nonEmpty(text) ?? '') * limits.unitMs;
   if (!Number.isFinite(value) || value <= 0) return limits.defaultMs;
   return Math.round(Math.min(limits.maxMs, Math.max(limits.minMs, value)));
@@ -142,7 +153,11 @@ function ownerOfNearest(path: string, account: Account): number | undefined {
 /** The longest a request may take, whatever DOCKER_CREDENTIAL_ECR_TIMEOUT_MS says: past this, a pull has long given up. */
 const MAX_TIMEOUT_MS = 10 * 60_000;
 
-export function readSettings(env: Env, fallbackHome: () => string | undefined, account: Account = processAccount): Settings {
+export function readSettings(
+  env: Env,
+  fallbackHome: () => string | undefined,
+  account: Account = processAccount,
+): Settings {
   const home = nonEmpty(env.HOME) ?? fallbackHome();
   const ignored: string[] = [];
   const xdg = (name: XdgVariable): string | undefined => xdgDirectory(env, name, ignored);
@@ -152,7 +167,9 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
   const explicitCacheDir = nonEmpty(env.AWS_ECR_CACHE_DIR);
   const osCacheDir = hostOs.defaultCacheDir(env); // Windows: %LOCALAPPDATA% (platform/windows.ts)
   if (explicitCacheDir !== undefined && !isAbsolute(explicitCacheDir)) {
-    ignored.push(`AWS_ECR_CACHE_DIR=${explicitCacheDir} is not an absolute path; ignoring it (tokens never go to the working directory)`);
+    ignored.push(
+      `AWS_ECR_CACHE_DIR=${explicitCacheDir} is not an absolute path; ignoring it (tokens never go to the working directory)`,
+    );
   }
   if (nonEmpty(env.AWS_ECR_DISABLE_CACHE)) {
     cacheDirSource = 'AWS_ECR_DISABLE_CACHE is set';
@@ -186,7 +203,11 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
   const namedConfig = nonEmpty(env.DOCKER_CREDENTIAL_ECR_CONFIG);
   const helperConfigFile =
     namedConfig ??
-    (configHome ? join(configHome, 'docker-credential-ecr', 'config.json') : home ? join(home, '.config', 'docker-credential-ecr', 'config.json') : undefined);
+    (configHome
+      ? join(configHome, 'docker-credential-ecr', 'config.json')
+      : home
+        ? join(home, '.config', 'docker-credential-ecr', 'config.json')
+        : undefined);
 
   return {
     cacheDir,
@@ -197,18 +218,22 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
     helperConfigFile,
     helperConfigNamed: namedConfig !== undefined,
     awsConfigFile: nonEmpty(env.AWS_CONFIG_FILE) ?? (home ? join(home, '.aws', 'config') : undefined),
-    awsCredentialsFile: nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? (home ? join(home, '.aws', 'credentials') : undefined),
+    awsCredentialsFile:
+      nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? (home ? join(home, '.aws', 'credentials') : undefined),
     awsProfile: nonEmpty(env.AWS_PROFILE) ?? nonEmpty(env.AWS_DEFAULT_PROFILE),
     // The SDK takes environment keys only as a pair; a lone key id is not a credential source.
     envAccessKeyId: nonEmpty(env.AWS_SECRET_ACCESS_KEY) ? nonEmpty(env.AWS_ACCESS_KEY_ID) : undefined,
     envSecretAccessKey: nonEmpty(env.AWS_SECRET_ACCESS_KEY),
-    ignoreConfiguredEndpoints: nonEmpty(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) !== undefined && env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'false',
+    ignoreConfiguredEndpoints:
+      nonEmpty(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) !== undefined &&
+      env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'false',
     webIdentity:
       nonEmpty(env.AWS_ROLE_ARN) && nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE)
         ? { roleArn: env.AWS_ROLE_ARN!, tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE! }
         : undefined,
     // The SDK's fromHttp takes the relative URI (ECS) over the full one when both are set.
-    containerCredentials: nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) ?? nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI),
+    containerCredentials:
+      nonEmpty(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) ?? nonEmpty(env.AWS_CONTAINER_CREDENTIALS_FULL_URI),
     containerTokenFile: nonEmpty(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE),
     containerToken: nonEmpty(env.AWS_CONTAINER_AUTHORIZATION_TOKEN),
     imdsDisabled: nonEmpty(env.AWS_EC2_METADATA_DISABLED) !== undefined && env.AWS_EC2_METADATA_DISABLED !== 'false',
@@ -221,9 +246,19 @@ export function readSettings(env: Env, fallbackHome: () => string | undefined, a
           ...(nonEmpty(env.AWS_ENDPOINT_URL) ? { all: env.AWS_ENDPOINT_URL } : {}),
         },
     caBundle: nonEmpty(env.AWS_CA_BUNDLE),
-    timeoutMs: durationFromEnv(env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS, { unitMs: 1, minMs: 100, maxMs: MAX_TIMEOUT_MS, defaultMs: 20_000 }),
+    timeoutMs: durationFromEnv(env.DOCKER_CREDENTIAL_ECR_TIMEOUT_MS, {
+      unitMs: 1,
+      minMs: 100,
+      maxMs: MAX_TIMEOUT_MS,
+      defaultMs: 20_000,
+    }),
     // 2 x 800 ms where no metadata service answers (a laptop, a CI runner), instead of the SDK's 2 x 1000 ms.
-    metadataTimeoutMs: durationFromEnv(env.AWS_METADATA_SERVICE_TIMEOUT, { unitMs: 1000, minMs: 100, maxMs: 60_000, defaultMs: 800 }),
+    metadataTimeoutMs: durationFromEnv(env.AWS_METADATA_SERVICE_TIMEOUT, {
+      unitMs: 1000,
+      minMs: 100,
+      maxMs: 60_000,
+      defaultMs: 800,
+    }),
     home,
     environment: env,
     workingDirectory: () => {

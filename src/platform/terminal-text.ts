@@ -22,7 +22,8 @@ function plainAscii(text: string): boolean {
 export const escapeControls = (text: string): string => (plainAscii(text) ? text : text.replace(UNSAFE, escape));
 
 /** Whether text holds any such character (a token from AWS that does is refused, not served). */
-export const hasControls = (text: string): boolean => /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text);
+export const hasControls = (text: string): boolean =>
+  /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text);
 
 /** JSON.stringify, with what it leaves raw (DEL, C1, U+2028/9, bidi controls) as \u escapes: the same JSON value. */
 export const safeJson = (value: unknown): string => escapeControls(JSON.stringify(value));

@@ -1,7 +1,8 @@
 // A unified-style diff of two versions of a config file, for people to read before (or after) a change. The
 // file may hold stored registry logins, so every line shown passes through a filter that masks their values.
 
-const SECRET_FIELD = /("(?:auth|password|identitytoken|registrytoken|secret|token|accesstoken|refreshtoken)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const SECRET_FIELD =
+  /("(?:auth|password|identitytoken|registrytoken|secret|token|accesstoken|refreshtoken)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
 /**
  * Masks the values of credential fields anywhere in a line (a compact file may hold all of them on one), and
@@ -18,7 +19,10 @@ function lineOperations(a: string[], b: string[]): Array<[' ' | '-' | '+', strin
   const lengths = new Uint32Array(rows * cols);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      lengths[i * cols + j] = a[i] === b[j] ? lengths[(i + 1) * cols + j + 1] + 1 : Math.max(lengths[(i + 1) * cols + j], lengths[i * cols + j + 1]);
+      lengths[i * cols + j] =
+        a[i] === b[j]
+          ? lengths[(i + 1) * cols + j + 1] + 1
+          : Math.max(lengths[(i + 1) * cols + j], lengths[i * cols + j + 1]);
     }
   }
   const ops: Array<[' ' | '-' | '+', string]> = [];

@@ -5,10 +5,12 @@ import { lstatSync, renameSync } from 'node:fs';
 import { win32 } from 'node:path';
 import type { HostOs } from './os-rules';
 
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value;
 
 /** %USERPROFILE%: Docker's home on Windows (Go's os.UserHomeDir), whatever HOME a Git Bash or MSYS shell sets. */
-const userProfile = (env: Readonly<Record<string, string | undefined>>): string | undefined => nonEmpty(env.USERPROFILE);
+const userProfile = (env: Readonly<Record<string, string | undefined>>): string | undefined =>
+  nonEmpty(env.USERPROFILE);
 
 /** Errors with which Windows refuses a rename onto a file that another process has open at that moment. */
 const SHARING = new Set(['EPERM', 'EACCES', 'EBUSY']);
@@ -31,7 +33,11 @@ export const windowsOs: HostOs = {
     const local = nonEmpty(env.LOCALAPPDATA);
     if (local) return { dir: win32.join(local, 'docker-credential-ecr'), source: '%LOCALAPPDATA%' };
     const profile = userProfile(env);
-    if (profile) return { dir: win32.join(profile, 'AppData', 'Local', 'docker-credential-ecr'), source: '%USERPROFILE%\\AppData\\Local (no LOCALAPPDATA)' };
+    if (profile)
+      return {
+        dir: win32.join(profile, 'AppData', 'Local', 'docker-credential-ecr'),
+        source: '%USERPROFILE%\\AppData\\Local (no LOCALAPPDATA)',
+      };
     return undefined;
   },
 

@@ -32,7 +32,22 @@ const ENTRY_KEYS = new Set(['profile', 'roleArn', 'externalId', 'sessionName', '
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 // Values a `*` may stand for when we check that a target-less pattern can match an ECR host at all.
-const WILDCARD_SAMPLES = ['123456789012', 'dkr', 'ecr', 'ecr-fips', 'dkr-ecr', 'dkr-ecr-fips', 'us-east-1', 'us-gov-west-1', 'cn-north-1', 'public', 'ecr-public', 'aws', 'com', 'cn'];
+const WILDCARD_SAMPLES = [
+  '123456789012',
+  'dkr',
+  'ecr',
+  'ecr-fips',
+  'dkr-ecr',
+  'dkr-ecr-fips',
+  'us-east-1',
+  'us-gov-west-1',
+  'cn-north-1',
+  'public',
+  'ecr-public',
+  'aws',
+  'com',
+  'cn',
+];
 
 /** The line of `"key"` when it appears as an object key; 0 when it cannot be found. */
 function lineOfKey(text: string, key: string, from = 0): number {
@@ -68,9 +83,12 @@ function canMatchEcrHost(pattern: string): boolean {
  * before `configure --all-registries` writes a value too, so a broken one never reaches the file `get` reads.
  */
 export function storeNameProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(value)) return '"credsStore" must name a credential helper, like "pass" for docker-credential-pass';
-  if (value.startsWith('docker-credential-')) return `"credsStore" takes the name after "docker-credential-": write "${value.slice('docker-credential-'.length)}", as in Docker's config.json`;
-  if (value === 'ecr') return '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,63}$/.test(value))
+    return '"credsStore" must name a credential helper, like "pass" for docker-credential-pass';
+  if (value.startsWith('docker-credential-'))
+    return `"credsStore" takes the name after "docker-credential-": write "${value.slice('docker-credential-'.length)}", as in Docker's config.json`;
+  if (value === 'ecr')
+    return '"credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself';
   return undefined;
 }
 
@@ -87,11 +105,16 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     const { parseStrictJson } = require('../platform/json-text') as typeof import('../platform/json-text');
     const parsed = parseStrictJson(text);
     const error = 'error' in parsed ? parsed.error : undefined;
-    return fail(error?.line ?? 0, `not valid JSON (${error?.reason ?? 'unreadable'})${error?.fix ? `: ${error.fix}` : ''}`);
+    return fail(
+      error?.line ?? 0,
+      `not valid JSON (${error?.reason ?? 'unreadable'})${error?.fix ? `: ${error.fix}` : ''}`,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(1, 'the file must hold a JSON object with a "registries" object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail(1, 'the file must hold a JSON object with a "registries" object');
   for (const key of Object.keys(value)) {
-    if (key !== 'registries' && key !== 'credsStore') fail(lineOfKey(text, key), `unknown key "${key}" (the top-level keys are "registries" and "credsStore")`);
+    if (key !== 'registries' && key !== 'credsStore')
+      fail(lineOfKey(text, key), `unknown key "${key}" (the top-level keys are "registries" and "credsStore")`);
   }
   const credsStoreValue = (value as { credsStore?: unknown }).credsStore;
   let credsStore: string | undefined;
@@ -103,7 +126,8 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
   const withStore = credsStore === undefined ? {} : { credsStore };
   const registries = (value as { registries?: unknown }).registries;
   if (registries === undefined) return { file, rules: [], ...withStore };
-  if (typeof registries !== 'object' || registries === null || Array.isArray(registries)) return fail(lineOfKey(text, 'registries'), '"registries" must be an object of host -> settings');
+  if (typeof registries !== 'object' || registries === null || Array.isArray(registries))
+    return fail(lineOfKey(text, 'registries'), '"registries" must be an object of host -> settings');
   const registriesStart = text.indexOf('"registries"');
 
   const rules: RegistryRule[] = [];
@@ -113,18 +137,29 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     const where = `registry "${rawKey}"`;
     const labels = key.split('.');
     if (labels.length < 2 || !labels.every((label) => label === '*' || LABEL.test(label))) {
-      fail(line, `${where}: not a host name or a pattern whose "*" stands for a whole label (like *.dkr.ecr.eu-west-1.amazonaws.com)`);
+      fail(
+        line,
+        `${where}: not a host name or a pattern whose "*" stands for a whole label (like *.dkr.ecr.eu-west-1.amazonaws.com)`,
+      );
     }
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(line, `${where}: the settings must be an object`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return fail(line, `${where}: the settings must be an object`);
     const settings = entry as Record<string, unknown>;
     for (const [name, setting] of Object.entries(settings)) {
-      if (!ENTRY_KEYS.has(name)) fail(lineOfKey(text, name, text.indexOf(JSON.stringify(rawKey), registriesStart)) || line, `${where}: unknown setting "${name}" (known: ${[...ENTRY_KEYS].join(', ')})`);
+      if (!ENTRY_KEYS.has(name))
+        fail(
+          lineOfKey(text, name, text.indexOf(JSON.stringify(rawKey), registriesStart)) || line,
+          `${where}: unknown setting "${name}" (known: ${[...ENTRY_KEYS].join(', ')})`,
+        );
       if (typeof setting !== 'string' || setting === '') fail(line, `${where}: "${name}" must be a non-empty string`);
     }
     const { profile, roleArn, externalId, sessionName, target } = settings as Record<string, string | undefined>;
-    if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) fail(line, `${where}: roleArn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
-    if ((externalId !== undefined || sessionName !== undefined) && roleArn === undefined) fail(line, `${where}: externalId and sessionName need a roleArn`);
-    if (profile !== undefined && !/^[\w.+@-]{1,128}$/.test(profile)) fail(line, `${where}: profile "${profile}" is not a valid profile name`);
+    if (roleArn !== undefined && !ROLE_ARN.test(roleArn))
+      fail(line, `${where}: roleArn "${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    if ((externalId !== undefined || sessionName !== undefined) && roleArn === undefined)
+      fail(line, `${where}: externalId and sessionName need a roleArn`);
+    if (profile !== undefined && !/^[\w.+@-]{1,128}$/.test(profile))
+      fail(line, `${where}: profile "${profile}" is not a valid profile name`);
     let targetRegistry: Registry | undefined;
     if (target !== undefined && isPattern(key) && !narrowEnough(key)) {
       fail(
@@ -134,17 +169,30 @@ export function parseRegistryConfig(text: string, file: string): RegistryConfig 
     }
     if (target !== undefined) {
       targetRegistry = registryForHost(target.toLowerCase());
-      if (!targetRegistry) fail(line, `${where}: target "${target}" is not an ECR or ECR Public host (like 123456789012.dkr.ecr.us-east-1.amazonaws.com)`);
+      if (!targetRegistry)
+        fail(
+          line,
+          `${where}: target "${target}" is not an ECR or ECR Public host (like 123456789012.dkr.ecr.us-east-1.amazonaws.com)`,
+        );
       // A name that is someone else's registry, or already one of ours, must never stand for another registry.
       const publicName = publicRegistryNamed(key);
       if (publicName) {
-        fail(line, `${where}: ${publicName} belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it whenever a client asks for it (a mirror falling back to it, a pull from it); use a host name in a domain of your own, like images.example.com`);
+        fail(
+          line,
+          `${where}: ${publicName} belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it whenever a client asks for it (a mirror falling back to it, a pull from it); use a host name in a domain of your own, like images.example.com`,
+        );
       }
       if (isPattern(key) ? canMatchEcrHost(key) : registryForHost(key) !== undefined) {
-        fail(line, `${where}: an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target" (choose its identity with "profile" or "roleArn")`);
+        fail(
+          line,
+          `${where}: an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target" (choose its identity with "profile" or "roleArn")`,
+        );
       }
     } else if (isPattern(key) ? !canMatchEcrHost(key) : registryForHost(key) === undefined) {
-      fail(line, `${where}: not an ECR host; a custom host name needs "target": "<account>.dkr.ecr.<region>.amazonaws.com"`);
+      fail(
+        line,
+        `${where}: not an ECR host; a custom host name needs "target": "<account>.dkr.ecr.<region>.amazonaws.com"`,
+      );
     }
     const choice: IdentityChoice = {
       ...(profile !== undefined ? { profile } : {}),
@@ -175,7 +223,9 @@ export function loadRegistryConfig(location: RegistryConfigLocation): RegistryCo
   const file = location.helperConfigFile;
   if (!file) return undefined;
   if (location.helperConfigNamed && !isAbsolute(file)) {
-    throw new ConfigError(`DOCKER_CREDENTIAL_ECR_CONFIG=${file} is not an absolute path; the helper reads nothing from the directory a pull was started in`);
+    throw new ConfigError(
+      `DOCKER_CREDENTIAL_ECR_CONFIG=${file} is not an absolute path; the helper reads nothing from the directory a pull was started in`,
+    );
   }
   let text: string;
   try {
@@ -184,9 +234,16 @@ export function loadRegistryConfig(location: RegistryConfigLocation): RegistryCo
     const code = (error as NodeJS.ErrnoException).code;
     if ((code === 'ENOENT' || code === 'ENOTDIR') && !location.helperConfigNamed) return undefined;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ConfigError(`${file}: the config file named by DOCKER_CREDENTIAL_ECR_CONFIG does not exist; create it, or unset the variable to use the default identity`);
+      throw new ConfigError(
+        `${file}: the config file named by DOCKER_CREDENTIAL_ECR_CONFIG does not exist; create it, or unset the variable to use the default identity`,
+      );
     }
-    const why = code === 'ENOTREG' ? 'not a regular file' : code === 'EFBIG' ? `larger than ${MAX_CONFIG_BYTES} bytes` : code ?? 'error';
+    const why =
+      code === 'ENOTREG'
+        ? 'not a regular file'
+        : code === 'EFBIG'
+          ? `larger than ${MAX_CONFIG_BYTES} bytes`
+          : (code ?? 'error');
     throw new ConfigError(`${file}: cannot read the config file (${why})`);
   }
   return parseRegistryConfig(text, file);

@@ -8,7 +8,8 @@ export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];
@@ -31,18 +32,28 @@ export function nearestRegion(typed: string): string | undefined {
   return best && best.d <= 2 ? best.region : undefined;
 }
 
-const PRIVATE_FORMS = 'expected <account>.dkr.ecr.<region>.amazonaws.com (or .amazonaws.com.cn, FIPS dkr.ecr-fips, dual-stack dkr-ecr.<region>.on.aws)';
+const PRIVATE_FORMS =
+  'expected <account>.dkr.ecr.<region>.amazonaws.com (or .amazonaws.com.cn, FIPS dkr.ecr-fips, dual-stack dkr-ecr.<region>.on.aws)';
 
 /** A served host the typed one most likely means, or undefined. */
 function didYouMean(host: string): string | undefined {
-  if (/^(public\.ecr\.aws\.com|ecr\.public\.aws|public\.ecr\.amazonaws\.com|public\.ecr\.aws\.[a-z.]+|www\.public\.ecr\.aws|ecr-public\.aws|public-ecr\.aws|public\.ecr-aws\.com|publicecr\.aws)$/.test(host)) {
+  if (
+    /^(public\.ecr\.aws\.com|ecr\.public\.aws|public\.ecr\.amazonaws\.com|public\.ecr\.aws\.[a-z.]+|www\.public\.ecr\.aws|ecr-public\.aws|public-ecr\.aws|public\.ecr-aws\.com|publicecr\.aws)$/.test(
+      host,
+    )
+  ) {
     return 'public.ecr.aws';
   }
   // <account>.ecr.<region>.amazonaws.com, <account>.dkr-ecr.<region>.amazonaws.com, <account>.dkrecr...: the service part mistyped.
-  const loose = /^(\d{12})\.(?:[a-z-]*\.)?(?:dkr[.-]?)?ecr(-fips)?\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?|amazonaws\.eu)$/.exec(host);
+  const loose =
+    /^(\d{12})\.(?:[a-z-]*\.)?(?:dkr[.-]?)?ecr(-fips)?\.([a-z0-9-]+)\.(amazonaws\.com(?:\.cn)?|amazonaws\.eu)$/.exec(
+      host,
+    );
   if (loose) {
     const [, account, fips, region, domain] = loose as unknown as [string, string, string | undefined, string, string];
-    const fixedRegion = registryForHost(`${account}.dkr.ecr.${region}.${domain}`) ? region : (nearestRegion(region) ?? region);
+    const fixedRegion = registryForHost(`${account}.dkr.ecr.${region}.${domain}`)
+      ? region
+      : (nearestRegion(region) ?? region);
     const candidate = `${account}.dkr.ecr${fips ?? ''}.${fixedRegion}.${domain}`;
     if (candidate !== host && registryForHost(candidate) && knownRegions().includes(fixedRegion)) return candidate;
   }
@@ -65,7 +76,8 @@ export function hintForUnservedHost(serverUrl: string): string | undefined {
   }
   const privateish = /^(\d+)\.dkr[.-]ecr(-fips)?\.([a-z0-9-]+)\.(.+)$/.exec(host);
   if (privateish) {
-    if (privateish[1].length !== 12) return `${host} is not an ECR address: the account ID must have 12 digits (it has ${privateish[1].length})`;
+    if (privateish[1].length !== 12)
+      return `${host} is not an ECR address: the account ID must have 12 digits (it has ${privateish[1].length})`;
     const region = nearestRegion(privateish[3]);
     if (region) return `${host} is not an ECR address: ${privateish[3]} is not an AWS region; did you mean ${region}?`;
     return `${host} is not an ECR address: ${PRIVATE_FORMS}`;

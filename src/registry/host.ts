@@ -8,7 +8,8 @@ import { CredentialsNotFoundError, MissingServerUrlError } from '../platform/err
 // @ts-expect-error -- the SDK ships this file's types under dist-types/, where a relative import does not look.
 import { partitionsInfo as sdkPartitions } from '../../node_modules/@aws-sdk/core/dist-es/submodules/client/util-endpoints/lib/aws/partitions.js';
 
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f' | 'aws-eusc';
+export type Partition =
+  'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f' | 'aws-eusc';
 
 export interface EcrRegistry {
   kind: 'ecr';
@@ -49,11 +50,17 @@ interface SdkPartition {
   regionRegex: string;
   regions: Record<string, unknown>;
 }
-const PARTITIONS = (sdkPartitions as { partitions: SdkPartition[] }).partitions.map((p) => ({ ...p, id: p.id as Partition, regionPattern: new RegExp(p.regionRegex) }));
+const PARTITIONS = (sdkPartitions as { partitions: SdkPartition[] }).partitions.map((p) => ({
+  ...p,
+  id: p.id as Partition,
+  regionPattern: new RegExp(p.regionRegex),
+}));
 
 /** The partition a region belongs to, by the SDK's rules: its region list first, then its region pattern. */
 export function partitionOfRegion(region: string): Partition | undefined {
-  return (PARTITIONS.find((p) => Object.hasOwn(p.regions, region)) ?? PARTITIONS.find((p) => p.regionPattern.test(region)))?.id;
+  return (
+    PARTITIONS.find((p) => Object.hasOwn(p.regions, region)) ?? PARTITIONS.find((p) => p.regionPattern.test(region))
+  )?.id;
 }
 
 /** Every region the SDK's partition table names (those matching their partition's pattern), in table order. */
@@ -82,14 +89,21 @@ const DOMAINS: Record<string, { partitions: Partition[]; dualstackOnly: boolean 
     domain,
     {
       dualstackOnly,
-      partitions: PARTITIONS.filter((p) => (dualstackOnly ? p.outputs.dualStackDnsSuffix === `api.${domain.slice('on.'.length)}` : p.outputs.dnsSuffix === domain)).map((p) => p.id),
+      partitions: PARTITIONS.filter((p) =>
+        dualstackOnly
+          ? p.outputs.dualStackDnsSuffix === `api.${domain.slice('on.'.length)}`
+          : p.outputs.dnsSuffix === domain,
+      ).map((p) => p.id),
     },
   ]),
 );
 
 /** The domain of a partition's private (IPv4) registry hosts; GovCloud shares amazonaws.com. */
 export function registryDomain(partition: Partition): string {
-  return Object.entries(DOMAINS).find(([, info]) => info.partitions.includes(partition) && !info.dualstackOnly)?.[0] ?? 'amazonaws.com';
+  return (
+    Object.entries(DOMAINS).find(([, info]) => info.partitions.includes(partition) && !info.dualstackOnly)?.[0] ??
+    'amazonaws.com'
+  );
 }
 
 const PUBLIC_HOSTS: Record<string, boolean> = { 'public.ecr.aws': false, 'ecr-public.aws.com': true };
@@ -101,7 +115,9 @@ const PUBLIC_HOSTS: Record<string, boolean> = { 'public.ecr.aws': false, 'ecr-pu
  */
 export function servedHostPatterns(): string[] {
   const privateHosts = Object.entries(DOMAINS).flatMap(([domain, info]) =>
-    (info.dualstackOnly ? ['dkr-ecr', 'dkr-ecr-fips'] : ['dkr.ecr', 'dkr.ecr-fips']).map((service) => `*.${service}.*.${domain}`),
+    (info.dualstackOnly ? ['dkr-ecr', 'dkr-ecr-fips'] : ['dkr.ecr', 'dkr.ecr-fips']).map(
+      (service) => `*.${service}.*.${domain}`,
+    ),
   );
   return [...privateHosts, ...Object.keys(PUBLIC_HOSTS)];
 }
@@ -121,7 +137,8 @@ export function parseServerUrl(input: string): ServerUrl {
   if (text.length > MAX_SERVER_URL_LENGTH) throw new CredentialsNotFoundError('server URL is too long');
   // Printable ASCII only: rejects NUL, control characters, invalid UTF-8 (decoded to U+FFFD) and
   // Unicode look-alikes of ECR host names before any parsing happens.
-  if (!/^[\x21-\x7e]+$/.test(text)) throw new CredentialsNotFoundError('server URL has characters a host name cannot have');
+  if (!/^[\x21-\x7e]+$/.test(text))
+    throw new CredentialsNotFoundError('server URL has characters a host name cannot have');
 
   let rest = text;
   let scheme: ServerUrl['scheme'];

@@ -35,13 +35,19 @@ export interface Route extends TokenRequest {
  * say what was meant, on `get`). Every decision about a host goes through here: `get`, `erase`, the credsStore
  * hand-over, `list`, the commands. May throw the config file's ConfigError.
  */
-export function servedRegistry(host: string, settings: Settings): { registry: Registry | undefined; rule: RegistryRule | undefined; config: RegistryConfig | undefined } {
+export function servedRegistry(
+  host: string,
+  settings: Settings,
+): { registry: Registry | undefined; rule: RegistryRule | undefined; config: RegistryConfig | undefined } {
   const config = loadRegistryConfig(settings);
   return { ...registryServing(host, config), config };
 }
 
 /** servedRegistry over a config already loaded (doctor loads it once, to report its errors as checks). */
-export function registryServing(host: string, config: RegistryConfig | undefined): { registry: Registry | undefined; rule: RegistryRule | undefined } {
+export function registryServing(
+  host: string,
+  config: RegistryConfig | undefined,
+): { registry: Registry | undefined; rule: RegistryRule | undefined } {
   const rule = matchRule(config, host);
   return { registry: rule?.target ?? registryForHost(host), rule };
 }
@@ -57,9 +63,13 @@ export function servesHost(host: string, settings: Settings): boolean {
  */
 export function routeServerUrl(input: string, settings: Settings, options: { allowPlainHttp?: boolean } = {}): Route {
   const url = parseServerUrl(input);
-  if (url.scheme === 'http' && !options.allowPlainHttp) throw new CredentialsNotFoundError('plain http would expose the token');
+  if (url.scheme === 'http' && !options.allowPlainHttp)
+    throw new CredentialsNotFoundError('plain http would expose the token');
   const { registry, rule, config } = servedRegistry(url.host, settings);
-  if (!registry) throw new CredentialsNotFoundError(`${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`);
+  if (!registry)
+    throw new CredentialsNotFoundError(
+      `${url.host} is not an ECR registry${rule ? ` (matched ${rule.pattern}, which has no target)` : ''}`,
+    );
   // The identity is selected here, once per request: the token service and the cache key take it from the route.
   const identity = selectIdentity(settings, rule?.choice);
   if (rule?.choice.profile !== undefined && identity.missingProfile) {
@@ -70,7 +80,9 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
   }
   if (identity.unusable) {
     // No key can stand for an identity we cannot read: neither a cache hit nor a fetch.
-    throw new UnreadableIdentityError(`${url.host}: ${identity.unusable}; no token is served or fetched for an identity this helper cannot read, so none is guessed`);
+    throw new UnreadableIdentityError(
+      `${url.host}: ${identity.unusable}; no token is served or fetched for an identity this helper cannot read, so none is guessed`,
+    );
   }
   if (rule && identity.profileWithoutCredentials) {
     throw new ConfigError(
@@ -83,6 +95,8 @@ export function routeServerUrl(input: string, settings: Settings, options: { all
     requestedHost: url.host,
     identity,
     ...(rule ? { rule, configFile: config!.file } : {}),
-    ...(rule?.target && isPattern(rule.pattern) ? { customPattern: { pattern: rule.pattern, file: config!.file, line: rule.line } } : {}),
+    ...(rule?.target && isPattern(rule.pattern)
+      ? { customPattern: { pattern: rule.pattern, file: config!.file, line: rule.line } }
+      : {}),
   };
 }

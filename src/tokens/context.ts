@@ -12,7 +12,13 @@ import type { TokenRequest } from '../registry/routing';
  * SDK's or our own errors; the service explains them. `budgetMs` bounds the call, `onPromptStart` is called when
  * it starts waiting for a person (an MFA code).
  */
-export type TokenFetcher = (request: TokenRequest, endpoint: string | undefined, deps: RequestContext, budgetMs: number, onPromptStart: () => void) => Promise<FetchedToken>;
+export type TokenFetcher = (
+  request: TokenRequest,
+  endpoint: string | undefined,
+  deps: RequestContext,
+  budgetMs: number,
+  onPromptStart: () => void,
+) => Promise<FetchedToken>;
 
 export interface RequestContext {
   settings: Settings;

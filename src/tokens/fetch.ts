@@ -20,10 +20,19 @@ async function loadSdkLogged(log: Logger): Promise<Sdk> {
  * included (a credential provider takes no abort signal, so the deadline races it). Time spent waiting for a
  * person to type an MFA code does not count; `onPromptStart` tells the lock holder's waiters about it.
  */
-export async function fetchToken(request: TokenRequest, endpoint: string | undefined, deps: RequestContext, budgetMs: number, onPromptStart: () => void): Promise<FetchedToken> {
+export async function fetchToken(
+  request: TokenRequest,
+  endpoint: string | undefined,
+  deps: RequestContext,
+  budgetMs: number,
+  onPromptStart: () => void,
+): Promise<FetchedToken> {
   const { registry, identity } = request;
   const controller = new AbortController();
-  const [{ startDeadline }, { terminalMfaCodeProvider }] = await Promise.all([import('../platform/deadline'), import('../aws/mfa-prompt')]);
+  const [{ startDeadline }, { terminalMfaCodeProvider }] = await Promise.all([
+    import('../platform/deadline'),
+    import('../aws/mfa-prompt'),
+  ]);
   const deadline = startDeadline(budgetMs, deps.now, () => controller.abort());
   const mfaCodeProvider = terminalMfaCodeProvider({
     profile: identity.profile ?? deps.settings.awsProfile,
@@ -35,10 +44,18 @@ export async function fetchToken(request: TokenRequest, endpoint: string | undef
       } else deadline.resume();
     },
   });
-  const sourceDeps = { ...clientDepsFor(identity, endpoint, deps), now: deps.now, abortSignal: controller.signal, mfaCodeProvider };
+  const sourceDeps = {
+    ...clientDepsFor(identity, endpoint, deps),
+    now: deps.now,
+    abortSignal: controller.signal,
+    mfaCodeProvider,
+  };
   try {
     const sdk = await loadSdkLogged(deps.log);
-    const source = registry.kind === 'ecr' ? sdk.ecrTokenSource(registry, sourceDeps) : sdk.ecrPublicTokenSource(registry, sourceDeps);
+    const source =
+      registry.kind === 'ecr'
+        ? sdk.ecrTokenSource(registry, sourceDeps)
+        : sdk.ecrPublicTokenSource(registry, sourceDeps);
     return await Promise.race([source(), deadline.promise]);
   } finally {
     deadline.clear();

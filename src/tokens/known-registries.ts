@@ -22,7 +22,8 @@ export function knownRegistries(deps: RequestContext): Record<string, string> {
     config = undefined; // `get` and `doctor` report a broken config; `list` names what it can.
   }
   for (const rule of config?.rules ?? []) {
-    if (!isPattern(rule.pattern) && (rule.target || registryForHost(rule.pattern))) known[`https://${rule.pattern}`] = 'AWS';
+    if (!isPattern(rule.pattern) && (rule.target || registryForHost(rule.pattern)))
+      known[`https://${rule.pattern}`] = 'AWS';
   }
   const now = deps.now();
   for (const { entry } of openStore(deps)?.entries() ?? []) {

@@ -13,7 +13,13 @@ import type { Identity } from '../identity/identity';
 import type { Registry } from '../registry/host';
 import type { TokenRequest } from '../registry/routing';
 import type { FetchedToken } from '../aws/token';
-import { PER_PROCESS_FAILURES, reportMarginMs, requestContext, SHARED_FAILURE_MS, sharedFailure } from './shared-failure';
+import {
+  PER_PROCESS_FAILURES,
+  reportMarginMs,
+  requestContext,
+  SHARED_FAILURE_MS,
+  sharedFailure,
+} from './shared-failure';
 import { fetchToken } from './fetch';
 
 export interface Resolved {
@@ -53,7 +59,11 @@ export interface TokenOptions {
 }
 
 /** Serves a token for the request: from the cache when fresh, else from AWS (one call per key at a time). */
-export async function getToken(request: TokenRequest, deps: RequestContext, options: TokenOptions = {}): Promise<Token> {
+export async function getToken(
+  request: TokenRequest,
+  deps: RequestContext,
+  options: TokenOptions = {},
+): Promise<Token> {
   const { log, now } = deps;
   // One budget for the whole request, the wait for another process included: no caller waits past the timeout.
   const started = now();
@@ -62,7 +72,9 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
   const { identity, key, endpointOverride } = resolve(request, deps.settings);
   // The key names what the memo's name does not (the working directory of a relative credential_process): no memo.
   if (inputsOutsideMemo(identity.commandInputs)) deps.hitMemo?.spoil();
-  log.debug(`${request.requestedHost}: ${request.registry.kind} registry, region ${request.registry.region}, partition ${request.registry.partition}${request.registry.fips ? ', FIPS' : ''}${request.registry.dualstack ? ', dual-stack' : ''}`);
+  log.debug(
+    `${request.requestedHost}: ${request.registry.kind} registry, region ${request.registry.region}, partition ${request.registry.partition}${request.registry.fips ? ', FIPS' : ''}${request.registry.dualstack ? ', dual-stack' : ''}`,
+  );
   log.debug(`cache key ${key.id} (${key.description})`);
 
   const store = openStore(deps);
@@ -99,7 +111,14 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
   // One fetch per key across processes: wait for whoever is fetching, then use what they cached (or the failure
   // they recorded).
   const lock = store
-    ? await (await import('../cache/lock')).acquireLock(store.lockPath(key), { waitMs: budgetLeft(), staleMs: deps.settings.timeoutMs + LOCK_GRACE_MS, now, sleep: deps.sleep })
+    ? await (
+        await import('../cache/lock')
+      ).acquireLock(store.lockPath(key), {
+        waitMs: budgetLeft(),
+        staleMs: deps.settings.timeoutMs + LOCK_GRACE_MS,
+        now,
+        sleep: deps.sleep,
+      })
     : undefined;
   try {
     if (lock) {
@@ -113,9 +132,16 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
         deps.hitMemo?.served(key.id, request.requestedHost, after);
         return after;
       }
-      const failure = sharedFailure(store!.readFailure(key), { host: request.requestedHost, context: requestContext(deps), started, now: now() });
+      const failure = sharedFailure(store!.readFailure(key), {
+        host: request.requestedHost,
+        context: requestContext(deps),
+        started,
+        now: now(),
+      });
       if (failure && (!options.fresh || failure.failedAt >= started)) {
-        log.debug(`process ${failure.pid} failed to fetch this token ${now() - failure.failedAt} ms ago (${failure.category}); not asking AWS again within ${SHARED_FAILURE_MS} ms`);
+        log.debug(
+          `process ${failure.pid} failed to fetch this token ${now() - failure.failedAt} ms ago (${failure.category}); not asking AWS again within ${SHARED_FAILURE_MS} ms`,
+        );
         return failWith(new TokenFetchError(failure.summary, failure.hint, failure.category));
       }
     }
@@ -124,7 +150,7 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
       return failWith(
         new TokenFetchError(
           `${request.requestedHost}: no token within ${deps.settings.timeoutMs} ms: another docker-credential-ecr process (${lock.holder ?? 'unknown'}) was fetching it and had not finished`,
-          'retry; a lock whose holder is gone is taken over after the holder\'s own timeout (run with DOCKER_CREDENTIAL_ECR_LOG=debug to see the wait)',
+          "retry; a lock whose holder is gone is taken over after the holder's own timeout (run with DOCKER_CREDENTIAL_ECR_LOG=debug to see the wait)",
           'timeout',
         ),
       );
@@ -140,14 +166,36 @@ export async function getToken(request: TokenRequest, deps: RequestContext, opti
           'profile-not-found',
         );
       }
-      fetched = await (deps.fetchToken ?? fetchToken)(request, endpointOverride, deps, Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)), () => (lock?.acquired ? lock.markPrompting() : undefined));
+      fetched = await (deps.fetchToken ?? fetchToken)(
+        request,
+        endpointOverride,
+        deps,
+        Math.max(0, budgetLeft() - reportMarginMs(deps.settings.timeoutMs)),
+        () => (lock?.acquired ? lock.markPrompting() : undefined),
+      );
     } catch (error) {
-      const [{ explain }, { ssoSessionOf }] = await Promise.all([import('../aws/explain'), import('../aws/explain-sso')]);
-      const sso = identity.source === 'profile' ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile) : undefined;
+      const [{ explain }, { ssoSessionOf }] = await Promise.all([
+        import('../aws/explain'),
+        import('../aws/explain-sso'),
+      ]);
+      const sso =
+        identity.source === 'profile'
+          ? ssoSessionOf(deps.settings, deps.env, identity.profile ?? deps.settings.awsProfile)
+          : undefined;
       const explained = explain(error, { ...context, ...(sso ? { sso } : {}), env: deps.env });
       log.debug(`token request failed after ${now() - fetchStarted} ms (${explained.category})`);
       if (store && !PER_PROCESS_FAILURES.has(explained.category)) {
-        store.writeFailure(key, { version: 1, key: key.description, summary: explained.summary, hint: explained.hint, category: explained.category, failedAt: now(), pid: process.pid, host: request.requestedHost, context: requestContext(deps) });
+        store.writeFailure(key, {
+          version: 1,
+          key: key.description,
+          summary: explained.summary,
+          hint: explained.hint,
+          category: explained.category,
+          failedAt: now(),
+          pid: process.pid,
+          host: request.requestedHost,
+          context: requestContext(deps),
+        });
       }
       return failWith(explained);
     }

@@ -18,7 +18,12 @@ export const SHARED_FAILURE_MS = 5_000;
  * of a crowd that started with it run out: they then fail with its message, not with one of their own.
  */
 export const reportMarginMs = (timeoutMs: number): number => Math.min(300, timeoutMs / 10);
-export const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-required', 'profile-not-found', 'config', 'unknown']);
+export const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set([
+  'mfa-required',
+  'profile-not-found',
+  'config',
+  'unknown',
+]);
 
 /**
  * What else shapes a fetch besides the cache key: a caller who has just fixed the proxy or the CA bundle that the
@@ -26,14 +31,22 @@ export const PER_PROCESS_FAILURES: ReadonlySet<ErrorCategory> = new Set(['mfa-re
  */
 export function requestContext(deps: RequestContext): string {
   const names = [...PROXY_VARIABLES, 'NO_PROXY', 'no_proxy', 'AWS_CA_BUNDLE'];
-  return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(0, 16);
+  return sha256Hex(JSON.stringify([...names.map((name) => deps.env[name] ?? ''), deps.settings.timeoutMs])).slice(
+    0,
+    16,
+  );
 }
 
-export function sharedFailure(failure: FailureEntry | undefined, request: { host: string; context: string; started: number; now: number }): FailureEntry | undefined {
+export function sharedFailure(
+  failure: FailureEntry | undefined,
+  request: { host: string; context: string; started: number; now: number },
+): FailureEntry | undefined {
   if (!failure || PER_PROCESS_FAILURES.has(failure.category) || failure.context !== request.context) return undefined;
   // Its message names the host it was for; another host under the same key asks for itself.
   if (failure.host !== request.host) return undefined;
   // A failure from the future (another machine's clock on a shared cache volume) is nobody's.
   if (failure.failedAt > request.now) return undefined;
-  return failure.failedAt >= request.started || request.now - failure.failedAt < SHARED_FAILURE_MS ? failure : undefined;
+  return failure.failedAt >= request.started || request.now - failure.failedAt < SHARED_FAILURE_MS
+    ? failure
+    : undefined;
 }

@@ -8,7 +8,15 @@ import { collector } from '../support/run-cli';
 import { tempDir } from '../support/temp';
 
 const KEY = { id: 'a'.repeat(32), description: 'ecr us-east-1 standard as test' };
-const ENTRY: CacheEntry = { version: 1, key: KEY.description, registries: ['h'], username: 'AWS', password: 'pw', expiresAt: 2, fetchedAt: 1 };
+const ENTRY: CacheEntry = {
+  version: 1,
+  key: KEY.description,
+  registries: ['h'],
+  username: 'AWS',
+  password: 'pw',
+  expiresAt: 2,
+  fetchedAt: 1,
+};
 
 function logger() {
   const stderr = collector();
@@ -32,7 +40,13 @@ test('creates the directory 0700 and files 0600, even under umask 000', () => {
 test('a corrupt entry is a miss and is removed', () => {
   const dir = tempDir();
   const store = TokenStore.open(dir, logger().log, Date.now)!;
-  for (const junk of ['{"version":1,', '', 'null', '{"version":1,"password":""}', Buffer.alloc(100_000, 'x').toString()]) {
+  for (const junk of [
+    '{"version":1,',
+    '',
+    'null',
+    '{"version":1,"password":""}',
+    Buffer.alloc(100_000, 'x').toString(),
+  ]) {
     writeFileSync(join(dir, `${KEY.id}.json`), junk);
     assert.equal(store.read(KEY), undefined);
     assert.deepEqual(readdirSync(dir), []);
@@ -47,7 +61,7 @@ test('refuses a group- or world-writable directory, with a warning', () => {
   assert.match(stderr.text(), /writable by group or others \(mode 777\); not using the cache/);
 });
 
-test("refuses a directory another user owns", { skip: process.getuid?.() !== 0 && 'needs root to chown' }, () => {
+test('refuses a directory another user owns', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, () => {
   const dir = tempDir();
   chownSync(dir, 65534, 65534);
   const { log, stderr } = logger();

@@ -18,16 +18,29 @@ function home(dockerConfig: object): { env: Record<string, string>; docker: stri
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   symlinkSync(EXECUTABLE, join(bin, 'docker-credential-ecr'));
-  return { env: { HOME: dir, PATH: bin }, docker, helper: join(dir, '.config', 'docker-credential-ecr', 'config.json') };
+  return {
+    env: { HOME: dir, PATH: bin },
+    docker,
+    helper: join(dir, '.config', 'docker-credential-ecr', 'config.json'),
+  };
 }
 
 test('no credsStore before and no store installed: it says docker login to other registries will fail, and which auths logins Docker stops reading', async () => {
-  const h = home({ auths: { 'ghcr.io': { auth: Buffer.from('octo:tok').toString('base64') }, 'https://index.docker.io/v1/': {} }, credHelpers: { 'quay.io': 'quay', 'public.ecr.aws': 'ecr' } });
+  const h = home({
+    auths: { 'ghcr.io': { auth: Buffer.from('octo:tok').toString('base64') }, 'https://index.docker.io/v1/': {} },
+    credHelpers: { 'quay.io': 'quay', 'public.ecr.aws': 'ecr' },
+  });
   const result = await runInProcess(['configure', '--all-registries'], { env: h.env });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^\+  "credsStore": "ecr"$/m, 'two-space indentation kept');
-  assert.match(result.stdout, /Warning: there is no store for other registries .*docker login to Docker Hub or ghcr\.io will fail; name one with "credsStore" in /);
-  assert.match(result.stdout, /Warning: .*config\.json holds logins for ghcr\.io in "auths"; with "credsStore" set Docker no longer reads them\./);
+  assert.match(
+    result.stdout,
+    /Warning: there is no store for other registries .*docker login to Docker Hub or ghcr\.io will fail; name one with "credsStore" in /,
+  );
+  assert.match(
+    result.stdout,
+    /Warning: .*config\.json holds logins for ghcr\.io in "auths"; with "credsStore" set Docker no longer reads them\./,
+  );
   assert.match(result.stdout, /Note: credHelpers still decide for quay\.io \(docker-credential-quay\)\./);
   assert.doesNotMatch(result.stdout, /octo|b2N0bzp0b2s/, 'no stored credential is shown');
   assert.equal(JSON.parse(readFileSync(h.docker, 'utf8')).credsStore, 'ecr');
@@ -50,16 +63,24 @@ test('--undo-all-registries when credsStore is not ecr changes nothing; unknown 
   assert.match(both.stderr, /choose --all-registries or --undo-all-registries/);
   const containers = await runInProcess(['configure', '--all-registries', '--containers'], { env: h.env });
   assert.equal(containers.code, 1);
-  assert.match(containers.stderr, /--containers does not go with --all-registries \(podman, skopeo and buildah do not read credsStore/);
+  assert.match(
+    containers.stderr,
+    /--containers does not go with --all-registries \(podman, skopeo and buildah do not read credsStore/,
+  );
   assert.equal(readFileSync(h.docker, 'utf8'), before);
 });
 
 test('refused, writing nothing, when docker-credential-ecr is not on PATH: credsStore "ecr" would then fail every registry', async () => {
   const h = home({ auths: {} });
   const before = readFileSync(h.docker, 'utf8');
-  const result = await runInProcess(['configure', '--all-registries'], { env: { ...h.env, PATH: join(h.env.HOME, 'empty') } });
+  const result = await runInProcess(['configure', '--all-registries'], {
+    env: { ...h.env, PATH: join(h.env.HOME, 'empty') },
+  });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /docker-credential-ecr is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr, then run this again; nothing was changed/);
+  assert.match(
+    result.stderr,
+    /docker-credential-ecr is not on PATH, and with "credsStore": "ecr" Docker would fail for every registry; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr, then run this again; nothing was changed/,
+  );
   assert.equal(readFileSync(h.docker, 'utf8'), before);
 });
 
@@ -71,6 +92,9 @@ test('a plain auths login for another registry is named as no longer read, even 
   const result = await runInProcess(['configure', '--all-registries', '--dry-run'], { env: h.env });
   assert.equal(result.code, 0, result.stderr);
   assert.doesNotMatch(result.stdout, /their logins stay where they are/);
-  assert.match(result.stdout, /holds logins for ghcr\.io in "auths"; with "credsStore" set Docker no longer reads them: docker login to each again/);
+  assert.match(
+    result.stdout,
+    /holds logins for ghcr\.io in "auths"; with "credsStore" set Docker no longer reads them: docker login to each again/,
+  );
   assert.match(result.stdout, /would go to docker-credential-ecr/);
 });

@@ -3,7 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { runInProcess } from '../support/run-cli';
 import { tempDir } from '../support/temp';
@@ -41,7 +51,7 @@ function fingerprint(path: string): { ino: number; mtimeMs: number; text: string
   return { ino: stat.ino, mtimeMs: stat.mtimeMs, text: readFileSync(path, 'utf8') };
 }
 
-test('keeps every other key byte for byte, in order, with the file\'s own indentation', async () => {
+test("keeps every other key byte for byte, in order, with the file's own indentation", async () => {
   const before = [
     '{',
     '\t"auths": {',
@@ -61,7 +71,10 @@ test('keeps every other key byte for byte, in order, with the file\'s own indent
   const s = setup(before);
   const result = await configure(s, '--registry', HOST, '--registry', `https://${OTHER}/`);
   assert.equal(result.code, 0, result.stderr);
-  const expected = before.replace('\t\t"gcr.io": "gcloud"\n', `\t\t"gcr.io": "gcloud",\n\t\t"${HOST}": "ecr",\n\t\t"${OTHER}": "ecr"\n`);
+  const expected = before.replace(
+    '\t\t"gcr.io": "gcloud"\n',
+    `\t\t"gcr.io": "gcloud",\n\t\t"${HOST}": "ecr",\n\t\t"${OTHER}": "ecr"\n`,
+  );
   assert.equal(readFileSync(s.file, 'utf8'), expected);
   assert.equal(statSync(s.file).mode & 0o777, 0o600);
   // The diff shows the credHelpers lines, and never the stored login.
@@ -75,12 +88,18 @@ test('keeps every other key byte for byte, in order, with the file\'s own indent
 test('a compact file stays compact; CRLF and two-space files keep their style', async () => {
   const compact = setup(`{"auths":{"x.example":{"auth":"${STORED_AUTH}"}},"experimental":"enabled"}`);
   assert.equal((await configure(compact, '--registry', HOST)).code, 0);
-  assert.equal(readFileSync(compact.file, 'utf8'), `{"auths":{"x.example":{"auth":"${STORED_AUTH}"}},"experimental":"enabled","credHelpers":{"${HOST}":"ecr"}}`);
+  assert.equal(
+    readFileSync(compact.file, 'utf8'),
+    `{"auths":{"x.example":{"auth":"${STORED_AUTH}"}},"experimental":"enabled","credHelpers":{"${HOST}":"ecr"}}`,
+  );
 
   const crlf = setup('{\r\n  "experimental": "enabled"\r\n}\r\n');
   const result = await configure(crlf, '--registry', HOST);
   assert.equal(result.code, 0);
-  assert.equal(readFileSync(crlf.file, 'utf8'), `{\r\n  "experimental": "enabled",\r\n  "credHelpers": {\r\n    "${HOST}": "ecr"\r\n  }\r\n}\r\n`);
+  assert.equal(
+    readFileSync(crlf.file, 'utf8'),
+    `{\r\n  "experimental": "enabled",\r\n  "credHelpers": {\r\n    "${HOST}": "ecr"\r\n  }\r\n}\r\n`,
+  );
   assert.doesNotMatch(result.stdout, /\r/);
 
   const emptyHelpers = setup('{\n    "credHelpers": {}\n}');
@@ -95,31 +114,60 @@ test('an existing credsStore is kept, and the output says credHelpers take prece
   const config = JSON.parse(readFileSync(s.file, 'utf8'));
   assert.deepEqual(config, { credsStore: 'desktop', credHelpers: { [HOST]: 'ecr' } });
   assert.deepEqual(Object.keys(config), ['credsStore', 'credHelpers']);
-  assert.match(result.stdout, /keeps "credsStore": "desktop" for other registries; credHelpers take precedence for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
+  assert.match(
+    result.stdout,
+    /keeps "credsStore": "desktop" for other registries; credHelpers take precedence for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/,
+  );
 });
 
 test('a stored login for a routed host is removed (Docker sends it when the helper fails), other auths entries stay, stored tokens are never printed, and another helper for the host is replaced and reported', async () => {
-  const before = JSON.stringify({ auths: { [HOST]: { auth: STORED_AUTH }, 'other.example': {} }, credHelpers: { [HOST]: 'ecr-login' } }, null, '\t');
+  const before = JSON.stringify(
+    { auths: { [HOST]: { auth: STORED_AUTH }, 'other.example': {} }, credHelpers: { [HOST]: 'ecr-login' } },
+    null,
+    '\t',
+  );
   const s = setup(before);
   const result = await configure(s, '--registry', HOST, '--dry-run');
   assert.equal(result.code, 0);
   assert.doesNotMatch(result.stdout, new RegExp(STORED_AUTH.slice(0, 20)));
   assert.match(result.stdout, /went to docker-credential-ecr-login before; it would go to docker-credential-ecr/);
-  assert.match(result.stdout, new RegExp(`Would remove the login stored in "auths" for ${HOST.replace(/\./g, '\\.')}: Docker sent that token whenever the helper failed, and an old one fails the pull with "Your authorization token has expired"\\.`));
-  assert.match(result.stdout, /^-\t\t"123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com": \{$/m, 'the removal is in the diff');
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `Would remove the login stored in "auths" for ${HOST.replace(/\./g, '\\.')}: Docker sent that token whenever the helper failed, and an old one fails the pull with "Your authorization token has expired"\\.`,
+    ),
+  );
+  assert.match(
+    result.stdout,
+    /^-\t\t"123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com": \{$/m,
+    'the removal is in the diff',
+  );
   assert.equal(readFileSync(s.file, 'utf8'), before, '--dry-run writes nothing');
   const written = await configure(s, '--registry', HOST);
   assert.equal(written.code, 0);
-  assert.equal(readFileSync(s.file, 'utf8'), JSON.stringify({ auths: { 'other.example': {} }, credHelpers: { [HOST]: 'ecr' } }, null, '\t'));
+  assert.equal(
+    readFileSync(s.file, 'utf8'),
+    JSON.stringify({ auths: { 'other.example': {} }, credHelpers: { [HOST]: 'ecr' } }, null, '\t'),
+  );
   // Every spelling docker login leaves (https://, a path, upper case), in a compact file; the last entry and the only one.
-  const spellings = setup(`{"auths":{"a.example":{"auth":"eA=="},"https://${HOST.toUpperCase()}/v2/":{"auth":"${STORED_AUTH}"}},"credHelpers":{}}`);
+  const spellings = setup(
+    `{"auths":{"a.example":{"auth":"eA=="},"https://${HOST.toUpperCase()}/v2/":{"auth":"${STORED_AUTH}"}},"credHelpers":{}}`,
+  );
   assert.equal((await configure(spellings, '--registry', HOST)).code, 0);
-  assert.equal(readFileSync(spellings.file, 'utf8'), `{"auths":{"a.example":{"auth":"eA=="}},"credHelpers":{"${HOST}":"ecr"}}`);
-  const only = setup(`{\n  "auths": {\n    "${HOST}": {\n      "auth": "${STORED_AUTH}"\n    }\n  },\n  "credHelpers": {\n    "${HOST}": "ecr"\n  }\n}\n`);
+  assert.equal(
+    readFileSync(spellings.file, 'utf8'),
+    `{"auths":{"a.example":{"auth":"eA=="}},"credHelpers":{"${HOST}":"ecr"}}`,
+  );
+  const only = setup(
+    `{\n  "auths": {\n    "${HOST}": {\n      "auth": "${STORED_AUTH}"\n    }\n  },\n  "credHelpers": {\n    "${HOST}": "ecr"\n  }\n}\n`,
+  );
   const removedOnly = await configure(only, '--registry', HOST);
   assert.equal(removedOnly.code, 0);
   assert.doesNotMatch(removedOnly.stdout, /already configured/);
-  assert.equal(readFileSync(only.file, 'utf8'), `{\n  "auths": {},\n  "credHelpers": {\n    "${HOST}": "ecr"\n  }\n}\n`);
+  assert.equal(
+    readFileSync(only.file, 'utf8'),
+    `{\n  "auths": {},\n  "credHelpers": {\n    "${HOST}": "ecr"\n  }\n}\n`,
+  );
 });
 
 test('the stored-login mask covers compact files too', async () => {
@@ -157,7 +205,7 @@ test('a dangling symlink: the file is created where the link points', async () =
   assert.deepEqual(JSON.parse(readFileSync(real, 'utf8')), { credHelpers: { [HOST]: 'ecr' } });
 });
 
-test('a missing file and a missing directory are created 0600 and 0700, in Docker\'s layout', async () => {
+test("a missing file and a missing directory are created 0600 and 0700, in Docker's layout", async () => {
   const s = setup();
   const result = await configure(s, '--registry', HOST);
   assert.equal(result.code, 0, result.stderr);
@@ -171,7 +219,9 @@ test('a missing file and a missing directory are created 0600 and 0700, in Docke
   const env = { ...home.env };
   delete (env as Record<string, string | undefined>).DOCKER_CONFIG;
   assert.equal((await runInProcess(['configure', '--public'], { env })).code, 0);
-  assert.deepEqual(JSON.parse(readFileSync(join(home.home, '.docker', 'config.json'), 'utf8')), { credHelpers: { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr' } });
+  assert.deepEqual(JSON.parse(readFileSync(join(home.home, '.docker', 'config.json'), 'utf8')), {
+    credHelpers: { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr' },
+  });
 });
 
 test('a second run changes nothing and writes nothing', async () => {
@@ -198,19 +248,31 @@ test('--dry-run prints the change and writes nothing, not even the directory', a
 test('--containers also configures the containers auth file (REGISTRY_AUTH_FILE, else XDG_RUNTIME_DIR)', async () => {
   const s = setup('{}');
   const authFile = join(s.home, 'containers-auth.json');
-  writeFileSync(authFile, `{\n\t"auths": {\n\t\t"quay.io": {\n\t\t\t"auth": "${STORED_AUTH}"\n\t\t}\n\t}\n}`, { mode: 0o600 });
-  const result = await runInProcess(['configure', '--containers', '--registry', HOST], { env: { ...s.env, REGISTRY_AUTH_FILE: authFile } });
+  writeFileSync(authFile, `{\n\t"auths": {\n\t\t"quay.io": {\n\t\t\t"auth": "${STORED_AUTH}"\n\t\t}\n\t}\n}`, {
+    mode: 0o600,
+  });
+  const result = await runInProcess(['configure', '--containers', '--registry', HOST], {
+    env: { ...s.env, REGISTRY_AUTH_FILE: authFile },
+  });
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(readFileSync(authFile, 'utf8')), { auths: { 'quay.io': { auth: STORED_AUTH } }, credHelpers: { [HOST]: 'ecr' } });
+  assert.deepEqual(JSON.parse(readFileSync(authFile, 'utf8')), {
+    auths: { 'quay.io': { auth: STORED_AUTH } },
+    credHelpers: { [HOST]: 'ecr' },
+  });
   assert.deepEqual(JSON.parse(readFileSync(s.file, 'utf8')), { credHelpers: { [HOST]: 'ecr' } });
   assert.match(result.stdout, /containers auth file \(REGISTRY_AUTH_FILE\)/);
 
   const runtime = join(s.home, 'run');
   mkdirSync(runtime, { mode: 0o700 });
-  const viaRuntime = await runInProcess(['configure', '--containers', '--public'], { env: { ...s.env, XDG_RUNTIME_DIR: runtime } });
+  const viaRuntime = await runInProcess(['configure', '--containers', '--public'], {
+    env: { ...s.env, XDG_RUNTIME_DIR: runtime },
+  });
   assert.equal(viaRuntime.code, 0, viaRuntime.stderr);
   const runtimeFile = join(runtime, 'containers', 'auth.json');
-  assert.deepEqual(JSON.parse(readFileSync(runtimeFile, 'utf8')).credHelpers, { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr' });
+  assert.deepEqual(JSON.parse(readFileSync(runtimeFile, 'utf8')).credHelpers, {
+    'public.ecr.aws': 'ecr',
+    'ecr-public.aws.com': 'ecr',
+  });
   assert.equal(statSync(join(runtime, 'containers')).mode & 0o777, 0o700);
   assert.match(viaRuntime.stdout, /XDG_RUNTIME_DIR is emptied at logout or reboot/);
 });
@@ -237,34 +299,49 @@ const canMakeReadOnly = ((): boolean => {
   return ok;
 })();
 
-test('a read-only (immutable) config file: clear error, exit 1, file untouched', { skip: canMakeReadOnly ? false : 'root without chattr: cannot make a file read-only' }, async () => {
-  const s = setup('{\n\t"experimental": "enabled"\n}\n');
-  const before = fingerprint(s.file);
-  const restore = makeReadOnly(s.file);
-  try {
-    const result = await configure(s, '--registry', HOST);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /cannot write .*config\.json: permission denied \(E(PERM|ACCES)\).*read-only or immutable.*; nothing was changed/);
-    assert.equal(result.stdout.includes('Wrote'), false);
-  } finally {
-    restore();
-  }
-  assert.deepEqual(fingerprint(s.file), before);
-});
+test(
+  'a read-only (immutable) config file: clear error, exit 1, file untouched',
+  { skip: canMakeReadOnly ? false : 'root without chattr: cannot make a file read-only' },
+  async () => {
+    const s = setup('{\n\t"experimental": "enabled"\n}\n');
+    const before = fingerprint(s.file);
+    const restore = makeReadOnly(s.file);
+    try {
+      const result = await configure(s, '--registry', HOST);
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        /cannot write .*config\.json: permission denied \(E(PERM|ACCES)\).*read-only or immutable.*; nothing was changed/,
+      );
+      assert.equal(result.stdout.includes('Wrote'), false);
+    } finally {
+      restore();
+    }
+    assert.deepEqual(fingerprint(s.file), before);
+  },
+);
 
-test('a read-only directory: clear error, exit 1, nothing left behind', { skip: canMakeReadOnly ? false : 'root without chattr' }, async () => {
-  const s = setup('{}');
-  const restore = makeReadOnly(s.dir);
-  try {
-    const result = await configure(s, '--registry', HOST);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /cannot write .*: permission denied/);
-  } finally {
-    restore();
-  }
-  assert.equal(readFileSync(s.file, 'utf8'), '{}');
-  assert.deepEqual(spawnSync('ls', ['-A', s.dir], { encoding: 'utf8' }).stdout.trim().split('\n'), ['config.json'], 'no temporary file left');
-});
+test(
+  'a read-only directory: clear error, exit 1, nothing left behind',
+  { skip: canMakeReadOnly ? false : 'root without chattr' },
+  async () => {
+    const s = setup('{}');
+    const restore = makeReadOnly(s.dir);
+    try {
+      const result = await configure(s, '--registry', HOST);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /cannot write .*: permission denied/);
+    } finally {
+      restore();
+    }
+    assert.equal(readFileSync(s.file, 'utf8'), '{}');
+    assert.deepEqual(
+      spawnSync('ls', ['-A', s.dir], { encoding: 'utf8' }).stdout.trim().split('\n'),
+      ['config.json'],
+      'no temporary file left',
+    );
+  },
+);
 
 test('DOCKER_CONFIG naming a file instead of a directory: clear error, exit 1, file untouched', async () => {
   const s = setup();
@@ -280,7 +357,10 @@ test('a config that is not valid JSON is refused with its line, and left alone',
   const s = setup(text);
   const result = await configure(s, '--registry', HOST);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /config\.json:4: not valid JSON: a comma after the last entry, before "}" \(JSON allows none there\); remove the "," at the end of line 4 of .*config\.json, then run configure again; nothing was changed/);
+  assert.match(
+    result.stderr,
+    /config\.json:4: not valid JSON: a comma after the last entry, before "}" \(JSON allows none there\); remove the "," at the end of line 4 of .*config\.json, then run configure again; nothing was changed/,
+  );
   assert.equal(readFileSync(s.file, 'utf8'), text);
 });
 
@@ -308,7 +388,9 @@ test('a custom host the helper config maps is accepted', async () => {
   const s = setup('{}');
   const configFile = join(s.home, 'helper.json');
   writeFileSync(configFile, JSON.stringify({ registries: { 'registry.corp.example': { target: HOST } } }));
-  const result = await runInProcess(['configure', '--registry', 'registry.corp.example'], { env: { ...s.env, DOCKER_CREDENTIAL_ECR_CONFIG: configFile } });
+  const result = await runInProcess(['configure', '--registry', 'registry.corp.example'], {
+    env: { ...s.env, DOCKER_CREDENTIAL_ECR_CONFIG: configFile },
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(JSON.parse(readFileSync(s.file, 'utf8')), { credHelpers: { 'registry.corp.example': 'ecr' } });
 });
@@ -317,14 +399,26 @@ test('says how to put the helper on PATH when it is not there', async () => {
   const s = setup('{}');
   const result = await runInProcess(['configure', '--public'], { env: { ...s.env, PATH: '/nonexistent' } });
   assert.equal(result.code, 0);
-  assert.match(result.stdout, /docker-credential-ecr is not on PATH, so Docker cannot run it; fix: sudo ln -s .+ \/usr\/local\/bin\/docker-credential-ecr/);
+  assert.match(
+    result.stdout,
+    /docker-credential-ecr is not on PATH, so Docker cannot run it; fix: sudo ln -s .+ \/usr\/local\/bin\/docker-credential-ecr/,
+  );
   const onPath = await configure(s, '--public');
   assert.doesNotMatch(onPath.stdout, /not on PATH/);
 });
 
-test('a directory that cannot be created (under /proc): a clear error at once, not a hang', { skip: process.platform !== 'linux' }, async () => {
-  const s = setup();
-  const result = await runInProcess(['configure', '--public'], { env: { ...s.env, DOCKER_CONFIG: '/proc/self/no/such/dir' } });
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /cannot write \/proc\/self\/no\/such\/dir\/config\.json: its directory cannot be created \(ENOENT\); nothing was changed/);
-});
+test(
+  'a directory that cannot be created (under /proc): a clear error at once, not a hang',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    const s = setup();
+    const result = await runInProcess(['configure', '--public'], {
+      env: { ...s.env, DOCKER_CONFIG: '/proc/self/no/such/dir' },
+    });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /cannot write \/proc\/self\/no\/such\/dir\/config\.json: its directory cannot be created \(ENOENT\); nothing was changed/,
+    );
+  },
+);

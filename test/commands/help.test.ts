@@ -17,7 +17,8 @@ const text = page.replace(/\\-/g, '-').replace(/\\f[BIRP]/g, '');
 test('the man page documents every command, option and environment variable of the help texts', () => {
   for (const command of COMMANDS) {
     assert.match(text, new RegExp(`^\\.B ${command.name.replace(/-/g, '-')}\\b`, 'm'), `command ${command.name}`);
-    for (const option of command.text.match(/(?<=^ {2})--[a-z-]+/gm) ?? []) assert.ok(text.includes(option), `${command.name} ${option}`);
+    for (const option of command.text.match(/(?<=^ {2})--[a-z-]+/gm) ?? [])
+      assert.ok(text.includes(option), `${command.name} ${option}`);
   }
   for (const [names] of ENVIRONMENT) for (const name of names.split(', ')) assert.ok(text.includes(name), name);
   // The two errors this project exists for, in the words Docker prints.
@@ -35,7 +36,11 @@ test('the man page renders without a warning', () => {
 
 test('the overview lists every command and variable; a mistyped command finds the right one', () => {
   const text = overview();
-  for (const command of COMMANDS) assert.match(text, new RegExp(`^  ${command.name} +${command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  for (const command of COMMANDS)
+    assert.match(
+      text,
+      new RegExp(`^  ${command.name} +${command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+    );
   for (const [names] of ENVIRONMENT) assert.ok(text.includes(names));
   assert.equal(nearestCommand('confgure'), 'configure');
   assert.equal(nearestCommand('doctr'), 'doctor');

@@ -33,7 +33,9 @@ function settingsWith(config?: object): ReturnType<typeof readSettings> {
 }
 
 test('ECR, ECR Public and mapped custom hosts stay ours; every other address, look-alikes included, is handed on', () => {
-  const settings = settingsWith({ registries: { 'images.example.com': { target: '123456789012.dkr.ecr.us-east-1.amazonaws.com' } } });
+  const settings = settingsWith({
+    registries: { 'images.example.com': { target: '123456789012.dkr.ecr.us-east-1.amazonaws.com' } },
+  });
   for (const ours of [
     '123456789012.dkr.ecr.us-east-1.amazonaws.com',
     'https://210987654321.dkr.ecr.ap-southeast-7.amazonaws.com',
@@ -77,9 +79,23 @@ test("the platform's usual store is Docker's: pass when `pass` is installed, els
 
 test('the store behind us: named in the config file, else the platform one when its helper is on PATH', () => {
   const both = binWith('pass', 'docker-credential-pass', 'docker-credential-desktop');
-  assert.deepEqual(otherStore(settingsWith({ credsStore: 'desktop' }), { PATH: both }, 'linux'), { state: 'found', name: 'desktop', path: join(both, 'docker-credential-desktop'), source: 'config' });
-  assert.deepEqual(otherStore(settingsWith(), { PATH: both }, 'linux'), { state: 'found', name: 'pass', path: join(both, 'docker-credential-pass'), source: 'platform' });
-  assert.deepEqual(otherStore(settingsWith({ credsStore: 'osxkeychain' }), { PATH: both }, 'linux'), { state: 'missing', name: 'osxkeychain', source: 'config' });
+  assert.deepEqual(otherStore(settingsWith({ credsStore: 'desktop' }), { PATH: both }, 'linux'), {
+    state: 'found',
+    name: 'desktop',
+    path: join(both, 'docker-credential-desktop'),
+    source: 'config',
+  });
+  assert.deepEqual(otherStore(settingsWith(), { PATH: both }, 'linux'), {
+    state: 'found',
+    name: 'pass',
+    path: join(both, 'docker-credential-pass'),
+    source: 'platform',
+  });
+  assert.deepEqual(otherStore(settingsWith({ credsStore: 'osxkeychain' }), { PATH: both }, 'linux'), {
+    state: 'missing',
+    name: 'osxkeychain',
+    source: 'config',
+  });
   assert.equal(otherStore(settingsWith({ credsStore: 'none' }), { PATH: both }, 'linux').state, 'none');
   // Docker's rule: pass is chosen when `pass` is installed, and used only if docker-credential-pass is there too.
   const state = otherStore(settingsWith(), { PATH: binWith('pass') }, 'linux');
@@ -89,10 +105,23 @@ test('the store behind us: named in the config file, else the platform one when 
 
 test('"credsStore" in the config file: a helper name, never "ecr" itself; errors name the line', () => {
   assert.equal(parseRegistryConfig('{"credsStore": "pass"}', 'c.json').credsStore, 'pass');
-  assert.throws(() => parseRegistryConfig('{\n  "credsStore": "ecr"\n}', 'c.json'), (e: Error) => e instanceof ConfigError && /^c\.json:2: "credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself$/.test(e.message));
-  assert.throws(() => parseRegistryConfig('{"credsStore": "../bin/sh"}', 'c.json'), /"credsStore" must name a credential helper, like "pass"/);
+  assert.throws(
+    () => parseRegistryConfig('{\n  "credsStore": "ecr"\n}', 'c.json'),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /^c\.json:2: "credsStore" names the store for registries this helper does not serve; "ecr" is this helper itself$/.test(
+        e.message,
+      ),
+  );
+  assert.throws(
+    () => parseRegistryConfig('{"credsStore": "../bin/sh"}', 'c.json'),
+    /"credsStore" must name a credential helper, like "pass"/,
+  );
   assert.throws(() => parseRegistryConfig('{"credsStore": 1}', 'c.json'), /"credsStore" must name a credential helper/);
-  assert.throws(() => parseRegistryConfig('{"credStore": "pass"}', 'c.json'), /unknown key "credStore" \(the top-level keys are "registries" and "credsStore"\)/);
+  assert.throws(
+    () => parseRegistryConfig('{"credStore": "pass"}', 'c.json'),
+    /unknown key "credStore" \(the top-level keys are "registries" and "credsStore"\)/,
+  );
 });
 
 test('get, store, erase and list of another host go to the other store byte for byte, with its exit code and stderr', async () => {
@@ -110,7 +139,10 @@ test('get, store, erase and list of another host go to the other store byte for 
   const env = { HOME: home, PATH: `${bin}:/usr/bin:/bin`, DOCKER_CREDENTIAL_ECR_CONFIG: config };
   const get = await runInProcess(['get'], { stdin: 'ghcr.io', env });
   assert.deepEqual(get, { code: 3, stdout: 'stub-out', stderr: 'stub-err' });
-  const store = await runInProcess(['store'], { stdin: '{"ServerURL":"ghcr.io","Username":"octo","Secret":"s\\u00e9"}\n', env });
+  const store = await runInProcess(['store'], {
+    stdin: '{"ServerURL":"ghcr.io","Username":"octo","Secret":"s\\u00e9"}\n',
+    env,
+  });
   assert.equal(store.code, 0);
   const erase = await runInProcess(['erase'], { stdin: 'https://ghcr.io', env });
   assert.equal(erase.code, 0);
@@ -121,7 +153,10 @@ test('get, store, erase and list of another host go to the other store byte for 
   const ecr = await runInProcess(['erase'], { stdin: '123456789012.dkr.ecr.us-east-1.amazonaws.com', env });
   assert.equal(ecr.code, 0);
   const { readFileSync } = await import('node:fs');
-  assert.equal(readFileSync(log, 'utf8'), 'get:ghcr.io|store:{"ServerURL":"ghcr.io","Username":"octo","Secret":"s\\u00e9"}\n|erase:https://ghcr.io|list:unused|');
+  assert.equal(
+    readFileSync(log, 'utf8'),
+    'get:ghcr.io|store:{"ServerURL":"ghcr.io","Username":"octo","Secret":"s\\u00e9"}\n|erase:https://ghcr.io|list:unused|',
+  );
 });
 
 test('a store that is this helper again (a link under another name) answers once, instead of handing over without end', async () => {
@@ -130,11 +165,19 @@ test('a store that is this helper again (a link under another name) answers once
   const home = tempDir('dce-store-home-');
   const config = join(home, 'c.json');
   writeFileSync(config, JSON.stringify({ credsStore: 'loop' }));
-  const env = { HOME: home, PATH: `${bin}:/usr/bin:/bin`, DOCKER_CREDENTIAL_ECR_CONFIG: config, DOCKER_CREDENTIAL_ECR_LOG: 'debug' };
+  const env = {
+    HOME: home,
+    PATH: `${bin}:/usr/bin:/bin`,
+    DOCKER_CREDENTIAL_ECR_CONFIG: config,
+    DOCKER_CREDENTIAL_ECR_LOG: 'debug',
+  };
   const get = await runExecutable(['get'], { stdin: 'ghcr.io', env, killAfterMs: 10_000 });
   assert.equal(get.signal, null, 'it did not loop until killed');
   assert.equal(get.code, 1);
   assert.equal(get.stdout, 'credentials not found in native keychain\n');
   assert.equal(get.stderr.match(/handing get to docker-credential-loop/g)?.length, 1, get.stderr);
-  assert.match(get.stderr, /this helper was itself run as the other store \(DOCKER_CREDENTIAL_ECR_HANDED_OVER is set\)/);
+  assert.match(
+    get.stderr,
+    /this helper was itself run as the other store \(DOCKER_CREDENTIAL_ECR_HANDED_OVER is set\)/,
+  );
 });

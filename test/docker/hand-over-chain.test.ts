@@ -47,10 +47,16 @@ const parent = process.ppid;
 
 test('an ancestor that is this executable (or a byte-identical copy) running a protocol action is a hand-over of ours', () => {
   const exe = executables();
-  const chain = (top: FakeProcess): FakeProcess[] => [{ pid: parent, ppid: 500, args: ['/bin/sh', '/usr/bin/docker-credential-wipe', 'get'], exe: exe.other }, top];
+  const chain = (top: FakeProcess): FakeProcess[] => [
+    { pid: parent, ppid: 500, args: ['/bin/sh', '/usr/bin/docker-credential-wipe', 'get'], exe: exe.other },
+    top,
+  ];
   const same = fakeProc(exe.ours, chain({ pid: 500, ppid: 1, args: ['docker-credential-ecr', 'get'], exe: exe.ours }));
   assert.equal(insideOwnHandOver({}, same), "process 500 up this one's ancestry is this helper running get");
-  const copy = fakeProc(exe.ours, chain({ pid: 500, ppid: 1, args: ['/opt/docker-credential-copy', 'store'], exe: exe.copy }));
+  const copy = fakeProc(
+    exe.ours,
+    chain({ pid: 500, ppid: 1, args: ['/opt/docker-credential-copy', 'store'], exe: exe.copy }),
+  );
   assert.match(insideOwnHandOver({}, copy) ?? '', /process 500 .* running store/);
 });
 
@@ -78,7 +84,10 @@ test('a loop in the ancestry, a process gone mid-walk, or no /proc at all: no ve
   assert.equal(insideOwnHandOver({}, gone), undefined);
   assert.equal(insideOwnHandOver({}, join(tempDir('dce-noproc-'), 'proc')), undefined);
   // The variable still counts everywhere.
-  assert.equal(insideOwnHandOver({ [HANDED_OVER_ENV]: '1' }, join(tempDir('dce-noproc-'), 'proc')), `${HANDED_OVER_ENV} is set`);
+  assert.equal(
+    insideOwnHandOver({ [HANDED_OVER_ENV]: '1' }, join(tempDir('dce-noproc-'), 'proc')),
+    `${HANDED_OVER_ENV} is set`,
+  );
 });
 
 /** The npm package's files: a runtime (`node`), the launcher script, npm's link to it, and another script. */
@@ -90,18 +99,40 @@ function npmInstall(): { node: string; launcher: string; link: string; dir: stri
   mkdirSync(join(dir, 'bin'));
   symlinkSync(join(dir, 'lib', 'bin', 'docker-credential-ecr.js'), join(dir, 'bin', 'docker-credential-ecr'));
   writeFileSync(join(dir, 'other.js'), '// another program\n');
-  return { node: exe.ours, launcher: join(dir, 'lib', 'bin', 'docker-credential-ecr.js'), link: join(dir, 'bin', 'docker-credential-ecr'), dir, otherScript: join(dir, 'other.js') };
+  return {
+    node: exe.ours,
+    launcher: join(dir, 'lib', 'bin', 'docker-credential-ecr.js'),
+    link: join(dir, 'bin', 'docker-credential-ecr'),
+    dir,
+    otherScript: join(dir, 'other.js'),
+  };
 }
 
 test('run as the npm package (node <launcher> get): an ancestor running the same script with the same runtime is a hand-over of ours', () => {
   const npm = npmInstall();
   const self = ['node', npm.launcher, 'get'];
-  const wrapper = (ppid: number): FakeProcess => ({ pid: parent, ppid, args: ['/bin/sh', '/usr/bin/docker-credential-wipe', 'get'], exe: executables().other });
+  const wrapper = (ppid: number): FakeProcess => ({
+    pid: parent,
+    ppid,
+    args: ['/bin/sh', '/usr/bin/docker-credential-wipe', 'get'],
+    exe: executables().other,
+  });
   // npm's link on PATH, as the kernel runs a `#!/usr/bin/env node` script
-  const viaLink = fakeProc(npm.node, [wrapper(500), { pid: 500, ppid: 1, args: ['node', npm.link, 'get'], exe: npm.node }], self);
+  const viaLink = fakeProc(
+    npm.node,
+    [wrapper(500), { pid: 500, ppid: 1, args: ['node', npm.link, 'get'], exe: npm.node }],
+    self,
+  );
   assert.equal(insideOwnHandOver({}, viaLink), "process 500 up this one's ancestry is this helper running get");
   // a relative path, from that process's own working directory
-  const relative = fakeProc(npm.node, [wrapper(500), { pid: 500, ppid: 1, args: ['node', 'bin/docker-credential-ecr', 'store'], exe: npm.node, cwd: npm.dir }], self);
+  const relative = fakeProc(
+    npm.node,
+    [
+      wrapper(500),
+      { pid: 500, ppid: 1, args: ['node', 'bin/docker-credential-ecr', 'store'], exe: npm.node, cwd: npm.dir },
+    ],
+    self,
+  );
   assert.match(insideOwnHandOver({}, relative) ?? '', /process 500 .* running store/);
   // Node running something else, or our script doing something else, is not us
   for (const top of [
@@ -109,7 +140,11 @@ test('run as the npm package (node <launcher> get): an ancestor running the same
     { pid: 500, ppid: 1, args: ['node', npm.launcher, 'doctor'], exe: npm.node },
     { pid: 500, ppid: 1, args: ['node', npm.launcher, 'get'], exe: executables().other },
   ]) {
-    assert.equal(insideOwnHandOver({}, fakeProc(npm.node, [wrapper(500), top], self)), undefined, JSON.stringify(top.args));
+    assert.equal(
+      insideOwnHandOver({}, fakeProc(npm.node, [wrapper(500), top], self)),
+      undefined,
+      JSON.stringify(top.args),
+    );
   }
 });
 
@@ -117,9 +152,26 @@ test("the launcher's own restart (Node started again without NODE_DEBUG and the 
   const npm = npmInstall();
   const self = ['node', npm.launcher, 'get'];
   const launcher = { pid: parent, ppid: 1, args: ['node', npm.link, 'get'], exe: npm.node };
-  assert.equal(insideOwnHandOver({ [RESTARTED_BY_ENV]: String(parent) }, fakeProc(npm.node, [launcher], self)), undefined);
+  assert.equal(
+    insideOwnHandOver({ [RESTARTED_BY_ENV]: String(parent) }, fakeProc(npm.node, [launcher], self)),
+    undefined,
+  );
   // The mark names the parent only: the same process further up, or a mark for another pid, counts as before.
-  assert.match(insideOwnHandOver({ [RESTARTED_BY_ENV]: '999' }, fakeProc(npm.node, [launcher], self)) ?? '', /process \d+ up this one's ancestry/);
-  const chain = fakeProc(npm.node, [{ ...launcher, ppid: 600 }, { pid: 600, ppid: 700, args: ['/bin/sh', '/usr/bin/docker-credential-wipe', 'get'], exe: executables().other }, { pid: 700, ppid: 1, args: ['node', npm.launcher, 'get'], exe: npm.node }], self);
-  assert.equal(insideOwnHandOver({ [RESTARTED_BY_ENV]: String(parent) }, chain), "process 700 up this one's ancestry is this helper running get");
+  assert.match(
+    insideOwnHandOver({ [RESTARTED_BY_ENV]: '999' }, fakeProc(npm.node, [launcher], self)) ?? '',
+    /process \d+ up this one's ancestry/,
+  );
+  const chain = fakeProc(
+    npm.node,
+    [
+      { ...launcher, ppid: 600 },
+      { pid: 600, ppid: 700, args: ['/bin/sh', '/usr/bin/docker-credential-wipe', 'get'], exe: executables().other },
+      { pid: 700, ppid: 1, args: ['node', npm.launcher, 'get'], exe: npm.node },
+    ],
+    self,
+  );
+  assert.equal(
+    insideOwnHandOver({ [RESTARTED_BY_ENV]: String(parent) }, chain),
+    "process 700 up this one's ancestry is this helper running get",
+  );
 });

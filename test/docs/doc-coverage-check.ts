@@ -10,11 +10,15 @@ import { NOT_COMMANDS, NOT_YET_RUN, STAND_INS } from './doc-exemptions';
 
 const [log, rootArg] = process.argv.slice(2);
 if (!log || !existsSync(log)) {
-  console.error('usage: doc-coverage-check.ts LOG_DIR [ROOT] (LOG_DIR: what DOC_COMMANDS_LOG named during the test run)');
+  console.error(
+    'usage: doc-coverage-check.ts LOG_DIR [ROOT] (LOG_DIR: what DOC_COMMANDS_LOG named during the test run)',
+  );
   process.exit(2);
 }
 const root = resolve(rootArg ?? join(__dirname, '../..'));
 const shown = shownCommands(root, new Set(Object.keys(NOT_COMMANDS)));
-const coverage = checkCoverage(shown, readLog(log), NOT_YET_RUN, STAND_INS, new Set(docFiles(root)), (path) => existsSync(join(root, path)));
+const coverage = checkCoverage(shown, readLog(log), NOT_YET_RUN, STAND_INS, new Set(docFiles(root)), (path) =>
+  existsSync(join(root, path)),
+);
 for (const line of coverage.report) (coverage.ok ? console.log : console.error)(line);
 process.exit(coverage.ok ? 0 : 1);

@@ -71,7 +71,16 @@ test('the rule: shell blocks, $ lines with their output, Command cells, program 
 });
 
 test('a here-document is part of the command that opens it, up to its delimiter line; a here-string is not one', () => {
-  const page = ['```sh', "sudo tee /etc/x.repo <<'EOF_X'", '[x]', '# not a comment here', 'EOF_X', 'cat <<<word', 'echo after', '```'].join('\n');
+  const page = [
+    '```sh',
+    "sudo tee /etc/x.repo <<'EOF_X'",
+    '[x]',
+    '# not a comment here',
+    'EOF_X',
+    'cat <<<word',
+    'echo after',
+    '```',
+  ].join('\n');
   assert.deepEqual(
     extractCommands('docs/x.md', page).map((c) => [c.line, c.text]),
     [
@@ -84,15 +93,25 @@ test('a here-document is part of the command that opens it, up to its delimiter 
 
 test('every span listed as naming a command still appears in the docs (the list cannot go stale)', () => {
   const all = shownCommands(REPO).map((c) => c.text);
-  for (const span of Object.keys(NOT_COMMANDS)) assert.ok(all.includes(span), `test/docs/doc-exemptions.ts NOT_COMMANDS: ${JSON.stringify(span)} is in no page any more; remove it`);
+  for (const span of Object.keys(NOT_COMMANDS))
+    assert.ok(
+      all.includes(span),
+      `test/docs/doc-exemptions.ts NOT_COMMANDS: ${JSON.stringify(span)} is in no page any more; remove it`,
+    );
 });
 
 /** The check as scripts/test.mjs runs it, on root's README.md and docs/, against a log of what ran. */
 function check(root: string, ran: { text: string; shell?: string }[]): { code: number | null; out: string } {
   const log = join(root, 'log');
   mkdirSync(log, { recursive: true });
-  writeFileSync(join(log, '1.jsonl'), ran.map((r) => `${JSON.stringify({ shell: 'sh', file: 'x', line: 1, by: 'x', standIns: [], ...r })}\n`).join(''));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/docs/doc-coverage-check.ts'), log, root], { encoding: 'utf8', cwd: REPO });
+  writeFileSync(
+    join(log, '1.jsonl'),
+    ran.map((r) => `${JSON.stringify({ shell: 'sh', file: 'x', line: 1, by: 'x', standIns: [], ...r })}\n`).join(''),
+  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'test/docs/doc-coverage-check.ts'), log, root], {
+    encoding: 'utf8',
+    cwd: REPO,
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -100,7 +119,10 @@ test('the check fails, naming file and line, when a page shows a command that no
   const root = tempDir('dce-doc-check-');
   mkdirSync(join(root, 'docs'));
   writeFileSync(join(root, 'README.md'), '# R\n\n```sh\ndocker-credential-ecr version\n```\n');
-  writeFileSync(join(root, 'docs', 'cache.md'), '# C\n\nClear it with `docker-credential-ecr erase-everything --now`.\n');
+  writeFileSync(
+    join(root, 'docs', 'cache.md'),
+    '# C\n\nClear it with `docker-credential-ecr erase-everything --now`.\n',
+  );
   // Every exception of the real list must still match something: each text goes on its page in a shell block.
   for (const e of NOT_YET_RUN.filter((x) => x.text !== undefined)) {
     mkdirSync(join(root, e.file, '..'), { recursive: true });
@@ -108,9 +130,15 @@ test('the check fails, naming file and line, when a page shows a command that no
   }
   const failing = check(root, [{ text: 'docker-credential-ecr version' }]);
   assert.equal(failing.code, 1, failing.out);
-  assert.match(failing.out, /docs\/cache\.md:3: shown \(inline\) and run by no test: docker-credential-ecr erase-everything --now/);
+  assert.match(
+    failing.out,
+    /docs\/cache\.md:3: shown \(inline\) and run by no test: docker-credential-ecr erase-everything --now/,
+  );
   assert.doesNotMatch(failing.out, /README\.md:4:/);
-  const passing = check(root, [{ text: 'docker-credential-ecr version' }, { text: 'docker-credential-ecr erase-everything --now' }]);
+  const passing = check(root, [
+    { text: 'docker-credential-ecr version' },
+    { text: 'docker-credential-ecr erase-everything --now' },
+  ]);
   assert.equal(passing.code, 0, passing.out);
   assert.match(passing.out, /run by tests/);
 });
@@ -120,7 +148,10 @@ test('an exception that matches no shown command fails the check', () => {
   writeFileSync(join(root, 'README.md'), '# R\n\n```sh\ndocker-credential-ecr version\n```\n');
   const r = check(root, [{ text: 'docker-credential-ecr version' }]);
   assert.equal(r.code, 1, r.out);
-  assert.match(r.out, /test\/docs\/doc-exemptions\.ts: the exception for README\.md: npm test matches no command shown; remove it/);
+  assert.match(
+    r.out,
+    /test\/docs\/doc-exemptions\.ts: the exception for README\.md: npm test matches no command shown; remove it/,
+  );
 });
 
 test('NOT_COMMAND_SPANS is the list the check uses', () => {

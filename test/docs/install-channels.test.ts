@@ -8,7 +8,16 @@
 // published release. Needs root (chroot, port 443) and dist/release; skipped, saying why, without them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -27,7 +36,12 @@ const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
 const KEY = join(ROOT, 'dist', 'release-key', 'minisign.pub');
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-const SKIP = !existsSync(join(ROOT, DEB_AMD64)) || !existsSync(KEY) ? `${DEB_AMD64} or ${KEY} is absent: run \`npm run release\`` : process.getuid?.() !== 0 ? 'needs root: a chroot and port 443' : false;
+const SKIP =
+  !existsSync(join(ROOT, DEB_AMD64)) || !existsSync(KEY)
+    ? `${DEB_AMD64} or ${KEY} is absent: run \`npm run release\``
+    : process.getuid?.() !== 0
+      ? 'needs root: a chroot and port 443'
+      : false;
 const TARBALL = `docker-credential-ecr-v${version}.linux-amd64.tar.gz`;
 const TARBALL_OK = new RegExp(`^${TARBALL.replace(/\./g, '\\.')}: OK$`, 'm');
 
@@ -39,7 +53,13 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
   let name = '';
   let values: Record<string, string> = {};
   const home = () => join(machine!.root.dir, 'home', USER);
-  const asUser = (): DocRunOptions => ({ env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, values, inWords: { VERSION: version }, launch: machine!.asUser, timeoutMs: 120_000 });
+  const asUser = (): DocRunOptions => ({
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+    values,
+    inWords: { VERSION: version },
+    launch: machine!.asUser,
+    timeoutMs: 120_000,
+  });
   /** What a user downloaded or copied into their home. */
   const give = (from: string, to: string) => {
     copyFileSync(from, join(home(), to));
@@ -47,19 +67,32 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
   };
 
   before(async () => {
-    const { REPOSITORY } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/project.mjs')).href)) as { REPOSITORY: string };
+    const { REPOSITORY } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/project.mjs')).href)) as {
+      REPOSITORY: string;
+    };
     [owner, name] = REPOSITORY.split('/');
     values = { OWNER: owner, REPO: name };
     const pagesHost = `${owner.toLowerCase()}.github.io`;
     const downloads = join(work, 'site', 'github.com', owner, name, 'releases', 'download', `v${version}`);
     mkdirSync(downloads, { recursive: true });
     for (const f of readdirSync(RELEASE)) symlinkSync(join(RELEASE, f), join(downloads, f));
-    const { buildPagesSite } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href)) as { buildPagesSite(o: object): string };
+    const { buildPagesSite } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href)) as {
+      buildPagesSite(o: object): string;
+    };
     const key = throwawayGpgKey(work, 'pages');
-    buildPagesSite({ releaseDir: RELEASE, out: join(work, 'site', pagesHost, name), keyId: key.keyId, gnupgHome: key.home, repository: REPOSITORY });
+    buildPagesSite({
+      releaseDir: RELEASE,
+      out: join(work, 'site', pagesHost, name),
+      keyId: key.keyId,
+      gnupgHome: key.home,
+      repository: REPOSITORY,
+    });
     const ca = makeCa(join(work, 'ca'));
     site = await startHttpsSite(join(work, 'site'), makeLeaf(ca, join(work, 'leaf'), ['github.com', pagesHost]));
-    machine = newUserRoot({ caCert: readFileSync(ca.certFile, 'utf8'), hosts: [`${site.address} github.com`, `${site.address} ${pagesHost}`] });
+    machine = newUserRoot({
+      caCert: readFileSync(ca.certFile, 'utf8'),
+      hosts: [`${site.address} github.com`, `${site.address} ${pagesHost}`],
+    });
   });
   after(async () => {
     machine?.remove();
@@ -72,7 +105,10 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
    * its comments say each prints; then, as a test of the test, a copy with one byte of checksums.txt changed refused.
    */
   async function verifyBlock(): Promise<void> {
-    const verify = [docCommand(PAGE, 'minisign -Vm checksums.txt -p minisign.pub     # "Signature and comment signature verified"'), docCommand(PAGE, `sha256sum --ignore-missing -c checksums.txt    # "${TARBALL}: OK"`)];
+    const verify = [
+      docCommand(PAGE, 'minisign -Vm checksums.txt -p minisign.pub     # "Signature and comment signature verified"'),
+      docCommand(PAGE, `sha256sum --ignore-missing -c checksums.txt    # "${TARBALL}: OK"`),
+    ];
     const said = [/Signature and comment signature verified/, TARBALL_OK];
     for (const [i, command] of verify.entries()) {
       const r = await runDocCommand(command, asUser());
@@ -81,26 +117,48 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
     }
     const changed = join(home(), 'changed');
     mkdirSync(changed);
-    for (const f of [TARBALL, 'checksums.txt', 'checksums.txt.minisig', 'minisign.pub']) copyFileSync(join(home(), f), join(changed, f));
-    writeFileSync(join(changed, 'checksums.txt'), readFileSync(join(changed, 'checksums.txt'), 'utf8').replace(/^./, (c) => (c === '0' ? '1' : '0')));
+    for (const f of [TARBALL, 'checksums.txt', 'checksums.txt.minisig', 'minisign.pub'])
+      copyFileSync(join(home(), f), join(changed, f));
+    writeFileSync(
+      join(changed, 'checksums.txt'),
+      readFileSync(join(changed, 'checksums.txt'), 'utf8').replace(/^./, (c) => (c === '0' ? '1' : '0')),
+    );
     chownRecursive(changed);
     const refused = await runDocCommand(verify[0], { ...asUser(), before: 'cd changed' });
     assert.equal(refused.code, 1, transcript(refused));
     assert.match(refused.stderr + refused.stdout, /Signature verification failed/, transcript(refused));
   }
   const chownRecursive = (dir: string) => {
-    for (const path of [dir, ...readdirSync(dir).map((f) => join(dir, f))]) chownSync(path, machine!.owner.uid, machine!.owner.gid);
+    for (const path of [dir, ...readdirSync(dir).map((f) => join(dir, f))])
+      chownSync(path, machine!.owner.uid, machine!.owner.gid);
   };
 
   it('minisign from Debian, then the archive block: download, verify (and the "Verify a download" block), unpack, install, version', async () => {
     const m = machine!;
     // Typed as root on that machine; apt asks before it installs minisign's libsodium too, and the user says yes.
     const minisign = docCommand(PAGE, 'apt-get install minisign');
-    const got = await runDocCommand(minisign, { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, launch: m.asRoot, stdin: 'y\n', timeoutMs: 300_000 });
+    const got = await runDocCommand(minisign, {
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      launch: m.asRoot,
+      stdin: 'y\n',
+      timeoutMs: 300_000,
+    });
     assert.equal(got.code, 0, `${PAGE}:${minisign.line}\n${transcript(got)}`);
     give(KEY, 'minisign.pub');
-    const block = ['curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/docker-credential-ecr-vVERSION.linux-amd64.tar.gz', 'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/checksums.txt', 'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/checksums.txt.minisig', 'minisign -Vm checksums.txt -p minisign.pub && sha256sum --ignore-missing -c checksums.txt', 'tar -xzf docker-credential-ecr-vVERSION.linux-amd64.tar.gz', 'sudo install -m 0755 docker-credential-ecr-vVERSION.linux-amd64/docker-credential-ecr /usr/local/bin/', 'docker-credential-ecr version'].map((text) => docCommand(PAGE, text));
-    assert.deepEqual(block.map((c) => c.line - block[0].line), [0, 1, 2, 3, 4, 5, 6], 'the archive block is these seven lines, in this order');
+    const block = [
+      'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/docker-credential-ecr-vVERSION.linux-amd64.tar.gz',
+      'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/checksums.txt',
+      'curl -fsSLO https://github.com/OWNER/REPO/releases/download/vVERSION/checksums.txt.minisig',
+      'minisign -Vm checksums.txt -p minisign.pub && sha256sum --ignore-missing -c checksums.txt',
+      'tar -xzf docker-credential-ecr-vVERSION.linux-amd64.tar.gz',
+      'sudo install -m 0755 docker-credential-ecr-vVERSION.linux-amd64/docker-credential-ecr /usr/local/bin/',
+      'docker-credential-ecr version',
+    ].map((text) => docCommand(PAGE, text));
+    assert.deepEqual(
+      block.map((c) => c.line - block[0].line),
+      [0, 1, 2, 3, 4, 5, 6],
+      'the archive block is these seven lines, in this order',
+    );
     const results = [];
     for (const [i, command] of block.entries()) {
       const r = await runDocCommand(command, asUser());
@@ -108,11 +166,19 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
       results.push(r);
       if (i === 3) await verifyBlock();
     }
-    assert.match(results[3].stderr + results[3].stdout, /Signature and comment signature verified/, transcript(results[3]));
+    assert.match(
+      results[3].stderr + results[3].stdout,
+      /Signature and comment signature verified/,
+      transcript(results[3]),
+    );
     assert.match(results[3].stdout, TARBALL_OK, transcript(results[3]));
     assert.equal(results[6].stdout, `docker-credential-ecr ${version}\n`, transcript(results[6]));
     assert.ok(existsSync(join(m.root.dir, 'usr/local/bin/docker-credential-ecr')));
-    for (const file of [TARBALL, 'checksums.txt', 'checksums.txt.minisig']) assert.ok(site!.requests.includes(`GET https://github.com/${owner}/${name}/releases/download/v${version}/${file} 200`), site!.requests.join('\n'));
+    for (const file of [TARBALL, 'checksums.txt', 'checksums.txt.minisig'])
+      assert.ok(
+        site!.requests.includes(`GET https://github.com/${owner}/${name}/releases/download/v${version}/${file} 200`),
+        site!.requests.join('\n'),
+      );
   });
 
   it('one package: sudo apt-get install ./docker-credential-ecr_VERSION_amd64.deb, from the download directory', async () => {
@@ -133,15 +199,37 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
     mkdirSync(rpmHome);
     const rpm = `docker-credential-ecr-${version}-1.x86_64.rpm`;
     copyFileSync(join(RELEASE, rpm), join(dir, rpm));
-    const sign = spawnSync('rpmsign', ['--addsign', '--define', '__gpg /usr/bin/gpg', '--define', `_gpg_name ${key.keyId}`, '--define', `_gpg_path ${key.home}`, join(dir, rpm)], { encoding: 'utf8' });
+    const sign = spawnSync(
+      'rpmsign',
+      [
+        '--addsign',
+        '--define',
+        '__gpg /usr/bin/gpg',
+        '--define',
+        `_gpg_name ${key.keyId}`,
+        '--define',
+        `_gpg_path ${key.home}`,
+        join(dir, rpm),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(sign.status, 0, `${sign.stdout}${sign.stderr}`);
     // The user's rpm database, not this machine's: ~/.rpmmacros moves it; the key goes in as the page's gpgkey= would.
     writeFileSync(join(rpmHome, '.rpmmacros'), `%_dbpath ${join(rpmHome, 'rpmdb')}\n`);
     const env = { PATH: process.env.PATH ?? '', HOME: rpmHome };
     const asc = join(work, 'rpm-key.asc');
-    assert.equal(spawnSync('gpg', ['--batch', '--armor', '--export', '-o', asc, key.keyId], { env: { ...env, GNUPGHOME: key.home } }).status, 0);
-    for (const args of [['--initdb'], ['--import', asc]]) assert.equal(spawnSync('rpm', args, { env }).status, 0, `rpm ${args.join(' ')}`);
-    const command = docCommand(PAGE, 'rpm -K docker-credential-ecr-*.rpm            # for a downloaded package: "digests signatures OK"');
+    assert.equal(
+      spawnSync('gpg', ['--batch', '--armor', '--export', '-o', asc, key.keyId], {
+        env: { ...env, GNUPGHOME: key.home },
+      }).status,
+      0,
+    );
+    for (const args of [['--initdb'], ['--import', asc]])
+      assert.equal(spawnSync('rpm', args, { env }).status, 0, `rpm ${args.join(' ')}`);
+    const command = docCommand(
+      PAGE,
+      'rpm -K docker-credential-ecr-*.rpm            # for a downloaded package: "digests signatures OK"',
+    );
     const r = await runDocCommand(command, { env, cwd: dir });
     assert.equal(r.code, 0, transcript(r));
     assert.equal(r.stdout, `${rpm}: digests signatures OK\n`, transcript(r));
@@ -154,22 +242,46 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
     symlinkSync(join(RELEASE, archive), join(dir, archive));
     // This machine's containers-storage stays untouched: the user's storage is a directory of the test's.
     const storage = join(work, 'storage.conf');
-    writeFileSync(storage, `[storage]\ndriver = "vfs"\ngraphroot = ${JSON.stringify(join(work, 'graph'))}\nrunroot = ${JSON.stringify(join(work, 'run'))}\n`);
+    writeFileSync(
+      storage,
+      `[storage]\ndriver = "vfs"\ngraphroot = ${JSON.stringify(join(work, 'graph'))}\nrunroot = ${JSON.stringify(join(work, 'run'))}\n`,
+    );
     const engine = await startFakeDockerEngine();
     try {
-      const env = { PATH: process.env.PATH ?? '', HOME: work, CONTAINERS_STORAGE_CONF: storage, DOCKER_HOST: engine.host };
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: work,
+        CONTAINERS_STORAGE_CONF: storage,
+        DOCKER_HOST: engine.host,
+      };
       const inWords = { VERSION: version };
-      const podman = docCommand(PAGE, 'skopeo copy oci-archive:docker-credential-ecr-VERSION.oci.tar containers-storage:docker-credential-ecr:VERSION');
+      const podman = docCommand(
+        PAGE,
+        'skopeo copy oci-archive:docker-credential-ecr-VERSION.oci.tar containers-storage:docker-credential-ecr:VERSION',
+      );
       const stored = await runDocCommand(podman, { env, cwd: dir, inWords, timeoutMs: 120_000 });
       assert.equal(stored.code, 0, `${PAGE}:${podman.line}: ${stored.ran}\n${transcript(stored)}`);
-      const inspect = spawnSync('skopeo', ['inspect', `containers-storage:docker-credential-ecr:${version}`], { env, encoding: 'utf8' });
+      const inspect = spawnSync('skopeo', ['inspect', `containers-storage:docker-credential-ecr:${version}`], {
+        env,
+        encoding: 'utf8',
+      });
       assert.equal(inspect.status, 0, inspect.stderr);
       const image = JSON.parse(inspect.stdout) as { Architecture: string; Labels: Record<string, string> };
       assert.deepEqual([image.Architecture, image.Labels['org.opencontainers.image.version']], ['amd64', version]);
-      const docker = docCommand(PAGE, 'skopeo copy --override-arch amd64 oci-archive:docker-credential-ecr-VERSION.oci.tar docker-archive:dce.tar:docker-credential-ecr:VERSION && docker load -i dce.tar');
+      const docker = docCommand(
+        PAGE,
+        'skopeo copy --override-arch amd64 oci-archive:docker-credential-ecr-VERSION.oci.tar docker-archive:dce.tar:docker-credential-ecr:VERSION && docker load -i dce.tar',
+      );
       const loaded = await runDocCommand(docker, { env, cwd: dir, inWords, timeoutMs: 120_000 });
       assert.equal(loaded.code, 0, `${PAGE}:${docker.line}: ${loaded.ran}\n${transcript(loaded)}`);
-      assert.match(loaded.stdout, new RegExp(`^Loaded image: (docker\\.io/library/)?docker-credential-ecr:${version.replace(/\./g, '\\.')}$`, 'm'), transcript(loaded));
+      assert.match(
+        loaded.stdout,
+        new RegExp(
+          `^Loaded image: (docker\\.io/library/)?docker-credential-ecr:${version.replace(/\./g, '\\.')}$`,
+          'm',
+        ),
+        transcript(loaded),
+      );
       assert.equal(engine.loads.length, 1);
     } finally {
       await engine.close();
@@ -177,14 +289,28 @@ describe("docs/install.md's Linux channels as a new user runs them", { skip: SKI
   });
 
   it('the dnf repository file, written as shown (a scratch /etc), names the rpm repository and the key the Pages site serves', async () => {
-    const command = docCommand(PAGE, "sudo tee /etc/yum.repos.d/docker-credential-ecr.repo <<'EOF_REPO'\n[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=https://OWNER.github.io/REPO/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://OWNER.github.io/REPO/docker-credential-ecr.asc\nEOF_REPO");
+    const command = docCommand(
+      PAGE,
+      "sudo tee /etc/yum.repos.d/docker-credential-ecr.repo <<'EOF_REPO'\n[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=https://OWNER.github.io/REPO/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://OWNER.github.io/REPO/docker-credential-ecr.asc\nEOF_REPO",
+    );
     const scratch = join(work, 'scratch');
     // A dnf machine has /etc/yum.repos.d; this Debian one does not.
-    const r = await runDocCommand(command, { env: { PATH: process.env.PATH ?? '' }, values, scratch, before: 'mkdir -p /etc/yum.repos.d' });
+    const r = await runDocCommand(command, {
+      env: { PATH: process.env.PATH ?? '' },
+      values,
+      scratch,
+      before: 'mkdir -p /etc/yum.repos.d',
+    });
     assert.equal(r.code, 0, transcript(r));
     const pages = `https://${owner.toLowerCase()}.github.io/${name}`;
     const repo = readFileSync(scratchPath(scratch, '/etc/yum.repos.d/docker-credential-ecr.repo'), 'utf8');
-    assert.equal(repo, `[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=${pages}/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=${pages}/docker-credential-ecr.asc\n`);
-    assert.ok(existsSync(join(work, 'site', `${owner.toLowerCase()}.github.io`, name, 'docker-credential-ecr.asc')), 'the Pages site has the key gpgkey= names');
+    assert.equal(
+      repo,
+      `[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=${pages}/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=${pages}/docker-credential-ecr.asc\n`,
+    );
+    assert.ok(
+      existsSync(join(work, 'site', `${owner.toLowerCase()}.github.io`, name, 'docker-credential-ecr.asc')),
+      'the Pages site has the key gpgkey= names',
+    );
   });
 });

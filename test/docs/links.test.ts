@@ -7,7 +7,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
-const PAGES = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  'SECURITY.md',
+  'CHANGELOG.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's anchor for a heading. */
 export function anchor(heading: string): string {
@@ -24,8 +32,14 @@ function anchorsOf(file: string): Set<string> {
 }
 
 test('GitHub anchors as computed here', () => {
-  assert.equal(anchor('Every ECR registry with one line: `"credsStore": "ecr"`'), 'every-ecr-registry-with-one-line-credsstore-ecr');
-  assert.equal(anchor("Kubernetes: the kubelet's image credential provider"), 'kubernetes-the-kubelets-image-credential-provider');
+  assert.equal(
+    anchor('Every ECR registry with one line: `"credsStore": "ecr"`'),
+    'every-ecr-registry-with-one-line-credsstore-ecr',
+  );
+  assert.equal(
+    anchor("Kubernetes: the kubelet's image credential provider"),
+    'kubernetes-the-kubelets-image-credential-provider',
+  );
 });
 
 for (const page of PAGES) {
@@ -38,7 +52,8 @@ for (const page of PAGES) {
       const [path, fragment] = target.split('#') as [string, string | undefined];
       const linked = path === '' ? file : resolve(dirname(file), path);
       if (!existsSync(linked)) broken.push(`${target} (no ${relative(ROOT, linked)})`);
-      else if (fragment !== undefined && linked.endsWith('.md') && !anchorsOf(linked).has(fragment)) broken.push(`${target} (no heading for #${fragment})`);
+      else if (fragment !== undefined && linked.endsWith('.md') && !anchorsOf(linked).has(fragment))
+        broken.push(`${target} (no heading for #${fragment})`);
     }
     assert.deepEqual(broken, [], `${page} links to what is not there`);
   });

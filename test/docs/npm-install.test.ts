@@ -14,9 +14,7 @@ import { NPM_TGZ } from './doc-exemptions';
 const TGZ = join(REPO, NPM_TGZ);
 const skip = existsSync(TGZ) ? false : `${NPM_TGZ} is missing: run npm run release first`;
 
-for (const [file, text] of [
-  ['docs/platforms.md', `npm i -g ${basename(NPM_TGZ)}`],
-] as const) {
+for (const [file, text] of [['docs/platforms.md', `npm i -g ${basename(NPM_TGZ)}`]] as const) {
   test(`${file}: ${text} gives a docker-credential-ecr command and its man page`, { skip }, async () => {
     const command = docCommand(file, text);
     const downloads = tempDir('dce-npm-dl-');
@@ -33,9 +31,21 @@ for (const [file, text] of [
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
     };
-    const r = await runDocCommand(command, { env, cwd: downloads, after: 'command -v docker-credential-ecr && docker-credential-ecr version', timeoutMs: 120_000 });
+    const r = await runDocCommand(command, {
+      env,
+      cwd: downloads,
+      after: 'command -v docker-credential-ecr && docker-credential-ecr version',
+      timeoutMs: 120_000,
+    });
     assert.equal(r.code, 0, `${file}:${command.line}\n${transcript(r)}`);
-    assert.equal(r.after, `${join(prefix, 'bin', 'docker-credential-ecr')}\ndocker-credential-ecr ${basename(NPM_TGZ).replace(/^docker-credential-ecr-|\.tgz$/g, '')}\n`, r.after);
-    assert.ok(existsSync(join(prefix, 'share', 'man', 'man1', 'docker-credential-ecr.1')), 'the man page is installed where man finds it');
+    assert.equal(
+      r.after,
+      `${join(prefix, 'bin', 'docker-credential-ecr')}\ndocker-credential-ecr ${basename(NPM_TGZ).replace(/^docker-credential-ecr-|\.tgz$/g, '')}\n`,
+      r.after,
+    );
+    assert.ok(
+      existsSync(join(prefix, 'share', 'man', 'man1', 'docker-credential-ecr.1')),
+      'the man page is installed where man finds it',
+    );
   });
 }

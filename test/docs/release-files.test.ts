@@ -21,13 +21,23 @@ function download(): { dir: string; env: Record<string, string> } {
   assertBuilt();
   const dir = tempDir('dce-download-');
   copyFileSync(EXECUTABLE, join(dir, FILE));
-  writeFileSync(join(dir, 'checksums.txt'), `${sha256(join(dir, FILE))} *${FILE}\n${'0'.repeat(64)} *docker-credential-ecr-v${VERSION}.darwin-arm64\n`);
+  writeFileSync(
+    join(dir, 'checksums.txt'),
+    `${sha256(join(dir, FILE))} *${FILE}\n${'0'.repeat(64)} *docker-credential-ecr-v${VERSION}.darwin-arm64\n`,
+  );
   return { dir, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir } };
 }
 
 test('checksums, then sudo install into /usr/local/bin, as docs/platforms.md shows them: found on PATH after', async () => {
-  const checks = [docCommand('docs/platforms.md', 'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt')];
-  const installs = ['docs/platforms.md'].map((f) => docCommand(f, `sudo install -m 0755 ${FILE} /usr/local/bin/docker-credential-ecr`));
+  const checks = [
+    docCommand(
+      'docs/platforms.md',
+      'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt',
+    ),
+  ];
+  const installs = ['docs/platforms.md'].map((f) =>
+    docCommand(f, `sudo install -m 0755 ${FILE} /usr/local/bin/docker-credential-ecr`),
+  );
   const d = download();
   for (const check of checks) {
     const r = await runDocCommand(check, { env: d.env, cwd: d.dir });
@@ -36,9 +46,18 @@ test('checksums, then sudo install into /usr/local/bin, as docs/platforms.md sho
   }
   for (const install of installs) {
     const scratch = tempDir('dce-usr-local-');
-    const r = await runDocCommand(install, { env: d.env, cwd: d.dir, scratch, after: 'command -v docker-credential-ecr && docker-credential-ecr version' });
+    const r = await runDocCommand(install, {
+      env: d.env,
+      cwd: d.dir,
+      scratch,
+      after: 'command -v docker-credential-ecr && docker-credential-ecr version',
+    });
     assert.equal(r.code, 0, `${install.file}:${install.line}\n${transcript(r)}`);
-    assert.equal(r.after, `/usr/local/bin/docker-credential-ecr\ndocker-credential-ecr ${VERSION}\n`, `${install.file}:${install.line}: installed and found on PATH`);
+    assert.equal(
+      r.after,
+      `/usr/local/bin/docker-credential-ecr\ndocker-credential-ecr ${VERSION}\n`,
+      `${install.file}:${install.line}: installed and found on PATH`,
+    );
     assert.equal(statSync(scratchPath(scratch, '/usr/local/bin/docker-credential-ecr')).mode & 0o777, 0o755);
   }
 });
@@ -46,7 +65,10 @@ test('checksums, then sudo install into /usr/local/bin, as docs/platforms.md sho
 test('sha256sum -c fails on a download that does not match checksums.txt', async () => {
   const d = download();
   writeFileSync(join(d.dir, FILE), 'not the release file');
-  const check = docCommand('docs/platforms.md', 'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt');
+  const check = docCommand(
+    'docs/platforms.md',
+    'sha256sum -c --ignore-missing checksums.txt        # macOS: shasum -a 256 -c --ignore-missing checksums.txt',
+  );
   const r = await runDocCommand(check, { env: d.env, cwd: d.dir });
   assert.notEqual(r.code, 0, transcript(r));
   assert.match(r.stdout, new RegExp(`${FILE.replace(/\./g, '\\.')}: FAILED`));

@@ -47,7 +47,10 @@ before(async () => {
     TMPDIR: join(root, 'tmp'),
   };
   mkdirSync(env.TMPDIR);
-  writeFileSync(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "vfs"\nrunroot = "${join(runtime, 'rr')}"\ngraphroot = "${join(root, 'graph')}"\n`);
+  writeFileSync(
+    env.CONTAINERS_STORAGE_CONF,
+    `[storage]\ndriver = "vfs"\nrunroot = "${join(runtime, 'rr')}"\ngraphroot = "${join(root, 'graph')}"\n`,
+  );
   writeFileSync(env.CONTAINERS_CONF, '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n');
   writeFileSync(env.CONTAINERS_REGISTRIES_CONF, '');
   // The registry accepts the token the helper holds for HOST (the row's login-password then serves it from the cache).
@@ -57,7 +60,12 @@ before(async () => {
   const ca = makeCa(join(root, 'ca'));
   caPem = readFileSync(ca.certFile, 'utf8');
   const leaf = makeLeaf(ca, join(root, 'certs'), [HOST]);
-  registry = await startRegistry({ dir: join(root, 'registry'), certFile: leaf.certFile, keyFile: leaf.keyFile, users: { AWS: token } });
+  registry = await startRegistry({
+    dir: join(root, 'registry'),
+    certFile: leaf.certFile,
+    keyFile: leaf.keyFile,
+    users: { AWS: token },
+  });
   fake.route(`${HOST}:443`, { port: registry.port });
 });
 after(async () => {
@@ -66,11 +74,25 @@ after(async () => {
 });
 
 test('login-password | podman login: the real podman logs in to the registry with the token', async () => {
-  const c = docCommand(TOKENS, 'docker-credential-ecr login-password HOST | podman login --username AWS --password-stdin HOST');
+  const c = docCommand(
+    TOKENS,
+    'docker-credential-ecr login-password HOST | podman login --username AWS --password-stdin HOST',
+  );
   const certs = `/etc/containers/certs.d/${HOST}`;
-  const r = await runDocCommand(c, { env, values: { HOST }, scratch: tempDir('dce-podman-root-'), before: `mkdir -p ${certs} && printf '%s' ${shellQuote(caPem)} > ${certs}/ca.crt` });
+  const r = await runDocCommand(c, {
+    env,
+    values: { HOST },
+    scratch: tempDir('dce-podman-root-'),
+    before: `mkdir -p ${certs} && printf '%s' ${shellQuote(caPem)} > ${certs}/ca.crt`,
+  });
   assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}\n${registry?.log().slice(-2000)}`);
   assert.match(r.stdout, /Login Succeeded!/);
-  const auth = JSON.parse(readFileSync(join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
-  assert.equal(Buffer.from(auth.auths[HOST].auth, 'base64').toString(), `AWS:${token}`, 'podman stored the token it logged in with');
+  const auth = JSON.parse(readFileSync(join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), 'utf8')) as {
+    auths: Record<string, { auth: string }>;
+  };
+  assert.equal(
+    Buffer.from(auth.auths[HOST].auth, 'base64').toString(),
+    `AWS:${token}`,
+    'podman stored the token it logged in with',
+  );
 });

@@ -35,7 +35,15 @@ after(() => cluster?.close());
 function user(): { env: Record<string, string>; home: string } {
   const home = tempDir('dce-tokens-home-');
   cluster.writeKubeconfig(join(home, 'kubeconfig'));
-  return { home, env: { ...helperEnv(fake.url, home), PATH: pathWith(bin), DOCKER_HOST: engine.host, KUBECONFIG: join(home, 'kubeconfig') } };
+  return {
+    home,
+    env: {
+      ...helperEnv(fake.url, home),
+      PATH: pathWith(bin),
+      DOCKER_HOST: engine.host,
+      KUBECONFIG: join(home, 'kubeconfig'),
+    },
+  };
 }
 
 const issued = (password: string): boolean => fake.issued.some((t) => t.password === password);
@@ -46,7 +54,10 @@ test('login-password | docker login: the real docker CLI logs in with a token AW
   const pass = makePassStore(join(u.home, 'pass'));
   after(() => pass.close());
   Object.assign(u.env, pass.env);
-  const c = docCommand(TOKENS, 'docker-credential-ecr login-password HOST | docker login --username AWS --password-stdin HOST');
+  const c = docCommand(
+    TOKENS,
+    'docker-credential-ecr login-password HOST | docker login --username AWS --password-stdin HOST',
+  );
   const r = await runDocCommand(c, { env: u.env, values: { HOST } });
   assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}`);
   const login = engine.logins.at(-1);
@@ -60,10 +71,16 @@ for (const [program, args] of [
   ['oras', ['login', '--username', 'AWS', '--password-stdin', HOST]],
 ] as const) {
   test(`login-password | ${program} login: ${program} (a stand-in) gets the options shown and the token on stdin`, async () => {
-    const c = docCommand(TOKENS, `docker-credential-ecr login-password HOST | ${program} ${args.slice(0, -1).join(' ')} HOST`);
+    const c = docCommand(
+      TOKENS,
+      `docker-credential-ecr login-password HOST | ${program} ${args.slice(0, -1).join(' ')} HOST`,
+    );
     const r = await runDocCommand(c, { env: user().env, values: { HOST }, standIns: [program] });
     assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}`);
-    assert.deepEqual(r.calls[program]?.map((call) => call.args), [[...args]]);
+    assert.deepEqual(
+      r.calls[program]?.map((call) => call.args),
+      [[...args]],
+    );
     assert.ok(issued(r.calls[program][0].stdin.trim()), `${program} got a token AWS issued on stdin, and nothing else`);
     assert.match(r.calls[program][0].stdin, /^[^\n]+\n?$/);
   });
@@ -94,25 +111,41 @@ test('dockerconfigjson --output config.json HOST...: a 0600 file with auths for 
   const r = await runDocCommand(c, { env: u.env, cwd: u.home, values: { 'HOST...': `${HOST} public.ecr.aws` } });
   assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}`);
   assert.equal(statSync(join(u.home, 'config.json')).mode & 0o777, 0o600);
-  const auths = (JSON.parse(readFileSync(join(u.home, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> }).auths;
+  const auths = (
+    JSON.parse(readFileSync(join(u.home, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> }
+  ).auths;
   assert.deepEqual(Object.keys(auths).sort(), [HOST, 'public.ecr.aws'].sort());
-  for (const { auth } of Object.values(auths)) assert.ok(issued(Buffer.from(auth, 'base64').toString().replace(/^AWS:/, '')));
+  for (const { auth } of Object.values(auths))
+    assert.ok(issued(Buffer.from(auth, 'base64').toString().replace(/^AWS:/, '')));
 });
 
 test('pull-secret | kubectl apply -f -: the real kubectl creates the Secret in the namespace, then the CronJob runs once by hand', async () => {
   const u = user();
-  const c = docCommand(TOKENS, 'docker-credential-ecr pull-secret --name ecr-pull [--namespace NS] HOST... | kubectl apply -f -');
-  const r = await runDocCommand(c, { env: u.env, values: { '[--namespace NS]': '--namespace apps', 'HOST...': `${HOST} public.ecr.aws` } });
+  const c = docCommand(
+    TOKENS,
+    'docker-credential-ecr pull-secret --name ecr-pull [--namespace NS] HOST... | kubectl apply -f -',
+  );
+  const r = await runDocCommand(c, {
+    env: u.env,
+    values: { '[--namespace NS]': '--namespace apps', 'HOST...': `${HOST} public.ecr.aws` },
+  });
   assert.equal(r.code, 0, `${TOKENS}:${c.line}: ${r.ran}\n${transcript(r)}`);
   assert.match(r.stdout, /secret\/ecr-pull created/);
-  const secret = cluster.objects.get('apps/secrets/ecr-pull') as { type: string; data: Record<string, string> } | undefined;
+  const secret = cluster.objects.get('apps/secrets/ecr-pull') as
+    { type: string; data: Record<string, string> } | undefined;
   assert.equal(secret?.type, 'kubernetes.io/dockerconfigjson');
-  const auths = (JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()) as { auths: Record<string, unknown> }).auths;
+  const auths = (
+    JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString()) as { auths: Record<string, unknown> }
+  ).auths;
   assert.deepEqual(Object.keys(auths).sort(), [HOST, 'public.ecr.aws'].sort());
 
   const dry = docCommand(TOKENS, 'kubectl apply --dry-run=client -f -');
   // A namespace called `on`, which YAML 1.1 would read as true, piped in as the page says.
-  const d = await runDocCommand(dry, { env: u.env, cwd: u.home, before: `docker-credential-ecr pull-secret --name ecr-pull --namespace on ${HOST} > secret.yaml && exec < secret.yaml` });
+  const d = await runDocCommand(dry, {
+    env: u.env,
+    cwd: u.home,
+    before: `docker-credential-ecr pull-secret --name ecr-pull --namespace on ${HOST} > secret.yaml && exec < secret.yaml`,
+  });
   assert.equal(d.code, 0, `${TOKENS}:${dry.line}\n${transcript(d)}`);
   assert.match(d.stdout, /^secret\/ecr-pull created \(dry run\)$/m, transcript(d));
   // And with nothing on stdin (pull-secret failed) kubectl fails, as the CronJob's comment says.
@@ -126,8 +159,20 @@ test('pull-secret | kubectl apply -f -: the real kubectl creates the Secret in t
   assert.ok(line, `${TOKENS}: the CronJob's command line`);
   const container = { name: 'refresh', image: 'your-registry/tools:latest', command: ['/bin/sh', '-c', line] };
   cluster.objects.set('apps/cronjobs/ecr-pull-secret', {
-    apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'ecr-pull-secret', namespace: 'apps', uid: 'c1' },
-    spec: { schedule: '0 */6 * * *', jobTemplate: { spec: { backoffLimit: 3, template: { spec: { serviceAccountName: 'ecr-pull-secret', restartPolicy: 'OnFailure', containers: [container] } } } } },
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'ecr-pull-secret', namespace: 'apps', uid: 'c1' },
+    spec: {
+      schedule: '0 */6 * * *',
+      jobTemplate: {
+        spec: {
+          backoffLimit: 3,
+          template: {
+            spec: { serviceAccountName: 'ecr-pull-secret', restartPolicy: 'OnFailure', containers: [container] },
+          },
+        },
+      },
+    },
   });
   const run = docCommand(TOKENS, 'kubectl -n apps create job --from=cronjob/ecr-pull-secret first-run');
   const j = await runDocCommand(run, { env: u.env });
@@ -135,5 +180,6 @@ test('pull-secret | kubectl apply -f -: the real kubectl creates the Secret in t
   assert.match(j.stdout, /^job\.batch\/.* created$/m, transcript(j));
   // kubectl sends the Job as protobuf, in which its strings stand as they are.
   const job = (cluster.objects.get('apps/jobs/from-protobuf') as { protobuf?: string } | undefined)?.protobuf ?? '';
-  for (const part of ['first-run', 'cronjob.kubernetes.io/instantiate', 'manual', line, 'ecr-pull-secret']) assert.ok(job.includes(part), `the Job kubectl sent has ${part}`);
+  for (const part of ['first-run', 'cronjob.kubernetes.io/instantiate', 'manual', line, 'ecr-pull-secret'])
+    assert.ok(job.includes(part), `the Job kubectl sent has ${part}`);
 });

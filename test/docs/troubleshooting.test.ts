@@ -25,7 +25,14 @@ before(() => {
 
 function user(onPath = true): { env: Record<string, string>; home: string } {
   const home = tempDir('dce-trouble-home-');
-  return { home, env: { ...helperEnv(fake.url, home), AWS_REGION: 'eu-west-1', PATH: onPath ? pathWith(bin) : process.env.PATH ?? '' } };
+  return {
+    home,
+    env: {
+      ...helperEnv(fake.url, home),
+      AWS_REGION: 'eu-west-1',
+      PATH: onPath ? pathWith(bin) : (process.env.PATH ?? ''),
+    },
+  };
 }
 
 /** A doctor line's shape: its status and what it is about (the words before the first path, URL, number or colon). */
@@ -42,11 +49,22 @@ test('a good set-up: configure, then doctor, with the output the page shows (16 
   const u = user();
   const c = await runDocCommand(configure, { env: u.env });
   assert.equal(c.code, 0, `${PAGE}:${configure.line}\n${transcript(c)}`);
-  const firstWords = (ls: string[]): string[] => ls.map((l) => l.replace(/\/tmp\/[^\s:]+/g, 'PATH')).map((l) => (/^[-+@]/.test(l) ? l : l.split(' ').slice(0, 3).join(' ')));
-  assert.deepEqual(firstWords(lines(c.stdout + c.stderr).map((l) => l.split(u.home).join('/tmp/home'))), firstWords(configure.output!), `${PAGE}:${configure.line}: configure's output has the shape shown\n${transcript(c)}`);
+  const firstWords = (ls: string[]): string[] =>
+    ls
+      .map((l) => l.replace(/\/tmp\/[^\s:]+/g, 'PATH'))
+      .map((l) => (/^[-+@]/.test(l) ? l : l.split(' ').slice(0, 3).join(' ')));
+  assert.deepEqual(
+    firstWords(lines(c.stdout + c.stderr).map((l) => l.split(u.home).join('/tmp/home'))),
+    firstWords(configure.output!),
+    `${PAGE}:${configure.line}: configure's output has the shape shown\n${transcript(c)}`,
+  );
   const d = await runDocCommand(doctor, { env: u.env });
   assert.equal(d.code, 0, `${PAGE}:${doctor.line}\n${transcript(d)}`);
-  assert.deepEqual(lines(d.stdout + d.stderr).map(shape), doctor.output!.map(shape), `${PAGE}:${doctor.line}: doctor's checks as shown\n${transcript(d)}`);
+  assert.deepEqual(
+    lines(d.stdout + d.stderr).map(shape),
+    doctor.output!.map(shape),
+    `${PAGE}:${doctor.line}: doctor's checks as shown\n${transcript(d)}`,
+  );
 });
 
 test('a broken set-up: not on PATH, not in credHelpers, an old docker login, no IAM permission: the checks shown, exit 1', async () => {
@@ -54,13 +72,28 @@ test('a broken set-up: not on PATH, not in credHelpers, an old docker login, no 
   const u = user(false);
   copyFileSync(EXECUTABLE, join(u.home, 'docker-credential-ecr'));
   // What `aws ecr get-login-password | docker login` left 15 hours ago: a token that expired 3 hours ago.
-  const password = Buffer.from(JSON.stringify({ payload: 'opaque', datakey: 'opaque', version: '2', type: 'DATA_KEY', expiration: Math.floor(Date.now() / 1000) - 3 * 3600 })).toString('base64');
+  const password = Buffer.from(
+    JSON.stringify({
+      payload: 'opaque',
+      datakey: 'opaque',
+      version: '2',
+      type: 'DATA_KEY',
+      expiration: Math.floor(Date.now() / 1000) - 3 * 3600,
+    }),
+  ).toString('base64');
   mkdirSync(join(u.home, '.docker'));
-  writeFileSync(join(u.home, '.docker', 'config.json'), JSON.stringify({ auths: { [HOST]: { auth: Buffer.from(`AWS:${password}`).toString('base64') } } }));
+  writeFileSync(
+    join(u.home, '.docker', 'config.json'),
+    JSON.stringify({ auths: { [HOST]: { auth: Buffer.from(`AWS:${password}`).toString('base64') } } }),
+  );
   fake.fail('ecr', 'access-denied', { times: 10 });
   const d = await runDocCommand(broken, { env: u.env, cwd: u.home });
   assert.equal(d.code, 1, `${PAGE}:${broken.line}\n${transcript(d)}`);
-  assert.deepEqual(lines(d.stdout + d.stderr).map(shape), broken.output!.map(shape), `${PAGE}:${broken.line}: doctor's checks as shown\n${transcript(d)}`);
+  assert.deepEqual(
+    lines(d.stdout + d.stderr).map(shape),
+    broken.output!.map(shape),
+    `${PAGE}:${broken.line}: doctor's checks as shown\n${transcript(d)}`,
+  );
 });
 
 test('the commands the page names: doctor HOST, help configure, configure --registry <host>, man', async () => {
@@ -69,10 +102,20 @@ test('the commands the page names: doctor HOST, help configure, configure --regi
   const fix = docCommand(PAGE, 'docker-credential-ecr configure --registry <host>');
   const f = await runDocCommand(fix, { env: u.env, values: { '<host>': HOST } });
   assert.equal(f.code, 0, `${PAGE}:${fix.line}: ${f.ran}\n${transcript(f)}`);
-  assert.equal((JSON.parse(readFileSync(join(u.home, '.docker', 'config.json'), 'utf8')) as { credHelpers: Record<string, string> }).credHelpers[HOST], 'ecr');
+  assert.equal(
+    (
+      JSON.parse(readFileSync(join(u.home, '.docker', 'config.json'), 'utf8')) as {
+        credHelpers: Record<string, string>;
+      }
+    ).credHelpers[HOST],
+    'ecr',
+  );
   const d = await runDocCommand(doctorHost, { env: u.env, values: { '[HOST|IMAGE]...': HOST } });
   assert.equal(d.code, 0, `${PAGE}:${doctorHost.line}: ${d.ran}\n${transcript(d)}`);
-  assert.match(d.stdout, new RegExp(`^ok +${HOST.replace(/\./g, '\\.')}: credHelpers sends it to docker-credential-ecr$`, 'm'));
+  assert.match(
+    d.stdout,
+    new RegExp(`^ok +${HOST.replace(/\./g, '\\.')}: credHelpers sends it to docker-credential-ecr$`, 'm'),
+  );
   const help = docCommand(PAGE, 'docker-credential-ecr help configure');
   const h = await runDocCommand(help, { env: u.env });
   assert.equal(h.code, 0, transcript(h));
@@ -86,15 +129,23 @@ test('docs/setup.md: configure writes the credHelpers the page shows', async () 
   assert.equal(r.code, 0, transcript(r));
   const page = readFileSync(join(__dirname, '../../docs/setup.md'), 'utf8');
   const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(page)![1]) as { credHelpers: Record<string, string> };
-  const written = JSON.parse(readFileSync(join(u.home, '.docker', 'config.json'), 'utf8')) as { credHelpers: Record<string, string> };
+  const written = JSON.parse(readFileSync(join(u.home, '.docker', 'config.json'), 'utf8')) as {
+    credHelpers: Record<string, string>;
+  };
   assert.deepEqual(Object.entries(written.credHelpers).sort(), Object.entries(shown.credHelpers).sort());
 });
 
 test('docs/credsstore.md: --all-registries, then --undo-all-registries puts the previous credsStore back', async () => {
   const u = user();
   const [on, off] = [
-    docCommand('docs/credsstore.md', 'docker-credential-ecr configure --all-registries          # shows the diff of each file; --dry-run writes nothing'),
-    docCommand('docs/credsstore.md', 'docker-credential-ecr configure --undo-all-registries     # puts the previous credsStore back'),
+    docCommand(
+      'docs/credsstore.md',
+      'docker-credential-ecr configure --all-registries          # shows the diff of each file; --dry-run writes nothing',
+    ),
+    docCommand(
+      'docs/credsstore.md',
+      'docker-credential-ecr configure --undo-all-registries     # puts the previous credsStore back',
+    ),
   ];
   mkdirSync(join(u.home, '.docker'));
   const config = join(u.home, '.docker', 'config.json');

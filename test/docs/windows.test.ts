@@ -32,7 +32,11 @@ after(() => {
 
 test('docs/platforms.md on Windows: copy into WindowsApps, then configure from PATH', { skip }, async () => {
   const lines = [
-    docCommand('docs/platforms.md', 'copy /Y docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"', 'cmd'),
+    docCommand(
+      'docs/platforms.md',
+      'copy /Y docker-credential-ecr-v0.1.0.windows-amd64.exe "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr.exe"',
+      'cmd',
+    ),
     docCommand('docs/platforms.md', 'docker-credential-ecr configure', 'cmd'),
   ];
   const downloads = join(wine.prefix, 'drive_c', 'downloads');
@@ -51,13 +55,25 @@ test('docs/platforms.md on Windows: copy into WindowsApps, then configure from P
   };
   for (const [i, line] of lines.entries()) {
     // As a batch file: Wine's argument quoting would escape the quotes a person types.
-    writeFileSync(join(wine.prefix, 'drive_c', `doc-${i}.bat`), `@cd /d C:\\downloads\r\n@${line.text}\r\n@exit /b %ERRORLEVEL%\r\n`);
+    writeFileSync(
+      join(wine.prefix, 'drive_c', `doc-${i}.bat`),
+      `@cd /d C:\\downloads\r\n@${line.text}\r\n@exit /b %ERRORLEVEL%\r\n`,
+    );
     const r = await runCommand(wine.command[0], ['cmd.exe', '/c', `C:\\doc-${i}.bat`], { env, timeoutMs: 120_000 });
     record(line);
     assert.equal(r.code, 0, `${line.file}:${line.line}: ${line.text}\n${transcript(r)}`);
-    assert.ok(existsSync(join(windowsApps, 'docker-credential-ecr.exe')), `${line.file}:${line.line}: the executable is in WindowsApps`);
+    assert.ok(
+      existsSync(join(windowsApps, 'docker-credential-ecr.exe')),
+      `${line.file}:${line.line}: the executable is in WindowsApps`,
+    );
   }
-  const config = JSON.parse(readFileSync(join(wine.profile, '.docker', 'config.json'), 'utf8')) as { credHelpers: Record<string, string> };
-  assert.equal(config.credHelpers['123456789012.dkr.ecr.eu-west-1.amazonaws.com'], 'ecr', 'configure wrote %USERPROFILE%\\.docker\\config.json');
+  const config = JSON.parse(readFileSync(join(wine.profile, '.docker', 'config.json'), 'utf8')) as {
+    credHelpers: Record<string, string>;
+  };
+  assert.equal(
+    config.credHelpers['123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
+    'ecr',
+    'configure wrote %USERPROFILE%\\.docker\\config.json',
+  );
   assert.equal(config.credHelpers['public.ecr.aws'], 'ecr');
 });

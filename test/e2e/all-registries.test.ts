@@ -13,7 +13,10 @@ import { tempDir } from '../support/temp';
 const ECR_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const fake = useFakeAws();
 
-function setup(dockerConfig: object, helperConfig?: object): { env: Record<string, string>; docker: string; helper: string } {
+function setup(
+  dockerConfig: object,
+  helperConfig?: object,
+): { env: Record<string, string>; docker: string; helper: string } {
   const home = tempDir('dce-allreg-e2e-');
   mkdirSync(join(home, '.docker'));
   const docker = join(home, '.docker', 'config.json');
@@ -62,7 +65,10 @@ test('--undo-all-registries runs when the helper config holds such a name (as an
 
   const undo = await runExecutable(['configure', '--undo-all-registries'], { env: h.env });
   assert.equal(undo.code, 0, undo.stderr);
-  assert.match(undo.stdout, /Warning: .*config\.json:2: "credsStore" must name a credential helper, like "pass" for docker-credential-pass; its store is not restored, and Docker goes back to its own choice of store\./);
+  assert.match(
+    undo.stdout,
+    /Warning: .*config\.json:2: "credsStore" must name a credential helper, like "pass" for docker-credential-pass; its store is not restored, and Docker goes back to its own choice of store\./,
+  );
   assert.match(undo.stdout, /Docker now uses its own choice of store for every registry/);
   assert.deepEqual(JSON.parse(readFileSync(h.docker, 'utf8')), { auths: {} });
   assert.deepEqual(JSON.parse(readFileSync(h.helper, 'utf8')), {});

@@ -41,7 +41,10 @@ async function compare(service: 'ecr' | 'ecr-public', awsArgs: string[], helperS
   const home = tempDir('dce-aws-');
   // The helper's own environment, plus the machine's PATH for the aws CLI's interpreter.
   const env = { ...helperEnv(fake.url, home), PATH: process.env.PATH ?? '' };
-  const cli = await runCommand(aws, [...awsArgs, '--region', 'us-east-1', '--endpoint-url', fake.url], { env, timeoutMs: 30_000 });
+  const cli = await runCommand(aws, [...awsArgs, '--region', 'us-east-1', '--endpoint-url', fake.url], {
+    env,
+    timeoutMs: 30_000,
+  });
   assert.equal(cli.code, 0, transcript(cli));
   const helper = await runExecutable(['get'], { stdin: helperStdin, env });
   assert.equal(helper.code, 0, helper.stderr);
@@ -59,7 +62,11 @@ async function compare(service: 'ecr' | 'ecr-public', awsArgs: string[], helperS
   assert.deepEqual(calls[1].body, calls[0].body);
 
   assert.equal(cli.stdout, `${fake.issued[0].password}\n`);
-  assert.deepEqual(JSON.parse(helper.stdout), { ServerURL: helperStdin, Username: 'AWS', Secret: fake.issued[1].password });
+  assert.deepEqual(JSON.parse(helper.stdout), {
+    ServerURL: helperStdin,
+    Username: 'AWS',
+    Secret: fake.issued[1].password,
+  });
 }
 
 test('aws ecr get-login-password and the helper make the same ECR call', async () => {

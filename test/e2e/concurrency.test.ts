@@ -35,7 +35,9 @@ for (const n of [8, 32, 128]) {
     // A slow answer widens the window in which the others must wait rather than call AWS themselves.
     fake.fail('ecr', { slow: 300 }, { times: 1 });
     const e = env();
-    const results = await Promise.all(Array.from({ length: n }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
+    const results = await Promise.all(
+      Array.from({ length: n }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })),
+    );
     assert.equal(fake.callsFor('ecr').length, 1);
     const password = fake.issued[0].password;
     for (const result of results) {
@@ -52,10 +54,18 @@ test('different cache keys never wait on each other', async () => {
   fake.fail('ecr', { slow: 800 }, { times: 4 });
   const e = env();
   const started = Date.now();
-  const results = await Promise.all(REGIONS.flatMap((region) => [0, 1, 2].map(() => runExecutable(['get'], { stdin: hostIn(region), env: e }))));
+  const results = await Promise.all(
+    REGIONS.flatMap((region) => [0, 1, 2].map(() => runExecutable(['get'], { stdin: hostIn(region), env: e }))),
+  );
   const wall = Date.now() - started;
   for (const result of results) assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(fake.callsFor('ecr').map((c) => c.region).sort(), [...REGIONS].sort());
+  assert.deepEqual(
+    fake
+      .callsFor('ecr')
+      .map((c) => c.region)
+      .sort(),
+    [...REGIONS].sort(),
+  );
   // Serialised, four 800 ms fetches would need 3.2 s; in parallel they overlap.
   assert.ok(wall < 3_200, `wall ${wall} ms: fetches for different keys were serialised`);
 });
@@ -69,7 +79,8 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
   const calibration = env();
   await runExecutable(['get'], { stdin: hostIn(REGIONS[0]), env: calibration });
   const lone: number[] = [];
-  for (let i = 0; i < 7; i++) lone.push((await runExecutable(['get'], { stdin: hostIn(REGIONS[0]), env: calibration })).ms);
+  for (let i = 0; i < 7; i++)
+    lone.push((await runExecutable(['get'], { stdin: hostIn(REGIONS[0]), env: calibration })).ms);
   const window = lone.sort((a, b) => a - b)[3];
   const e = env();
   let killed = 0;
@@ -78,7 +89,11 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
     const batch = Array.from({ length: 20 }, (_, i) => {
       const kill = Math.random() < 0.9 ? Math.floor(Math.random() * window) : undefined;
       if (kill !== undefined) attempted++;
-      return runExecutable(['get'], { stdin: hostIn(REGIONS[(round * 20 + i) % REGIONS.length]), env: e, ...(kill === undefined ? {} : { killAfterMs: kill }) });
+      return runExecutable(['get'], {
+        stdin: hostIn(REGIONS[(round * 20 + i) % REGIONS.length]),
+        env: e,
+        ...(kill === undefined ? {} : { killAfterMs: kill }),
+      });
     });
     for (const result of await Promise.all(batch)) {
       if (result.signal === 'SIGKILL') {
@@ -91,7 +106,10 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
       // A corrupt entry mid-run (as a crash on a filesystem without atomic rename might leave) must be
       // discarded and rewritten, not served and not fatal.
       const dir = join(e.HOME, '.cache', 'docker-credential-ecr');
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).slice(0, 1)) writeFileSync(join(dir, name), '{"version":1,"passw');
+      for (const name of readdirSync(dir)
+        .filter((n) => n.endsWith('.json'))
+        .slice(0, 1))
+        writeFileSync(join(dir, name), '{"version":1,"passw');
       // One get per registry that is not killed: whichever key was corrupted is read now, discarded and rewritten.
       // (Left to the chaos alone, every later get for that key may be killed before it rewrites: 0.9^25.)
       for (const region of REGIONS) {
@@ -100,7 +118,9 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
       }
     }
   }
-  t.diagnostic(`kill window ${window.toFixed(1)} ms (median lone cache hit); ${attempted} kills sent, ${killed} landed mid-flight`);
+  t.diagnostic(
+    `kill window ${window.toFixed(1)} ms (median lone cache hit); ${attempted} kills sent, ${killed} landed mid-flight`,
+  );
   assert.ok(killed > 100, `only ${killed} of 200 processes were killed mid-flight`);
   const issuedDuringChaos = fake.issued.map((token) => `${token.region} ${token.password}`);
   fake.reset();
@@ -119,7 +139,10 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
     assert.equal(first.code, 0, first.stderr);
     const secret = JSON.parse(first.stdout).Secret as string;
     const issued = [...issuedDuringChaos, ...fake.issued.map((token) => `${token.region} ${token.password}`)];
-    assert.ok(issued.includes(`${region} ${secret}`), `${region}: the token served is not one the fake issued for that region`);
+    assert.ok(
+      issued.includes(`${region} ${secret}`),
+      `${region}: the token served is not one the fake issued for that region`,
+    );
     const callsBefore = fake.calls.length;
     const second = await runExecutable(['get'], { stdin: hostIn(region), env: e });
     assert.equal(second.code, 0, second.stderr);
@@ -131,10 +154,12 @@ test('200 gets across 4 registries with random SIGKILLs leave a cache the next g
 
 // A crowd is when throttling happens (a node starting 30 pods, a CI fan-out). The lock holder's failure reaches
 // its waiters: they fail with its message, and the API sees only the holder's own attempts (3, the SDK's retries).
-test('16 parallel gets against a throttled API: the holder\'s 3 attempts, everyone fails with its message', async (t) => {
+test("16 parallel gets against a throttled API: the holder's 3 attempts, everyone fails with its message", async (t) => {
   fake.fail('ecr', 'throttle');
   const e = env();
-  const results = await Promise.all(Array.from({ length: 16 }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
+  const results = await Promise.all(
+    Array.from({ length: 16 }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })),
+  );
   const calls = fake.callsFor('ecr').length;
   report(t, 'throttled API', results, calls);
   assert.ok(calls <= 3, `the holder's own attempts only, not one set per process (made ${calls})`);
@@ -156,7 +181,9 @@ test('16 parallel gets against a throttled API: the holder\'s 3 attempts, everyo
 test('8 parallel gets against a hanging API: nobody waits past the timeout, one attempt chain', async (t) => {
   fake.fail('ecr', 'hang');
   const e = { ...env(), DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' };
-  const results = await Promise.all(Array.from({ length: 8 }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })));
+  const results = await Promise.all(
+    Array.from({ length: 8 }, () => runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e })),
+  );
   const calls = fake.callsFor('ecr').length;
   report(t, 'hanging API, 3000 ms timeout', results, calls);
   assert.ok(results.every((r) => r.code === 1));
@@ -179,7 +206,10 @@ test('a failure is not shared once the next fetch succeeds, and a success clears
   const second = await runExecutable(['get'], { stdin: hostIn('us-east-1'), env: e });
   assert.equal(second.code, 0, second.stderr);
   const cache = join(e.HOME, '.cache', 'docker-credential-ecr');
-  assert.deepEqual(readdirSync(cache).filter((n) => n.endsWith('.failed')), []);
+  assert.deepEqual(
+    readdirSync(cache).filter((n) => n.endsWith('.failed')),
+    [],
+  );
 });
 
 test('a lock left by a process on another host (a shared cache volume) is taken over after its timeout, and a wait names it', async () => {
@@ -187,13 +217,18 @@ test('a lock left by a process on another host (a shared cache volume) is taken 
   const host = hostIn('us-east-1');
   assert.equal((await runExecutable(['get'], { stdin: host, env: e })).code, 0);
   const cache = join(e.HOME, '.cache', 'docker-credential-ecr');
-  const id = readdirSync(cache).find((n) => n.endsWith('.json'))!.slice(0, -'.json'.length);
+  const id = readdirSync(cache)
+    .find((n) => n.endsWith('.json'))!
+    .slice(0, -'.json'.length);
   await runExecutable(['erase'], { stdin: host, env: e });
   // Fresh: the holder on build-pod-7f9c may still be fetching; we wait our budget and say who holds it.
   writeFileSync(join(cache, `${id}.lock`), `4242 build-pod-7f9c ${Date.now()}\n`);
   const waited = await runExecutable(['get'], { stdin: host, env: e });
   assert.equal(waited.code, 1);
-  assert.match(waited.stderr, /another docker-credential-ecr process \(pid 4242 on build-pod-7f9c\) was fetching it and had not finished/);
+  assert.match(
+    waited.stderr,
+    /another docker-credential-ecr process \(pid 4242 on build-pod-7f9c\) was fetching it and had not finished/,
+  );
   assert.equal(fake.callsFor('ecr').length, 1, 'no call while another host holds the lock');
   // Older than its timeout and a margin: its holder is gone; taken over at once.
   writeFileSync(join(cache, `${id}.lock`), `4242 build-pod-7f9c ${Date.now() - 6_000}\n`);

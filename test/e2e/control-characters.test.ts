@@ -18,8 +18,16 @@ const HOSTILE = '\x1b]0;pwned\x07\x1b[2J\u009b31m\r::warning::x\x7f\u202egnp.exe
 const RAW = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 function clean(result: ExeResult, what: string): void {
-  assert.doesNotMatch(result.stdout, RAW, `${what}: a raw control character on stdout: ${JSON.stringify(result.stdout)}`);
-  assert.doesNotMatch(result.stderr, RAW, `${what}: a raw control character on stderr: ${JSON.stringify(result.stderr)}`);
+  assert.doesNotMatch(
+    result.stdout,
+    RAW,
+    `${what}: a raw control character on stdout: ${JSON.stringify(result.stdout)}`,
+  );
+  assert.doesNotMatch(
+    result.stderr,
+    RAW,
+    `${what}: a raw control character on stderr: ${JSON.stringify(result.stderr)}`,
+  );
 }
 
 /** An ECR endpoint that answers `next` to every GetAuthorizationToken call, and counts them. */
@@ -29,11 +37,16 @@ const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     calls++;
-    res.writeHead(next.status, { 'content-type': 'application/x-amz-json-1.1', ...(next.type ? { 'x-amzn-errortype': next.type } : {}) });
+    res.writeHead(next.status, {
+      'content-type': 'application/x-amz-json-1.1',
+      ...(next.type ? { 'x-amzn-errortype': next.type } : {}),
+    });
     res.end(JSON.stringify(next.body));
   });
 });
-const listening = new Promise<string>((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const listening = new Promise<string>((done) =>
+  server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+);
 after(() => server.close());
 
 test('AWS_PROFILE with control characters: the error names it escaped, on stderr and stdout, exit 1', async () => {
@@ -41,8 +54,14 @@ test('AWS_PROFILE with control characters: the error names it escaped, on stderr
   const env = { ...helperEnv(await listening, home), AWS_PROFILE: HOSTILE };
   const result = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /AWS profile \\x1b\]0;pwned\\x07\\x1b\[2J\\x9b31m\\x0d::warning::x\\x7f\\u202egnp\.exe is not in/);
-  assert.match(result.stdout, /AWS profile \\u001b\]0;pwned\\u0007\\u001b\[2J\\u009b31m\\u000d::warning::x\\u007f\\u202egnp\.exe is not in/);
+  assert.match(
+    result.stderr,
+    /AWS profile \\x1b\]0;pwned\\x07\\x1b\[2J\\x9b31m\\x0d::warning::x\\x7f\\u202egnp\.exe is not in/,
+  );
+  assert.match(
+    result.stdout,
+    /AWS profile \\u001b\]0;pwned\\u0007\\u001b\[2J\\u009b31m\\u000d::warning::x\\u007f\\u202egnp\.exe is not in/,
+  );
   clean(result, 'get');
   const doctor = await runExecutable(['doctor'], { env });
   clean(doctor, 'doctor');
@@ -53,7 +72,10 @@ test("config keys with control characters (an sso-session's name): doctor and ge
   const env = helperEnv(await listening, home);
   delete (env as Record<string, string | undefined>).AWS_ACCESS_KEY_ID;
   delete (env as Record<string, string | undefined>).AWS_SECRET_ACCESS_KEY;
-  writeFileSync(env.AWS_CONFIG_FILE, `[default]\nsso_session = ${HOSTILE}\nsso_account_id = 123456789012\nsso_role_name = P\nregion = eu-west-1\n`);
+  writeFileSync(
+    env.AWS_CONFIG_FILE,
+    `[default]\nsso_session = ${HOSTILE}\nsso_account_id = 123456789012\nsso_role_name = P\nregion = eu-west-1\n`,
+  );
   const doctor = await runExecutable(['doctor'], { env });
   assert.match(doctor.stdout, /sso-session \\(x1b|u001b)\]0;pwned/);
   clean(doctor, 'doctor');
@@ -65,21 +87,43 @@ test("config keys with control characters (an sso-session's name): doctor and ge
 test("an endpoint's error message with control characters is shown escaped; a token that holds them is refused, not cached", async () => {
   const home = tempDir();
   const env = helperEnv(await listening, home);
-  next = { status: 400, type: 'AccessDeniedException', body: { __type: 'AccessDeniedException', message: `denied ${HOSTILE}` } };
+  next = {
+    status: 400,
+    type: 'AccessDeniedException',
+    body: { __type: 'AccessDeniedException', message: `denied ${HOSTILE}` },
+  };
   const denied = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(denied.code, 1, denied.stderr);
   clean(denied, 'an error answer');
   // Another cache (the failure above is shared with newcomers for a few seconds).
   const fresh = helperEnv(await listening, tempDir());
   const password = `eyJwYXlsb2FkIjoi${HOSTILE}`;
-  next = { status: 200, body: { authorizationData: [{ authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'), expiresAt: Date.now() / 1000 + 43_200, proxyEndpoint: `https://${HOST}` }] } };
+  next = {
+    status: 200,
+    body: {
+      authorizationData: [
+        {
+          authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+          expiresAt: Date.now() / 1000 + 43_200,
+          proxyEndpoint: `https://${HOST}`,
+        },
+      ],
+    },
+  };
   const before = calls;
   const refused = await runExecutable(['get'], { stdin: HOST, env: fresh });
   assert.equal(refused.code, 1, refused.stdout);
-  assert.match(refused.stderr, /the response is not a usable token \(authorizationToken holds control characters or bytes that are not text\)/);
+  assert.match(
+    refused.stderr,
+    /the response is not a usable token \(authorizationToken holds control characters or bytes that are not text\)/,
+  );
   assert.doesNotMatch(`${refused.stdout}${refused.stderr}`, /eyJwYXlsb2FkIjoi/, 'no part of the token is shown');
   clean(refused, 'a token with control characters');
   assert.equal(calls - before, 1);
   const cache = join(fresh.HOME, '.cache', 'docker-credential-ecr');
-  assert.deepEqual(existsSync(cache) ? readdirSync(cache).filter((name) => name.endsWith('.json')) : [], [], 'no token was cached');
+  assert.deepEqual(
+    existsSync(cache) ? readdirSync(cache).filter((name) => name.endsWith('.json')) : [],
+    [],
+    'no token was cached',
+  );
 });

@@ -34,13 +34,13 @@ function setUp(command: (script: string) => string): { home: string; env: Record
 const keyOf = (team: string): string => `AKIA${team.toUpperCase().replace(/-/g, '0').padEnd(16, '0')}`;
 const secretOf = (stdout: string): string => (JSON.parse(stdout) as { Secret: string }).Secret;
 
-test('credential_process = cp.sh $TEAM: team-b is a miss fetched as team-b, never a hit on team-a\'s token', async () => {
+test("credential_process = cp.sh $TEAM: team-b is a miss fetched as team-b, never a hit on team-a's token", async () => {
   const { env } = setUp((script) => `${script} $TEAM`);
   const a = await runExecutable(['get'], { stdin: HOST, env: { ...env, TEAM: 'team-a' } });
   assert.equal(a.code, 0, a.stderr);
   const b = await runExecutable(['get'], { stdin: HOST, env: { ...env, TEAM: 'team-b' } });
   assert.equal(b.code, 0, b.stderr);
-  assert.notEqual(secretOf(b.stdout), secretOf(a.stdout), 'team-b was served team-a\'s token');
+  assert.notEqual(secretOf(b.stdout), secretOf(a.stdout), "team-b was served team-a's token");
   assert.deepEqual(
     fake.callsFor('ecr').map((call) => call.accessKeyId),
     [keyOf('team-a'), keyOf('team-b')],
@@ -50,13 +50,24 @@ test('credential_process = cp.sh $TEAM: team-b is a miss fetched as team-b, neve
   for (const team of ['team-a', 'team-b', 'team-a', 'team-b']) {
     const again = await runExecutable(['get'], { stdin: HOST, env: { ...env, TEAM: team } });
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(secretOf(again.stdout), secretOf(team === 'team-a' ? a.stdout : b.stdout), `${team} got the other team's token`);
+    assert.equal(
+      secretOf(again.stdout),
+      secretOf(team === 'team-a' ? a.stdout : b.stdout),
+      `${team} got the other team's token`,
+    );
   }
   assert.equal(fake.callsFor('ecr').length, 2);
   // ${TEAM} and %TEAM% (cmd.exe) are the same reference.
   const braces = setUp((script) => `${script} "\${TEAM}"`);
-  for (const team of ['team-a', 'team-b']) assert.equal((await runExecutable(['get'], { stdin: HOST, env: { ...braces.env, TEAM: team } })).code, 0);
-  assert.deepEqual(fake.callsFor('ecr').slice(2).map((call) => call.accessKeyId), [keyOf('team-a'), keyOf('team-b')]);
+  for (const team of ['team-a', 'team-b'])
+    assert.equal((await runExecutable(['get'], { stdin: HOST, env: { ...braces.env, TEAM: team } })).code, 0);
+  assert.deepEqual(
+    fake
+      .callsFor('ecr')
+      .slice(2)
+      .map((call) => call.accessKeyId),
+    [keyOf('team-a'), keyOf('team-b')],
+  );
 });
 
 test('a script that reads TEAM itself: the key cannot see it (documented); naming it on the command line makes two identities', async () => {
@@ -66,15 +77,28 @@ test('a script that reads TEAM itself: the key cannot see it (documented); namin
   assert.equal(a.code, 0, a.stderr);
   const b = await runExecutable(['get'], { stdin: HOST, env: { ...plain.env, TEAM: 'team-b' } });
   assert.equal(b.code, 0, b.stderr);
-  assert.equal(secretOf(b.stdout), secretOf(a.stdout), 'if this now differs, the gap is closed: update docs/security.md');
-  assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), [keyOf('team-a')]);
+  assert.equal(
+    secretOf(b.stdout),
+    secretOf(a.stdout),
+    'if this now differs, the gap is closed: update docs/security.md',
+  );
+  assert.deepEqual(
+    fake.callsFor('ecr').map((call) => call.accessKeyId),
+    [keyOf('team-a')],
+  );
   // The documented remedy: the variable named on the command line (a no-op assignment for the shell).
   const named = setUp((script) => `TEAM="$TEAM" ${script}`);
   for (const team of ['team-a', 'team-b']) {
     const result = await runExecutable(['get'], { stdin: HOST, env: { ...named.env, TEAM: team } });
     assert.equal(result.code, 0, result.stderr);
   }
-  assert.deepEqual(fake.callsFor('ecr').slice(1).map((call) => call.accessKeyId), [keyOf('team-a'), keyOf('team-b')]);
+  assert.deepEqual(
+    fake
+      .callsFor('ecr')
+      .slice(1)
+      .map((call) => call.accessKeyId),
+    [keyOf('team-a'), keyOf('team-b')],
+  );
 });
 
 test('credential_process by a bare name follows PATH, and a relative path the working directory', async () => {
@@ -87,10 +111,16 @@ test('credential_process by a bare name follows PATH, and a relative path the wo
     return dir;
   };
   for (const team of ['team-a', 'team-b']) {
-    const result = await runExecutable(['get'], { stdin: HOST, env: { ...env, PATH: `${teamBin(team)}:${process.env.PATH}` } });
+    const result = await runExecutable(['get'], {
+      stdin: HOST,
+      env: { ...env, PATH: `${teamBin(team)}:${process.env.PATH}` },
+    });
     assert.equal(result.code, 0, result.stderr);
   }
-  assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), [keyOf('team-a'), keyOf('team-b')]);
+  assert.deepEqual(
+    fake.callsFor('ecr').map((call) => call.accessKeyId),
+    [keyOf('team-a'), keyOf('team-b')],
+  );
   // ./cp.sh from two directories: two identities, and no memo serves one directory's token in the other
   // (the memo's name does not cover the working directory).
   writeFileSync(env.AWS_CONFIG_FILE, '[default]\ncredential_process = ./cp.sh\n');
@@ -101,15 +131,33 @@ test('credential_process by a bare name follows PATH, and a relative path the wo
     served.push(secretOf(result.stdout));
   }
   assert.notEqual(served[0], served[1]);
-  assert.deepEqual(served, [served[0], served[1], served[0], served[1], served[0], served[1]], 'a directory was served the other\'s token');
-  assert.deepEqual(fake.callsFor('ecr').slice(2).map((call) => call.accessKeyId), [keyOf('team-a'), keyOf('team-b')]);
+  assert.deepEqual(
+    served,
+    [served[0], served[1], served[0], served[1], served[0], served[1]],
+    "a directory was served the other's token",
+  );
+  assert.deepEqual(
+    fake
+      .callsFor('ecr')
+      .slice(2)
+      .map((call) => call.accessKeyId),
+    [keyOf('team-a'), keyOf('team-b')],
+  );
 });
 
 test('command lines too involved to read ($( ), backticks, $(( )), env, a relative file argument) never cross identities', async () => {
-  const cases: [string, (script: string) => string, (team: string, dirs: Record<string, string>) => { env: Record<string, string>; cwd?: string }][] = [
+  const cases: [
+    string,
+    (script: string) => string,
+    (team: string, dirs: Record<string, string>) => { env: Record<string, string>; cwd?: string },
+  ][] = [
     ['$(printenv TEAM)', (script) => `${script} $(printenv TEAM)`, (team) => ({ env: { TEAM: team } })],
     ['backticks', (script) => `${script} \`printenv TEAM\``, (team) => ({ env: { TEAM: team } })],
-    ['/usr/bin/env on PATH', () => '/usr/bin/env mycp', (team, dirs) => ({ env: { PATH: `${dirs[team]}:/usr/bin:/bin` } })],
+    [
+      '/usr/bin/env on PATH',
+      () => '/usr/bin/env mycp',
+      (team, dirs) => ({ env: { PATH: `${dirs[team]}:/usr/bin:/bin` } }),
+    ],
     ['a relative file argument', () => '/bin/cat creds.json', (team, dirs) => ({ env: {}, cwd: dirs[team] })],
   ];
   for (const [name, command, per] of cases) {
@@ -121,7 +169,10 @@ test('command lines too involved to read ($( ), backticks, $(( )), env, a relati
       dirs[team] = dir;
       writeFileSync(join(dir, 'mycp'), `#!/bin/sh\nexec ${shellQuote(script)} ${team}\n`);
       chmodSync(join(dir, 'mycp'), 0o755);
-      writeFileSync(join(dir, 'creds.json'), `{"Version":1,"AccessKeyId":"${keyOf(team)}","SecretAccessKey":"secret-${team}"}\n`);
+      writeFileSync(
+        join(dir, 'creds.json'),
+        `{"Version":1,"AccessKeyId":"${keyOf(team)}","SecretAccessKey":"secret-${team}"}\n`,
+      );
     }
     const before = fake.callsFor('ecr').length;
     const secrets: string[] = [];
@@ -131,7 +182,15 @@ test('command lines too involved to read ($( ), backticks, $(( )), env, a relati
       assert.equal(r.code, 0, `${name} as ${team}: ${r.stderr}`);
       secrets.push(secretOf(r.stdout));
     }
-    assert.deepEqual(fake.callsFor('ecr').slice(before).map((call) => call.accessKeyId).slice(0, 2), [keyOf('team-a'), keyOf('team-b')], `${name}: one call per identity`);
+    assert.deepEqual(
+      fake
+        .callsFor('ecr')
+        .slice(before)
+        .map((call) => call.accessKeyId)
+        .slice(0, 2),
+      [keyOf('team-a'), keyOf('team-b')],
+      `${name}: one call per identity`,
+    );
     assert.notEqual(secrets[1], secrets[0], `${name}: team-b was served team-a's token`);
     assert.notEqual(secrets[3], secrets[2], `${name}: team-b was served team-a's token the second time`);
   }

@@ -31,8 +31,14 @@ function bareEnv(home: string, extra: Record<string, string> = {}): Record<strin
 function mfaHome(): { home: string; env: Record<string, string> } {
   const home = tempDir();
   const env = bareEnv(home, { AWS_PROFILE: 'mfa', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1000' });
-  writeFileSync(env.AWS_CONFIG_FILE, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
-  writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
+  writeFileSync(
+    env.AWS_CONFIG_FILE,
+    `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`,
+  );
+  writeFileSync(
+    env.AWS_SHARED_CREDENTIALS_FILE,
+    '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n',
+  );
   fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: CODE });
   return { home, env };
 }
@@ -49,14 +55,29 @@ interface TerminalRun {
  * files as Docker's pipes would be; `answer` is typed at the terminal `delayMs` after the prompt shows (a person
  * reading their phone). `promptShown` resolves when the prompt is on the terminal (or the run ended without one).
  */
-function runOnTerminal(env: Record<string, string>, answer: string, dir: string, delayMs = 0): { promptShown: Promise<void>; done: Promise<TerminalRun> } {
+function runOnTerminal(
+  env: Record<string, string>,
+  answer: string,
+  dir: string,
+  delayMs = 0,
+): { promptShown: Promise<void>; done: Promise<TerminalRun> } {
   const input = join(dir, `in-${Math.random()}`);
   const output = join(dir, `out-${Math.random()}`);
   writeFileSync(input, HOST);
   let shown: () => void = () => undefined;
   const promptShown = new Promise<void>((resolve) => (shown = resolve));
   const done = new Promise<TerminalRun>((resolve, fail) => {
-    const child = spawn('script', ['-q', '-e', '-c', `${shellCommand([EXECUTABLE, 'get'])} < ${shellQuote(input)} > ${shellQuote(output)}`, '/dev/null'], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'script',
+      [
+        '-q',
+        '-e',
+        '-c',
+        `${shellCommand([EXECUTABLE, 'get'])} < ${shellQuote(input)} > ${shellQuote(output)}`,
+        '/dev/null',
+      ],
+      { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let terminal = '';
     let prompted = false;
     const collect = (chunk: Buffer): void => {
@@ -86,18 +107,28 @@ function runOnTerminal(env: Record<string, string>, answer: string, dir: string,
   return { promptShown, done };
 }
 
-const getOnTerminal = (env: Record<string, string>, answer: string, dir: string): Promise<TerminalRun> => runOnTerminal(env, answer, dir).done;
+const getOnTerminal = (env: Record<string, string>, answer: string, dir: string): Promise<TerminalRun> =>
+  runOnTerminal(env, answer, dir).done;
 
 /** The executable with no controlling terminal at all (setsid), as under CI, systemd or the kubelet. */
-const getWithoutTerminal = (env: Record<string, string>): Promise<ExeResult> => runExecutable(['-w', EXECUTABLE, 'get'], { stdin: HOST, env, exe: 'setsid' });
+const getWithoutTerminal = (env: Record<string, string>): Promise<ExeResult> =>
+  runExecutable(['-w', EXECUTABLE, 'get'], { stdin: HOST, env, exe: 'setsid' });
 
 test('MFA: the code is asked for on the terminal, once; the token is cached, the code is not', async () => {
   const { home, env } = mfaHome();
   const first = await getOnTerminal(env, CODE, home);
   assert.equal(first.code, 0, first.terminal);
-  assert.match(first.terminal, new RegExp(`docker-credential-ecr: MFA code for profile mfa \\(${SERIAL}\\) to pull from ${HOST.replace(/\./g, '\\.')}: `));
+  assert.match(
+    first.terminal,
+    new RegExp(
+      `docker-credential-ecr: MFA code for profile mfa \\(${SERIAL}\\) to pull from ${HOST.replace(/\./g, '\\.')}: `,
+    ),
+  );
   assert.equal(JSON.parse(first.stdout).Secret, fake.issued[0].password, 'stdout carries only the answer');
-  assert.deepEqual(fake.mfaCalls.map((c) => c.outcome), ['ok']);
+  assert.deepEqual(
+    fake.mfaCalls.map((c) => c.outcome),
+    ['ok'],
+  );
   const principal = fake.principalFor(fake.callsFor('ecr')[0].accessKeyId);
   assert.equal(principal?.roleArn, MFA_ROLE);
   assert.equal(principal?.mfaSerialNumber, SERIAL);
@@ -114,7 +145,10 @@ test('MFA: a wrong code is refused by STS, and the pull fails saying so', async 
   assert.equal(result.code, 1);
   assert.doesNotMatch(result.stdout, /Secret/, 'no token on stdout');
   assert.match(result.terminal, /invalid MFA one time pass code/);
-  assert.deepEqual(fake.mfaCalls.map((c) => c.outcome), ['invalid-code']);
+  assert.deepEqual(
+    fake.mfaCalls.map((c) => c.outcome),
+    ['invalid-code'],
+  );
   assert.equal(fake.callsFor('ecr').length, 0);
 });
 
@@ -123,7 +157,10 @@ test('MFA: something other than a 6-digit code is not sent to STS; the pull fail
   const result = await getOnTerminal(env, 'abc', home);
   assert.equal(result.code, 1);
   assert.doesNotMatch(result.stdout, /Secret/);
-  assert.match(result.terminal, /profile mfa: no valid MFA code was entered \(6 digits\); run the pull again and type the code your MFA device shows/);
+  assert.match(
+    result.terminal,
+    /profile mfa: no valid MFA code was entered \(6 digits\); run the pull again and type the code your MFA device shows/,
+  );
   assert.equal(fake.mfaCalls.length, 0);
 });
 
@@ -131,8 +168,14 @@ test('MFA without a terminal: fails without an STS call, naming the profile and 
   const { env } = mfaHome();
   const result = await getWithoutTerminal(env);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /profile mfa needs an MFA code \(mfa_serial arn:aws:iam::123456789012:mfa\/alice\), and there is no terminal to ask for it on/);
-  assert.match(result.stderr, /pull once from a terminal .*aws configure export-credentials --profile mfa --format env/);
+  assert.match(
+    result.stderr,
+    /profile mfa needs an MFA code \(mfa_serial arn:aws:iam::123456789012:mfa\/alice\), and there is no terminal to ask for it on/,
+  );
+  assert.match(
+    result.stderr,
+    /pull once from a terminal .*aws configure export-credentials --profile mfa --format env/,
+  );
   assert.equal(fake.mfaCalls.length, 0, 'no STS call without a code');
   t.diagnostic(`no terminal: failed after ${result.ms.toFixed(0)} ms`);
 });
@@ -159,7 +202,10 @@ test('EKS Pod Identity / ECS: container credentials work, and their tokens are k
   const home = tempDir();
   const tokenFile = join(home, 'eks-pod-identity-token');
   writeFileSync(tokenFile, fake.containerAuthorizationToken);
-  const env = bareEnv(home, { AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile });
+  const env = bareEnv(home, {
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+  });
   const first = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(first.code, 0, first.stderr);
   assert.equal(fake.containerCalls.length, 1);
@@ -175,7 +221,10 @@ test('EKS Pod Identity / ECS: container credentials work, and their tokens are k
   assert.equal(readdirSync(join(home, '.cache', 'docker-credential-ecr')).filter((n) => n.endsWith('.json')).length, 2);
 
   const doctor = await runExecutable(['doctor', HOST], { env: { ...env, AWS_REGION: 'eu-west-1' } });
-  assert.match(doctor.stdout, /from EKS Pod Identity or a container credentials endpoint \(AWS_CONTAINER_CREDENTIALS_FULL_URI http:\/\/127\.0\.0\.1:\d+\/v1\/credentials\)/);
+  assert.match(
+    doctor.stdout,
+    /from EKS Pod Identity or a container credentials endpoint \(AWS_CONTAINER_CREDENTIALS_FULL_URI http:\/\/127\.0\.0\.1:\d+\/v1\/credentials\)/,
+  );
 });
 
 test('a container credentials endpoint that never answers: the get ends at its deadline (not hung), naming the cause', async (t) => {
@@ -183,7 +232,11 @@ test('a container credentials endpoint that never answers: the get ends at its d
   const home = tempDir();
   const tokenFile = join(home, 'token');
   writeFileSync(tokenFile, fake.containerAuthorizationToken);
-  const env = bareEnv(home, { AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' });
+  const env = bareEnv(home, {
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500',
+  });
   const result = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /did not answer in time|no AWS credentials/);
@@ -202,13 +255,21 @@ for (const hours of [13, -13]) {
     assert.equal(JSON.parse(second.stdout).Secret, JSON.parse(first.stdout).Secret);
     assert.equal(fake.issued.length, 1, 'the second get is a cache hit');
     const dir = join(home, '.cache', 'docker-credential-ecr');
-    const entry = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((n) => n.endsWith('.json'))!), 'utf8'));
+    const entry = JSON.parse(
+      readFileSync(
+        join(
+          dir,
+          readdirSync(dir).find((n) => n.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     const life = entry.expiresAt - entry.fetchedAt;
     assert.ok(Math.abs(life - 12 * 3600_000) < 60_000, `cached for ${(life / 3600_000).toFixed(2)} h on our clock`);
   });
 }
 
-test('a token truly expired on arrival (by AWS\'s clock) is never cached, and stderr says so', async () => {
+test("a token truly expired on arrival (by AWS's clock) is never cached, and stderr says so", async () => {
   fake.setClockOffset(-13 * 3600_000);
   fake.setTokenLifetime(-60);
   const home = tempDir();

@@ -31,14 +31,23 @@ before(() => {
 after(() => pass?.close());
 
 const helper = (action: string, stdin: string | Buffer) =>
-  runExecutable([action], { env: { ...helperEnv(fake.url, root), ...pass.env, DOCKER_CREDENTIAL_ECR_CONFIG: config }, stdin, killAfterMs: 30_000 });
+  runExecutable([action], {
+    env: { ...helperEnv(fake.url, root), ...pass.env, DOCKER_CREDENTIAL_ECR_CONFIG: config },
+    stdin,
+    killAfterMs: 30_000,
+  });
 
 /** Runs `fn` over `items`, `width` at a time: pass and gpg are slow, the machine is shared. */
-async function inBatches<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map((item, j) => fn(item, i + j)));
+async function inBatches<T>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += width)
+    await Promise.all(items.slice(i, i + width).map((item, j) => fn(item, i + j)));
 }
 
-test('every look-alike of an ECR host (a generated list) is the other store\'s: store, get, list and erase reach pass; a hint only when get finds nothing', async () => {
+test("every look-alike of an ECR host (a generated list) is the other store's: store, get, list and erase reach pass; a hint only when get finds nothing", async () => {
   const hosts = lookAlikeHosts();
   // Tests of the test: the list is long, holds the review's four, and holds no host we serve.
   assert.ok(hosts.length >= 80, `${hosts.length} hosts`);
@@ -58,11 +67,19 @@ test('every look-alike of an ECR host (a generated list) is the other store\'s: 
   });
   // A store that answers "not found", and no store at all: "not found", and then the hint.
   const bin = tempDir('dce-handover-empty-');
-  writeFileSync(join(bin, 'docker-credential-empty'), '#!/bin/sh\ncat >/dev/null\necho "credentials not found in native keychain"\nexit 1\n', { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'docker-credential-empty'),
+    '#!/bin/sh\ncat >/dev/null\necho "credentials not found in native keychain"\nexit 1\n',
+    { mode: 0o755 },
+  );
   for (const store of ['empty', 'none']) {
     const storeConfig = join(bin, `${store}.json`);
     writeFileSync(storeConfig, JSON.stringify({ credsStore: store }));
-    const storeEnv = { ...helperEnv(fake.url, root), PATH: `${bin}:${process.env.PATH}`, DOCKER_CREDENTIAL_ECR_CONFIG: storeConfig };
+    const storeEnv = {
+      ...helperEnv(fake.url, root),
+      PATH: `${bin}:${process.env.PATH}`,
+      DOCKER_CREDENTIAL_ECR_CONFIG: storeConfig,
+    };
     await inBatches(hosts, 4, async (host) => {
       const get = await runExecutable(['get'], { env: storeEnv, stdin: host });
       assert.equal(get.code, 1, host);
@@ -74,7 +91,10 @@ test('every look-alike of an ECR host (a generated list) is the other store\'s: 
 
   const secretOf = (i: number): string => `look-alike-secret-${i}`;
   await inBatches(hosts, 4, async (host, i) => {
-    const store = await helper('store', JSON.stringify({ ServerURL: host, Username: `user-${i}`, Secret: secretOf(i) }));
+    const store = await helper(
+      'store',
+      JSON.stringify({ ServerURL: host, Username: `user-${i}`, Secret: secretOf(i) }),
+    );
     assert.equal(store.code, 0, `${host}: ${store.stdout}${store.stderr}`);
     assert.equal(store.stderr, '', `${host}: no warning, no hint on store`);
     const get = await helper('get', host);
@@ -108,9 +128,15 @@ test('a store over 64 KiB reaches the other store byte for byte; over 1 MiB, or 
   writeFileSync(join(bin, 'docker-credential-rec'), `#!/bin/sh\ncat > ${shellQuote(received)}\n`, { mode: 0o755 });
   const recConfig = join(bin, 'config.json');
   writeFileSync(recConfig, JSON.stringify({ credsStore: 'rec' }));
-  const recEnv = { ...helperEnv(fake.url, root), PATH: `${bin}:${process.env.PATH}`, DOCKER_CREDENTIAL_ECR_CONFIG: recConfig };
+  const recEnv = {
+    ...helperEnv(fake.url, root),
+    PATH: `${bin}:${process.env.PATH}`,
+    DOCKER_CREDENTIAL_ECR_CONFIG: recConfig,
+  };
   // Not ASCII, and escaped as Docker's encoder would not: the bytes must arrive exactly as sent.
-  const request = Buffer.from(`{"ServerURL":"ghcr.io","Username":"octo","Secret":"${'é'.repeat(40 * 1024)}\\u00e9-end"}\n`);
+  const request = Buffer.from(
+    `{"ServerURL":"ghcr.io","Username":"octo","Secret":"${'é'.repeat(40 * 1024)}\\u00e9-end"}\n`,
+  );
   assert.ok(request.length > 64 * 1024);
   const recorded = await runExecutable(['store'], { env: recEnv, stdin: request });
   assert.equal(recorded.code, 0, recorded.stdout + recorded.stderr);
@@ -122,9 +148,15 @@ test('a store over 64 KiB reaches the other store byte for byte; over 1 MiB, or 
   assert.match(store.stdout, /token too long/);
   assert.equal(pass.list()['ghcr.io'], undefined);
 
-  const huge = await helper('store', JSON.stringify({ ServerURL: 'quay.io', Username: 'u', Secret: 'x'.repeat(1024 * 1024) }));
+  const huge = await helper(
+    'store',
+    JSON.stringify({ ServerURL: 'quay.io', Username: 'u', Secret: 'x'.repeat(1024 * 1024) }),
+  );
   assert.equal(huge.code, 1);
-  assert.equal(huge.stdout, 'docker-credential-ecr: the store request is larger than 1024 KiB, more than any login needs; nothing was stored\n');
+  assert.equal(
+    huge.stdout,
+    'docker-credential-ecr: the store request is larger than 1024 KiB, more than any login needs; nothing was stored\n',
+  );
   assert.match(huge.stderr, /the store request is larger than 1024 KiB/);
   assert.doesNotMatch(huge.stderr, /xxxx/);
   assert.equal(pass.list()['quay.io'], undefined);
@@ -139,14 +171,27 @@ test('a store over 64 KiB reaches the other store byte for byte; over 1 MiB, or 
 
 test('a store kept here is never reported done for a host we do not serve: a broken helper config, an address with control characters', async () => {
   const broken = join(tempDir('dce-handover-broken-'), 'config.json');
-  writeFileSync(broken, JSON.stringify({ credsStore: 'pass', registries: { 'ghcr.io': { target: '123456789012.dkr.ecr.us-east-1.amazonaws.com' } } }, null, 2));
+  writeFileSync(
+    broken,
+    JSON.stringify(
+      { credsStore: 'pass', registries: { 'ghcr.io': { target: '123456789012.dkr.ecr.us-east-1.amazonaws.com' } } },
+      null,
+      2,
+    ),
+  );
   const env = { ...helperEnv(fake.url, root), ...pass.env, DOCKER_CREDENTIAL_ECR_CONFIG: broken };
-  const store = await runExecutable(['store'], { env, stdin: JSON.stringify({ ServerURL: 'ghcr.io', Username: 'octo', Secret: 'kept-secret' }) });
+  const store = await runExecutable(['store'], {
+    env,
+    stdin: JSON.stringify({ ServerURL: 'ghcr.io', Username: 'octo', Secret: 'kept-secret' }),
+  });
   assert.equal(store.code, 1, store.stderr);
   assert.match(store.stdout, /config\.json:4: registry "ghcr\.io": ghcr\.io belongs to a public registry service/);
   assert.doesNotMatch(store.stdout + store.stderr, /kept-secret|not needed/);
 
-  const escape = await helper('store', JSON.stringify({ ServerURL: '\u001b]2;x\u0007ghcr.io', Username: 'octo', Secret: 'kept-secret' }));
+  const escape = await helper(
+    'store',
+    JSON.stringify({ ServerURL: '\u001b]2;x\u0007ghcr.io', Username: 'octo', Secret: 'kept-secret' }),
+  );
   assert.equal(escape.code, 1);
   assert.equal(escape.stdout, '\\x1b]2;x\\x07ghcr.io is not a registry this helper serves; nothing was stored\n');
   assert.deepEqual(pass.list(), {});

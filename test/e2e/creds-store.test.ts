@@ -70,20 +70,34 @@ before(async () => {
   fake = await startFakeAws();
   ca = makeCa(join(root, 'ca'));
   const leaf = makeLeaf(ca, join(root, 'certs'), [OTHER_HOST]);
-  registry = await startRegistry({ dir: join(root, 'registry'), certFile: leaf.certFile, keyFile: leaf.keyFile, users: { [OTHER_USER]: OTHER_PASSWORD } });
+  registry = await startRegistry({
+    dir: join(root, 'registry'),
+    certFile: leaf.certFile,
+    keyFile: leaf.keyFile,
+    users: { [OTHER_USER]: OTHER_PASSWORD },
+  });
   // The other registry is asked for real; ECR would take exactly a token the fake AWS issued.
-  const ecrAccepts = (auth: RegistryAuth | undefined): boolean => auth?.username === 'AWS' && fake.issued.some((t) => t.password === auth.password);
+  const ecrAccepts = (auth: RegistryAuth | undefined): boolean =>
+    auth?.username === 'AWS' && fake.issued.some((t) => t.password === auth.password);
   engine = await startFakeDockerEngine({
-    authorize: (pull) => (pull.fromImage.startsWith(`${OTHER_HOST}/`) ? registryAccepts(pull.auth) : ecrAccepts(pull.auth)),
+    authorize: (pull) =>
+      pull.fromImage.startsWith(`${OTHER_HOST}/`) ? registryAccepts(pull.auth) : ecrAccepts(pull.auth),
     authorizeLogin: (auth) =>
-      auth.serveraddress === OTHER_HOST ? registryAccepts(auth) : auth.serveraddress === DOCKER_HUB ? auth.username === 'bob' && auth.password === 'hub-password' : ecrAccepts(auth),
+      auth.serveraddress === OTHER_HOST
+        ? registryAccepts(auth)
+        : auth.serveraddress === DOCKER_HUB
+          ? auth.username === 'bob' && auth.password === 'hub-password'
+          : ecrAccepts(auth),
   });
   bin = linkHelper(join(root, 'bin'));
   // docker-credential-recpass: records each call's action and stdin, then runs the real docker-credential-pass.
   const passHelper = requireTool('docker-credential-pass');
   mkdirSync(passLog);
   const wrapper = join(bin, 'docker-credential-recpass');
-  writeFileSync(wrapper, `#!/bin/sh\nf=${shellQuote(passLog)}/$(date +%s%N)-$$-"$1"\ncat > "$f"\nexec ${shellQuote(passHelper)} "$@" < "$f"\n`);
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nf=${shellQuote(passLog)}/$(date +%s%N)-$$-"$1"\ncat > "$f"\nexec ${shellQuote(passHelper)} "$@" < "$f"\n`,
+  );
   chmodSync(wrapper, 0o755);
 });
 after(async () => {
@@ -108,7 +122,11 @@ interface Session {
  * docker with `"credsStore": "ecr"` and nothing else (or `dockerConfig` as given); the helper config names
  * `store` (or nothing) behind it.
  */
-function session(store: string | undefined, dockerConfig: object = { credsStore: 'ecr' }, extraEnv: Record<string, string> = {}): Session {
+function session(
+  store: string | undefined,
+  dockerConfig: object = { credsStore: 'ecr' },
+  extraEnv: Record<string, string> = {},
+): Session {
   const configDir = tempDir('dce-store-docker-');
   writeFileSync(join(configDir, 'config.json'), JSON.stringify(dockerConfig, null, '\t'));
   const home = tempDir('dce-store-home-');
@@ -127,7 +145,8 @@ function session(store: string | undefined, dockerConfig: object = { credsStore:
   return {
     configDir,
     helperConfig,
-    run: (args, stdin) => runCommand(docker, args, { env, timeoutMs: 20_000, ...(stdin === undefined ? {} : { stdin }) }),
+    run: (args, stdin) =>
+      runCommand(docker, args, { env, timeoutMs: 20_000, ...(stdin === undefined ? {} : { stdin }) }),
     helper: (args, stdin) => runExecutable(args, { env, ...(stdin === undefined ? {} : { stdin }) }),
   };
 }
@@ -144,7 +163,11 @@ test('docker login, pull and logout of another registry land in pass and leave i
 
   const pull = await s.run(['pull', `${OTHER_HOST}/team/app:v1`]);
   assert.equal(pull.code, 0, transcript(pull));
-  assert.deepEqual(engine.pulls.at(-1)!.auth, { username: OTHER_USER, password: OTHER_PASSWORD, serveraddress: OTHER_HOST });
+  assert.deepEqual(engine.pulls.at(-1)!.auth, {
+    username: OTHER_USER,
+    password: OTHER_PASSWORD,
+    serveraddress: OTHER_HOST,
+  });
   assert.equal(fake.calls.length, 0, 'no AWS call for another registry');
 
   // An ECR host no configuration names: our token, from the region in the host.
@@ -152,7 +175,11 @@ test('docker login, pull and logout of another registry land in pass and leave i
   assert.equal(ecr.code, 0, transcript(ecr));
   assert.equal(fake.callsFor('ecr').length, 1);
   assert.equal(fake.callsFor('ecr')[0].region, 'ap-southeast-7');
-  assert.deepEqual(engine.pulls.at(-1)!.auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST });
+  assert.deepEqual(engine.pulls.at(-1)!.auth, {
+    username: 'AWS',
+    password: fake.issued[0].password,
+    serveraddress: ECR_HOST,
+  });
 
   // list merges both stores.
   const list = await s.helper(['list'], 'unused');
@@ -173,9 +200,13 @@ test('docker login, pull and logout of another registry land in pass and leave i
 
   const calls = recordedCalls(passLog);
   assert.ok(calls.length >= 5, JSON.stringify(calls));
-  for (const call of calls) assert.doesNotMatch(call.stdin, /amazonaws|dkr\.ecr|ecr\.aws/, `pass was handed ${call.action} ${call.stdin}`);
+  for (const call of calls)
+    assert.doesNotMatch(call.stdin, /amazonaws|dkr\.ecr|ecr\.aws/, `pass was handed ${call.action} ${call.stdin}`);
   // Verbatim: exactly what docker sent us.
-  assert.deepEqual(calls.find((c) => c.action === 'store')!.stdin, `${JSON.stringify({ ServerURL: OTHER_HOST, Username: OTHER_USER, Secret: OTHER_PASSWORD })}\n`);
+  assert.deepEqual(
+    calls.find((c) => c.action === 'store')!.stdin,
+    `${JSON.stringify({ ServerURL: OTHER_HOST, Username: OTHER_USER, Secret: OTHER_PASSWORD })}\n`,
+  );
   assert.ok(calls.some((c) => c.action === 'get' && c.stdin === OTHER_HOST));
   assert.ok(calls.some((c) => c.action === 'erase' && c.stdin === OTHER_HOST));
   assert.ok(calls.some((c) => c.action === 'list' && c.stdin === 'unused'));
@@ -197,7 +228,10 @@ test('with no store behind us, docker login to another registry fails saying how
   const before = passStore.list();
   const login = await s.run(['login', '--username', OTHER_USER, '--password-stdin', OTHER_HOST], OTHER_PASSWORD);
   assert.equal(login.code, 1, transcript(login));
-  assert.match(login.stderr, /docker-credential-ecr stores no credentials for registry\.example\.test, which is not an ECR registry: no credential store for registries other than ECR \("credsStore": "none" in .*helper-config\.json\); name one in .*helper-config\.json \("credsStore": "pass"/);
+  assert.match(
+    login.stderr,
+    /docker-credential-ecr stores no credentials for registry\.example\.test, which is not an ECR registry: no credential store for registries other than ECR \("credsStore": "none" in .*helper-config\.json\); name one in .*helper-config\.json \("credsStore": "pass"/,
+  );
   assert.deepEqual(passStore.list(), before, 'nothing landed in pass');
 
   const get = await s.helper(['get'], OTHER_HOST);
@@ -235,9 +269,16 @@ test('configure --all-registries: credsStore pass -> ecr with pass behind it, sh
 
   const result = await s.helper(['configure', '--all-registries']);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')), { auths: {}, credsStore: 'ecr', currentContext: 'default' });
+  assert.deepEqual(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')), {
+    auths: {},
+    credsStore: 'ecr',
+    currentContext: 'default',
+  });
   assert.deepEqual(JSON.parse(readFileSync(s.helperConfig, 'utf8')), { credsStore: 'pass' });
-  assert.match(result.stdout, /Other registries \(Docker Hub, ghcr\.io, \.\.\.\) go on to docker-credential-pass: their logins stay where they are\./);
+  assert.match(
+    result.stdout,
+    /Other registries \(Docker Hub, ghcr\.io, \.\.\.\) go on to docker-credential-pass: their logins stay where they are\./,
+  );
 
   // docker login -u bob (Docker Hub): into pass, and no "docker login is not needed" (issue 17's report).
   const hub = await s.run(['login', '--username', 'bob', '--password-stdin'], 'hub-password');
@@ -250,15 +291,25 @@ test('configure --all-registries: credsStore pass -> ecr with pass behind it, sh
   // doctor: one verdict, ok; the ECR host routes to us.
   const doctor = await s.helper(['doctor', ECR_HOST]);
   assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
-  assert.match(doctor.stdout, /^ok    credsStore "ecr": every ECR registry \(any account and region, and ECR Public\) goes to this helper; other registries \(Docker Hub, ghcr\.io, \.\.\.\) go on to docker-credential-pass at \/\S+ \(named in /m);
-  assert.match(doctor.stdout, /^ok    210987654321\.dkr\.ecr\.ap-southeast-7\.amazonaws\.com: credsStore "ecr" sends it to docker-credential-ecr$/m);
+  assert.match(
+    doctor.stdout,
+    /^ok    credsStore "ecr": every ECR registry \(any account and region, and ECR Public\) goes to this helper; other registries \(Docker Hub, ghcr\.io, \.\.\.\) go on to docker-credential-pass at \/\S+ \(named in /m,
+  );
+  assert.match(
+    doctor.stdout,
+    /^ok    210987654321\.dkr\.ecr\.ap-southeast-7\.amazonaws\.com: credsStore "ecr" sends it to docker-credential-ecr$/m,
+  );
   assert.doesNotMatch(doctor.stdout, /^(fail|warn) .*credsStore/m);
 
   const undo = await s.helper(['configure', '--undo-all-registries']);
   assert.equal(undo.code, 0, undo.stderr);
   assert.match(undo.stdout, /^-\t"credsStore": "ecr",$/m);
   // (docker login added an empty auths entry for Docker Hub, as it does with any store.)
-  assert.deepEqual(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')), { auths: { [DOCKER_HUB]: {} }, credsStore: 'pass', currentContext: 'default' });
+  assert.deepEqual(JSON.parse(readFileSync(join(s.configDir, 'config.json'), 'utf8')), {
+    auths: { [DOCKER_HUB]: {} },
+    credsStore: 'pass',
+    currentContext: 'default',
+  });
   assert.deepEqual(JSON.parse(readFileSync(s.helperConfig, 'utf8')), {});
   // The Docker Hub login is still in pass, where Docker now looks for it directly.
   assert.equal(passStore.list()[DOCKER_HUB], 'bob');
@@ -274,11 +325,17 @@ test('doctor with credsStore "ecr" and no ECR host in the config: one verdict (a
   assert.equal(doctor.code, 0, doctor.stdout);
   const verdicts = doctor.stdout.split('\n').filter((line) => /credsStore/.test(line));
   assert.equal(verdicts.length, 1, doctor.stdout);
-  assert.match(verdicts[0], /^warn  credsStore "ecr": .*there is no store for other registries \("credsStore": "none" in .*\): docker login to Docker Hub or ghcr\.io fails and their pulls are anonymous; fix: remove "credsStore": "none"/);
+  assert.match(
+    verdicts[0],
+    /^warn  credsStore "ecr": .*there is no store for other registries \("credsStore": "none" in .*\): docker login to Docker Hub or ghcr\.io fails and their pulls are anonymous; fix: remove "credsStore": "none"/,
+  );
 
   const missing = await session('nosuchstore').helper(['doctor']);
   assert.equal(missing.code, 1);
-  assert.match(missing.stdout, /^fail  credsStore "ecr": .*docker-credential-nosuchstore \(named in .*\), which is not on PATH.*; fix: install docker-credential-nosuchstore, or fix "credsStore"/m);
+  assert.match(
+    missing.stdout,
+    /^fail  credsStore "ecr": .*docker-credential-nosuchstore \(named in .*\), which is not on PATH.*; fix: install docker-credential-nosuchstore, or fix "credsStore"/m,
+  );
 });
 
 test('skopeo (containers/image) does not read credsStore, in its auth file or the Docker config: the README says so', async () => {
@@ -289,7 +346,12 @@ test('skopeo (containers/image) does not read credsStore, in its auth file or th
   writeFileSync(join(dir, 'auth.json'), JSON.stringify({ credsStore: 'ecr' }));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: 'ecr' }));
   const result = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], {
-    env: { ...helperEnv(fake.url, dir), PATH: pathWith(recBin), REGISTRY_AUTH_FILE: join(dir, 'auth.json'), DOCKER_CONFIG: dir },
+    env: {
+      ...helperEnv(fake.url, dir),
+      PATH: pathWith(recBin),
+      REGISTRY_AUTH_FILE: join(dir, 'auth.json'),
+      DOCKER_CONFIG: dir,
+    },
   });
   assert.equal(result.code, 1, transcript(result));
   assert.match(result.stderr, /not logged into 210987654321\.dkr\.ecr\.ap-southeast-7\.amazonaws\.com/);
@@ -297,18 +359,33 @@ test('skopeo (containers/image) does not read credsStore, in its auth file or th
   // Test of the test: with credHelpers, the same command does ask the helper.
   writeFileSync(join(dir, 'auth.json'), JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr' } }));
   const named = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], {
-    env: { ...helperEnv(fake.url, dir), PATH: pathWith(recBin), REGISTRY_AUTH_FILE: join(dir, 'auth.json'), DOCKER_CONFIG: dir },
+    env: {
+      ...helperEnv(fake.url, dir),
+      PATH: pathWith(recBin),
+      REGISTRY_AUTH_FILE: join(dir, 'auth.json'),
+      DOCKER_CONFIG: dir,
+    },
   });
   assert.equal(named.code, 0, transcript(named));
-  assert.deepEqual(recordedCalls(calls).map((c) => c.action), ['get']);
+  assert.deepEqual(
+    recordedCalls(calls).map((c) => c.action),
+    ['get'],
+  );
 });
 
 test('doctor tries the store behind us: a pass that was never initialised is a warning with the fix, not an ok', async () => {
   const empty = tempDir('dce-store-nopass-');
-  const s = session('pass', { credsStore: 'ecr' }, { PASSWORD_STORE_DIR: join(empty, 'store'), GNUPGHOME: join(empty, 'gnupg') });
+  const s = session(
+    'pass',
+    { credsStore: 'ecr' },
+    { PASSWORD_STORE_DIR: join(empty, 'store'), GNUPGHOME: join(empty, 'gnupg') },
+  );
   const doctor = await s.helper(['doctor']);
   assert.equal(doctor.code, 0, doctor.stdout);
-  assert.match(doctor.stdout, /^warn  credsStore "ecr": .*docker-credential-pass at .+ \(named in .*\), but it does not work: pass has no store at .+ \(no \.gpg-id: `pass init` was never run\); docker login to them will fail; fix: set up pass for your user: `gpg --quick-gen-key <you>` \(if you have no key\), then `pass init <key id>`$/m);
+  assert.match(
+    doctor.stdout,
+    /^warn  credsStore "ecr": .*docker-credential-pass at .+ \(named in .*\), but it does not work: pass has no store at .+ \(no \.gpg-id: `pass init` was never run\); docker login to them will fail; fix: set up pass for your user: `gpg --quick-gen-key <you>` \(if you have no key\), then `pass init <key id>`$/m,
+  );
 
   // And it is true: docker login to another registry then fails in pass.
   const login = await s.run(['login', '--username', OTHER_USER, '--password-stdin', OTHER_HOST], OTHER_PASSWORD);
@@ -317,5 +394,8 @@ test('doctor tries the store behind us: a pass that was never initialised is a w
 
   // The working store of the other tests: ok, with how many logins it holds.
   const working = await session('pass').helper(['doctor']);
-  assert.match(working.stdout, /^ok    credsStore "ecr": .*go on to docker-credential-pass at .+ \(named in .*\), which holds \d+ logins?$/m);
+  assert.match(
+    working.stdout,
+    /^ok    credsStore "ecr": .*go on to docker-credential-pass at .+ \(named in .*\), which holds \d+ logins?$/m,
+  );
 });

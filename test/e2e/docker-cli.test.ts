@@ -20,7 +20,15 @@ import { join } from 'node:path';
 import type { PullRecord } from '../support/fake-docker-engine';
 import { useFakeAws, useFakeDockerEngine } from '../support/use-fake-aws';
 import { assertBuilt } from '../support/executable';
-import { fixedAnswerHelper, helperEnv, junkHelper, linkHelper, pathWith, recordedCalls, recordingHelper } from '../support/helper-bin';
+import {
+  fixedAnswerHelper,
+  helperEnv,
+  junkHelper,
+  linkHelper,
+  pathWith,
+  recordedCalls,
+  recordingHelper,
+} from '../support/helper-bin';
 import { runCommand, transcript, type CommandResult } from '../support/command';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
@@ -54,7 +62,10 @@ before(async () => {
 /** A fresh DOCKER_CONFIG whose config.json sends both ECR hosts to docker-credential-ecr. */
 function dockerConfig(): string {
   const dir = tempDir('dce-docker-config-');
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr', [PUBLIC_HOST]: 'ecr' } }, null, 2));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr', [PUBLIC_HOST]: 'ecr' } }, null, 2),
+  );
   return dir;
 }
 
@@ -81,8 +92,15 @@ test('docker pull of a private ECR image sends the registry exactly the token AW
   assert.equal(fake.callsFor('ecr').length, 1);
   assert.equal(fake.callsFor('ecr')[0].region, 'us-east-1');
   assert.equal(fake.issued.length, 1);
-  assert.deepEqual(engine.pulls.map((p) => [p.fromImage, p.tag]), [[`${ECR_HOST}/repo`, 'tag']]);
-  assert.deepEqual(engine.pulls[0].auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST });
+  assert.deepEqual(
+    engine.pulls.map((p) => [p.fromImage, p.tag]),
+    [[`${ECR_HOST}/repo`, 'tag']],
+  );
+  assert.deepEqual(engine.pulls[0].auth, {
+    username: 'AWS',
+    password: fake.issued[0].password,
+    serveraddress: ECR_HOST,
+  });
 
   const again = await s.run(['pull', ECR_IMAGE]);
   assert.equal(again.code, 0, transcript(again));
@@ -97,7 +115,11 @@ test('docker pull from ECR Public sends the ECR Public token', async () => {
   assert.equal(fake.callsFor('ecr-public').length, 1);
   assert.equal(fake.callsFor('ecr-public')[0].region, 'us-east-1');
   assert.equal(fake.callsFor('ecr').length, 0);
-  assert.deepEqual(engine.pulls[0].auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: PUBLIC_HOST });
+  assert.deepEqual(engine.pulls[0].auth, {
+    username: 'AWS',
+    password: fake.issued[0].password,
+    serveraddress: PUBLIC_HOST,
+  });
 });
 
 test('a failing AWS call: docker shows the helper explanation, pulls anonymously, and the registry refuses', async () => {
@@ -111,9 +133,15 @@ test('a failing AWS call: docker shows the helper explanation, pulls anonymously
   );
   assert.doesNotMatch(result.stderr + result.stdout, /e2e-secret-access-key/);
   // docker 28 says nothing of its own about the helper failing and goes on with empty credentials ...
-  assert.deepEqual(engine.pulls.map((p) => p.auth), [{}]);
+  assert.deepEqual(
+    engine.pulls.map((p) => p.auth),
+    [{}],
+  );
   // ... which the registry refuses; docker prints the engine's error after the helper's line.
-  assert.match(result.stderr, /\nError response from daemon: Head "https:\/\/123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/v2\/repo\/manifests\/tag": no basic auth credentials\n$/);
+  assert.match(
+    result.stderr,
+    /\nError response from daemon: Head "https:\/\/123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/v2\/repo\/manifests\/tag": no basic auth credentials\n$/,
+  );
   assert.equal(fake.callsFor('ecr').length, 1);
 });
 
@@ -121,8 +149,14 @@ test('a failing ECR Public call: the warning shows and docker pulls anonymously,
   fake.fail('ecr-public', 'access-denied');
   const result = await session().run(['pull', PUBLIC_IMAGE]);
   assert.equal(result.code, 0, transcript(result));
-  assert.match(result.stderr, /^docker-credential-ecr: warning: public\.ecr\.aws: .*ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken; pulling public\.ecr\.aws anonymously$/m);
-  assert.deepEqual(engine.pulls.map((p) => p.auth), [{}]);
+  assert.match(
+    result.stderr,
+    /^docker-credential-ecr: warning: public\.ecr\.aws: .*ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken; pulling public\.ecr\.aws anonymously$/m,
+  );
+  assert.deepEqual(
+    engine.pulls.map((p) => p.auth),
+    [{}],
+  );
 });
 
 test('docker login checks the helper token with the engine and stores nothing; docker logout erases the cache', async () => {
@@ -153,7 +187,12 @@ test('what docker CLI 28 sends the helper on stdin, exactly', async () => {
   const root = tempDir('dce-docker-rec-');
   const logDir = join(root, 'stdin');
   const s = session(recordingHelper(join(root, 'bin'), logDir));
-  for (const args of [['pull', ECR_IMAGE], ['pull', PUBLIC_IMAGE], ['login', ECR_HOST], ['logout', ECR_HOST]]) {
+  for (const args of [
+    ['pull', ECR_IMAGE],
+    ['pull', PUBLIC_IMAGE],
+    ['login', ECR_HOST],
+    ['logout', ECR_HOST],
+  ]) {
     const result = await s.run(args);
     assert.equal(result.code, 0, `docker ${args.join(' ')}: ${transcript(result)}`);
   }
@@ -172,9 +211,16 @@ test('what docker CLI 28 sends the helper on stdin, exactly', async () => {
 
 test('test of the test: a line printed before the answer makes docker drop the credentials', async () => {
   const root = tempDir('dce-docker-junk-');
-  const result = await session(junkHelper(join(root, 'bin'), 'before', 'debug: fetching token')).run(['pull', ECR_IMAGE]);
+  const result = await session(junkHelper(join(root, 'bin'), 'before', 'debug: fetching token')).run([
+    'pull',
+    ECR_IMAGE,
+  ]);
   assert.equal(fake.issued.length, 1, 'the helper itself did get a token');
-  assert.notDeepEqual(engine.pulls[0].auth, { username: 'AWS', password: fake.issued[0].password, serveraddress: ECR_HOST });
+  assert.notDeepEqual(engine.pulls[0].auth, {
+    username: 'AWS',
+    password: fake.issued[0].password,
+    serveraddress: ECR_HOST,
+  });
   assert.deepEqual(engine.pulls[0].auth, {});
   assert.equal(result.code, 1, transcript(result));
   // docker says nothing about the unreadable answer: only the registry's refusal shows.

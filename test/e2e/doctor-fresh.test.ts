@@ -52,8 +52,17 @@ test('a token still cached for an identity AWS now refuses: a failure saying unt
   fake.fail('ecr', 'access-denied', { times: 10 });
   const result = await runExecutable(['doctor'], { env });
   assert.equal(result.code, 1, result.stdout);
-  const verdict = line(result, 'fail', new RegExp(`^fail  ${HOST.replace(/\./g, '\\.')}: ECR API in eu-west-1 .*: pulls work until \\S+Z \\(in \\d+ h\\) with the cached token; a new token is refused: access denied`));
-  assert.match(verdict, /; fix: the identity \(environment key AKIADOCTORFRESHKEY01\) needs IAM permission ecr:GetAuthorizationToken$/);
+  const verdict = line(
+    result,
+    'fail',
+    new RegExp(
+      `^fail  ${HOST.replace(/\./g, '\\.')}: ECR API in eu-west-1 .*: pulls work until \\S+Z \\(in \\d+ h\\) with the cached token; a new token is refused: access denied`,
+    ),
+  );
+  assert.match(
+    verdict,
+    /; fix: the identity \(environment key AKIADOCTORFRESHKEY01\) needs IAM permission ecr:GetAuthorizationToken$/,
+  );
   assert.doesNotMatch(result.stdout, /served from the cache/);
   assert.match(result.stdout, /\d+ ok, \d+ warnings?, [1-9]\d* failed\n$/);
   // The cached token is still what `get` serves meanwhile: doctor's failure did not take it away.
@@ -78,5 +87,11 @@ test('one request per identity and region: two registries of one region share it
   const result = await runExecutable(['doctor'], { env });
   assert.equal(result.code, 0, result.stdout);
   assert.equal(fake.callsFor('ecr').length, 1);
-  line(result, 'ok', new RegExp(`^ok {4}${OTHER.replace(/\./g, '\\.')}: .*token fetched from AWS now \\(one request with ${HOST.replace(/\./g, '\\.')}: same identity and region\\)`));
+  line(
+    result,
+    'ok',
+    new RegExp(
+      `^ok {4}${OTHER.replace(/\./g, '\\.')}: .*token fetched from AWS now \\(one request with ${HOST.replace(/\./g, '\\.')}: same identity and region\\)`,
+    ),
+  );
 });

@@ -18,7 +18,13 @@ test('a FIFO as the kubelet config: a failure naming it, no hang', async () => {
   const result = await runExecutable(['doctor', '--kubelet', fifo], { env: env(dir), killAfterMs: 15_000 });
   assert.equal(result.signal, null, 'doctor hung on the FIFO and was killed');
   assert.equal(result.code, 1);
-  assert.match(result.stdout, new RegExp(`^fail  cannot read ${fifo.replace(/[.]/g, '\\.')}: .*not a regular file; fix: docker-credential-ecr kubelet-config > FILE writes a working one$`, 'm'));
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `^fail  cannot read ${fifo.replace(/[.]/g, '\\.')}: .*not a regular file; fix: docker-credential-ecr kubelet-config > FILE writes a working one$`,
+      'm',
+    ),
+  );
 });
 
 test('a link to /dev/zero in a config directory: refused as too large, no endless read', async () => {

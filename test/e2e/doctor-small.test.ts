@@ -25,15 +25,31 @@ function machine(credHelpers: Record<string, string>, extra: Record<string, stri
   symlinkSync(EXECUTABLE, join(bin, 'docker-credential-ecr'));
   mkdirSync(join(home, '.docker'));
   writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers }));
-  const env: Record<string, string> = { ...helperEnv(fake.url, home), PATH: `${bin}:/usr/bin:/bin`, AWS_REGION: 'eu-west-1', ...extra };
+  const env: Record<string, string> = {
+    ...helperEnv(fake.url, home),
+    PATH: `${bin}:/usr/bin:/bin`,
+    AWS_REGION: 'eu-west-1',
+    ...extra,
+  };
   for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
   return env;
 }
 
 function mfaMachine(credHelpers: Record<string, string>): Record<string, string> {
-  const env = machine(credHelpers, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'mfa', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '2000' });
-  writeFileSync(env.AWS_CONFIG_FILE, `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`);
-  writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n');
+  const env = machine(credHelpers, {
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_PROFILE: 'mfa',
+    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '2000',
+  });
+  writeFileSync(
+    env.AWS_CONFIG_FILE,
+    `[profile mfa]\nrole_arn = ${MFA_ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\nregion = eu-west-1\n\n[profile base]\nregion = eu-west-1\n`,
+  );
+  writeFileSync(
+    env.AWS_SHARED_CREDENTIALS_FILE,
+    '[base]\naws_access_key_id = AKIAMFABASEKEY000001\naws_secret_access_key = mfa-base-secret\n',
+  );
   fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '123456' });
   return env;
 }
@@ -42,7 +58,10 @@ test('the MFA fix without a terminal says export-credentials needs AWS CLI v2', 
   const env = mfaMachine({ [HOST]: 'ecr' });
   const result = await runExecutable(['-w', EXECUTABLE, 'get'], { env, exe: 'setsid', stdin: HOST });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /put a session in the environment first \(AWS CLI v2\): eval "\$\(aws configure export-credentials --profile mfa --format env\)"/);
+  assert.match(
+    result.stderr,
+    /put a session in the environment first \(AWS CLI v2\): eval "\$\(aws configure export-credentials --profile mfa --format env\)"/,
+  );
 });
 
 test('the MFA identity line carries no sentence about public images, even when the first host is public', async () => {
@@ -69,18 +88,31 @@ test('issue 27 point 2: the docker-credential-ecr Docker runs is another executa
   const env = machine({ [HOST]: 'ecr' });
   const shadow = join(tempDir('dce-doctor-shadow-'), 'bin');
   mkdirSync(shadow);
-  writeFileSync(join(shadow, 'docker-credential-ecr'), '#!/bin/sh\nprintf "credentials not found in native keychain"\nexit 1\n', { mode: 0o755 });
+  writeFileSync(
+    join(shadow, 'docker-credential-ecr'),
+    '#!/bin/sh\nprintf "credentials not found in native keychain"\nexit 1\n',
+    { mode: 0o755 },
+  );
   env.PATH = `${shadow}:${env.PATH}`;
   const result = await runExecutable(['doctor'], { env });
   assert.equal(result.code, 1, result.stdout);
-  assert.match(result.stdout, new RegExp(`^fail  ${HOST.replace(/\./g, '\\.')}: credHelpers sends it to docker-credential-ecr, but the docker-credential-ecr Docker runs \\(${shadow.replace(/\./g, '\\.')}/docker-credential-ecr, not this executable\\) gives nothing for it`, 'm'));
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `^fail  ${HOST.replace(/\./g, '\\.')}: credHelpers sends it to docker-credential-ecr, but the docker-credential-ecr Docker runs \\(${shadow.replace(/\./g, '\\.')}/docker-credential-ecr, not this executable\\) gives nothing for it`,
+      'm',
+    ),
+  );
   assert.match(result.stdout, /^warn  PATH has .*which is not this executable/m);
 });
 
 /** `command` at a pseudo-terminal (util-linux `script`); every MFA prompt is answered with the code. */
 function atTerminal(env: Record<string, string>, command: string): Promise<{ code: number | null; terminal: string }> {
   return new Promise((done, fail) => {
-    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: { ...env, PATH: `${env.PATH}:${process.env.PATH}` }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+      env: { ...env, PATH: `${env.PATH}:${process.env.PATH}` },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let terminal = '';
     let answered = 0;
     const collect = (chunk: Buffer): void => {
@@ -106,8 +138,14 @@ test('issue 27 point 1: an MFA identity with registries in two regions is asked 
   assert.equal((session.terminal.match(/MFA code for/g) ?? []).length, 1, session.terminal);
   assert.equal(fake.mfaCalls.length, 1);
   assert.equal(session.code, 0, session.terminal);
-  assert.match(session.terminal, /ok {4}123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: ECR API in eu-west-1 .*token fetched from AWS now/);
-  assert.match(session.terminal, /warn  123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com: .*no cached token, and a new one was not asked for: a second MFA code would be needed \(doctor asks for one code per run\)/);
+  assert.match(
+    session.terminal,
+    /ok {4}123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: ECR API in eu-west-1 .*token fetched from AWS now/,
+  );
+  assert.match(
+    session.terminal,
+    /warn  123456789012\.dkr\.ecr\.us-west-2\.amazonaws\.com: .*no cached token, and a new one was not asked for: a second MFA code would be needed \(doctor asks for one code per run\)/,
+  );
 });
 
 test('an AWS config file doctor cannot read (/dev/zero): a failure naming it, with a fix about the file, not the helper config', async () => {
@@ -116,6 +154,9 @@ test('an AWS config file doctor cannot read (/dev/zero): a failure naming it, wi
   assert.equal(result.code, 1, result.stdout);
   const line = result.stdout.split('\n').find((l) => l.startsWith('fail  ') && l.includes('/dev/zero'));
   assert.ok(line, result.stdout);
-  assert.match(line, /fix: make the file it names a regular file of its usual size \(not a pipe or a device\), or point the setting that names it elsewhere$/);
+  assert.match(
+    line,
+    /fix: make the file it names a regular file of its usual size \(not a pipe or a device\), or point the setting that names it elsewhere$/,
+  );
   assert.doesNotMatch(result.stdout, /fix: (fix|edit) .*config\.json/);
 });

@@ -56,7 +56,8 @@ function line(result: ExeResult, status: 'ok' | 'warn' | 'fail', pattern: RegExp
 function assertNoSecrets(result: ExeResult): void {
   const output = result.stdout + result.stderr;
   assert.doesNotMatch(output, new RegExp(SECRET));
-  for (const token of fake.issued) assert.ok(!output.includes(token.password.slice(0, 24)), 'a token password was printed');
+  for (const token of fake.issued)
+    assert.ok(!output.includes(token.password.slice(0, 24)), 'a token password was printed');
 }
 
 test('a good setup: every line ok, exit 0; the second run asks AWS again (issue 27: no verdict rests on the cache)', async () => {
@@ -65,16 +66,31 @@ test('a good setup: every line ok, exit 0; the second run asks AWS again (issue 
   assert.equal(first.code, 0, first.stdout + first.stderr);
   const lines = first.stdout.trim().split('\n');
   // Issue 27: a clean plain run ends by suggesting `doctor IMAGE`, after the summary.
-  assert.equal(lines.pop(), 'The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG');
+  assert.equal(
+    lines.pop(),
+    'The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG',
+  );
   const summary = lines.pop()!;
   assert.match(summary, /^\d+ ok, 0 warnings, 0 failed$/);
   for (const l of lines) assert.match(l, /^ok {4}/, l);
-  line(first, 'ok', new RegExp(`^ok {4}docker-credential-ecr \\d+\\.\\d+\\.\\d+ at ${EXECUTABLE.replace(/[.]/g, '\\.')}$`));
+  line(
+    first,
+    'ok',
+    new RegExp(`^ok {4}docker-credential-ecr \\d+\\.\\d+\\.\\d+ at ${EXECUTABLE.replace(/[.]/g, '\\.')}$`),
+  );
   line(first, 'ok', /on PATH: .*\/bin\/docker-credential-ecr$/);
   line(first, 'ok', /Docker config .*\.docker\/config\.json/);
   line(first, 'ok', /123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: credHelpers sends it to docker-credential-ecr/);
-  line(first, 'ok', /AWS identity arn:aws:iam::123456789012:user\/AKIADOCTORTESTKEY001 \(account 123456789012\), from environment variables/);
-  line(first, 'ok', /ECR API in eu-west-1 via http:\/\/127\.0\.0\.1:\d+ as environment key AKIADOCTORTESTKEY001: token fetched from AWS now, valid until/);
+  line(
+    first,
+    'ok',
+    /AWS identity arn:aws:iam::123456789012:user\/AKIADOCTORTESTKEY001 \(account 123456789012\), from environment variables/,
+  );
+  line(
+    first,
+    'ok',
+    /ECR API in eu-west-1 via http:\/\/127\.0\.0\.1:\d+ as environment key AKIADOCTORTESTKEY001: token fetched from AWS now, valid until/,
+  );
   line(first, 'ok', /cached token fresh until .*, then refreshed; it expires/);
   assert.equal(fake.callsFor('sts')[0]?.action, 'GetCallerIdentity');
   assert.equal(fake.callsFor('ecr').length, 1);
@@ -89,12 +105,28 @@ test('a good setup: every line ok, exit 0; the second run asks AWS again (issue 
 test('--json: one object {ok, checks: [{name, status, message, fix?}]}', async () => {
   const good = await doctor(setup(), '--json');
   assert.equal(good.code, 0);
-  const report = JSON.parse(good.stdout) as { ok: boolean; checks: Array<{ name: string; status: string; message: string; fix?: string }> };
+  const report = JSON.parse(good.stdout) as {
+    ok: boolean;
+    checks: Array<{ name: string; status: string; message: string; fix?: string }>;
+  };
   assert.equal(report.ok, true);
-  assert.ok(report.checks.every((c) => c.status === 'ok' && typeof c.message === 'string' && typeof c.name === 'string'));
+  assert.ok(
+    report.checks.every((c) => c.status === 'ok' && typeof c.message === 'string' && typeof c.name === 'string'),
+  );
   assert.deepEqual(
     report.checks.map((c) => c.name),
-    ['version', 'path', 'docker-config', 'helper-config', `route:${HOST}`, 'identity', 'own-registry', 'cache', `token:${HOST}`, `cache:${HOST}`],
+    [
+      'version',
+      'path',
+      'docker-config',
+      'helper-config',
+      `route:${HOST}`,
+      'identity',
+      'own-registry',
+      'cache',
+      `token:${HOST}`,
+      `cache:${HOST}`,
+    ],
   );
 
   fake.fail('ecr', 'access-denied');
@@ -113,9 +145,19 @@ test('helper not on PATH: fail, and the symlink command naming this executable',
   s.env.PATH = '/usr/bin:/bin';
   const result = await doctor(s);
   assert.equal(result.code, 1);
-  const fail = line(result, 'fail', /docker-credential-ecr is not on PATH, so Docker cannot run it.*; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr$/);
+  const fail = line(
+    result,
+    'fail',
+    /docker-credential-ecr is not on PATH, so Docker cannot run it.*; fix: sudo ln -s .* \/usr\/local\/bin\/docker-credential-ecr$/,
+  );
   // As a shell splits it: the path stays one word wherever the checkout is (a space, a quote).
-  assert.deepEqual(shellWords(fail.replace(/^.*; fix: /, '')), ['sudo', 'ln', '-s', EXECUTABLE, '/usr/local/bin/docker-credential-ecr']);
+  assert.deepEqual(shellWords(fail.replace(/^.*; fix: /, '')), [
+    'sudo',
+    'ln',
+    '-s',
+    EXECUTABLE,
+    '/usr/local/bin/docker-credential-ecr',
+  ]);
 });
 
 test('host not routed to ecr (another helper, or no entry at all): fail, fix is configure --registry', async () => {
@@ -125,11 +167,21 @@ test('host not routed to ecr (another helper, or no entry at all): fail, fix is 
   const other = await doctor(withGoHelperMissing);
   assert.equal(other.code, 1);
   // Not on PATH here: Docker cannot run it (with it installed it is a warning: test/e2e/doctor-verdicts/docker-config.test.ts).
-  line(other, 'fail', new RegExp(`credHelpers sends it to docker-credential-ecr-login, which is not on PATH, so Docker's pulls fail .*; fix: docker-credential-ecr configure --registry ${HOST.replace(/\./g, '\\.')}$`));
+  line(
+    other,
+    'fail',
+    new RegExp(
+      `credHelpers sends it to docker-credential-ecr-login, which is not on PATH, so Docker's pulls fail .*; fix: docker-credential-ecr configure --registry ${HOST.replace(/\./g, '\\.')}$`,
+    ),
+  );
 
   const none = await doctor(setup({ auths: {} }), HOST);
   assert.equal(none.code, 1);
-  line(none, 'fail', /not in credHelpers of .*config\.json, so Docker does not ask this helper; fix: docker-credential-ecr configure --registry 123456789012/);
+  line(
+    none,
+    'fail',
+    /not in credHelpers of .*config\.json, so Docker does not ask this helper; fix: docker-credential-ecr configure --registry 123456789012/,
+  );
 
   const empty = await doctor(setup({}));
   assert.equal(empty.code, 1);
@@ -139,13 +191,29 @@ test('host not routed to ecr (another helper, or no entry at all): fail, fix is 
 test('credsStore only: the store answers for the ECR host; fail and warn, both naming configure', async () => {
   const result = await doctor(setup({ credsStore: 'desktop' }), HOST);
   assert.equal(result.code, 1);
-  line(result, 'fail', /not in credHelpers, so credsStore "desktop" answers for it with the token docker login stored there, which expires after 12 hours.*; fix: docker-credential-ecr configure --registry 123456789012/);
-  line(result, 'warn', /credsStore "desktop" answers for ECR hosts not in credHelpers: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com; fix: docker-credential-ecr configure --registry 123456789012/);
+  line(
+    result,
+    'fail',
+    /not in credHelpers, so credsStore "desktop" answers for it with the token docker login stored there, which expires after 12 hours.*; fix: docker-credential-ecr configure --registry 123456789012/,
+  );
+  line(
+    result,
+    'warn',
+    /credsStore "desktop" answers for ECR hosts not in credHelpers: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com; fix: docker-credential-ecr configure --registry 123456789012/,
+  );
 });
 
 /** What `docker login` with an ECR token leaves in `auths`: base64("AWS:" + base64(JSON with `expiration`)). */
 function storedEcrLogin(expiresAtSeconds: number): string {
-  const password = Buffer.from(JSON.stringify({ payload: 'opaque', datakey: 'opaque', version: '2', type: 'DATA_KEY', expiration: expiresAtSeconds })).toString('base64');
+  const password = Buffer.from(
+    JSON.stringify({
+      payload: 'opaque',
+      datakey: 'opaque',
+      version: '2',
+      type: 'DATA_KEY',
+      expiration: expiresAtSeconds,
+    }),
+  ).toString('base64');
   return Buffer.from(`AWS:${password}`).toString('base64');
 }
 
@@ -155,13 +223,20 @@ test('a stale token from docker login in auths: the cause of "authorization toke
   assert.equal(result.code, 1);
   const stale = line(result, 'fail', /Docker uses the token docker login stored in auths \(expired \S+, \d+ min ago\)/);
   assert.match(stale, /"denied: Your authorization token has expired\. Reauthenticate and try again\."/);
-  assert.match(stale, /; fix: docker-credential-ecr configure --registry 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com \(it also removes the stored token\)$/);
+  assert.match(
+    stale,
+    /; fix: docker-credential-ecr configure --registry 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com \(it also removes the stored token\)$/,
+  );
   assert.doesNotMatch(result.stdout + result.stderr, new RegExp(auth.slice(0, 24)));
 
   // Routed to this helper, Docker sends the stored login whenever the helper fails: a warning while it works.
   const routed = await doctor(setup({ auths: { [HOST]: { auth } }, credHelpers: { [HOST]: 'ecr' } }));
   assert.equal(routed.code, 0, routed.stdout);
-  line(routed, 'warn', /auths also holds a token docker login stored .*whenever the helper fails, Docker sends that token instead.*; fix: docker-credential-ecr configure --registry 123456789012/);
+  line(
+    routed,
+    'warn',
+    /auths also holds a token docker login stored .*whenever the helper fails, Docker sends that token instead.*; fix: docker-credential-ecr configure --registry 123456789012/,
+  );
 });
 
 test('AccessDenied from ECR: fail naming the IAM action', async () => {
@@ -169,7 +244,11 @@ test('AccessDenied from ECR: fail naming the IAM action', async () => {
   const result = await doctor(setup());
   assert.equal(result.code, 1);
   line(result, 'ok', /AWS identity arn:aws:iam::123456789012/);
-  line(result, 'fail', /no token from the ECR API in eu-west-1 as environment key AKIADOCTORTESTKEY001: access denied .*; fix: the identity \(environment key AKIADOCTORTESTKEY001\) needs IAM permission ecr:GetAuthorizationToken$/);
+  line(
+    result,
+    'fail',
+    /no token from the ECR API in eu-west-1 as environment key AKIADOCTORTESTKEY001: access denied .*; fix: the identity \(environment key AKIADOCTORTESTKEY001\) needs IAM permission ecr:GetAuthorizationToken$/,
+  );
   assertNoSecrets(result);
 });
 
@@ -179,8 +258,16 @@ test('no credentials: fail, fix is aws configure / aws sso login', async () => {
   delete (s.env as Record<string, string | undefined>).AWS_SECRET_ACCESS_KEY;
   const result = await doctor(s);
   assert.equal(result.code, 1);
-  line(result, 'fail', /AWS identity \(.*\): no usable credentials: no AWS credentials were found.*; fix: run `aws configure` or `aws sso login`, or set AWS_PROFILE$/);
-  line(result, 'fail', /123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token .*no AWS credentials were found.*; fix: run `aws configure`/);
+  line(
+    result,
+    'fail',
+    /AWS identity \(.*\): no usable credentials: no AWS credentials were found.*; fix: run `aws configure` or `aws sso login`, or set AWS_PROFILE$/,
+  );
+  line(
+    result,
+    'fail',
+    /123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token .*no AWS credentials were found.*; fix: run `aws configure`/,
+  );
   assert.equal(fake.calls.length, 0);
 });
 
@@ -189,17 +276,31 @@ test('expired credentials: fail, fix says how to renew them', async () => {
   fake.fail('ecr', 'expired-credentials');
   const result = await doctor(setup(undefined, { AWS_SESSION_TOKEN: 'doctor-session-token-never-printed' }));
   assert.equal(result.code, 1);
-  line(result, 'fail', /AWS identity .*STS GetCallerIdentity failed: the AWS credentials \(environment key AKIADOCTORTESTKEY001\) have expired; fix: refresh them: renew AWS_SESSION_TOKEN/);
+  line(
+    result,
+    'fail',
+    /AWS identity .*STS GetCallerIdentity failed: the AWS credentials \(environment key AKIADOCTORTESTKEY001\) have expired; fix: refresh them: renew AWS_SESSION_TOKEN/,
+  );
   line(result, 'fail', /no token from the ECR API .* have expired; fix: refresh them: renew AWS_SESSION_TOKEN/);
   assert.doesNotMatch(result.stdout + result.stderr, /doctor-session-token-never-printed/);
 });
 
 test('the AWS endpoints unreachable: fail, with the proxy hint', async () => {
   const dead = 'http://127.0.0.1:9';
-  const result = await doctor(setup(undefined, { AWS_ENDPOINT_URL_ECR: dead, AWS_ENDPOINT_URL_STS: dead, AWS_ENDPOINT_URL_ECR_PUBLIC: dead }));
+  const result = await doctor(
+    setup(undefined, { AWS_ENDPOINT_URL_ECR: dead, AWS_ENDPOINT_URL_STS: dead, AWS_ENDPOINT_URL_ECR_PUBLIC: dead }),
+  );
   assert.equal(result.code, 1);
-  line(result, 'fail', /AWS identity .*cannot reach the STS API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); fix: check the network; where only a proxy reaches the internet, set HTTPS_PROXY/);
-  line(result, 'fail', /cannot reach the ECR API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); fix: check the network; where only a proxy reaches the internet, set HTTPS_PROXY/);
+  line(
+    result,
+    'fail',
+    /AWS identity .*cannot reach the STS API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); fix: check the network; where only a proxy reaches the internet, set HTTPS_PROXY/,
+  );
+  line(
+    result,
+    'fail',
+    /cannot reach the ECR API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); fix: check the network; where only a proxy reaches the internet, set HTTPS_PROXY/,
+  );
 });
 
 test('a custom host from the helper config: the entry, its target and identity are shown', async () => {
@@ -210,7 +311,11 @@ test('a custom host from the helper config: the entry, its target and identity a
   const result = await doctor(s);
   assert.equal(result.code, 0, result.stdout);
   line(result, 'ok', /helper config .*helper\.json: 1 registry entry/);
-  line(result, 'ok', /registry\.corp\.example: entry "registry\.corp\.example" \(.*helper\.json:3\) stands for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com; identity environment key/);
+  line(
+    result,
+    'ok',
+    /registry\.corp\.example: entry "registry\.corp\.example" \(.*helper\.json:3\) stands for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com; identity environment key/,
+  );
   line(result, 'ok', /registry\.corp\.example: ECR API in eu-west-1 .*token fetched from AWS now/);
 });
 
@@ -218,7 +323,11 @@ test('ECR Public without a token is a warning (public images are pulled anonymou
   fake.fail('ecr-public', 'access-denied');
   const result = await doctor(setup({ credHelpers: { 'public.ecr.aws': 'ecr' } }));
   assert.equal(result.code, 0, result.stdout);
-  line(result, 'warn', /public\.ecr\.aws: no token from the ECR Public API .*pulled anonymously.*; fix: .*ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken/);
+  line(
+    result,
+    'warn',
+    /public\.ecr\.aws: no token from the ECR Public API .*pulled anonymously.*; fix: .*ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken/,
+  );
 });
 
 test('a Docker config and a helper config that do not parse: fail, naming file and line', async () => {
@@ -229,7 +338,11 @@ test('a Docker config and a helper config that do not parse: fail, naming file a
   s.env.DOCKER_CREDENTIAL_ECR_CONFIG = helperConfig;
   const result = await doctor(s, HOST);
   assert.equal(result.code, 1);
-  line(result, 'fail', /config\.json:3: not valid JSON: a comma after the last entry, before "\}" \(JSON allows none there\).*; fix: remove the "," at the end of line 3 of /);
+  line(
+    result,
+    'fail',
+    /config\.json:3: not valid JSON: a comma after the last entry, before "\}" \(JSON allows none there\).*; fix: remove the "," at the end of line 3 of /,
+  );
   line(result, 'fail', /helper\.json:3: registry "x"/);
 });
 
@@ -244,7 +357,11 @@ test('a cached token past its refresh point that cannot be refreshed: a failure 
   fake.fail('ecr', 'access-denied'); // not retried, so the refresh fails at once, well before the token expires
   const result = await doctor(s);
   assert.equal(result.code, 1, result.stdout);
-  line(result, 'fail', /pulls work until \S+ \(in \d+ min\) with the cached token; a new token is refused: access denied/);
+  line(
+    result,
+    'fail',
+    /pulls work until \S+ \(in \d+ min\) with the cached token; a new token is refused: access denied/,
+  );
   line(result, 'warn', /cached token due for refresh; it expires/);
 });
 
@@ -254,7 +371,11 @@ test('only public registries and no AWS credentials: warnings (anonymous pulls w
   delete (s.env as Record<string, string | undefined>).AWS_SECRET_ACCESS_KEY;
   const result = await doctor(s);
   assert.equal(result.code, 0, result.stdout);
-  line(result, 'warn', /AWS identity .*no AWS credentials were found.*only ECR Public uses it here.*; fix: run `aws configure`/);
+  line(
+    result,
+    'warn',
+    /AWS identity .*no AWS credentials were found.*only ECR Public uses it here.*; fix: run `aws configure`/,
+  );
   line(result, 'warn', /public\.ecr\.aws: no token from the ECR Public API .*pulled anonymously/);
 });
 
@@ -264,7 +385,10 @@ test('networks without STS: a proxy refusing STS is "not from AWS", a warning wh
   const result = await doctor(s);
   assert.equal(result.code, 0, result.stdout);
   const warning = line(result, 'warn', /AWS identity/);
-  assert.match(warning, /STS GetCallerIdentity failed: the answer from the STS API endpoint is not from AWS \(HTTP 403 without an AWS error/);
+  assert.match(
+    warning,
+    /STS GetCallerIdentity failed: the answer from the STS API endpoint is not from AWS \(HTTP 403 without an AWS error/,
+  );
   assert.match(warning, /tokens are fetched all the same, so pulls work/);
   assert.doesNotMatch(result.stdout, /access denied/i);
   line(result, 'ok', new RegExp(`token fetched from AWS now`));
@@ -273,7 +397,10 @@ test('networks without STS: a proxy refusing STS is "not from AWS", a warning wh
 test('networks without STS: an unreachable STS is a warning while tokens work, a failure when they do not', async () => {
   const works = await doctor(setup(undefined, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }));
   assert.equal(works.code, 0, works.stdout);
-  assert.match(line(works, 'warn', /AWS identity/), /cannot reach the STS API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\).*pulls work/);
+  assert.match(
+    line(works, 'warn', /AWS identity/),
+    /cannot reach the STS API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\).*pulls work/,
+  );
   fake.fail('ecr', 'access-denied', { times: 10 });
   const broken = await doctor(setup(undefined, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }));
   assert.equal(broken.code, 1);
@@ -303,12 +430,18 @@ test("a podman login stored in containers' auth file shadows the helper: a warni
   assert.equal(result.code, 0, result.stdout);
   const warning = line(result, 'warn', /holds a stored login/);
   assert.ok(warning.includes(`${authFile} holds a stored login for ${HOST} (from \`podman login\`)`), warning);
-  assert.match(warning, new RegExp(`fix: docker-credential-ecr configure --containers --registry ${HOST.replace(/\./g, '\\.')}$`));
+  assert.match(
+    warning,
+    new RegExp(`fix: docker-credential-ecr configure --containers --registry ${HOST.replace(/\./g, '\\.')}$`),
+  );
   assert.doesNotMatch(result.stdout, /stored-token/);
   // The fix as printed: the stored login goes, the helper is named there, and the warning with it.
   const fixed = await runExecutable(warning.split('; fix: docker-credential-ecr ')[1].split(' '), { env: s.env });
   assert.equal(fixed.code, 0, fixed.stderr);
-  assert.match(fixed.stdout, /Removed the login stored in "auths" for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/);
+  assert.match(
+    fixed.stdout,
+    /Removed the login stored in "auths" for 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/,
+  );
   assert.deepEqual(JSON.parse(readFileSync(authFile, 'utf8')), { auths: {}, credHelpers: { [HOST]: 'ecr' } });
   assert.doesNotMatch((await doctor(s)).stdout, /holds a stored login/);
 

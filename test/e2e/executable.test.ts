@@ -12,7 +12,10 @@ import { helperEnv } from '../support/helper-bin';
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const fake = useFakeAws();
 
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...helperEnv(fake.url, tempDir()), ...extra });
+const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+  ...helperEnv(fake.url, tempDir()),
+  ...extra,
+});
 const chunksLoaded = (stderr: string): string[] => {
   const line = /chunks loaded: (.*)/.exec(stderr);
   assert.ok(line, `no "chunks loaded" line in the debug log:\n${stderr}`);
@@ -47,7 +50,10 @@ test('files in the working directory change nothing: .env, .env.local, bunfig.to
   writeFileSync(join(cwd, '.env.local'), dotenv);
   writeFileSync(join(cwd, '.env.production'), dotenv);
   writeFileSync(join(cwd, 'bunfig.toml'), `preload = ["./evil.js"]\n[run]\npreload = ["./evil.js"]\n`);
-  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'x', type: 'module', imports: { '#x': './evil.js' } }));
+  writeFileSync(
+    join(cwd, 'package.json'),
+    JSON.stringify({ name: 'x', type: 'module', imports: { '#x': './evil.js' } }),
+  );
   writeFileSync(join(cwd, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '*': ['./evil.js'] } } }));
 
   const e = env();
@@ -55,7 +61,11 @@ test('files in the working directory change nothing: .env, .env.local, bunfig.to
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '', 'no debug log: DOCKER_CREDENTIAL_ECR_LOG from .env was not read');
   assert.equal(JSON.parse(result.stdout).Secret, fake.issued[0].password);
-  assert.equal(fake.callsFor('ecr')[0].accessKeyId, e.AWS_ACCESS_KEY_ID, 'the keys came from the environment, not .env');
+  assert.equal(
+    fake.callsFor('ecr')[0].accessKeyId,
+    e.AWS_ACCESS_KEY_ID,
+    'the keys came from the environment, not .env',
+  );
   assert.equal(existsSync(marker), false, 'code from the working directory ran');
 });
 

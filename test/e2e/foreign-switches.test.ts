@@ -36,7 +36,13 @@ const EVERY_DEBUG_SWITCH = {
 };
 
 function assertNoSecret(text: string, where: string): void {
-  for (const secret of [PROXY_PASSWORD, SESSION_TOKEN, 'e2e-secret-access-key-do-not-print', 'AWS4-HMAC-SHA256', 'Signature=']) {
+  for (const secret of [
+    PROXY_PASSWORD,
+    SESSION_TOKEN,
+    'e2e-secret-access-key-do-not-print',
+    'AWS4-HMAC-SHA256',
+    'Signature=',
+  ]) {
     assert.equal(text.includes(secret), false, `${where} shows ${secret}:\n${text}`);
   }
   assert.doesNotMatch(text, /x-amz-security-token|authorization:/i, where);
@@ -55,7 +61,12 @@ test('every debug switch set: a miss through a password-protected proxy prints n
 });
 
 test('NODE_TLS_REJECT_UNAUTHORIZED=0, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE and SSL_CERT_DIR are ignored: TLS is verified against AWS_CA_BUNDLE only', async () => {
-  const env = proxiedEnv({ NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_EXTRA_CA_CERTS: fake.caFile, SSL_CERT_FILE: fake.caFile, SSL_CERT_DIR: dirname(fake.caFile) });
+  const env = proxiedEnv({
+    NODE_TLS_REJECT_UNAUTHORIZED: '0',
+    NODE_EXTRA_CA_CERTS: fake.caFile,
+    SSL_CERT_FILE: fake.caFile,
+    SSL_CERT_DIR: dirname(fake.caFile),
+  });
   const refused = await runExecutable(['get'], { stdin: FIPS_HOST, env });
   assert.equal(refused.code, 1, 'an untrusted certificate is refused');
   assert.match(refused.stderr, /TLS to the ECR API endpoint .*failed \(/);
@@ -96,11 +107,19 @@ test('runtime switches (BUN_JSC_*, BUN_FEATURE_FLAG_*, crash reporting) change n
   assert.equal(fake.callsFor('ecr').length, 1);
 });
 
-test('the runtime\'s file-writing switches (BUN_BYTECODE_ORDER_OUT and kin) write nothing', async () => {
+test("the runtime's file-writing switches (BUN_BYTECODE_ORDER_OUT and kin) write nothing", async () => {
   const dir = tempDir();
-  const outputs = { BUN_BYTECODE_ORDER_OUT: join(dir, 'order'), BUN_BYTECODE_ORDER_NAMES_OUT: join(dir, 'names'), BUN_BYTECODE_DIGEST_OUT: join(dir, 'digest') };
+  const outputs = {
+    BUN_BYTECODE_ORDER_OUT: join(dir, 'order'),
+    BUN_BYTECODE_ORDER_NAMES_OUT: join(dir, 'names'),
+    BUN_BYTECODE_DIGEST_OUT: join(dir, 'digest'),
+  };
   const env = { ...helperEnv(fake.url, tempDir()), ...outputs };
-  for (let i = 0; i < 2; i++) assert.equal((await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', env })).code, 0);
+  for (let i = 0; i < 2; i++)
+    assert.equal(
+      (await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', env })).code,
+      0,
+    );
   assert.deepEqual(readdirSync(dir), [], 'a file was written where the environment said');
 });
 
@@ -114,11 +133,17 @@ test('an endpoint URL with user info never shows its password: not in debug outp
   assert.match(result.stderr, /via http:\/\/\*\*\*@127\.0\.0\.1/);
   const cache = join(home, '.cache', 'docker-credential-ecr');
   assert.ok(readdirSync(cache).length > 0, 'the token was cached: there is a file to check');
-  for (const name of readdirSync(cache)) assert.equal(readFileSync(join(cache, name), 'utf8').includes('endpoint-password'), false, name);
+  for (const name of readdirSync(cache))
+    assert.equal(readFileSync(join(cache, name), 'utf8').includes('endpoint-password'), false, name);
 });
 
 test('MIMALLOC_* and BUN_JSC_* restart the executable without them: the answer is intact, and a signal reaches the run that answers', async () => {
-  const env = { ...helperEnv(fake.url, tempDir()), MIMALLOC_VERBOSE: '1', mimalloc_show_stats: '1', BUN_JSC_useJIT: '0' };
+  const env = {
+    ...helperEnv(fake.url, tempDir()),
+    MIMALLOC_VERBOSE: '1',
+    mimalloc_show_stats: '1',
+    BUN_JSC_useJIT: '0',
+  };
   const result = await runExecutable(['get'], { stdin: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', env });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(Object.keys(JSON.parse(result.stdout)), ['ServerURL', 'Username', 'Secret']);
@@ -126,7 +151,10 @@ test('MIMALLOC_* and BUN_JSC_* restart the executable without them: the answer i
   // answers (the second) was started without them, so the lines come once, not twice.
   assert.equal(result.stderr.split('mimalloc: process init').length - 1, 1, result.stderr);
   // SIGTERM to the first process reaches the second (which waits for stdin here), and the first ends by it.
-  const child = spawn(EXECUTABLE, ['get'], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(EXECUTABLE, ['get'], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, sig) => done(sig)));
   let second = '';
   try {

@@ -62,11 +62,10 @@ test('different regions and different identities never share a token', async () 
   await runExecutable(['get'], { stdin: HOST, env: e });
   await runExecutable(['get'], { stdin: HOST.replace('eu-west-1', 'us-west-2'), env: e });
   await runExecutable(['get'], { stdin: HOST, env: { ...e, AWS_ACCESS_KEY_ID: 'AKIAE2EOTHERKEY00002' } });
-  assert.deepEqual(fake.callsFor('ecr').map((c) => `${c.region} ${c.accessKeyId}`), [
-    'eu-west-1 AKIAE2ETESTKEY000001',
-    'us-west-2 AKIAE2ETESTKEY000001',
-    'eu-west-1 AKIAE2EOTHERKEY00002',
-  ]);
+  assert.deepEqual(
+    fake.callsFor('ecr').map((c) => `${c.region} ${c.accessKeyId}`),
+    ['eu-west-1 AKIAE2ETESTKEY000001', 'us-west-2 AKIAE2ETESTKEY000001', 'eu-west-1 AKIAE2EOTHERKEY00002'],
+  );
 });
 
 test('AWS_ECR_DISABLE_CACHE makes every get call AWS and writes nothing', async () => {
@@ -80,7 +79,14 @@ test('AWS_ECR_DISABLE_CACHE makes every get call AWS and writes nothing', async 
 test('look-alike and hostile hosts make no API call and write nothing', async () => {
   // No store on PATH to hand over to: what is not ECR would otherwise go to docker-credential-pass (installed here).
   const e = env({ PATH: '/nonexistent' });
-  for (const input of [`${HOST}.evil.example`, `evil-${HOST}`, `https://u:p@${HOST}`, `http://${HOST}`, `${HOST}/../x`, 'x'.repeat(70_000)]) {
+  for (const input of [
+    `${HOST}.evil.example`,
+    `evil-${HOST}`,
+    `https://u:p@${HOST}`,
+    `http://${HOST}`,
+    `${HOST}/../x`,
+    'x'.repeat(70_000),
+  ]) {
     const result = await runExecutable(['get'], { stdin: input, env: e });
     assert.equal(result.code, 1, input.slice(0, 80));
     assert.equal(result.stdout, `${NOT_FOUND_MESSAGE}\n`);
@@ -93,7 +99,10 @@ test('AccessDenied: one clear line naming host, region, API and the IAM action; 
   fake.fail('ecr', 'access-denied');
   const result = await runExecutable(['get'], { stdin: HOST, env: env() });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token from the ECR API in eu-west-1 as environment key AKIAE2ETESTKEY000001: access denied .*needs IAM permission ecr:GetAuthorizationToken\n$/);
+  assert.match(
+    result.stderr,
+    /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token from the ECR API in eu-west-1 as environment key AKIAE2ETESTKEY000001: access denied .*needs IAM permission ecr:GetAuthorizationToken\n$/,
+  );
   assert.equal(result.stdout.trim(), result.stderr.replace(/^docker-credential-ecr: /, '').trim());
   assert.equal(fake.callsFor('ecr').length, 1);
   assert.doesNotMatch(result.stderr, /e2e-secret-access-key/);
@@ -104,7 +113,10 @@ test('ECR Public failure falls back to an anonymous pull with a warning naming t
   const result = await runExecutable(['get'], { stdin: 'public.ecr.aws', env: env() });
   assert.equal(result.code, 1);
   assert.equal(result.stdout, `${NOT_FOUND_MESSAGE}\n`);
-  assert.match(result.stderr, /ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken.*pulling public\.ecr\.aws anonymously/);
+  assert.match(
+    result.stderr,
+    /ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken.*pulling public\.ecr\.aws anonymously/,
+  );
 });
 
 test('throttling and HTTP 500 are retried, then succeed', async () => {
@@ -156,9 +168,15 @@ test('a hung endpoint is cut off by the total timeout', async () => {
 });
 
 test('an unreachable endpoint says so, with the proxy hint', async () => {
-  const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' }) });
+  const result = await runExecutable(['get'], {
+    stdin: HOST,
+    env: env({ AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' }),
+  });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /cannot reach the ECR API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); check the network; where only a proxy reaches the internet, set HTTPS_PROXY/);
+  assert.match(
+    result.stderr,
+    /cannot reach the ECR API endpoint 127\.0\.0\.1:9 \(ECONNREFUSED\); check the network; where only a proxy reaches the internet, set HTTPS_PROXY/,
+  );
 });
 
 test('an already-expired token from AWS is refused, never served', async () => {
@@ -239,7 +257,10 @@ test('an unusable cache directory degrades to no cache with one warning; the pul
     const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_ECR_CACHE_DIR: dir }) });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).Secret, fake.issued.at(-1)!.password);
-    assert.match(result.stderr, /^docker-credential-ecr: warning: cannot use cache directory .* continuing without a cache\n$/);
+    assert.match(
+      result.stderr,
+      /^docker-credential-ecr: warning: cannot use cache directory .* continuing without a cache\n$/,
+    );
   }
 });
 
@@ -255,6 +276,9 @@ test('a world-writable cache directory is refused with a warning; the pull still
 test('an unreadable AWS_CA_BUNDLE is named, with the fix; exit 1', async () => {
   const result = await runExecutable(['get'], { stdin: HOST, env: env({ AWS_CA_BUNDLE: '/nonexistent/ca.pem' }) });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token from the ECR API in eu-west-1 as .*: AWS_CA_BUNDLE \/nonexistent\/ca\.pem cannot be read \(ENOENT\); point AWS_CA_BUNDLE at a readable PEM file/);
+  assert.match(
+    result.stderr,
+    /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com: no token from the ECR API in eu-west-1 as .*: AWS_CA_BUNDLE \/nonexistent\/ca\.pem cannot be read \(ENOENT\); point AWS_CA_BUNDLE at a readable PEM file/,
+  );
   assert.equal(fake.calls.length, 0);
 });

@@ -18,14 +18,27 @@ function storeSetup(name: string, script: string): { dir: string; env: Record<st
   const dir = tempDir('dce-chain-');
   writeFileSync(join(dir, `docker-credential-${name}`), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: name }));
-  return { dir, env: { HOME: dir, PATH: `${dir}:/usr/bin:/bin`, DOCKER_CREDENTIAL_ECR_CONFIG: join(dir, 'config.json'), DOCKER_CREDENTIAL_ECR_LOG: 'debug' } };
+  return {
+    dir,
+    env: {
+      HOME: dir,
+      PATH: `${dir}:/usr/bin:/bin`,
+      DOCKER_CREDENTIAL_ECR_CONFIG: join(dir, 'config.json'),
+      DOCKER_CREDENTIAL_ECR_LOG: 'debug',
+    },
+  };
 }
 
 /**
  * A wrapper that counts its calls, clears the environment (`env -i`, no `exec`: the shell stays in between) and
  * runs `exe` again with only what it needs. A `stop` file ends any chain the old code would have left running.
  */
-function wipingWrapper(exe: string): { dir: string; env: Record<string, string>; calls: () => number; stop: () => void } {
+function wipingWrapper(exe: string): {
+  dir: string;
+  env: Record<string, string>;
+  calls: () => number;
+  stop: () => void;
+} {
   const { dir, env } = storeSetup('wipe', '');
   const calls = join(dir, 'calls');
   writeFileSync(
@@ -34,7 +47,12 @@ function wipingWrapper(exe: string): { dir: string; env: Record<string, string>;
       `env -i PATH=${shellQuote(`${dir}:/usr/bin:/bin`)} HOME=${shellQuote(dir)} DOCKER_CREDENTIAL_ECR_CONFIG=${shellQuote(join(dir, 'config.json'))} DOCKER_CREDENTIAL_ECR_LOG=debug ${shellQuote(exe)} "$@"\n`,
     { mode: 0o755 },
   );
-  return { dir, env, calls: () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0), stop: () => writeFileSync(join(dir, 'stop'), '') };
+  return {
+    dir,
+    env,
+    calls: () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0),
+    stop: () => writeFileSync(join(dir, 'stop'), ''),
+  };
 }
 
 test('a wrapper store that clears the environment and runs this helper again: one hand-over, then our own answer', async () => {
@@ -45,13 +63,23 @@ test('a wrapper store that clears the environment and runs this helper again: on
     assert.equal(get.code, 1);
     assert.equal(get.stdout, 'credentials not found in native keychain\n');
     assert.equal(w.calls(), 1);
-    assert.match(get.stderr, /this helper was itself run as the other store \(process \d+ up this one's ancestry is this helper running get\), so it does not hand over again/);
+    assert.match(
+      get.stderr,
+      /this helper was itself run as the other store \(process \d+ up this one's ancestry is this helper running get\), so it does not hand over again/,
+    );
 
     // A login is refused by the inner run, and that refusal reaches Docker: never "Login Succeeded" over nothing.
-    const store = await runExecutable(['store'], { env: w.env, stdin: JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 'p' }), killAfterMs: 15_000 });
+    const store = await runExecutable(['store'], {
+      env: w.env,
+      stdin: JSON.stringify({ ServerURL: 'ghcr.io', Username: 'u', Secret: 'p' }),
+      killAfterMs: 15_000,
+    });
     assert.equal(store.signal, null);
     assert.equal(store.code, 1);
-    assert.match(store.stdout, /^docker-credential-ecr stores no credentials for ghcr\.io, which is not an ECR registry: .*does not hand over again/);
+    assert.match(
+      store.stdout,
+      /^docker-credential-ecr stores no credentials for ghcr\.io, which is not an ECR registry: .*does not hand over again/,
+    );
     assert.equal(w.calls(), 2);
   } finally {
     w.stop();
@@ -125,7 +153,10 @@ async function hangingStoreAndItsPids(dir: string): Promise<{ store: number; us:
 
 test('SIGTERM to this helper while the store behind it hangs ends the store too', async () => {
   const pidDir = tempDir('dce-chain-pids-');
-  const { env } = storeSetup('hang', `cat >/dev/null\necho "$$ $PPID" > ${shellQuote(`${pidDir}/pids`)}\nexec sleep 60`);
+  const { env } = storeSetup(
+    'hang',
+    `cat >/dev/null\necho "$$ $PPID" > ${shellQuote(`${pidDir}/pids`)}\nexec sleep 60`,
+  );
   const top = spawn(EXECUTABLE, ['get'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
   top.stdin.end('ghcr.io');
   const { store } = await hangingStoreAndItsPids(pidDir);
@@ -141,9 +172,15 @@ test('SIGTERM to this helper while the store behind it hangs ends the store too'
 
 test('SIGKILL to whoever started this helper (Docker, a shell) ends it and the store it runs', async () => {
   const pidDir = tempDir('dce-chain-pids-');
-  const { env } = storeSetup('hang', `cat >/dev/null\necho "$$ $PPID" > ${shellQuote(`${pidDir}/pids`)}\nexec sleep 60`);
+  const { env } = storeSetup(
+    'hang',
+    `cat >/dev/null\necho "$$ $PPID" > ${shellQuote(`${pidDir}/pids`)}\nexec sleep 60`,
+  );
   // The shell stays (a command follows): it is our parent, and it is what gets killed.
-  const caller = spawn('/bin/sh', ['-c', `echo ghcr.io | ${shellQuote(EXECUTABLE)} get; echo after`], { env, stdio: 'ignore' });
+  const caller = spawn('/bin/sh', ['-c', `echo ghcr.io | ${shellQuote(EXECUTABLE)} get; echo after`], {
+    env,
+    stdio: 'ignore',
+  });
   const { store, us } = await hangingStoreAndItsPids(pidDir);
   try {
     caller.kill('SIGKILL');

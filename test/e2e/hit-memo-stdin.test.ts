@@ -24,8 +24,14 @@ test('a non-blocking stdin whose request arrives late (EAGAIN first): still answ
   const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const writer = openSync(fifo, constants.O_WRONLY);
   try {
-    const nonBlocking = 'use Fcntl; fcntl(STDIN, F_SETFL, fcntl(STDIN, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV or die';
-    const running = runExecutable(['-e', nonBlocking, EXECUTABLE, 'get'], { exe: 'perl', env: s.env, stdinFd: reader, killAfterMs: 15_000 });
+    const nonBlocking =
+      'use Fcntl; fcntl(STDIN, F_SETFL, fcntl(STDIN, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV or die';
+    const running = runExecutable(['-e', nonBlocking, EXECUTABLE, 'get'], {
+      exe: 'perl',
+      env: s.env,
+      stdinFd: reader,
+      killAfterMs: 15_000,
+    });
     await new Promise((done) => setTimeout(done, 300));
     writeSync(writer, HOST);
     closeSync(writer);

@@ -36,13 +36,24 @@ test('a hit from the memo answers byte for byte as the full path does, with no A
   mark(primedWithFiles.memo);
   assert.ok(fromMemo(await get(withFiles.env)), 'present, unchanged files keep the memo valid');
   // Variables that shells and hyperfine change on every run are not inputs: still the memo.
-  const shell = await get({ ...s.env, PWD: '/somewhere/else', OLDPWD: '/', SHLVL: '3', _: '/usr/bin/docker', HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET: 'XXXX' });
+  const shell = await get({
+    ...s.env,
+    PWD: '/somewhere/else',
+    OLDPWD: '/',
+    SHLVL: '3',
+    _: '/usr/bin/docker',
+    HYPERFINE_RANDOMIZED_ENVIRONMENT_OFFSET: 'XXXX',
+  });
   assert.ok(fromMemo(shell), shell.stdout);
 });
 
 test('kubelet mode: a hit from the memo answers as the full path does', async () => {
   const s = setup();
-  const request = JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', image: `${HOST}/app:1` });
+  const request = JSON.stringify({
+    kind: 'CredentialProviderRequest',
+    apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+    image: `${HOST}/app:1`,
+  });
   const run = () => runExecutable(['kubelet-credential-provider'], { stdin: request, env: s.env });
   assert.equal((await run()).code, 0);
   const hit = await run();
@@ -62,7 +73,13 @@ test('kubelet mode: a hit from the memo answers as the full path does', async ()
 
 // Each case: a set-up, a change after the memo was written, and what the full path then answers.
 // `fails`: the full path refuses to answer, with this message and exit 1.
-const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Setup, memo: string) => void | Promise<void>; expect?: (r: ExeResult, s: Setup) => void; fails?: RegExp }> = [
+const changes: Array<{
+  name: string;
+  before?: (s: Setup) => void;
+  change: (s: Setup, memo: string) => void | Promise<void>;
+  expect?: (r: ExeResult, s: Setup) => void;
+  fails?: RegExp;
+}> = [
   {
     name: 'an AWS config file appears where there was none',
     change: (s) => writeFileSync(s.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n'),
@@ -125,7 +142,8 @@ const changes: Array<{ name: string; before?: (s: Setup) => void; change: (s: Se
   },
   {
     name: 'the memo is larger than 64 KiB',
-    change: (_s, memo) => writeFileSync(memo, `${readFileSync(memo, 'utf8').slice(0, -1)},"padding":"${'x'.repeat(70_000)}"}`),
+    change: (_s, memo) =>
+      writeFileSync(memo, `${readFileSync(memo, 'utf8').slice(0, -1)},"padding":"${'x'.repeat(70_000)}"}`),
   },
   {
     name: 'the memo is a link to /dev/zero (never opened)',

@@ -13,7 +13,10 @@ const fake = useFakeAws({ resetEach: false });
 
 const HOSTILE: Array<[string, string | Buffer]> = [
   ['4 MiB of stdin', Buffer.alloc(4 * 1024 * 1024, 'a')],
-  ['4 MiB that starts with a valid host', Buffer.concat([Buffer.from(`${HOST}\n`), Buffer.alloc(4 * 1024 * 1024, 'b')])],
+  [
+    '4 MiB that starts with a valid host',
+    Buffer.concat([Buffer.from(`${HOST}\n`), Buffer.alloc(4 * 1024 * 1024, 'b')]),
+  ],
   ['NUL bytes', Buffer.from(`${HOST}\0.evil.example`)],
   ['a lone NUL', Buffer.from([0])],
   ['invalid UTF-8', Buffer.concat([Buffer.from(HOST), Buffer.from([0xc3, 0x28, 0xff])])],
@@ -45,10 +48,20 @@ for (const [name, input] of HOSTILE) {
     const result = await runExecutable(['get'], {
       stdin: input,
       // No store on PATH to hand over to: what is not ECR would otherwise go to docker-credential-pass (installed here).
-      env: { HOME: home, PATH: '/nonexistent', AWS_ACCESS_KEY_ID: 'AKIAHOSTILE000000001', AWS_SECRET_ACCESS_KEY: 'hostile-secret', AWS_ENDPOINT_URL_ECR: fake.url, DOCKER_CREDENTIAL_ECR_LOG: 'debug' },
+      env: {
+        HOME: home,
+        PATH: '/nonexistent',
+        AWS_ACCESS_KEY_ID: 'AKIAHOSTILE000000001',
+        AWS_SECRET_ACCESS_KEY: 'hostile-secret',
+        AWS_ENDPOINT_URL_ECR: fake.url,
+        DOCKER_CREDENTIAL_ECR_LOG: 'debug',
+      },
     });
     assert.equal(result.code, 1);
-    assert.ok([`${NOT_FOUND_MESSAGE}\n`, 'no credentials server URL\n'].includes(result.stdout), JSON.stringify(result.stdout));
+    assert.ok(
+      [`${NOT_FOUND_MESSAGE}\n`, 'no credentials server URL\n'].includes(result.stdout),
+      JSON.stringify(result.stdout),
+    );
     assert.equal(fake.calls.length, callsBefore, 'no AWS call');
     assert.deepEqual(readdirSync(home), [], 'nothing written');
     // Only printable ASCII and newlines reach the terminal, even at debug level.

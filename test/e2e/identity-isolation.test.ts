@@ -41,13 +41,19 @@ test('web identity under a region-only [default]: role A, role B and no credenti
   writeFileSync(tokenA, makeWebIdentityToken({ sub: subA }));
   writeFileSync(tokenB, makeWebIdentityToken({ sub: subB }));
 
-  const a = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ROLE_ARN: ROLE_A, AWS_WEB_IDENTITY_TOKEN_FILE: tokenA } });
+  const a = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_ROLE_ARN: ROLE_A, AWS_WEB_IDENTITY_TOKEN_FILE: tokenA },
+  });
   assert.equal(a.code, 0, a.stderr);
-  const b = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ROLE_ARN: ROLE_B, AWS_WEB_IDENTITY_TOKEN_FILE: tokenB } });
+  const b = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_ROLE_ARN: ROLE_B, AWS_WEB_IDENTITY_TOKEN_FILE: tokenB },
+  });
   assert.equal(b.code, 0, b.stderr);
-  assert.notEqual(secretOf(b.stdout), secretOf(a.stdout), 'role B must not get role A\'s token');
+  assert.notEqual(secretOf(b.stdout), secretOf(a.stdout), "role B must not get role A's token");
   const ecr = fake.callsFor('ecr');
-  assert.equal(ecr.length, 2, 'role B is a miss, not a hit on role A\'s entry');
+  assert.equal(ecr.length, 2, "role B is a miss, not a hit on role A's entry");
   assert.equal(fake.principalFor(ecr[0].accessKeyId)?.roleArn, ROLE_A);
   assert.equal(fake.principalFor(ecr[1].accessKeyId)?.roleArn, ROLE_B);
 
@@ -59,14 +65,20 @@ test('web identity under a region-only [default]: role A, role B and no credenti
 
   // Role A again, with its token rotated (same subject, new iat and signature): a hit.
   writeFileSync(tokenA, makeWebIdentityToken({ sub: subA, iat: 42 }));
-  const again = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ROLE_ARN: ROLE_A, AWS_WEB_IDENTITY_TOKEN_FILE: tokenA } });
+  const again = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_ROLE_ARN: ROLE_A, AWS_WEB_IDENTITY_TOKEN_FILE: tokenA },
+  });
   assert.equal(secretOf(again.stdout), secretOf(a.stdout));
   assert.equal(fake.callsFor('ecr').length, 2, 'a rotated token for the same subject still hits');
 
   // The same role, another subject (a pull request's job): its own entry, and STS refuses it.
   writeFileSync(tokenA, makeWebIdentityToken({ sub: 'repo:org/app:pull_request' }));
-  const pr = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ROLE_ARN: ROLE_A, AWS_WEB_IDENTITY_TOKEN_FILE: tokenA } });
-  assert.equal(pr.code, 1, 'another subject is never served role A\'s cached token');
+  const pr = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_ROLE_ARN: ROLE_A, AWS_WEB_IDENTITY_TOKEN_FILE: tokenA },
+  });
+  assert.equal(pr.code, 1, "another subject is never served role A's cached token");
   assert.match(pr.stderr, /AccessDenied|not authorized|denied/i);
   assert.equal(pr.stdout.includes(secretOf(a.stdout)), false);
 });
@@ -75,10 +87,18 @@ test('EKS Pod Identity: two service accounts sharing a cache volume never share 
   const { home, bare } = sharedHome();
   const cache = join(home, 'shared-cache-volume');
   const tokenFile = join(home, 'eks-pod-identity-token');
-  const podEnv = { ...bare, AWS_ECR_CACHE_DIR: cache, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile };
+  const podEnv = {
+    ...bare,
+    AWS_ECR_CACHE_DIR: cache,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+  };
   const asServiceAccount = async (namespace: string, role: string) => {
     // The agent serves the role associated with whoever presents this token; the path is the same in every pod.
-    const token = makeWebIdentityToken({ sub: `system:serviceaccount:${namespace}:builder`, aud: 'pods.eks.amazonaws.com' });
+    const token = makeWebIdentityToken({
+      sub: `system:serviceaccount:${namespace}:builder`,
+      aud: 'pods.eks.amazonaws.com',
+    });
     writeFileSync(tokenFile, token);
     fake.setContainerCredentials({ authorizationToken: token, roleArn: role });
     return runExecutable(['get'], { stdin: HOST, env: podEnv });
@@ -98,9 +118,19 @@ test('EKS Pod Identity: two service accounts sharing a cache volume never share 
 
 test('a lone AWS_ACCESS_KEY_ID is not an identity: no entry keyed on it serves another source', async () => {
   const { bare } = sharedHome();
-  const keys = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001', AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print' } });
+  const keys = await runExecutable(['get'], {
+    stdin: HOST,
+    env: {
+      ...bare,
+      AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
+      AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print',
+    },
+  });
   assert.equal(keys.code, 0, keys.stderr);
-  const lone = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001' } });
+  const lone = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001' },
+  });
   assert.equal(lone.code, 1, 'the SDK would not use half a key pair, so neither does the cache');
   assert.match(lone.stderr, /no AWS credentials were found/);
 });
@@ -112,16 +142,26 @@ test('container credentials: the token that keyed the cache is the one sent; no 
   const accepted = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:b', aud: 'pods.eks.amazonaws.com' });
   writeFileSync(tokenFile, refused);
   fake.setContainerCredentials({ authorizationToken: accepted, roleArn: ROLE_B });
-  const env = { ...bare, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile };
-  const withEnvToken = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: accepted } });
-  assert.equal(withEnvToken.code, 1, 'the file\'s token was refused; the environment\'s must not be sent instead');
-  assert.deepEqual(fake.containerCalls.map((c) => c.authorization), [refused]);
+  const env = {
+    ...bare,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+  };
+  const withEnvToken = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: accepted },
+  });
+  assert.equal(withEnvToken.code, 1, "the file's token was refused; the environment's must not be sent instead");
+  assert.deepEqual(
+    fake.containerCalls.map((c) => c.authorization),
+    [refused],
+  );
   const fileOnly = await runExecutable(['get'], { stdin: HOST, env });
-  assert.equal(fileOnly.code, 1, 'and nothing was cached under the file\'s claims');
+  assert.equal(fileOnly.code, 1, "and nothing was cached under the file's claims");
   assert.equal(fake.callsFor('ecr').length, 0);
 });
 
-test('a web identity token we cannot read (a pipe) is an error, never a key that another subject\'s run would share', async () => {
+test("a web identity token we cannot read (a pipe) is an error, never a key that another subject's run would share", async () => {
   const { home, bare } = sharedHome();
   const subMain = 'repo:org/app:ref:refs/heads/main';
   fake.trustWebIdentity(ROLE_A, { subjects: [subMain, 'repo:org/app:pull_request'] });
@@ -131,7 +171,9 @@ test('a web identity token we cannot read (a pipe) is an error, never a key that
   writeFileSync(pr, makeWebIdentityToken({ sub: 'repo:org/app:pull_request' }));
   const viaPipe = (file: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn('bash', ['-c', `AWS_WEB_IDENTITY_TOKEN_FILE=<(cat ${shellQuote(file)}) exec "$EXE" get`], { env: { PATH: process.env.PATH, ...bare, AWS_ROLE_ARN: ROLE_A, EXE: EXECUTABLE } });
+      const child = spawn('bash', ['-c', `AWS_WEB_IDENTITY_TOKEN_FILE=<(cat ${shellQuote(file)}) exec "$EXE" get`], {
+        env: { PATH: process.env.PATH, ...bare, AWS_ROLE_ARN: ROLE_A, EXE: EXECUTABLE },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -144,7 +186,10 @@ test('a web identity token we cannot read (a pipe) is an error, never a key that
   assert.match(first.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\)/);
   const second = await viaPipe(pr);
   assert.equal(second.code, 1);
-  assert.match(second.stderr, /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\); no token is served or fetched for an identity this helper cannot read, so none is guessed/);
+  assert.match(
+    second.stderr,
+    /AWS_WEB_IDENTITY_TOKEN_FILE \/dev\/fd\/\d+ cannot be read \(not a regular file\); no token is served or fetched for an identity this helper cannot read, so none is guessed/,
+  );
   assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
 });
 
@@ -152,47 +197,91 @@ test("a profile's web_identity_token_file or AWS_CONTAINER_AUTHORIZATION_TOKEN_F
   const { home, bare } = sharedHome();
   const fifo = join(home, 'token-fifo');
   execFileSync('mkfifo', [fifo]);
-  writeFileSync(bare.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${fifo}\n`);
+  writeFileSync(
+    bare.AWS_CONFIG_FILE,
+    `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${fifo}\n`,
+  );
   const profile = await runExecutable(['get'], { stdin: HOST, env: bare, killAfterMs: 15_000 });
   assert.equal(profile.code, 1, profile.stderr);
-  assert.match(profile.stderr, new RegExp(`web_identity_token_file ${fifo} of profile default cannot be read \\(not a regular file\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`));
+  assert.match(
+    profile.stderr,
+    new RegExp(
+      `web_identity_token_file ${fifo} of profile default cannot be read \\(not a regular file\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`,
+    ),
+  );
 
   writeFileSync(bare.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
   const directory = join(home, 'token-dir');
   mkdirSync(directory);
-  const container = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: directory } });
+  const container = await runExecutable(['get'], {
+    stdin: HOST,
+    env: {
+      ...bare,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: directory,
+    },
+  });
   assert.equal(container.code, 1, container.stderr);
-  assert.match(container.stderr, new RegExp(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${directory} cannot be read \\(.+\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`));
+  assert.match(
+    container.stderr,
+    new RegExp(
+      `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${directory} cannot be read \\(.+\\); no token is served or fetched for an identity this helper cannot read, so none is guessed`,
+    ),
+  );
   assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
 });
 
-test('the shared config is read by the SDK\'s rules: [profile default] over [default], inline comments, commented headers', async () => {
+test("the shared config is read by the SDK's rules: [profile default] over [default], inline comments, commented headers", async () => {
   const { home, bare } = sharedHome();
   const credentials = join(home, 'creds');
-  writeFileSync(credentials, '[a]\naws_access_key_id = AKIAPROFILEA00000001\naws_secret_access_key = sa\n[b]\naws_access_key_id = AKIAPROFILEB00000002\naws_secret_access_key = sb\n');
+  writeFileSync(
+    credentials,
+    '[a]\naws_access_key_id = AKIAPROFILEA00000001\naws_secret_access_key = sa\n[b]\naws_access_key_id = AKIAPROFILEB00000002\naws_secret_access_key = sb\n',
+  );
   const configFor = (profile: string): string => {
     const file = join(home, `config-${profile}`);
     // [default] names one base, [profile default] (which the SDK takes instead) another; comments everywhere.
-    writeFileSync(file, `[default]\nrole_arn = ${ROLE_A}\nsource_profile = a\n[profile default] # the one the SDK reads\nrole_arn = ${ROLE_A}\nsource_profile = ${profile}   # inline comment\n`);
+    writeFileSync(
+      file,
+      `[default]\nrole_arn = ${ROLE_A}\nsource_profile = a\n[profile default] # the one the SDK reads\nrole_arn = ${ROLE_A}\nsource_profile = ${profile}   # inline comment\n`,
+    );
     return file;
   };
-  const asA = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONFIG_FILE: configFor('a'), AWS_SHARED_CREDENTIALS_FILE: credentials } });
+  const asA = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_CONFIG_FILE: configFor('a'), AWS_SHARED_CREDENTIALS_FILE: credentials },
+  });
   assert.equal(asA.code, 0, asA.stderr);
-  const asB = await runExecutable(['get'], { stdin: HOST, env: { ...bare, AWS_CONFIG_FILE: configFor('b'), AWS_SHARED_CREDENTIALS_FILE: credentials } });
+  const asB = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...bare, AWS_CONFIG_FILE: configFor('b'), AWS_SHARED_CREDENTIALS_FILE: credentials },
+  });
   assert.equal(asB.code, 0, asB.stderr);
   assert.notEqual(secretOf(asB.stdout), secretOf(asA.stdout), 'base b is another identity, as the SDK reads the file');
-  assert.deepEqual(fake.assumedRoles.map((r) => r.callerAccessKeyId), ['AKIAPROFILEA00000001', 'AKIAPROFILEB00000002'], 'each from the base [profile default] names');
+  assert.deepEqual(
+    fake.assumedRoles.map((r) => r.callerAccessKeyId),
+    ['AKIAPROFILEA00000001', 'AKIAPROFILEB00000002'],
+    'each from the base [profile default] names',
+  );
 });
 
 test('an endpoint_url in the shared config is part of the key: a token from it never serves a config without it', async () => {
   const { home, bare } = sharedHome();
-  const env: Record<string, string> = { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001', AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print', DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500' };
+  const env: Record<string, string> = {
+    ...bare,
+    AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
+    AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print',
+    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500',
+  };
   delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
   writeFileSync(env.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nendpoint_url = ${fake.url}\n`);
   const viaConfig = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(viaConfig.code, 0, viaConfig.stderr);
-  const plain = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_CONFIG_FILE: join(home, 'empty-config') } });
-  assert.notEqual(plain.stdout, viaConfig.stdout, 'the endpoint\'s token was served where no endpoint is configured');
+  const plain = await runExecutable(['get'], {
+    stdin: HOST,
+    env: { ...env, AWS_CONFIG_FILE: join(home, 'empty-config') },
+  });
+  assert.notEqual(plain.stdout, viaConfig.stdout, "the endpoint's token was served where no endpoint is configured");
   assert.equal(plain.code, 1, 'a miss, which here cannot reach AWS');
 });
 
@@ -209,10 +298,17 @@ test('AWS_DEFAULT_PROFILE is honoured as the AWS CLI honours it: its credentials
   );
   const p = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } });
   assert.equal(p.code, 0, p.stderr);
-  assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), ['AKIAPROFILEP00000001'], "p's key, at p's endpoint");
+  assert.deepEqual(
+    fake.callsFor('ecr').map((call) => call.accessKeyId),
+    ['AKIAPROFILEP00000001'],
+    "p's key, at p's endpoint",
+  );
   // Again: a hit on p's entry. Then the same files without AWS_DEFAULT_PROFILE: [default]'s endpoint, which
   // answers nothing, and never p's token.
-  assert.equal(secretOf((await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } })).stdout), secretOf(p.stdout));
+  assert.equal(
+    secretOf((await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } })).stdout),
+    secretOf(p.stdout),
+  );
   const plain = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(plain.code, 1, plain.stdout);
   assert.match(plain.stderr, /127\.0\.0\.1:9/);
@@ -220,7 +316,10 @@ test('AWS_DEFAULT_PROFILE is honoured as the AWS CLI honours it: its credentials
   const q = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_PROFILE: 'q', AWS_DEFAULT_PROFILE: 'p' } });
   assert.equal(q.code, 0, q.stderr);
   assert.notEqual(secretOf(q.stdout), secretOf(p.stdout));
-  assert.deepEqual(fake.callsFor('ecr').map((call) => call.accessKeyId), ['AKIAPROFILEP00000001', 'AKIAPROFILEQ00000001']);
+  assert.deepEqual(
+    fake.callsFor('ecr').map((call) => call.accessKeyId),
+    ['AKIAPROFILEP00000001', 'AKIAPROFILEQ00000001'],
+  );
 });
 
 test("a profile's web_identity_token_file and the container token behind credential_source = EcsContainer: the SDK is handed the token that keyed the cache", async () => {
@@ -229,10 +328,16 @@ test("a profile's web_identity_token_file and the container token behind credent
   fake.trustWebIdentity(ROLE_A, { subjects: [sub] });
   const tokenFile = join(home, 'oidc-token');
   writeFileSync(tokenFile, makeWebIdentityToken({ sub }));
-  writeFileSync(bare.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${tokenFile}\n`);
+  writeFileSync(
+    bare.AWS_CONFIG_FILE,
+    `[default]\nregion = eu-west-1\nrole_arn = ${ROLE_A}\nweb_identity_token_file = ${tokenFile}\n`,
+  );
   const web = await runExecutable(['get'], { stdin: HOST, env: bare });
   assert.equal(web.code, 0, web.stderr);
-  assert.deepEqual(fake.webIdentityCalls.map((c) => [c.roleArn, c.subject, c.outcome]), [[ROLE_A, sub, 'ok']]);
+  assert.deepEqual(
+    fake.webIdentityCalls.map((c) => [c.roleArn, c.subject, c.outcome]),
+    [[ROLE_A, sub, 'ok']],
+  );
 
   // A role assumed from EKS Pod Identity credentials: the file's token goes to the agent, never the variable's.
   const podToken = join(home, 'pod-token');
@@ -250,7 +355,10 @@ test("a profile's web_identity_token_file and the container token behind credent
   };
   const ecs = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(ecs.code, 0, ecs.stderr);
-  assert.deepEqual(fake.containerCalls.map((c) => c.authorization), [fileToken]);
+  assert.deepEqual(
+    fake.containerCalls.map((c) => c.authorization),
+    [fileToken],
+  );
   assert.equal(fake.assumedRoles.at(-1)?.roleArn, ROLE_A);
   assert.equal(fake.principalFor(fake.callsFor('ecr').at(-1)!.accessKeyId)?.roleArn, ROLE_A);
 });

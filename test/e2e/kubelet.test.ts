@@ -23,13 +23,24 @@ const ROLE_A = 'arn:aws:iam::123456789012:role/ecr-puller-a';
 const ROLE_B = 'arn:aws:iam::123456789012:role/ecr-puller-b';
 const MODE = 'kubelet-credential-provider';
 
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({ ...helperEnv(fake.url, tempDir()), ...extra });
+const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+  ...helperEnv(fake.url, tempDir()),
+  ...extra,
+});
 const request = (image: string, apiVersion = V1, extra: Record<string, unknown> = {}): string =>
   `${JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image, ...extra })}\n`;
-const provide = (stdin: string, e: Record<string, string>): Promise<ExeResult> => runExecutable([MODE], { stdin, env: e });
+const provide = (stdin: string, e: Record<string, string>): Promise<ExeResult> =>
+  runExecutable([MODE], { stdin, env: e });
 
 /** A projected service-account token as the kubelet hands it over (the fake reads, but does not verify, it). */
-function serviceAccountToken(namespace: string, name: string, uid: string, audience = 'sts.amazonaws.com', exp = Math.floor(Date.now() / 1000) + 3600, signature = 'signature'): string {
+function serviceAccountToken(
+  namespace: string,
+  name: string,
+  uid: string,
+  audience = 'sts.amazonaws.com',
+  exp = Math.floor(Date.now() / 1000) + 3600,
+  signature = 'signature',
+): string {
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const claims = {
@@ -38,7 +49,11 @@ function serviceAccountToken(namespace: string, name: string, uid: string, audie
     iat: now,
     iss: DEFAULT_OIDC_ISSUER,
     sub: `system:serviceaccount:${namespace}:${name}`,
-    'kubernetes.io': { namespace, serviceaccount: { name, uid }, pod: { name: `${name}-pod`, uid: '5e0a0b1c-0000-4000-8000-000000000001' } },
+    'kubernetes.io': {
+      namespace,
+      serviceaccount: { name, uid },
+      pod: { name: `${name}-pod`, uid: '5e0a0b1c-0000-4000-8000-000000000001' },
+    },
   };
   return `${b64({ alg: 'RS256', kid: 'k' })}.${b64(claims)}.${Buffer.from(signature).toString('base64url')}`;
 }
@@ -125,7 +140,9 @@ test('32 parallel requests (a burst of pod starts) make one API call', async (t)
   const results = await Promise.all(Array.from({ length: 32 }, () => provide(request(IMAGE), e)));
   for (const result of results) ok(result, IMAGE);
   assert.equal(fake.callsFor('ecr').length, 1);
-  t.diagnostic(`32 parallel kubelet requests: ${fake.callsFor('ecr').length} API call, slowest ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`);
+  t.diagnostic(
+    `32 parallel kubelet requests: ${fake.callsFor('ecr').length} API call, slowest ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
+  );
 });
 
 test('hosts with a port, FIPS hosts (to the FIPS endpoint) and ECR Public', async () => {
@@ -146,7 +163,10 @@ test('a custom host from the config file is answered under the custom host', asy
   const config = join(home, 'config.json');
   writeFileSync(config, JSON.stringify({ registries: { 'images.example.com': { target: HOST } } }));
   const image = 'images.example.com/team/app';
-  const response = ok(await provide(request(image), { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: config }), image);
+  const response = ok(
+    await provide(request(image), { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: config }),
+    image,
+  );
   assert.deepEqual(Object.keys(response.auth), ['images.example.com']);
   assert.equal(fake.callsFor('ecr')[0].region, 'eu-west-1');
 });
@@ -155,20 +175,36 @@ test('input errors: exit 1, one line on stderr, nothing on stdout, no AWS call',
   const e = env();
   // Verbatim from the kubelet's Test_encodeRequest (kubernetes/kubernetes pkg/credentialprovider/plugin/plugin_test.go):
   // a registry we do not serve.
-  const verbatim = '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"test.registry.io/foobar"}\n';
+  const verbatim =
+    '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"test.registry.io/foobar"}\n';
   const cases: [string, RegExp][] = [
     [verbatim, /test\.registry\.io\/foobar: not served by this provider \(test\.registry\.io is not an ECR registry\)/],
     ['{"kind":', /request is not JSON/],
     [request(IMAGE).replace('CredentialProviderRequest', 'Pod'), /kind must be CredentialProviderRequest/],
-    [request(IMAGE, 'credentialprovider.kubelet.k8s.io/v2'), /apiVersion "credentialprovider\.kubelet\.k8s\.io\/v2" is not one of/],
+    [
+      request(IMAGE, 'credentialprovider.kubelet.k8s.io/v2'),
+      /apiVersion "credentialprovider\.kubelet\.k8s\.io\/v2" is not one of/,
+    ],
     [JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: V1 }), /no image/],
     [request(`${HOST}.evil.example/app`), /not served by this provider/],
     [request(`evil-${HOST}/app`), /not served by this provider/],
     [request('docker.io/library/nginx'), /docker\.io\/library\/nginx: not served by this provider/],
     ['', /request is empty/],
     [`${request(IMAGE).slice(0, -2)}, "padding": "${'x'.repeat(65 * 1024)}"}\n`, /request is larger than 64 KiB/],
-    [request(IMAGE, V1, { serviceAccountToken: 'not-a-jwt', serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), /service-account token is not a JWT/],
-    [request(IMAGE, V1, { serviceAccountToken: serviceAccountToken('a', 'b', 'c'), serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': 'arn:aws:iam::1:user/x' } }), /service-account annotation eks\.amazonaws\.com\/ecr-role-arn is not an IAM role ARN/],
+    [
+      request(IMAGE, V1, {
+        serviceAccountToken: 'not-a-jwt',
+        serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A },
+      }),
+      /service-account token is not a JWT/,
+    ],
+    [
+      request(IMAGE, V1, {
+        serviceAccountToken: serviceAccountToken('a', 'b', 'c'),
+        serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': 'arn:aws:iam::1:user/x' },
+      }),
+      /service-account annotation eks\.amazonaws\.com\/ecr-role-arn is not an IAM role ARN/,
+    ],
   ];
   for (const [stdin, message] of cases) failed(await provide(stdin, e), message);
   assert.equal(fake.calls.length, 0);
@@ -188,23 +224,50 @@ test('per-pod roles: the service account token is exchanged for the annotated ro
   fake.trustWebIdentity(ROLE_A, { subjects: ['system:serviceaccount:team-a:puller'] });
   const e = env();
   const tokenA = serviceAccountToken('team-a', 'puller', '11111111-1111-4111-8111-111111111111');
-  const response = ok(await provide(request(IMAGE, V1, { serviceAccountToken: tokenA, serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), e), IMAGE);
+  const response = ok(
+    await provide(
+      request(IMAGE, V1, {
+        serviceAccountToken: tokenA,
+        serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A },
+      }),
+      e,
+    ),
+    IMAGE,
+  );
   const password = response.auth[HOST].password;
   assert.notEqual(password, tokenA, 'the password is never the service-account token');
   assert.equal(fake.webIdentityCalls.length, 1);
   assert.equal(fake.webIdentityCalls[0].outcome, 'ok');
   assert.equal(fake.webIdentityCalls[0].roleSessionName, 'ecr-credential-provider');
   const ecrCall = fake.callsFor('ecr')[0];
-  assert.deepEqual([fake.principalFor(ecrCall.accessKeyId)?.roleArn, fake.principalFor(ecrCall.accessKeyId)?.subject], [ROLE_A, 'system:serviceaccount:team-a:puller']);
+  assert.deepEqual(
+    [fake.principalFor(ecrCall.accessKeyId)?.roleArn, fake.principalFor(ecrCall.accessKeyId)?.subject],
+    [ROLE_A, 'system:serviceaccount:team-a:puller'],
+  );
 
   // The same pod again: the disk cache, no STS or ECR call.
-  ok(await provide(request(IMAGE, V1, { serviceAccountToken: tokenA, serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), e), IMAGE);
+  ok(
+    await provide(
+      request(IMAGE, V1, {
+        serviceAccountToken: tokenA,
+        serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A },
+      }),
+      e,
+    ),
+    IMAGE,
+  );
   assert.equal(fake.webIdentityCalls.length, 1);
   assert.equal(fake.callsFor('ecr').length, 1);
 
   // Another service account naming the same role: the trust policy refuses it, and it gets nothing.
   const tokenB = serviceAccountToken('team-b', 'intruder', '22222222-2222-4222-8222-222222222222');
-  const other = await provide(request(IMAGE, V1, { serviceAccountToken: tokenB, serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), e);
+  const other = await provide(
+    request(IMAGE, V1, {
+      serviceAccountToken: tokenB,
+      serviceAccountAnnotations: { 'eks.amazonaws.com/ecr-role-arn': ROLE_A },
+    }),
+    e,
+  );
   failed(other, /AssumeRoleWithWebIdentity|not authorized/i);
   assert.doesNotMatch(other.stderr, new RegExp(password));
   assert.doesNotMatch(other.stderr, new RegExp(tokenB.split('.')[1]));
@@ -219,19 +282,40 @@ test('per-pod roles: an expired service-account token is refused by its own exp,
   const annotations = { 'eks.amazonaws.com/ecr-role-arn': ROLE_A };
   // A genuine token that expires in a few seconds; asked twice, so the second answer is a hit (and may leave a memo).
   const expiresIn = 3;
-  const genuine = serviceAccountToken('team-a', 'puller', uid, 'sts.amazonaws.com', Math.floor(Date.now() / 1000) + expiresIn);
+  const genuine = serviceAccountToken(
+    'team-a',
+    'puller',
+    uid,
+    'sts.amazonaws.com',
+    Math.floor(Date.now() / 1000) + expiresIn,
+  );
   const startedAt = Date.now();
-  ok(await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e), IMAGE);
-  ok(await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e), IMAGE);
+  ok(
+    await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e),
+    IMAGE,
+  );
+  ok(
+    await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e),
+    IMAGE,
+  );
   assert.equal(fake.webIdentityCalls.length, 1);
   // The same claims, a signature no API server made, exp in 2001: refused, with no STS call and no token.
   const forged = serviceAccountToken('team-a', 'puller', uid, 'sts.amazonaws.com', 978_307_200, 'forged');
-  const refused = await provide(request(IMAGE, V1, { serviceAccountToken: forged, serviceAccountAnnotations: annotations }), e);
-  failed(refused, /^docker-credential-ecr: service-account token of team-a\/puller expired at 2001-01-01T00:00:00\.000Z; /);
+  const refused = await provide(
+    request(IMAGE, V1, { serviceAccountToken: forged, serviceAccountAnnotations: annotations }),
+    e,
+  );
+  failed(
+    refused,
+    /^docker-credential-ecr: service-account token of team-a\/puller expired at 2001-01-01T00:00:00\.000Z; /,
+  );
   assert.equal(fake.webIdentityCalls.length, 1);
   // The genuine token replayed after its exp: refused too (the memo of its hit ends at the token's exp).
   await new Promise((done) => setTimeout(done, Math.max(0, startedAt + (expiresIn + 1) * 1000 - Date.now())));
-  const replay = await provide(request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }), e);
+  const replay = await provide(
+    request(IMAGE, V1, { serviceAccountToken: genuine, serviceAccountAnnotations: annotations }),
+    e,
+  );
   failed(replay, /service-account token of team-a\/puller expired at /);
   assert.equal(fake.webIdentityCalls.length, 1);
   assert.equal(fake.callsFor('ecr').length, 1);
@@ -243,11 +327,35 @@ test('per-pod roles: role-arn (IRSA key) when ecr-role-arn is absent, then AWS_E
   const token = serviceAccountToken('apps', 'web', '33333333-3333-4333-8333-333333333333');
   const roleOfLastEcrCall = () => fake.principalFor(fake.callsFor('ecr').at(-1)!.accessKeyId)?.roleArn;
 
-  ok(await provide(request(IMAGE, V1, { serviceAccountToken: token, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': ROLE_B } }), env()), IMAGE);
+  ok(
+    await provide(
+      request(IMAGE, V1, {
+        serviceAccountToken: token,
+        serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': ROLE_B },
+      }),
+      env(),
+    ),
+    IMAGE,
+  );
   assert.equal(roleOfLastEcrCall(), ROLE_B);
-  ok(await provide(request(IMAGE, V1, { serviceAccountToken: token, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': ROLE_B, 'eks.amazonaws.com/ecr-role-arn': ROLE_A } }), env()), IMAGE);
+  ok(
+    await provide(
+      request(IMAGE, V1, {
+        serviceAccountToken: token,
+        serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': ROLE_B, 'eks.amazonaws.com/ecr-role-arn': ROLE_A },
+      }),
+      env(),
+    ),
+    IMAGE,
+  );
   assert.equal(roleOfLastEcrCall(), ROLE_A, 'ecr-role-arn wins');
-  ok(await provide(request(IMAGE, V1, { serviceAccountToken: token, serviceAccountAnnotations: {} }), env({ AWS_ECR_ROLE_ARN: ROLE_B })), IMAGE);
+  ok(
+    await provide(
+      request(IMAGE, V1, { serviceAccountToken: token, serviceAccountAnnotations: {} }),
+      env({ AWS_ECR_ROLE_ARN: ROLE_B }),
+    ),
+    IMAGE,
+  );
   assert.equal(roleOfLastEcrCall(), ROLE_B);
   const calls = fake.webIdentityCalls.length;
   ok(await provide(request(IMAGE, V1, { serviceAccountToken: token, serviceAccountAnnotations: {} }), env()), IMAGE);
@@ -266,7 +374,8 @@ test('without HOME (the kubelet as root): the cache still works', async () => {
     assert.equal(fake.callsFor('ecr').length, 1, 'the second request came from the cache');
   } finally {
     // The entries this test made (their key names the fake's endpoint); nothing else is touched.
-    if (existsSync(cacheDir)) for (const name of readdirSync(cacheDir)) if (!before.has(name)) rmSync(join(cacheDir, name), { force: true });
+    if (existsSync(cacheDir))
+      for (const name of readdirSync(cacheDir)) if (!before.has(name)) rmSync(join(cacheDir, name), { force: true });
   }
 });
 
@@ -277,10 +386,16 @@ test('kubelet-config --node-config: the path the node keeps the helper config at
   const e = { ...helperEnv(fake.url, home), DOCKER_CREDENTIAL_ECR_CONFIG: config };
   const custom = await runExecutable(['kubelet-config', '--node-config', '/opt/ecr/helper.json'], { env: e });
   assert.equal(custom.code, 0, custom.stderr);
-  assert.deepEqual(JSON.parse(custom.stdout).providers[0].env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/opt/ecr/helper.json' }]);
+  assert.deepEqual(JSON.parse(custom.stdout).providers[0].env, [
+    { name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/opt/ecr/helper.json' },
+  ]);
   const install = /install yours there on each node: (sudo install .*)\n$/.exec(custom.stderr)?.[1];
   assert.ok(install, custom.stderr);
-  assert.deepEqual(shellWords(install), ['sudo', 'install', '-D', '-m', '0644', config, '/opt/ecr/helper.json'], 'each path one word, wherever it is');
+  assert.deepEqual(
+    shellWords(install),
+    ['sudo', 'install', '-D', '-m', '0644', config, '/opt/ecr/helper.json'],
+    'each path one word, wherever it is',
+  );
   // Already at its node path: nothing to install.
   const same = await runExecutable(['kubelet-config', '--node-config', config], { env: e });
   assert.equal(same.stderr, '');
@@ -310,19 +425,46 @@ test('kubelet-config: a CredentialProviderConfig by the documented schema that m
     assert.equal(p.apiVersion, V1);
     assert.match(p.defaultCacheDuration, /^\d+h$/);
     // The kubelet runs as root from a system path: never the calling user's own file (issue 17).
-    assert.deepEqual(p.env, [{ name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/etc/docker-credential-ecr/config.json' }]);
+    assert.deepEqual(p.env, [
+      { name: 'DOCKER_CREDENTIAL_ECR_CONFIG', value: '/etc/docker-credential-ecr/config.json' },
+    ]);
     const [said, install] = result.stderr.split('install yours there on each node: ');
-    assert.equal(said, 'docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at /etc/docker-credential-ecr/config.json; ');
-    assert.deepEqual(shellWords(install.replace(/\n$/, '')), ['sudo', 'install', '-D', '-m', '0644', config, '/etc/docker-credential-ecr/config.json']);
+    assert.equal(
+      said,
+      'docker-credential-ecr: kubelet-config: the kubelet runs the provider as root and reads the helper config at /etc/docker-credential-ecr/config.json; ',
+    );
+    assert.deepEqual(shellWords(install.replace(/\n$/, '')), [
+      'sudo',
+      'install',
+      '-D',
+      '-m',
+      '0644',
+      config,
+      '/etc/docker-credential-ecr/config.json',
+    ]);
     assert.deepEqual(p.args, flags[1] === 'docker-credential-ecr' ? [MODE] : undefined);
     const samples = [
-      `${HOST}/a`, '123456789012.dkr.ecr.us-east-1.amazonaws.com/a', '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/a',
-      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a', '123456789012.dkr-ecr.eu-west-1.on.aws/a', '123456789012.dkr-ecr-fips.us-east-1.on.aws/a',
-      '123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn/a', '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu/a',
-      '123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov/a', '123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov/a', '123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk/a',
-      '123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov/a', 'public.ecr.aws/a', 'ecr-public.aws.com/a', 'images.example.com/a',
+      `${HOST}/a`,
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/a',
+      '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/a',
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a',
+      '123456789012.dkr-ecr.eu-west-1.on.aws/a',
+      '123456789012.dkr-ecr-fips.us-east-1.on.aws/a',
+      '123456789012.dkr-ecr.cn-northwest-1.on.amazonwebservices.com.cn/a',
+      '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu/a',
+      '123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov/a',
+      '123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov/a',
+      '123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk/a',
+      '123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov/a',
+      'public.ecr.aws/a',
+      'ecr-public.aws.com/a',
+      'images.example.com/a',
     ];
-    for (const image of samples) assert.ok(p.matchImages.some((m: string) => keyMatchesImage(m, image)), `${flags.join(' ')}: ${image} is not matched`);
+    for (const image of samples)
+      assert.ok(
+        p.matchImages.some((m: string) => keyMatchesImage(m, image)),
+        `${flags.join(' ')}: ${image} is not matched`,
+      );
     assert.ok(!p.matchImages.some((m: string) => keyMatchesImage(m, 'docker.io/library/nginx')));
     if (flags[0] === '--service-account-roles') {
       assert.deepEqual(p.tokenAttributes, {
@@ -346,32 +488,47 @@ test('doctor --kubelet: a good config passes; a broken one fails with each probl
   const pass = await runExecutable(['doctor', '--kubelet', good, '--bin-dir', bin], { env: e });
   assert.equal(pass.code, 0, pass.stdout);
   assert.match(pass.stdout, /provider ecr-credential-provider is this executable/);
-  assert.match(pass.stdout, /matchImages cover every ECR host form of partition aws \(no region is set: AWS_REGION; judged as a commercial-region node\) \(6 forms, every region\)/);
+  assert.match(
+    pass.stdout,
+    /matchImages cover every ECR host form of partition aws \(no region is set: AWS_REGION; judged as a commercial-region node\) \(6 forms, every region\)/,
+  );
   assert.match(pass.stdout, /, 0 failed\n$/);
 
   // The kubernetes.io example's China pattern, no public hosts, v1beta1 with tokenAttributes and no cacheType,
   // and a provider file that is not there.
   const broken = join(dir, 'broken.yaml');
-  writeFileSync(broken, [
-    'apiVersion: kubelet.config.k8s.io/v1',
-    'kind: CredentialProviderConfig',
-    'providers:',
-    '  - name: docker-credential-ecr',
-    '    matchImages: ["*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.cn"]',
-    '    defaultCacheDuration: 12h',
-    '    apiVersion: credentialprovider.kubelet.k8s.io/v1beta1',
-    '    tokenAttributes:',
-    '      serviceAccountTokenAudience: sts.amazonaws.com',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    broken,
+    [
+      'apiVersion: kubelet.config.k8s.io/v1',
+      'kind: CredentialProviderConfig',
+      'providers:',
+      '  - name: docker-credential-ecr',
+      '    matchImages: ["*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.cn"]',
+      '    defaultCacheDuration: 12h',
+      '    apiVersion: credentialprovider.kubelet.k8s.io/v1beta1',
+      '    tokenAttributes:',
+      '      serviceAccountTokenAudience: sts.amazonaws.com',
+      '',
+    ].join('\n'),
+  );
   const missingFile = await runExecutable(['doctor', '--kubelet', broken, '--bin-dir', bin], { env: e });
   assert.equal(missingFile.code, 1);
-  assert.match(missingFile.stdout, /fail  .*bin\/docker-credential-ecr does not exist or is not executable; the kubelet refuses to start/);
+  assert.match(
+    missingFile.stdout,
+    /fail  .*bin\/docker-credential-ecr does not exist or is not executable; the kubelet refuses to start/,
+  );
   symlinkSync(EXECUTABLE, join(bin, 'docker-credential-ecr'));
   const fail = await runExecutable(['doctor', '--kubelet', broken, '--bin-dir', bin], { env: e });
   assert.equal(fail.code, 1);
-  assert.match(fail.stdout, /fail  provider docker-credential-ecr: args \[\] do not select the kubelet mode; fix: args: \["kubelet-credential-provider"\]/);
-  assert.match(fail.stdout, /warn  matchImages miss .*public\.ecr\.aws.* private ones fail, public ones at a lower rate limit/);
+  assert.match(
+    fail.stdout,
+    /fail  provider docker-credential-ecr: args \[\] do not select the kubelet mode; fix: args: \["kubelet-credential-provider"\]/,
+  );
+  assert.match(
+    fail.stdout,
+    /warn  matchImages miss .*public\.ecr\.aws.* private ones fail, public ones at a lower rate limit/,
+  );
   assert.match(fail.stdout, /warn  matchImages \*\.dkr\.ecr\.\*\.amazonaws\.cn match no host this helper serves/);
   assert.match(fail.stdout, /fail  tokenAttributes need apiVersion credentialprovider\.kubelet\.k8s\.io\/v1/);
   assert.match(fail.stdout, /fail  tokenAttributes\.cacheType undefined must be ServiceAccount or Token/);
@@ -379,9 +536,14 @@ test('doctor --kubelet: a good config passes; a broken one fails with each probl
   // A custom host from the config file that the node's matchImages leave out.
   const helperConfig = join(dir, 'helper-config.json');
   writeFileSync(helperConfig, JSON.stringify({ registries: { 'images.example.com': { target: HOST } } }));
-  const uncovered = await runExecutable(['doctor', '--kubelet', good, '--bin-dir', bin], { env: { ...e, DOCKER_CREDENTIAL_ECR_CONFIG: helperConfig } });
+  const uncovered = await runExecutable(['doctor', '--kubelet', good, '--bin-dir', bin], {
+    env: { ...e, DOCKER_CREDENTIAL_ECR_CONFIG: helperConfig },
+  });
   assert.equal(uncovered.code, 0, uncovered.stdout);
-  assert.match(uncovered.stdout, /warn  the config file's custom hosts images\.example\.com are not in matchImages; fix: add them/);
+  assert.match(
+    uncovered.stdout,
+    /warn  the config file's custom hosts images\.example\.com are not in matchImages; fix: add them/,
+  );
 
   const unparsable = join(dir, 'bad.yaml');
   writeFileSync(unparsable, 'providers: [\n');

@@ -30,7 +30,11 @@ function machine(): { env: Record<string, string>; context: string; cacheDir: st
   const context = join(home, 'context');
   mkdirSync(context);
   writeFileSync(join(context, 'Dockerfile'), `FROM ${HOST}/base:1\n`);
-  return { env: { ...helperEnv(fake.url, home), PATH: pathWith(bin), DOCKER_HOST: engine.host, AWS_REGION: 'eu-west-1' }, context, cacheDir: join(home, '.cache', 'docker-credential-ecr') };
+  return {
+    env: { ...helperEnv(fake.url, home), PATH: pathWith(bin), DOCKER_HOST: engine.host, AWS_REGION: 'eu-west-1' },
+    context,
+    cacheDir: join(home, '.cache', 'docker-credential-ecr'),
+  };
 }
 
 const list = async (env: Record<string, string>): Promise<Record<string, string>> => {
@@ -60,7 +64,10 @@ test('the classic builder gets credentials for a registry whose token expired: l
   assert.deepEqual(await list(m.env), { [`https://${HOST}`]: 'AWS' });
   assert.equal(fake.calls.length, calls, 'list asked AWS');
 
-  const build = await runCommand(docker, ['build', '-q', m.context], { env: { ...m.env, DOCKER_BUILDKIT: '0' }, timeoutMs: 30_000 });
+  const build = await runCommand(docker, ['build', '-q', m.context], {
+    env: { ...m.env, DOCKER_BUILDKIT: '0' },
+    timeoutMs: 30_000,
+  });
   assert.equal(build.code, 0, transcript(build));
   const sent = engine.builds[0]?.registryConfig ?? {};
   const auth = sent[`https://${HOST}`] ?? sent[HOST];
@@ -93,7 +100,16 @@ test("the helper config's own hosts are named with nothing cached; patterns are 
   const m = machine();
   const config = join(m.env.HOME, '.config', 'docker-credential-ecr', 'config.json');
   const other = '210987654321.dkr.ecr.us-west-2.amazonaws.com';
-  writeFileSync(config, JSON.stringify({ credsStore: 'none', registries: { [other]: { roleArn: 'arn:aws:iam::210987654321:role/puller' }, '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'x' } } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      credsStore: 'none',
+      registries: {
+        [other]: { roleArn: 'arn:aws:iam::210987654321:role/puller' },
+        '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'x' },
+      },
+    }),
+  );
   assert.deepEqual(await list(m.env), { [`https://${other}`]: 'AWS' });
   assert.equal(fake.calls.length, 0, 'list asked AWS');
 });

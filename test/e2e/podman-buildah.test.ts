@@ -24,7 +24,14 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { assertBuilt, runExecutable } from '../support/executable';
-import { fixedAnswerHelper, helperEnv, pathWith, recordedCalls, recordingHelper, type RecordedCall } from '../support/helper-bin';
+import {
+  fixedAnswerHelper,
+  helperEnv,
+  pathWith,
+  recordedCalls,
+  recordingHelper,
+  type RecordedCall,
+} from '../support/helper-bin';
 import { runCommand, transcript, type CommandResult } from '../support/command';
 import { writeOciImage, type OciImage } from '../support/oci-layout';
 import { startRegistry, type Registry } from '../support/registry';
@@ -76,7 +83,12 @@ before(async () => {
   mkdirSync(trustDir);
   // containers/image takes *.crt in a cert dir as CAs.
   copyFileSync(ca.certFile, join(trustDir, 'ca.crt'));
-  registry = await startRegistry({ dir: join(root, 'registry'), certFile: leaf.certFile, keyFile: leaf.keyFile, users: { AWS: token } });
+  registry = await startRegistry({
+    dir: join(root, 'registry'),
+    certFile: leaf.certFile,
+    keyFile: leaf.keyFile,
+    users: { AWS: token },
+  });
   fake.route(`${HOST}:443`, { port: registry.port });
 
   image = writeOciImage(ociDir, 'v1', 'hello from podman-buildah.test.ts\n');
@@ -84,7 +96,10 @@ before(async () => {
   writeFileSync(policyFile, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
   writeFileSync(registriesConf, '');
   // Every command names its own --root and --runroot; these only keep /etc/containers/storage.conf out.
-  writeFileSync(storageConf, `[storage]\ndriver = "vfs"\nrunroot = "${join(root, 'unused-runroot')}"\ngraphroot = "${join(root, 'unused-root')}"\n`);
+  writeFileSync(
+    storageConf,
+    `[storage]\ndriver = "vfs"\nrunroot = "${join(root, 'unused-runroot')}"\ngraphroot = "${join(root, 'unused-root')}"\n`,
+  );
 });
 // Each test counts its own AWS calls and proxy tunnels (routes survive a reset).
 beforeEach(() => fake?.reset());
@@ -136,7 +151,12 @@ function session(where: Where, opts: { cache?: string; helper?: string } = {}): 
   const xdgAuth = join(runtimeDir, 'containers', 'auth.json');
   const dockerConfig = join(home, '.docker', 'config.json');
   const authFile = where === 'REGISTRY_AUTH_FILE' ? join(dir, 'auth.json') : undefined;
-  const order = [...(authFile ? [authFile] : []), xdgAuth, join(home, '.config', 'containers', 'auth.json'), dockerConfig];
+  const order = [
+    ...(authFile ? [authFile] : []),
+    xdgAuth,
+    join(home, '.config', 'containers', 'auth.json'),
+    dockerConfig,
+  ];
   const configFile = authFile ?? (where === 'XDG_RUNTIME_DIR' ? xdgAuth : dockerConfig);
   for (const file of order.slice(order.indexOf(configFile))) {
     mkdirSync(dirname(file), { recursive: true });
@@ -159,28 +179,56 @@ function session(where: Where, opts: { cache?: string; helper?: string } = {}): 
   };
   // --runroot: at most 50 characters, so not under TMPDIR, which may be long.
   const runroots = shortTempDir('dce-rr-');
-  const storage = (name: string): string[] => ['--root', join(dir, name, 'root'), '--runroot', join(runroots, name), '--storage-driver', 'vfs'];
+  const storage = (name: string): string[] => [
+    '--root',
+    join(dir, name, 'root'),
+    '--runroot',
+    join(runroots, name),
+    '--storage-driver',
+    'vfs',
+  ];
   return {
     home,
     xdgAuth,
     configFile,
     podman: (args, { store = 'podman', stdin = '' } = {}) =>
-      runCommand(podman, [...storage(store), '--tmpdir', join(dir, store, 'tmp'), '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', ...args], {
-        env,
-        stdin,
-        timeoutMs: 30_000,
-      }),
-    buildah: (args, { store = 'buildah' } = {}) => runCommand(buildah, [...storage(store), ...args], { env, timeoutMs: 30_000 }),
+      runCommand(
+        podman,
+        [
+          ...storage(store),
+          '--tmpdir',
+          join(dir, store, 'tmp'),
+          '--cgroup-manager',
+          'cgroupfs',
+          '--events-backend',
+          'file',
+          ...args,
+        ],
+        {
+          env,
+          stdin,
+          timeoutMs: 30_000,
+        },
+      ),
+    buildah: (args, { store = 'buildah' } = {}) =>
+      runCommand(buildah, [...storage(store), ...args], { env, timeoutMs: 30_000 }),
     calls: () => recordedCalls(logDir),
   };
 }
 
 function ok(what: string, result: CommandResult): void {
-  assert.equal(result.code, 0, `${what}: ${transcript(result)}\n--- registry log (tail)\n${registry?.log().slice(-4000) ?? ''}`);
+  assert.equal(
+    result.code,
+    0,
+    `${what}: ${transcript(result)}\n--- registry log (tail)\n${registry?.log().slice(-4000) ?? ''}`,
+  );
 }
 
 const GET: RecordedCall = { action: 'get', stdin: HOST };
-const STORE = (secret: string): RecordedCall => ({ action: 'store', stdin: `${JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: secret })}\n` });
+const STORE = (secret: string): RecordedCall => ({
+  action: 'store',
+  stdin: `${JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: secret })}\n`,
+});
 const ERASE: RecordedCall = { action: 'erase', stdin: HOST };
 const UNAUTHORIZED = /unauthorized: authentication required/;
 
@@ -213,7 +261,13 @@ function registryGet(path: string): Promise<{ status: number; digest: string | u
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode ?? 0, digest: res.headers['docker-content-digest'] as string | undefined, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          done({
+            status: res.statusCode ?? 0,
+            digest: res.headers['docker-content-digest'] as string | undefined,
+            body: Buffer.concat(chunks),
+          }),
+        );
         res.on('error', fail);
       },
     );
@@ -222,10 +276,15 @@ function registryGet(path: string): Promise<{ status: number; digest: string | u
   });
 }
 
-async function manifest(tag: string): Promise<{ digest: string | undefined; config: { digest: string }; layers: { digest: string }[] }> {
+async function manifest(
+  tag: string,
+): Promise<{ digest: string | undefined; config: { digest: string }; layers: { digest: string }[] }> {
   const res = await registryGet(`/v2/repo/manifests/${tag}`);
   assert.equal(res.status, 200, `manifest ${tag}: ${res.body.toString()}`);
-  return { ...(JSON.parse(res.body.toString()) as { config: { digest: string }; layers: { digest: string }[] }), digest: res.digest };
+  return {
+    ...(JSON.parse(res.body.toString()) as { config: { digest: string }; layers: { digest: string }[] }),
+    digest: res.digest,
+  };
 }
 
 async function blob(digest: string): Promise<Buffer> {
@@ -269,10 +328,34 @@ for (const where of ['REGISTRY_AUTH_FILE', 'XDG_RUNTIME_DIR', '~/.docker/config.
     const builtRef = `${HOST}/repo:${tag}-built`;
     ok(
       'buildah bud',
-      await s.buildah(['bud', '--isolation', 'chroot', '--signature-policy', policyFile, '--cert-dir', trustDir, '-t', builtRef, '-f', join(context, 'Containerfile'), context]),
+      await s.buildah([
+        'bud',
+        '--isolation',
+        'chroot',
+        '--signature-policy',
+        policyFile,
+        '--cert-dir',
+        trustDir,
+        '-t',
+        builtRef,
+        '-f',
+        join(context, 'Containerfile'),
+        context,
+      ]),
     );
     assert.deepEqual(s.calls(), [GET, GET, GET]);
-    ok('buildah push', await s.buildah(['push', '--signature-policy', policyFile, '--cert-dir', trustDir, builtRef, `docker://${builtRef}`]));
+    ok(
+      'buildah push',
+      await s.buildah([
+        'push',
+        '--signature-policy',
+        policyFile,
+        '--cert-dir',
+        trustDir,
+        builtRef,
+        `docker://${builtRef}`,
+      ]),
+    );
     assert.deepEqual(s.calls(), [GET, GET, GET, GET]);
 
     // The registry holds the base layer and, on top, a layer with the COPYed file.
@@ -303,7 +386,18 @@ test('negative control: a helper answering a wrong secret is refused by the regi
   const context = join(s.home, 'context');
   mkdirSync(context);
   writeFileSync(join(context, 'Containerfile'), `FROM ${ref}\n`);
-  const built = await s.buildah(['bud', '--isolation', 'chroot', '--signature-policy', policyFile, '--cert-dir', trustDir, '-f', join(context, 'Containerfile'), context]);
+  const built = await s.buildah([
+    'bud',
+    '--isolation',
+    'chroot',
+    '--signature-policy',
+    policyFile,
+    '--cert-dir',
+    trustDir,
+    '-f',
+    join(context, 'Containerfile'),
+    context,
+  ]);
   assert.notEqual(built.code, 0, transcript(built));
   assert.match(built.stderr, UNAUTHORIZED);
   assert.deepEqual(s.calls(), []);
@@ -317,12 +411,18 @@ for (const where of ['REGISTRY_AUTH_FILE', 'XDG_RUNTIME_DIR'] as const) {
     const s = session(where, { cache });
     const config = readFileSync(s.configFile, 'utf8');
     const login = (stdin?: string): Promise<CommandResult> =>
-      s.podman(['login', '--cert-dir', trustDir, ...(stdin === undefined ? [] : ['-u', 'AWS', '--password-stdin']), HOST], { stdin });
+      s.podman(
+        ['login', '--cert-dir', trustDir, ...(stdin === undefined ? [] : ['-u', 'AWS', '--password-stdin']), HOST],
+        { stdin },
+      );
 
     // Without credentials: podman asks the helper, checks the answer with the registry, and stops there.
     const existing = await login();
     ok('podman login', existing);
-    assert.equal(existing.stdout, `Authenticating with existing credentials for ${HOST}\nExisting credentials are valid. Already logged in to ${HOST}\n`);
+    assert.equal(
+      existing.stdout,
+      `Authenticating with existing credentials for ${HOST}\nExisting credentials are valid. Already logged in to ${HOST}\n`,
+    );
     assert.deepEqual(s.calls(), [GET]);
 
     // With credentials: checked with the registry, then handed to the helper's store, which keeps nothing.
@@ -367,7 +467,9 @@ test('podman login with credHelpers only in ~/.docker/config.json: the token goe
   ok('podman push', await s.podman(['push', '--cert-dir', trustDir, ref]));
   assert.deepEqual(s.calls(), [GET]);
 
-  const login = await s.podman(['login', '--cert-dir', trustDir, '-u', 'AWS', '--password-stdin', HOST], { stdin: token });
+  const login = await s.podman(['login', '--cert-dir', trustDir, '-u', 'AWS', '--password-stdin', HOST], {
+    stdin: token,
+  });
   ok('podman login --password-stdin', login);
   assert.equal(login.stdout, 'Login Succeeded!\n');
   assert.deepEqual(s.calls(), [GET, GET], 'podman writes its own file, not through the helper');
@@ -395,7 +497,11 @@ test('a missing podman or buildah fails naming its Debian package', () => {
   const empty = tempDir('dce-podman-nopath-');
   assert.ok(!existsSync(join(empty, 'podman')));
   assert.throws(() => requireTool('podman', empty), {
-    message: 'podman is not on PATH; this end-to-end test needs it: install Debian package podman (npm test installs it as root; elsewhere: sudo node scripts/setup.mjs)',
+    message:
+      'podman is not on PATH; this end-to-end test needs it: install Debian package podman (npm test installs it as root; elsewhere: sudo node scripts/setup.mjs)',
   });
-  assert.throws(() => requireTool('buildah', empty), /^Error: buildah is not on PATH; .*install Debian package buildah /);
+  assert.throws(
+    () => requireTool('buildah', empty),
+    /^Error: buildah is not on PATH; .*install Debian package buildah /,
+  );
 });

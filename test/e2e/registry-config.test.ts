@@ -17,7 +17,10 @@ const fake = useFakeAws();
 /** A HOME with two profiles of different static keys, and the helper config given. */
 function setup(config: unknown): Record<string, string> {
   const home = tempDir();
-  writeFileSync(join(home, 'aws-config'), '[profile prod]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\n\n[default]\nregion = us-east-1\n\n[profile regiononly]\nregion = us-east-1\n');
+  writeFileSync(
+    join(home, 'aws-config'),
+    '[profile prod]\nregion = us-east-1\n\n[profile dev]\nregion = us-east-1\n\n[default]\nregion = us-east-1\n\n[profile regiononly]\nregion = us-east-1\n',
+  );
   writeFileSync(
     join(home, 'aws-credentials'),
     '[prod]\naws_access_key_id = AKIAPRODPROFILE00001\naws_secret_access_key = prod-secret\n\n[dev]\naws_access_key_id = AKIADEVPROFILE000002\naws_secret_access_key = dev-secret\n\n[default]\naws_access_key_id = AKIADEFAULTPROFILE03\naws_secret_access_key = default-secret\n',
@@ -45,7 +48,10 @@ test("each registry's call is signed with its own profile's key, and their token
   const dev = await get(DEV, env);
   assert.equal(prod.code, 0, prod.stderr);
   assert.equal(dev.code, 0, dev.stderr);
-  assert.deepEqual(fake.callsFor('ecr').map((c) => c.accessKeyId), ['AKIAPRODPROFILE00001', 'AKIADEVPROFILE000002']);
+  assert.deepEqual(
+    fake.callsFor('ecr').map((c) => c.accessKeyId),
+    ['AKIAPRODPROFILE00001', 'AKIADEVPROFILE000002'],
+  );
   assert.notEqual(JSON.parse(prod.stdout).Secret, JSON.parse(dev.stdout).Secret);
   await get(PROD, env);
   await get(DEV, env);
@@ -64,7 +70,15 @@ test('two registries in one region under one identity share a token', async () =
 });
 
 test('roleArn assumes the role with STS, then signs ECR with the returned credentials', async () => {
-  const env = setup({ registries: { '*.dkr.ecr.eu-west-1.amazonaws.com': { profile: 'prod', roleArn: 'arn:aws:iam::333333333333:role/puller', externalId: 'ext-42' } } });
+  const env = setup({
+    registries: {
+      '*.dkr.ecr.eu-west-1.amazonaws.com': {
+        profile: 'prod',
+        roleArn: 'arn:aws:iam::333333333333:role/puller',
+        externalId: 'ext-42',
+      },
+    },
+  });
   const result = await get(EU, env);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(fake.assumedRoles.length, 1);
@@ -82,7 +96,11 @@ test('a custom host name with target gets the target registry token and answers 
   const env = setup({ registries: { 'images.example.com': { target: PROD, profile: 'prod' } } });
   const result = await get('images.example.com', env);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), { ServerURL: 'images.example.com', Username: 'AWS', Secret: fake.issued[0].password });
+  assert.deepEqual(JSON.parse(result.stdout), {
+    ServerURL: 'images.example.com',
+    Username: 'AWS',
+    Secret: fake.issued[0].password,
+  });
   assert.equal(fake.callsFor('ecr')[0].region, 'us-east-1');
   assert.equal(fake.callsFor('ecr')[0].accessKeyId, 'AKIAPRODPROFILE00001');
   // A host the file does not name is still refused (with no other store on PATH to hand it to: with one, such as
@@ -100,21 +118,76 @@ test('public.ecr.aws with its own profile', async () => {
 });
 
 const BROKEN: Array<[string, unknown, RegExp]> = [
-  ['malformed JSON', '{\n  "registries": {\n    "x": }\n}', /helper-config\.json:3: not valid JSON \(a value was expected/],
-  ['unknown key', { registries: { [PROD]: { profil: 'prod' } } }, /helper-config\.json:4: registry "123456789012[^"]+": unknown setting "profil"/],
-  ['* in the wrong place', { registries: { '1234*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' } } }, /helper-config\.json:3: registry "1234\*[^"]*": not a host name or a pattern/],
-  ['target not an ECR host', { registries: { 'images.example.com': { target: 'registry.example.com' } } }, /helper-config\.json:3: registry "images\.example\.com": target "registry\.example\.com" is not an ECR/],
-  ['"*.*" with a target', { registries: { '*.*': { target: PROD } } }, /helper-config\.json:3: registry "\*\.\*": too broad for a "target": it would send an ECR token to any host it matches/],
+  [
+    'malformed JSON',
+    '{\n  "registries": {\n    "x": }\n}',
+    /helper-config\.json:3: not valid JSON \(a value was expected/,
+  ],
+  [
+    'unknown key',
+    { registries: { [PROD]: { profil: 'prod' } } },
+    /helper-config\.json:4: registry "123456789012[^"]+": unknown setting "profil"/,
+  ],
+  [
+    '* in the wrong place',
+    { registries: { '1234*.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' } } },
+    /helper-config\.json:3: registry "1234\*[^"]*": not a host name or a pattern/,
+  ],
+  [
+    'target not an ECR host',
+    { registries: { 'images.example.com': { target: 'registry.example.com' } } },
+    /helper-config\.json:3: registry "images\.example\.com": target "registry\.example\.com" is not an ECR/,
+  ],
+  [
+    '"*.*" with a target',
+    { registries: { '*.*': { target: PROD } } },
+    /helper-config\.json:3: registry "\*\.\*": too broad for a "target": it would send an ECR token to any host it matches/,
+  ],
   ['"*.io" with a target', { registries: { '*.io': { target: PROD } } }, /registry "\*\.io": too broad for a "target"/],
-  ['"registry.*" with a target', { registries: { 'registry.*': { target: PROD } } }, /registry "registry\.\*": too broad for a "target"/],
+  [
+    '"registry.*" with a target',
+    { registries: { 'registry.*': { target: PROD } } },
+    /registry "registry\.\*": too broad for a "target"/,
+  ],
   // A public registry's name, or an ECR host, standing for an ECR registry: its token would go to that registry.
-  ...['docker.io', 'registry-1.docker.io', 'index.docker.io', 'ghcr.io', 'quay.io', 'gcr.io', '*.gcr.io', 'us-docker.pkg.dev', 'mcr.microsoft.com', 'registry.k8s.io'].map(
-    (name): [string, unknown, RegExp] => [`${name} with a target`, { registries: { [name]: { target: PROD } } }, new RegExp(`helper-config\\.json:3: registry "${name.replace(/[.*]/g, '\\$&')}": \\S+ belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it`)],
-  ),
-  ['public.ecr.aws with a target', { registries: { 'public.ecr.aws': { target: PROD } } }, /helper-config\.json:3: registry "public\.ecr\.aws": an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target"/],
-  ['an ECR host with another as target', { registries: { [DEV]: { target: PROD } } }, /registry "210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com": an ECR host already stands for itself/],
-  ['profile with only a region', { registries: { [PROD]: { profile: 'regiononly' } } }, /registry "123456789012[^"]+": profile "regiononly" holds no credential settings/],
-  ['profile that does not exist', { registries: { [PROD]: { profile: 'staging' } } }, /helper-config\.json:3: registry "123456789012[^"]+": profile "staging" is not in .*aws-config or .*aws-credentials/],
+  ...[
+    'docker.io',
+    'registry-1.docker.io',
+    'index.docker.io',
+    'ghcr.io',
+    'quay.io',
+    'gcr.io',
+    '*.gcr.io',
+    'us-docker.pkg.dev',
+    'mcr.microsoft.com',
+    'registry.k8s.io',
+  ].map((name): [string, unknown, RegExp] => [
+    `${name} with a target`,
+    { registries: { [name]: { target: PROD } } },
+    new RegExp(
+      `helper-config\\.json:3: registry "${name.replace(/[.*]/g, '\\$&')}": \\S+ belongs to a public registry service, not to you: with a "target", an ECR token would be sent to it`,
+    ),
+  ]),
+  [
+    'public.ecr.aws with a target',
+    { registries: { 'public.ecr.aws': { target: PROD } } },
+    /helper-config\.json:3: registry "public\.ecr\.aws": an ECR host already stands for itself: a "target" would send another registry's token to it; remove "target"/,
+  ],
+  [
+    'an ECR host with another as target',
+    { registries: { [DEV]: { target: PROD } } },
+    /registry "210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com": an ECR host already stands for itself/,
+  ],
+  [
+    'profile with only a region',
+    { registries: { [PROD]: { profile: 'regiononly' } } },
+    /registry "123456789012[^"]+": profile "regiononly" holds no credential settings/,
+  ],
+  [
+    'profile that does not exist',
+    { registries: { [PROD]: { profile: 'staging' } } },
+    /helper-config\.json:3: registry "123456789012[^"]+": profile "staging" is not in .*aws-config or .*aws-credentials/,
+  ],
 ];
 
 for (const [name, config, message] of BROKEN) {
@@ -136,7 +209,9 @@ test('a too-broad pattern never reaches the kubelet: kubelet-config refuses the 
   assert.match(result.stderr, /helper-config\.json:3: registry "\*\.\*": too broad/);
   assert.equal(result.stdout, '');
   // A narrow one is fine, and goes into matchImages as written.
-  const narrow = await runExecutable(['kubelet-config'], { env: setup({ registries: { '*.registry.example.com': { target: PROD } } }) });
+  const narrow = await runExecutable(['kubelet-config'], {
+    env: setup({ registries: { '*.registry.example.com': { target: PROD } } }),
+  });
   assert.equal(narrow.code, 0, narrow.stderr);
   assert.match(narrow.stdout, /\*\.registry\.example\.com/);
 });
@@ -147,7 +222,12 @@ test('a target pattern under a public suffix (*.github.io, *.co.uk) serves no ho
     const host = pattern.replace('*', 'attacker');
     const result = await get(host, env);
     assert.equal(result.code, 1, pattern);
-    assert.match(result.stderr, new RegExp(`registry "${pattern.replace(/[.*]/g, '\\$&')}": too broad for a "target": its fixed labels are a public suffix`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `registry "${pattern.replace(/[.*]/g, '\\$&')}": too broad for a "target": its fixed labels are a public suffix`,
+      ),
+    );
     assert.equal(result.stdout.includes('Secret'), false);
     const kubelet = await runExecutable(['kubelet-config'], { env });
     assert.equal(kubelet.code, 1, pattern);
@@ -156,10 +236,16 @@ test('a target pattern under a public suffix (*.github.io, *.co.uk) serves no ho
   assert.equal(fake.calls.length, 0);
 });
 
-test('a host whose region is not of its domain\'s partition is not ECR: no token, no call', async () => {
+test("a host whose region is not of its domain's partition is not ECR: no token, no call", async () => {
   // No store behind us: such a host would otherwise go to the platform's (docker-credential-pass, here).
   const env = setup({ credsStore: 'none' });
-  for (const host of ['123456789012.dkr.ecr.us-east-1.c2s.ic.gov', '123456789012.dkr.ecr.us-east-1.amazonaws.eu', '123456789012.dkr.ecr.us-east-1.cloud.adc-e.uk', '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.com', '123456789012.dkr.ecr.cn-north-1.amazonaws.com']) {
+  for (const host of [
+    '123456789012.dkr.ecr.us-east-1.c2s.ic.gov',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.eu',
+    '123456789012.dkr.ecr.us-east-1.cloud.adc-e.uk',
+    '123456789012.dkr.ecr.eusc-de-east-1.amazonaws.com',
+    '123456789012.dkr.ecr.cn-north-1.amazonaws.com',
+  ]) {
     const result = await get(host, env);
     assert.equal(result.code, 1, host);
     assert.equal(result.stdout, 'credentials not found in native keychain\n', host);
@@ -177,7 +263,12 @@ test("a public registry's name mapped to an ECR target never gets its token: get
     const result = await get(name, env);
     assert.equal(result.code, 1, name);
     assert.doesNotMatch(result.stdout, /Secret/);
-    assert.match(result.stdout, new RegExp(`registry "${name.replace(/\./g, '\\.')}": ${name.replace(/\./g, '\\.')} belongs to a public registry service`));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `registry "${name.replace(/\./g, '\\.')}": ${name.replace(/\./g, '\\.')} belongs to a public registry service`,
+      ),
+    );
     const kubelet = await runExecutable(['kubelet-config'], { env });
     assert.equal(kubelet.code, 1, name);
     assert.match(kubelet.stderr, /belongs to a public registry service/);

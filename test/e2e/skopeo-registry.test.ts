@@ -12,7 +12,14 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { assertBuilt, runExecutable } from '../support/executable';
-import { fixedAnswerHelper, helperEnv, linkHelper, pathWith, recordedCalls, recordingHelper } from '../support/helper-bin';
+import {
+  fixedAnswerHelper,
+  helperEnv,
+  linkHelper,
+  pathWith,
+  recordedCalls,
+  recordingHelper,
+} from '../support/helper-bin';
 import { runCommand, transcript, type CommandResult } from '../support/command';
 import { writeOciImage, type OciImage } from '../support/oci-layout';
 import { startRegistry, type Registry } from '../support/registry';
@@ -59,7 +66,12 @@ before(async () => {
   mkdirSync(trustDir);
   // containers/image takes *.crt in a cert dir as CAs.
   copyFileSync(ca.certFile, join(trustDir, 'ca.crt'));
-  registry = await startRegistry({ dir: join(root, 'registry'), certFile: leaf.certFile, keyFile: leaf.keyFile, users: { AWS: token } });
+  registry = await startRegistry({
+    dir: join(root, 'registry'),
+    certFile: leaf.certFile,
+    keyFile: leaf.keyFile,
+    users: { AWS: token },
+  });
   fake.route(`${HOST}:443`, { port: registry.port });
 
   image = writeOciImage(join(root, 'oci'), 'v1');
@@ -81,7 +93,10 @@ function authFile(helper: string): string {
   return file;
 }
 
-function runSkopeo(args: string[], opts: { bin?: string; helper?: string; home?: string } = {}): Promise<CommandResult> {
+function runSkopeo(
+  args: string[],
+  opts: { bin?: string; helper?: string; home?: string } = {},
+): Promise<CommandResult> {
   const env = {
     ...helperEnv(fake.url, opts.home ?? home),
     PATH: pathWith(opts.bin ?? realBin),
@@ -93,12 +108,16 @@ function runSkopeo(args: string[], opts: { bin?: string; helper?: string; home?:
     CONTAINERS_REGISTRIES_CONF: registriesConf,
     DOCKER_CONFIG: tempDir('dce-skopeo-docker-'),
   };
-  return runCommand(skopeo, ['--policy', policyFile, '--registries.d', registriesD, ...args], { env, timeoutMs: 30_000 });
+  return runCommand(skopeo, ['--policy', policyFile, '--registries.d', registriesD, ...args], {
+    env,
+    timeoutMs: 30_000,
+  });
 }
 
 const copy = (opts?: Parameters<typeof runSkopeo>[1]): Promise<CommandResult> =>
   runSkopeo(['copy', '--dest-cert-dir', trustDir, `oci:${image.dir}:${image.tag}`, REF], opts);
-const inspect = (opts?: Parameters<typeof runSkopeo>[1]): Promise<CommandResult> => runSkopeo(['inspect', '--cert-dir', trustDir, REF], opts);
+const inspect = (opts?: Parameters<typeof runSkopeo>[1]): Promise<CommandResult> =>
+  runSkopeo(['inspect', '--cert-dir', trustDir, REF], opts);
 
 function registryLog(): string {
   return `\n--- registry log\n${registry?.log() ?? ''}`;
@@ -117,7 +136,10 @@ test('skopeo copy to the registry under the ECR host name, then inspect, with th
   assert.deepEqual(info.RepoTags, ['v1']);
   // Both runs got the token from the helper's cache: one AWS call in all, the one made before the registry started.
   assert.equal(fake.callsFor('ecr').length, 1);
-  assert.ok(fake.connects.every((c) => c === `${HOST}:443`), fake.connects.join(', '));
+  assert.ok(
+    fake.connects.every((c) => c === `${HOST}:443`),
+    fake.connects.join(', '),
+  );
   assert.ok(fake.connects.length >= 2, 'skopeo must have gone through the proxy route');
 });
 
@@ -159,7 +181,10 @@ test('a failing AWS call: skopeo stops (no anonymous attempt) and shows the expl
     // The helper's stderr, passed through ...
     assert.match(result.stderr, new RegExp(`^docker-credential-ecr: ${explanation.source}$`, 'm'));
     // ... and skopeo's own fatal error, quoting the helper's stdout answer.
-    assert.match(result.stderr, new RegExp(`level=fatal .*error getting credentials - err: exit status 1, out: \`${explanation.source}\``));
+    assert.match(
+      result.stderr,
+      new RegExp(`level=fatal .*error getting credentials - err: exit status 1, out: \`${explanation.source}\``),
+    );
     assert.doesNotMatch(result.stderr, /e2e-secret-access-key/);
   } finally {
     fake.reset();

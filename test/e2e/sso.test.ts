@@ -38,12 +38,28 @@ const listen = async (server: http.Server): Promise<number> => {
 
 before(async () => {
   portal = http.createServer((req, res) => {
-    if (mode === 'ok' && req.url?.startsWith('/federation/credentials') && req.headers['x-amz-sso_bearer_token'] === SSO_TOKEN) {
+    if (
+      mode === 'ok' &&
+      req.url?.startsWith('/federation/credentials') &&
+      req.headers['x-amz-sso_bearer_token'] === SSO_TOKEN
+    ) {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ roleCredentials: { accessKeyId: 'ASIASSOTESTKEY000001', secretAccessKey: 'sso-role-secret', sessionToken: 'sso-session-token', expiration: Date.now() + 3600_000 } }));
+      res.end(
+        JSON.stringify({
+          roleCredentials: {
+            accessKeyId: 'ASIASSOTESTKEY000001',
+            secretAccessKey: 'sso-role-secret',
+            sessionToken: 'sso-session-token',
+            expiration: Date.now() + 3600_000,
+          },
+        }),
+      );
       return;
     }
-    const [status, type, message] = mode === 'forbidden' ? [403, 'ForbiddenException', 'No access'] : [401, 'UnauthorizedException', 'Session token not found or invalid'];
+    const [status, type, message] =
+      mode === 'forbidden'
+        ? [403, 'ForbiddenException', 'No access']
+        : [401, 'UnauthorizedException', 'Session token not found or invalid'];
     res.statusCode = status;
     res.setHeader('x-amzn-errortype', type);
     res.setHeader('content-type', 'application/json');
@@ -82,7 +98,15 @@ function machine(extra: Record<string, string>): Record<string, string> {
     '[profile dev]\nsso_session = corp\nsso_account_id = 210987654321\nsso_role_name = Developer\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-central-1\n',
   );
   const cacheFile = join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`);
-  writeFileSync(cacheFile, JSON.stringify({ startUrl: 'https://corp.awsapps.com/start', region: 'eu-central-1', accessToken: SSO_TOKEN, expiresAt: new Date(Date.now() + 2 * 3600_000).toISOString() }));
+  writeFileSync(
+    cacheFile,
+    JSON.stringify({
+      startUrl: 'https://corp.awsapps.com/start',
+      region: 'eu-central-1',
+      accessToken: SSO_TOKEN,
+      expiresAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+    }),
+  );
   const env: Record<string, string> = {
     HOME: home,
     PATH: `${bin}:/usr/bin:/bin`,
@@ -119,7 +143,7 @@ async function assertDoctor(env: Record<string, string>, cause: RegExp): Promise
   const result = await doctor(env);
   assert.equal(result.code, 1, result.stdout);
   assertNamedAsSso(result, cause);
-  const token = result.stdout.split("\n").find((l) => l.startsWith(`fail  ${HOST}: no token from the ECR API`));
+  const token = result.stdout.split('\n').find((l) => l.startsWith(`fail  ${HOST}: no token from the ECR API`));
   assert.ok(token && cause.test(token), result.stdout);
   const identity = result.stdout.split('\n').find((l) => l.startsWith('fail  AWS identity'));
   assert.ok(identity && cause.test(identity), result.stdout);
@@ -133,7 +157,8 @@ test('the working session first: the portal answers, get serves a token (the set
 
 test("the portal's name does not resolve: SSO, the portal host and DNS named", async () => {
   const env = machine({ AWS_ENDPOINT_URL_SSO: 'https://portal.sso.invalid' });
-  const cause = /the SSO session of profile dev could not be used: the SSO portal's name portal\.sso\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)/;
+  const cause =
+    /the SSO session of profile dev could not be used: the SSO portal's name portal\.sso\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)/;
   await assertGet(env, cause);
   await assertDoctor(env, cause);
 });
@@ -141,7 +166,9 @@ test("the portal's name does not resolve: SSO, the portal host and DNS named", a
 test('a proxy refusing the portal: the proxy, the variable that set it and the portal host named', async () => {
   const env = machine({ HTTPS_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' });
   // The portal of the session's sso_region (eu-central-1), not of the registry's region (eu-west-1).
-  const cause = new RegExp(`the proxy ${proxyUrl.replace(/\./g, '\\.')} \\(from HTTPS_PROXY\\) refused to connect to the SSO portal portal\\.sso\\.eu-central-1\\.amazonaws\\.com \\(HTTP 403 to CONNECT\\)`);
+  const cause = new RegExp(
+    `the proxy ${proxyUrl.replace(/\./g, '\\.')} \\(from HTTPS_PROXY\\) refused to connect to the SSO portal portal\\.sso\\.eu-central-1\\.amazonaws\\.com \\(HTTP 403 to CONNECT\\)`,
+  );
   await assertGet(env, cause);
   await assertDoctor(env, cause);
   assert.ok(connects.length > 0);
@@ -159,13 +186,15 @@ test('TLS to the portal failing (a CA this machine does not trust): named, with 
 test("the portal's own errors: HTTP status and AWS's error, a revoked session vs a role not assigned", async () => {
   mode = 'forbidden';
   const env = machine({ AWS_ENDPOINT_URL_SSO: portalUrl });
-  const forbidden = /the SSO portal 127\.0\.0\.1:\d+ answered HTTP 403 ForbiddenException: No access: your SSO user has no access to sso_role_name in sso_account_id of profile dev/;
+  const forbidden =
+    /the SSO portal 127\.0\.0\.1:\d+ answered HTTP 403 ForbiddenException: No access: your SSO user has no access to sso_role_name in sso_account_id of profile dev/;
   await assertGet(env, forbidden);
   await assertDoctor(env, forbidden);
   // A new machine: the failure just recorded is shared with other processes for a few seconds (tokens/shared-failure.ts).
   mode = 'unauthorized';
   const revokedEnv = machine({ AWS_ENDPOINT_URL_SSO: portalUrl });
-  const revoked = /the SSO portal 127\.0\.0\.1:\d+ refused the session of profile dev \(HTTP 401 UnauthorizedException: Session token not found or invalid\): it was signed out or revoked/;
+  const revoked =
+    /the SSO portal 127\.0\.0\.1:\d+ refused the session of profile dev \(HTTP 401 UnauthorizedException: Session token not found or invalid\): it was signed out or revoked/;
   await assertGet(revokedEnv, revoked);
   assert.match((await get(revokedEnv)).stderr, /aws sso login --profile dev/);
   await assertDoctor(revokedEnv, revoked);

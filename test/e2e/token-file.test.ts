@@ -4,7 +4,19 @@
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { runExecutable } from '../support/executable';
@@ -42,9 +54,14 @@ test('dockerconfigjson --output FILE: mode 0600, nothing on stdout, an existing 
 test('--output where no file can be written: the reason and exit 1, and no token anywhere', async () => {
   const dir = tempDir('dce-tokenfile-');
   writeFileSync(join(dir, 'plain'), '');
-  const result = await runExecutable(['dockerconfigjson', '--output', join(dir, 'plain', 'config.json'), HOST], { env: env() });
+  const result = await runExecutable(['dockerconfigjson', '--output', join(dir, 'plain', 'config.json'), HOST], {
+    env: env(),
+  });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /^docker-credential-ecr: dockerconfigjson: cannot write .*plain\/config\.json: a directory in this path is a file \((ENOTDIR|EEXIST)\); nothing was changed\n$/);
+  assert.match(
+    result.stderr,
+    /^docker-credential-ecr: dockerconfigjson: cannot write .*plain\/config\.json: a directory in this path is a file \((ENOTDIR|EEXIST)\); nothing was changed\n$/,
+  );
   assert.equal(result.stdout, '');
   const missing = await runExecutable(['pull-secret', '--name', 'x', '--output', HOST], { env: env() });
   assert.equal(missing.code, 1);
@@ -64,7 +81,7 @@ async function intoFile(args: string[], file: string) {
   }
 }
 
-test('> config.json under the usual umask (0644, the caller\'s own): made private before the token is written', async () => {
+test("> config.json under the usual umask (0644, the caller's own): made private before the token is written", async () => {
   const dir = tempDir('dce-tokenfile-');
   const file = join(dir, 'config.json');
   writeFileSync(file, '');
@@ -72,7 +89,10 @@ test('> config.json under the usual umask (0644, the caller\'s own): made privat
   const result = await intoFile(['dockerconfigjson', HOST], file);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(modeOf(file), '600');
-  assert.equal(result.stderr, 'docker-credential-ecr: dockerconfigjson: standard output is a file others could read (mode 0644); made it private (mode 0600) before writing the token\n');
+  assert.equal(
+    result.stderr,
+    'docker-credential-ecr: dockerconfigjson: standard output is a file others could read (mode 0644); made it private (mode 0600) before writing the token\n',
+  );
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).auths[HOST].password, fake.issued[0].password);
 
   // Already private: nothing to say.
@@ -84,35 +104,49 @@ test('> config.json under the usual umask (0644, the caller\'s own): made privat
   assert.equal(devNull.stderr, '');
 });
 
-test("> a file of another user that others can read: a warning naming the mode, never the token; the file is not changed", { skip: process.getuid?.() !== 0 && 'needs root to make a file of another user' }, async () => {
-  const dir = tempDir('dce-tokenfile-');
-  mkdirSync(join(dir, 'shared'), { mode: 0o777 });
-  const file = join(dir, 'shared', 'config.json');
-  writeFileSync(file, '');
-  chmodSync(file, 0o644);
-  chownSync(file, 65534, 65534);
-  const result = await intoFile(['dockerconfigjson', HOST], file);
-  assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stderr, "docker-credential-ecr: dockerconfigjson: warning: standard output is another user's file (uid 65534) that others can read (mode 0644): the token in it is readable by them; use --output FILE, which is written 0600\n");
-  assert.equal(modeOf(file), '644');
-  assert.equal(statSync(file).uid, 65534);
-  assert.doesNotMatch(result.stderr, new RegExp(fake.issued[0].password.slice(0, 20)));
-});
+test(
+  '> a file of another user that others can read: a warning naming the mode, never the token; the file is not changed',
+  { skip: process.getuid?.() !== 0 && 'needs root to make a file of another user' },
+  async () => {
+    const dir = tempDir('dce-tokenfile-');
+    mkdirSync(join(dir, 'shared'), { mode: 0o777 });
+    const file = join(dir, 'shared', 'config.json');
+    writeFileSync(file, '');
+    chmodSync(file, 0o644);
+    chownSync(file, 65534, 65534);
+    const result = await intoFile(['dockerconfigjson', HOST], file);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stderr,
+      "docker-credential-ecr: dockerconfigjson: warning: standard output is another user's file (uid 65534) that others can read (mode 0644): the token in it is readable by them; use --output FILE, which is written 0600\n",
+    );
+    assert.equal(modeOf(file), '644');
+    assert.equal(statSync(file).uid, 65534);
+    assert.doesNotMatch(result.stderr, new RegExp(fake.issued[0].password.slice(0, 20)));
+  },
+);
 
-test('--output through a link another user planted (in a shared, sticky directory): refused, exit 1, the link target untouched', { skip: process.getuid?.() !== 0 && 'needs root to make a link of another user' }, async () => {
-  const dir = tempDir('dce-tokenfile-');
-  const shared = join(dir, 'tmp');
-  mkdirSync(shared);
-  chmodSync(shared, 0o1777);
-  const victim = join(dir, 'victim');
-  writeFileSync(victim, 'precious\n');
-  const link = join(shared, 'pull.json');
-  symlinkSync(victim, link);
-  spawnSync('chown', ['-h', '65534:65534', link]);
-  assert.equal(lstatSync(link).uid, 65534, 'the link belongs to nobody');
-  const result = await runExecutable(['dockerconfigjson', '--output', link, HOST], { env: env() });
-  assert.equal(result.code, 1, result.stderr);
-  assert.match(result.stderr, /pull\.json is a symbolic link of another user \(uid 65534\); not writing a token through it/);
-  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
-  assert.equal(result.stdout, '');
-});
+test(
+  '--output through a link another user planted (in a shared, sticky directory): refused, exit 1, the link target untouched',
+  { skip: process.getuid?.() !== 0 && 'needs root to make a link of another user' },
+  async () => {
+    const dir = tempDir('dce-tokenfile-');
+    const shared = join(dir, 'tmp');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    const link = join(shared, 'pull.json');
+    symlinkSync(victim, link);
+    spawnSync('chown', ['-h', '65534:65534', link]);
+    assert.equal(lstatSync(link).uid, 65534, 'the link belongs to nobody');
+    const result = await runExecutable(['dockerconfigjson', '--output', link, HOST], { env: env() });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /pull\.json is a symbolic link of another user \(uid 65534\); not writing a token through it/,
+    );
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(result.stdout, '');
+  },
+);

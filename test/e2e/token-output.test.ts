@@ -22,7 +22,9 @@ import { shellCommand, shellQuote } from '../support/shell';
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const OTHER_REGION_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const fake = useFakeAws();
-const engine = useFakeDockerEngine({ authorize: (pull) => pull.auth?.username === 'AWS' && fake.issued.some((t) => t.password === pull.auth?.password) });
+const engine = useFakeDockerEngine({
+  authorize: (pull) => pull.auth?.username === 'AWS' && fake.issued.some((t) => t.password === pull.auth?.password),
+});
 
 before(() => assertBuilt());
 
@@ -71,19 +73,34 @@ test('login-password piped into the real docker login --password-stdin: the engi
   const e = env();
   const configDir = tempDir('dce-tokens-docker-');
   const dockerEnv = { ...e, PATH: dockerOnlyPath(), DOCKER_HOST: engine.host, DOCKER_CONFIG: configDir };
-  const shell = await runCommand('/bin/sh', ['-c', `${shellCommand([EXECUTABLE, 'login-password'])} "$1" | ${shellCommand([docker, 'login', '--username', 'AWS', '--password-stdin'])} "$1"`, 'sh', HOST], { env: dockerEnv });
+  const shell = await runCommand(
+    '/bin/sh',
+    [
+      '-c',
+      `${shellCommand([EXECUTABLE, 'login-password'])} "$1" | ${shellCommand([docker, 'login', '--username', 'AWS', '--password-stdin'])} "$1"`,
+      'sh',
+      HOST,
+    ],
+    { env: dockerEnv },
+  );
   assert.equal(shell.code, 0, transcript(shell));
   assert.match(shell.stdout, /Login Succeeded/);
   assert.deepEqual(engine.logins, [{ username: 'AWS', password: fake.issued[0].password, serveraddress: HOST }]);
   // With no helper for it, docker keeps the login in config.json's auths, as it does for every registry.
-  assert.equal(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).auths[HOST].auth, Buffer.from(`AWS:${fake.issued[0].password}`).toString('base64'));
+  assert.equal(
+    JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')).auths[HOST].auth,
+    Buffer.from(`AWS:${fake.issued[0].password}`).toString('base64'),
+  );
 });
 
 test('a host this helper does not serve, or a mistyped one: exit 1, the reason, nothing on stdout', async () => {
   const other = await runExecutable(['login-password', 'ghcr.io'], { env: env() });
   assert.equal(other.code, 1);
   assert.equal(other.stdout, '');
-  assert.match(other.stderr, /^docker-credential-ecr: ghcr\.io: not a registry this helper serves .*expected <account>\.dkr\.ecr\.<region>\.amazonaws\.com, public\.ecr\.aws/m);
+  assert.match(
+    other.stderr,
+    /^docker-credential-ecr: ghcr\.io: not a registry this helper serves .*expected <account>\.dkr\.ecr\.<region>\.amazonaws\.com, public\.ecr\.aws/m,
+  );
   const typo = await runExecutable(['login-password', '12345.dkr.ecr.us-east-1.amazonaws.com'], { env: env() });
   assert.equal(typo.code, 1);
   assert.match(typo.stderr, /the account ID must have 12 digits \(it has 5\)/);
@@ -98,7 +115,10 @@ test('an AWS failure: the same explanation get gives, exit 1, nothing on stdout'
   const result = await runExecutable(['login-password', HOST], { env: env() });
   assert.equal(result.code, 1);
   assert.equal(result.stdout, '');
-  assert.match(result.stderr, /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com: no token from the ECR API in eu-central-1 .*access denied.*ecr:GetAuthorizationToken/m);
+  assert.match(
+    result.stderr,
+    /^docker-credential-ecr: 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com: no token from the ECR API in eu-central-1 .*access denied.*ecr:GetAuthorizationToken/m,
+  );
 });
 
 /** Runs the executable with a pseudo-terminal as stdout (util-linux `script`); returns what reached the terminal. */
@@ -106,7 +126,10 @@ function onTerminal(args: string[], e: Record<string, string>): Promise<{ code: 
   requireTool('script');
   return new Promise((done, fail) => {
     const command = shellCommand([EXECUTABLE, ...args]);
-    const child = spawn('script', ['-q', '-e', '-c', `${command} </dev/null`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-q', '-e', '-c', `${command} </dev/null`, '/dev/null'], {
+      env: { PATH: process.env.PATH, ...e },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.on('error', fail);
@@ -119,9 +142,15 @@ test('never on a terminal unless asked: refused without --show, printed with it'
   const e = env();
   const refused = await onTerminal(['login-password', HOST], e);
   assert.equal(refused.code, 1, refused.terminal);
-  assert.match(refused.terminal, /standard output is a terminal, so the token would stay on screen; pipe it \(`docker-credential-ecr login-password 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com \| docker login --username AWS --password-stdin/);
+  assert.match(
+    refused.terminal,
+    /standard output is a terminal, so the token would stay on screen; pipe it \(`docker-credential-ecr login-password 123456789012\.dkr\.ecr\.eu-central-1\.amazonaws\.com \| docker login --username AWS --password-stdin/,
+  );
   assert.equal(fake.calls.length, 0, 'refused before any token was fetched');
-  for (const command of [['dockerconfigjson', HOST], ['pull-secret', '--name', 'ecr', HOST]]) {
+  for (const command of [
+    ['dockerconfigjson', HOST],
+    ['pull-secret', '--name', 'ecr', HOST],
+  ]) {
     const other = await onTerminal(command, e);
     assert.equal(other.code, 1, other.terminal);
     assert.match(other.terminal, /standard output is a terminal/);
@@ -163,7 +192,10 @@ test('under GitHub Actions: masks on stderr before the output; stdout stays exac
   const secret = await runExecutable(['pull-secret', '--name', 'ecr-pull', HOST], { env: e });
   assert.equal(secret.code, 0, secret.stderr);
   const manifest = parse(secret.stdout) as { data: Record<string, string> };
-  assert.ok(secret.stderr.includes(`::add-mask::${manifest.data['.dockerconfigjson']}\n`), 'the Secret data is masked too');
+  assert.ok(
+    secret.stderr.includes(`::add-mask::${manifest.data['.dockerconfigjson']}\n`),
+    'the Secret data is masked too',
+  );
   assert.doesNotMatch(runnerLog([secret.stderr, secret.stdout]), new RegExp(token.slice(0, 40)));
 });
 
@@ -173,7 +205,11 @@ test('under GitHub Actions with stderr a terminal (a person, not the runner): no
   const output = join(tempDir(), 'password');
   const terminal = await new Promise<{ code: number | null; text: string }>((done, fail) => {
     // stdout to a file, stderr (and stdin) the pseudo-terminal `script` makes.
-    const child = spawn('script', ['-q', '-e', '-c', `${shellCommand([EXECUTABLE, 'login-password', HOST])} > ${shellQuote(output)}`, '/dev/null'], { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'script',
+      ['-q', '-e', '-c', `${shellCommand([EXECUTABLE, 'login-password', HOST])} > ${shellQuote(output)}`, '/dev/null'],
+      { env: { PATH: process.env.PATH, ...e }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.on('error', fail);
@@ -197,7 +233,10 @@ test('under GitHub Actions with stderr redirected to a file: no mask line, so th
   const file = join(tempDir('dce-tokens-err-'), 'stderr.txt');
   const fd = openSync(file, 'w');
   try {
-    const child = spawn(EXECUTABLE, ['login-password', HOST], { env: { PATH: process.env.PATH, ...env({ GITHUB_ACTIONS: 'true' }) }, stdio: ['ignore', 'pipe', fd] });
+    const child = spawn(EXECUTABLE, ['login-password', HOST], {
+      env: { PATH: process.env.PATH, ...env({ GITHUB_ACTIONS: 'true' }) },
+      stdio: ['ignore', 'pipe', fd],
+    });
     const out: Buffer[] = [];
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     const code = await new Promise<number | null>((done) => child.on('close', done));
@@ -212,12 +251,23 @@ test('under GitHub Actions with stderr redirected to a file: no mask line, so th
 test('dockerconfigjson: auths for several hosts, each with its own region token; the real docker CLI pulls with it', async () => {
   const result = await runExecutable(['dockerconfigjson', HOST, OTHER_REGION_HOST, 'public.ecr.aws'], { env: env() });
   assert.equal(result.code, 0, result.stderr);
-  const config = JSON.parse(result.stdout) as { auths: Record<string, { username: string; password: string; auth: string }> };
+  const config = JSON.parse(result.stdout) as {
+    auths: Record<string, { username: string; password: string; auth: string }>;
+  };
   assert.deepEqual(Object.keys(config.auths), [HOST, OTHER_REGION_HOST, 'public.ecr.aws']);
-  assert.deepEqual(fake.callsFor('ecr').map((c) => c.region).sort(), ['eu-central-1', 'us-west-2']);
+  assert.deepEqual(
+    fake
+      .callsFor('ecr')
+      .map((c) => c.region)
+      .sort(),
+    ['eu-central-1', 'us-west-2'],
+  );
   for (const [host, entry] of Object.entries(config.auths)) {
     assert.equal(entry.username, 'AWS');
-    assert.ok(fake.issued.some((t) => t.password === entry.password), host);
+    assert.ok(
+      fake.issued.some((t) => t.password === entry.password),
+      host,
+    );
     assert.equal(entry.auth, Buffer.from(`AWS:${entry.password}`).toString('base64'));
   }
   assert.notEqual(config.auths[HOST].password, config.auths[OTHER_REGION_HOST].password);
@@ -226,15 +276,27 @@ test('dockerconfigjson: auths for several hosts, each with its own region token;
   const docker = requireTool('docker');
   const configDir = tempDir('dce-tokens-dcj-');
   writeFileSync(join(configDir, 'config.json'), result.stdout);
-  const pull = await runCommand(docker, ['pull', `${OTHER_REGION_HOST}/repo:tag`], { env: { PATH: dockerOnlyPath(), DOCKER_HOST: engine.host, DOCKER_CONFIG: configDir, HOME: configDir } });
+  const pull = await runCommand(docker, ['pull', `${OTHER_REGION_HOST}/repo:tag`], {
+    env: { PATH: dockerOnlyPath(), DOCKER_HOST: engine.host, DOCKER_CONFIG: configDir, HOME: configDir },
+  });
   assert.equal(pull.code, 0, transcript(pull));
-  assert.deepEqual(engine.pulls[0].auth, { username: 'AWS', password: config.auths[OTHER_REGION_HOST].password, serveraddress: OTHER_REGION_HOST });
+  assert.deepEqual(engine.pulls[0].auth, {
+    username: 'AWS',
+    password: config.auths[OTHER_REGION_HOST].password,
+    serveraddress: OTHER_REGION_HOST,
+  });
 });
 
 test('pull-secret: a kubernetes.io/dockerconfigjson Secret that passes the Kubernetes schema, with the expiry annotated', async () => {
-  const result = await runExecutable(['pull-secret', '--name', 'ecr-pull', '--namespace', 'apps', HOST, 'public.ecr.aws'], { env: env() });
+  const result = await runExecutable(
+    ['pull-secret', '--name', 'ecr-pull', '--namespace', 'apps', HOST, 'public.ecr.aws'],
+    { env: env() },
+  );
   assert.equal(result.code, 0, result.stderr);
-  const manifest = parse(result.stdout) as Record<string, unknown> & { metadata: { name: string; namespace: string; annotations: Record<string, string> }; data: Record<string, string> };
+  const manifest = parse(result.stdout) as Record<string, unknown> & {
+    metadata: { name: string; namespace: string; annotations: Record<string, string> };
+    data: Record<string, string>;
+  };
   const { Secret } = await import('kubernetes-models/v1');
   new Secret(manifest).validate();
   assert.equal(manifest.apiVersion, 'v1');
@@ -243,7 +305,9 @@ test('pull-secret: a kubernetes.io/dockerconfigjson Secret that passes the Kuber
   assert.equal(manifest.metadata.name, 'ecr-pull');
   assert.equal(manifest.metadata.namespace, 'apps');
   assert.deepEqual(Object.keys(manifest.data), ['.dockerconfigjson']);
-  const config = JSON.parse(Buffer.from(manifest.data['.dockerconfigjson'], 'base64').toString('utf8')) as { auths: Record<string, { password: string }> };
+  const config = JSON.parse(Buffer.from(manifest.data['.dockerconfigjson'], 'base64').toString('utf8')) as {
+    auths: Record<string, { password: string }>;
+  };
   assert.deepEqual(Object.keys(config.auths), [HOST, 'public.ecr.aws']);
   // The earliest expiry of its tokens, in whole seconds, on this machine's clock (the token service corrects
   // AWS's expiry by the clock offset the SDK measured, which here is a fraction of a second).
@@ -255,7 +319,15 @@ test('pull-secret: a kubernetes.io/dockerconfigjson Secret that passes the Kuber
 
 test('test of the test: the schema check refuses a broken Secret', async () => {
   const { Secret } = await import('kubernetes-models/v1');
-  assert.throws(() => new Secret({ metadata: { name: 'x' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '{not base64}' } }).validate(), /must match format "byte"/);
+  assert.throws(
+    () =>
+      new Secret({
+        metadata: { name: 'x' },
+        type: 'kubernetes.io/dockerconfigjson',
+        data: { '.dockerconfigjson': '{not base64}' },
+      }).validate(),
+    /must match format "byte"/,
+  );
 });
 
 test('pull-secret refuses names Kubernetes would refuse, and a missing --name', async () => {
@@ -273,17 +345,27 @@ test('pull-secret refuses names Kubernetes would refuse, and a missing --name', 
 });
 
 /** `kubectl apply --dry-run=client -o json -f -` of `manifest`: what kubectl would send, or its error. */
-async function kubectlDryRun(manifest: string): Promise<{ code: number | null; object?: Record<string, unknown>; stderr: string }> {
+async function kubectlDryRun(
+  manifest: string,
+): Promise<{ code: number | null; object?: Record<string, unknown>; stderr: string }> {
   const kubectl = requireTool('kubectl');
   const api = await startFakeKubeApi();
   try {
     const home = tempDir('dce-kubectl-');
-    const result = await runCommand(kubectl, ['apply', '--dry-run=client', '--validate=false', `--server=${api.url}`, '-o', 'json', '-f', '-'], {
-      env: { PATH: process.env.PATH ?? '', HOME: home },
-      stdin: manifest,
-      timeoutMs: 30_000,
-    });
-    return { code: result.code, stderr: result.stderr, ...(result.code === 0 ? { object: JSON.parse(result.stdout) as Record<string, unknown> } : {}) };
+    const result = await runCommand(
+      kubectl,
+      ['apply', '--dry-run=client', '--validate=false', `--server=${api.url}`, '-o', 'json', '-f', '-'],
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: home },
+        stdin: manifest,
+        timeoutMs: 30_000,
+      },
+    );
+    return {
+      code: result.code,
+      stderr: result.stderr,
+      ...(result.code === 0 ? { object: JSON.parse(result.stdout) as Record<string, unknown> } : {}),
+    };
   } finally {
     await api.close();
   }
@@ -291,25 +373,41 @@ async function kubectlDryRun(manifest: string): Promise<{ code: number | null; o
 
 test('pull-secret | kubectl apply --dry-run=client -f -: kubectl takes it whole, even for names YAML 1.1 reads as booleans', async () => {
   const e = env();
-  for (const [name, namespace] of [['ecr-pull', 'apps'], ['y', 'on'], ['no', 'off']] as const) {
+  for (const [name, namespace] of [
+    ['ecr-pull', 'apps'],
+    ['y', 'on'],
+    ['no', 'off'],
+  ] as const) {
     const result = await runExecutable(['pull-secret', '--name', name, '--namespace', namespace, HOST], { env: e });
     assert.equal(result.code, 0, result.stderr);
     const applied = await kubectlDryRun(result.stdout);
     assert.equal(applied.code, 0, applied.stderr);
-    const object = applied.object as { kind: string; type: string; metadata: { name: string; namespace: string; annotations: Record<string, string> }; data: Record<string, string> };
+    const object = applied.object as {
+      kind: string;
+      type: string;
+      metadata: { name: string; namespace: string; annotations: Record<string, string> };
+      data: Record<string, string>;
+    };
     assert.equal(object.kind, 'Secret');
     assert.equal(object.type, 'kubernetes.io/dockerconfigjson');
     assert.equal(object.metadata.name, name);
     assert.equal(object.metadata.namespace, namespace);
     assert.match(object.metadata.annotations['docker-credential-ecr/expires-at'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const config = JSON.parse(Buffer.from(object.data['.dockerconfigjson'], 'base64').toString('utf8')) as { auths: Record<string, { password: string }> };
+    const config = JSON.parse(Buffer.from(object.data['.dockerconfigjson'], 'base64').toString('utf8')) as {
+      auths: Record<string, { password: string }>;
+    };
     assert.equal(config.auths[HOST].password, fake.issued[0].password);
   }
 });
 
 test('test of the test: kubectl refuses the same Secret with `namespace: y` unquoted (a YAML 1.1 boolean)', async () => {
-  const applied = await kubectlDryRun('apiVersion: v1\nkind: Secret\nmetadata:\n  name: ecr-pull\n  namespace: y\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n');
+  const applied = await kubectlDryRun(
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: ecr-pull\n  namespace: y\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n',
+  );
   assert.notEqual(applied.code, 0);
   // kubectl 1.32 (this machine's) and 1.20 (Debian 12's kubernetes-client) word it differently.
-  assert.match(applied.stderr, /cannot unmarshal bool into Go struct field ObjectMeta\.metadata\.namespace of type string|"namespace":true/);
+  assert.match(
+    applied.stderr,
+    /cannot unmarshal bool into Go struct field ObjectMeta\.metadata\.namespace of type string|"namespace":true/,
+  );
 });

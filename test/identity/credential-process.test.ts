@@ -8,7 +8,11 @@ test('the variables a command line expands, in sh and cmd.exe forms', () => {
   assert.deepEqual(commandInputs('/opt/cp.sh $TEAM', env, '/w').variables, ['TEAM']);
   assert.deepEqual(commandInputs('/opt/cp.sh "${TEAM:-x}" --stage=${STAGE}', env, '/w').variables, ['STAGE', 'TEAM']);
   assert.deepEqual(commandInputs('C:\\tools\\cp.exe %TEAM%', env, '/w').variables, ['TEAM']);
-  assert.deepEqual(commandInputs('/opt/cp.sh $1 $$ $?', env, '/w').variables, [], 'special parameters name no variable');
+  assert.deepEqual(
+    commandInputs('/opt/cp.sh $1 $$ $?', env, '/w').variables,
+    [],
+    'special parameters name no variable',
+  );
   const unset = commandInputs('/opt/cp.sh $NOPE', env, '/w');
   assert.equal(unset.material, JSON.stringify([[['NOPE', null]], null]), 'an unset variable is a value too');
 });
@@ -53,8 +57,16 @@ test('a command line too involved to read is keyed on the whole environment and 
     const inputs = commandInputs(command, env, '/w');
     assert.equal(inputs.workingDirectory, true, command);
     assert.deepEqual(inputs.variables, Object.keys(env).sort(), command);
-    assert.notEqual(commandInputs(command, { ...env, UNRELATED: '1' }, '/w').material, inputs.material, `${command}: any variable counts`);
-    assert.notEqual(commandInputs(command, env, '/elsewhere').material, inputs.material, `${command}: the directory counts`);
+    assert.notEqual(
+      commandInputs(command, { ...env, UNRELATED: '1' }, '/w').material,
+      inputs.material,
+      `${command}: any variable counts`,
+    );
+    assert.notEqual(
+      commandInputs(command, env, '/elsewhere').material,
+      inputs.material,
+      `${command}: the directory counts`,
+    );
   }
   // ${NAME} and ${NAME:-word} stay readable.
   assert.equal(commandInputs('/opt/cp.sh "${TEAM:-x}"', env, '/w').workingDirectory, false);
@@ -64,5 +76,8 @@ test('an argument shaped like a relative path keys on the working directory; wor
   assert.equal(commandInputs('/bin/cat creds.json', env, '/w').workingDirectory, true);
   assert.equal(commandInputs('/opt/cp.sh conf/team', env, '/w').workingDirectory, true);
   assert.equal(commandInputs('aws-vault export --format=json dev', env, '/w').workingDirectory, false);
-  assert.equal(commandInputs('/opt/cp.sh --config=/etc/cp.json https://sso.example.com', env, '/w').workingDirectory, false);
+  assert.equal(
+    commandInputs('/opt/cp.sh --config=/etc/cp.json https://sso.example.com', env, '/w').workingDirectory,
+    false,
+  );
 });

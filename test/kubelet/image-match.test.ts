@@ -6,15 +6,40 @@ import { imageMatches } from '../../src/kubelet/image-match';
 import { keyMatchesImage } from '../support/kubelet-match';
 
 const patterns = [
-  '*.dkr.ecr.*.amazonaws.com', '*.dkr.ecr.*.amazonaws.cn', '*.dkr.ecr.*.amazonaws.com.cn', 'public.ecr.aws', 'ecr-public.aws.com',
-  '*.dkr-ecr.*.on.aws', '123456789012.dkr.ecr.us-east-1.amazonaws.com', '*.io', '*.registry.io', 'registry.io:5000', 'registry.io/team',
-  'https://public.ecr.aws', 'a*.dkr.ecr.*.amazonaws.com', '[0-9]*.dkr.ecr.*.amazonaws.com', '*.example.com', 'images.example.com',
+  '*.dkr.ecr.*.amazonaws.com',
+  '*.dkr.ecr.*.amazonaws.cn',
+  '*.dkr.ecr.*.amazonaws.com.cn',
+  'public.ecr.aws',
+  'ecr-public.aws.com',
+  '*.dkr-ecr.*.on.aws',
+  '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+  '*.io',
+  '*.registry.io',
+  'registry.io:5000',
+  'registry.io/team',
+  'https://public.ecr.aws',
+  'a*.dkr.ecr.*.amazonaws.com',
+  '[0-9]*.dkr.ecr.*.amazonaws.com',
+  '*.example.com',
+  'images.example.com',
 ];
 const images = [
-  '123456789012.dkr.ecr.us-east-1.amazonaws.com/app', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app', 'public.ecr.aws/docker/library/alpine',
-  'ecr-public.aws.com/x', '123456789012.dkr-ecr.eu-west-1.on.aws/a', 'a.b.io/x', 'b.io/x', 'registry.io/team/app', 'registry.io/other',
-  'registry.io:5000/x', 'foo.registry.io/x', '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/x', 'images.example.com/a',
-  'abc.dkr.ecr.us-east-1.amazonaws.com/x', '123456789012.dkr.ecr.us-east-1.amazonaws.com:443/app', 'docker.io/library/nginx',
+  '123456789012.dkr.ecr.us-east-1.amazonaws.com/app',
+  '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app',
+  'public.ecr.aws/docker/library/alpine',
+  'ecr-public.aws.com/x',
+  '123456789012.dkr-ecr.eu-west-1.on.aws/a',
+  'a.b.io/x',
+  'b.io/x',
+  'registry.io/team/app',
+  'registry.io/other',
+  'registry.io:5000/x',
+  'foo.registry.io/x',
+  '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/x',
+  'images.example.com/a',
+  'abc.dkr.ecr.us-east-1.amazonaws.com/x',
+  '123456789012.dkr.ecr.us-east-1.amazonaws.com:443/app',
+  'docker.io/library/nginx',
 ];
 
 test('imageMatches agrees with the kubelet rules on every pattern x image', () => {

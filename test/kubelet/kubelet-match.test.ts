@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertEveryAuthKeyMatches, BadPatternError, goFilepathMatch, keyMatchesImage, normalizeAuthKey, urlsMatchStr } from '../support/kubelet-match';
+import {
+  assertEveryAuthKeyMatches,
+  BadPatternError,
+  goFilepathMatch,
+  keyMatchesImage,
+  normalizeAuthKey,
+  urlsMatchStr,
+} from '../support/kubelet-match';
 
 // TestURLsMatch, kubernetes/kubernetes pkg/credentialprovider/keyring_test.go: [glob, target, match].
 const URLS_MATCH: Array<[string, string, boolean]> = [
@@ -27,7 +34,7 @@ const URLS_MATCH: Array<[string, string, boolean]> = [
   ['prefix.*.io/foo', 'prefix.kubernetes.io:1111/foo/bar', false],
 ];
 
-test('the kubelet\'s TestURLsMatch cases', () => {
+test("the kubelet's TestURLsMatch cases", () => {
   for (const [glob, target, expected] of URLS_MATCH) {
     assert.equal(urlsMatchStr(glob, target), expected, `${glob} vs ${target}`);
     assert.equal(keyMatchesImage(glob, target), expected, `key ${glob} vs ${target}`);
@@ -54,10 +61,11 @@ test('the kubelet\'s TestDockerKeyringForGlob cases match (image = target + "/fo
     ['prefix.docker.io:1111', 'prefix.docker.io:1111/path'],
     ['*.docker.io:1111', 'prefix.docker.io:1111/path'],
   ];
-  for (const [key, target] of cases) assert.equal(keyMatchesImage(key, `${target}/foo/bar`), true, `${key} vs ${target}`);
+  for (const [key, target] of cases)
+    assert.equal(keyMatchesImage(key, `${target}/foo/bar`), true, `${key} vs ${target}`);
 });
 
-test('the kubelet\'s TestKeyringMiss cases do not match', () => {
+test("the kubelet's TestKeyringMiss cases do not match", () => {
   // kubernetes/kubernetes pkg/credentialprovider/keyring_test.go TestKeyringMiss: [key, lookup].
   const cases: Array<[string, string]> = [
     ['https://hello.kubernetes.io', 'world.mesos.org/foo/bar'],
@@ -67,10 +75,11 @@ test('the kubelet\'s TestKeyringMiss cases do not match', () => {
     ['https://prefix.*.io/path:1111', 'prefix.docker.io/path/subpath:1111'],
     ['suffix.*.io', 'prefix.docker.io'],
   ];
-  for (const [key, lookup] of cases) assert.equal(keyMatchesImage(key, `${lookup}/foo/bar`), false, `${key} vs ${lookup}`);
+  for (const [key, lookup] of cases)
+    assert.equal(keyMatchesImage(key, `${lookup}/foo/bar`), false, `${key} vs ${lookup}`);
 });
 
-test('the kubelet\'s TestDockerKeyringLookup and TestIssue3797 cases', () => {
+test("the kubelet's TestDockerKeyringLookup and TestIssue3797 cases", () => {
   // kubernetes/kubernetes pkg/credentialprovider/keyring_test.go: [image, matches bar.example.com/pong, matches bar.example.com].
   const lookups: Array<[string, boolean, boolean]> = [
     ['bar.example.com', false, true],
@@ -85,14 +94,15 @@ test('the kubelet\'s TestDockerKeyringLookup and TestIssue3797 cases', () => {
     assert.equal(keyMatchesImage('bar.example.com/pong', image), pong, `pong vs ${image}`);
     assert.equal(keyMatchesImage('bar.example.com', image), bare, `bare vs ${image}`);
   }
-  for (const image of ['quay.io', 'quay.io/foo', 'quay.io/foo/bar']) assert.equal(keyMatchesImage('https://quay.io/v1/', image), true, image);
+  for (const image of ['quay.io', 'quay.io/foo', 'quay.io/foo/bar'])
+    assert.equal(keyMatchesImage('https://quay.io/v1/', image), true, image);
   assert.equal(normalizeAuthKey('https://quay.io/v1/'), 'quay.io');
   assert.equal(normalizeAuthKey('http://quay.io/v2/team'), 'quay.io/team');
   assert.equal(normalizeAuthKey('quay.io:443/'), 'quay.io:443');
   assert.equal(normalizeAuthKey('quay.io:x'), undefined);
 });
 
-test('the kubelet\'s Test_Provide and Test_decodeResponse keys', () => {
+test("the kubelet's Test_Provide and Test_decodeResponse keys", () => {
   // kubernetes/kubernetes pkg/credentialprovider/plugin/plugin_test.go: [auth key, image].
   const cases: Array<[string, string]> = [
     ['test.registry.io', 'test.registry.io/foo/bar'],
@@ -108,10 +118,18 @@ test('the kubelet\'s Test_Provide and Test_decodeResponse keys', () => {
 
 test('kubelet.md: label counts, ports and paths', () => {
   assert.equal(keyMatchesImage('*.io', 'a.b.io/x'), false);
-  assert.equal(keyMatchesImage('registry.io', 'registry.io:5000/x'), false, 'a key without a port does not match an image with one');
+  assert.equal(
+    keyMatchesImage('registry.io', 'registry.io:5000/x'),
+    false,
+    'a key without a port does not match an image with one',
+  );
   assert.equal(keyMatchesImage('registry.io:5000', 'registry.io/x'), false);
   assert.equal(keyMatchesImage('registry.io:5000', 'registry.io:05000/x'), false, 'ports compare as text');
-  assert.equal(keyMatchesImage('registry.io/team', 'registry.io/teammate/x'), true, 'path is a string prefix, not a segment prefix');
+  assert.equal(
+    keyMatchesImage('registry.io/team', 'registry.io/teammate/x'),
+    true,
+    'path is a string prefix, not a segment prefix',
+  );
   assert.equal(keyMatchesImage('registry.io/team/', 'registry.io/teammate/x'), false);
   assert.equal(keyMatchesImage('Registry.io', 'registry.io/x'), false, 'labels compare case-sensitively');
   assert.equal(keyMatchesImage('https://registry.io', 'registry.io/x'), true);
@@ -120,9 +138,19 @@ test('kubelet.md: label counts, ports and paths', () => {
 
 test('kubelet.md: the EKS matchImages cover every ECR host form, and the kubernetes.io China example does not', () => {
   const nodeadm = [
-    '*.dkr.ecr.*.amazonaws.com', '*.dkr-ecr.*.on.aws', '*.dkr.ecr.*.amazonaws.com.cn', '*.dkr-ecr.*.on.amazonwebservices.com.cn',
-    '*.dkr.ecr-fips.*.amazonaws.com', '*.dkr-ecr-fips.*.on.aws', '*.dkr.ecr.*.c2s.ic.gov', '*.dkr.ecr.*.sc2s.sgov.gov',
-    '*.dkr.ecr.*.cloud.adc-e.uk', '*.dkr.ecr.*.csp.hci.ic.gov', '*.dkr.ecr.*.amazonaws.eu', 'public.ecr.aws', 'ecr-public.aws.com',
+    '*.dkr.ecr.*.amazonaws.com',
+    '*.dkr-ecr.*.on.aws',
+    '*.dkr.ecr.*.amazonaws.com.cn',
+    '*.dkr-ecr.*.on.amazonwebservices.com.cn',
+    '*.dkr.ecr-fips.*.amazonaws.com',
+    '*.dkr-ecr-fips.*.on.aws',
+    '*.dkr.ecr.*.c2s.ic.gov',
+    '*.dkr.ecr.*.sc2s.sgov.gov',
+    '*.dkr.ecr.*.cloud.adc-e.uk',
+    '*.dkr.ecr.*.csp.hci.ic.gov',
+    '*.dkr.ecr.*.amazonaws.eu',
+    'public.ecr.aws',
+    'ecr-public.aws.com',
   ];
   const images = [
     '123456789012.dkr.ecr.us-east-1.amazonaws.com/app',
@@ -139,12 +167,22 @@ test('kubelet.md: the EKS matchImages cover every ECR host form, and the kuberne
     'public.ecr.aws/docker/library/busybox',
     'ecr-public.aws.com/x/y',
   ];
-  for (const image of images) assert.ok(nodeadm.some((pattern) => keyMatchesImage(pattern, image)), image);
-  assert.equal(keyMatchesImage('*.dkr.ecr.*.amazonaws.cn', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app'), false);
-  assert.equal(keyMatchesImage('*.dkr.ecr.*.amazonaws.com', '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/app'), false);
+  for (const image of images)
+    assert.ok(
+      nodeadm.some((pattern) => keyMatchesImage(pattern, image)),
+      image,
+    );
+  assert.equal(
+    keyMatchesImage('*.dkr.ecr.*.amazonaws.cn', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app'),
+    false,
+  );
+  assert.equal(
+    keyMatchesImage('*.dkr.ecr.*.amazonaws.com', '123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/app'),
+    false,
+  );
 });
 
-test('quirks of Go\'s URL parsing the kubelet inherits', () => {
+test("quirks of Go's URL parsing the kubelet inherits", () => {
   // `?` starts a query, so it can never act as a glob in a key: "quay.i?" is the host "quay.i".
   assert.equal(goFilepathMatch('i?', 'io'), true);
   assert.equal(keyMatchesImage('quay.i?', 'quay.io'), false);
@@ -221,7 +259,7 @@ const GO_MATCH: Array<[string, string, boolean, boolean]> = [
   ['*x', 'xxx', true, false],
 ];
 
-test('goFilepathMatch agrees with Go\'s own filepath.Match tests', () => {
+test("goFilepathMatch agrees with Go's own filepath.Match tests", () => {
   for (const [pattern, name, match, bad] of GO_MATCH) {
     if (bad) assert.throws(() => goFilepathMatch(pattern, name), BadPatternError, `${pattern} vs ${name}`);
     else assert.equal(goFilepathMatch(pattern, name), match, `${pattern} vs ${name}`);

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelperError } from '../../src/platform/errors';
-import { KUBELET_API_VERSIONS, KubeletRequestError, MAX_REQUEST_BYTES, parseKubeletRequest } from '../../src/kubelet/request';
+import {
+  KUBELET_API_VERSIONS,
+  KubeletRequestError,
+  MAX_REQUEST_BYTES,
+  parseKubeletRequest,
+} from '../../src/kubelet/request';
 
 const V1 = 'credentialprovider.kubelet.k8s.io/v1';
 const V1BETA1 = 'credentialprovider.kubelet.k8s.io/v1beta1';
@@ -11,14 +16,24 @@ const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 // Verbatim expectedData of Test_encodeRequest, kubernetes/kubernetes pkg/credentialprovider/plugin/plugin_test.go
 // (the kubelet writes the trailing newline too).
 const ENCODE_REQUEST_FIXTURES: Array<[string, string]> = [
-  [V1ALPHA1, '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1alpha1","image":"test.registry.io/foobar"}\n'],
-  [V1BETA1, '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1beta1","image":"test.registry.io/foobar"}\n'],
-  [V1, '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"test.registry.io/foobar"}\n'],
+  [
+    V1ALPHA1,
+    '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1alpha1","image":"test.registry.io/foobar"}\n',
+  ],
+  [
+    V1BETA1,
+    '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1beta1","image":"test.registry.io/foobar"}\n',
+  ],
+  [
+    V1,
+    '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"test.registry.io/foobar"}\n',
+  ],
 ];
 const ENCODE_REQUEST_WITH_TOKEN =
   '{"kind":"CredentialProviderRequest","apiVersion":"credentialprovider.kubelet.k8s.io/v1","image":"test.registry.io/foobar","serviceAccountToken":"service-account-token","serviceAccountAnnotations":{"domain.io/annotation1":"value1"}}\n';
 
-const request = (fields: Record<string, unknown>) => JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: V1, ...fields });
+const request = (fields: Record<string, unknown>) =>
+  JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: V1, ...fields });
 
 function assertRefused(text: string, message: string) {
   assert.throws(
@@ -33,7 +48,7 @@ function assertRefused(text: string, message: string) {
   );
 }
 
-test('the kubelet\'s own requests parse, in all three apiVersions', () => {
+test("the kubelet's own requests parse, in all three apiVersions", () => {
   for (const [apiVersion, text] of ENCODE_REQUEST_FIXTURES) {
     assert.deepEqual(parseKubeletRequest(text), {
       apiVersion,
@@ -46,7 +61,7 @@ test('the kubelet\'s own requests parse, in all three apiVersions', () => {
   assert.deepEqual([...KUBELET_API_VERSIONS].sort(), [V1, V1ALPHA1, V1BETA1].sort());
 });
 
-test('the kubelet\'s v1 request with a service-account token and annotations parses', () => {
+test("the kubelet's v1 request with a service-account token and annotations parses", () => {
   assert.deepEqual(parseKubeletRequest(ENCODE_REQUEST_WITH_TOKEN), {
     apiVersion: V1,
     image: 'test.registry.io/foobar',
@@ -64,20 +79,39 @@ test('service-account fields are ignored before v1, even malformed ones', () => 
     assert.equal(parsed.apiVersion, apiVersion);
     assert.equal(parsed.serviceAccountToken, undefined);
     assert.deepEqual(parsed.serviceAccountAnnotations, {});
-    assert.deepEqual(parseKubeletRequest(request({ apiVersion, image: 'a.io/b', serviceAccountToken: 7, serviceAccountAnnotations: [1] })).serviceAccountAnnotations, {});
+    assert.deepEqual(
+      parseKubeletRequest(
+        request({ apiVersion, image: 'a.io/b', serviceAccountToken: 7, serviceAccountAnnotations: [1] }),
+      ).serviceAccountAnnotations,
+      {},
+    );
   }
 });
 
 test('an empty or null token means none', () => {
-  assert.equal(parseKubeletRequest(request({ image: 'a.io/b', serviceAccountToken: '' })).serviceAccountToken, undefined);
-  assert.equal(parseKubeletRequest(request({ image: 'a.io/b', serviceAccountToken: null })).serviceAccountToken, undefined);
-  assert.deepEqual(parseKubeletRequest(request({ image: 'a.io/b', serviceAccountAnnotations: null })).serviceAccountAnnotations, {});
+  assert.equal(
+    parseKubeletRequest(request({ image: 'a.io/b', serviceAccountToken: '' })).serviceAccountToken,
+    undefined,
+  );
+  assert.equal(
+    parseKubeletRequest(request({ image: 'a.io/b', serviceAccountToken: null })).serviceAccountToken,
+    undefined,
+  );
+  assert.deepEqual(
+    parseKubeletRequest(request({ image: 'a.io/b', serviceAccountAnnotations: null })).serviceAccountAnnotations,
+    {},
+  );
 });
 
 test('a "__proto__" annotation stays an ordinary key', () => {
-  const parsed = parseKubeletRequest(`{"kind":"CredentialProviderRequest","apiVersion":"${V1}","image":"a.io/b","serviceAccountAnnotations":{"__proto__":"x","k":"v"}}`);
+  const parsed = parseKubeletRequest(
+    `{"kind":"CredentialProviderRequest","apiVersion":"${V1}","image":"a.io/b","serviceAccountAnnotations":{"__proto__":"x","k":"v"}}`,
+  );
   assert.equal(Object.getPrototypeOf(parsed.serviceAccountAnnotations), Object.prototype);
-  assert.deepEqual(Object.entries(parsed.serviceAccountAnnotations), [['__proto__', 'x'], ['k', 'v']]);
+  assert.deepEqual(Object.entries(parsed.serviceAccountAnnotations), [
+    ['__proto__', 'x'],
+    ['k', 'v'],
+  ]);
 });
 
 test('images: host, port, path; tags and digests are stripped', () => {
@@ -85,17 +119,33 @@ test('images: host, port, path; tags and digests are stripped', () => {
   const cases: Array<[string, { image: string; host: string; port?: number; path: string }]> = [
     [`${ECR}/team/app`, { image: `${ECR}/team/app`, host: ECR, path: 'team/app' }],
     [ECR, { image: ECR, host: ECR, path: '' }],
-    ['registry.example.com:5000/app', { image: 'registry.example.com:5000/app', host: 'registry.example.com', port: 5000, path: 'app' }],
-    ['registry.example.com:5000', { image: 'registry.example.com:5000', host: 'registry.example.com', port: 5000, path: '' }],
+    [
+      'registry.example.com:5000/app',
+      { image: 'registry.example.com:5000/app', host: 'registry.example.com', port: 5000, path: 'app' },
+    ],
+    [
+      'registry.example.com:5000',
+      { image: 'registry.example.com:5000', host: 'registry.example.com', port: 5000, path: '' },
+    ],
     [`${ECR}/app:1.2.3`, { image: `${ECR}/app`, host: ECR, path: 'app' }],
     [`${ECR}/app@${digest}`, { image: `${ECR}/app`, host: ECR, path: 'app' }],
     [`${ECR}/app:v1@${digest}`, { image: `${ECR}/app`, host: ECR, path: 'app' }],
-    [`registry.example.com:443/a/b:latest`, { image: 'registry.example.com:443/a/b', host: 'registry.example.com', port: 443, path: 'a/b' }],
-    ['public.ecr.aws/docker/library/busybox', { image: 'public.ecr.aws/docker/library/busybox', host: 'public.ecr.aws', path: 'docker/library/busybox' }],
+    [
+      `registry.example.com:443/a/b:latest`,
+      { image: 'registry.example.com:443/a/b', host: 'registry.example.com', port: 443, path: 'a/b' },
+    ],
+    [
+      'public.ecr.aws/docker/library/busybox',
+      { image: 'public.ecr.aws/docker/library/busybox', host: 'public.ecr.aws', path: 'docker/library/busybox' },
+    ],
   ];
   for (const [image, expected] of cases) {
     const parsed = parseKubeletRequest(request({ image }));
-    assert.deepEqual({ image: parsed.image, host: parsed.host, port: parsed.port, path: parsed.path }, { port: undefined, ...expected }, image);
+    assert.deepEqual(
+      { image: parsed.image, host: parsed.host, port: parsed.port, path: parsed.path },
+      { port: undefined, ...expected },
+      image,
+    );
   }
 });
 
@@ -103,7 +153,7 @@ test('a request with whitespace around it parses', () => {
   assert.equal(parseKubeletRequest(`\n  ${request({ image: 'a.io/b' })}\r\n`).host, 'a.io');
 });
 
-test('unknown fields are ignored, as Go\'s decoder would', () => {
+test("unknown fields are ignored, as Go's decoder would", () => {
   assert.equal(parseKubeletRequest(request({ image: 'a.io/b', futureField: { x: 1 } })).path, 'b');
 });
 
@@ -119,12 +169,21 @@ test('every malformed request is refused with its own one-line message', () => {
     ['"text"', 'request is not a JSON object'],
     [JSON.stringify({ kind: 'CredentialProviderRequest', image: 'a.io/b' }), 'request has no apiVersion'],
     [request({ apiVersion: 'x', image: 'a.io/b' }), `apiVersion "x" is not one of ${versions}`],
-    [request({ apiVersion: 'credentialprovider.kubelet.k8s.io/v2', image: 'a.io/b' }), `apiVersion "credentialprovider.kubelet.k8s.io/v2" is not one of ${versions}`],
-    [request({ apiVersion: 'kubelet.config.k8s.io/v1', image: 'a.io/b' }), `apiVersion "kubelet.config.k8s.io/v1" is not one of ${versions}`],
+    [
+      request({ apiVersion: 'credentialprovider.kubelet.k8s.io/v2', image: 'a.io/b' }),
+      `apiVersion "credentialprovider.kubelet.k8s.io/v2" is not one of ${versions}`,
+    ],
+    [
+      request({ apiVersion: 'kubelet.config.k8s.io/v1', image: 'a.io/b' }),
+      `apiVersion "kubelet.config.k8s.io/v1" is not one of ${versions}`,
+    ],
     [request({ apiVersion: 1, image: 'a.io/b' }), `apiVersion 1 is not one of ${versions}`],
     [JSON.stringify({ apiVersion: V1, image: 'a.io/b' }), 'request has no kind'],
     [request({ kind: 'Foo', image: 'a.io/b' }), 'kind must be CredentialProviderRequest, got "Foo"'],
-    [request({ kind: 'CredentialProviderResponse', image: 'a.io/b' }), 'kind must be CredentialProviderRequest, got "CredentialProviderResponse"'],
+    [
+      request({ kind: 'CredentialProviderResponse', image: 'a.io/b' }),
+      'kind must be CredentialProviderRequest, got "CredentialProviderResponse"',
+    ],
     [request({}), 'request has no image'],
     [request({ image: '' }), 'request has no image'],
     [request({ image: 42 }), 'image must be a string, got 42'],
@@ -147,28 +206,55 @@ test('every malformed request is refused with its own one-line message', () => {
     [request({ image: 'a.io:1:2/c' }), 'image "a.io:1:2/c" has no valid host'],
     [request({ image: '[::1]:5000/c' }), 'image "[::1]:5000/c" has no valid host'],
     [request({ image: `${'a'.repeat(64)}.io/b` }), `image "${'a'.repeat(64)}.io/b" has no valid host`],
-    [request({ image: 'Registry.Example.com/b' }), 'image "Registry.Example.com/b" has upper case in its host; the kubelet matches auth keys case-sensitively'],
+    [
+      request({ image: 'Registry.Example.com/b' }),
+      'image "Registry.Example.com/b" has upper case in its host; the kubelet matches auth keys case-sensitively',
+    ],
     [request({ image: 'a.io:0/b' }), 'image "a.io:0/b" has port "0"; expected 1-65535 without leading zeros'],
-    [request({ image: 'a.io:05000/b' }), 'image "a.io:05000/b" has port "05000"; expected 1-65535 without leading zeros'],
-    [request({ image: 'a.io:65536/b' }), 'image "a.io:65536/b" has port "65536"; expected 1-65535 without leading zeros'],
+    [
+      request({ image: 'a.io:05000/b' }),
+      'image "a.io:05000/b" has port "05000"; expected 1-65535 without leading zeros',
+    ],
+    [
+      request({ image: 'a.io:65536/b' }),
+      'image "a.io:65536/b" has port "65536"; expected 1-65535 without leading zeros',
+    ],
     [request({ image: 'a.io:/b' }), 'image "a.io:/b" has port ""; expected 1-65535 without leading zeros'],
-    [request({ image: 'a.io:latest' }), 'image "a.io:latest" has port "latest"; expected 1-65535 without leading zeros'],
+    [
+      request({ image: 'a.io:latest' }),
+      'image "a.io:latest" has port "latest"; expected 1-65535 without leading zeros',
+    ],
     [request({ image: 'a.io/b', serviceAccountToken: 12 }), 'serviceAccountToken must be a string'],
-    [request({ image: 'a.io/b', serviceAccountAnnotations: ['a'] }), 'serviceAccountAnnotations must be an object of strings'],
-    [request({ image: 'a.io/b', serviceAccountAnnotations: 'a=b' }), 'serviceAccountAnnotations must be an object of strings'],
-    [request({ image: 'a.io/b', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 1 } }), 'serviceAccountAnnotations["eks.amazonaws.com/role-arn"] must be a string'],
+    [
+      request({ image: 'a.io/b', serviceAccountAnnotations: ['a'] }),
+      'serviceAccountAnnotations must be an object of strings',
+    ],
+    [
+      request({ image: 'a.io/b', serviceAccountAnnotations: 'a=b' }),
+      'serviceAccountAnnotations must be an object of strings',
+    ],
+    [
+      request({ image: 'a.io/b', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 1 } }),
+      'serviceAccountAnnotations["eks.amazonaws.com/role-arn"] must be a string',
+    ],
   ];
   for (const [text, message] of cases) assertRefused(text, message);
 });
 
 test('a long bad value is cut short in the message', () => {
   const image = `a.io/${'b'.repeat(300)} `;
-  assert.throws(() => parseKubeletRequest(request({ image })), (error: Error) => error.message.length < 160 && error.message.includes('...'));
+  assert.throws(
+    () => parseKubeletRequest(request({ image })),
+    (error: Error) => error.message.length < 160 && error.message.includes('...'),
+  );
 });
 
 test('the input is bounded at 64 KiB, counted in UTF-8 bytes', () => {
   const base = request({ image: 'a.io/b', serviceAccountAnnotations: { pad: '' } });
-  const fits = request({ image: 'a.io/b', serviceAccountAnnotations: { pad: 'x'.repeat(MAX_REQUEST_BYTES - base.length) } });
+  const fits = request({
+    image: 'a.io/b',
+    serviceAccountAnnotations: { pad: 'x'.repeat(MAX_REQUEST_BYTES - base.length) },
+  });
   assert.equal(Buffer.byteLength(fits), MAX_REQUEST_BYTES);
   assert.equal(parseKubeletRequest(fits).host, 'a.io');
   assertRefused(`${fits} `, 'request is larger than 64 KiB');
@@ -190,10 +276,13 @@ test('no error message ever carries the service-account token', () => {
     `{"kind":"CredentialProviderRequest","apiVersion":"${V1}","image":"a.io/b","serviceAccountToken":"${token}",}`,
   ];
   for (const text of texts) {
-    assert.throws(() => parseKubeletRequest(text), (error: Error) => {
-      assert.ok(error instanceof KubeletRequestError);
-      assert.ok(!error.message.includes('SECRET') && !error.message.includes('eyJ'), error.message);
-      return true;
-    });
+    assert.throws(
+      () => parseKubeletRequest(text),
+      (error: Error) => {
+        assert.ok(error instanceof KubeletRequestError);
+        assert.ok(!error.message.includes('SECRET') && !error.message.includes('eyJ'), error.message);
+        return true;
+      },
+    );
   }
 });

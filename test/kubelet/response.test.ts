@@ -14,7 +14,14 @@ const DECODE_RESPONSE_FIXTURE =
   '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"1m","auth":{"*.registry.io":{"username":"user","password":"password"}}}';
 
 const encode = (overrides: Partial<Parameters<typeof encodeKubeletResponse>[0]> = {}) =>
-  encodeKubeletResponse({ apiVersion: V1, authKey: 'test.registry.io', username: 'AWS', password: 'token', cacheDurationMs: 60_000, ...overrides });
+  encodeKubeletResponse({
+    apiVersion: V1,
+    authKey: 'test.registry.io',
+    username: 'AWS',
+    password: 'token',
+    cacheDurationMs: 60_000,
+    ...overrides,
+  });
 
 /** Key names, in order, at every level of a JSON value: the kubelet's strict decoder rejects any extra one. */
 function shape(value: unknown): unknown {
@@ -22,7 +29,7 @@ function shape(value: unknown): unknown {
   return Object.entries(value).map(([key, inner]) => [key, shape(inner)]);
 }
 
-test('the output has exactly the shape of the kubelet\'s own fixture', () => {
+test("the output has exactly the shape of the kubelet's own fixture", () => {
   const ours = JSON.parse(encode({ authKey: '*.registry.io', username: 'user', password: 'password' }));
   const theirs = JSON.parse(DECODE_RESPONSE_FIXTURE);
   assert.deepEqual(shape(ours), shape(theirs));
@@ -33,15 +40,21 @@ test('the output has exactly the shape of the kubelet\'s own fixture', () => {
 
 test('the output is one line of JSON ending in a newline', () => {
   const text = encode();
-  assert.equal(text, '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"1m0s","auth":{"test.registry.io":{"username":"AWS","password":"token"}}}\n');
+  assert.equal(
+    text,
+    '{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","cacheDuration":"1m0s","auth":{"test.registry.io":{"username":"AWS","password":"token"}}}\n',
+  );
   assert.equal(text.indexOf('\n'), text.length - 1);
 });
 
-test('the request\'s apiVersion is echoed, for all three', () => {
+test("the request's apiVersion is echoed, for all three", () => {
   for (const apiVersion of KUBELET_API_VERSIONS) {
     assert.equal(JSON.parse(encode({ apiVersion })).apiVersion, apiVersion);
   }
-  assert.throws(() => encode({ apiVersion: 'credentialprovider.kubelet.k8s.io/v2' as KubeletApiVersion }), KubeletResponseError);
+  assert.throws(
+    () => encode({ apiVersion: 'credentialprovider.kubelet.k8s.io/v2' as KubeletApiVersion }),
+    KubeletResponseError,
+  );
 });
 
 test('an empty auth key, username or password is refused, never sent with a duration', () => {
@@ -50,19 +63,26 @@ test('an empty auth key, username or password is refused, never sent with a dura
     ['username', 'refusing to answer with an empty username'],
     ['password', 'refusing to answer with an empty password'],
   ] as const) {
-    assert.throws(() => encode({ [field]: '' }), (error: unknown) => error instanceof KubeletResponseError && error instanceof HelperError && error.message === message);
+    assert.throws(
+      () => encode({ [field]: '' }),
+      (error: unknown) =>
+        error instanceof KubeletResponseError && error instanceof HelperError && error.message === message,
+    );
   }
 });
 
 test('the password is never in a refusal message', () => {
-  assert.throws(() => encode({ username: '', password: 'SECRET' }), (error: Error) => !error.message.includes('SECRET'));
+  assert.throws(
+    () => encode({ username: '', password: 'SECRET' }),
+    (error: Error) => !error.message.includes('SECRET'),
+  );
 });
 
 test('a "__proto__" auth key stays a plain key', () => {
   assert.deepEqual(Object.keys(JSON.parse(encode({ authKey: '__proto__' })).auth), ['__proto__']);
 });
 
-test('cacheDuration is Go\'s Duration.String() of whole seconds', () => {
+test("cacheDuration is Go's Duration.String() of whole seconds", () => {
   const cases: Array<[number, string]> = [
     [0, '0s'],
     [-0, '0s'],
@@ -88,12 +108,19 @@ test('cacheDuration is Go\'s Duration.String() of whole seconds', () => {
 test('authKeyFor is host or host:port', () => {
   assert.equal(authKeyFor('public.ecr.aws'), 'public.ecr.aws');
   assert.equal(authKeyFor('registry.example.com', 5000), 'registry.example.com:5000');
-  for (const bad of [() => authKeyFor(''), () => authKeyFor('a.io/b'), () => authKeyFor('a.io:1'), () => authKeyFor('a.io', 0), () => authKeyFor('a.io', 70000), () => authKeyFor('a.io', 1.5)]) {
+  for (const bad of [
+    () => authKeyFor(''),
+    () => authKeyFor('a.io/b'),
+    () => authKeyFor('a.io:1'),
+    () => authKeyFor('a.io', 0),
+    () => authKeyFor('a.io', 70000),
+    () => authKeyFor('a.io', 1.5),
+  ]) {
     assert.throws(bad, KubeletResponseError);
   }
 });
 
-test('every response built from a request matches the request\'s image under the kubelet\'s rules', () => {
+test("every response built from a request matches the request's image under the kubelet's rules", () => {
   const images = [
     'test.registry.io/foobar',
     '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app',
@@ -110,8 +137,16 @@ test('every response built from a request matches the request\'s image under the
     for (const apiVersion of KUBELET_API_VERSIONS) {
       // A tag, which the kubelet never sends, must not change the key; a host-only image cannot carry one.
       const sent = image.includes('/') ? `${image}:tag` : image;
-      const parsed = parseKubeletRequest(JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image: sent }));
-      const response = encodeKubeletResponse({ apiVersion, authKey: authKeyFor(parsed.host, parsed.port), username: 'AWS', password: 'p', cacheDurationMs: 1 });
+      const parsed = parseKubeletRequest(
+        JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion, image: sent }),
+      );
+      const response = encodeKubeletResponse({
+        apiVersion,
+        authKey: authKeyFor(parsed.host, parsed.port),
+        username: 'AWS',
+        password: 'p',
+        cacheDurationMs: 1,
+      });
       // The kubelet matches against the image it sent, which has no tag.
       assertEveryAuthKeyMatches(response, image);
       assertEveryAuthKeyMatches(response, parsed.image);
@@ -120,8 +155,19 @@ test('every response built from a request matches the request\'s image under the
 });
 
 test('the matcher catches a key that drops the port or the host', () => {
-  const parsed = parseKubeletRequest(JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: V1, image: 'registry.example.com:5000/app' }));
-  const withoutPort = encodeKubeletResponse({ apiVersion: V1, authKey: authKeyFor(parsed.host), username: 'AWS', password: 'p', cacheDurationMs: 1 });
+  const parsed = parseKubeletRequest(
+    JSON.stringify({ kind: 'CredentialProviderRequest', apiVersion: V1, image: 'registry.example.com:5000/app' }),
+  );
+  const withoutPort = encodeKubeletResponse({
+    apiVersion: V1,
+    authKey: authKeyFor(parsed.host),
+    username: 'AWS',
+    password: 'p',
+    cacheDurationMs: 1,
+  });
   assert.throws(() => assertEveryAuthKeyMatches(withoutPort, parsed.image), assert.AssertionError);
-  assert.equal(keyMatchesImage(authKeyFor('dkr.ecr.us-east-1.amazonaws.com'), '123456789012.dkr.ecr.us-east-1.amazonaws.com/app'), false);
+  assert.equal(
+    keyMatchesImage(authKeyFor('dkr.ecr.us-east-1.amazonaws.com'), '123456789012.dkr.ecr.us-east-1.amazonaws.com/app'),
+    false,
+  );
 });

@@ -16,11 +16,23 @@ function recorded(): HitMemoRecorder {
   return r;
 }
 
-test('a memo lists every file read but the store\'s own, once each, and passes its own check', () => {
-  const memo = recorded().memo(DIR, {
-    unreadable: false,
-    reads: [read('/home/u/.aws/config'), read(`${DIR}/${KEY}.json`, 'first'), read(`${DIR}/${KEY}.lock`), read(`${DIR}/${KEY}.json`, 'second'), read('/home/u/.aws/config'), read('/home/u/.aws/credentials', null), read(`${DIR}/aws-config`)],
-  }, NOW);
+test("a memo lists every file read but the store's own, once each, and passes its own check", () => {
+  const memo = recorded().memo(
+    DIR,
+    {
+      unreadable: false,
+      reads: [
+        read('/home/u/.aws/config'),
+        read(`${DIR}/${KEY}.json`, 'first'),
+        read(`${DIR}/${KEY}.lock`),
+        read(`${DIR}/${KEY}.json`, 'second'),
+        read('/home/u/.aws/config'),
+        read('/home/u/.aws/credentials', null),
+        read(`${DIR}/aws-config`),
+      ],
+    },
+    NOW,
+  );
   assert.ok(memo);
   assert.deepEqual(
     memo.files.map((f) => f.path),
@@ -38,9 +50,25 @@ test('no memo when the run cannot vouch for one', () => {
   const entry = read(`${DIR}/${KEY}.json`);
   const clean = { unreadable: false, reads: [read('/home/u/.aws/config'), entry] };
   assert.ok(recorded().memo(DIR, clean, NOW));
-  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [read('/home/u/.aws/config')] }, NOW), undefined, 'the entry was never read (a token this run fetched)');
-  assert.equal(recorded().memo(DIR, { ...clean, unreadable: true }, NOW), undefined, 'a read failed otherwise than ENOENT');
-  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a'), read('/a', `9:9:9:${OLD}:${OLD}:33188`)] }, NOW), undefined, 'a file changed between two reads');
+  assert.equal(
+    recorded().memo(DIR, { unreadable: false, reads: [read('/home/u/.aws/config')] }, NOW),
+    undefined,
+    'the entry was never read (a token this run fetched)',
+  );
+  assert.equal(
+    recorded().memo(DIR, { ...clean, unreadable: true }, NOW),
+    undefined,
+    'a read failed otherwise than ENOENT',
+  );
+  assert.equal(
+    recorded().memo(
+      DIR,
+      { unreadable: false, reads: [entry, read('/a'), read('/a', `9:9:9:${OLD}:${OLD}:33188`)] },
+      NOW,
+    ),
+    undefined,
+    'a file changed between two reads',
+  );
   const spoiled = recorded();
   spoiled.spoil();
   assert.equal(spoiled.memo(DIR, clean, NOW), undefined, 'a warning was said');
@@ -52,14 +80,48 @@ test('no memo when the run cannot vouch for one', () => {
   assert.equal(unanswered.memo(DIR, clean, NOW), undefined, 'no answer was written');
   // Changed (content or metadata) within a second of the run: a same-size rewrite within one coarse tick would
   // keep its fingerprint.
-  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${OLD}:${NOW - 500}:33188`)] }, NOW), undefined, 'ctime recent');
-  assert.equal(recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${NOW - 10}:${OLD}:33188`)] }, NOW), undefined, 'mtime recent');
-  assert.ok(recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${NOW - 1_000}:${NOW - 1_000}:33188`)] }, NOW), 'a second old');
+  assert.equal(
+    recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${OLD}:${NOW - 500}:33188`)] }, NOW),
+    undefined,
+    'ctime recent',
+  );
+  assert.equal(
+    recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${NOW - 10}:${OLD}:33188`)] }, NOW),
+    undefined,
+    'mtime recent',
+  );
+  assert.ok(
+    recorded().memo(
+      DIR,
+      { unreadable: false, reads: [entry, read('/a', `1:2:3:${NOW - 1_000}:${NOW - 1_000}:33188`)] },
+      NOW,
+    ),
+    'a second old',
+  );
 });
 
 test('isHitMemo refuses what is not one', () => {
   const good = recorded().memo(DIR, { unreadable: false, reads: [read(`${DIR}/${KEY}.json`)] }, NOW)!;
   assert.ok(isHitMemo(good));
-  for (const bad of [null, 1, {}, { ...good, version: 2 }, { ...good, keyId: '../../etc/passwd' }, { ...good, keyId: '0123456789ABCDEF0123456789abcdef' }, { ...good, keyId: '0123456789abcdef0123456789abcde' }, { ...good, keyId: '0123456789abcdef0123456789abcdefa' }, { ...good, keyId: '0123456789abcdeg0123456789abcdef' }, { ...good, keyId: '/123456789abcdef0123456789abcdef' }, { ...good, keyId: ':123456789abcdef0123456789abcdef' }, { ...good, keyId: '`123456789abcdef0123456789abcdef' }, { ...good, files: [{ path: 1 }] }, { ...good, answer: { kind: 'kubelet', authKey: 'h' } }, { ...good, answer: { kind: 'other' } }, { ...good, token: { ...TOKEN, password: '' } }, { ...good, token: undefined }, { ...good, entry: null }])
+  for (const bad of [
+    null,
+    1,
+    {},
+    { ...good, version: 2 },
+    { ...good, keyId: '../../etc/passwd' },
+    { ...good, keyId: '0123456789ABCDEF0123456789abcdef' },
+    { ...good, keyId: '0123456789abcdef0123456789abcde' },
+    { ...good, keyId: '0123456789abcdef0123456789abcdefa' },
+    { ...good, keyId: '0123456789abcdeg0123456789abcdef' },
+    { ...good, keyId: '/123456789abcdef0123456789abcdef' },
+    { ...good, keyId: ':123456789abcdef0123456789abcdef' },
+    { ...good, keyId: '`123456789abcdef0123456789abcdef' },
+    { ...good, files: [{ path: 1 }] },
+    { ...good, answer: { kind: 'kubelet', authKey: 'h' } },
+    { ...good, answer: { kind: 'other' } },
+    { ...good, token: { ...TOKEN, password: '' } },
+    { ...good, token: undefined },
+    { ...good, entry: null },
+  ])
     assert.equal(isHitMemo(bad), false, JSON.stringify(bad));
 });

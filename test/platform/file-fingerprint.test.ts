@@ -20,8 +20,16 @@ test('sameAsRecorded(stat, fingerprintOf(other)) is fingerprintOf(stat) === fing
     for (const field of FIELDS) {
       for (const delta of [1, -1, 0.001, 1e-6]) {
         const other = { ...stat, [field]: stat[field] + delta };
-        assert.equal(sameAsRecorded(stat, fingerprintOf(other)), fingerprintOf(stat) === fingerprintOf(other), `${field} ${delta}`);
-        assert.equal(sameAsRecorded(other, fingerprintOf(stat)), fingerprintOf(stat) === fingerprintOf(other), `${field} ${delta}`);
+        assert.equal(
+          sameAsRecorded(stat, fingerprintOf(other)),
+          fingerprintOf(stat) === fingerprintOf(other),
+          `${field} ${delta}`,
+        );
+        assert.equal(
+          sameAsRecorded(other, fingerprintOf(stat)),
+          fingerprintOf(stat) === fingerprintOf(other),
+          `${field} ${delta}`,
+        );
       }
     }
   }
@@ -29,6 +37,13 @@ test('sameAsRecorded(stat, fingerprintOf(other)) is fingerprintOf(stat) === fing
 
 test('a recorded fingerprint of another shape never matches', () => {
   const stat = { dev: 1, ino: 2, size: 3, mtimeMs: 4.5, ctimeMs: 6.5, mode: 7 };
-  for (const recorded of ['', 'unreadable', '1:2:3:4.5:6.5', '1:2:3:4.5:6.5:7:8', '1:2:3:4.5:6.5:x', 'NaN:2:3:4.5:6.5:7'])
+  for (const recorded of [
+    '',
+    'unreadable',
+    '1:2:3:4.5:6.5',
+    '1:2:3:4.5:6.5:7:8',
+    '1:2:3:4.5:6.5:x',
+    'NaN:2:3:4.5:6.5:7',
+  ])
     assert.equal(sameAsRecorded(stat, recorded), false, recorded);
 });

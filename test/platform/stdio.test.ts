@@ -6,7 +6,11 @@ import { resolve } from 'node:path';
 
 const STDIO = resolve(__dirname, '../../src/platform/stdio.ts');
 
-function child(code: string, input: string, { delayMs = 0 } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function child(
+  code: string,
+  input: string,
+  { delayMs = 0 } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const script = `const { standardInput, standardOutput } = require(${JSON.stringify(STDIO)});\n(async () => {\n${code}\n})();`;
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -38,7 +42,10 @@ test('standardInput falls back to process.stdin on a non-blocking descriptor (EA
 });
 
 test('anything but write and iteration is the real stream', async () => {
-  const r = await child(`const out = standardOutput(1); out.write('a'); process.stdout.write('b'); out.write('c'); standardOutput(2).write(String(typeof out.on === 'function' && out.writable));`, '');
+  const r = await child(
+    `const out = standardOutput(1); out.write('a'); process.stdout.write('b'); out.write('c'); standardOutput(2).write(String(typeof out.on === 'function' && out.writable));`,
+    '',
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'abc');
   assert.equal(r.stderr, 'true');

@@ -33,7 +33,13 @@ for (const [host, kind, region, partition, fips, dualstack] of SERVED) {
     const registry = registryForHost(host);
     assert.ok(registry, `${host} should be served`);
     assert.deepEqual(
-      { kind: registry.kind, region: registry.region, partition: registry.partition, fips: registry.fips, dualstack: registry.dualstack },
+      {
+        kind: registry.kind,
+        region: registry.region,
+        partition: registry.partition,
+        fips: registry.fips,
+        dualstack: registry.dualstack,
+      },
       { kind, region, partition, fips, dualstack },
     );
     if (registry.kind === 'ecr') assert.equal(registry.account, A);
@@ -72,7 +78,17 @@ for (const host of LOOK_ALIKES) {
 
 test('accepts the forms Docker and people send', () => {
   const host = `${A}.dkr.ecr.us-east-1.amazonaws.com`;
-  for (const input of [host, `${host}\n`, `${host}\r\n`, `${host}:443`, `https://${host}`, `https://${host}/`, `https://${host}/v2/repo/manifests/latest`, `HTTPS://${host.toUpperCase()}`, `${host}.`]) {
+  for (const input of [
+    host,
+    `${host}\n`,
+    `${host}\r\n`,
+    `${host}:443`,
+    `https://${host}`,
+    `https://${host}/`,
+    `https://${host}/v2/repo/manifests/latest`,
+    `HTTPS://${host.toUpperCase()}`,
+    `${host}.`,
+  ]) {
     assert.equal(registryForServerUrl(input).host, host, input);
   }
   assert.deepEqual(parseServerUrl(`https://${host}:5000/x`), { host, port: 5000, scheme: 'https' });
@@ -114,6 +130,16 @@ test('empty input is "no credentials server URL"', () => {
 });
 
 test('each partition names the domain of its private registry hosts', () => {
-  const expected = { aws: 'amazonaws.com', 'aws-us-gov': 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn', 'aws-eusc': 'amazonaws.eu', 'aws-iso': 'c2s.ic.gov', 'aws-iso-b': 'sc2s.sgov.gov', 'aws-iso-e': 'cloud.adc-e.uk', 'aws-iso-f': 'csp.hci.ic.gov' } as const;
-  for (const [partition, domain] of Object.entries(expected)) assert.equal(registryDomain(partition as keyof typeof expected), domain, partition);
+  const expected = {
+    aws: 'amazonaws.com',
+    'aws-us-gov': 'amazonaws.com',
+    'aws-cn': 'amazonaws.com.cn',
+    'aws-eusc': 'amazonaws.eu',
+    'aws-iso': 'c2s.ic.gov',
+    'aws-iso-b': 'sc2s.sgov.gov',
+    'aws-iso-e': 'cloud.adc-e.uk',
+    'aws-iso-f': 'csp.hci.ic.gov',
+  } as const;
+  for (const [partition, domain] of Object.entries(expected))
+    assert.equal(registryDomain(partition as keyof typeof expected), domain, partition);
 });

@@ -16,11 +16,17 @@ function settingsWith(registries?: Record<string, unknown>, aws = ''): Settings 
   const home = tempDir('dce-routing-');
   if (registries) {
     mkdirSync(join(home, '.config', 'docker-credential-ecr'), { recursive: true });
-    writeFileSync(join(home, '.config', 'docker-credential-ecr', 'config.json'), JSON.stringify({ registries }, null, 2));
+    writeFileSync(
+      join(home, '.config', 'docker-credential-ecr', 'config.json'),
+      JSON.stringify({ registries }, null, 2),
+    );
   }
   mkdirSync(join(home, '.aws'));
   writeFileSync(join(home, '.aws', 'config'), aws);
-  return readSettings({ HOME: home, AWS_ACCESS_KEY_ID: 'AKIAROUTINGUNIT00001', AWS_SECRET_ACCESS_KEY: 's' }, () => home);
+  return readSettings(
+    { HOME: home, AWS_ACCESS_KEY_ID: 'AKIAROUTINGUNIT00001', AWS_SECRET_ACCESS_KEY: 's' },
+    () => home,
+  );
 }
 
 test('ECR hosts of every partition and variant and ECR Public are served, by the registry the host names', () => {
@@ -40,9 +46,20 @@ test('ECR hosts of every partition and variant and ECR Public are served, by the
 
 test('hosts that only look like ECR, and other registries, are not served', () => {
   const settings = settingsWith();
-  for (const host of ['docker.io', 'ghcr.io', '123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example', '123456789012.dkr.ecr.eu-west-1.amazonaws.co', 'ecr.aws', 'public.ecr.aws.example.com']) {
+  for (const host of [
+    'docker.io',
+    'ghcr.io',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com.evil.example',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.co',
+    'ecr.aws',
+    'public.ecr.aws.example.com',
+  ]) {
     assert.equal(servesHost(host, settings), false, host);
-    assert.throws(() => routeServerUrl(host, settings), (e: Error) => e instanceof CredentialsNotFoundError && e.reason === `${host} is not an ECR registry`, host);
+    assert.throws(
+      () => routeServerUrl(host, settings),
+      (e: Error) => e instanceof CredentialsNotFoundError && e.reason === `${host} is not an ECR registry`,
+      host,
+    );
   }
 });
 
@@ -55,19 +72,40 @@ test('a rule with a target serves a custom host by that registry; a rule without
     '[profile prod]\naws_access_key_id = AKIAPRODPROFILE00001\naws_secret_access_key = p\n',
   );
   const custom = routeServerUrl('https://images.example.com', settings);
-  assert.deepEqual([custom.registry.region, custom.requestedHost, custom.identity.profile], ['eu-west-1', 'images.example.com', 'prod']);
-  assert.deepEqual(custom.customPattern, undefined, 'an exact host is no pattern to check against the Public Suffix List');
+  assert.deepEqual(
+    [custom.registry.region, custom.requestedHost, custom.identity.profile],
+    ['eu-west-1', 'images.example.com', 'prod'],
+  );
+  assert.deepEqual(
+    custom.customPattern,
+    undefined,
+    'an exact host is no pattern to check against the Public Suffix List',
+  );
   const chosen = routeServerUrl('210987654321.dkr.ecr.us-east-2.amazonaws.com', settings);
-  assert.deepEqual([chosen.registry.kind, chosen.registry.region, chosen.identity.profile], ['ecr', 'us-east-2', 'prod']);
-  assert.equal(routeServerUrl(ECR, settings).identity.profile, undefined, 'hosts no rule matches keep the default identity');
+  assert.deepEqual(
+    [chosen.registry.kind, chosen.registry.region, chosen.identity.profile],
+    ['ecr', 'us-east-2', 'prod'],
+  );
+  assert.equal(
+    routeServerUrl(ECR, settings).identity.profile,
+    undefined,
+    'hosts no rule matches keep the default identity',
+  );
   assert.equal(servesHost('other.example.com', settings), false);
   const { config } = servedRegistry(ECR, settings);
-  assert.equal(registryServing('images.example.com', config).registry?.kind, 'ecr', 'the same answer over a config already loaded');
+  assert.equal(
+    registryServing('images.example.com', config).registry?.kind,
+    'ecr',
+    'the same answer over a config already loaded',
+  );
 });
 
 test('plain http is refused for get (the token would travel in clear) and allowed for erase', () => {
   const settings = settingsWith();
-  assert.throws(() => routeServerUrl(`http://${ECR}`, settings), (e: Error) => e instanceof CredentialsNotFoundError && e.reason === 'plain http would expose the token');
+  assert.throws(
+    () => routeServerUrl(`http://${ECR}`, settings),
+    (e: Error) => e instanceof CredentialsNotFoundError && e.reason === 'plain http would expose the token',
+  );
   assert.equal(routeServerUrl(`http://${ECR}`, settings, { allowPlainHttp: true }).registry.kind, 'ecr');
 });
 
@@ -75,6 +113,10 @@ test("a rule naming a profile that does not exist is refused with the config fil
   const settings = settingsWith({ [ECR]: { profile: 'nope' } });
   assert.throws(
     () => routeServerUrl(ECR, settings),
-    (e: Error) => e instanceof ConfigError && /config\.json:3: registry "123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com": profile "nope" is not in /.test(e.message),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /config\.json:3: registry "123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com": profile "nope" is not in /.test(
+        e.message,
+      ),
   );
 });

@@ -16,12 +16,22 @@ import { startFakeAws, type FakeAws } from '../support/fake-aws';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const ACCOUNT = '123456789012';
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 
-interface Run { status: number | null; stdout: string; stderr: string; output: Record<string, string>; env: string; path: string[]; home: string }
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  output: Record<string, string>;
+  env: string;
+  path: string[];
+  home: string;
+}
 
 describe('GitHub Action', { skip: ABSENT }, () => {
   let fake: FakeAws;
@@ -32,7 +42,8 @@ describe('GitHub Action', { skip: ABSENT }, () => {
     dir = mkdtempSync(join(tmpdir(), 'dce-action-'));
     mirror = join(dir, 'mirror');
     mkdirSync(join(mirror, `v${version}`), { recursive: true });
-    for (const f of [`docker-credential-ecr-v${version}.linux-amd64.tar.gz`, 'checksums.txt']) symlinkSync(join(RELEASE, f), join(mirror, `v${version}`, f));
+    for (const f of [`docker-credential-ecr-v${version}.linux-amd64.tar.gz`, 'checksums.txt'])
+      symlinkSync(join(RELEASE, f), join(mirror, `v${version}`, f));
   });
   after(async () => {
     await fake?.close();
@@ -40,7 +51,11 @@ describe('GitHub Action', { skip: ABSENT }, () => {
   });
 
   /** Runs the step as action.yml declares it: its env block, with `inputs` (names as in action.yml). */
-  async function runAction(inputs: Record<string, string>, releaseUrl = `file://${mirror}`, extra: Record<string, string | undefined> = {}): Promise<Run> {
+  async function runAction(
+    inputs: Record<string, string>,
+    releaseUrl = `file://${mirror}`,
+    extra: Record<string, string | undefined> = {},
+  ): Promise<Run> {
     const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
     const step = action.runs.steps[0];
     const run = mkdtempSync(join(dir, 'run-'));
@@ -48,7 +63,17 @@ describe('GitHub Action', { skip: ABSENT }, () => {
     for (const f of Object.values(files)) writeFileSync(f, '');
     const home = join(run, 'home');
     mkdirSync(home);
-    const env: Record<string, string> = { PATH: process.env.PATH!, HOME: home, GITHUB_ACTIONS: 'true', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', RUNNER_TEMP: join(run, 'temp'), RUNNER_TOOL_CACHE: join(run, 'tools'), GITHUB_ACTION_PATH: ROOT, ...files };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH!,
+      HOME: home,
+      GITHUB_ACTIONS: 'true',
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: 'X64',
+      RUNNER_TEMP: join(run, 'temp'),
+      RUNNER_TOOL_CACHE: join(run, 'tools'),
+      GITHUB_ACTION_PATH: ROOT,
+      ...files,
+    };
     mkdirSync(env.RUNNER_TEMP);
     env.AWS_ACCESS_KEY_ID = 'AKIAACTIONTESTKEY001';
     env.AWS_SECRET_ACCESS_KEY = 'action-test-secret';
@@ -64,7 +89,9 @@ describe('GitHub Action', { skip: ABSENT }, () => {
       else if (value === '${{ github.action_repository }}') env[name] = 'owner/docker-credential-ecr';
     }
     if (releaseUrl) env.INPUT_RELEASE_URL = releaseUrl;
-    for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k]; else env[k] = v;
+    for (const [k, v] of Object.entries(extra))
+      if (v === undefined) delete env[k];
+      else env[k] = v;
     const script = step.run.replace('$GITHUB_ACTION_PATH', ROOT).replace(/^bash /, '');
     const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
       const child = spawn('bash', ['-c', `bash ${script}`], { env });
@@ -74,8 +101,19 @@ describe('GitHub Action', { skip: ABSENT }, () => {
       child.stderr.on('data', (c) => (stderr += c));
       child.on('close', (status) => done({ status, stdout, stderr }));
     });
-    const output = Object.fromEntries(readFileSync(files.GITHUB_OUTPUT, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    return { ...r, output, env: readFileSync(files.GITHUB_ENV, 'utf8'), path: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean), home };
+    const output = Object.fromEntries(
+      readFileSync(files.GITHUB_OUTPUT, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    return {
+      ...r,
+      output,
+      env: readFileSync(files.GITHUB_ENV, 'utf8'),
+      path: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean),
+      home,
+    };
   }
 
   it('installs the checked release on GITHUB_PATH, configures Docker for the account, sets registry and, when asked, masked credentials', async () => {
@@ -100,18 +138,32 @@ describe('GitHub Action', { skip: ABSENT }, () => {
     const r = await runAction({ 'registry-type': 'public' });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     assert.equal(r.output.registry, 'public.ecr.aws');
-    assert.deepEqual(Object.keys(r.output).filter((k) => k.startsWith('docker_')), []);
-    assert.equal(JSON.parse(readFileSync(join(r.home, '.docker', 'config.json'), 'utf8')).credHelpers['public.ecr.aws'], 'ecr');
+    assert.deepEqual(
+      Object.keys(r.output).filter((k) => k.startsWith('docker_')),
+      [],
+    );
+    assert.equal(
+      JSON.parse(readFileSync(join(r.home, '.docker', 'config.json'), 'utf8')).credHelpers['public.ecr.aws'],
+      'ecr',
+    );
   });
 
   it('http-proxy goes to GITHUB_ENV for later steps and carries the token calls', async () => {
     fake.reset();
     // No endpoint override: the helper calls the real ECR Public host through the proxy, which the fake is too
     // (it terminates the tunnel with a certificate from its CA, trusted through AWS_CA_BUNDLE).
-    const r = await runAction({ 'registry-type': 'public', 'output-credentials': 'true', 'http-proxy': fake.url }, undefined, { AWS_ENDPOINT_URL_ECR_PUBLIC: undefined, AWS_ENDPOINT_URL_STS: undefined, AWS_CA_BUNDLE: fake.caFile });
+    const r = await runAction(
+      { 'registry-type': 'public', 'output-credentials': 'true', 'http-proxy': fake.url },
+      undefined,
+      { AWS_ENDPOINT_URL_ECR_PUBLIC: undefined, AWS_ENDPOINT_URL_STS: undefined, AWS_CA_BUNDLE: fake.caFile },
+    );
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     assert.match(r.env, new RegExp(`^HTTPS_PROXY=${fake.url}$`, 'm'));
-    assert.deepEqual(fake.connects, ['api.ecr-public.us-east-1.amazonaws.com:443'], 'the token call went through the proxy');
+    assert.deepEqual(
+      fake.connects,
+      ['api.ecr-public.us-east-1.amazonaws.com:443'],
+      'the token call went through the proxy',
+    );
     assert.equal(fake.callsFor('ecr-public').length, 1);
   });
 
@@ -120,10 +172,19 @@ describe('GitHub Action', { skip: ABSENT }, () => {
     mkdirSync(join(bad, `v${version}`), { recursive: true });
     const archive = `docker-credential-ecr-v${version}.linux-amd64.tar.gz`;
     symlinkSync(join(RELEASE, archive), join(bad, `v${version}`, archive));
-    writeFileSync(join(bad, `v${version}`, 'checksums.txt'), readFileSync(join(RELEASE, 'checksums.txt'), 'utf8').replace(new RegExp(`^[0-9a-f]{64}(?= \\*${archive.replace(/\./g, '\\.')}$)`, 'm'), '0'.repeat(64)));
+    writeFileSync(
+      join(bad, `v${version}`, 'checksums.txt'),
+      readFileSync(join(RELEASE, 'checksums.txt'), 'utf8').replace(
+        new RegExp(`^[0-9a-f]{64}(?= \\*${archive.replace(/\./g, '\\.')}$)`, 'm'),
+        '0'.repeat(64),
+      ),
+    );
     const r = await runAction({ registries: HOST }, `file://${bad}`);
     assert.equal(r.status, 1);
-    assert.match(r.stdout, new RegExp(`::error::docker-credential-ecr: ${archive.replace(/\./g, '\\.')} does not match checksums.txt`));
+    assert.match(
+      r.stdout,
+      new RegExp(`::error::docker-credential-ecr: ${archive.replace(/\./g, '\\.')} does not match checksums.txt`),
+    );
     assert.deepEqual(r.path, []);
     assert.ok(!existsSync(join(r.home, '.docker', 'config.json')));
   });

@@ -11,7 +11,9 @@ import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 
 interface Target {
   name: string;
@@ -53,13 +55,18 @@ interface MachoSign {
   adhocSign(buf: Buffer, identifier: string): Buffer;
 }
 
-const lib = <T>(name: string): Promise<T> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
+const lib = <T>(name: string): Promise<T> =>
+  import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
 describe('release artifacts', { skip: ABSENT }, () => {
   it('are all there, and nothing else', async () => {
     const { releaseFiles } = await lib<Targets>('targets.mjs');
-    assert.deepEqual(readdirSync(RELEASE).sort(), releaseFiles(version).sort(), `dist/release does not hold the ${version} release: run \`npm run release\` again`);
+    assert.deepEqual(
+      readdirSync(RELEASE).sort(),
+      releaseFiles(version).sort(),
+      `dist/release does not hold the ${version} release: run \`npm run release\` again`,
+    );
   });
 
   it('checksums.txt is in `sha256sum -b` format, lists every other file once, and `sha256sum -c` passes', async () => {
@@ -67,10 +74,21 @@ describe('release artifacts', { skip: ABSENT }, () => {
     const lines = readFileSync(join(RELEASE, CHECKSUMS), 'utf8').split('\n');
     assert.equal(lines.pop(), '', 'checksums.txt ends with a newline');
     for (const line of lines) assert.match(line, /^[0-9a-f]{64} \*[^\s/]+$/);
-    assert.deepEqual(lines.map((l) => l.slice(66)).sort(), releaseFiles(version).filter((f) => f !== CHECKSUMS && f !== 'checksums.txt.minisig').sort());
+    assert.deepEqual(
+      lines.map((l) => l.slice(66)).sort(),
+      releaseFiles(version)
+        .filter((f) => f !== CHECKSUMS && f !== 'checksums.txt.minisig')
+        .sort(),
+    );
     const r = spawnSync('sha256sum', ['--strict', '-c', CHECKSUMS], { cwd: RELEASE, encoding: 'utf8' });
     assert.equal(r.status, 0, `sha256sum -c: ${r.stdout}${r.stderr}${r.error?.message ?? ''}`);
-    assert.equal(r.stdout.trim().split('\n').filter((l) => l.endsWith(': OK')).length, lines.length);
+    assert.equal(
+      r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.endsWith(': OK')).length,
+      lines.length,
+    );
   });
 
   it('the SBOM is CycloneDX and lists every production dependency and every embedded Bun runtime, and no build tool', async () => {
@@ -81,8 +99,14 @@ describe('release artifacts', { skip: ABSENT }, () => {
     assert.equal(bom.metadata.component.name, 'docker-credential-ecr');
     assert.equal(bom.metadata.component.version, version);
     assert.equal(bom.metadata.component.type, 'application');
-    const components = new Map<string, { hashes?: { alg: string; content: string }[]; properties?: { name: string; value: string }[] }>(bom.components.map((c: { name: string; version: string }) => [`${c.name}@${c.version}`, c]));
-    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string; dev?: boolean; integrity?: string }>;
+    const components = new Map<
+      string,
+      { hashes?: { alg: string; content: string }[]; properties?: { name: string; value: string }[] }
+    >(bom.components.map((c: { name: string; version: string }) => [`${c.name}@${c.version}`, c]));
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages as Record<
+      string,
+      { version: string; dev?: boolean; integrity?: string }
+    >;
     const production = Object.entries(lock).filter(([path, p]) => path.startsWith('node_modules/') && !p.dev);
     assert.ok(production.length > 10);
     for (const [path, p] of production) {
@@ -90,15 +114,28 @@ describe('release artifacts', { skip: ABSENT }, () => {
       if (name.startsWith('@oven/')) continue;
       assert.ok(components.has(`${name}@${p.version}`), `${name}@${p.version} is missing from the SBOM`);
     }
-    const bunVersion: string = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'bun', 'package.json'), 'utf8')).version;
+    const bunVersion: string = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'bun', 'package.json'), 'utf8'),
+    ).version;
     for (const t of TARGETS) {
       const c = components.get(`${t.runtimePackage}@${bunVersion}`);
       assert.ok(c, `${t.runtimePackage}@${bunVersion} is missing from the SBOM`);
       const integrity = lock[`node_modules/${t.runtimePackage}`]?.integrity;
-      if (integrity) assert.deepEqual(c.hashes, [{ alg: 'SHA-512', content: Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex') }]);
-      assert.ok(c.properties?.some((p) => p.name === 'docker-credential-ecr:embedded-in' && p.value === executableName(version, t)));
+      if (integrity)
+        assert.deepEqual(c.hashes, [
+          { alg: 'SHA-512', content: Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex') },
+        ]);
+      assert.ok(
+        c.properties?.some(
+          (p) => p.name === 'docker-credential-ecr:embedded-in' && p.value === executableName(version, t),
+        ),
+      );
     }
-    for (const tool of ['bun', 'typescript', 'tsx', '@types/node']) assert.ok(![...components.keys()].some((k) => k.startsWith(`${tool}@`)), `${tool} (a dev dependency) is in the SBOM`);
+    for (const tool of ['bun', 'typescript', 'tsx', '@types/node'])
+      assert.ok(
+        ![...components.keys()].some((k) => k.startsWith(`${tool}@`)),
+        `${tool} (a dev dependency) is in the SBOM`,
+      );
   });
 });
 
@@ -111,7 +148,15 @@ describe('release executables: headers', { skip: ABSENT }, () => {
       if (t.os === 'linux') {
         assert.equal(info.format, 'elf');
         assert.equal(info.machine, t.arch === 'amd64' ? 62 : 183);
-        assert.equal(info.interpreter, { 'linux-amd64': '/lib64/ld-linux-x86-64.so.2', 'linux-arm64': '/lib/ld-linux-aarch64.so.1', 'linux-amd64-musl': '/lib/ld-musl-x86_64.so.1', 'linux-arm64-musl': '/lib/ld-musl-aarch64.so.1' }[t.name]);
+        assert.equal(
+          info.interpreter,
+          {
+            'linux-amd64': '/lib64/ld-linux-x86-64.so.2',
+            'linux-arm64': '/lib/ld-linux-aarch64.so.1',
+            'linux-amd64-musl': '/lib/ld-musl-x86_64.so.1',
+            'linux-arm64-musl': '/lib/ld-musl-aarch64.so.1',
+          }[t.name],
+        );
       } else if (t.os === 'windows') {
         assert.equal(info.format, 'pe');
         assert.equal(info.machine, t.arch === 'amd64' ? 0x8664 : 0xaa64);
@@ -134,7 +179,8 @@ describe('release executables: headers', { skip: ABSENT }, () => {
     const { verifyExecutable, FormatError } = await lib<BinaryFormat>('binary-format.mjs');
     for (const t of TARGETS) {
       const bytes = readFileSync(join(RELEASE, executableName(version, t)));
-      for (const other of TARGETS.filter((o) => o !== t)) assert.throws(() => verifyExecutable(bytes, other.name), FormatError, `${t.name} passed as ${other.name}`);
+      for (const other of TARGETS.filter((o) => o !== t))
+        assert.throws(() => verifyExecutable(bytes, other.name), FormatError, `${t.name} passed as ${other.name}`);
     }
   });
 
@@ -150,11 +196,18 @@ describe('release executables: headers', { skip: ABSENT }, () => {
       const page = Math.floor(at / cs.pageSize);
       const flipped = Buffer.from(original);
       flipped[at] ^= 0x01;
-      assert.throws(() => verifyExecutable(flipped, t.name), (e: Error) => e instanceof FormatError && e.message.includes(`code page ${page} `), `${t.name}: a changed byte at ${at} went unnoticed`);
+      assert.throws(
+        () => verifyExecutable(flipped, t.name),
+        (e: Error) => e instanceof FormatError && e.message.includes(`code page ${page} `),
+        `${t.name}: a changed byte at ${at} went unnoticed`,
+      );
       // The last, partial page too (it is hashed truncated at codeLimit).
       const last = Buffer.from(original);
       last[cs.codeLimit - 1] ^= 0x80;
-      assert.throws(() => verifyExecutable(last, t.name), (e: Error) => e instanceof FormatError && e.message.includes(`code page ${cs.nCodeSlots - 1} `));
+      assert.throws(
+        () => verifyExecutable(last, t.name),
+        (e: Error) => e instanceof FormatError && e.message.includes(`code page ${cs.nCodeSlots - 1} `),
+      );
       // A byte past codeLimit but inside the signature's hashes.
       const slot = Buffer.from(original);
       slot[slot.length - 1] ^= 0x01;
@@ -173,7 +226,10 @@ describe('release executables: headers', { skip: ABSENT }, () => {
     for (const t of TARGETS.filter((x) => x.os === 'darwin')) {
       const original = readFileSync(join(RELEASE, executableName(version, t)));
       const { identifier } = verifyExecutable(original, t.name).codeSignature!;
-      assert.ok(adhocSign(original, identifier).equals(original), `${t.name}: re-signing ad hoc as ${identifier} changed the file`);
+      assert.ok(
+        adhocSign(original, identifier).equals(original),
+        `${t.name}: re-signing ad hoc as ${identifier} changed the file`,
+      );
     }
   });
 
@@ -197,31 +253,46 @@ describe('release licences', { skip: ABSENT }, () => {
     const { npmTarballName } = await lib<Targets>('targets.mjs');
     for (const name of ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt']) {
       assert.ok(readFileSync(join(RELEASE, name), 'utf8').length > 200, `${name} in dist/release`);
-      assert.ok(tarList(join(RELEASE, npmTarballName(version))).includes(`package/${name}`), `${name} in the npm package`);
+      assert.ok(
+        tarList(join(RELEASE, npmTarballName(version))).includes(`package/${name}`),
+        `${name} in the npm package`,
+      );
     }
     assert.equal(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
     assert.match(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/);
-    assert.doesNotMatch(readFileSync(join(RELEASE, 'LICENSE'), 'utf8'), /Amazon/, "the appendix names this project, not the file's source");
+    assert.doesNotMatch(
+      readFileSync(join(RELEASE, 'LICENSE'), 'utf8'),
+      /Amazon/,
+      "the appendix names this project, not the file's source",
+    );
   });
 
   it('every executable embeds LICENSE, NOTICE and THIRD-PARTY-NOTICES.txt byte for byte', async () => {
     const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
-    const texts = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'].map((name) => [name, readFileSync(join(RELEASE, name))] as const);
+    const texts = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'].map(
+      (name) => [name, readFileSync(join(RELEASE, name))] as const,
+    );
     for (const t of TARGETS) {
       const bytes = readFileSync(join(RELEASE, executableName(version, t)));
-      for (const [name, text] of texts) assert.ok(bytes.indexOf(text) !== -1, `${executableName(version, t)} embeds ${name}`);
+      for (const [name, text] of texts)
+        assert.ok(bytes.indexOf(text) !== -1, `${executableName(version, t)} embeds ${name}`);
     }
   });
 
-  it("the third-party notices and the SBOM agree: every npm package with its licence and licence text, Bun with its LGPL parts", () => {
+  it('the third-party notices and the SBOM agree: every npm package with its licence and licence text, Bun with its LGPL parts', () => {
     const notices = readFileSync(join(RELEASE, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
     const bom = JSON.parse(readFileSync(join(RELEASE, `docker-credential-ecr-${version}.cdx.json`), 'utf8'));
-    const npmComponents = bom.components.filter((c: { purl?: string; name: string }) => c.purl?.startsWith('pkg:npm/') && !c.name.startsWith('@oven/'));
+    const npmComponents = bom.components.filter(
+      (c: { purl?: string; name: string }) => c.purl?.startsWith('pkg:npm/') && !c.name.startsWith('@oven/'),
+    );
     assert.ok(npmComponents.length > 10);
     for (const c of npmComponents as { name: string; version: string; licenses?: { license?: { id?: string } }[] }[]) {
       const id = c.licenses?.[0]?.license?.id;
       assert.ok(id, `${c.name}@${c.version} has a licence id in the SBOM`);
-      assert.ok(notices.includes(`--- ${c.name}@${c.version} (${id}) `), `THIRD-PARTY-NOTICES.txt lists ${c.name}@${c.version} as ${id}`);
+      assert.ok(
+        notices.includes(`--- ${c.name}@${c.version} (${id}) `),
+        `THIRD-PARTY-NOTICES.txt lists ${c.name}@${c.version} as ${id}`,
+      );
     }
     const listed = [...notices.matchAll(/^--- (\S+)@(\S+) \(/gm)].map((m) => `${m[1]}@${m[2]}`);
     assert.equal(listed.length, npmComponents.length, 'no package in the notices that the SBOM lacks');

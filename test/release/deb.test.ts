@@ -18,10 +18,13 @@ import { freshDebianRoot, throwawayGpgKey, type DebianRoot } from '../support/de
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const deb = (arch: string) => join(RELEASE, `docker-credential-ecr_${version}_${arch}.deb`);
-const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000, ...opts });
+const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000, ...opts });
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const helperEnv = (fake: FakeAws, home: string) => ({
   HOME: home,
@@ -43,7 +46,9 @@ async function assertGet(root: DebianRoot, fake: FakeAws, t: TestContext) {
   // spawnSync would block the fake's event loop: chroot runs asynchronously here.
   const { spawn } = await import('node:child_process');
   const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn('/usr/sbin/chroot', [root.dir, '/usr/bin/docker-credential-ecr', 'get'], { env: { PATH: '/usr/bin:/bin', ...helperEnv(fake, '/root') } });
+    const child = spawn('/usr/sbin/chroot', [root.dir, '/usr/bin/docker-credential-ecr', 'get'], {
+      env: { PATH: '/usr/bin:/bin', ...helperEnv(fake, '/root') },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -73,7 +78,14 @@ describe('Debian packages', { skip: ABSENT }, () => {
   });
 
   it('lintian reports no error for either architecture; it does for a package without copyright and overrides', () => {
-    const r = run('lintian', ['--fail-on', 'error', '--suppress-tags', 'spelling-error-in-binary', deb('amd64'), deb('arm64')]);
+    const r = run('lintian', [
+      '--fail-on',
+      'error',
+      '--suppress-tags',
+      'spelling-error-in-binary',
+      deb('amd64'),
+      deb('arm64'),
+    ]);
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     assert.doesNotMatch(r.stdout, /^E: /m);
     const tree = join(dir, 'broken');
@@ -92,11 +104,27 @@ describe('Debian packages', { skip: ABSENT }, () => {
       const f = (field: string) => run('dpkg-deb', ['-f', deb(arch), field]).stdout.trim();
       assert.deepEqual([f('Package'), f('Version'), f('Architecture')], ['docker-credential-ecr', version, arch]);
       assert.match(f('Depends'), /^libc6 \(>= 2\.\d+\)$/);
-      const files = run('dpkg-deb', ['-c', deb(arch)]).stdout.trim().split('\n');
-      const paths = files.filter((l) => l.startsWith('-')).map((l) => l.split(/\s+/).at(-1)).sort();
-      assert.deepEqual(paths, ['./usr/bin/docker-credential-ecr', './usr/share/doc/docker-credential-ecr/NOTICE', './usr/share/doc/docker-credential-ecr/THIRD-PARTY-NOTICES.txt.gz', './usr/share/doc/docker-credential-ecr/changelog.gz', './usr/share/doc/docker-credential-ecr/copyright', './usr/share/lintian/overrides/docker-credential-ecr', './usr/share/man/man1/docker-credential-ecr.1.gz']);
+      const files = run('dpkg-deb', ['-c', deb(arch)])
+        .stdout.trim()
+        .split('\n');
+      const paths = files
+        .filter((l) => l.startsWith('-'))
+        .map((l) => l.split(/\s+/).at(-1))
+        .sort();
+      assert.deepEqual(paths, [
+        './usr/bin/docker-credential-ecr',
+        './usr/share/doc/docker-credential-ecr/NOTICE',
+        './usr/share/doc/docker-credential-ecr/THIRD-PARTY-NOTICES.txt.gz',
+        './usr/share/doc/docker-credential-ecr/changelog.gz',
+        './usr/share/doc/docker-credential-ecr/copyright',
+        './usr/share/lintian/overrides/docker-credential-ecr',
+        './usr/share/man/man1/docker-credential-ecr.1.gz',
+      ]);
       for (const l of files) assert.match(l, /^\S+ root\/root /);
-      assert.match(files.find((l) => l.endsWith('/usr/bin/docker-credential-ecr'))!, /^-rwxr-xr-x /);
+      assert.match(
+        files.find((l) => l.endsWith('/usr/bin/docker-credential-ecr'))!,
+        /^-rwxr-xr-x /,
+      );
     }
   });
 
@@ -127,20 +155,41 @@ describe('Debian packages', { skip: ABSENT }, () => {
   });
 
   it('apt-get install from a file: repository with the published .sources (its key embedded in Signed-By) works; signed by another key it is refused', async (t: TestContext) => {
-    const { buildAptRepo, buildPagesSite, pagesUrl, SOURCES_FILE } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'apt-repo.mjs')).href)) as AptRepo;
+    const { buildAptRepo, buildPagesSite, pagesUrl, SOURCES_FILE } = (await import(
+      pathToFileURL(join(ROOT, 'scripts', 'lib', 'apt-repo.mjs')).href
+    )) as AptRepo;
     const good = throwawayGpgKey(dir, 'release');
     const other = throwawayGpgKey(dir, 'intruder');
-    const site = buildPagesSite({ releaseDir: RELEASE, out: join(dir, 'site'), keyId: good.keyId, gnupgHome: good.home });
+    const site = buildPagesSite({
+      releaseDir: RELEASE,
+      out: join(dir, 'site'),
+      keyId: good.keyId,
+      gnupgHome: good.home,
+    });
     const published = readFileSync(join(site, SOURCES_FILE), 'utf8');
     assert.match(published, new RegExp(`^URIs: ${pagesUrl().replace(/\./g, '\\.')}/apt$`, 'm'));
-    assert.match(published, /^Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n \.\n( \S+\n)+ -----END PGP PUBLIC KEY BLOCK-----\n$/m);
-    for (const [signer, ok] of [[good, true], [other, false]] as const) {
+    assert.match(
+      published,
+      /^Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n \.\n( \S+\n)+ -----END PGP PUBLIC KEY BLOCK-----\n$/m,
+    );
+    for (const [signer, ok] of [
+      [good, true],
+      [other, false],
+    ] as const) {
       const root = freshDebianRoot();
       try {
-        buildAptRepo({ releaseDir: RELEASE, out: join(root.dir, 'srv/apt'), keyId: signer.keyId, gnupgHome: signer.home });
+        buildAptRepo({
+          releaseDir: RELEASE,
+          out: join(root.dir, 'srv/apt'),
+          keyId: signer.keyId,
+          gnupgHome: signer.home,
+        });
         run('chmod', ['-R', 'a+rX', join(root.dir, 'srv/apt')]);
         // The source docs/install.md fetches, with file: in place of the published URL.
-        writeFileSync(join(root.dir, 'etc/apt/sources.list.d/docker-credential-ecr.sources'), published.replace(/^URIs: .*$/m, 'URIs: file:/srv/apt'));
+        writeFileSync(
+          join(root.dir, 'etc/apt/sources.list.d/docker-credential-ecr.sources'),
+          published.replace(/^URIs: .*$/m, 'URIs: file:/srv/apt'),
+        );
         const update = root.run(['apt-get', 'update']);
         const install = root.run(['apt-get', 'install', '-y', 'docker-credential-ecr']);
         if (ok) {

@@ -16,7 +16,17 @@
 // Needs root (chroot, mounts, a network namespace); skipped, saying so, without it or without dist/release.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -35,7 +45,19 @@ const RPM = `docker-credential-ecr-${version}-1.x86_64.rpm`;
 const [OWNER, REPO] = ['docker-credential-ecr', 'docker-credential-ecr'];
 const PAGES = `${OWNER}.github.io`;
 const STAND_IN = 'dce-test-glibc-stand-in';
-const missingTool = ['dnf', 'createrepo_c', 'rpmsign', 'rpmbuild', 'gpg', 'unshare', 'nsenter', 'chroot', 'ip', 'script', 'update-ca-certificates'].find((t) => !findOnPath(t, `${process.env.PATH ?? ''}:/usr/sbin:/sbin`));
+const missingTool = [
+  'dnf',
+  'createrepo_c',
+  'rpmsign',
+  'rpmbuild',
+  'gpg',
+  'unshare',
+  'nsenter',
+  'chroot',
+  'ip',
+  'script',
+  'update-ca-certificates',
+].find((t) => !findOnPath(t, `${process.env.PATH ?? ''}:/usr/sbin:/sbin`));
 const SKIP = !existsSync(join(RELEASE, RPM))
   ? 'dist/release is absent: run `npm run release` to check the release artifacts'
   : process.getuid?.() !== 0
@@ -44,10 +66,16 @@ const SKIP = !existsSync(join(RELEASE, RPM))
       ? `${missingTool} is missing: npm test installs it as root from scripts/lib/test-packages.json (sudo node scripts/setup.mjs)`
       : false;
 
-const TEE = docCommand('docs/install.md', `sudo tee /etc/yum.repos.d/docker-credential-ecr.repo <<'EOF_REPO'\n[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=https://OWNER.github.io/REPO/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://OWNER.github.io/REPO/docker-credential-ecr.asc\nEOF_REPO`);
+const TEE = docCommand(
+  'docs/install.md',
+  `sudo tee /etc/yum.repos.d/docker-credential-ecr.repo <<'EOF_REPO'\n[docker-credential-ecr]\nname=docker-credential-ecr\nbaseurl=https://OWNER.github.io/REPO/rpm\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://OWNER.github.io/REPO/docker-credential-ecr.asc\nEOF_REPO`,
+);
 const INSTALL = docCommand('docs/install.md', 'sudo dnf install docker-credential-ecr        # yum on Amazon Linux 2');
 const README_INSTALL = docCommand('README.md', 'sudo dnf install docker-credential-ecr');
-const CHECK = docCommand('docs/install.md', 'rpm -K docker-credential-ecr-*.rpm            # for a downloaded package: "digests signatures OK"');
+const CHECK = docCommand(
+  'docs/install.md',
+  'rpm -K docker-credential-ecr-*.rpm            # for a downloaded package: "digests signatures OK"',
+);
 const VALUES = { OWNER, REPO };
 // dnf asks twice: the transaction, then the import of the key gpgkey= names (after showing its fingerprint).
 const ANSWERS = { terminal: true, input: 'y\ny\ny\n' };
@@ -65,11 +93,21 @@ function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, c
  */
 function publishStep(): string {
   const workflow = parse(readFileSync(join(ROOT, '.github/workflows/release.yml'), 'utf8'));
-  const step = workflow.jobs.publish.steps.find((s: { name?: string }) => s.name === 'apt and rpm repositories, for GitHub Pages');
+  const step = workflow.jobs.publish.steps.find(
+    (s: { name?: string }) => s.name === 'apt and rpm repositories, for GitHub Pages',
+  );
   assert.ok(step, 'release.yml publish has no step "apt and rpm repositories, for GitHub Pages"');
   const run = step.run as string;
-  assert.match(run, /^node scripts\/lib\/apt-repo\.mjs dist\/release site /m, 'the site (and its .asc) comes from apt-repo.mjs');
-  assert.equal(run.split('\n').filter((l) => /site\/rpm/.test(l)).length, 4, `the rpm lines of the publish step changed: ${run}`);
+  assert.match(
+    run,
+    /^node scripts\/lib\/apt-repo\.mjs dist\/release site /m,
+    'the site (and its .asc) comes from apt-repo.mjs',
+  );
+  assert.equal(
+    run.split('\n').filter((l) => /site\/rpm/.test(l)).length,
+    4,
+    `the rpm lines of the publish step changed: ${run}`,
+  );
   return run;
 }
 
@@ -82,30 +120,54 @@ function publish(work: string, name: string, key: Key, rpms: string[]): string {
   const debs = readdirSync(RELEASE).filter((f) => f.endsWith('.deb'));
   for (const f of [...rpms, ...debs]) symlinkSync(join(RELEASE, f), join(dir, 'dist', 'release', f));
   symlinkSync(join(ROOT, 'scripts'), join(dir, 'scripts'));
-  sh('bash', ['-e', '-c', publishStep()], { PATH: process.env.PATH, HOME: work, GNUPGHOME: key.home, GPG_KEY_ID: key.keyId }, dir);
+  sh(
+    'bash',
+    ['-e', '-c', publishStep()],
+    { PATH: process.env.PATH, HOME: work, GNUPGHOME: key.home, GPG_KEY_ID: key.keyId },
+    dir,
+  );
   return join(dir, 'site');
 }
 
 /** The release key's public half as publish writes docker-credential-ecr.asc. */
-const armoured = (key: Key): string => sh('gpg', ['--batch', '--armor', '--export', key.keyId], { ...process.env, GNUPGHOME: key.home });
+const armoured = (key: Key): string =>
+  sh('gpg', ['--batch', '--armor', '--export', key.keyId], { ...process.env, GNUPGHOME: key.home });
 
 /** The stand-in for the distribution's glibc (see the header): Provides = our rpm's Requires, nothing else. */
 function buildStandIn(work: string): string {
   const top = join(work, 'rpmbuild');
   mkdirSync(join(top, 'SPECS'), { recursive: true });
-  const requires = sh('rpm', ['-qp', '--requires', join(RELEASE, RPM)]).trim().split('\n').filter((r) => !r.startsWith('rpmlib('));
+  const requires = sh('rpm', ['-qp', '--requires', join(RELEASE, RPM)])
+    .trim()
+    .split('\n')
+    .filter((r) => !r.startsWith('rpmlib('));
   assert.ok(requires.includes('libc.so.6(GLIBC_2.17)(64bit)'), requires.join(', '));
-  writeFileSync(join(top, 'SPECS', 'stand-in.spec'), [
-    `Name: ${STAND_IN}`, 'Version: 1', 'Release: 1', 'License: Apache-2.0', 'BuildArch: x86_64',
-    'Summary: TEST ONLY, not glibc: declares the glibc capabilities docker-credential-ecr requires, ships no file',
-    ...requires.map((r) => `Provides: ${r}`),
-    '', '%description', 'Made by test/release/dnf.test.ts, where no Fedora or Amazon Linux glibc package is reachable.', '', '%files', '',
-  ].join('\n'));
-  sh('rpmbuild', ['-bb', '--define', `_topdir ${top}`, join(top, 'SPECS', 'stand-in.spec')], { PATH: process.env.PATH, HOME: work });
+  writeFileSync(
+    join(top, 'SPECS', 'stand-in.spec'),
+    [
+      `Name: ${STAND_IN}`,
+      'Version: 1',
+      'Release: 1',
+      'License: Apache-2.0',
+      'BuildArch: x86_64',
+      'Summary: TEST ONLY, not glibc: declares the glibc capabilities docker-credential-ecr requires, ships no file',
+      ...requires.map((r) => `Provides: ${r}`),
+      '',
+      '%description',
+      'Made by test/release/dnf.test.ts, where no Fedora or Amazon Linux glibc package is reachable.',
+      '',
+      '%files',
+      '',
+    ].join('\n'),
+  );
+  sh('rpmbuild', ['-bb', '--define', `_topdir ${top}`, join(top, 'SPECS', 'stand-in.spec')], {
+    PATH: process.env.PATH,
+    HOME: work,
+  });
   return join(top, 'RPMS', 'x86_64', `${STAND_IN}-1-1.x86_64.rpm`);
 }
 
-describe('dnf: docs/install.md\'s dnf lines against the published rpm repository', { skip: SKIP }, () => {
+describe("dnf: docs/install.md's dnf lines against the published rpm repository", { skip: SKIP }, () => {
   let work = '';
   let fake: FakeAws;
   let ca: CaFiles;
@@ -143,9 +205,16 @@ describe('dnf: docs/install.md\'s dnf lines against the published rpm repository
 
   it('the .repo file as written, then `dnf install` resolves (with the glibc stand-in), imports the key, installs; the executable runs; rpm -K passes', async () => {
     const site = publish(work, 'published', ours, [RPM, `docker-credential-ecr-${version}-1.aarch64.rpm`]);
-    sh('gpg', ['--batch', '--verify', join(site, 'rpm/repodata/repomd.xml.asc'), join(site, 'rpm/repodata/repomd.xml')], { ...process.env, GNUPGHOME: ours.home });
+    sh(
+      'gpg',
+      ['--batch', '--verify', join(site, 'rpm/repodata/repomd.xml.asc'), join(site, 'rpm/repodata/repomd.xml')],
+      { ...process.env, GNUPGHOME: ours.home },
+    );
     const r = await root('root', site);
-    assert.equal(readFileSync(join(r.scratch, 'etc-upper/yum.repos.d/docker-credential-ecr.repo'), 'utf8').split('\n')[2], `baseurl=https://${PAGES}/${REPO}/rpm`);
+    assert.equal(
+      readFileSync(join(r.scratch, 'etc-upper/yum.repos.d/docker-credential-ecr.repo'), 'utf8').split('\n')[2],
+      `baseurl=https://${PAGES}/${REPO}/rpm`,
+    );
 
     // The package as the repository serves it, before dnf has imported any key: the doc's check line fails.
     copyFileSync(join(site, 'rpm', RPM), join(r.dir, 'root', RPM));
@@ -156,24 +225,50 @@ describe('dnf: docs/install.md\'s dnf lines against the published rpm repository
     // Without the stand-in, the glibc Requires are what stops dnf: they are real dependencies, not decoration.
     const unresolved = await runShownInRoot(r, INSTALL, VALUES, ANSWERS);
     assert.equal(unresolved.code, 1, unresolved.stdout);
-    assert.match(unresolved.stdout, new RegExp(`nothing provides libc\\.so\\.6\\(GLIBC_2\\.17\\)\\(64bit\\) needed by docker-credential-ecr-${version}-1\\.x86_64`));
+    assert.match(
+      unresolved.stdout,
+      new RegExp(
+        `nothing provides libc\\.so\\.6\\(GLIBC_2\\.17\\)\\(64bit\\) needed by docker-credential-ecr-${version}-1\\.x86_64`,
+      ),
+    );
 
     await installStandIn(r);
     const install = await runShownInRoot(r, INSTALL, VALUES, ANSWERS);
     assert.equal(install.code, 0, install.stdout);
-    assert.match(install.stdout, new RegExp(`Importing GPG key 0x${ours.keyId.slice(-8)}:[\\s\\S]*Fingerprint: ${ours.keyId.replace(/(.{4})(?!$)/g, '$1 ')}[\\s\\S]*From +: https://${PAGES}/${REPO}/docker-credential-ecr\\.asc`));
+    assert.match(
+      install.stdout,
+      new RegExp(
+        `Importing GPG key 0x${ours.keyId.slice(-8)}:[\\s\\S]*Fingerprint: ${ours.keyId.replace(/(.{4})(?!$)/g, '$1 ')}[\\s\\S]*From +: https://${PAGES}/${REPO}/docker-credential-ecr\\.asc`,
+      ),
+    );
     assert.match(install.stdout, /Key imported successfully[\s\S]*Complete!/);
     const fetched = r.requests();
-    for (const path of ['rpm/repodata/repomd.xml', 'rpm/repodata/repomd.xml.asc', 'docker-credential-ecr.asc', `rpm/${RPM}`]) assert.ok(fetched.includes(`GET ${PAGES}/${REPO}/${path}`), fetched.join('\n'));
+    for (const path of [
+      'rpm/repodata/repomd.xml',
+      'rpm/repodata/repomd.xml.asc',
+      'docker-credential-ecr.asc',
+      `rpm/${RPM}`,
+    ])
+      assert.ok(fetched.includes(`GET ${PAGES}/${REPO}/${path}`), fetched.join('\n'));
     assert.ok(!fetched.some((f) => f.includes('aarch64')), 'dnf fetched only the package for this architecture');
 
     const again = await runShownInRoot(r, README_INSTALL, VALUES, ANSWERS);
     assert.equal(again.code, 0, again.stdout);
-    assert.match(again.stdout, new RegExp(`Package docker-credential-ecr-${version}-1\\.x86_64 is already installed\\.[\\s\\S]*Nothing to do\\.`));
+    assert.match(
+      again.stdout,
+      new RegExp(
+        `Package docker-credential-ecr-${version}-1\\.x86_64 is already installed\\.[\\s\\S]*Nothing to do\\.`,
+      ),
+    );
 
-    const inRoot = await r.run(`docker-credential-ecr version && rpm -q docker-credential-ecr ${STAND_IN} && rpm -V docker-credential-ecr`);
+    const inRoot = await r.run(
+      `docker-credential-ecr version && rpm -q docker-credential-ecr ${STAND_IN} && rpm -V docker-credential-ecr`,
+    );
     assert.equal(inRoot.code, 0, `${inRoot.stdout}${inRoot.stderr}`);
-    assert.equal(inRoot.stdout, `docker-credential-ecr ${version}\ndocker-credential-ecr-${version}-1.x86_64\n${STAND_IN}-1-1.x86_64\n`);
+    assert.equal(
+      inRoot.stdout,
+      `docker-credential-ecr ${version}\ndocker-credential-ecr-${version}-1.x86_64\n${STAND_IN}-1-1.x86_64\n`,
+    );
 
     const signed = await runShownInRoot(r, CHECK, VALUES);
     assert.equal(signed.code, 0, signed.stdout);
@@ -181,7 +276,16 @@ describe('dnf: docs/install.md\'s dnf lines against the published rpm repository
 
     // The root has only loopback, so `get` runs the installed file (from the overlay's upper layer) from here.
     const get = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(join(r.scratch, 'usr-upper/bin/docker-credential-ecr'), ['get'], { env: { PATH: '/usr/bin:/bin', HOME: work, AWS_ACCESS_KEY_ID: 'AKIADNFTESTKEY000001', AWS_SECRET_ACCESS_KEY: 'dnf-test-secret', AWS_ENDPOINT_URL_ECR: fake.url, AWS_EC2_METADATA_DISABLED: 'true' } });
+      const child = spawn(join(r.scratch, 'usr-upper/bin/docker-credential-ecr'), ['get'], {
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: work,
+          AWS_ACCESS_KEY_ID: 'AKIADNFTESTKEY000001',
+          AWS_SECRET_ACCESS_KEY: 'dnf-test-secret',
+          AWS_ENDPOINT_URL_ECR: fake.url,
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
@@ -201,7 +305,12 @@ describe('dnf: docs/install.md\'s dnf lines against the published rpm repository
     await installStandIn(r);
     const refused = await runShownInRoot(r, INSTALL, VALUES, ANSWERS);
     assert.equal(refused.code, 1, refused.stdout);
-    t.diagnostic(`dnf install, exit ${refused.code}: ${refused.stdout.split('\n').filter((l) => /error|GPG|key|match/i.test(l)).join(' | ')}`);
+    t.diagnostic(
+      `dnf install, exit ${refused.code}: ${refused.stdout
+        .split('\n')
+        .filter((l) => /error|GPG|key|match/i.test(l))
+        .join(' | ')}`,
+    );
     assert.match(refused.stdout, /repomd\.xml GPG signature verification error: Bad GPG signature/);
     assert.match(refused.stdout, /Error: Unable to find a match: docker-credential-ecr/);
     assert.ok(!r.requests().some((f) => f.endsWith('.rpm')), r.requests().join('\n'));
@@ -211,13 +320,33 @@ describe('dnf: docs/install.md\'s dnf lines against the published rpm repository
   it('gpgcheck: a package signed by another key than docker-credential-ecr.asc is refused, in a repository whose metadata is signed right', async (t: TestContext) => {
     const site = publish(work, 'package-other-key', other, [RPM]);
     writeFileSync(join(site, 'docker-credential-ecr.asc'), armoured(ours));
-    sh('gpg', ['--batch', '--yes', '--local-user', ours.keyId, '--armor', '--detach-sign', join(site, 'rpm/repodata/repomd.xml')], { ...process.env, GNUPGHOME: ours.home });
+    sh(
+      'gpg',
+      [
+        '--batch',
+        '--yes',
+        '--local-user',
+        ours.keyId,
+        '--armor',
+        '--detach-sign',
+        join(site, 'rpm/repodata/repomd.xml'),
+      ],
+      { ...process.env, GNUPGHOME: ours.home },
+    );
     const r = await root('root-package', site);
     await installStandIn(r);
     const refused = await runShownInRoot(r, INSTALL, VALUES, ANSWERS);
     assert.equal(refused.code, 1, refused.stdout);
-    t.diagnostic(`dnf install, exit ${refused.code}: ${refused.stdout.split('\n').filter((l) => /error|GPG|key|match/i.test(l)).join(' | ')}`);
-    assert.match(refused.stdout, new RegExp(`Public key for ${RPM.replace(/\./g, '\\.')} is not installed[\\s\\S]*Error: GPG check FAILED`));
+    t.diagnostic(
+      `dnf install, exit ${refused.code}: ${refused.stdout
+        .split('\n')
+        .filter((l) => /error|GPG|key|match/i.test(l))
+        .join(' | ')}`,
+    );
+    assert.match(
+      refused.stdout,
+      new RegExp(`Public key for ${RPM.replace(/\./g, '\\.')} is not installed[\\s\\S]*Error: GPG check FAILED`),
+    );
     assert.ok(r.requests().includes(`GET ${PAGES}/${REPO}/rpm/${RPM}`), r.requests().join('\n'));
     assert.equal((await r.run('rpm -q docker-credential-ecr')).code, 1);
   });

@@ -17,7 +17,9 @@ import { startFakeAws, type FakeAws } from '../support/fake-aws';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const IMAGE = `oci-archive:${join(RELEASE, `docker-credential-ecr-${version}.oci.tar`)}`;
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -34,7 +36,8 @@ describe('container image', { skip: ABSENT }, () => {
   let dir = '';
   let fake: FakeAws;
   let storage: string[] = [];
-  const buildah = (args: string[]) => spawnSync('buildah', [...storage, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000 });
+  const buildah = (args: string[]) =>
+    spawnSync('buildah', [...storage, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000 });
   const containers: Record<string, string> = {};
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dce-image-'));
@@ -55,9 +58,16 @@ describe('container image', { skip: ABSENT }, () => {
   it('is an OCI index of linux/amd64 and linux/arm64 images whose entrypoint is /usr/local/bin/docker-credential-ecr', () => {
     const index = JSON.parse(spawnSync('skopeo', ['inspect', '--raw', IMAGE], { encoding: 'utf8' }).stdout);
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
-    assert.deepEqual(index.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`), ['linux/amd64', 'linux/arm64']);
+    assert.deepEqual(
+      index.manifests.map(
+        (m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`,
+      ),
+      ['linux/amd64', 'linux/arm64'],
+    );
     for (const arch of ['amd64', 'arm64']) {
-      const config = JSON.parse(spawnSync('skopeo', ['--override-arch', arch, 'inspect', '--config', IMAGE], { encoding: 'utf8' }).stdout);
+      const config = JSON.parse(
+        spawnSync('skopeo', ['--override-arch', arch, 'inspect', '--config', IMAGE], { encoding: 'utf8' }).stdout,
+      );
       assert.equal(config.architecture, arch);
       assert.deepEqual(config.config.Entrypoint, ['/usr/local/bin/docker-credential-ecr']);
       assert.equal(config.config.Labels['org.opencontainers.image.version'], version);
@@ -65,23 +75,63 @@ describe('container image', { skip: ABSENT }, () => {
   });
 
   it('each image holds the release executable at the documented path, glibc, BusyBox and the licences', () => {
-    for (const [arch, target] of [['amd64', 'linux-amd64'], ['arm64', 'linux-arm64']]) {
+    for (const [arch, target] of [
+      ['amd64', 'linux-amd64'],
+      ['arm64', 'linux-arm64'],
+    ]) {
       const mount = buildah(['mount', containers[arch]]).stdout.trim();
       assert.ok(mount, `buildah mount ${arch}`);
-      assert.equal(sha256(readFileSync(join(mount, 'usr/local/bin/docker-credential-ecr'))), sha256(readFileSync(join(RELEASE, `docker-credential-ecr-v${version}.${target}`))));
-      for (const f of ['bin/busybox', 'usr/local/bin/install-kubelet-plugin', 'usr/share/doc/libc6/copyright', 'usr/share/doc/busybox-static/copyright', 'usr/share/doc/docker-credential-ecr/LICENSE', 'usr/share/doc/docker-credential-ecr/THIRD-PARTY-NOTICES.txt']) assert.ok(existsSync(join(mount, f)), `${arch}: ${f}`);
-      assert.ok(existsSync(join(mount, arch === 'amd64' ? 'lib64/ld-linux-x86-64.so.2' : 'lib/ld-linux-aarch64.so.1')), `${arch}: the loader`);
+      assert.equal(
+        sha256(readFileSync(join(mount, 'usr/local/bin/docker-credential-ecr'))),
+        sha256(readFileSync(join(RELEASE, `docker-credential-ecr-v${version}.${target}`))),
+      );
+      for (const f of [
+        'bin/busybox',
+        'usr/local/bin/install-kubelet-plugin',
+        'usr/share/doc/libc6/copyright',
+        'usr/share/doc/busybox-static/copyright',
+        'usr/share/doc/docker-credential-ecr/LICENSE',
+        'usr/share/doc/docker-credential-ecr/THIRD-PARTY-NOTICES.txt',
+      ])
+        assert.ok(existsSync(join(mount, f)), `${arch}: ${f}`);
+      assert.ok(
+        existsSync(join(mount, arch === 'amd64' ? 'lib64/ld-linux-x86-64.so.2' : 'lib/ld-linux-aarch64.so.1')),
+        `${arch}: the loader`,
+      );
       buildah(['umount', containers[arch]]);
     }
   });
 
   it('the amd64 image runs its executable (buildah run --isolation chroot): version, and a get against the fake AWS', async () => {
-    const v = buildah(['run', '--isolation', 'chroot', containers.amd64, '--', '/usr/local/bin/docker-credential-ecr', 'version']);
+    const v = buildah([
+      'run',
+      '--isolation',
+      'chroot',
+      containers.amd64,
+      '--',
+      '/usr/local/bin/docker-credential-ecr',
+      'version',
+    ]);
     assert.equal(v.status, 0, v.stderr);
     assert.equal(v.stdout, `docker-credential-ecr ${version}\n`);
-    const env = ['AWS_ACCESS_KEY_ID=AKIAIMAGETESTKEY0001', 'AWS_SECRET_ACCESS_KEY=image-test-secret', `AWS_ENDPOINT_URL_ECR=${fake.url}`, 'AWS_EC2_METADATA_DISABLED=true'].flatMap((e) => ['--env', e]);
+    const env = [
+      'AWS_ACCESS_KEY_ID=AKIAIMAGETESTKEY0001',
+      'AWS_SECRET_ACCESS_KEY=image-test-secret',
+      `AWS_ENDPOINT_URL_ECR=${fake.url}`,
+      'AWS_EC2_METADATA_DISABLED=true',
+    ].flatMap((e) => ['--env', e]);
     const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn('buildah', [...storage, 'run', '--isolation', 'chroot', ...env, containers.amd64, '--', '/usr/local/bin/docker-credential-ecr', 'get']);
+      const child = spawn('buildah', [
+        ...storage,
+        'run',
+        '--isolation',
+        'chroot',
+        ...env,
+        containers.amd64,
+        '--',
+        '/usr/local/bin/docker-credential-ecr',
+        'get',
+      ]);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
@@ -94,20 +144,47 @@ describe('container image', { skip: ABSENT }, () => {
     assert.equal(fake.callsFor('ecr').length, 1);
   });
 
-  it('install-kubelet-plugin puts the executable in each distribution\'s plugin directory on the host, where it runs; a bad target is refused', () => {
+  it("install-kubelet-plugin puts the executable in each distribution's plugin directory on the host, where it runs; a bad target is refused", () => {
     for (const [name, path] of Object.entries(PLUGIN_DIRS)) {
       const host = mkdtempSync(join(dir, `host-${name}-`));
-      const r = buildah(['run', '--isolation', 'chroot', '-v', `${host}:/host`, containers.amd64, '--', '/usr/local/bin/install-kubelet-plugin', name]);
+      const r = buildah([
+        'run',
+        '--isolation',
+        'chroot',
+        '-v',
+        `${host}:/host`,
+        containers.amd64,
+        '--',
+        '/usr/local/bin/install-kubelet-plugin',
+        name,
+      ]);
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`installed ${path}/docker-credential-ecr`));
       const installed = join(host, path, 'docker-credential-ecr');
       const v = spawnSync(installed, ['version'], { encoding: 'utf8' });
       assert.equal(v.stdout, `docker-credential-ecr ${version}\n`, `${name}: ${v.stderr}`);
     }
-    const bad = buildah(['run', '--isolation', 'chroot', containers.amd64, '--', '/usr/local/bin/install-kubelet-plugin', 'nowhere']);
+    const bad = buildah([
+      'run',
+      '--isolation',
+      'chroot',
+      containers.amd64,
+      '--',
+      '/usr/local/bin/install-kubelet-plugin',
+      'nowhere',
+    ]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /usage: install-kubelet-plugin eks\|k3s/);
-    const unmounted = buildah(['run', '--isolation', 'chroot', containers.amd64, '--', '/usr/local/bin/install-kubelet-plugin', 'eks', '/not-mounted']);
+    const unmounted = buildah([
+      'run',
+      '--isolation',
+      'chroot',
+      containers.amd64,
+      '--',
+      '/usr/local/bin/install-kubelet-plugin',
+      'eks',
+      '/not-mounted',
+    ]);
     assert.equal(unmounted.status, 1);
     assert.match(unmounted.stderr, /\/not-mounted is not mounted/);
   });

@@ -17,7 +17,9 @@ import { parse } from 'yaml';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 /** The URL must be the release's asset URL of a file in dist/release with that hash. */
@@ -53,7 +55,9 @@ describe('package-manager manifests', { skip: ABSENT }, () => {
   let out = '';
   before(async () => {
     out = mkdtempSync(join(tmpdir(), 'dce-manifests-'));
-    const { writeManifests } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'manifests.mjs')).href)) as { writeManifests(r: string, o: string, v: string): string };
+    const { writeManifests } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'manifests.mjs')).href)) as {
+      writeManifests(r: string, o: string, v: string): string;
+    };
     writeManifests(RELEASE, out, version);
   });
   after(() => rmSync(out, { recursive: true, force: true }));
@@ -75,28 +79,50 @@ describe('package-manager manifests', { skip: ABSENT }, () => {
     const seen = JSON.parse(r.stdout);
     assert.equal(seen.version, version);
     assert.equal(seen.license, 'Apache-2.0');
-    for (const target of ['darwin-arm64', 'darwin-amd64', 'linux-arm64', 'linux-amd64']) assertAsset(seen[target].url, seen[target].sha256, `docker-credential-ecr-v${version}.${target}.tar.gz`);
+    for (const target of ['darwin-arm64', 'darwin-amd64', 'linux-arm64', 'linux-amd64'])
+      assertAsset(seen[target].url, seen[target].sha256, `docker-credential-ecr-v${version}.${target}.tar.gz`);
   });
 
   it('Scoop: the fields its schema requires, 64bit and arm64 zips with their hashes, extract_dir and bin as in the zip', () => {
     const m = JSON.parse(readFileSync(join(out, 'docker-credential-ecr.json'), 'utf8'));
-    for (const field of ['version', 'description', 'homepage', 'license', 'architecture', 'bin', 'checkver', 'autoupdate']) assert.ok(m[field], field);
+    for (const field of [
+      'version',
+      'description',
+      'homepage',
+      'license',
+      'architecture',
+      'bin',
+      'checkver',
+      'autoupdate',
+    ])
+      assert.ok(m[field], field);
     assert.equal(m.version, version);
     assert.equal(m.bin, 'docker-credential-ecr.exe');
-    for (const [arch, target] of [['64bit', 'windows-amd64'], ['arm64', 'windows-arm64']]) {
+    for (const [arch, target] of [
+      ['64bit', 'windows-amd64'],
+      ['arm64', 'windows-arm64'],
+    ]) {
       const a = m.architecture[arch];
       assert.match(a.hash, /^[0-9a-f]{64}$/);
       assertAsset(a.url, a.hash, `docker-credential-ecr-v${version}.${target}.zip`);
-      const list = spawnSync('unzip', ['-Z1', join(RELEASE, `docker-credential-ecr-v${version}.${target}.zip`)], { encoding: 'utf8' }).stdout;
+      const list = spawnSync('unzip', ['-Z1', join(RELEASE, `docker-credential-ecr-v${version}.${target}.zip`)], {
+        encoding: 'utf8',
+      }).stdout;
       assert.ok(list.split('\n').includes(`${a.extract_dir}/${m.bin}`), `${a.extract_dir}/${m.bin} is in the zip`);
     }
   });
 
   it('winget 1.6.0: version, installer (zip with a nested portable, command docker-credential-ecr) and locale manifests', async () => {
-    const { WINGET_ID } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'manifests.mjs')).href)) as { WINGET_ID: string };
+    const { WINGET_ID } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'manifests.mjs')).href)) as {
+      WINGET_ID: string;
+    };
     const read = (suffix: string) => parse(readFileSync(join(out, 'winget', `${WINGET_ID}${suffix}`), 'utf8'));
     const id = /^[^.\s\\/:*?"<>|\x01-\x1f]{1,32}(\.[^.\s\\/:*?"<>|\x01-\x1f]{1,32}){1,7}$/;
-    for (const [suffix, type] of [['.yaml', 'version'], ['.installer.yaml', 'installer'], ['.locale.en-US.yaml', 'defaultLocale']]) {
+    for (const [suffix, type] of [
+      ['.yaml', 'version'],
+      ['.installer.yaml', 'installer'],
+      ['.locale.en-US.yaml', 'defaultLocale'],
+    ]) {
       const m = read(suffix);
       assert.match(m.PackageIdentifier, id);
       assert.equal(m.PackageVersion, version);
@@ -105,19 +131,31 @@ describe('package-manager manifests', { skip: ABSENT }, () => {
     }
     assert.equal(read('.yaml').DefaultLocale, 'en-US');
     const locale = read('.locale.en-US.yaml');
-    for (const field of ['PackageLocale', 'Publisher', 'PackageName', 'License', 'ShortDescription']) assert.ok(locale[field], field);
+    for (const field of ['PackageLocale', 'Publisher', 'PackageName', 'License', 'ShortDescription'])
+      assert.ok(locale[field], field);
     const inst = read('.installer.yaml');
     assert.equal(inst.InstallerType, 'zip');
     assert.equal(inst.NestedInstallerType, 'portable');
-    assert.deepEqual(inst.Installers.map((i: { Architecture: string }) => i.Architecture), ['x64', 'arm64']);
-    for (const [i, target] of [[0, 'windows-amd64'], [1, 'windows-arm64']] as const) {
+    assert.deepEqual(
+      inst.Installers.map((i: { Architecture: string }) => i.Architecture),
+      ['x64', 'arm64'],
+    );
+    for (const [i, target] of [
+      [0, 'windows-amd64'],
+      [1, 'windows-arm64'],
+    ] as const) {
       const x = inst.Installers[i];
       assert.match(x.InstallerSha256, /^[A-F0-9]{64}$/);
       assertAsset(x.InstallerUrl, x.InstallerSha256, `docker-credential-ecr-v${version}.${target}.zip`);
       assert.equal(x.NestedInstallerFiles.length, 1);
       assert.equal(x.NestedInstallerFiles[0].PortableCommandAlias, 'docker-credential-ecr');
-      const list = spawnSync('unzip', ['-Z1', join(RELEASE, `docker-credential-ecr-v${version}.${target}.zip`)], { encoding: 'utf8' }).stdout;
-      assert.ok(list.split('\n').includes(x.NestedInstallerFiles[0].RelativeFilePath.replace(/\\/g, '/')), 'the nested file is in the zip');
+      const list = spawnSync('unzip', ['-Z1', join(RELEASE, `docker-credential-ecr-v${version}.${target}.zip`)], {
+        encoding: 'utf8',
+      }).stdout;
+      assert.ok(
+        list.split('\n').includes(x.NestedInstallerFiles[0].RelativeFilePath.replace(/\\/g, '/')),
+        'the nested file is in the zip',
+      );
     }
   });
 });

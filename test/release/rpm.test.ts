@@ -16,10 +16,13 @@ import { throwawayGpgKey } from '../support/debian-root';
 
 const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const rpm = (arch: string) => join(RELEASE, `docker-credential-ecr-${version}-1.${arch}.rpm`);
-const run = (cmd: string, args: string[], env?: NodeJS.ProcessEnv) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000, env });
+const run = (cmd: string, args: string[], env?: NodeJS.ProcessEnv) =>
+  spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000, env });
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('RPM packages', { skip: ABSENT }, () => {
@@ -44,15 +47,26 @@ describe('RPM packages', { skip: ABSENT }, () => {
   });
 
   it('metadata: name, version, arch, licence, xz payload, ELF Requires on glibc, the files', () => {
-    for (const [arch, loader] of [['x86_64', 'ld-linux-x86-64.so.2'], ['aarch64', 'ld-linux-aarch64.so.1']]) {
+    for (const [arch, loader] of [
+      ['x86_64', 'ld-linux-x86-64.so.2'],
+      ['aarch64', 'ld-linux-aarch64.so.1'],
+    ]) {
       const q = run('rpm', ['-qp', '--qf', '%{NAME} %{VERSION} %{ARCH} %{LICENSE} %{PAYLOADCOMPRESSOR}', rpm(arch)]);
       assert.equal(q.stdout, `docker-credential-ecr ${version} ${arch} Apache-2.0 xz`, q.stderr);
       const requires = run('rpm', ['-qp', '--requires', rpm(arch)]).stdout;
       assert.match(requires, /^libc\.so\.6\(GLIBC_2\.17\)\(64bit\)$/m);
       assert.ok(requires.includes(`${loader}()(64bit)`), requires);
       assert.doesNotMatch(requires, /PayloadIsZstd/, 'Amazon Linux 2 reads this payload');
-      const files = run('rpm', ['-qpl', rpm(arch)]).stdout.trim().split('\n');
-      assert.deepEqual(files, ['/usr/bin/docker-credential-ecr', '/usr/share/licenses/docker-credential-ecr/LICENSE', '/usr/share/licenses/docker-credential-ecr/NOTICE', '/usr/share/licenses/docker-credential-ecr/THIRD-PARTY-NOTICES.txt', '/usr/share/man/man1/docker-credential-ecr.1.gz']);
+      const files = run('rpm', ['-qpl', rpm(arch)])
+        .stdout.trim()
+        .split('\n');
+      assert.deepEqual(files, [
+        '/usr/bin/docker-credential-ecr',
+        '/usr/share/licenses/docker-credential-ecr/LICENSE',
+        '/usr/share/licenses/docker-credential-ecr/NOTICE',
+        '/usr/share/licenses/docker-credential-ecr/THIRD-PARTY-NOTICES.txt',
+        '/usr/share/man/man1/docker-credential-ecr.1.gz',
+      ]);
     }
   });
 
@@ -64,7 +78,16 @@ describe('RPM packages', { skip: ABSENT }, () => {
     const exe = join(root, 'usr/bin/docker-credential-ecr');
     assert.equal(run(exe, ['version']).stdout, `docker-credential-ecr ${version}\n`);
     const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(exe, ['get'], { env: { PATH: '/usr/bin:/bin', HOME: dir, AWS_ACCESS_KEY_ID: 'AKIARPMTESTKEY000001', AWS_SECRET_ACCESS_KEY: 'rpm-test-secret', AWS_ENDPOINT_URL_ECR: fake.url, AWS_EC2_METADATA_DISABLED: 'true' } });
+      const child = spawn(exe, ['get'], {
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: dir,
+          AWS_ACCESS_KEY_ID: 'AKIARPMTESTKEY000001',
+          AWS_SECRET_ACCESS_KEY: 'rpm-test-secret',
+          AWS_ENDPOINT_URL_ECR: fake.url,
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
@@ -79,7 +102,9 @@ describe('RPM packages', { skip: ABSENT }, () => {
     assert.equal(verify.status, 0, `${verify.stdout}${verify.stderr}`);
     assert.equal(run('rpm', ['--root', root, '-e', '--nodeps', 'docker-credential-ecr']).status, 0);
     assert.ok(!existsSync(exe));
-    t.diagnostic('a dnf install on Amazon Linux 2023 or Fedora (dependency resolution, their rpm) was not shown: no such repository is reachable here');
+    t.diagnostic(
+      'a dnf install on Amazon Linux 2023 or Fedora (dependency resolution, their rpm) was not shown: no such repository is reachable here',
+    );
   });
 
   it('the aarch64 package, installed with --ignorearch, runs under qemu-user: version', () => {
@@ -95,7 +120,16 @@ describe('RPM packages', { skip: ABSENT }, () => {
     const key = throwawayGpgKey(dir, 'rpm');
     const signed = join(dir, 'signed.rpm');
     copyFileSync(rpm('x86_64'), signed);
-    const sign = run('rpmsign', ['--addsign', '--define', '__gpg /usr/bin/gpg', '--define', `_gpg_name ${key.keyId}`, '--define', `_gpg_path ${key.home}`, signed]);
+    const sign = run('rpmsign', [
+      '--addsign',
+      '--define',
+      '__gpg /usr/bin/gpg',
+      '--define',
+      `_gpg_name ${key.keyId}`,
+      '--define',
+      `_gpg_path ${key.home}`,
+      signed,
+    ]);
     assert.equal(sign.status, 0, `${sign.stdout}${sign.stderr}`);
     const root = join(dir, 'root-keys');
     run('rpm', ['--root', root, '--initdb']);
@@ -103,7 +137,11 @@ describe('RPM packages', { skip: ABSENT }, () => {
     assert.equal(without.status, 1, without.stdout);
     assert.match(without.stdout, /SIGNATURES NOT OK|NOKEY/);
     const asc = join(dir, 'rpm-key.asc');
-    assert.equal(run('gpg', ['--batch', '--armor', '--export', '-o', asc, key.keyId], { ...process.env, GNUPGHOME: key.home }).status, 0);
+    assert.equal(
+      run('gpg', ['--batch', '--armor', '--export', '-o', asc, key.keyId], { ...process.env, GNUPGHOME: key.home })
+        .status,
+      0,
+    );
     assert.equal(run('rpm', ['--root', root, '--import', asc]).status, 0);
     const withKey = run('rpm', ['--root', root, '-K', signed]);
     assert.equal(withKey.status, 0, withKey.stdout);

@@ -23,10 +23,14 @@ const ROOT = resolve(__dirname, '../..');
 const RELEASE = join(ROOT, 'dist', 'release');
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const EXE = join(RELEASE, `docker-credential-ecr-v${version}.windows-amd64.exe`);
-const ABSENT = existsSync(RELEASE) ? false : 'dist/release is absent: run `npm run release` to check the release artifacts';
+const ABSENT = existsSync(RELEASE)
+  ? false
+  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 
-const stubEcr = (): Promise<StubEcr> => import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
-const loadsSdk = (r: Run) => (/chunks loaded: (.*)/.exec(r.stderr)?.[1] ?? '').split(', ').some((name) => name.startsWith('sdk-'));
+const stubEcr = (): Promise<StubEcr> =>
+  import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
+const loadsSdk = (r: Run) =>
+  (/chunks loaded: (.*)/.exec(r.stderr)?.[1] ?? '').split(', ').some((name) => name.startsWith('sdk-'));
 
 /**
  * Runs `work` with both cores kept busy, as on a CI machine running other tests. Windows keeps a removed file in
@@ -61,10 +65,17 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
   });
 
   const exe = (args: string[], options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}) =>
-    stub.run(wine.command[0], [...wine.command.slice(1), EXE, ...args], { env: { ...wine.env, ...options.env }, stdin: options.stdin ?? '', timeoutMs: options.timeoutMs ?? 120_000 });
+    stub.run(wine.command[0], [...wine.command.slice(1), EXE, ...args], {
+      env: { ...wine.env, ...options.env },
+      stdin: options.stdin ?? '',
+      timeoutMs: options.timeoutMs ?? 120_000,
+    });
 
   it('version, get miss and hit: the hit comes from the cache under %LOCALAPPDATA% and loads no SDK chunk', async (t: TestContext) => {
-    const r = await stub.versionMissHit([...wine.command, EXE], { extraEnv: { ...wine.env, DOCKER_CREDENTIAL_ECR_LOG: 'debug' }, timeoutMs: 120_000 });
+    const r = await stub.versionMissHit([...wine.command, EXE], {
+      extraEnv: { ...wine.env, DOCKER_CREDENTIAL_ECR_LOG: 'debug' },
+      timeoutMs: 120_000,
+    });
     assert.equal(r.version.status, 0, stub.describeRun(r.version));
     assert.equal(r.version.stdout, `docker-credential-ecr ${version}\n`);
     assert.equal(r.miss.status, 0, stub.describeRun(r.miss));
@@ -79,9 +90,15 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
     // Bun reports 0666 for every directory on Windows: a POSIX mode check would refuse this cache (it did).
     assert.doesNotMatch(r.miss.stderr, /not using the cache/);
     const cacheDir = join(wine.profile, 'AppData', 'Local', 'docker-credential-ecr');
-    assert.equal(readdirSync(cacheDir).filter((n) => /^[0-9a-f]{32}\.json$/.test(n)).length, 1, `one token file in ${cacheDir}`);
+    assert.equal(
+      readdirSync(cacheDir).filter((n) => /^[0-9a-f]{32}\.json$/.test(n)).length,
+      1,
+      `one token file in ${cacheDir}`,
+    );
     assert.match(r.miss.stderr, /cache key/);
-    t.diagnostic(`under Wine: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`);
+    t.diagnostic(
+      `under Wine: version ${Math.round(r.version.ms)} ms, miss ${Math.round(r.miss.ms)} ms, hit ${Math.round(r.hit.ms)} ms`,
+    );
   });
 
   it('a crowd of 16 parallel gets with a cold cache makes one API call, and every one answers (three rounds, under load)', async (t: TestContext) => {
@@ -94,7 +111,9 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
         assert.ok(stub.isStubAnswer(run.stdout), stub.describeRun(run));
       }
       assert.equal(c.calls, 1, `16 parallel gets made ${c.calls} API calls`);
-      t.diagnostic(`16 parallel gets under Wine, both cores busy, round ${round}: ${Math.round(c.ms)} ms, ${c.calls} API call`);
+      t.diagnostic(
+        `16 parallel gets under Wine, both cores busy, round ${round}: ${Math.round(c.ms)} ms, ${c.calls} API call`,
+      );
     }
   });
 
@@ -111,14 +130,18 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
       rmSync(join(cacheDir, `${key}.json`));
       writeFileSync(join(cacheDir, `${key}.lock`), '1 elsewhere 1000\n'); // taken in 1970: stale by age
       const started = performance.now();
-      const runs = await underLoad(() => Promise.all(Array.from({ length: 16 }, () => exe(['get'], { env, stdin: stub.REGISTRY, timeoutMs: 60_000 }))));
+      const runs = await underLoad(() =>
+        Promise.all(Array.from({ length: 16 }, () => exe(['get'], { env, stdin: stub.REGISTRY, timeoutMs: 60_000 }))),
+      );
       for (const run of runs) {
         assert.equal(run.status, 0, stub.describeRun(run));
         assert.ok(stub.isStubAnswer(run.stdout), stub.describeRun(run));
       }
       // The first get made one call; a crowd racing over a stale lock may make a second, never one each.
       assert.ok(server.calls() <= 3, `${server.calls()} API calls`);
-      t.diagnostic(`16 parallel gets over a stale lock under Wine: ${Math.round(performance.now() - started)} ms, ${server.calls() - 1} API call(s)`);
+      t.diagnostic(
+        `16 parallel gets over a stale lock under Wine: ${Math.round(performance.now() - started)} ms, ${server.calls() - 1} API call(s)`,
+      );
     } finally {
       cleanup();
       await server.close();
@@ -142,27 +165,44 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
     }
   }
 
-  it('get reads a host ending in CRLF (a Windows shell pipe) as the host', () => assertGetAnswers(`${stub.REGISTRY}\r\n`));
+  it('get reads a host ending in CRLF (a Windows shell pipe) as the host', () =>
+    assertGetAnswers(`${stub.REGISTRY}\r\n`));
 
-  it('BUN_OPTIONS in the environment does not turn get into something else', () => assertGetAnswers(stub.REGISTRY, { BUN_OPTIONS: '--version', BUN_BE_BUN: '1' }));
+  it('BUN_OPTIONS in the environment does not turn get into something else', () =>
+    assertGetAnswers(stub.REGISTRY, { BUN_OPTIONS: '--version', BUN_BE_BUN: '1' }));
 
   it('configure writes %USERPROFILE%\\.docker\\config.json and names the Windows way onto PATH', async () => {
     const r = await exe(['configure', '--public']);
     assert.equal(r.status, 0, stub.describeRun(r));
     const written = join(wine.profile, '.docker', 'config.json');
-    assert.deepEqual(JSON.parse(readFileSync(written, 'utf8')).credHelpers, { 'public.ecr.aws': 'ecr', 'ecr-public.aws.com': 'ecr' });
+    assert.deepEqual(JSON.parse(readFileSync(written, 'utf8')).credHelpers, {
+      'public.ecr.aws': 'ecr',
+      'ecr-public.aws.com': 'ecr',
+    });
     assert.match(r.stdout, /Wrote C:\\users\\[^\\]+\\\.docker\\config\.json/);
-    assert.match(r.stdout, /fix: copy \/Y "Z:\\[^"]+\.exe" "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr\.exe"/);
+    assert.match(
+      r.stdout,
+      /fix: copy \/Y "Z:\\[^"]+\.exe" "%LOCALAPPDATA%\\Microsoft\\WindowsApps\\docker-credential-ecr\.exe"/,
+    );
     assert.doesNotMatch(r.stdout + r.stderr, /sudo|ln -s|chmod/);
   });
 
-  it("doctor answers in Windows terms, and its PATH fix, typed into cmd.exe, makes the PATH check pass", async () => {
+  it('doctor answers in Windows terms, and its PATH fix, typed into cmd.exe, makes the PATH check pass', async () => {
     const windowsApps = 'C:\\users\\' + wine.profile.split('/').at(-1) + '\\AppData\\Local\\Microsoft\\WindowsApps';
     // Windows 10 and later have WindowsApps on every user's PATH; Wine's default PATH does not.
-    const env = { WINEPATH: windowsApps, AWS_ACCESS_KEY_ID: 'AKIADOCTORWINDOWS', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' };
+    const env = {
+      WINEPATH: windowsApps,
+      AWS_ACCESS_KEY_ID: 'AKIADOCTORWINDOWS',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9',
+    };
     const before = await exe(['doctor'], { env });
     assert.equal(before.status, 1, stub.describeRun(before));
-    assert.match(before.stdout, /^ok +token cache C:\\users\\[^\\]+\\AppData\\Local\\docker-credential-ecr \(%LOCALAPPDATA%\)$/m);
+    assert.match(
+      before.stdout,
+      /^ok +token cache C:\\users\\[^\\]+\\AppData\\Local\\docker-credential-ecr \(%LOCALAPPDATA%\)$/m,
+    );
     const fix = /^fail +docker-credential-ecr is not on PATH.*; fix: (copy .*)$/m.exec(before.stdout)?.[1];
     assert.ok(fix, before.stdout);
     assert.doesNotMatch(before.stdout, /sudo|ln -s|chmod/);
@@ -170,7 +210,10 @@ describe('windows-amd64.exe under Wine', { skip: ABSENT }, () => {
     mkdirSync(join(wine.profile, 'AppData', 'Local', 'Microsoft', 'WindowsApps'), { recursive: true });
     // As a batch file: Wine's argv-to-command-line quoting would escape the quotes a person types.
     writeFileSync(join(wine.prefix, 'drive_c', 'fix.bat'), `@${fix}\r\n`);
-    const typed = await stub.run(wine.command[0], ['cmd.exe', '/c', 'C:\\fix.bat'], { env: wine.env, timeoutMs: 60_000 });
+    const typed = await stub.run(wine.command[0], ['cmd.exe', '/c', 'C:\\fix.bat'], {
+      env: wine.env,
+      timeoutMs: 60_000,
+    });
     assert.equal(typed.status, 0, `cmd /c ${fix}: ${stub.describeRun(typed)}`);
     const again = await exe(['doctor'], { env });
     assert.match(again.stdout, /^ok +docker-credential-ecr .*on PATH|^ok +docker-credential-ecr/m);

@@ -39,7 +39,11 @@ function copyForNobody(): { root: string; bin: string } | { skip: string } {
     mkdirSync(bin);
     symlinkSync(process.execPath, join(bin, 'node'));
     openToAll(root);
-    const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], 4)', join(root, 'scripts', 'test.mjs')], { ...NOBODY, encoding: 'utf8' });
+    const probe = spawnSync(
+      process.execPath,
+      ['-e', 'require("fs").accessSync(process.argv[1], 4)', join(root, 'scripts', 'test.mjs')],
+      { ...NOBODY, encoding: 'utf8' },
+    );
     if (probe.status === 0) return { root, bin };
     reasons.push(`${root}: ${probe.error?.message ?? probe.stderr.trim().split('\n')[0]}`);
   }
@@ -71,7 +75,8 @@ test('not root and the tools missing: npm test stops at once, naming every missi
   assert.equal(r.stdout, '', 'no test ran');
   assert.match(r.stderr, /Install everything the tests need with: sudo node scripts\/setup\.mjs\n$/);
   const list = JSON.parse(readFileSync(join(ROOT, 'scripts/lib/test-packages.json'), 'utf8'));
-  for (const [command, pkg] of Object.entries(list.commands)) assert.ok(r.stderr.includes(`${command} (${pkg})`), `${command} is named: ${r.stderr}`);
+  for (const [command, pkg] of Object.entries(list.commands))
+    assert.ok(r.stderr.includes(`${command} (${pkg})`), `${command} is named: ${r.stderr}`);
   // The docker CLI comes with this kind of machine; no Debian package has a recent enough one. Said, not installed.
   assert.match(r.stderr, /It also needs what no Debian package provides: docker: the docker CLI 28/);
 });
@@ -79,7 +84,12 @@ test('not root and the tools missing: npm test stops at once, naming every missi
 test('`node scripts/setup.mjs --check` lists what is missing and installs nothing', (t) => {
   const copy = copyForNobody();
   if ('skip' in copy) return t.skip(copy.skip);
-  const r = spawnSync(process.execPath, ['scripts/setup.mjs', '--check'], { cwd: copy.root, encoding: 'utf8', env: { PATH: '/nonexistent' }, ...NOBODY });
+  const r = spawnSync(process.execPath, ['scripts/setup.mjs', '--check'], {
+    cwd: copy.root,
+    encoding: 'utf8',
+    env: { PATH: '/nonexistent' },
+    ...NOBODY,
+  });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /^missing: .*skopeo \(skopeo\).*podman \(podman\)/);
 });
@@ -88,7 +98,10 @@ test('setup.mjs runs as a script from a path with a space, a quote and a non-ASC
   const root = join(tempDir('dce-setup-odd-'), "with space, it's ü");
   mkdirSync(root);
   cpSync(join(ROOT, 'scripts'), join(root, 'scripts'), { recursive: true });
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs'), '--check'], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs'), '--check'], {
+    encoding: 'utf8',
+    env: { PATH: '/nonexistent' },
+  });
   assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
   assert.match(r.stdout, /^missing: .*skopeo \(skopeo\)/);
 });

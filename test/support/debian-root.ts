@@ -9,12 +9,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
-const CACHE = process.env.DCE_DEBIAN_ROOT_CACHE ? resolve(process.env.DCE_DEBIAN_ROOT_CACHE) : join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-debian');
+const CACHE = process.env.DCE_DEBIAN_ROOT_CACHE
+  ? resolve(process.env.DCE_DEBIAN_ROOT_CACHE)
+  : join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-debian');
 export const SUITE = 'bookworm';
 
 function sh(cmd: string, args: string[], timeout = 600_000) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout, maxBuffer: 1 << 26 });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`}`);
+  if (r.error || r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed: ${r.error?.message ?? `${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`}`,
+    );
   return r.stdout;
 }
 
@@ -31,7 +36,13 @@ export function debianTarball(): string {
   mkdirSync(CACHE, { recursive: true });
   const work = mkdtempSync(join(CACHE, '.debootstrap-'));
   try {
-    sh('debootstrap', ['--variant=minbase', '--keyring=/usr/share/keyrings/debian-archive-keyring.gpg', SUITE, join(work, 'root'), debianMirror()]);
+    sh('debootstrap', [
+      '--variant=minbase',
+      '--keyring=/usr/share/keyrings/debian-archive-keyring.gpg',
+      SUITE,
+      join(work, 'root'),
+      debianMirror(),
+    ]);
     sh('tar', ['-C', join(work, 'root'), '--numeric-owner', '-cf', join(work, 'root.tar'), '.']);
     renameSync(join(work, 'root.tar'), tarball);
   } finally {
@@ -43,7 +54,10 @@ export function debianTarball(): string {
 export interface DebianRoot {
   dir: string;
   /** Runs a command in the root (chroot), with env as its whole environment. */
-  run(command: string[], opts?: { env?: Record<string, string>; input?: string; timeout?: number }): { status: number | null; stdout: string; stderr: string };
+  run(
+    command: string[],
+    opts?: { env?: Record<string, string>; input?: string; timeout?: number },
+  ): { status: number | null; stdout: string; stderr: string };
   remove(): void;
 }
 
@@ -54,11 +68,22 @@ export function freshDebianRoot(): DebianRoot {
   sh('tar', ['-C', dir, '--numeric-owner', '-xf', tarball]);
   rmSync(join(dir, 'etc/apt/sources.list'), { force: true });
   sh('mount', ['-t', 'proc', 'proc', join(dir, 'proc')]);
-  const baseEnv = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' };
+  const baseEnv = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: '/root',
+    LANG: 'C.UTF-8',
+    DEBIAN_FRONTEND: 'noninteractive',
+  };
   return {
     dir,
     run(command, opts = {}) {
-      const r = spawnSync('chroot', [dir, ...command], { encoding: 'utf8', env: { ...baseEnv, ...opts.env }, input: opts.input, timeout: opts.timeout ?? 300_000, maxBuffer: 1 << 26 });
+      const r = spawnSync('chroot', [dir, ...command], {
+        encoding: 'utf8',
+        env: { ...baseEnv, ...opts.env },
+        input: opts.input,
+        timeout: opts.timeout ?? 300_000,
+        maxBuffer: 1 << 26,
+      });
       return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
     },
     remove() {
@@ -72,7 +97,20 @@ export function freshDebianRoot(): DebianRoot {
 export function throwawayGpgKey(parent: string, name: string): { home: string; keyId: string; publicKey: string } {
   const home = mkdtempSync(join(parent, `gnupg-${name}-`));
   const env = { ...process.env, GNUPGHOME: home };
-  const gen = spawnSync('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', `${name} (throwaway test key) <${name}@example.invalid>`, 'ed25519', 'sign', '1d'], { env, encoding: 'utf8' });
+  const gen = spawnSync(
+    'gpg',
+    [
+      '--batch',
+      '--passphrase',
+      '',
+      '--quick-gen-key',
+      `${name} (throwaway test key) <${name}@example.invalid>`,
+      'ed25519',
+      'sign',
+      '1d',
+    ],
+    { env, encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(`gpg --quick-gen-key: ${gen.stderr}`);
   const list = spawnSync('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env, encoding: 'utf8' }).stdout;
   const keyId = /^fpr:+([0-9A-F]+):/m.exec(list)![1];

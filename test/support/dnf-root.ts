@@ -65,33 +65,112 @@ export interface DnfRoot {
 }
 
 /** Serves site as https://<host>/<repo>/ in a new root under scratch; resolves once the server listens. */
-export async function startDnfRoot(scratch: string, site: string, host: string, repo: string, ca: CaFiles, leaf: LeafCert): Promise<DnfRoot> {
+export async function startDnfRoot(
+  scratch: string,
+  site: string,
+  host: string,
+  repo: string,
+  ca: CaFiles,
+  leaf: LeafCert,
+): Promise<DnfRoot> {
   const dir = join(scratch, 'root');
-  for (const d of ['usr-upper', 'usr-work', 'etc-upper', 'etc-work', 'root/usr', 'root/etc', 'root/var', 'root/proc', 'root/dev', 'root/root', 'root/run', 'root/tmp']) mkdirSync(join(scratch, d), { recursive: true, mode: 0o755 });
+  for (const d of [
+    'usr-upper',
+    'usr-work',
+    'etc-upper',
+    'etc-work',
+    'root/usr',
+    'root/etc',
+    'root/var',
+    'root/proc',
+    'root/dev',
+    'root/root',
+    'root/run',
+    'root/tmp',
+  ])
+    mkdirSync(join(scratch, d), { recursive: true, mode: 0o755 });
   // mkdir's mode is cut by the umask (the suite runs under 077), and the merged directories take these modes.
   for (const d of ['usr-upper', 'etc-upper', 'root', 'root/var', 'root/run']) chmodSync(join(scratch, d), 0o755);
   chmodSync(join(dir, 'tmp'), 0o1777);
-  for (const link of ['bin', 'sbin', 'lib', 'lib64']) if (!existsSync(join(dir, link))) symlinkSync(`usr/${link}`, join(dir, link));
+  for (const link of ['bin', 'sbin', 'lib', 'lib64'])
+    if (!existsSync(join(dir, link))) symlinkSync(`usr/${link}`, join(dir, link));
   const log = join(scratch, 'requests.log');
-  const server: ChildProcess = spawn('unshare', ['-m', '-n', '--propagation', 'private', '/bin/sh', '-c', SETUP, 'sh', scratch, process.execPath, '-e', SERVER, leaf.certFile, leaf.keyFile, site, `/${repo}/`, log], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server: ChildProcess = spawn(
+    'unshare',
+    [
+      '-m',
+      '-n',
+      '--propagation',
+      'private',
+      '/bin/sh',
+      '-c',
+      SETUP,
+      'sh',
+      scratch,
+      process.execPath,
+      '-e',
+      SERVER,
+      leaf.certFile,
+      leaf.keyFile,
+      site,
+      `/${repo}/`,
+      log,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let said = '';
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the HTTPS server in the root's namespace did not start in 30 s: ${said}`)), 30_000);
-    server.stdout!.on('data', (c: Buffer) => ((said += c.toString()), said.includes('listening') && (clearTimeout(timer), ready())));
+    const timer = setTimeout(
+      () => fail(new Error(`the HTTPS server in the root's namespace did not start in 30 s: ${said}`)),
+      30_000,
+    );
+    server.stdout!.on(
+      'data',
+      (c: Buffer) => ((said += c.toString()), said.includes('listening') && (clearTimeout(timer), ready())),
+    );
     server.stderr!.on('data', (c: Buffer) => (said += c.toString()));
-    server.on('exit', (code) => (clearTimeout(timer), fail(new Error(`the namespace set-up ended (exit ${code}): ${said}`))));
+    server.on(
+      'exit',
+      (code) => (clearTimeout(timer), fail(new Error(`the namespace set-up ended (exit ${code}): ${said}`))),
+    );
   });
   const run: DnfRoot['run'] = async (script, options = {}) => {
-    const inRoot = ['nsenter', '-t', String(server.pid), '-m', '-n', 'chroot', dir, '/usr/bin/env', '-i', `PATH=${PATH}`, 'HOME=/root', 'LANG=C.UTF-8', 'TERM=dumb', '/bin/sh', '-c', `cd /root && ${script}`];
+    const inRoot = [
+      'nsenter',
+      '-t',
+      String(server.pid),
+      '-m',
+      '-n',
+      'chroot',
+      dir,
+      '/usr/bin/env',
+      '-i',
+      `PATH=${PATH}`,
+      'HOME=/root',
+      'LANG=C.UTF-8',
+      'TERM=dumb',
+      '/bin/sh',
+      '-c',
+      `cd /root && ${script}`,
+    ];
     // script(1) runs outside the chroot: the root's /dev is a plain bind of this machine's, without the pty mounts.
-    const [file, args] = options.terminal ? ['script', ['-q', '-e', '-c', shellCommand(inRoot), '/dev/null']] as const : [inRoot[0], inRoot.slice(1)] as const;
-    const r = await runCommand(file, args, { env: { PATH }, stdin: options.input ?? '', timeoutMs: options.timeoutMs ?? 180_000 });
+    const [file, args] = options.terminal
+      ? (['script', ['-q', '-e', '-c', shellCommand(inRoot), '/dev/null']] as const)
+      : ([inRoot[0], inRoot.slice(1)] as const);
+    const r = await runCommand(file, args, {
+      env: { PATH },
+      stdin: options.input ?? '',
+      timeoutMs: options.timeoutMs ?? 180_000,
+    });
     return { ...r, stdout: r.stdout.replace(/\r\n/g, '\n'), ran: script };
   };
-  const setup = await run(`mkdir -p /etc/yum.repos.d /usr/local/bin /usr/local/share/ca-certificates
+  const setup = await run(
+    `mkdir -p /etc/yum.repos.d /usr/local/bin /usr/local/share/ca-certificates
 printf '#!/bin/sh\\nexec "$@"\\n' > /usr/local/bin/sudo && chmod 755 /usr/local/bin/sudo
 cat > /usr/local/share/ca-certificates/dce-test-ca.crt && update-ca-certificates >/dev/null
-echo '127.0.0.1 ${host}' >> /etc/hosts`, { input: readFileSync(ca.certFile, 'utf8') });
+echo '127.0.0.1 ${host}' >> /etc/hosts`,
+    { input: readFileSync(ca.certFile, 'utf8') },
+  );
   if (setup.code !== 0) {
     server.kill();
     throw new Error(`preparing the dnf root failed (exit ${setup.code}): ${setup.stdout}${setup.stderr}`);
@@ -101,12 +180,22 @@ echo '127.0.0.1 ${host}' >> /etc/hosts`, { input: readFileSync(ca.certFile, 'utf
     scratch,
     requests: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
     run,
-    close: () => new Promise<void>((done) => (server.exitCode !== null || server.signalCode !== null ? done() : (server.once('exit', () => done()), server.kill()))),
+    close: () =>
+      new Promise<void>((done) =>
+        server.exitCode !== null || server.signalCode !== null
+          ? done()
+          : (server.once('exit', () => done()), server.kill()),
+      ),
   };
 }
 
 /** Runs a command docs/install.md shows, as written (placeholders filled in), in the root, and logs that it ran. */
-export async function runShownInRoot(root: DnfRoot, command: ShownCommand, values: Readonly<Record<string, string>>, options: { input?: string; terminal?: boolean } = {}): Promise<DnfRootResult> {
+export async function runShownInRoot(
+  root: DnfRoot,
+  command: ShownCommand,
+  values: Readonly<Record<string, string>>,
+  options: { input?: string; terminal?: boolean } = {},
+): Promise<DnfRootResult> {
   const result = await root.run(substitute(command.text, values), options);
   record(command);
   return result;

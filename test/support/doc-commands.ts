@@ -32,10 +32,52 @@ export interface ShownCommand {
 
 /** First words that make an inline code span a command (rule 4). */
 export const PROGRAMS = [
-  'docker-credential-ecr', 'ecr-credential-provider', 'docker', 'sudo', 'kubectl', 'helm', 'oras', 'crictl', 'podman',
-  'skopeo', 'buildah', 'aws', 'npm', 'npx', 'node', 'bash', 'sh', 'eval', 'sha256sum', 'shasum', 'certutil',
-  'copy', 'icacls', 'xattr', 'apk', 'apt', 'apt-get', 'dpkg', 'rpm', 'dnf', 'yum', 'brew', 'scoop', 'winget',
-  'man', 'journalctl', 'systemctl', 'psexec', 'curl', 'wget', 'tar', 'unzip', 'gpg', 'minisign', 'cosign', 'install',
+  'docker-credential-ecr',
+  'ecr-credential-provider',
+  'docker',
+  'sudo',
+  'kubectl',
+  'helm',
+  'oras',
+  'crictl',
+  'podman',
+  'skopeo',
+  'buildah',
+  'aws',
+  'npm',
+  'npx',
+  'node',
+  'bash',
+  'sh',
+  'eval',
+  'sha256sum',
+  'shasum',
+  'certutil',
+  'copy',
+  'icacls',
+  'xattr',
+  'apk',
+  'apt',
+  'apt-get',
+  'dpkg',
+  'rpm',
+  'dnf',
+  'yum',
+  'brew',
+  'scoop',
+  'winget',
+  'man',
+  'journalctl',
+  'systemctl',
+  'psexec',
+  'curl',
+  'wget',
+  'tar',
+  'unzip',
+  'gpg',
+  'minisign',
+  'cosign',
+  'install',
 ] as const;
 
 const SHELL = new Set(['sh', 'bash', 'shell', 'zsh']);
@@ -44,13 +86,20 @@ const WINDOWS = new Set(['bat', 'cmd', 'powershell', 'ps1', 'pwsh']);
 /** The documentation the rule covers: README.md and every docs/**\/*.md. */
 export function docFiles(root: string): string[] {
   const walk = (dir: string): string[] =>
-    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : []));
-  return [...(existsSync(join(root, 'README.md')) ? ['README.md'] : []), ...(existsSync(join(root, 'docs')) ? walk('docs').sort() : [])];
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.md') ? [join(dir, e.name)] : [],
+    );
+  return [
+    ...(existsSync(join(root, 'README.md')) ? ['README.md'] : []),
+    ...(existsSync(join(root, 'docs')) ? walk('docs').sort() : []),
+  ];
 }
 
 /** Every command shown in the documentation under root. */
 export function shownCommands(root: string, notCommands: ReadonlySet<string> = new Set()): ShownCommand[] {
-  return docFiles(root).flatMap((file) => extractCommands(relative(root, join(root, file)), readFileSync(join(root, file), 'utf8'), notCommands));
+  return docFiles(root).flatMap((file) =>
+    extractCommands(relative(root, join(root, file)), readFileSync(join(root, file), 'utf8'), notCommands),
+  );
 }
 
 /** Code spans of a line of prose or a table cell: [text, offset]. */
@@ -60,7 +109,12 @@ function codeSpans(text: string): { code: string; at: number }[] {
 
 /** Table cells of a row, split on pipes that are not escaped. */
 function cells(row: string): string[] {
-  return row.trim().replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).map((c) => c.trim());
+  return row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 }
 
 const isProgramCommand = (code: string): boolean => {
@@ -68,7 +122,11 @@ const isProgramCommand = (code: string): boolean => {
   return rest.length > 0 && (PROGRAMS as readonly string[]).includes(first);
 };
 
-export function extractCommands(file: string, markdown: string, notCommands: ReadonlySet<string> = new Set()): ShownCommand[] {
+export function extractCommands(
+  file: string,
+  markdown: string,
+  notCommands: ReadonlySet<string> = new Set(),
+): ShownCommand[] {
   const lines = markdown.split('\n');
   const found: ShownCommand[] = [];
   let prose: { text: string; line: number }[] = [];
@@ -90,7 +148,8 @@ export function extractCommands(file: string, markdown: string, notCommands: Rea
       flushProse();
       const [, indent, marker, lang] = fence;
       const body: { text: string; line: number }[] = [];
-      for (i++; i < lines.length && !lines[i].trimStart().startsWith(marker); i++) body.push({ text: lines[i].slice(indent.length), line: i + 1 });
+      for (i++; i < lines.length && !lines[i].trimStart().startsWith(marker); i++)
+        body.push({ text: lines[i].slice(indent.length), line: i + 1 });
       found.push(...blockCommands(file, lang.toLowerCase(), body));
       continue;
     }
@@ -107,7 +166,8 @@ export function extractCommands(file: string, markdown: string, notCommands: Rea
       row_cells.forEach((cell, column) => {
         for (const { code } of codeSpans(cell)) {
           const text = code.replace(/\\\|/g, '|');
-          if (column === commandColumn ? /\s/.test(text) : isProgramCommand(text) && !notCommands.has(text)) found.push({ file, line: i + 1, text, kind: column === commandColumn ? 'table' : 'inline', shell: 'sh' });
+          if (column === commandColumn ? /\s/.test(text) : isProgramCommand(text) && !notCommands.has(text))
+            found.push({ file, line: i + 1, text, kind: column === commandColumn ? 'table' : 'inline', shell: 'sh' });
         }
       });
       continue;
@@ -133,7 +193,8 @@ function blockCommands(file: string, lang: string, body: { text: string; line: n
     const heredoc = SHELL.has(lang) ? /(?<!<)<<(?!<)(-?)\s*(['"]?)([\w-]+)\2/.exec(parts.at(-1)!) : null;
     if (heredoc) {
       const [, strip, , delimiter] = heredoc;
-      while (j + 1 < body.length && (strip ? body[j + 1].text.replace(/^\t+/, '') : body[j + 1].text) !== delimiter) parts.push(body[++j].text);
+      while (j + 1 < body.length && (strip ? body[j + 1].text.replace(/^\t+/, '') : body[j + 1].text) !== delimiter)
+        parts.push(body[++j].text);
       if (j + 1 < body.length) parts.push(body[++j].text);
     }
     const shell = WINDOWS.has(lang) ? (lang === 'bat' || lang === 'cmd' ? 'cmd' : 'powershell') : 'sh';

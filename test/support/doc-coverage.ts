@@ -16,11 +16,17 @@ export function readLog(dir: string): DocRunRecord[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DocRunRecord));
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as DocRunRecord),
+    );
 }
 
 const where = (c: ShownCommand): string => `${c.file}:${c.line}`;
-const quoted = (text: string): string => (text.includes('\n') ? `\n      ${text.replace(/\n/g, '\n      ')}` : ` ${text}`);
+const quoted = (text: string): string =>
+  text.includes('\n') ? `\n      ${text.replace(/\n/g, '\n      ')}` : ` ${text}`;
 
 export function checkCoverage(
   shown: readonly ShownCommand[],
@@ -34,7 +40,8 @@ export function checkCoverage(
   const active = notYetRun.filter((e) => !(e.until && exists(e.until)));
   const ranKeys = new Map<string, DocRunRecord[]>();
   for (const r of ran) ranKeys.set(commandKey(r), [...(ranKeys.get(commandKey(r)) ?? []), r]);
-  const exemptionOf = (c: ShownCommand): NotYetRun | undefined => active.find((e) => e.file === c.file && (e.text === undefined || e.text === c.text));
+  const exemptionOf = (c: ShownCommand): NotYetRun | undefined =>
+    active.find((e) => e.file === c.file && (e.text === undefined || e.text === c.text));
   const used = new Set<NotYetRun>();
   const missing: ShownCommand[] = [];
   const exempt: [ShownCommand, NotYetRun][] = [];
@@ -56,20 +63,34 @@ export function checkCoverage(
   for (const e of active) {
     if (used.has(e)) continue;
     if (e.text === undefined && !existingFiles.has(e.file)) continue; // a page still to come: listed below
-    problems.push(`  test/docs/doc-exemptions.ts: the exception for ${e.file}${e.text === undefined ? '' : `: ${e.text}`} matches no command shown; remove it`);
+    problems.push(
+      `  test/docs/doc-exemptions.ts: the exception for ${e.file}${e.text === undefined ? '' : `: ${e.text}`} matches no command shown; remove it`,
+    );
   }
   for (const [, { command, programs }] of withStandIns) {
-    for (const p of programs) if (!standIns[p]) problems.push(`  ${where(command)}: run with a stand-in for ${p}, which STAND_INS does not list`);
+    for (const p of programs)
+      if (!standIns[p])
+        problems.push(`  ${where(command)}: run with a stand-in for ${p}, which STAND_INS does not list`);
   }
   const report = [
     `doc commands: ${shown.length} shown in README.md and docs/, ${covered} run by tests (${withStandIns.size} with a stand-in), ${exempt.length} not yet run, ${missing.length} run by no test`,
   ];
-  for (const [, { command, programs }] of withStandIns) report.push(`  stand-in for ${programs.join(', ')} (${programs.map((p) => standIns[p]).join('; ')}): ${where(command)}`);
+  for (const [, { command, programs }] of withStandIns)
+    report.push(
+      `  stand-in for ${programs.join(', ')} (${programs.map((p) => standIns[p]).join('; ')}): ${where(command)}`,
+    );
   for (const [c, e] of exempt) report.push(`  not yet run: ${where(c)}:${quoted(c.text)}\n      why: ${e.why}`);
-  for (const e of active) if (e.text === undefined && !existingFiles.has(e.file)) report.push(`  not yet run: ${e.file} (no such page yet): ${e.why}`);
+  for (const e of active)
+    if (e.text === undefined && !existingFiles.has(e.file))
+      report.push(`  not yet run: ${e.file} (no such page yet): ${e.why}`);
   if (problems.length > 0) {
-    report.push('FAIL: every command the README and docs show must be run by a test (test/support/doc-run.ts runDocCommand),');
-    report.push('or be listed with a reason in test/docs/doc-exemptions.ts (CONTRIBUTING.md, "Commands in the docs"):', ...problems);
+    report.push(
+      'FAIL: every command the README and docs show must be run by a test (test/support/doc-run.ts runDocCommand),',
+    );
+    report.push(
+      'or be listed with a reason in test/docs/doc-exemptions.ts (CONTRIBUTING.md, "Commands in the docs"):',
+      ...problems,
+    );
   }
   return { ok: problems.length === 0, report };
 }

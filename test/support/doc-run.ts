@@ -3,7 +3,16 @@
 // after a run that included every test file that imports this module, test/docs/doc-coverage-check.ts compares
 // what ran with what the docs show (CONTRIBUTING.md, "Commands in the docs").
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { extractCommands, type ShownCommand } from './doc-commands';
@@ -29,13 +38,18 @@ export interface DocRunRecord {
 export function docCommand(file: string, text: string, shell: ShownCommand['shell'] = 'sh'): ShownCommand {
   const all = extractCommands(file, readFileSync(join(REPO, file), 'utf8'), NOT_COMMAND_SPANS);
   const found = all.find((c) => c.text === text && c.shell === shell);
-  assert.ok(found, `${file} no longer shows the command ${JSON.stringify(text)} (it shows: ${all.map((c) => `${c.line}: ${c.text}`).join('; ')})`);
+  assert.ok(
+    found,
+    `${file} no longer shows the command ${JSON.stringify(text)} (it shows: ${all.map((c) => `${c.line}: ${c.text}`).join('; ')})`,
+  );
   return found;
 }
 
 /** Every `$ ` line of file with this text, in order (a transcript may show one command twice). */
 export function docTranscripts(file: string, text: string): ShownCommand[] {
-  const all = extractCommands(file, readFileSync(join(REPO, file), 'utf8'), NOT_COMMAND_SPANS).filter((c) => c.kind === 'prompt' && c.text === text);
+  const all = extractCommands(file, readFileSync(join(REPO, file), 'utf8'), NOT_COMMAND_SPANS).filter(
+    (c) => c.kind === 'prompt' && c.text === text,
+  );
   assert.ok(all.length > 0, `${file} shows no transcript of ${JSON.stringify(text)}`);
   return all;
 }
@@ -91,28 +105,57 @@ export interface DocRunResult extends CommandResult {
 /** Runs `command` as the docs show it and records that it ran. */
 export async function runDocCommand(command: ShownCommand, options: DocRunOptions): Promise<DocRunResult> {
   assert.equal(command.shell, 'sh', `${command.file}:${command.line}: only /bin/sh commands run here`);
-  const ran = Object.entries(options.inWords ?? {}).reduce((text, [key, value]) => text.split(key).join(value), substitute(command.text, options.values ?? {}));
+  const ran = Object.entries(options.inWords ?? {}).reduce(
+    (text, [key, value]) => text.split(key).join(value),
+    substitute(command.text, options.values ?? {}),
+  );
   // Stand-ins, the sudo shim and the output of `after`; removed when the command is done.
   const work = mkdtempSync(join(tmpdir(), 'dce-doc-run-'));
   const afterOut = join(work, 'after.out');
   const bin = join(work, 'bin');
   mkdirSync(bin);
   for (const program of options.standIns ?? []) {
-    assert.ok(STAND_INS[program], `${program}: a stand-in must be listed, with why, in test/docs/doc-exemptions.ts STAND_INS`);
+    assert.ok(
+      STAND_INS[program],
+      `${program}: a stand-in must be listed, with why, in test/docs/doc-exemptions.ts STAND_INS`,
+    );
     standIn(bin, program, work);
   }
   if (options.scratch) writeScript(join(bin, 'sudo'), 'exec "$@"');
   assert.ok(!(options.launch && options.after), 'a launched script cannot write `after` where this process reads it');
-  const script = [options.before ?? '', ran, 'doc_status=$?', options.after ? `{\n${options.after}\n} > ${shellQuote(afterOut)} 2>&1` : '', 'exit $doc_status'].join('\n');
+  const script = [
+    options.before ?? '',
+    ran,
+    'doc_status=$?',
+    options.after ? `{\n${options.after}\n} > ${shellQuote(afterOut)} 2>&1` : '',
+    'exit $doc_status',
+  ].join('\n');
   const env = { ...options.env, PATH: `${bin}:${options.env.PATH ?? process.env.PATH ?? ''}` };
-  const [file, args] = options.launch ? options.launch(script) : options.scratch ? inScratchRoot(options.scratch, script) : options.terminal ? ['script', ['-q', '-e', '-c', `/bin/sh -c ${shellQuote(script)}`, '/dev/null']] : ['/bin/sh', ['-c', script]];
-  const result = await runCommand(file, args, { env, timeoutMs: options.timeoutMs ?? 60_000, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) });
+  const [file, args] = options.launch
+    ? options.launch(script)
+    : options.scratch
+      ? inScratchRoot(options.scratch, script)
+      : options.terminal
+        ? ['script', ['-q', '-e', '-c', `/bin/sh -c ${shellQuote(script)}`, '/dev/null']]
+        : ['/bin/sh', ['-c', script]];
+  const result = await runCommand(file, args, {
+    env,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+  });
   record(command, [...(options.standIns ?? [])]);
   const calls = Object.fromEntries(
-    (options.standIns ?? []).map((p) => [p, readdirSync(work).filter((f) => f.startsWith(`${p}.call.`)).sort().map((f) => {
-      const [args, stdin] = readFileSync(join(work, f), 'utf8').split('\0--stdin--\0');
-      return { args: args.split('\0').slice(0, -1), stdin: stdin ?? '' };
-    })]),
+    (options.standIns ?? []).map((p) => [
+      p,
+      readdirSync(work)
+        .filter((f) => f.startsWith(`${p}.call.`))
+        .sort()
+        .map((f) => {
+          const [args, stdin] = readFileSync(join(work, f), 'utf8').split('\0--stdin--\0');
+          return { args: args.split('\0').slice(0, -1), stdin: stdin ?? '' };
+        }),
+    ]),
   );
   let after = '';
   try {
@@ -132,7 +175,16 @@ function writeScript(path: string, body: string): void {
 /** A program that writes down its arguments and stdin (the test judges them) and succeeds. */
 function standIn(bin: string, program: string, work: string): void {
   const call = `${shellQuote(join(work, `${program}.call.`))}$(date +%s%N)`;
-  writeScript(join(bin, program), [`f=${call}`, `printf '%s\\0' "$@" > "$f"`, `printf '\\0--stdin--\\0' >> "$f"`, `cat >> "$f"`, `echo "${program} (stand-in): called"`].join('\n'));
+  writeScript(
+    join(bin, program),
+    [
+      `f=${call}`,
+      `printf '%s\\0' "$@" > "$f"`,
+      `printf '\\0--stdin--\\0' >> "$f"`,
+      `cat >> "$f"`,
+      `echo "${program} (stand-in): called"`,
+    ].join('\n'),
+  );
 }
 
 /** /bin/sh in a private mount namespace with /etc and /usr/local as overlays whose writes land under scratch. */
@@ -142,7 +194,10 @@ function inScratchRoot(scratch: string, script: string): [string, string[]] {
     for (const part of ['upper', 'work']) mkdirSync(join(scratch, `${name}-${part}`), { recursive: true });
     return `mount -t overlay overlay -o ${shellQuote(`lowerdir=/${dir},upperdir=${join(scratch, `${name}-upper`)},workdir=${join(scratch, `${name}-work`)}`)} /${dir}`;
   });
-  return ['unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', `${mounts.join(' && ')} && exec /bin/sh -c "$1"`, 'sh', script]];
+  return [
+    'unshare',
+    ['-m', '--propagation', 'private', '/bin/sh', '-c', `${mounts.join(' && ')} && exec /bin/sh -c "$1"`, 'sh', script],
+  ];
 }
 
 /** Where a scratch root's write to an absolute path under /etc or /usr/local landed. */
@@ -157,7 +212,13 @@ export function record(command: ShownCommand, standIns: string[] = []): void {
   const dir = process.env.DOC_COMMANDS_LOG;
   if (!dir) return;
   const by = process.argv[1] ? relative(REPO, process.argv[1]) : 'unknown';
-  const entry: DocRunRecord = { shell: command.shell, text: command.text, file: command.file, line: command.line, by, standIns };
+  const entry: DocRunRecord = {
+    shell: command.shell,
+    text: command.text,
+    file: command.file,
+    line: command.line,
+    by,
+    standIns,
+  };
   appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(entry)}\n`);
 }
-

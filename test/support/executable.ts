@@ -47,10 +47,17 @@ export function runExecutable(
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk)); // always a pipe
     child.on('error', fail);
     child.stdin?.on('error', () => undefined); // the helper may stop reading an oversized input early
-    const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    const timer =
+      options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      done({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: performance.now() - started });
+      done({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: performance.now() - started,
+      });
     });
     child.stdin?.end(options.stdin ?? '');
   });

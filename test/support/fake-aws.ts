@@ -21,7 +21,14 @@ export * from './fake-aws/constants';
 export type { FakeAws, StartOptions } from './fake-aws/fake-aws-handle';
 export { startFakeAws, readCa } from './fake-aws/server';
 export type { Fault, FaultTarget, ConnectFault } from './fake-aws/faults';
-export type { FakeCall, IssuedToken, AssumedRole, WebIdentityCall, MfaCall, ContainerCredentialsCall } from './fake-aws/recorded-calls';
+export type {
+  FakeCall,
+  IssuedToken,
+  AssumedRole,
+  WebIdentityCall,
+  MfaCall,
+  ContainerCredentialsCall,
+} from './fake-aws/recorded-calls';
 export type { Principal } from './fake-aws/principals';
 export type { WebIdentityTrust } from './fake-aws/web-identity-trust';
 export type { MfaRequirement } from './fake-aws/mfa';

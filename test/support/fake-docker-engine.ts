@@ -80,7 +80,7 @@ export interface EngineOptions {
 export function decodeRegistryAuth(header: string): RegistryAuth | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -107,7 +107,10 @@ function engineHeaders(extra: http.OutgoingHttpHeaders = {}): http.OutgoingHttpH
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, engineHeaders({ 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }));
+  res.writeHead(
+    status,
+    engineHeaders({ 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+  );
   res.end(body);
 }
 
@@ -142,7 +145,15 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
     requests.push(request);
 
     if (path === '/_ping' && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, engineHeaders({ 'content-type': 'text/plain; charset=utf-8', 'content-length': 2, 'cache-control': 'no-cache, no-store, must-revalidate', pragma: 'no-cache' }));
+      res.writeHead(
+        200,
+        engineHeaders({
+          'content-type': 'text/plain; charset=utf-8',
+          'content-length': 2,
+          'cache-control': 'no-cache, no-store, must-revalidate',
+          pragma: 'no-cache',
+        }),
+      );
       res.end(req.method === 'GET' ? 'OK' : undefined);
       return;
     }
@@ -177,8 +188,15 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
         // CLI gets an HTTP error. The texts: the engine's own without credentials, the registry's with wrong ones.
         const [registry, ...repo] = fromImage.split('/');
         const anonymous = !pull.auth?.username && !pull.auth?.password;
-        const why = typeof verdict === 'string' ? verdict : anonymous ? 'no basic auth credentials' : 'unauthorized: authentication required';
-        sendJson(res, REFUSAL_STATUS, { message: `Head "https://${registry}/v2/${repo.join('/')}/manifests/${tag}": ${why}` });
+        const why =
+          typeof verdict === 'string'
+            ? verdict
+            : anonymous
+              ? 'no basic auth credentials'
+              : 'unauthorized: authentication required';
+        sendJson(res, REFUSAL_STATUS, {
+          message: `Head "https://${registry}/v2/${repo.join('/')}/manifests/${tag}": ${why}`,
+        });
         return;
       }
       res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
@@ -200,14 +218,25 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       const raw = req.headers['x-registry-config'];
       let registryConfig: Record<string, RegistryAuth> | undefined;
       try {
-        registryConfig = typeof raw === 'string' ? (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, RegistryAuth>) : undefined;
+        registryConfig =
+          typeof raw === 'string'
+            ? (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, RegistryAuth>)
+            : undefined;
       } catch {
         registryConfig = undefined;
       }
       builds.push(registryConfig ? { registryConfig } : {});
       res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
       const id = `sha256:${'cd'.repeat(32)}`;
-      res.end([{ stream: 'Step 1/1 : FROM scratch\n' }, { aux: { ID: id } }, { stream: `Successfully built ${id.slice(7, 19)}\n` }].map((m) => `${JSON.stringify(m)}\n`).join(''));
+      res.end(
+        [
+          { stream: 'Step 1/1 : FROM scratch\n' },
+          { aux: { ID: id } },
+          { stream: `Successfully built ${id.slice(7, 19)}\n` },
+        ]
+          .map((m) => `${JSON.stringify(m)}\n`)
+          .join(''),
+      );
       return;
     }
     if (path === '/auth' && req.method === 'POST') {
@@ -220,7 +249,9 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       logins.push(auth);
       if (opts.authorizeLogin && !(await opts.authorizeLogin(auth))) {
         // What the engine answers when the registry refuses the login's credentials.
-        sendJson(res, 401, { message: `login attempt to https://${auth.serveraddress ?? ''}/v2/ failed with status: 401 Unauthorized` });
+        sendJson(res, 401, {
+          message: `login attempt to https://${auth.serveraddress ?? ''}/v2/ failed with status: 401 Unauthorized`,
+        });
         return;
       }
       sendJson(res, 200, { Status: 'Login Succeeded', IdentityToken: '' });
@@ -230,7 +261,9 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       // A real engine unpacks the archive; this one reads the images it names (manifest.json) and keeps nothing else.
       let tags: string[] = [];
       try {
-        tags = (JSON.parse(tarMember(raw, 'manifest.json')?.toString('utf8') ?? '') as { RepoTags?: string[] }[]).flatMap((m) => m.RepoTags ?? []);
+        tags = (
+          JSON.parse(tarMember(raw, 'manifest.json')?.toString('utf8') ?? '') as { RepoTags?: string[] }[]
+        ).flatMap((m) => m.RepoTags ?? []);
       } catch {
         // Not an archive docker load reads: refused below.
       }

@@ -23,15 +23,27 @@ export interface FakeEcrCatalogue {
   reset(): void;
 }
 
-export function createEcrCatalogue(defaultAccount: string): FakeEcrCatalogue & { answer(call: CatalogueCall): { body: unknown } | { error: ErrorAnswer } | undefined } {
+export function createEcrCatalogue(
+  defaultAccount: string,
+): FakeEcrCatalogue & { answer(call: CatalogueCall): { body: unknown } | { error: ErrorAnswer } | undefined } {
   const repositories: Array<{ region: string; account: string; name: string; policy?: string }> = [];
   const rules: Array<{ region: string; prefix: string; upstream: string }> = [];
   const denied = new Set<string>();
   const notFound = (name: string, account: string): { error: ErrorAnswer } => ({
-    error: { status: 400, code: 'RepositoryNotFoundException', message: `The repository with name '${name}' does not exist in the registry with id '${account}'` },
+    error: {
+      status: 400,
+      code: 'RepositoryNotFoundException',
+      message: `The repository with name '${name}' does not exist in the registry with id '${account}'`,
+    },
   });
   return {
-    addRepository: (region, name, opts = {}) => void repositories.push({ region, name, account: opts.account ?? defaultAccount, ...(opts.policy ? { policy: opts.policy } : {}) }),
+    addRepository: (region, name, opts = {}) =>
+      void repositories.push({
+        region,
+        name,
+        account: opts.account ?? defaultAccount,
+        ...(opts.policy ? { policy: opts.policy } : {}),
+      }),
     addPullThroughRule: (region, prefix, upstream) => void rules.push({ region, prefix, upstream }),
     deny: (action) => void denied.add(action),
     reset() {
@@ -42,7 +54,8 @@ export function createEcrCatalogue(defaultAccount: string): FakeEcrCatalogue & {
     answer(call) {
       const region = call.region ?? 'us-east-1';
       const account = typeof call.body.registryId === 'string' ? call.body.registryId : defaultAccount;
-      if (!['DescribeRepositories', 'GetRepositoryPolicy', 'DescribePullThroughCacheRules'].includes(call.action)) return undefined;
+      if (!['DescribeRepositories', 'GetRepositoryPolicy', 'DescribePullThroughCacheRules'].includes(call.action))
+        return undefined;
       if (denied.has(call.action)) {
         return {
           error: {
@@ -52,21 +65,44 @@ export function createEcrCatalogue(defaultAccount: string): FakeEcrCatalogue & {
           },
         };
       }
-      const find = (name: unknown) => repositories.find((r) => r.region === region && r.account === account && r.name === name);
+      const find = (name: unknown) =>
+        repositories.find((r) => r.region === region && r.account === account && r.name === name);
       if (call.action === 'DescribeRepositories') {
         const names = Array.isArray(call.body.repositoryNames) ? call.body.repositoryNames.map(String) : [];
         const found = names.map((n) => find(n));
         const missing = names.find((_n, i) => !found[i]);
         if (missing !== undefined) return notFound(missing, account);
-        return { body: { repositories: found.map((r) => ({ repositoryName: r!.name, registryId: account, repositoryArn: `arn:aws:ecr:${region}:${account}:repository/${r!.name}`, repositoryUri: `${account}.dkr.ecr.${region}.amazonaws.com/${r!.name}` })) } };
+        return {
+          body: {
+            repositories: found.map((r) => ({
+              repositoryName: r!.name,
+              registryId: account,
+              repositoryArn: `arn:aws:ecr:${region}:${account}:repository/${r!.name}`,
+              repositoryUri: `${account}.dkr.ecr.${region}.amazonaws.com/${r!.name}`,
+            })),
+          },
+        };
       }
       if (call.action === 'GetRepositoryPolicy') {
         const repo = find(call.body.repositoryName);
         if (!repo) return notFound(String(call.body.repositoryName), account);
-        if (!repo.policy) return { error: { status: 400, code: 'RepositoryPolicyNotFoundException', message: `Repository policy does not exist for the repository with name '${repo.name}' in the registry with id '${account}'` } };
+        if (!repo.policy)
+          return {
+            error: {
+              status: 400,
+              code: 'RepositoryPolicyNotFoundException',
+              message: `Repository policy does not exist for the repository with name '${repo.name}' in the registry with id '${account}'`,
+            },
+          };
         return { body: { registryId: account, repositoryName: repo.name, policyText: repo.policy } };
       }
-      return { body: { pullThroughCacheRules: rules.filter((r) => r.region === region).map((r) => ({ ecrRepositoryPrefix: r.prefix, upstreamRegistryUrl: r.upstream, registryId: account })) } };
+      return {
+        body: {
+          pullThroughCacheRules: rules
+            .filter((r) => r.region === region)
+            .map((r) => ({ ecrRepositoryPrefix: r.prefix, upstreamRegistryUrl: r.upstream, registryId: account })),
+        },
+      };
     },
   };
 }

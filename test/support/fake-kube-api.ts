@@ -18,15 +18,37 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       res.end(JSON.stringify(body));
     };
     const path = new URL(req.url ?? '/', 'http://kube').pathname;
-    const notFound = (what: string): void => send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${what} not found` });
-    if (path === '/version') return send(200, { major: '1', minor: '30', gitVersion: 'v1.30.0-fake', platform: 'linux/amd64' });
-    if (path === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
+    const notFound = (what: string): void =>
+      send(404, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'NotFound',
+        code: 404,
+        message: `${what} not found`,
+      });
+    if (path === '/version')
+      return send(200, { major: '1', minor: '30', gitVersion: 'v1.30.0-fake', platform: 'linux/amd64' });
+    if (path === '/api')
+      return send(200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+      });
     if (path === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
     if (path === '/api/v1') {
       return send(200, {
         kind: 'APIResourceList',
         groupVersion: 'v1',
-        resources: [{ name: 'secrets', singularName: 'secret', namespaced: true, kind: 'Secret', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }],
+        resources: [
+          {
+            name: 'secrets',
+            singularName: 'secret',
+            namespaced: true,
+            kind: 'Secret',
+            verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+          },
+        ],
       });
     }
     if (/^\/api\/v1\/namespaces\/[^/]+\/secrets\/[^/]+$/.test(path)) return notFound('secrets');

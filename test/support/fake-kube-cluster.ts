@@ -29,7 +29,13 @@ export async function startFakeKubeCluster(): Promise<FakeKubeCluster> {
     groupVersion,
     resources: Object.entries(RESOURCES)
       .filter(([, r]) => r.group === group)
-      .map(([name, r]) => ({ name, singularName: r.kind.toLowerCase(), namespaced: true, kind: r.kind, verbs: ['create', 'get', 'list', 'patch', 'update'] })),
+      .map(([name, r]) => ({
+        name,
+        singularName: r.kind.toLowerCase(),
+        namespaced: true,
+        kind: r.kind,
+        verbs: ['create', 'get', 'list', 'patch', 'update'],
+      })),
   });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,13 +48,44 @@ export async function startFakeKubeCluster(): Promise<FakeKubeCluster> {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer));
       };
-      const notFound = (): void => send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
-      if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' });
-      if (path === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
-      if (path === '/apis') return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } }] });
+      const notFound = (): void =>
+        send(404, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'NotFound',
+          code: 404,
+          message: `${path} not found`,
+        });
+      if (path === '/version')
+        return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' });
+      if (path === '/api')
+        return send(200, {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+        });
+      if (path === '/apis')
+        return send(200, {
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: [
+            {
+              name: 'batch',
+              versions: [{ groupVersion: 'batch/v1', version: 'v1' }],
+              preferredVersion: { groupVersion: 'batch/v1', version: 'v1' },
+            },
+          ],
+        });
       if (path === '/api/v1') return send(200, list('', 'v1'));
       // kubectl validates an apply on the server when the server's OpenAPI v3 says it takes fieldValidation.
-      if (path === '/openapi/v3') return send(200, { paths: { 'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' }, 'apis/batch/v1': { serverRelativeURL: '/openapi/v3/apis/batch/v1' } } });
+      if (path === '/openapi/v3')
+        return send(200, {
+          paths: {
+            'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
+            'apis/batch/v1': { serverRelativeURL: '/openapi/v3/apis/batch/v1' },
+          },
+        });
       if (path.startsWith('/openapi/v3/')) {
         const base = path === '/openapi/v3/api/v1' ? '/api/v1' : '/apis/batch/v1';
         const op = (r: { group: string; kind: string }) => ({
@@ -59,9 +96,17 @@ export async function startFakeKubeCluster(): Promise<FakeKubeCluster> {
         const paths = Object.fromEntries(
           Object.entries(RESOURCES)
             .filter(([, r]) => (r.group === '') === (base === '/api/v1'))
-            .flatMap(([name, r]) => [[`${base}/namespaces/{namespace}/${name}`, { post: op(r) }], [`${base}/namespaces/{namespace}/${name}/{name}`, { patch: op(r), put: op(r) }]]),
+            .flatMap(([name, r]) => [
+              [`${base}/namespaces/{namespace}/${name}`, { post: op(r) }],
+              [`${base}/namespaces/{namespace}/${name}/{name}`, { patch: op(r), put: op(r) }],
+            ]),
         );
-        return send(200, { openapi: '3.0.0', info: { title: 'fake', version: 'v1' }, paths, components: { schemas: {} } });
+        return send(200, {
+          openapi: '3.0.0',
+          info: { title: 'fake', version: 'v1' },
+          paths,
+          components: { schemas: {} },
+        });
       }
       if (path === '/apis/batch/v1') return send(200, list('batch', 'batch/v1'));
       const m = /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(path);
@@ -74,7 +119,12 @@ export async function startFakeKubeCluster(): Promise<FakeKubeCluster> {
       if (req.method === 'POST' && !name) {
         if (!(req.headers['content-type'] ?? '').includes('json')) {
           // kubectl create sends built-in kinds as protobuf: kept as bytes (its strings stay readable), answered in JSON.
-          const object = { apiVersion: RESOURCES[resource].group ? 'batch/v1' : 'v1', kind: RESOURCES[resource].kind, metadata: { name: 'from-protobuf', namespace }, protobuf: body };
+          const object = {
+            apiVersion: RESOURCES[resource].group ? 'batch/v1' : 'v1',
+            kind: RESOURCES[resource].kind,
+            metadata: { name: 'from-protobuf', namespace },
+            protobuf: body,
+          };
           objects.set(`${namespace}/${resource}/from-protobuf`, object);
           return send(201, object);
         }

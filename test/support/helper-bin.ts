@@ -33,7 +33,11 @@ export function linkHelper(binDir: string, name = 'ecr'): string {
  */
 export function recordingHelper(binDir: string, logDir: string, name = 'ecr'): string {
   mkdirSync(logDir, { recursive: true });
-  return script(binDir, name, [`f=${quote(logDir)}/$(date +%s%N)-$$-"$1"`, 'cat > "$f"', `exec ${quote(EXECUTABLE)} "$@" < "$f"`].join('\n'));
+  return script(
+    binDir,
+    name,
+    [`f=${quote(logDir)}/$(date +%s%N)-$$-"$1"`, 'cat > "$f"', `exec ${quote(EXECUTABLE)} "$@" < "$f"`].join('\n'),
+  );
 }
 
 /** The calls recordingHelper saw, in order. */

@@ -21,7 +21,8 @@ export function setupWith(fakeUrl: string, extra: Record<string, string> = {}): 
   return { home, env: { ...helperEnv(fakeUrl, home), ...extra }, cache: join(home, '.cache', 'docker-credential-ecr') };
 }
 
-export const get = (env: Record<string, string>, stdin = HOST): Promise<ExeResult> => runExecutable(['get'], { stdin, env });
+export const get = (env: Record<string, string>, stdin = HOST): Promise<ExeResult> =>
+  runExecutable(['get'], { stdin, env });
 export const memoFiles = (cache: string): string[] => readdirSync(cache).filter((name) => name.endsWith('.hit'));
 
 /** A miss, then a hit by the full path, which writes the memo; returns the memo's path and the hit's answer. */

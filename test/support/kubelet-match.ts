@@ -255,7 +255,8 @@ export function assertEveryAuthKeyMatches(responseJson: string, image: string): 
   } catch {
     throw new AssertionError({ message: 'response is not JSON' });
   }
-  const auth = typeof response === 'object' && response !== null ? (response as Record<string, unknown>)['auth'] : undefined;
+  const auth =
+    typeof response === 'object' && response !== null ? (response as Record<string, unknown>)['auth'] : undefined;
   if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
     throw new AssertionError({ message: 'response has no auth object' });
   }
@@ -263,7 +264,12 @@ export function assertEveryAuthKeyMatches(responseJson: string, image: string): 
   if (keys.length === 0) throw new AssertionError({ message: 'response auth is empty' });
   for (const key of keys) {
     if (!keyMatchesImage(key, image)) {
-      throw new AssertionError({ message: `auth key ${JSON.stringify(key)} does not match image ${JSON.stringify(image)} under the kubelet's rules`, actual: key, expected: image, operator: 'keyMatchesImage' });
+      throw new AssertionError({
+        message: `auth key ${JSON.stringify(key)} does not match image ${JSON.stringify(image)} under the kubelet's rules`,
+        actual: key,
+        expected: image,
+        operator: 'keyMatchesImage',
+      });
     }
   }
 }

@@ -12,7 +12,12 @@ export const REAL_HOSTS = [
 ];
 
 /** The four the review (issue 25) found kept from the other store. */
-export const REVIEWED_LOOK_ALIKES = ['public.ecr.aws.mirror.example.com', '123456789012.dkr.ecr.us-east-1.example.com', 'public.ecr-aws.com', '123456789012.dkr.ecr-public.example.com'];
+export const REVIEWED_LOOK_ALIKES = [
+  'public.ecr.aws.mirror.example.com',
+  '123456789012.dkr.ecr.us-east-1.example.com',
+  'public.ecr-aws.com',
+  '123456789012.dkr.ecr-public.example.com',
+];
 
 /** Each single swap of one `.` for `-`, and of one `-` for `.`. */
 function swaps(host: string): string[] {
@@ -49,7 +54,12 @@ function mutations(host: string): string[] {
 
 /** Every look-alike, each once, in a stable order. */
 export function lookAlikeHosts(): string[] {
-  const ecrPublicWithDigits = ['123456789012.dkr.ecr-public.us-east-1.amazonaws.com', '123456789012.dkr.ecr-public.example.com', '123456789012.ecr-public.aws.com', '210987654321.dkr.ecr-public.io'];
+  const ecrPublicWithDigits = [
+    '123456789012.dkr.ecr-public.us-east-1.amazonaws.com',
+    '123456789012.dkr.ecr-public.example.com',
+    '123456789012.ecr-public.aws.com',
+    '210987654321.dkr.ecr-public.io',
+  ];
   const all = [...REVIEWED_LOOK_ALIKES, ...ecrPublicWithDigits, ...REAL_HOSTS.flatMap(mutations)];
   return [...new Set(all)].filter((host) => !REAL_HOSTS.includes(host));
 }

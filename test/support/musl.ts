@@ -51,7 +51,8 @@ const ARCHES: Record<'amd64' | 'arm64', Arch> = {
   },
 };
 
-const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
 
 /**
  * The directory holding a libstdc++.so.6 for `exe` (made once per executable and cached), or a message saying
@@ -60,14 +61,31 @@ const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding:
 export function muslLibraryDir(arch: 'amd64' | 'arm64', exe: string): { dir: string; loader: string } | string {
   const a = ARCHES[arch];
   const missing = [a.loader, join(a.muslLib, 'crti.o'), join(a.gccLib, 'libstdc++.a')].filter((p) => !existsSync(p));
-  if (missing.length > 0 || !findOnPath(a.gxx) || !findOnPath(a.nm)) return `missing ${[...missing, a.gxx].join(', ')}: apt-get install --no-install-recommends ${a.packages} (npm test's set-up does this as root)`;
+  if (missing.length > 0 || !findOnPath(a.gxx) || !findOnPath(a.nm))
+    return `missing ${[...missing, a.gxx].join(', ')}: apt-get install --no-install-recommends ${a.packages} (npm test's set-up does this as root)`;
   const stamp = `${statSync(exe).size}-${Math.round(statSync(exe).mtimeMs)}-${statSync(COMPAT).mtimeMs}`;
   const dir = join(CACHE, arch);
-  if (existsSync(join(dir, 'libstdc++.so.6')) && existsSync(join(dir, 'stamp')) && readFileSync(join(dir, 'stamp'), 'utf8') === stamp) return { dir, loader: a.loader };
+  if (
+    existsSync(join(dir, 'libstdc++.so.6')) &&
+    existsSync(join(dir, 'stamp')) &&
+    readFileSync(join(dir, 'stamp'), 'utf8') === stamp
+  )
+    return { dir, loader: a.loader };
 
-  const imported = run(a.nm, ['-D', '--undefined-only', exe]).split('\n').map((l) => l.trim().split(/\s+/).at(-1)!.replace(/@.*/, '')).filter(Boolean);
-  const copied = run(a.readelf, ['-rW', exe]).split('\n').filter((l) => l.includes('_COPY')).map((l) => l.trim().split(/\s+/)[4]).filter(Boolean);
-  const inLibc = new Set(run(a.nm, ['-D', '--defined-only', join(a.muslLib, 'libc.so')]).split('\n').map((l) => l.trim().split(/\s+/).at(-1)!));
+  const imported = run(a.nm, ['-D', '--undefined-only', exe])
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).at(-1)!.replace(/@.*/, ''))
+    .filter(Boolean);
+  const copied = run(a.readelf, ['-rW', exe])
+    .split('\n')
+    .filter((l) => l.includes('_COPY'))
+    .map((l) => l.trim().split(/\s+/)[4])
+    .filter(Boolean);
+  const inLibc = new Set(
+    run(a.nm, ['-D', '--defined-only', join(a.muslLib, 'libc.so')])
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).at(-1)!),
+  );
   const inCxx = new Set(
     run(a.nm, ['--defined-only', join(a.gccLib, 'libstdc++.a'), join(a.gccLib, 'libgcc_eh.a')])
       .split('\n')
@@ -83,11 +101,25 @@ export function muslLibraryDir(arch: 'amd64' | 'arm64', exe: string): { dir: str
   try {
     run(a.gcc, ['-c', '-fPIC', '-O2', '-ffreestanding', '-o', join(building, 'glibc-compat.o'), COMPAT]);
     run(a.gxx, [
-      '-shared', '-nostdlib', '-o', join(building, 'libstdc++.so.6'), '-Wl,-soname,libstdc++.so.6', '-Wl,--no-undefined',
-      join(a.muslLib, 'crti.o'), join(a.gccLib, 'crtbeginS.o'), join(building, 'glibc-compat.o'),
+      '-shared',
+      '-nostdlib',
+      '-o',
+      join(building, 'libstdc++.so.6'),
+      '-Wl,-soname,libstdc++.so.6',
+      '-Wl,--no-undefined',
+      join(a.muslLib, 'crti.o'),
+      join(a.gccLib, 'crtbeginS.o'),
+      join(building, 'glibc-compat.o'),
       ...wanted.map((s) => `-Wl,-u,${s}`),
-      '-Wl,--start-group', join(a.gccLib, 'libstdc++.a'), join(a.gccLib, 'libgcc_eh.a'), join(a.gccLib, 'libgcc.a'), '-Wl,--end-group',
-      `-L${a.muslLib}`, '-lc', join(a.gccLib, 'crtendS.o'), join(a.muslLib, 'crtn.o'),
+      '-Wl,--start-group',
+      join(a.gccLib, 'libstdc++.a'),
+      join(a.gccLib, 'libgcc_eh.a'),
+      join(a.gccLib, 'libgcc.a'),
+      '-Wl,--end-group',
+      `-L${a.muslLib}`,
+      '-lc',
+      join(a.gccLib, 'crtendS.o'),
+      join(a.muslLib, 'crtn.o'),
     ]);
     writeFileSync(join(building, 'symbols.txt'), `${wanted.join('\n')}\n`);
     writeFileSync(join(building, 'stamp'), stamp);

@@ -41,7 +41,10 @@ function must(root: DebianRoot, command: string[]): string {
   // Debian's default umask, so that what the set-up writes has a fresh machine's modes whatever umask the suite
   // runs under (077 in scripts/test-elsewhere.mjs).
   const r = root.run(['/bin/sh', '-c', 'umask 022 && exec "$@"', 'sh', ...command], { timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`set-up of the new user's root: ${command.join(' ')} failed (exit ${r.status}):\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `set-up of the new user's root: ${command.join(' ')} failed (exit ${r.status}):\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`,
+    );
   return r.stdout;
 }
 
@@ -64,13 +67,25 @@ export function newUserRoot(options: NewUserOptions): NewUserRoot {
   };
   try {
     // A machine has its terminals (apt logs through one); a new instance, so the host's stay out of reach.
-    const devpts = spawnSync('mount', ['-t', 'devpts', '-o', 'newinstance,ptmxmode=0666,mode=0620', 'devpts', pts], { encoding: 'utf8' });
+    const devpts = spawnSync('mount', ['-t', 'devpts', '-o', 'newinstance,ptmxmode=0666,mode=0620', 'devpts', pts], {
+      encoding: 'utf8',
+    });
     if (devpts.status !== 0) throw new Error(`mount devpts: ${devpts.stderr}`);
     mounted = true;
-    write(join(dir, 'etc/apt/sources.list.d/debian.sources'), `Types: deb\nURIs: ${debianMirror()}\nSuites: ${SUITE} ${SUITE}-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`, 0o644);
+    write(
+      join(dir, 'etc/apt/sources.list.d/debian.sources'),
+      `Types: deb\nURIs: ${debianMirror()}\nSuites: ${SUITE} ${SUITE}-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`,
+      0o644,
+    );
     must(root, ['apt-get', 'update', '-q']);
     must(root, ['apt-get', 'install', '-y', '-q', 'ca-certificates', 'curl', 'sudo']);
-    write(join(dir, 'etc/hosts'), ['127.0.0.1\tlocalhost', `127.0.1.1\t${hostname()}`, ...options.hosts.map((h) => h.replace(' ', '\t')), ''].join('\n'), 0o644);
+    write(
+      join(dir, 'etc/hosts'),
+      ['127.0.0.1\tlocalhost', `127.0.1.1\t${hostname()}`, ...options.hosts.map((h) => h.replace(' ', '\t')), ''].join(
+        '\n',
+      ),
+      0o644,
+    );
     write(join(dir, 'usr/local/share/ca-certificates/dce-test-ca.crt'), options.caCert, 0o644);
     must(root, ['update-ca-certificates']);
     copyFileSync('/usr/local/bin/docker', join(dir, 'usr/local/bin/docker'));
@@ -85,8 +100,18 @@ export function newUserRoot(options: NewUserOptions): NewUserRoot {
       const aws = join(dir, 'home', USER, '.aws');
       mkdirSync(aws, { mode: 0o700 });
       chownSync(aws, uid, gid);
-      write(join(aws, 'credentials'), '[default]\naws_access_key_id = AKIANEWUSERKEY000001\naws_secret_access_key = new-user-secret-access-key\n', 0o600, owner);
-      write(join(aws, 'config'), `[default]\nregion = ${options.region ?? 'us-east-1'}\nendpoint_url = ${options.awsEndpoint}\n`, 0o600, owner);
+      write(
+        join(aws, 'credentials'),
+        '[default]\naws_access_key_id = AKIANEWUSERKEY000001\naws_secret_access_key = new-user-secret-access-key\n',
+        0o600,
+        owner,
+      );
+      write(
+        join(aws, 'config'),
+        `[default]\nregion = ${options.region ?? 'us-east-1'}\nendpoint_url = ${options.awsEndpoint}\n`,
+        0o600,
+        owner,
+      );
     }
     if (options.engineSocket) {
       // The engine's socket as Docker's packages leave it: root:docker 0660 at /var/run/docker.sock.
@@ -105,8 +130,14 @@ export function newUserRoot(options: NewUserOptions): NewUserRoot {
   return {
     root,
     // Debian's default umask for the session (the suite may run under 077), then a login shell as the user.
-    asUser: (script) => ['/bin/sh', ['-c', `umask 022 && exec chroot ${shellQuote(dir)} su - ${USER} -c ${shellQuote(script)}`]],
-    asRoot: (script) => ['/bin/sh', ['-c', `umask 022 && exec chroot ${shellQuote(dir)} su - -c ${shellQuote(script)}`]],
+    asUser: (script) => [
+      '/bin/sh',
+      ['-c', `umask 022 && exec chroot ${shellQuote(dir)} su - ${USER} -c ${shellQuote(script)}`],
+    ],
+    asRoot: (script) => [
+      '/bin/sh',
+      ['-c', `umask 022 && exec chroot ${shellQuote(dir)} su - -c ${shellQuote(script)}`],
+    ],
     owner,
     remove() {
       unmount();

@@ -50,7 +50,11 @@ export function tarOneFile(name: string, content: Buffer): Buffer {
 }
 
 /** Writes the layout to dir with one image tagged tag. */
-export function writeOciImage(dir: string, tag: string, fileContent = 'hello from docker-credential-ecr e2e\n'): OciImage {
+export function writeOciImage(
+  dir: string,
+  tag: string,
+  fileContent = 'hello from docker-credential-ecr e2e\n',
+): OciImage {
   const blobs = join(dir, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
   const putBlob = (data: Buffer): { digest: string; size: number } => {
@@ -89,7 +93,13 @@ export function writeOciImage(dir: string, tag: string, fileContent = 'hello fro
     join(dir, 'index.json'),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': tag } }],
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          ...manifest,
+          annotations: { 'org.opencontainers.image.ref.name': tag },
+        },
+      ],
     }),
   );
   return { dir, tag, manifestDigest: manifest.digest, configDigest: config.digest, layerDigest: layer.digest, diffId };
@@ -97,7 +107,7 @@ export function writeOciImage(dir: string, tag: string, fileContent = 'hello fro
 
 /** The content of the member called name in a ustar archive (no PAX or GNU long names), or undefined. */
 export function tarMember(tar: Buffer, name: string): Buffer | undefined {
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const header = tar.subarray(at, at + 512);
     if (header.every((b) => b === 0)) return undefined;
     const member = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '').replace(/^\.\//, '');

@@ -22,8 +22,22 @@ export function makePassStore(dir: string): PassStore {
   mkdirSync(gnupgHome, { recursive: true, mode: 0o700 });
   const env = { GNUPGHOME: gnupgHome, PASSWORD_STORE_DIR: join(dir, 'password-store') };
   const run = (file: string, args: string[], input?: string): string =>
-    execFileSync(file, args, { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, input: input ?? '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  run(gpg, ['--batch', '--passphrase', '', '--quick-gen-key', 'docker-credential-ecr test <test@example.invalid>', 'default', 'default', 'never']);
+    execFileSync(file, args, {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+      input: input ?? '',
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  run(gpg, [
+    '--batch',
+    '--passphrase',
+    '',
+    '--quick-gen-key',
+    'docker-credential-ecr test <test@example.invalid>',
+    'default',
+    'default',
+    'never',
+  ]);
   const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(run(gpg, ['--batch', '--with-colons', '--list-keys']))?.[1];
   if (!fingerprint) throw new Error('gpg made no key');
   run(pass, ['init', fingerprint]);

@@ -12,12 +12,27 @@ export interface RegistryEndpoint {
   ca: string;
 }
 
-const ACCEPT = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
+const ACCEPT = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
 
-function get(registry: RegistryEndpoint, host: string, path: string, auth: string | undefined): Promise<{ status: number; body: Buffer }> {
+function get(
+  registry: RegistryEndpoint,
+  host: string,
+  path: string,
+  auth: string | undefined,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((done, fail) => {
     const req = https.request(
-      { host: '127.0.0.1', port: registry.port, servername: host, ca: registry.ca, path, headers: { host, accept: ACCEPT, ...(auth ? { authorization: auth } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: registry.port,
+        servername: host,
+        ca: registry.ca,
+        path,
+        headers: { host, accept: ACCEPT, ...(auth ? { authorization: auth } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -39,11 +54,15 @@ export async function pullFromRegistry(registry: RegistryEndpoint, pull: PullRec
   const [host, ...rest] = pull.fromImage.split('/');
   const repo = rest.join('/');
   const { username, password } = pull.auth ?? {};
-  const auth = username || password ? `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}` : undefined;
+  const auth =
+    username || password ? `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}` : undefined;
   const manifest = await get(registry, host, `/v2/${repo}/manifests/${pull.tag}`, auth);
   if (manifest.status === 401) return false;
   if (manifest.status !== 200) return `manifest: HTTP ${manifest.status} ${manifest.body.toString('utf8').trim()}`;
-  const parsed = JSON.parse(manifest.body.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+  const parsed = JSON.parse(manifest.body.toString('utf8')) as {
+    config: { digest: string };
+    layers: { digest: string }[];
+  };
   for (const { digest } of [parsed.config, ...parsed.layers]) {
     const blob = await get(registry, host, `/v2/${repo}/blobs/${digest}`, auth);
     if (blob.status !== 200) return `blob ${digest}: HTTP ${blob.status}`;

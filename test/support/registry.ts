@@ -36,7 +36,13 @@ export async function startRegistry(opts: RegistryOptions): Promise<Registry> {
   const bin = requireTool('docker-registry');
   mkdirSync(opts.dir, { recursive: true });
   const htpasswdFile = join(opts.dir, 'htpasswd');
-  writeFileSync(htpasswdFile, Object.entries(opts.users).map(([user, password]) => `${htpasswdLine(user, password)}\n`).join(''), { mode: 0o600 });
+  writeFileSync(
+    htpasswdFile,
+    Object.entries(opts.users)
+      .map(([user, password]) => `${htpasswdLine(user, password)}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   const config = {
     version: 0.1,
     log: { level: 'info', formatter: 'text', accesslog: { disabled: true } },
@@ -56,7 +62,10 @@ export async function startRegistry(opts: RegistryOptions): Promise<Registry> {
   // JSON is valid YAML, and needs no quoting rules of its own.
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
-  const child = spawn(bin, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+  const child = spawn(bin, ['serve', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '' },
+  });
   let output = '';
   const collect = (chunk: Buffer): void => {
     if (output.length < MAX_LOG) output += chunk.toString('utf8');
@@ -79,7 +88,8 @@ export async function startRegistry(opts: RegistryOptions): Promise<Registry> {
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
       if (m) finish(undefined, Number(m[1]));
     };
-    const onExit = (code: number | null): void => finish(new Error(`docker-registry exited (${code}) before listening:\n${output}`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`docker-registry exited (${code}) before listening:\n${output}`));
     function finish(error: Error | undefined, value?: number): void {
       clearTimeout(timer);
       child.stdout.off('data', watch);

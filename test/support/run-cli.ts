@@ -20,7 +20,10 @@ export function collector(): { stream: Writable; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-export async function runInProcess(argv: string[], options: { stdin?: string | Buffer; env: Env; now?: () => number }): Promise<CliResult> {
+export async function runInProcess(
+  argv: string[],
+  options: { stdin?: string | Buffer; env: Env; now?: () => number },
+): Promise<CliResult> {
   const stdout = collector();
   const stderr = collector();
   const code = await runCli(argv, {

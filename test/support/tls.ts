@@ -43,7 +43,10 @@ function openssl(args: string[]): void {
 const KEY_ARGS = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
 function safeName(s: string): string {
-  return s.replace(/\*/g, 'wildcard').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+  return s
+    .replace(/\*/g, 'wildcard')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 60);
 }
 
 /** Creates a self-signed CA (ca.pem / ca-key.pem) in dir. */
@@ -53,14 +56,24 @@ export function makeCa(dir: string, opts: CertOptions & { commonName?: string } 
   const keyFile = join(dir, 'ca-key.pem');
   const cn = opts.commonName ?? `docker-credential-ecr test CA ${randomBytes(4).toString('hex')}`;
   openssl([
-    'req', '-x509', ...KEY_ARGS,
-    '-keyout', keyFile, '-out', certFile,
-    '-days', String(opts.days ?? 7),
-    '-subj', `/CN=${cn}`,
+    'req',
+    '-x509',
+    ...KEY_ARGS,
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    String(opts.days ?? 7),
+    '-subj',
+    `/CN=${cn}`,
     // Go refuses a CA without these; OpenSSL 3's defaults for -x509 are not guaranteed to include keyUsage.
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-addext', 'subjectKeyIdentifier=hash',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-addext',
+    'subjectKeyIdentifier=hash',
   ]);
   return { certFile, keyFile };
 }
@@ -99,13 +112,25 @@ export function makeLeaf(ca: CaFiles, dir: string, hostnames: string[], opts: Ce
   const cn = hostnames[0].replace(/[/\\]/g, '_').slice(0, 64);
   openssl(['req', '-new', ...KEY_ARGS, '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${cn}`]);
   openssl([
-    'x509', '-req', '-in', csrFile,
-    '-CA', ca.certFile, '-CAkey', ca.keyFile,
+    'x509',
+    '-req',
+    '-in',
+    csrFile,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
     // A random serial instead of -CAcreateserial: leaves made concurrently must not share a serial file.
-    '-set_serial', `0x${randomBytes(16).toString('hex').replace(/^[89a-f]/, '1')}`,
-    '-days', String(opts.days ?? 7),
-    '-extfile', extFile,
-    '-out', certFile,
+    '-set_serial',
+    `0x${randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1')}`,
+    '-days',
+    String(opts.days ?? 7),
+    '-extfile',
+    extFile,
+    '-out',
+    certFile,
   ]);
   return { certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 }

@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import { findOnPath as findExecutable } from '../../src/platform/executable-path';
 
 /** Command -> its Debian 12 package: the one list, scripts/lib/test-packages.json, that npm test's set-up installs. */
-const LIST = JSON.parse(readFileSync(join(__dirname, '../../scripts/lib/test-packages.json'), 'utf8')) as { commands: Record<string, string>; machine: Record<string, string> };
+const LIST = JSON.parse(readFileSync(join(__dirname, '../../scripts/lib/test-packages.json'), 'utf8')) as {
+  commands: Record<string, string>;
+  machine: Record<string, string>;
+};
 const PACKAGES = LIST.commands;
 const packageOf = (command: string) => PACKAGES[command] ?? 'unknown';
-const installedBySetup = (command: string) => `Debian package ${packageOf(command)} (npm test installs it as root; elsewhere: sudo node scripts/setup.mjs)`;
+const installedBySetup = (command: string) =>
+  `Debian package ${packageOf(command)} (npm test installs it as root; elsewhere: sudo node scripts/setup.mjs)`;
 
 /** Command -> how to get it. */
 export const TOOL_PACKAGES = {

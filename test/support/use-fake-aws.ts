@@ -4,7 +4,11 @@ import { after, before, beforeEach } from 'node:test';
 import { startFakeAws, type FakeAws } from './fake-aws';
 import { startFakeDockerEngine, type EngineOptions, type FakeDockerEngine } from './fake-docker-engine';
 
-function useRunning<T extends { reset(): void; close(): Promise<void> | void }>(what: string, start: () => Promise<T>, resetEach: boolean): T {
+function useRunning<T extends { reset(): void; close(): Promise<void> | void }>(
+  what: string,
+  start: () => Promise<T>,
+  resetEach: boolean,
+): T {
   let running: T | undefined;
   before(async () => {
     running = await start();

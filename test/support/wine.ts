@@ -30,10 +30,15 @@ export interface WineTools {
 /** The tools, or a message naming the packages that are missing. */
 export function wineTools(): WineTools | string {
   const wine = ['/usr/lib/wine/wine64'].find((p) => existsSync(p)) ?? findOnPath('wine64');
-  const wineserver = ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver'].find((p) => existsSync(p)) ?? findOnPath('wineserver');
+  const wineserver =
+    ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver'].find((p) => existsSync(p)) ?? findOnPath('wineserver');
   const gcc = findOnPath('x86_64-w64-mingw32-gcc');
-  const missing = [!(wine && wineserver) && WINE_PACKAGES.wine64, !gcc && WINE_PACKAGES['x86_64-w64-mingw32-gcc']].filter(Boolean);
-  if (missing.length > 0 || !wine || !wineserver || !gcc) return `Wine and the mingw-w64 cross compiler are needed to run the Windows executable: apt-get install --no-install-recommends ${missing.join(' ')} (npm test's set-up does this as root)`;
+  const missing = [
+    !(wine && wineserver) && WINE_PACKAGES.wine64,
+    !gcc && WINE_PACKAGES['x86_64-w64-mingw32-gcc'],
+  ].filter(Boolean);
+  if (missing.length > 0 || !wine || !wineserver || !gcc)
+    return `Wine and the mingw-w64 cross compiler are needed to run the Windows executable: apt-get install --no-install-recommends ${missing.join(' ')} (npm test's set-up does this as root)`;
   return { wine, wineserver, gcc };
 }
 
@@ -59,7 +64,21 @@ export function templatePrefix(tools: WineTools): string {
   try {
     execFileSync(tools.wine, ['wineboot', '--init'], { ...quiet, env });
     execFileSync(tools.wineserver, ['-w'], { ...quiet, env });
-    execFileSync(tools.gcc, ['-shared', '-O2', '-s', '-nostdlib', '-Wl,--entry=0', '-o', join(building, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll'), DLL_SOURCE, '-ladvapi32'], quiet);
+    execFileSync(
+      tools.gcc,
+      [
+        '-shared',
+        '-O2',
+        '-s',
+        '-nostdlib',
+        '-Wl,--entry=0',
+        '-o',
+        join(building, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll'),
+        DLL_SOURCE,
+        '-ladvapi32',
+      ],
+      quiet,
+    );
     rmSync(template, { recursive: true, force: true });
     renameSync(building, template);
   } finally {

@@ -15,16 +15,37 @@ import { tempDir } from '../support/temp';
 // The SDK's partition table (host.ts) is data, not SDK code: the one file of @aws-sdk a hit may load.
 const PARTITION_DATA = /[\\/]util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/;
 const sdkModules = () =>
-  Object.keys(require.cache).filter((path) => /[\\/]node_modules[\\/](@aws-sdk|@smithy|@aws-crypto|https-proxy-agent|agent-base)[\\/]/.test(path) && !PARTITION_DATA.test(path));
+  Object.keys(require.cache).filter(
+    (path) =>
+      /[\\/]node_modules[\\/](@aws-sdk|@smithy|@aws-crypto|https-proxy-agent|agent-base)[\\/]/.test(path) &&
+      !PARTITION_DATA.test(path),
+  );
 
 test('a cache hit answers without loading any AWS SDK module', async () => {
   const home = tempDir();
-  const env = { HOME: home, AWS_ACCESS_KEY_ID: 'AKIAHITPATH000000001', AWS_SECRET_ACCESS_KEY: 'x', AWS_ECR_CACHE_DIR: join(home, 'cache') };
+  const env = {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'AKIAHITPATH000000001',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    AWS_ECR_CACHE_DIR: join(home, 'cache'),
+  };
   const host = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
   const settings = readSettings(env, () => home);
   const key = cacheKeyFor(registryForHost(host)!, selectIdentity(settings), undefined);
-  const store = TokenStore.open(settings.cacheDir!, createLogger({ level: 'off', stderr: collector().stream, now: Date.now }), Date.now)!;
-  store.write(key, { version: 1, key: key.description, registries: [host], username: 'AWS', password: 'hit', expiresAt: Date.now() + 3600_000, fetchedAt: Date.now() });
+  const store = TokenStore.open(
+    settings.cacheDir!,
+    createLogger({ level: 'off', stderr: collector().stream, now: Date.now }),
+    Date.now,
+  )!;
+  store.write(key, {
+    version: 1,
+    key: key.description,
+    registries: [host],
+    username: 'AWS',
+    password: 'hit',
+    expiresAt: Date.now() + 3600_000,
+    fetchedAt: Date.now(),
+  });
 
   assert.deepEqual(sdkModules(), []);
   const result = await runInProcess(['get'], { stdin: host, env });
@@ -33,7 +54,10 @@ test('a cache hit answers without loading any AWS SDK module', async () => {
   assert.deepEqual(sdkModules(), [], 'the hit path loaded SDK modules');
 
   // The check can fail: a miss (here refused by a closed port) does load the SDK.
-  const miss = await runInProcess(['get'], { stdin: host.replace('us-east-1', 'eu-west-1'), env: { ...env, AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' } });
+  const miss = await runInProcess(['get'], {
+    stdin: host.replace('us-east-1', 'eu-west-1'),
+    env: { ...env, AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9' },
+  });
   assert.equal(miss.code, 1);
   assert.notDeepEqual(sdkModules(), []);
 });

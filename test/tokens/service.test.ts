@@ -39,18 +39,35 @@ function strictClock(): () => number {
   return () => (last = Math.max(last + 1, Date.now()));
 }
 
-function context(fetchToken: TokenFetcher, home = tempDir('dce-service-')): { deps: RequestContext; request: TokenRequest; stderr: () => string } {
-  const env = { HOME: home, AWS_ACCESS_KEY_ID: 'AKIASERVICEUNIT00001', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ECR_CACHE_DIR: join(home, 'cache'), AWS_EC2_METADATA_DISABLED: 'true' };
+function context(
+  fetchToken: TokenFetcher,
+  home = tempDir('dce-service-'),
+): { deps: RequestContext; request: TokenRequest; stderr: () => string } {
+  const env = {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'AKIASERVICEUNIT00001',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_ECR_CACHE_DIR: join(home, 'cache'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   const settings = readSettings(env, () => home);
   const stderr = collector();
   const now = strictClock();
   const log = createLogger({ level: 'warn', stderr: stderr.stream, now });
-  const deps: RequestContext = { settings, env, log, now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)), fetchToken };
+  const deps: RequestContext = {
+    settings,
+    env,
+    log,
+    now,
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    fetchToken,
+  };
   return { deps, request: routeServerUrl(HOST, settings), stderr: stderr.text };
 }
 
 const DENIED = `${HOST}: access denied; grant ecr:GetAuthorizationToken`;
-const denied = (): TokenFetchError => new TokenFetchError(`${HOST}: access denied`, 'grant ecr:GetAuthorizationToken', 'access-denied');
+const denied = (): TokenFetchError =>
+  new TokenFetchError(`${HOST}: access denied`, 'grant ecr:GetAuthorizationToken', 'access-denied');
 
 test('a miss asks once and caches; the next request is served from the cache without asking', async () => {
   const fetcher = fakeFetcher(async () => ({ password: 'first' }));
@@ -85,14 +102,21 @@ test('a failure is shared with those who waited for it, and not asked again by e
     return denied();
   });
   const { deps, request } = context(fetcher);
-  const crowd = Array.from({ length: 5 }, () => getToken(request, deps).then(() => 'served', (e: Error) => e.message));
+  const crowd = Array.from({ length: 5 }, () =>
+    getToken(request, deps).then(
+      () => 'served',
+      (e: Error) => e.message,
+    ),
+  );
   setTimeout(release, 200);
   assert.deepEqual(await Promise.all(crowd), Array(5).fill(DENIED));
   assert.equal(fetcher.calls, 1);
 });
 
 test('a failure that depends on the process (no terminal for MFA) is not shared: the next caller asks itself', async () => {
-  const fetcher = fakeFetcher(async () => new TokenFetchError(`${HOST}: an MFA code is needed`, 'run it in a terminal', 'mfa-required'));
+  const fetcher = fakeFetcher(
+    async () => new TokenFetchError(`${HOST}: an MFA code is needed`, 'run it in a terminal', 'mfa-required'),
+  );
   const { deps, request } = context(fetcher);
   await assert.rejects(getToken(request, deps), /an MFA code is needed/);
   await assert.rejects(getToken(request, deps), /an MFA code is needed/);
@@ -105,7 +129,16 @@ test('a token due for refresh is refreshed; if that fails it is still served, wi
   const { deps, request, stderr } = context(fetcher);
   const store = openStore(deps)!;
   const { key } = resolve(request, deps.settings);
-  const dueSoon = () => store.write(key, { version: 1, key: key.description, registries: [HOST], username: 'AWS', password: 'old', fetchedAt: Date.now() - 11 * HOUR, expiresAt: Date.now() + 5 * 60_000 });
+  const dueSoon = () =>
+    store.write(key, {
+      version: 1,
+      key: key.description,
+      registries: [HOST],
+      username: 'AWS',
+      password: 'old',
+      fetchedAt: Date.now() - 11 * HOUR,
+      expiresAt: Date.now() + 5 * 60_000,
+    });
 
   dueSoon();
   answer = denied;
@@ -124,7 +157,15 @@ test('an expired token is never served, even when the refresh fails', async () =
   const fetcher = fakeFetcher(async () => denied());
   const { deps, request } = context(fetcher);
   const { key } = resolve(request, deps.settings);
-  openStore(deps)!.write(key, { version: 1, key: key.description, registries: [HOST], username: 'AWS', password: 'old', fetchedAt: Date.now() - 13 * HOUR, expiresAt: Date.now() - 60_000 });
+  openStore(deps)!.write(key, {
+    version: 1,
+    key: key.description,
+    registries: [HOST],
+    username: 'AWS',
+    password: 'old',
+    fetchedAt: Date.now() - 13 * HOUR,
+    expiresAt: Date.now() - 60_000,
+  });
   await assert.rejects(getToken(request, deps), (e: Error) => e instanceof TokenFetchError && e.message === DENIED);
 });
 

@@ -13,7 +13,14 @@ const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 test('a failure recorded with a clock ahead of ours is not shared', async () => {
   const home = tempDir();
-  const env = { HOME: home, AWS_ACCESS_KEY_ID: 'AKIASHAREDFAILURE001', AWS_SECRET_ACCESS_KEY: 's', AWS_ENDPOINT_URL_ECR: fake.url, AWS_EC2_METADATA_DISABLED: 'true', AWS_ECR_CACHE_DIR: join(home, 'cache') };
+  const env = {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'AKIASHAREDFAILURE001',
+    AWS_SECRET_ACCESS_KEY: 's',
+    AWS_ENDPOINT_URL_ECR: fake.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ECR_CACHE_DIR: join(home, 'cache'),
+  };
   fake.fail('ecr', 'access-denied', { times: 1 });
   const ahead = await runInProcess(['get'], { stdin: HOST, env, now: () => Date.now() + 3_600_000 });
   assert.equal(ahead.code, 1);

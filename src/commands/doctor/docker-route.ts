@@ -1,6 +1,12 @@
 // Docker's own lookup for a host: a credHelpers entry, else credsStore, else the login stored in `auths`; and the
 // stored logins (Docker's and podman's) that stand in front of, or behind, this helper.
-import { HELPER_NAME, parseDockerConfig, readConfigFile, type DockerConfigView, type StoredAuth } from '../../docker/config-file';
+import {
+  HELPER_NAME,
+  parseDockerConfig,
+  readConfigFile,
+  type DockerConfigView,
+  type StoredAuth,
+} from '../../docker/config-file';
 import { printable } from '../../platform/log';
 import type { SetupSettings } from '../../platform/setup-settings';
 import { parseServerUrl } from '../../registry/host';
@@ -36,7 +42,11 @@ export function storedLogin(view: DockerConfigView, host: string): [string, Stor
 }
 
 /** What Docker runs for `host`, as the config says. */
-export type DockerRoute = { kind: 'ours'; via: 'credHelpers' | 'credsStore' } | { kind: 'other-helper'; helper: string } | { kind: 'other-store'; store: string } | { kind: 'auths' | 'none' };
+export type DockerRoute =
+  | { kind: 'ours'; via: 'credHelpers' | 'credsStore' }
+  | { kind: 'other-helper'; helper: string }
+  | { kind: 'other-store'; store: string }
+  | { kind: 'auths' | 'none' };
 
 export function dockerRouteOf(view: DockerConfigView | undefined, host: string): DockerRoute {
   const helper = view?.credHelpers[host];
@@ -51,11 +61,19 @@ export function dockerRouteOf(view: DockerConfigView | undefined, host: string):
  * The route line. `answer`: what the helper or store Docker runs instead of this one gave when asked now
  * (other-helper.ts), for the other-helper and other-store routes.
  */
-export function routeCheck(host: string, docker: DockerState | undefined, now: number, answer?: HelperAnswer & { where?: string }): Check {
+export function routeCheck(
+  host: string,
+  docker: DockerState | undefined,
+  now: number,
+  answer?: HelperAnswer & { where?: string },
+): Check {
   const name = `route:${host}`;
   const route = dockerRouteOf(docker?.view, host);
   if (route.kind === 'ours') {
-    const sends = route.via === 'credHelpers' ? `${host}: credHelpers sends it to docker-credential-ecr` : `${host}: credsStore "ecr" sends it to docker-credential-ecr`;
+    const sends =
+      route.via === 'credHelpers'
+        ? `${host}: credHelpers sends it to docker-credential-ecr`
+        : `${host}: credsStore "ecr" sends it to docker-credential-ecr`;
     // `answer` here: PATH's docker-credential-ecr is another executable (the path line), run as Docker runs it.
     return answer ? samePathAnswer(name, sends, answer) : { name, status: 'ok', message: sends };
   }
@@ -73,14 +91,24 @@ export function routeCheck(host: string, docker: DockerState | undefined, now: n
       fix: configureFix(host),
     };
   }
-  return { name, status: 'fail', message: `${host}: not in credHelpers of ${docker ? printable(docker.path) : 'the Docker config'}, so Docker does not ask this helper`, fix: configureFix(host) };
+  return {
+    name,
+    status: 'fail',
+    message: `${host}: not in credHelpers of ${docker ? printable(docker.path) : 'the Docker config'}, so Docker does not ask this helper`,
+    fix: configureFix(host),
+  };
 }
 
 /**
  * A token `docker login` stored in `auths`. Seen at the engine with docker CLI 28: when a helper fails, the CLI
  * falls back to the auths entry. `helperFailedNow`: this helper failed in this run, so that is what pulls show now.
  */
-export function storedLoginCheck(host: string, docker: DockerState | undefined, now: number, helperFailedNow: boolean): Check | undefined {
+export function storedLoginCheck(
+  host: string,
+  docker: DockerState | undefined,
+  now: number,
+  helperFailedNow: boolean,
+): Check | undefined {
   const view = docker?.view;
   const stored = view ? storedLogin(view, host) : undefined;
   if (!view || !stored) return undefined;
@@ -100,7 +128,13 @@ export function storedLoginCheck(host: string, docker: DockerState | undefined, 
       fix: configureFix(host),
     };
   }
-  if (view.credsStore) return { name, status: 'warn', message: `${host}: auths holds a token stored by docker login${when}`, fix: configureFix(host) };
+  if (view.credsStore)
+    return {
+      name,
+      status: 'warn',
+      message: `${host}: auths holds a token stored by docker login${when}`,
+      fix: configureFix(host),
+    };
   return {
     name,
     status: 'fail',

@@ -8,7 +8,11 @@ import { routeServerUrl, type Route } from '../../registry/routing';
 import { resolve } from '../../tokens/service';
 import { configureFix, type Check, type Outcome } from './result';
 
-export function helperRouteChecks(host: string, settings: Settings, helperConfig: RegistryConfig | undefined): Outcome<{ route: Route | undefined }> {
+export function helperRouteChecks(
+  host: string,
+  settings: Settings,
+  helperConfig: RegistryConfig | undefined,
+): Outcome<{ route: Route | undefined }> {
   const checks: Check[] = [];
   let route: Route;
   try {
@@ -19,7 +23,10 @@ export function helperRouteChecks(host: string, settings: Settings, helperConfig
       error instanceof UnreadableIdentityError
         ? 'make the file it names a regular file of its usual size (not a pipe or a device), or point the setting that names it elsewhere'
         : `edit ${settings.helperConfigFile ?? 'the helper config'} where the message says`;
-    return { checks: [{ name: `helper-config:${host}`, status: 'fail', message: error.message, fix }], facts: { route: undefined } };
+    return {
+      checks: [{ name: `helper-config:${host}`, status: 'fail', message: error.message, fix }],
+      facts: { route: undefined },
+    };
   }
   const region = route.registry.kind === 'ecr' ? route.registry.region : undefined;
   const near = region ? nearestRegion(region) : undefined;

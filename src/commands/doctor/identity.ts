@@ -31,43 +31,99 @@ export function mfaSerial(identity: Identity, settings: RequestContext['settings
  * `tokensWork`: AWS gave a token to this identity in this run. Then an STS that cannot be reached, or that a proxy
  * answers instead of AWS, is a warning: pulls work (a private network with ECR endpoints and none for STS).
  */
-async function stsCheck(identity: Identity, region: string | undefined, publicOnly: boolean, tokensWork: boolean, deps: RequestContext): Promise<{ check: Check; own?: OwnAccount }> {
+async function stsCheck(
+  identity: Identity,
+  region: string | undefined,
+  publicOnly: boolean,
+  tokensWork: boolean,
+  deps: RequestContext,
+): Promise<{ check: Check; own?: OwnAccount }> {
   const { callerIdentity } = await import('../../aws/caller-identity');
   const source = describeSource(identity, deps.settings, deps.env);
   const name = identity.role ? `identity:${identity.role.arn}` : 'identity';
   const who = await callerIdentity(identity, region, deps);
   if (who.ok) {
-    const expiry = who.expiresAt === undefined ? 'no expiry given (long-term or unstated)' : `credentials expire ${when(who.expiresAt, deps.now())}`;
+    const expiry =
+      who.expiresAt === undefined
+        ? 'no expiry given (long-term or unstated)'
+        : `credentials expire ${when(who.expiresAt, deps.now())}`;
     const partition = /^arn:([a-z-]+):/.exec(who.arn)?.[1];
-    return { check: { name, status: 'ok', message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}` }, own: { account: who.account, ...(partition ? { partition } : {}) } };
+    return {
+      check: {
+        name,
+        status: 'ok',
+        message: `AWS identity ${who.arn} (account ${who.account}), from ${source}; ${expiry}`,
+      },
+      own: { account: who.account, ...(partition ? { partition } : {}) },
+    };
   }
   // An SSO profile's credentials failing is named as SSO (explain-sso.ts), as `get` names it.
   const { category, cause, hint } = explainIdentityFailure(who.error, identity, deps.settings, deps.env);
   const step = who.stage === 'credentials' ? 'no usable credentials' : 'STS GetCallerIdentity failed';
   if (who.stage === 'sts' && tokensWork && ['unreachable', 'timeout', 'not-aws'].includes(category)) {
-    return { check: { name, status: 'warn', message: `AWS identity (${source}): ${step}: ${cause}; tokens are fetched all the same, so pulls work (STS is only how doctor names the identity)`, fix: hint } };
+    return {
+      check: {
+        name,
+        status: 'warn',
+        message: `AWS identity (${source}): ${step}: ${cause}; tokens are fetched all the same, so pulls work (STS is only how doctor names the identity)`,
+        fix: hint,
+      },
+    };
   }
   const anonymous = publicOnly ? ' (only ECR Public uses it here, and its images are then pulled anonymously)' : '';
-  return { check: { name, status: publicOnly ? 'warn' : 'fail', message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`, fix: hint } };
+  return {
+    check: {
+      name,
+      status: publicOnly ? 'warn' : 'fail',
+      message: `AWS identity (${source}): ${step}: ${cause}${anonymous}`,
+      fix: hint,
+    },
+  };
 }
 
 /** The identity line of an MFA profile, from the fresh token answers for its hosts. */
-function mfaCheck(identity: Identity, serial: string, publicOnly: boolean, answers: readonly TokenFact[], deps: RequestContext): Check {
+function mfaCheck(
+  identity: Identity,
+  serial: string,
+  publicOnly: boolean,
+  answers: readonly TokenFact[],
+  deps: RequestContext,
+): Check {
   const name = 'identity';
   const head = `AWS identity from ${describeSource(identity, deps.settings, deps.env)}, with MFA (mfa_serial ${serial})`;
-  if (answers.some((t) => t.fresh.state === 'ok')) return { name, status: 'ok', message: `${head}: a token was had with it, so STS is not asked again (it would need a second code)` };
+  if (answers.some((t) => t.fresh.state === 'ok'))
+    return {
+      name,
+      status: 'ok',
+      message: `${head}: a token was had with it, so STS is not asked again (it would need a second code)`,
+    };
   const first = answers[0];
-  if (!first) return { name, status: 'ok', message: `${head}: not checked with STS, which would ask for a code; \`docker-credential-ecr doctor HOST\` checks it with a token request` };
+  if (!first)
+    return {
+      name,
+      status: 'ok',
+      message: `${head}: not checked with STS, which would ask for a code; \`docker-credential-ecr doctor HOST\` checks it with a token request`,
+    };
   const fresh = first.fresh;
   if (fresh.state === 'ok') throw new Error('unreachable: an ok answer returned above');
   // Without a terminal nothing was asked: "not checked", a warning while a cached token serves the pulls; without
   // one, pulls that have no terminal either fail.
   const notChecked = fresh.state === 'not-checked' && first.cachedUntil !== undefined;
-  return { name, status: publicOnly || notChecked ? 'warn' : 'fail', message: `${head}: ${notChecked ? 'not checked: ' : ''}${fresh.cause}`, fix: fresh.hint };
+  return {
+    name,
+    status: publicOnly || notChecked ? 'warn' : 'fail',
+    message: `${head}: ${notChecked ? 'not checked: ' : ''}${fresh.cause}`,
+    fix: fresh.hint,
+  };
 }
 
 /** Each distinct identity once: the default one, or those the hosts resolve to. */
-export async function identityChecks(routes: ReadonlyMap<string, Route>, tokens: readonly TokenFact[], deps: RequestContext, setup: SetupSettings): Promise<Outcome<{ own: OwnAccount | undefined }>> {
+export async function identityChecks(
+  routes: ReadonlyMap<string, Route>,
+  tokens: readonly TokenFact[],
+  deps: RequestContext,
+  setup: SetupSettings,
+): Promise<Outcome<{ own: OwnAccount | undefined }>> {
   const { settings } = deps;
   const identities = new Map<string, { identity: Identity; region: string | undefined; publicOnly: boolean }>();
   const fallbackRegion = configuredRegion(settings, setup)?.region;
@@ -75,8 +131,14 @@ export async function identityChecks(routes: ReadonlyMap<string, Route>, tokens:
     const identity = resolve(route, settings).identity;
     const isPrivate = route.registry.kind === 'ecr';
     const known = identities.get(identity.keyMaterial);
-    if (!known) identities.set(identity.keyMaterial, { identity, region: isPrivate ? route.registry.region : fallbackRegion, publicOnly: !isPrivate });
-    else if (isPrivate && known.publicOnly) identities.set(identity.keyMaterial, { identity, region: route.registry.region, publicOnly: false });
+    if (!known)
+      identities.set(identity.keyMaterial, {
+        identity,
+        region: isPrivate ? route.registry.region : fallbackRegion,
+        publicOnly: !isPrivate,
+      });
+    else if (isPrivate && known.publicOnly)
+      identities.set(identity.keyMaterial, { identity, region: route.registry.region, publicOnly: false });
   }
   if (identities.size === 0) {
     const identity = selectIdentity(settings);
@@ -95,7 +157,13 @@ export async function identityChecks(routes: ReadonlyMap<string, Route>, tokens:
       if (named) own = { account: named.account, ...(named.partition ? { partition: named.partition } : {}) };
       continue;
     }
-    const result = await stsCheck(identity, region, publicOnly, answers.some((t) => t.fresh.state === 'ok'), deps);
+    const result = await stsCheck(
+      identity,
+      region,
+      publicOnly,
+      answers.some((t) => t.fresh.state === 'ok'),
+      deps,
+    );
     checks.push(result.check);
     if (result.own && isDefault) own = result.own;
   }

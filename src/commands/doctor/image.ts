@@ -30,7 +30,12 @@ export function parseImage(arg: string): ImageRef | string | undefined {
     }
   }
   // The distribution spec's grammar for repository names, tags and digests.
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(rest)) return `${printable(arg)}: "${printable(rest)}" is not a repository name`;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(reference) && !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(reference)) return `${printable(arg)}: "${printable(reference)}" is not a tag or a digest`;
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(rest))
+    return `${printable(arg)}: "${printable(rest)}" is not a repository name`;
+  if (
+    !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(reference) &&
+    !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(reference)
+  )
+    return `${printable(arg)}: "${printable(reference)}" is not a tag or a digest`;
   return { input: arg, host, repository: rest, reference };
 }

@@ -51,7 +51,8 @@ function parseArgs(argv: readonly string[]): Args | string {
     else result.hosts.push(arg);
   }
   if (result.binDir !== undefined && result.kubelet === undefined) return '--bin-dir goes with --kubelet FILE';
-  if (result.kubelet !== undefined && result.hosts.length > 0) return '--kubelet checks the kubelet config only; check hosts in a separate run';
+  if (result.kubelet !== undefined && result.hosts.length > 0)
+    return '--kubelet checks the kubelet config only; check hosts in a separate run';
   return result;
 }
 
@@ -65,19 +66,33 @@ export async function runDoctor(argv: readonly string[], io: CommandIo): Promise
     io.stdout.write(USAGE);
     return 0;
   }
-  const deps: RequestContext = { settings: io.settings, env: io.env, log: onceOnly(io.log), now: io.now, sleep: io.sleep };
+  const deps: RequestContext = {
+    settings: io.settings,
+    env: io.env,
+    log: onceOnly(io.log),
+    now: io.now,
+    sleep: io.sleep,
+  };
   const setup = readSetupSettings(io.env, io.settings);
-  const checks = args.kubelet !== undefined ? kubeletChecks(args.kubelet, args.binDir, io.settings, configuredRegion(io.settings, setup)) : await runChecks(args.hosts, deps, setup);
+  const checks =
+    args.kubelet !== undefined
+      ? kubeletChecks(args.kubelet, args.binDir, io.settings, configuredRegion(io.settings, setup))
+      : await runChecks(args.hosts, deps, setup);
   const ok = checks.every((c) => c.status !== 'fail');
   if (args.json) {
     io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
   } else {
-    for (const c of checks) io.stdout.write(`${c.status.padEnd(4)}  ${printable(c.message)}${c.fix ? `; fix: ${printable(c.fix)}` : ''}\n`);
+    for (const c of checks)
+      io.stdout.write(`${c.status.padEnd(4)}  ${printable(c.message)}${c.fix ? `; fix: ${printable(c.fix)}` : ''}\n`);
     const count = (status: CheckStatus): number => checks.filter((c) => c.status === status).length;
-    io.stdout.write(`${count('ok')} ok, ${count('warn')} warning${count('warn') === 1 ? '' : 's'}, ${count('fail')} failed\n`);
+    io.stdout.write(
+      `${count('ok')} ok, ${count('warn')} warning${count('warn') === 1 ? '' : 's'}, ${count('fail')} failed\n`,
+    );
     // Nothing wrong up to the token: the registry's own answer (repository, tag, policy) is the next thing to ask.
     if (ok && args.kubelet === undefined && !args.hosts.some((arg) => arg.includes('/'))) {
-      io.stdout.write('The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG\n');
+      io.stdout.write(
+        'The token side is sound. To ask the registry about an image as well: docker-credential-ecr doctor HOST/REPOSITORY:TAG\n',
+      );
     }
   }
   return ok ? 0 : 1;

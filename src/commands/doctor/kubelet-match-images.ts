@@ -3,11 +3,26 @@
 import { imageMatches } from '../../kubelet/image-match';
 import { customHostPatterns } from '../kubelet-config';
 import { loadRegistryConfig } from '../../registry/config-file';
-import { knownRegions, partitionOfRegion, registryForHost, servedHostPatterns, type Partition } from '../../registry/host';
+import {
+  knownRegions,
+  partitionOfRegion,
+  registryForHost,
+  servedHostPatterns,
+  type Partition,
+} from '../../registry/host';
 import type { Settings } from '../../platform/settings';
 import type { Check } from '../command-io';
 
-const SAMPLE_REGIONS = ['us-east-1', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1'];
+const SAMPLE_REGIONS = [
+  'us-east-1',
+  'us-gov-west-1',
+  'cn-north-1',
+  'eusc-de-east-1',
+  'us-iso-east-1',
+  'us-isob-east-1',
+  'eu-isoe-west-1',
+  'us-isof-south-1',
+];
 
 /** One sample host per host form we serve (each checked to be one we really serve), for coverage checks. */
 export function sampleHosts(): { pattern: string; host: string }[] {
@@ -80,10 +95,17 @@ export function customHostSamples(settings: Settings): CustomHost[] {
  * another partition left out of matchImages costs nothing. A missing form of its own partition is a failure for
  * the plain private host (every pull of it goes anonymous) and a warning for FIPS, dual-stack and public hosts.
  */
-export function matchImagesChecks(id: string, matchImages: readonly string[], node: { region: string; source: string } | undefined, custom: readonly CustomHost[]): Check[] {
+export function matchImagesChecks(
+  id: string,
+  matchImages: readonly string[],
+  node: { region: string; source: string } | undefined,
+  custom: readonly CustomHost[],
+): Check[] {
   const checks: Check[] = [];
   const partition = node ? regionPartition(node.region) : 'aws';
-  const where = node ? `this node's partition ${partition} (region ${node.region} from ${node.source})` : `partition aws (no region is set: AWS_REGION; judged as a commercial-region node)`;
+  const where = node
+    ? `this node's partition ${partition} (region ${node.region} from ${node.source})`
+    : `partition aws (no region is set: AWS_REGION; judged as a commercial-region node)`;
   const forms = formSamples();
   const covered = (host: string): boolean => matchImages.some((m) => imageMatches(m, `${host}/repo`));
   const own = forms.filter((f) => f.partition === partition);
@@ -93,9 +115,17 @@ export function matchImagesChecks(id: string, matchImages: readonly string[], no
   const describe = (f: (typeof gaps)[number]): string =>
     f.missing.length === f.hosts.length ? f.pattern : `${f.pattern} in ${f.missing.map((m) => m.region).join(', ')}`;
   // The plain private form in the node's own region is what nearly every pull uses: missing there, pulls fail.
-  const essential = gaps.filter((f) => f.pattern.startsWith('*.dkr.ecr.*.') && (node ? f.missing.some((m) => m.region === node.region) : f.missing.length === f.hosts.length));
+  const essential = gaps.filter(
+    (f) =>
+      f.pattern.startsWith('*.dkr.ecr.*.') &&
+      (node ? f.missing.some((m) => m.region === node.region) : f.missing.length === f.hosts.length),
+  );
   if (gaps.length === 0) {
-    checks.push({ name: `${id}:matchImages`, status: 'ok', message: `matchImages cover every ECR host form of ${where} (${own.length} forms, every region)` });
+    checks.push({
+      name: `${id}:matchImages`,
+      status: 'ok',
+      message: `matchImages cover every ECR host form of ${where} (${own.length} forms, every region)`,
+    });
   } else {
     checks.push({
       name: `${id}:matchImages`,
@@ -106,13 +136,28 @@ export function matchImagesChecks(id: string, matchImages: readonly string[], no
   }
   const elsewhere = forms.filter((f) => !own.includes(f) && f.hosts.some((h) => !covered(h.host)));
   if (elsewhere.length > 0) {
-    checks.push({ name: `${id}:matchImages-partitions`, status: 'ok', message: `forms of other partitions not (fully) in matchImages: ${[...new Set(elsewhere.map((f) => f.partition))].join(', ')}; this node's identity pulls only in ${partition}` });
+    checks.push({
+      name: `${id}:matchImages-partitions`,
+      status: 'ok',
+      message: `forms of other partitions not (fully) in matchImages: ${[...new Set(elsewhere.map((f) => f.partition))].join(', ')}; this node's identity pulls only in ${partition}`,
+    });
   }
-  const useless = matchImages.filter((m) => ![...forms.flatMap((f) => f.hosts), ...custom].some(({ host }) => imageMatches(m, `${host}/repo`)));
+  const useless = matchImages.filter(
+    (m) => ![...forms.flatMap((f) => f.hosts), ...custom].some(({ host }) => imageMatches(m, `${host}/repo`)),
+  );
   if (useless.length)
-    checks.push({ name: `${id}:matchImages-unused`, status: 'warn', message: `matchImages ${useless.join(', ')} match no host this helper serves, in any region (China hosts end in .amazonaws.com.cn, not .amazonaws.cn)` });
+    checks.push({
+      name: `${id}:matchImages-unused`,
+      status: 'warn',
+      message: `matchImages ${useless.join(', ')} match no host this helper serves, in any region (China hosts end in .amazonaws.com.cn, not .amazonaws.cn)`,
+    });
   const uncovered = custom.filter(({ host }) => !covered(host));
   if (uncovered.length)
-    checks.push({ name: `${id}:custom-hosts`, status: 'warn', message: `the config file's custom hosts ${uncovered.map((c) => c.pattern).join(', ')} are not in matchImages`, fix: 'add them' });
+    checks.push({
+      name: `${id}:custom-hosts`,
+      status: 'warn',
+      message: `the config file's custom hosts ${uncovered.map((c) => c.pattern).join(', ')} are not in matchImages`,
+      fix: 'add them',
+    });
   return checks;
 }

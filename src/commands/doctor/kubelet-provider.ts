@@ -16,9 +16,13 @@ export interface Ours {
   resolved: 'self' | 'version' | 'name';
 }
 
-export const providerArgs = (provider: Json): string[] => (Array.isArray(provider.args) ? provider.args.map(String) : []);
+export const providerArgs = (provider: Json): string[] =>
+  Array.isArray(provider.args) ? provider.args.map(String) : [];
 
-function resolveProvider(name: string, binDir: string | undefined): 'self' | 'version' | 'other' | 'missing' | 'unknown' {
+function resolveProvider(
+  name: string,
+  binDir: string | undefined,
+): 'self' | 'version' | 'other' | 'missing' | 'unknown' {
   if (!binDir) return 'unknown';
   const file = join(binDir, name);
   try {
@@ -48,17 +52,29 @@ export function binDirCheck(binDir: string): Check {
   }
   return isDir
     ? { name: 'kubelet-bin-dir', status: 'ok', message: `bin dir ${binDir} exists` }
-    : { name: 'kubelet-bin-dir', status: 'fail', message: `bin dir ${binDir} is not a directory`, fix: 'the kubelet refuses to start without --image-credential-provider-bin-dir' };
+    : {
+        name: 'kubelet-bin-dir',
+        status: 'fail',
+        message: `bin dir ${binDir} is not a directory`,
+        fix: 'the kubelet refuses to start without --image-credential-provider-bin-dir',
+      };
 }
 
 /** The providers that are this helper, and checks for those that should be but are not. */
-export function ourProviders(providers: readonly Json[], binDir: string | undefined): { ours: Ours[]; checks: Check[] } {
+export function ourProviders(
+  providers: readonly Json[],
+  binDir: string | undefined,
+): { ours: Ours[]; checks: Check[] } {
   const checks: Check[] = [];
   const ours: Ours[] = [];
   for (const provider of providers) {
     const name = typeof provider.name === 'string' ? provider.name : '';
     if (!name || name.includes('/')) {
-      checks.push({ name: 'kubelet-provider', status: 'fail', message: `provider name ${JSON.stringify(provider.name)} must be a file name in the bin dir (no "/")` });
+      checks.push({
+        name: 'kubelet-provider',
+        status: 'fail',
+        message: `provider name ${JSON.stringify(provider.name)} must be a file name in the bin dir (no "/")`,
+      });
       continue;
     }
     const args = providerArgs(provider);
@@ -67,9 +83,18 @@ export function ourProviders(providers: readonly Json[], binDir: string | undefi
     if (resolved === 'self' || resolved === 'version') ours.push({ provider, name, resolved });
     else if (resolved === 'unknown' && looksOurs) ours.push({ provider, name, resolved: 'name' });
     else if (looksOurs && resolved === 'missing')
-      checks.push({ name: `kubelet-provider:${name}`, status: 'fail', message: `${join(binDir!, name)} does not exist or is not executable; the kubelet refuses to start`, fix: `install the helper there: cp ${shellQuote(selfExecutable() ?? 'dist/docker-credential-ecr')} ${shellQuote(join(binDir!, name))}` });
+      checks.push({
+        name: `kubelet-provider:${name}`,
+        status: 'fail',
+        message: `${join(binDir!, name)} does not exist or is not executable; the kubelet refuses to start`,
+        fix: `install the helper there: cp ${shellQuote(selfExecutable() ?? 'dist/docker-credential-ecr')} ${shellQuote(join(binDir!, name))}`,
+      });
     else if (looksOurs && resolved === 'other')
-      checks.push({ name: `kubelet-provider:${name}`, status: 'warn', message: `${join(binDir!, name)} is not docker-credential-ecr (\`${name} version\` does not say so): another plugin, e.g. AWS's` });
+      checks.push({
+        name: `kubelet-provider:${name}`,
+        status: 'warn',
+        message: `${join(binDir!, name)} is not docker-credential-ecr (\`${name} version\` does not say so): another plugin, e.g. AWS's`,
+      });
   }
   return { ours, checks };
 }
@@ -77,9 +102,26 @@ export function ourProviders(providers: readonly Json[], binDir: string | undefi
 /** Whether the kubelet runs our provider in the kubelet mode, and how we know it is ours. */
 export function invocationCheck(id: string, { provider, name, resolved }: Ours): Check {
   const args = providerArgs(provider);
-  const how = resolved === 'self' ? 'is this executable' : resolved === 'version' ? 'is docker-credential-ecr' : 'is named like this helper (give --bin-dir to check the file)';
-  const argsOk = name === KUBELET_PLUGIN_NAME ? args.length === 0 || (args.length === 1 && args[0] === KUBELET_MODE) : args.length === 1 && args[0] === KUBELET_MODE;
+  const how =
+    resolved === 'self'
+      ? 'is this executable'
+      : resolved === 'version'
+        ? 'is docker-credential-ecr'
+        : 'is named like this helper (give --bin-dir to check the file)';
+  const argsOk =
+    name === KUBELET_PLUGIN_NAME
+      ? args.length === 0 || (args.length === 1 && args[0] === KUBELET_MODE)
+      : args.length === 1 && args[0] === KUBELET_MODE;
   return argsOk
-    ? { name: id, status: resolved === 'name' ? 'warn' : 'ok', message: `provider ${name} ${how}; the kubelet runs it as \`${[name, ...args].join(' ')}\`` }
-    : { name: id, status: 'fail', message: `provider ${name}: args ${JSON.stringify(args)} do not select the kubelet mode`, fix: name === KUBELET_PLUGIN_NAME ? 'remove args' : `args: ["${KUBELET_MODE}"]` };
+    ? {
+        name: id,
+        status: resolved === 'name' ? 'warn' : 'ok',
+        message: `provider ${name} ${how}; the kubelet runs it as \`${[name, ...args].join(' ')}\``,
+      }
+    : {
+        name: id,
+        status: 'fail',
+        message: `provider ${name}: args ${JSON.stringify(args)} do not select the kubelet mode`,
+        fix: name === KUBELET_PLUGIN_NAME ? 'remove args' : `args: ["${KUBELET_MODE}"]`,
+      };
 }

@@ -14,7 +14,12 @@ import { tokenAttributeChecks } from './kubelet-token-attributes';
 
 const TOKEN_LIFETIME_MS = 12 * 3600_000;
 
-export function kubeletChecks(configPath: string, binDir: string | undefined, settings: Settings, node?: { region: string; source: string }): Check[] {
+export function kubeletChecks(
+  configPath: string,
+  binDir: string | undefined,
+  settings: Settings,
+  node?: { region: string; source: string },
+): Check[] {
   const files = configFileChecks(configPath);
   if (files.unreadable) return files.checks;
   const checks = [...files.checks];
@@ -23,7 +28,12 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
   const { ours, checks: providerChecks } = ourProviders(files.providers, binDir);
   checks.push(...providerChecks);
   if (ours.length === 0) {
-    checks.push({ name: 'kubelet-provider', status: 'fail', message: `no provider in ${configPath} runs docker-credential-ecr${binDir ? ` from ${binDir}` : ''}`, fix: 'docker-credential-ecr kubelet-config prints one' });
+    checks.push({
+      name: 'kubelet-provider',
+      status: 'fail',
+      message: `no provider in ${configPath} runs docker-credential-ecr${binDir ? ` from ${binDir}` : ''}`,
+      fix: 'docker-credential-ecr kubelet-config prints one',
+    });
     return checks;
   }
 
@@ -37,18 +47,37 @@ export function kubeletChecks(configPath: string, binDir: string | undefined, se
     checks.push(
       (KUBELET_API_VERSIONS as readonly string[]).includes(apiVersion)
         ? { name: `${id}:apiVersion`, status: 'ok', message: `apiVersion ${apiVersion} (answered in the same version)` }
-        : { name: `${id}:apiVersion`, status: 'fail', message: `apiVersion ${JSON.stringify(provider.apiVersion)} is not one of ${KUBELET_API_VERSIONS.join(', ')}` },
+        : {
+            name: `${id}:apiVersion`,
+            status: 'fail',
+            message: `apiVersion ${JSON.stringify(provider.apiVersion)} is not one of ${KUBELET_API_VERSIONS.join(', ')}`,
+          },
     );
 
     const matchImages = Array.isArray(provider.matchImages) ? provider.matchImages.map(String) : [];
     checks.push(...matchImagesChecks(id, matchImages, node, custom));
 
-    const duration = typeof provider.defaultCacheDuration === 'string' ? parseGoDuration(provider.defaultCacheDuration) : undefined;
+    const duration =
+      typeof provider.defaultCacheDuration === 'string' ? parseGoDuration(provider.defaultCacheDuration) : undefined;
     if (duration === undefined)
-      checks.push({ name: `${id}:defaultCacheDuration`, status: 'fail', message: `defaultCacheDuration ${JSON.stringify(provider.defaultCacheDuration)} is missing or not a Go duration (the kubelet requires it)`, fix: 'defaultCacheDuration: "12h"' });
+      checks.push({
+        name: `${id}:defaultCacheDuration`,
+        status: 'fail',
+        message: `defaultCacheDuration ${JSON.stringify(provider.defaultCacheDuration)} is missing or not a Go duration (the kubelet requires it)`,
+        fix: 'defaultCacheDuration: "12h"',
+      });
     else if (duration > TOKEN_LIFETIME_MS)
-      checks.push({ name: `${id}:defaultCacheDuration`, status: 'warn', message: `defaultCacheDuration ${shown(provider.defaultCacheDuration)} is longer than an ECR token lives (12h); only used if a response had no cacheDuration (ours always has one)` });
-    else checks.push({ name: `${id}:defaultCacheDuration`, status: 'ok', message: `defaultCacheDuration ${shown(provider.defaultCacheDuration)}; each response sets its own cacheDuration (until our cache would refresh the token)` });
+      checks.push({
+        name: `${id}:defaultCacheDuration`,
+        status: 'warn',
+        message: `defaultCacheDuration ${shown(provider.defaultCacheDuration)} is longer than an ECR token lives (12h); only used if a response had no cacheDuration (ours always has one)`,
+      });
+    else
+      checks.push({
+        name: `${id}:defaultCacheDuration`,
+        status: 'ok',
+        message: `defaultCacheDuration ${shown(provider.defaultCacheDuration)}; each response sets its own cacheDuration (until our cache would refresh the token)`,
+      });
 
     checks.push(...tokenAttributeChecks(id, provider, apiVersion));
   }

@@ -33,7 +33,13 @@ function judge(code: number, stdout: string, stderr: string): HelperAnswer {
   if (code === 0) {
     try {
       const parsed = JSON.parse(stdout) as { Username?: unknown; Secret?: unknown };
-      if (typeof parsed.Secret !== 'string' || parsed.Secret === '' || typeof parsed.Username !== 'string' || parsed.Username === '') return { state: 'empty' };
+      if (
+        typeof parsed.Secret !== 'string' ||
+        parsed.Secret === '' ||
+        typeof parsed.Username !== 'string' ||
+        parsed.Username === ''
+      )
+        return { state: 'empty' };
       const ecrExpiry = parsed.Username === 'AWS' ? ecrTokenExpiry(parsed.Secret) : undefined;
       return ecrExpiry === undefined ? { state: 'credentials' } : { state: 'credentials', ecrExpiry };
     } catch {
@@ -48,13 +54,23 @@ function judge(code: number, stdout: string, stderr: string): HelperAnswer {
 }
 
 /** Runs `docker-credential-<name> get` for `host` as Docker would, in a session of its own (no terminal to prompt on). */
-export async function askHelper(name: string, host: string, path: string, env: Env): Promise<HelperAnswer & { where?: string }> {
+export async function askHelper(
+  name: string,
+  host: string,
+  path: string,
+  env: Env,
+): Promise<HelperAnswer & { where?: string }> {
   const where = findOnPath(path, `docker-credential-${name}`);
   if (!where) return { state: 'missing' };
   const answer = await new Promise<HelperAnswer>((done) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const child = spawn(where, ['get'], { env: env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    const child = spawn(where, ['get'], {
+      env: env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+      windowsHide: true,
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       child.stdout.destroy();
@@ -84,11 +100,23 @@ const GO_HELPER_LOG = 'its log, ~/.ecr/log/ecr-login.log, says why';
  * set-up (a warning: the token check below is this helper's); it giving nothing is a failure naming it.
  * `storedLogin`: auths holds a token for the host, which the docker CLI sends when the helper gives nothing.
  */
-export function otherHelperCheck(host: string, helper: string, answer: HelperAnswer & { where?: string }, storedLogin: boolean, now: number, fix: string): Check {
+export function otherHelperCheck(
+  host: string,
+  helper: string,
+  answer: HelperAnswer & { where?: string },
+  storedLogin: boolean,
+  now: number,
+  fix: string,
+): Check {
   const name = `route:${host}`;
   const other = `docker-credential-${printable(helper)}`;
   if (answer.state === 'missing') {
-    return { name, status: 'fail', message: `${host}: credHelpers sends it to ${other}, which is not on PATH, so Docker's pulls fail ("${other}: executable file not found in $PATH")`, fix };
+    return {
+      name,
+      status: 'fail',
+      message: `${host}: credHelpers sends it to ${other}, which is not on PATH, so Docker's pulls fail ("${other}: executable file not found in $PATH")`,
+      fix,
+    };
   }
   const at = `${other} (${printable(answer.where ?? '')})`;
   const then = storedLogin
@@ -97,9 +125,17 @@ export function otherHelperCheck(host: string, helper: string, answer: HelperAns
   const why = helper === 'ecr-login' ? ` (${GO_HELPER_LOG})` : '';
   if (answer.state === 'credentials') {
     if (answer.ecrExpiry !== undefined && answer.ecrExpiry <= now) {
-      return { name, status: 'fail', message: `${host}: credHelpers sends it to ${at}, which answers Docker with an ECR token that has expired: pulls fail with "denied: Your authorization token has expired"`, fix };
+      return {
+        name,
+        status: 'fail',
+        message: `${host}: credHelpers sends it to ${at}, which answers Docker with an ECR token that has expired: pulls fail with "denied: Your authorization token has expired"`,
+        fix,
+      };
     }
-    const until = answer.ecrExpiry !== undefined ? ` (asked now: it gave a token valid until ${new Date(answer.ecrExpiry).toISOString().replace(/\.\d{3}Z$/, 'Z')})` : ' (asked now: it gave a user name and a secret)';
+    const until =
+      answer.ecrExpiry !== undefined
+        ? ` (asked now: it gave a token valid until ${new Date(answer.ecrExpiry).toISOString().replace(/\.\d{3}Z$/, 'Z')})`
+        : ' (asked now: it gave a user name and a secret)';
     return {
       name,
       status: 'warn',
@@ -115,7 +151,12 @@ export function otherHelperCheck(host: string, helper: string, answer: HelperAns
         : answer.state === 'timeout'
           ? `did not answer within ${answer.seconds} s`
           : `failed for it (exit ${answer.code}: ${answer.said})${why}`;
-  return { name, status: 'fail', message: `${host}: credHelpers sends it to ${at}, which ${gave} when asked now as Docker asks; ${then}`, fix };
+  return {
+    name,
+    status: 'fail',
+    message: `${host}: credHelpers sends it to ${at}, which ${gave} when asked now as Docker asks; ${then}`,
+    fix,
+  };
 }
 
 /** What a credsStore that is not this helper gives for an ECR host, as a clause of its route line. */
@@ -141,6 +182,18 @@ export function otherStoreAnswer(store: string, answer: HelperAnswer, now: numbe
 export function samePathAnswer(name: string, sends: string, answer: HelperAnswer & { where?: string }): Check {
   const at = `the docker-credential-ecr Docker runs (${printable(answer.where ?? 'PATH')}, not this executable)`;
   if (answer.state === 'credentials') return { name, status: 'ok', message: `${sends}; ${at} answers it` };
-  const gave = answer.state === 'not-found' || answer.state === 'empty' ? 'gives nothing for it' : answer.state === 'timeout' ? `did not answer within ${answer.seconds} s` : answer.state === 'missing' ? 'is not on PATH' : `failed for it (exit ${answer.code}: ${answer.said})`;
-  return { name, status: 'fail', message: `${sends}, but ${at} ${gave}: the checks below are this executable's, not what Docker gets`, fix: 'put this executable first on PATH (the fix on the PATH line)' };
+  const gave =
+    answer.state === 'not-found' || answer.state === 'empty'
+      ? 'gives nothing for it'
+      : answer.state === 'timeout'
+        ? `did not answer within ${answer.seconds} s`
+        : answer.state === 'missing'
+          ? 'is not on PATH'
+          : `failed for it (exit ${answer.code}: ${answer.said})`;
+  return {
+    name,
+    status: 'fail',
+    message: `${sends}, but ${at} ${gave}: the checks below are this executable's, not what Docker gets`,
+    fix: 'put this executable first on PATH (the fix on the PATH line)',
+  };
 }

@@ -23,14 +23,31 @@ export function ownRegistryCheck(
     const registry = registryOf(host);
     return registry?.kind === 'ecr' && registry.account === own.account && routed(host);
   });
-  const standsFor = expected ? ownHosts.find((host) => host !== expected && registryOf(host)?.host === expected) : undefined;
-  if (standsFor) return { name, status: 'ok', message: `your account's registry ${expected} is reached as ${standsFor} (helper config), which is in credHelpers` };
+  const standsFor = expected
+    ? ownHosts.find((host) => host !== expected && registryOf(host)?.host === expected)
+    : undefined;
+  if (standsFor)
+    return {
+      name,
+      status: 'ok',
+      message: `your account's registry ${expected} is reached as ${standsFor} (helper config), which is in credHelpers`,
+    };
   // Named in the Docker config but not routed: its route line above already fails, with this same fix.
   if (expected && !routed(expected) && hosts.includes(expected)) return undefined;
   // The credsStore line already says every ECR registry comes here (creds-store.ts): one verdict.
   if (viaStore && (!expected || docker.view.credHelpers[expected] === undefined)) return undefined;
-  if (expected && routed(expected)) return { name, status: 'ok', message: `your account's registry ${expected} (region ${region!.region} from ${region!.source}) is in credHelpers` };
-  if (!expected && ownHosts.length > 0) return { name, status: 'ok', message: `your account ${own.account} has registries in credHelpers: ${ownHosts.join(', ')}` };
+  if (expected && routed(expected))
+    return {
+      name,
+      status: 'ok',
+      message: `your account's registry ${expected} (region ${region!.region} from ${region!.source}) is in credHelpers`,
+    };
+  if (!expected && ownHosts.length > 0)
+    return {
+      name,
+      status: 'ok',
+      message: `your account ${own.account} has registries in credHelpers: ${ownHosts.join(', ')}`,
+    };
   const host = expected ?? `${own.account}.dkr.ecr.<region>.${registryDomain(partition)}`;
   const others = ownHosts.length > 0 ? ` (credHelpers has it in other regions: ${ownHosts.join(', ')})` : '';
   return {

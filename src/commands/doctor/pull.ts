@@ -15,11 +15,15 @@ import { getFollowing, MANIFEST_TYPES, registryClient } from './registry-client'
 import type { Check } from './result';
 import type { TokenFact } from './result';
 
-
 function parseErrors(body: string): { code?: string; message?: string } {
   try {
     const first = (JSON.parse(body) as { errors?: Array<{ code?: unknown; message?: unknown }> }).errors?.[0];
-    return { ...(typeof first?.code === 'string' ? { code: first.code } : {}), ...(typeof first?.message === 'string' ? { message: first.message.replace(/[^\x20-\x7e]/g, ' ').slice(0, 400) } : {}) };
+    return {
+      ...(typeof first?.code === 'string' ? { code: first.code } : {}),
+      ...(typeof first?.message === 'string'
+        ? { message: first.message.replace(/[^\x20-\x7e]/g, ' ').slice(0, 400) }
+        : {}),
+    };
   } catch {
     return {};
   }
@@ -34,14 +38,25 @@ function challenge(header: string | undefined): { scheme: string; params: Record
   return { scheme: scheme.toLowerCase(), params };
 }
 
-async function askRegistry(image: ImageRef, token: { username: string; password: string }, deps: RequestContext): Promise<RegistryAnswer> {
-  const client = registryClient(image.host, { env: deps.env, caBundle: deps.settings.caBundle, timeoutMs: Math.min(10_000, deps.settings.timeoutMs), log: deps.log });
+async function askRegistry(
+  image: ImageRef,
+  token: { username: string; password: string },
+  deps: RequestContext,
+): Promise<RegistryAnswer> {
+  const client = registryClient(image.host, {
+    env: deps.env,
+    caBundle: deps.settings.caBundle,
+    timeoutMs: Math.min(10_000, deps.settings.timeoutMs),
+    log: deps.log,
+  });
   const base = `https://${image.host}`;
   const basic = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
   deps.log.secret(basic.slice(6));
   let auth = basic;
   const ping = await client.get(`${base}/v2/`, {});
-  const asked = challenge(typeof ping.headers['www-authenticate'] === 'string' ? ping.headers['www-authenticate'] : undefined);
+  const asked = challenge(
+    typeof ping.headers['www-authenticate'] === 'string' ? ping.headers['www-authenticate'] : undefined,
+  );
   if (ping.status === 401 && asked?.scheme === 'bearer' && asked.params.realm) {
     // ECR Public: the token is exchanged for a bearer token at the realm, if the realm is the registry's own host.
     const realm = new URL(asked.params.realm);
@@ -53,7 +68,11 @@ async function askRegistry(image: ImageRef, token: { username: string; password:
     const bearer = (() => {
       try {
         const parsed = JSON.parse(exchanged.body) as { token?: unknown; access_token?: unknown };
-        return typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
+        return typeof parsed.token === 'string'
+          ? parsed.token
+          : typeof parsed.access_token === 'string'
+            ? parsed.access_token
+            : undefined;
       } catch {
         return undefined;
       }
@@ -65,31 +84,60 @@ async function askRegistry(image: ImageRef, token: { username: string; password:
   const url = `${base}/v2/${image.repository}/manifests/${image.reference}`;
   const answer = await getFollowing(client, url, auth, { Accept: MANIFEST_TYPES });
   const digestHeader = answer.headers['docker-content-digest'];
-  const digest = answer.status === 200 ? (typeof digestHeader === 'string' ? digestHeader : `sha256:${createHash('sha256').update(answer.body).digest('hex')}`) : undefined;
-  const mediaType = typeof answer.headers['content-type'] === 'string' ? answer.headers['content-type'].split(';')[0] : undefined;
-  return { status: answer.status, ...parseErrors(answer.body), ...(digest ? { digest } : {}), ...(mediaType && answer.status === 200 ? { mediaType } : {}), ...(answer.redirectedTo ? { redirectedTo: answer.redirectedTo } : {}) };
+  const digest =
+    answer.status === 200
+      ? typeof digestHeader === 'string'
+        ? digestHeader
+        : `sha256:${createHash('sha256').update(answer.body).digest('hex')}`
+      : undefined;
+  const mediaType =
+    typeof answer.headers['content-type'] === 'string' ? answer.headers['content-type'].split(';')[0] : undefined;
+  return {
+    status: answer.status,
+    ...parseErrors(answer.body),
+    ...(digest ? { digest } : {}),
+    ...(mediaType && answer.status === 200 ? { mediaType } : {}),
+    ...(answer.redirectedTo ? { redirectedTo: answer.redirectedTo } : {}),
+  };
 }
 
 /** The ECR API, for what the registry's answer leaves open; undefined for ECR Public or an MFA identity (a second code). */
-async function apiFor(route: Route, deps: RequestContext, mfa: boolean): Promise<import('../../aws/registry-api').RegistryApi | undefined> {
+async function apiFor(
+  route: Route,
+  deps: RequestContext,
+  mfa: boolean,
+): Promise<import('../../aws/registry-api').RegistryApi | undefined> {
   if (route.registry.kind !== 'ecr' || mfa) return undefined;
   const { registryApi } = await import('../../aws/registry-api');
   const { identity, endpointOverride } = resolve(route, deps.settings);
   return registryApi(route.registry, clientDepsFor(identity, endpointOverride, deps));
 }
 
-export async function imageCheck(image: ImageRef, route: Route, deps: RequestContext, fact: TokenFact | undefined): Promise<Check> {
+export async function imageCheck(
+  image: ImageRef,
+  route: Route,
+  deps: RequestContext,
+  fact: TokenFact | undefined,
+): Promise<Check> {
   const name = `image:${image.input}`;
   const mfa = fact?.mfa ?? false;
   // An MFA identity is asked for one code per run: if that did not give a token, asking again would prompt again.
   if (mfa && fact?.fresh.state !== 'ok') {
-    return { name, status: 'warn', message: `${image.input}: the registry was not asked: there is no token for ${image.host} from this run, and another would need another MFA code` };
+    return {
+      name,
+      status: 'warn',
+      message: `${image.input}: the registry was not asked: there is no token for ${image.host} from this run, and another would need another MFA code`,
+    };
   }
   let token;
   try {
     token = await getToken(route, deps);
   } catch {
-    return { name, status: 'fail', message: `${image.input}: the registry was not asked: there is no token for ${image.host} (see its token line above)` };
+    return {
+      name,
+      status: 'fail',
+      message: `${image.input}: the registry was not asked: there is no token for ${image.host} (see its token line above)`,
+    };
   }
   let answer: RegistryAnswer;
   try {

@@ -65,28 +65,57 @@ export interface RegistryClient {
 
 export function registryClient(host: string, options: ClientOptions): RegistryClient {
   const { ca, from } = trustFor(host, options.caBundle);
-  const direct = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, rejectUnauthorized: true, ca }) };
+  const direct = {
+    http: new http.Agent({ keepAlive: false }),
+    https: new https.Agent({ keepAlive: false, rejectUnauthorized: true, ca }),
+  };
   const usesProxy = PROXY_VARIABLES.some((name) => options.env[name]);
-  const agent: http.Agent = usesProxy ? new (require('../../aws/proxy-agent') as typeof import('../../aws/proxy-agent')).EnvironmentProxyAgent(direct, ca.join('\n')) : direct.https;
+  const agent: http.Agent = usesProxy
+    ? new (require('../../aws/proxy-agent') as typeof import('../../aws/proxy-agent')).EnvironmentProxyAgent(
+        direct,
+        ca.join('\n'),
+      )
+    : direct.https;
   const get = (url: string, headers: Record<string, string>): Promise<HttpAnswer> =>
     new Promise((done, fail) => {
       const target = new URL(url);
-      if (target.protocol !== 'https:') return fail(Object.assign(new Error(`refusing ${target.protocol} (only HTTPS carries a token)`), { code: 'EPLAINHTTP' }));
-      options.log.debug(`registry: GET ${target.origin}${target.pathname}${headers.Authorization ? ' (with the token)' : ''}`);
-      const req = https.request(target, { method: 'GET', agent, headers: { 'User-Agent': 'docker-credential-ecr doctor', ...headers }, timeout: options.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_BODY) chunks.push(chunk);
-        });
-        res.on('end', () => {
-          options.log.debug(`registry: HTTP ${res.statusCode ?? 0} from ${target.host}`);
-          done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), url });
-        });
-        res.on('error', fail);
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      if (target.protocol !== 'https:')
+        return fail(
+          Object.assign(new Error(`refusing ${target.protocol} (only HTTPS carries a token)`), { code: 'EPLAINHTTP' }),
+        );
+      options.log.debug(
+        `registry: GET ${target.origin}${target.pathname}${headers.Authorization ? ' (with the token)' : ''}`,
+      );
+      const req = https.request(
+        target,
+        {
+          method: 'GET',
+          agent,
+          headers: { 'User-Agent': 'docker-credential-ecr doctor', ...headers },
+          timeout: options.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_BODY) chunks.push(chunk);
+          });
+          res.on('end', () => {
+            options.log.debug(`registry: HTTP ${res.statusCode ?? 0} from ${target.host}`);
+            done({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              url,
+            });
+          });
+          res.on('error', fail);
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', fail);
       req.end();
     });
@@ -97,7 +126,12 @@ export function registryClient(host: string, options: ClientOptions): RegistryCl
  * GET `url` with `auth`, following up to three redirects: with the Authorization header only while the redirect
  * stays on the same origin, never to plain HTTP. `redirectedTo` names the last other origin, if any.
  */
-export async function getFollowing(client: RegistryClient, url: string, auth: string | undefined, headers: Record<string, string>): Promise<HttpAnswer & { redirectedTo?: string }> {
+export async function getFollowing(
+  client: RegistryClient,
+  url: string,
+  auth: string | undefined,
+  headers: Record<string, string>,
+): Promise<HttpAnswer & { redirectedTo?: string }> {
   const origin = new URL(url).origin;
   let current = url;
   let redirectedTo: string | undefined;
@@ -105,7 +139,8 @@ export async function getFollowing(client: RegistryClient, url: string, auth: st
     const sameOrigin = new URL(current).origin === origin;
     const answer = await client.get(current, { ...headers, ...(auth && sameOrigin ? { Authorization: auth } : {}) });
     const location = answer.headers.location;
-    if (answer.status < 300 || answer.status >= 400 || typeof location !== 'string' || hop >= 3) return { ...answer, ...(redirectedTo ? { redirectedTo } : {}) };
+    if (answer.status < 300 || answer.status >= 400 || typeof location !== 'string' || hop >= 3)
+      return { ...answer, ...(redirectedTo ? { redirectedTo } : {}) };
     current = new URL(location, current).href;
     if (new URL(current).origin !== origin) redirectedTo = new URL(current).host;
   }

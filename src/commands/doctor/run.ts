@@ -24,9 +24,16 @@ import { selfExecutable } from '../../platform/runtime';
 
 function cacheCheck(deps: RequestContext): Check {
   const { settings } = deps;
-  if (settings.cacheDir === undefined) return { name: 'cache', status: 'ok', message: `token cache off (${settings.cacheDirSource})` };
-  if (openStore(deps)) return { name: 'cache', status: 'ok', message: `token cache ${settings.cacheDir} (${settings.cacheDirSource})` };
-  return { name: 'cache', status: 'warn', message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`, fix: `${hostOs.makePrivateCommand(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR` };
+  if (settings.cacheDir === undefined)
+    return { name: 'cache', status: 'ok', message: `token cache off (${settings.cacheDirSource})` };
+  if (openStore(deps))
+    return { name: 'cache', status: 'ok', message: `token cache ${settings.cacheDir} (${settings.cacheDirSource})` };
+  return {
+    name: 'cache',
+    status: 'warn',
+    message: `token cache ${settings.cacheDir} is not usable (see the warning above); every pull asks AWS`,
+    fix: `${hostOs.makePrivateCommand(settings.cacheDir)}, or set AWS_ECR_CACHE_DIR`,
+  };
 }
 
 export async function runChecks(args: readonly string[], deps: RequestContext, setup: SetupSettings): Promise<Check[]> {
@@ -60,7 +67,10 @@ export async function runChecks(args: readonly string[], deps: RequestContext, s
   }
   const tokens = await tokenChecks(routes, deps);
   // What `get` would do now: no cached token to serve and AWS refusing a new one.
-  const failedNow = (host: string): boolean => tokens.facts.tokens.some((t) => t.host === host && !t.isPublic && t.fresh.state === 'failed' && t.cachedUntil === undefined);
+  const failedNow = (host: string): boolean =>
+    tokens.facts.tokens.some(
+      (t) => t.host === host && !t.isPublic && t.fresh.state === 'failed' && t.cachedUntil === undefined,
+    );
 
   // Docker runs the docker-credential-ecr on PATH: when that is another executable, it is run as Docker runs it.
   const otherOnPath = pathStatus(setup.path, selfExecutable()).state === 'other';
@@ -70,20 +80,39 @@ export async function runChecks(args: readonly string[], deps: RequestContext, s
     const route = dockerRouteOf(docker?.view, host);
     const other = route.kind === 'other-helper' ? route.helper : route.kind === 'other-store' ? route.store : undefined;
     const answer =
-      other !== undefined ? await askHelper(other, host, setup.path, deps.env) : route.kind === 'ours' && otherOnPath ? await askHelper('ecr', host, setup.path, deps.env) : undefined;
+      other !== undefined
+        ? await askHelper(other, host, setup.path, deps.env)
+        : route.kind === 'ours' && otherOnPath
+          ? await askHelper('ecr', host, setup.path, deps.env)
+          : undefined;
     perHost.push(routeCheck(host, docker, deps.now(), answer));
-    for (const check of [storedLoginCheck(host, docker, deps.now(), failedNow(host)), containersLoginCheck(host, setup)]) if (check) perHost.push(check);
+    for (const check of [
+      storedLoginCheck(host, docker, deps.now(), failedNow(host)),
+      containersLoginCheck(host, setup),
+    ])
+      if (check) perHost.push(check);
     perHost.push(...(resolved.get(host) ?? []));
   }
   const identities = await identityChecks(routes, tokens.facts.tokens, deps, setup);
   const imageLines: Check[] = [...badImages];
   for (const image of images) {
     const route = routes.get(image.host);
-    if (route) imageLines.push(await imageCheck(image, route, deps, tokens.facts.tokens.find((t) => t.host === image.host)));
+    if (route)
+      imageLines.push(
+        await imageCheck(
+          image,
+          route,
+          deps,
+          tokens.facts.tokens.find((t) => t.host === image.host),
+        ),
+      );
   }
   const own = identities.facts.own;
   const registryOf = (host: string): Registry | undefined => routes.get(host)?.registry ?? registryForHost(host);
-  const ownRegistry = own && requested.length === 0 && docker ? ownRegistryCheck(own, hosts.facts.hosts, docker, configuredRegion(settings, setup), registryOf) : undefined;
+  const ownRegistry =
+    own && requested.length === 0 && docker
+      ? ownRegistryCheck(own, hosts.facts.hosts, docker, configuredRegion(settings, setup), registryOf)
+      : undefined;
 
   return [
     versionCheck(),

@@ -11,7 +11,11 @@ import type { Check, DockerState, Outcome } from './result';
 
 export function versionCheck(): Check {
   const self = selfExecutable();
-  return { name: 'version', status: 'ok', message: `docker-credential-ecr ${version}${self ? ` at ${self}` : ` (running under Node.js ${process.version}, not the built executable)`}` };
+  return {
+    name: 'version',
+    status: 'ok',
+    message: `docker-credential-ecr ${version}${self ? ` at ${self}` : ` (running under Node.js ${process.version}, not the built executable)`}`,
+  };
 }
 
 export function pathCheck(setup: SetupSettings): Check {
@@ -19,24 +23,57 @@ export function pathCheck(setup: SetupSettings): Check {
   const onPath = pathStatus(setup.path, self);
   if (onPath.state === 'found') return { name: 'path', status: 'ok', message: `on PATH: ${onPath.where}` };
   if (onPath.state === 'other') {
-    return { name: 'path', status: 'warn', message: `PATH has ${onPath.where}, which is not this executable (${onPath.self}); Docker runs that one`, fix: linkCommand(self, true) };
+    return {
+      name: 'path',
+      status: 'warn',
+      message: `PATH has ${onPath.where}, which is not this executable (${onPath.self}); Docker runs that one`,
+      fix: linkCommand(self, true),
+    };
   }
-  return { name: 'path', status: 'fail', message: `${EXECUTABLE_NAME} is not on PATH, so Docker cannot run it ("executable file not found in $PATH")`, fix: linkCommand(self) };
+  return {
+    name: 'path',
+    status: 'fail',
+    message: `${EXECUTABLE_NAME} is not on PATH, so Docker cannot run it ("executable file not found in $PATH")`,
+    fix: linkCommand(self),
+  };
 }
 
 export function dockerConfigCheck(setup: SetupSettings): Outcome<{ docker: DockerState | undefined }> {
   const name = 'docker-config';
   if (!setup.dockerConfigFile) {
-    return { checks: [{ name, status: 'fail', message: 'no Docker config location: neither DOCKER_CONFIG nor HOME is set', fix: 'set HOME (or DOCKER_CONFIG)' }], facts: { docker: undefined } };
+    return {
+      checks: [
+        {
+          name,
+          status: 'fail',
+          message: 'no Docker config location: neither DOCKER_CONFIG nor HOME is set',
+          fix: 'set HOME (or DOCKER_CONFIG)',
+        },
+      ],
+      facts: { docker: undefined },
+    };
   }
   try {
     const file = readConfigFile(setup.dockerConfigFile);
     const link = file.target !== file.path ? ` (a link to ${file.target})` : '';
     if (file.text === undefined) {
-      return { checks: [{ name, status: 'warn', message: `no Docker config at ${setup.dockerConfigFile} (${setup.dockerConfigSource})`, fix: 'docker-credential-ecr configure' }], facts: { docker: undefined } };
+      return {
+        checks: [
+          {
+            name,
+            status: 'warn',
+            message: `no Docker config at ${setup.dockerConfigFile} (${setup.dockerConfigSource})`,
+            fix: 'docker-credential-ecr configure',
+          },
+        ],
+        facts: { docker: undefined },
+      };
     }
     const docker = { path: file.path, view: parseDockerConfig(file.text, file.path) };
-    return { checks: [{ name, status: 'ok', message: `Docker config ${file.path}${link} (${setup.dockerConfigSource})` }], facts: { docker } };
+    return {
+      checks: [{ name, status: 'ok', message: `Docker config ${file.path}${link} (${setup.dockerConfigSource})` }],
+      facts: { docker },
+    };
   } catch (error) {
     if (!(error instanceof DockerConfigError)) throw error;
     return {
@@ -45,7 +82,9 @@ export function dockerConfigCheck(setup: SetupSettings): Outcome<{ docker: Docke
           name,
           status: 'fail',
           message: `${error.message} (Docker cannot read it either)`,
-          fix: error.fix ?? `correct what the message names, or move the file away and run \`docker-credential-ecr configure\``,
+          fix:
+            error.fix ??
+            `correct what the message names, or move the file away and run \`docker-credential-ecr configure\``,
         },
       ],
       facts: { docker: undefined },
@@ -54,7 +93,9 @@ export function dockerConfigCheck(setup: SetupSettings): Outcome<{ docker: Docke
 }
 
 /** `broken`: the file exists but cannot be used, so no host can be resolved as `get` would. */
-export function helperConfigCheck(settings: Settings): Outcome<{ helperConfig: RegistryConfig | undefined; broken: boolean }> {
+export function helperConfigCheck(
+  settings: Settings,
+): Outcome<{ helperConfig: RegistryConfig | undefined; broken: boolean }> {
   const name = 'helper-config';
   try {
     const helperConfig = loadRegistryConfig(settings);
@@ -65,6 +106,9 @@ export function helperConfigCheck(settings: Settings): Outcome<{ helperConfig: R
   } catch (error) {
     if (!(error instanceof HelperError)) throw error;
     const fix = `edit ${settings.helperConfigFile ?? 'the helper config file'} at the line the message names, as it says (docs/config-file.md shows every field)`;
-    return { checks: [{ name, status: 'fail', message: error.message, fix }], facts: { helperConfig: undefined, broken: true } };
+    return {
+      checks: [{ name, status: 'fail', message: error.message, fix }],
+      facts: { helperConfig: undefined, broken: true },
+    };
   }
 }

@@ -20,9 +20,18 @@ const HOUR = 3_600_000;
 
 type Answer = (host: string) => { password: string } | Error;
 
-function setUp(answer: Answer): { deps: RequestContext; routes: (...hosts: string[]) => Map<string, Route>; calls: string[] } {
+function setUp(answer: Answer): {
+  deps: RequestContext;
+  routes: (...hosts: string[]) => Map<string, Route>;
+  calls: string[];
+} {
   const home = tempDir('dce-doctor-tokens-');
-  const env = { HOME: home, AWS_ACCESS_KEY_ID: 'AKIADOCTORUNIT000001', AWS_SECRET_ACCESS_KEY: 's', AWS_ECR_CACHE_DIR: join(home, 'cache') };
+  const env = {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'AKIADOCTORUNIT000001',
+    AWS_SECRET_ACCESS_KEY: 's',
+    AWS_ECR_CACHE_DIR: join(home, 'cache'),
+  };
   const settings = readSettings(env, () => home);
   const calls: string[] = [];
   const fetchToken: TokenFetcher = async (request) => {
@@ -33,16 +42,36 @@ function setUp(answer: Answer): { deps: RequestContext; routes: (...hosts: strin
   };
   let last = 0;
   const now = (): number => (last = Math.max(last + 1, Date.now()));
-  const deps: RequestContext = { settings, env, log: createLogger({ level: 'off', stderr: collector().stream, now }), now, sleep: async () => {}, fetchToken };
+  const deps: RequestContext = {
+    settings,
+    env,
+    log: createLogger({ level: 'off', stderr: collector().stream, now }),
+    now,
+    sleep: async () => {},
+    fetchToken,
+  };
   return { deps, calls, routes: (...hosts) => new Map(hosts.map((h) => [h, routeServerUrl(h, settings)])) };
 }
 
 function cacheToken(deps: RequestContext, route: Route, expiresInMs: number): void {
   const { key } = resolve(route, deps.settings);
-  openStore(deps)!.write(key, { version: 1, key: key.description, registries: [route.requestedHost], username: 'AWS', password: 'cached', fetchedAt: Date.now() - HOUR, expiresAt: Date.now() + expiresInMs });
+  openStore(deps)!.write(key, {
+    version: 1,
+    key: key.description,
+    registries: [route.requestedHost],
+    username: 'AWS',
+    password: 'cached',
+    fetchedAt: Date.now() - HOUR,
+    expiresAt: Date.now() + expiresInMs,
+  });
 }
 
-const denied = (host: string): TokenFetchError => new TokenFetchError(`${host}: access denied (not authorized to perform ecr:GetAuthorizationToken)`, 'the identity needs IAM permission ecr:GetAuthorizationToken', 'access-denied');
+const denied = (host: string): TokenFetchError =>
+  new TokenFetchError(
+    `${host}: access denied (not authorized to perform ecr:GetAuthorizationToken)`,
+    'the identity needs IAM permission ecr:GetAuthorizationToken',
+    'access-denied',
+  );
 
 test('a token the cache holds does not make the verdict: AWS refusing now fails, saying until when pulls still work', async () => {
   const { deps, routes, calls } = setUp((host) => denied(host));
@@ -51,7 +80,10 @@ test('a token the cache holds does not make the verdict: AWS refusing now fails,
   const { checks, facts } = await tokenChecks(r, deps);
   const token = checks.find((c) => c.name === `token:${EAST}`)!;
   assert.equal(token.status, 'fail');
-  assert.match(token.message, /pulls work until \S+Z \(in 10 h\) with the cached token; a new token is refused: access denied \(not authorized to perform ecr:GetAuthorizationToken\)$/);
+  assert.match(
+    token.message,
+    /pulls work until \S+Z \(in 10 h\) with the cached token; a new token is refused: access denied \(not authorized to perform ecr:GetAuthorizationToken\)$/,
+  );
   assert.equal(token.fix, 'the identity needs IAM permission ecr:GetAuthorizationToken');
   assert.deepEqual(calls, [EAST]);
   assert.equal(facts.tokens[0].fresh.state, 'failed');
@@ -65,7 +97,10 @@ test('a fresh answer is ok and names the cached token it replaces; the cache lin
   const { checks } = await tokenChecks(r, deps);
   const [token, cache] = checks;
   assert.equal(token.status, 'ok');
-  assert.match(token.message, /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com: ECR API in us-east-1 as environment key AKIADOCTORUNIT000001: token fetched from AWS now, valid until .*; the cache held one valid until /);
+  assert.match(
+    token.message,
+    /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com: ECR API in us-east-1 as environment key AKIADOCTORUNIT000001: token fetched from AWS now, valid until .*; the cache held one valid until /,
+  );
   assert.equal(cache.status, 'ok');
   assert.match(cache.message, /cached token fresh until .*, then refreshed; it expires /);
 });
@@ -74,14 +109,20 @@ test('hosts under one cache key make one request, and the second says whose answ
   const ok = setUp(() => ({ password: 'one' }));
   const { checks } = await tokenChecks(ok.routes(EAST, EAST_OTHER_ACCOUNT), ok.deps);
   assert.equal(ok.calls.length, 1);
-  assert.match(checks.find((c) => c.name === `token:${EAST_OTHER_ACCOUNT}`)!.message, /\(one request with 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com: same identity and region\)/);
+  assert.match(
+    checks.find((c) => c.name === `token:${EAST_OTHER_ACCOUNT}`)!.message,
+    /\(one request with 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com: same identity and region\)/,
+  );
 
   const refused = setUp((host) => denied(host));
   const failed = await tokenChecks(refused.routes(EAST, EAST_OTHER_ACCOUNT), refused.deps);
   assert.equal(refused.calls.length, 1);
   const second = failed.checks.find((c) => c.name === `token:${EAST_OTHER_ACCOUNT}`)!;
   assert.equal(second.status, 'fail');
-  assert.match(second.message, /^210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com: no token \(one request with 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com, same identity and region\): access denied/);
+  assert.match(
+    second.message,
+    /^210987654321\.dkr\.ecr\.us-east-1\.amazonaws\.com: no token \(one request with 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com, same identity and region\): access denied/,
+  );
 });
 
 test('ECR Public refused is a warning (public images still pull, anonymously); a private registry refused with no cache fails', async () => {
@@ -97,13 +138,21 @@ test('ECR Public refused is a warning (public images still pull, anonymously); a
 });
 
 test('no terminal for an MFA code: a warning while a cached token serves, a failure without one', async () => {
-  const mfa = (host: string): Error => new MfaUnavailableError(`${host}: profile dev needs an MFA code and there is no terminal to ask on`, 'run `docker-credential-ecr doctor` in a terminal', 'mfa-required');
+  const mfa = (host: string): Error =>
+    new MfaUnavailableError(
+      `${host}: profile dev needs an MFA code and there is no terminal to ask on`,
+      'run `docker-credential-ecr doctor` in a terminal',
+      'mfa-required',
+    );
   const withCache = setUp(mfa);
   const r = withCache.routes(EAST);
   cacheToken(withCache.deps, r.get(EAST)!, 5 * HOUR);
   const [warned] = (await tokenChecks(r, withCache.deps)).checks;
   assert.equal(warned.status, 'warn');
-  assert.match(warned.message, /pulls work until .* with the cached token; a new one was not asked for: profile dev needs an MFA code/);
+  assert.match(
+    warned.message,
+    /pulls work until .* with the cached token; a new one was not asked for: profile dev needs an MFA code/,
+  );
 
   const without = setUp(mfa);
   const [failed] = (await tokenChecks(without.routes(EAST), without.deps)).checks;

@@ -33,8 +33,14 @@ export function machineOn(fake: Pick<FakeAws, 'url'>): (config: unknown, extra?:
     symlinkSync(EXECUTABLE, join(bin, 'docker-credential-ecr'));
     mkdirSync(join(home, '.docker'));
     const dockerConfig = join(home, '.docker', 'config.json');
-    if (config !== undefined) writeFileSync(dockerConfig, typeof config === 'string' ? config : JSON.stringify(config, null, '\t'));
-    const env: Record<string, string> = { ...helperEnv(fake.url, home), PATH: `${bin}:/usr/bin:/bin`, AWS_REGION: 'eu-west-1', ...extra };
+    if (config !== undefined)
+      writeFileSync(dockerConfig, typeof config === 'string' ? config : JSON.stringify(config, null, '\t'));
+    const env: Record<string, string> = {
+      ...helperEnv(fake.url, home),
+      PATH: `${bin}:/usr/bin:/bin`,
+      AWS_REGION: 'eu-west-1',
+      ...extra,
+    };
     for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
     return { home, bin, dockerConfig, env };
   };
@@ -74,9 +80,17 @@ export interface TerminalSession {
 }
 
 /** `command` with a pseudo-terminal as stdin, stdout and controlling terminal (util-linux `script`); each prompt is answered. */
-export function onTerminal(env: Record<string, string>, command: string, answers: [RegExp, string][], end?: string): Promise<TerminalSession> {
+export function onTerminal(
+  env: Record<string, string>,
+  command: string,
+  answers: [RegExp, string][],
+  end?: string,
+): Promise<TerminalSession> {
   return new Promise((resolve, fail) => {
-    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: { ...env, PATH: `${env.PATH}:${process.env.PATH}` }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+      env: { ...env, PATH: `${env.PATH}:${process.env.PATH}` },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let terminal = '';
     const pending = [...answers];
     const collect = (chunk: Buffer): void => {

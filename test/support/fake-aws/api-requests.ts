@@ -32,19 +32,32 @@ export interface ApiDeps {
   ecr: Answer;
 }
 
-function classify(req: http.IncomingMessage, rawBody: string, id: Identity): Pick<FakeCall, 'service' | 'action' | 'target' | 'protocol' | 'body'> {
+function classify(
+  req: http.IncomingMessage,
+  rawBody: string,
+  id: Identity,
+): Pick<FakeCall, 'service' | 'action' | 'target' | 'protocol' | 'body'> {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.includes('.')) {
     const [prefix, action] = [target.slice(0, target.lastIndexOf('.')), target.slice(target.lastIndexOf('.') + 1)];
     let body: Record<string, unknown> = {};
     try {
       const parsed: unknown = rawBody ? JSON.parse(rawBody) : {};
-      body = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+      body =
+        parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+          ? (parsed as Record<string, unknown>)
+          : { value: parsed };
     } catch {
       body = { raw: rawBody };
     }
     const service: Service | 'unknown' =
-      prefix === ECR_TARGET_PREFIX ? 'ecr' : prefix === ECR_PUBLIC_TARGET_PREFIX ? 'ecr-public' : prefix === STS_JSON_TARGET_PREFIX ? 'sts' : 'unknown';
+      prefix === ECR_TARGET_PREFIX
+        ? 'ecr'
+        : prefix === ECR_PUBLIC_TARGET_PREFIX
+          ? 'ecr-public'
+          : prefix === STS_JSON_TARGET_PREFIX
+            ? 'sts'
+            : 'unknown';
     return { service, action, target, protocol: 'json', body };
   }
   const params = new URLSearchParams(rawBody);
@@ -53,11 +66,14 @@ function classify(req: http.IncomingMessage, rawBody: string, id: Identity): Pic
   const body: Record<string, unknown> = Object.fromEntries(params);
   const action = params.get('Action') ?? '';
   // The Action name alone does not say which service; the signing scope does.
-  const service: Service | 'unknown' = id.signingService === 'sts' || /^(AssumeRole|GetCallerIdentity|GetSessionToken)/.test(action) ? 'sts' : 'unknown';
+  const service: Service | 'unknown' =
+    id.signingService === 'sts' || /^(AssumeRole|GetCallerIdentity|GetSessionToken)/.test(action) ? 'sts' : 'unknown';
   return { service, action, protocol: 'query', body };
 }
 
-export function createApiHandler(deps: ApiDeps): (req: http.IncomingMessage, res: http.ServerResponse, tunnel: Tunnel) => Promise<void> {
+export function createApiHandler(
+  deps: ApiDeps,
+): (req: http.IncomingMessage, res: http.ServerResponse, tunnel: Tunnel) => Promise<void> {
   const { clock, responder, lifecycle } = deps;
   const { send, sendError } = responder;
   return async function handleApi(req, res, tunnel) {
@@ -89,7 +105,12 @@ export function createApiHandler(deps: ApiDeps): (req: http.IncomingMessage, res
     deps.calls.push(call);
 
     if (call.service === 'unknown') {
-      sendError(res, call, { status: 400, code: 'UnknownOperationException', message: `fake-aws cannot tell which service ${req.headers['x-amz-target'] ?? call.action} is`, type: 'Sender' });
+      sendError(res, call, {
+        status: 400,
+        code: 'UnknownOperationException',
+        message: `fake-aws cannot tell which service ${req.headers['x-amz-target'] ?? call.action} is`,
+        type: 'Sender',
+      });
       return;
     }
     const sts = call.service === 'sts';
@@ -109,7 +130,12 @@ export function createApiHandler(deps: ApiDeps): (req: http.IncomingMessage, res
     if (fault === 'hang') return; // close() destroys the socket.
     if (fault === 'proxy-refusal') {
       call.error = 'proxy-refusal';
-      return send(res, 403, 'text/html', '<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>Your request to this site has been blocked by the network policy.</p></body></html>');
+      return send(
+        res,
+        403,
+        'text/html',
+        '<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>Your request to this site has been blocked by the network policy.</p></body></html>',
+      );
     }
     if (typeof fault === 'object') {
       await lifecycle.delay(fault.slow);

@@ -11,7 +11,8 @@ import { closeSdkClients, credentials, errorOf, startSdkClients, withEnv, type S
 
 /** Waits up to 2 s for a condition that the server side of the same process sets when its turn comes. */
 async function eventually(condition: () => boolean): Promise<void> {
-  for (const started = Date.now(); !condition() && Date.now() - started < 2_000; ) await new Promise((done) => setTimeout(done, 10));
+  for (const started = Date.now(); !condition() && Date.now() - started < 2_000;)
+    await new Promise((done) => setTimeout(done, 10));
 }
 
 let clients: SdkClients | undefined;
@@ -62,7 +63,9 @@ describe('black hole', () => {
     const hole = await startBlackHole();
     try {
       let settled = false;
-      const pending = errorOf(fromHttp({ awsContainerCredentialsFullUri: `${hole.url}/v1/credentials`, maxRetries: 0, timeout: 100 })()).finally(() => {
+      const pending = errorOf(
+        fromHttp({ awsContainerCredentialsFullUri: `${hole.url}/v1/credentials`, maxRetries: 0, timeout: 100 })(),
+      ).finally(() => {
         settled = true;
       });
       // Its requestTimeout comes without throwOnRequestTimeout, so the handler only logs a warning.
@@ -89,12 +92,18 @@ describe('black hole', () => {
     const socket = net.connect(port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
     const closedSocket = new Promise((r) => socket.once('close', r));
-    for (let waited = 0; own.blackHole.open === 0 && waited < 2000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    for (let waited = 0; own.blackHole.open === 0 && waited < 2000; waited += 5)
+      await new Promise((r) => setTimeout(r, 5));
     assert.equal(own.blackHole.open, 1, 'the black hole holds the connection');
     await own.close();
-    const outcome = await Promise.race([closedSocket.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 2000))]);
+    const outcome = await Promise.race([
+      closedSocket.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still open'), 2000)),
+    ]);
     assert.equal(outcome, 'closed', 'close() must drop connections the black hole holds');
-    const refused = await new Promise<string>((r) => net.connect(port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')));
+    const refused = await new Promise<string>((r) =>
+      net.connect(port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')),
+    );
     assert.equal(refused, 'ECONNREFUSED');
 
     const hole = await startBlackHole();

@@ -16,10 +16,11 @@ before(async () => {
 after(() => closeSdkClients(clients));
 beforeEach(() => fake.reset());
 
-describe('clock offset (a machine whose clock is not AWS\'s)', () => {
-  const fresh = (maxAttempts: number) => new ECRClient({ region: 'eu-west-1', endpoint: fake.url, credentials, maxAttempts });
+describe("clock offset (a machine whose clock is not AWS's)", () => {
+  const fresh = (maxAttempts: number) =>
+    new ECRClient({ region: 'eu-west-1', endpoint: fake.url, credentials, maxAttempts });
 
-  it('dates answers and expiries on AWS\'s clock; the SDK adopts it from the Date header', async () => {
+  it("dates answers and expiries on AWS's clock; the SDK adopts it from the Date header", async () => {
     fake.setClockOffset(2 * 60_000); // inside the signing window
     const res = await fetch(fake.url, { method: 'POST', body: '' });
     const served = Date.parse(res.headers.get('date') ?? '');
@@ -37,12 +38,15 @@ describe('clock offset (a machine whose clock is not AWS\'s)', () => {
     client.destroy();
   });
 
-  it('refuses signatures outside five minutes of AWS\'s clock; the SDK corrects and retries', async () => {
+  it("refuses signatures outside five minutes of AWS's clock; the SDK corrects and retries", async () => {
     fake.setClockOffset(3600_000); // the local clock is an hour slow
     const once = fresh(1);
     const err = await errorOf(once.send(new GetAuthorizationTokenCommand({})));
     assert.equal(err.name, 'InvalidSignatureException');
-    assert.match(err.message, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+    assert.match(
+      err.message,
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/,
+    );
     assert.equal(fake.calls[0]?.error, 'InvalidSignatureException');
     assert.equal(fake.issued.length, 0);
     // The error's Date header already corrected the client: the next call is signed on AWS's clock.
@@ -69,17 +73,29 @@ describe('clock offset (a machine whose clock is not AWS\'s)', () => {
     skewed.destroy();
   });
 
-  it('expires web identity tokens and STS credentials on AWS\'s clock', async () => {
+  it("expires web identity tokens and STS credentials on AWS's clock", async () => {
     const role = 'arn:aws:iam::210987654321:role/clocked';
     fake.trustWebIdentity(role, { subjects: ['*'] });
     fake.setClockOffset(2 * 3600_000);
     const anonymous = new STSClient({ region: 'us-east-1', endpoint: fake.url, maxAttempts: 1 });
     // Valid for an hour by the local clock, an hour stale by AWS's.
-    const err = await errorOf(anonymous.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'late', WebIdentityToken: makeWebIdentityToken({ sub: 'x' }) })));
+    const err = await errorOf(
+      anonymous.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: role,
+          RoleSessionName: 'late',
+          WebIdentityToken: makeWebIdentityToken({ sub: 'x' }),
+        }),
+      ),
+    );
     assert.equal(err.name, 'ExpiredTokenException');
     fake.setClockOffset(-30 * 60_000);
     const out = await anonymous.send(
-      new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'early', WebIdentityToken: makeWebIdentityToken({ sub: 'x' }) }),
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: role,
+        RoleSessionName: 'early',
+        WebIdentityToken: makeWebIdentityToken({ sub: 'x' }),
+      }),
     );
     anonymous.destroy();
     const left = (out.Credentials?.Expiration?.getTime() ?? 0) - Date.now();

@@ -30,7 +30,12 @@ describe('container credentials (EKS Pod Identity / ECS)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => writeFileSync(tokenFile, fake.containerAuthorizationToken));
   const viaHttp = (extra: Parameters<typeof fromHttp>[0] = {}) =>
-    fromHttp({ awsContainerCredentialsFullUri: fake.containerCredentialsUrl, awsContainerAuthorizationTokenFile: tokenFile, maxRetries: 0, ...extra });
+    fromHttp({
+      awsContainerCredentialsFullUri: fake.containerCredentialsUrl,
+      awsContainerAuthorizationTokenFile: tokenFile,
+      maxRetries: 0,
+      ...extra,
+    });
 
   it('serves fromHttp with the token file, and ECR signed with the pod role', async () => {
     assert.match(fake.containerCredentialsUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1\/credentials$/);
@@ -54,14 +59,23 @@ describe('container credentials (EKS Pod Identity / ECS)', () => {
     assert.equal(me.Arn, principal?.arn);
     assert.match(me.Arn ?? '', /^arn:aws:sts::123456789012:assumed-role\/fake-pod-role\/eks-fake-cluster-pod-\d+$/);
 
-    fake.setContainerCredentials({ roleArn: 'arn:aws:iam::333333333333:role/team/puller', sessionName: 'pod-x', lifetimeSeconds: 600 });
+    fake.setContainerCredentials({
+      roleArn: 'arn:aws:iam::333333333333:role/team/puller',
+      sessionName: 'pod-x',
+      lifetimeSeconds: 600,
+    });
     const other = await viaHttp()();
     assert.ok(Math.abs((other.expiration?.getTime() ?? 0) - Date.now() - 600_000) < 60_000);
-    assert.equal(fake.principalFor(other.accessKeyId)?.arn.replace(/-\d+$/, ''), 'arn:aws:sts::333333333333:assumed-role/puller/pod-x');
+    assert.equal(
+      fake.principalFor(other.accessKeyId)?.arn.replace(/-\d+$/, ''),
+      'arn:aws:sts::333333333333:assumed-role/puller/pod-x',
+    );
   });
 
   it('answers 401 without Authorization and 403 with a wrong one', async () => {
-    const missing = await errorOf(fromHttp({ awsContainerCredentialsFullUri: fake.containerCredentialsUrl, maxRetries: 0 })());
+    const missing = await errorOf(
+      fromHttp({ awsContainerCredentialsFullUri: fake.containerCredentialsUrl, maxRetries: 0 })(),
+    );
     assert.match(missing.message, /Server responded with status: 401/);
     writeFileSync(tokenFile, 'not-the-token');
     const wrong = await errorOf(viaHttp()());
@@ -84,8 +98,12 @@ describe('container credentials (EKS Pod Identity / ECS)', () => {
   });
 
   it('serves fromContainerMetadata (AWS_CONTAINER_AUTHORIZATION_TOKEN), which also passes AccountId on', async () => {
-    const creds = await withEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.containerAuthorizationToken }, () =>
-      fromContainerMetadata({ maxRetries: 0, timeout: 1000 })(),
+    const creds = await withEnv(
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.containerAuthorizationToken,
+      },
+      () => fromContainerMetadata({ maxRetries: 0, timeout: 1000 })(),
     );
     // fromHttp (first in the default chain) drops AccountId; fromContainerMetadata keeps it.
     assert.equal(creds.accountId, '123456789012');
@@ -110,8 +128,12 @@ describe('container credentials (EKS Pod Identity / ECS)', () => {
     // A hung agent: fromContainerMetadata's timeout is a socket idle timeout and fires.
     fake.fail('container', 'hang', { times: 1 });
     const t0 = Date.now();
-    const err = await withEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.containerAuthorizationToken }, () =>
-      errorOf(fromContainerMetadata({ maxRetries: 0, timeout: 200 })()),
+    const err = await withEnv(
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: fake.containerAuthorizationToken,
+      },
+      () => errorOf(fromContainerMetadata({ maxRetries: 0, timeout: 200 })()),
     );
     assert.ok(Date.now() - t0 >= 190 && Date.now() - t0 < 5000, `gave up after ${Date.now() - t0} ms`);
     assert.match(err.message, /TimeoutError from instance metadata service/);

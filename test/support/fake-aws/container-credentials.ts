@@ -77,9 +77,11 @@ export function createContainerEndpoint(deps: ContainerEndpointDeps): ContainerE
       await lifecycle.delay(fault.slow);
       if (lifecycle.closed) return;
     }
-    if (fault === 'http-500') return answer(500, { Code: 'InternalServerError', Message: 'fake-aws: injected failure' });
+    if (fault === 'http-500')
+      return answer(500, { Code: 'InternalServerError', Message: 'fake-aws: injected failure' });
     if (fault === 'throttle') return answer(429, { Code: 'ThrottlingException', Message: 'Rate exceeded' });
-    if (fault === 'access-denied') return answer(403, { Code: 'AccessDeniedException', Message: `Not authorized to assume ${settings.roleArn}` });
+    if (fault === 'access-denied')
+      return answer(403, { Code: 'AccessDeniedException', Message: `Not authorized to assume ${settings.roleArn}` });
     if (fault === 'malformed') return answer(200, '{"AccessKeyId":"ASIA');
     if (fault === 'empty') return answer(200, {});
     if (auth === undefined || auth === '') {
@@ -107,7 +109,9 @@ export function createContainerEndpoint(deps: ContainerEndpointDeps): ContainerE
   return {
     handle,
     set(opts) {
-      const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as ContainerCredentialsOptions;
+      const defined = Object.fromEntries(
+        Object.entries(opts).filter(([, v]) => v !== undefined),
+      ) as ContainerCredentialsOptions;
       if (defined.authorizationToken !== undefined && /[\r\n]/.test(defined.authorizationToken)) {
         throw new Error('setContainerCredentials: an HTTP header cannot carry CR or LF');
       }

@@ -3,8 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand, type ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
-import { ECR_GET_AUTHORIZATION_TOKEN_TARGET, ECR_PUBLIC_GET_AUTHORIZATION_TOKEN_TARGET, type FakeAws } from '../fake-aws';
+import {
+  GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
+  type ECRPUBLICClient,
+} from '@aws-sdk/client-ecr-public';
+import {
+  ECR_GET_AUTHORIZATION_TOKEN_TARGET,
+  ECR_PUBLIC_GET_AUTHORIZATION_TOKEN_TARGET,
+  type FakeAws,
+} from '../fake-aws';
 import { closeSdkClients, credentials, startSdkClients, type SdkClients } from './sdk-clients';
 
 function decode(token: string | undefined): string {

@@ -47,10 +47,19 @@ export function createEcr(deps: EcrDeps): (res: http.ServerResponse, call: FakeC
   }
 
   return function answerEcr(res, call, fault) {
-    const catalogued = call.service === 'ecr' && call.action !== 'GetAuthorizationToken' ? catalogue.answer(call) : undefined;
-    if (catalogued) return 'error' in catalogued ? sendError(res, call, { ...catalogued.error, type: 'Sender' }) : send(res, 200, jsonContentType(call.service), JSON.stringify(catalogued.body));
+    const catalogued =
+      call.service === 'ecr' && call.action !== 'GetAuthorizationToken' ? catalogue.answer(call) : undefined;
+    if (catalogued)
+      return 'error' in catalogued
+        ? sendError(res, call, { ...catalogued.error, type: 'Sender' })
+        : send(res, 200, jsonContentType(call.service), JSON.stringify(catalogued.body));
     if (call.action !== 'GetAuthorizationToken') {
-      sendError(res, call, { status: 400, code: 'UnknownOperationException', message: `fake-aws does not implement ${call.action}`, type: 'Sender' });
+      sendError(res, call, {
+        status: 400,
+        code: 'UnknownOperationException',
+        message: `fake-aws does not implement ${call.action}`,
+        type: 'Sender',
+      });
       return;
     }
     const ct = jsonContentType(call.service);
@@ -73,6 +82,13 @@ export function createEcr(deps: EcrDeps): (res: http.ServerResponse, call: FakeC
     // ECR Public's authorizationData is a single object, not a list, and has no proxyEndpoint.
     if (fault === 'empty') return send(res, 200, ct, '{"authorizationData":{}}');
     const token = issueToken('ecr-public', call, fault === 'oversized');
-    send(res, 200, ct, JSON.stringify({ authorizationData: { authorizationToken: token.authorizationToken, expiresAt: token.expiresAt } }));
+    send(
+      res,
+      200,
+      ct,
+      JSON.stringify({
+        authorizationData: { authorizationToken: token.authorizationToken, expiresAt: token.expiresAt },
+      }),
+    );
   };
 }

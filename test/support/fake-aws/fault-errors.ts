@@ -21,7 +21,12 @@ export function faultError(call: FakeCall, fault: Fault, account: string, awsNow
         type: 'Sender',
       };
     case 'throttle':
-      return { status: 400, code: sts ? 'Throttling' : 'ThrottlingException', message: 'Rate exceeded', type: 'Sender' };
+      return {
+        status: 400,
+        code: sts ? 'Throttling' : 'ThrottlingException',
+        message: 'Rate exceeded',
+        type: 'Sender',
+      };
     case 'http-500':
       return {
         status: 500,

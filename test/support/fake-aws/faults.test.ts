@@ -3,10 +3,20 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand, type ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
+import {
+  GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
+  type ECRPUBLICClient,
+} from '@aws-sdk/client-ecr-public';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ECR_GET_AUTHORIZATION_TOKEN_TARGET, OVERSIZED_BYTES, startFakeAws, type FakeAws, type Fault, type Service } from '../fake-aws';
+import {
+  ECR_GET_AUTHORIZATION_TOKEN_TARGET,
+  OVERSIZED_BYTES,
+  startFakeAws,
+  type FakeAws,
+  type Fault,
+  type Service,
+} from '../fake-aws';
 import { closeSdkClients, credentials, errorOf, ROLE_ARN, startSdkClients, type SdkClients } from './sdk-clients';
 
 let clients: SdkClients | undefined;
@@ -60,7 +70,8 @@ describe('faults become the SDK errors the helper will see', () => {
         assert.equal(err.$metadata?.httpStatusCode, status, `${service} ${fault}`);
         assert.equal(err.$fault, kind, `${service} ${fault}`);
         if (fault === 'access-denied') assert.match(err.message, /is not authorized to perform/);
-        if (fault === 'expired-credentials') assert.match(err.message, /security token included in the request is expired/);
+        if (fault === 'expired-credentials')
+          assert.match(err.message, /security token included in the request is expired/);
         if (fault === 'invalid-signature') assert.match(err.message, /^Signature expired/);
       }
       assert.deepEqual(
@@ -80,9 +91,15 @@ describe('faults become the SDK errors the helper will see', () => {
     fake.fail('ecr', 'empty', { times: 1 });
     assert.deepEqual((await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData, []);
     fake.fail('ecr-public', 'empty', { times: 1 });
-    assert.equal((await ecrPublic.send(new GetPublicAuthorizationTokenCommand({}))).authorizationData?.authorizationToken, undefined);
+    assert.equal(
+      (await ecrPublic.send(new GetPublicAuthorizationTokenCommand({}))).authorizationData?.authorizationToken,
+      undefined,
+    );
     fake.fail('sts', 'empty', { times: 1 });
-    assert.equal((await sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'e' }))).Credentials, undefined);
+    assert.equal(
+      (await sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'e' }))).Credentials,
+      undefined,
+    );
 
     fake.fail('ecr', 'oversized', { times: 1 });
     const big = await ecr.send(new GetAuthorizationTokenCommand({}));
@@ -96,11 +113,17 @@ describe('faults become the SDK errors the helper will see', () => {
     fake.fail('ecr', 'access-denied', { times: 1 });
     const names: string[] = [];
     for (let i = 0; i < 4; i++) {
-      names.push(await ecr.send(new GetAuthorizationTokenCommand({})).then(() => 'ok', (e: Error) => e.name));
+      names.push(
+        await ecr.send(new GetAuthorizationTokenCommand({})).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      );
     }
     assert.deepEqual(names, ['ThrottlingException', 'ThrottlingException', 'AccessDeniedException', 'ok']);
     fake.fail('ecr', 'http-500');
-    for (let i = 0; i < 3; i++) assert.equal((await errorOf(ecr.send(new GetAuthorizationTokenCommand({})))).name, 'ServerException');
+    for (let i = 0; i < 3; i++)
+      assert.equal((await errorOf(ecr.send(new GetAuthorizationTokenCommand({})))).name, 'ServerException');
     await ecrPublic.send(new GetPublicAuthorizationTokenCommand({})); // other services unaffected
     fake.reset();
     await ecr.send(new GetAuthorizationTokenCommand({}));

@@ -24,7 +24,15 @@ export type ConnectFault = 'refuse' | 'reset';
 
 export const FAULT_TARGETS: readonly FaultTarget[] = ['ecr', 'ecr-public', 'sts', 'container'];
 /** What the container endpoint can be made to do (it speaks no AWS error dialect). */
-const CONTAINER_FAULTS: readonly Fault[] = ['access-denied', 'throttle', 'http-500', 'malformed', 'empty', 'expired-credentials', 'hang'];
+const CONTAINER_FAULTS: readonly Fault[] = [
+  'access-denied',
+  'throttle',
+  'http-500',
+  'malformed',
+  'empty',
+  'expired-credentials',
+  'hang',
+];
 const NAMED_FAULTS: readonly Fault[] = [
   'access-denied',
   'throttle',
@@ -62,10 +70,13 @@ export function createFaultQueues(): FaultQueues {
   return {
     add(target, fault, times = Infinity) {
       if (!FAULT_TARGETS.includes(target)) throw new Error(`fail: unknown service ${String(target)}`);
-      const valid = typeof fault === 'object' ? Number.isFinite(fault.slow) && fault.slow >= 0 : NAMED_FAULTS.includes(fault);
+      const valid =
+        typeof fault === 'object' ? Number.isFinite(fault.slow) && fault.slow >= 0 : NAMED_FAULTS.includes(fault);
       if (!valid) throw new Error(`fail: unknown fault ${faultLabel(fault)}`);
       if (target === 'container' && typeof fault === 'string' && !CONTAINER_FAULTS.includes(fault)) {
-        throw new Error(`fail: the container endpoint has no ${fault} fault (it has ${CONTAINER_FAULTS.join(', ')}, slow)`);
+        throw new Error(
+          `fail: the container endpoint has no ${fault} fault (it has ${CONTAINER_FAULTS.join(', ')}, slow)`,
+        );
       }
       if (!(times > 0)) throw new Error(`fail: times must be positive, got ${times}`);
       const queue = queues.get(target) ?? [];

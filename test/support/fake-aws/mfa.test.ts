@@ -25,10 +25,24 @@ describe('AssumeRole with MFA', () => {
   it('refuses without MFA, with half of it, a wrong device, a wrong or reused code; accepts the right code once', async () => {
     fake.requireMfa(MFA_ROLE, { serialNumber: SERIAL, code: '123456' });
     const refusals: [input: { SerialNumber?: string; TokenCode?: string }, message: RegExp][] = [
-      [{}, new RegExp(`^User: arn:aws:iam::123456789012:user/${credentials.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/admin$`)],
-      [{ SerialNumber: SERIAL }, /^MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code\.$/],
-      [{ SerialNumber: 'arn:aws:iam::123456789012:mfa/bob', TokenCode: '123456' }, /^MultiFactorAuthentication failed, unable to validate MFA code\. {2}Please verify your MFA serial number/],
-      [{ SerialNumber: SERIAL, TokenCode: '654321' }, /^MultiFactorAuthentication failed with invalid MFA one time pass code\.$/],
+      [
+        {},
+        new RegExp(
+          `^User: arn:aws:iam::123456789012:user/${credentials.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/admin$`,
+        ),
+      ],
+      [
+        { SerialNumber: SERIAL },
+        /^MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code\.$/,
+      ],
+      [
+        { SerialNumber: 'arn:aws:iam::123456789012:mfa/bob', TokenCode: '123456' },
+        /^MultiFactorAuthentication failed, unable to validate MFA code\. {2}Please verify your MFA serial number/,
+      ],
+      [
+        { SerialNumber: SERIAL, TokenCode: '654321' },
+        /^MultiFactorAuthentication failed with invalid MFA one time pass code\.$/,
+      ],
     ];
     for (const [input, message] of refusals) {
       const err = await errorOf(assume(input));
@@ -41,7 +55,10 @@ describe('AssumeRole with MFA', () => {
     assert.equal(fake.assumedRoles[0]?.mfaSerialNumber, SERIAL);
     assert.equal(fake.principalFor(ok.Credentials?.AccessKeyId)?.mfaSerialNumber, SERIAL);
     // One-time codes are one-time.
-    assert.match((await errorOf(assume({ SerialNumber: SERIAL, TokenCode: '123456' }))).message, /invalid MFA one time pass code/);
+    assert.match(
+      (await errorOf(assume({ SerialNumber: SERIAL, TokenCode: '123456' }))).message,
+      /invalid MFA one time pass code/,
+    );
     assert.deepEqual(
       fake.mfaCalls.map((m) => m.outcome),
       ['missing', 'incomplete', 'invalid-serial', 'invalid-code', 'ok', 'reused-code'],

@@ -24,7 +24,8 @@ export function createMfaRules(mfaCalls: MfaCall[], callerArn: (accessKeyId: str
   const rules = new Map<string, MfaRequirement & { used: Set<string> }>();
   return {
     require(roleArn, mfa) {
-      if (typeof mfa?.serialNumber !== 'string' || typeof mfa.code !== 'string') throw new Error('requireMfa: serialNumber and code are strings');
+      if (typeof mfa?.serialNumber !== 'string' || typeof mfa.code !== 'string')
+        throw new Error('requireMfa: serialNumber and code are strings');
       rules.set(roleArn, { ...mfa, used: new Set() });
     },
     has: (roleArn) => rules.has(roleArn),
@@ -33,7 +34,8 @@ export function createMfaRules(mfaCalls: MfaCall[], callerArn: (accessKeyId: str
       const roleArn = String(call.body.RoleArn ?? '');
       const rule = rules.get(roleArn);
       if (!rule) return undefined;
-      const serial = typeof call.body.SerialNumber === 'string' && call.body.SerialNumber ? call.body.SerialNumber : undefined;
+      const serial =
+        typeof call.body.SerialNumber === 'string' && call.body.SerialNumber ? call.body.SerialNumber : undefined;
       const code = typeof call.body.TokenCode === 'string' && call.body.TokenCode ? call.body.TokenCode : undefined;
       const record: MfaCall = {
         roleArn,
@@ -50,16 +52,27 @@ export function createMfaRules(mfaCalls: MfaCall[], callerArn: (accessKeyId: str
       };
       // The trust policy's aws:MultiFactorAuthPresent condition fails: a plain refusal naming the role.
       if (serial === undefined && code === undefined) {
-        return refuse('missing', `User: ${callerArn(call.accessKeyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+        return refuse(
+          'missing',
+          `User: ${callerArn(call.accessKeyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        );
       }
       if (serial === undefined || code === undefined) {
-        return refuse('incomplete', 'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.');
+        return refuse(
+          'incomplete',
+          'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.',
+        );
       }
       if (serial !== rule.serialNumber) {
-        return refuse('invalid-serial', 'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.');
+        return refuse(
+          'invalid-serial',
+          'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+        );
       }
-      if (code !== rule.code) return refuse('invalid-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
-      if (rule.used.has(code) && !rule.allowReuse) return refuse('reused-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
+      if (code !== rule.code)
+        return refuse('invalid-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
+      if (rule.used.has(code) && !rule.allowReuse)
+        return refuse('reused-code', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
       rule.used.add(code);
       return undefined;
     },

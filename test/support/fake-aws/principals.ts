@@ -34,7 +34,10 @@ export function upperId(seed: string, length: number): string {
 }
 
 export function randomSecret(length: number): string {
-  return randomBytes(length).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, length);
+  return randomBytes(length)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'x')
+    .slice(0, length);
 }
 
 /** The account and the role's name (without its path) in a role ARN; the fallback account for an odd one. */
@@ -44,9 +47,17 @@ export function roleParts(roleArn: string, fallbackAccount: string): { account: 
 }
 
 /** The principal of a role session: its assumed-role ARN and AROA user id. */
-export function roleSession(roleArn: string, roleSessionName: string, fallbackAccount: string): Pick<Principal, 'arn' | 'userId' | 'account'> {
+export function roleSession(
+  roleArn: string,
+  roleSessionName: string,
+  fallbackAccount: string,
+): Pick<Principal, 'arn' | 'userId' | 'account'> {
   const { account, name } = roleParts(roleArn, fallbackAccount);
-  return { arn: `arn:aws:sts::${account}:assumed-role/${name}/${roleSessionName}`, userId: `AROAFAKE${upperId(roleArn, 13)}:${roleSessionName}`, account };
+  return {
+    arn: `arn:aws:sts::${account}:assumed-role/${name}/${roleSessionName}`,
+    userId: `AROAFAKE${upperId(roleArn, 13)}:${roleSessionName}`,
+    account,
+  };
 }
 
 export function createPrincipals(account: string): Principals {

@@ -111,7 +111,14 @@ describe('child processes', () => {
       fake.trustWebIdentity(role, { subjects: [subject] });
       const tokenFile = join(dir, 'irsa-token');
       writeFileSync(tokenFile, makeWebIdentityToken({ sub: subject }));
-      const irsa = (await runNode(['-e', script], { ...base, AWS_ROLE_ARN: role, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_SESSION_NAME: 'irsa-session' })).trim();
+      const irsa = (
+        await runNode(['-e', script], {
+          ...base,
+          AWS_ROLE_ARN: role,
+          AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+          AWS_ROLE_SESSION_NAME: 'irsa-session',
+        })
+      ).trim();
       assert.equal(fake.issued[0]?.authorizationToken, irsa);
       assert.deepEqual(
         fake.calls.map((c) => [c.service, c.action]),
@@ -121,12 +128,21 @@ describe('child processes', () => {
         ],
       );
       const byIrsa = fake.principalFor(fake.issued[0]?.accessKeyId);
-      assert.deepEqual(byIrsa && [byIrsa.source, byIrsa.roleArn, byIrsa.subject, byIrsa.roleSessionName], ['AssumeRoleWithWebIdentity', role, subject, 'irsa-session']);
+      assert.deepEqual(byIrsa && [byIrsa.source, byIrsa.roleArn, byIrsa.subject, byIrsa.roleSessionName], [
+        'AssumeRoleWithWebIdentity',
+        role,
+        subject,
+        'irsa-session',
+      ]);
 
       const podTokenFile = join(dir, 'eks-pod-identity-token');
       writeFileSync(podTokenFile, fake.containerAuthorizationToken);
       const pod = (
-        await runNode(['-e', script], { ...base, AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: podTokenFile })
+        await runNode(['-e', script], {
+          ...base,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: fake.containerCredentialsUrl,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: podTokenFile,
+        })
       ).trim();
       assert.equal(fake.issued[1]?.authorizationToken, pod);
       assert.equal(fake.containerCalls.length, 1);

@@ -50,7 +50,7 @@ describe('proxy', () => {
     ca = readFileSync(fake.caFile, 'utf8');
   });
 
-  it('ignores a CA given only to HttpsProxyAgent\'s constructor (it reaches the proxy leg, not the target)', async () => {
+  it("ignores a CA given only to HttpsProxyAgent's constructor (it reaches the proxy leg, not the target)", async () => {
     const client = new ECRClient({
       region: 'us-east-1',
       useFipsEndpoint: true,
@@ -94,7 +94,10 @@ describe('proxy', () => {
     });
     const err = await errorOf(untrusting.send(new GetAuthorizationTokenCommand({})));
     untrusting.destroy();
-    assert.match(`${(err as { code?: string }).code} ${err.message}`, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|self.signed|unable to verify/i);
+    assert.match(
+      `${(err as { code?: string }).code} ${err.message}`,
+      /UNABLE_TO_VERIFY_LEAF_SIGNATURE|self.signed|unable to verify/i,
+    );
     assert.deepEqual(fake.connects, ['api.ecr.us-east-1.amazonaws.com:443']);
     assert.equal(fake.calls.length, 0);
   });
@@ -114,12 +117,16 @@ describe('proxy', () => {
       fake.route(`${host}:443`, { port });
       const body = await new Promise<string>((ok, fail) => {
         https
-          .get(`https://${host}/v2/`, { agent: new TrustingProxyAgent(fake.url, readFileSync(registryCa.certFile)) }, (res) => {
-            let text = '';
-            res.setEncoding('utf8');
-            res.on('data', (c: string) => (text += c));
-            res.on('end', () => ok(text));
-          })
+          .get(
+            `https://${host}/v2/`,
+            { agent: new TrustingProxyAgent(fake.url, readFileSync(registryCa.certFile)) },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (text += c));
+              res.on('end', () => ok(text));
+            },
+          )
           .on('error', fail);
       });
       assert.equal(body, `registry saw ${host} /v2/`);

@@ -105,7 +105,9 @@ export function createProxy(deps: ProxyDeps): Proxy {
       deps.connects.push(target);
       const connectFault = connectFaults.get(target.replace(/:\d+$/, ''));
       if (connectFault === 'refuse') {
-        socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: 45\r\n\r\n<html><body>Blocked by policy</body></html>\r\n');
+        socket.end(
+          'HTTP/1.1 403 Forbidden\r\ncontent-type: text/html\r\ncontent-length: 45\r\n\r\n<html><body>Blocked by policy</body></html>\r\n',
+        );
         return;
       }
       if (connectFault === 'reset') {
@@ -128,10 +130,13 @@ export function createProxy(deps: ProxyDeps): Proxy {
       const headers = { ...req.headers };
       delete headers['proxy-connection'];
       delete headers['proxy-authorization'];
-      const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: url.pathname + url.search, headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = http.request(
+        { host: '127.0.0.1', port, method: req.method, path: url.pathname + url.search, headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => {
         if (!res.headersSent) res.writeHead(502);
         res.end();

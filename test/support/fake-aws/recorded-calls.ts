@@ -129,7 +129,16 @@ export interface RecordedCalls {
 }
 
 export function createRecordedCalls(): RecordedCalls & { clear(): void; dump(): string } {
-  const lists: RecordedCalls = { calls: [], connects: [], proxyRequests: [], issued: [], assumedRoles: [], webIdentityCalls: [], mfaCalls: [], containerCalls: [] };
+  const lists: RecordedCalls = {
+    calls: [],
+    connects: [],
+    proxyRequests: [],
+    issued: [],
+    assumedRoles: [],
+    webIdentityCalls: [],
+    mfaCalls: [],
+    containerCalls: [],
+  };
   return {
     ...lists,
     clear() {
@@ -138,7 +147,8 @@ export function createRecordedCalls(): RecordedCalls & { clear(): void; dump(): 
     /** The lists as JSON, for the standalone fake's /__fake/calls. */
     dump() {
       // Oversized secrets are cut so the dump stays readable.
-      const clip = (_key: string, v: unknown): unknown => (typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 64)}...(${v.length} chars)` : v);
+      const clip = (_key: string, v: unknown): unknown =>
+        typeof v === 'string' && v.length > 4096 ? `${v.slice(0, 64)}...(${v.length} chars)` : v;
       return JSON.stringify(lists, clip);
     },
   };

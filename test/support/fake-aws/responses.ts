@@ -15,10 +15,21 @@ export interface ErrorSpec {
 }
 
 /** STS's refusal of an identity (a trust policy, MFA). */
-export const accessDenied = (message: string): ErrorSpec => ({ status: 403, code: 'AccessDenied', message, type: 'Sender' });
+export const accessDenied = (message: string): ErrorSpec => ({
+  status: 403,
+  code: 'AccessDenied',
+  message,
+  type: 'Sender',
+});
 
 export interface Responder {
-  send(res: http.ServerResponse, status: number, contentType: string, body: string, extra?: http.OutgoingHttpHeaders): void;
+  send(
+    res: http.ServerResponse,
+    status: number,
+    contentType: string,
+    body: string,
+    extra?: http.OutgoingHttpHeaders,
+  ): void;
   /** Answers call with spec and records its code on the call. */
   sendError(res: http.ServerResponse, call: FakeCall, spec: ErrorSpec): void;
 }
@@ -75,7 +86,13 @@ export function createResponder(awsNow: () => number): Responder {
       const extra: http.OutgoingHttpHeaders = { 'x-amzn-errortype': spec.code };
       // awsQueryCompatible services (STS over JSON) carry the query error code in this header.
       if (call.service === 'sts') extra['x-amzn-query-error'] = `${spec.code};${spec.type}`;
-      send(res, spec.status, jsonContentType(call.service), JSON.stringify({ __type: spec.code, message: spec.message }), extra);
+      send(
+        res,
+        spec.status,
+        jsonContentType(call.service),
+        JSON.stringify({ __type: spec.code, message: spec.message }),
+        extra,
+      );
     },
   };
 }

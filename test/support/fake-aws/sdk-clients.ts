@@ -34,7 +34,9 @@ export async function closeSdkClients(clients: SdkClients | undefined): Promise<
   await clients.fake.close();
 }
 
-export function errorOf(promise: Promise<unknown>): Promise<Error & { $fault?: string; $metadata?: { httpStatusCode?: number } }> {
+export function errorOf(
+  promise: Promise<unknown>,
+): Promise<Error & { $fault?: string; $metadata?: { httpStatusCode?: number } }> {
   return promise.then(
     () => assert.fail('expected the call to fail'),
     (err: unknown) => {

@@ -44,7 +44,15 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   const mfa = createMfaRules(recorded.mfaCalls, (key) => principals.callerIdentity(key).arn);
   const catalogue = createEcrCatalogue(account);
   let fixedPassword: string | undefined;
-  const container = createContainerEndpoint({ account, clock, containerCalls: recorded.containerCalls, faults, principals, responder, lifecycle });
+  const container = createContainerEndpoint({
+    account,
+    clock,
+    containerCalls: recorded.containerCalls,
+    faults,
+    principals,
+    responder,
+    lifecycle,
+  });
   const handleApi = createApiHandler({
     account,
     clock,
@@ -53,9 +61,24 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     responder,
     lifecycle,
     sts: createSts({ account, clock, recorded, principals, lifetimes, trusts, mfa, responder }),
-    ecr: createEcr({ account, clock, issued: recorded.issued, lifetimes, fixedPassword: () => fixedPassword, catalogue, responder }),
+    ecr: createEcr({
+      account,
+      clock,
+      issued: recorded.issued,
+      lifetimes,
+      fixedPassword: () => fixedPassword,
+      catalogue,
+      responder,
+    }),
   });
-  const proxy = createProxy({ ca, certDir: join(dir, 'leaves'), connects: recorded.connects, proxyRequests: recorded.proxyRequests, lifecycle, handleApi });
+  const proxy = createProxy({
+    ca,
+    certDir: join(dir, 'leaves'),
+    connects: recorded.connects,
+    proxyRequests: recorded.proxyRequests,
+    lifecycle,
+    handleApi,
+  });
   const blackHole = await startBlackHole();
   // Assigned once `fake` exists: the controls call its methods, as a test in another process would.
   let handleControl: (req: http.IncomingMessage, res: http.ServerResponse) => void = () => {};
@@ -71,7 +94,9 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
   });
   server.on('connection', (socket: net.Socket) => lifecycle.track(socket));
   server.on('clientError', (_err, socket) => socket.destroy());
-  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => proxy.connect(req, socket, head));
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+    proxy.connect(req, socket, head),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -97,7 +122,12 @@ export async function startFakeAws(opts: StartOptions = {}): Promise<FakeAws> {
     webIdentityCalls: recorded.webIdentityCalls,
     mfaCalls: recorded.mfaCalls,
     containerCalls: recorded.containerCalls,
-    ecr: { addRepository: (...a) => catalogue.addRepository(...a), addPullThroughRule: (...a) => catalogue.addPullThroughRule(...a), deny: (a) => catalogue.deny(a), reset: () => catalogue.reset() },
+    ecr: {
+      addRepository: (...a) => catalogue.addRepository(...a),
+      addPullThroughRule: (...a) => catalogue.addPullThroughRule(...a),
+      deny: (a) => catalogue.deny(a),
+      reset: () => catalogue.reset(),
+    },
     setTokenPassword(password) {
       fixedPassword = password;
     },

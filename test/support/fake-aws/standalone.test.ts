@@ -15,13 +15,23 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 
 describe('standalone process', () => {
   it('runs standalone, printing its URL and honouring /__fake controls', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fake-aws.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'fake-aws.ts')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const line = await new Promise<string>((ok, fail) => {
         createInterface({ input: child.stdout }).once('line', ok);
         child.once('exit', (code) => fail(new Error(`standalone fake exited with ${code}`)));
       });
-      const info = JSON.parse(line) as { url: string; port: number; caFile: string; containerCredentialsUrl: string; containerAuthorizationToken: string; blackHoleUrl: string };
+      const info = JSON.parse(line) as {
+        url: string;
+        port: number;
+        caFile: string;
+        containerCredentialsUrl: string;
+        containerAuthorizationToken: string;
+        blackHoleUrl: string;
+      };
       assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(info.containerCredentialsUrl, `${info.url}/v1/credentials`);
       assert.match(info.blackHoleUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -33,25 +43,41 @@ describe('standalone process', () => {
       assert.equal((await errorOf(client.send(new GetAuthorizationTokenCommand({})))).name, 'AccessDeniedException');
       await client.send(new GetAuthorizationTokenCommand({}));
       client.destroy();
-      const dump = (await (await fetch(`${info.url}/__fake/calls`)).json()) as { calls: { region: string }[]; issued: unknown[] };
+      const dump = (await (await fetch(`${info.url}/__fake/calls`)).json()) as {
+        calls: { region: string }[];
+        issued: unknown[];
+      };
       assert.deepEqual(
         dump.calls.map((c) => c.region),
         ['eu-north-1', 'eu-north-1'],
       );
       assert.equal(dump.issued.length, 1);
       const role = 'arn:aws:iam::123456789012:role/standalone';
-      assert.equal((await control('trust-web-identity', { roleArn: role, subjects: ['system:serviceaccount:a:b'] })).status, 200);
+      assert.equal(
+        (await control('trust-web-identity', { roleArn: role, subjects: ['system:serviceaccount:a:b'] })).status,
+        200,
+      );
       const anon = new STSClient({ region: 'us-east-1', endpoint: info.url, maxAttempts: 1 });
       const out = await anon.send(
-        new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 'standalone', WebIdentityToken: makeWebIdentityToken({ sub: 'system:serviceaccount:a:b' }) }),
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: role,
+          RoleSessionName: 'standalone',
+          WebIdentityToken: makeWebIdentityToken({ sub: 'system:serviceaccount:a:b' }),
+        }),
       );
       anon.destroy();
-      const principal = (await (await control('principal', { accessKeyId: out.Credentials?.AccessKeyId })).json()) as { subject?: string };
+      const principal = (await (await control('principal', { accessKeyId: out.Credentials?.AccessKeyId })).json()) as {
+        subject?: string;
+      };
       assert.equal(principal.subject, 'system:serviceaccount:a:b');
-      const pod = await fetch(info.containerCredentialsUrl, { headers: { authorization: info.containerAuthorizationToken } });
+      const pod = await fetch(info.containerCredentialsUrl, {
+        headers: { authorization: info.containerAuthorizationToken },
+      });
       assert.equal(pod.status, 200);
       assert.equal((await control('clock', { offsetMs: 3600_000 })).status, 200);
-      assert.ok(Date.parse((await fetch(info.containerCredentialsUrl)).headers.get('date') ?? '') > Date.now() + 3500_000);
+      assert.ok(
+        Date.parse((await fetch(info.containerCredentialsUrl)).headers.get('date') ?? '') > Date.now() + 3500_000,
+      );
     } finally {
       child.kill('SIGTERM');
     }

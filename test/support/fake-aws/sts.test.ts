@@ -20,7 +20,9 @@ beforeEach(() => fake.reset());
 
 describe('fake AWS with the real SDK clients: STS', () => {
   it('speaks awsQuery STS to @aws-sdk/client-sts: AssumeRole and GetCallerIdentity', async () => {
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'ci-run', ExternalId: 'ext-42' }));
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'ci-run', ExternalId: 'ext-42' }),
+    );
     const again = await sts.send(new AssumeRoleCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'ci-run' }));
     const c = assumed.Credentials;
     assert.ok(c?.AccessKeyId && c.SecretAccessKey && c.SessionToken && c.Expiration);
@@ -33,7 +35,13 @@ describe('fake AWS with the real SDK clients: STS', () => {
     assert.equal(call.protocol, 'query');
     assert.equal(call.action, 'AssumeRole');
     assert.equal(call.signingService, 'sts');
-    assert.deepEqual(call.body, { Action: 'AssumeRole', Version: '2011-06-15', RoleArn: ROLE_ARN, RoleSessionName: 'ci-run', ExternalId: 'ext-42' });
+    assert.deepEqual(call.body, {
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: ROLE_ARN,
+      RoleSessionName: 'ci-run',
+      ExternalId: 'ext-42',
+    });
     assert.deepEqual(
       fake.assumedRoles.map((r) => [r.roleArn, r.roleSessionName, r.externalId, r.callerAccessKeyId, r.accessKeyId]),
       [

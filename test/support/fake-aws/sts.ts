@@ -30,7 +30,8 @@ function sessionNameProblem(name: string): string | undefined {
   const at = `Value '${name}' at 'roleSessionName' failed to satisfy constraint: Member must`;
   if (name.length < 2) return `1 validation error detected: ${at} have length greater than or equal to 2`;
   if (name.length > 64) return `1 validation error detected: ${at} have length less than or equal to 64`;
-  if (!/^[\w+=,.@-]*$/.test(name)) return `1 validation error detected: ${at} satisfy regular expression pattern: [\\w+=,.@-]*`;
+  if (!/^[\w+=,.@-]*$/.test(name))
+    return `1 validation error detected: ${at} satisfy regular expression pattern: [\\w+=,.@-]*`;
   return undefined;
 }
 
@@ -82,7 +83,12 @@ export function createSts(deps: StsDeps): (res: http.ServerResponse, call: FakeC
     const query = call.protocol === 'query';
     const action = call.action;
     if (action !== 'AssumeRole' && action !== 'AssumeRoleWithWebIdentity' && action !== 'GetCallerIdentity') {
-      sendError(res, call, { status: 400, code: 'InvalidAction', message: `fake-aws does not implement ${action}`, type: 'Sender' });
+      sendError(res, call, {
+        status: 400,
+        code: 'InvalidAction',
+        message: `fake-aws does not implement ${action}`,
+        type: 'Sender',
+      });
       return;
     }
     const reply = (resultXml: string, resultJson: Record<string, unknown>): void => {
@@ -96,7 +102,8 @@ export function createSts(deps: StsDeps): (res: http.ServerResponse, call: FakeC
       }
     };
     if (fault === 'malformed') {
-      if (query) return send(res, 200, 'text/xml', `<${action}Response xmlns="${STS_XML_NAMESPACE}"><${action}Result><Cred`);
+      if (query)
+        return send(res, 200, 'text/xml', `<${action}Response xmlns="${STS_XML_NAMESPACE}"><${action}Result><Cred`);
       return send(res, 200, jsonContentType('sts'), '{"Credentials":{"AccessKeyId":"ASIA');
     }
     if (fault === 'empty') return reply('', {});
@@ -108,7 +115,12 @@ export function createSts(deps: StsDeps): (res: http.ServerResponse, call: FakeC
     const sessionProblem = sessionNameProblem(String(call.body.RoleSessionName ?? ''));
     if (sessionProblem) {
       if (action === 'AssumeRoleWithWebIdentity') {
-        recorded.webIdentityCalls.push({ roleArn: String(call.body.RoleArn ?? ''), roleSessionName: String(call.body.RoleSessionName ?? ''), outcome: 'ValidationError', at: Date.now() });
+        recorded.webIdentityCalls.push({
+          roleArn: String(call.body.RoleArn ?? ''),
+          roleSessionName: String(call.body.RoleSessionName ?? ''),
+          outcome: 'ValidationError',
+          at: Date.now(),
+        });
       }
       return sendError(res, call, { status: 400, code: 'ValidationError', message: sessionProblem, type: 'Sender' });
     }
@@ -121,7 +133,10 @@ export function createSts(deps: StsDeps): (res: http.ServerResponse, call: FakeC
     } else {
       const refusal = deps.mfa.check(call);
       if (refusal) return sendError(res, call, refusal);
-      role = assumeRole(call, deps.mfa.has(String(call.body.RoleArn ?? '')) ? { mfaSerialNumber: String(call.body.SerialNumber) } : {});
+      role = assumeRole(
+        call,
+        deps.mfa.has(String(call.body.RoleArn ?? '')) ? { mfaSerialNumber: String(call.body.SerialNumber) } : {},
+      );
     }
     if (fault === 'oversized') role.sessionToken += 'x'.repeat(OVERSIZED_BYTES);
     const creds = {
@@ -138,7 +153,11 @@ export function createSts(deps: StsDeps): (res: http.ServerResponse, call: FakeC
       `<Credentials>${xmlFields({ ...creds, Expiration: isoSeconds(role.expiration) })}</Credentials>` +
         `${xmlFields({ SubjectFromWebIdentityToken: webIdentity.SubjectFromWebIdentityToken })}` +
         `<AssumedRoleUser>${xmlFields(user)}</AssumedRoleUser>${xmlFields({ Provider: webIdentity.Provider, Audience: webIdentity.Audience })}`,
-      { Credentials: { ...creds, Expiration: role.expiration.getTime() / 1000 }, AssumedRoleUser: user, ...webIdentity },
+      {
+        Credentials: { ...creds, Expiration: role.expiration.getTime() / 1000 },
+        AssumedRoleUser: user,
+        ...webIdentity,
+      },
     );
   };
 }

@@ -24,7 +24,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function makeWebIdentityToken(claims: WebIdentityClaims = {}): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { iss: DEFAULT_OIDC_ISSUER, aud: DEFAULT_WEB_IDENTITY_AUDIENCE, iat: now, nbf: now, exp: now + 3600, ...claims };
+  const payload = {
+    iss: DEFAULT_OIDC_ISSUER,
+    aud: DEFAULT_WEB_IDENTITY_AUDIENCE,
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+    ...claims,
+  };
   const part = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
   return `${part({ alg: 'RS256', kid: 'fake-aws', typ: 'JWT' })}.${part(payload)}.${randomBytes(64).toString('base64url')}`;
 }

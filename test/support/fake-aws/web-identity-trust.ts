@@ -26,7 +26,10 @@ export interface WebIdentityTrusts {
 
 /** IAM's StringLike: '*' any run of characters, '?' any one. */
 function stringLike(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 's').test(value);
 }
 
@@ -38,15 +41,24 @@ export function createWebIdentityTrusts(clock: Clock, webIdentityCalls: WebIdent
   const trusts = new Map<string, WebIdentityTrust>();
   return {
     trust(roleArn, trust) {
-      if (!Array.isArray(trust?.subjects) || trust.subjects.length === 0 || !trust.subjects.every((x) => typeof x === 'string')) {
-        throw new Error('trustWebIdentity: subjects must be a non-empty list of strings (use [\'*\'] for any)');
+      if (
+        !Array.isArray(trust?.subjects) ||
+        trust.subjects.length === 0 ||
+        !trust.subjects.every((x) => typeof x === 'string')
+      ) {
+        throw new Error("trustWebIdentity: subjects must be a non-empty list of strings (use ['*'] for any)");
       }
       trusts.set(roleArn, { ...trust, subjects: [...trust.subjects] });
     },
     clear: () => trusts.clear(),
     check(call) {
       const roleArn = String(call.body.RoleArn ?? '');
-      const record: WebIdentityCall = { roleArn, roleSessionName: String(call.body.RoleSessionName ?? ''), outcome: 'ok', at: Date.now() };
+      const record: WebIdentityCall = {
+        roleArn,
+        roleSessionName: String(call.body.RoleSessionName ?? ''),
+        outcome: 'ok',
+        at: Date.now(),
+      };
       webIdentityCalls.push(record);
       const refuse = (error: ErrorSpec): { error: ErrorSpec } => {
         record.outcome = error.code as WebIdentityCall['outcome'];
@@ -57,27 +69,37 @@ export function createWebIdentityTrusts(clock: Clock, webIdentityCalls: WebIdent
         return refuse({
           status: 400,
           code: 'ValidationError',
-          message: "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+          message:
+            "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
           type: 'Sender',
         });
       }
       const claims = decodeWebIdentityToken(token);
       if (claims && typeof claims.sub === 'string') record.subject = claims.sub;
-      if (claims && (typeof claims.aud === 'string' || Array.isArray(claims.aud))) record.audience = claims.aud as string | string[];
+      if (claims && (typeof claims.aud === 'string' || Array.isArray(claims.aud)))
+        record.audience = claims.aud as string | string[];
       if (claims && typeof claims.iss === 'string') record.issuer = claims.iss;
       if (!claims || typeof claims.iss !== 'string' || typeof claims.sub !== 'string') {
         return refuse({
           status: 400,
           code: 'InvalidIdentityToken',
-          message: 'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+          message:
+            'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
           type: 'Sender',
         });
       }
       const { iss, sub } = claims;
       // The account's OIDC providers: every issuer some role trusts, and the default one.
-      const providers = new Set([DEFAULT_OIDC_ISSUER, ...[...trusts.values()].map((t) => t.issuer ?? DEFAULT_OIDC_ISSUER)].map(withoutScheme));
+      const providers = new Set(
+        [DEFAULT_OIDC_ISSUER, ...[...trusts.values()].map((t) => t.issuer ?? DEFAULT_OIDC_ISSUER)].map(withoutScheme),
+      );
       if (!providers.has(withoutScheme(iss))) {
-        return refuse({ status: 400, code: 'InvalidIdentityToken', message: `No OpenIDConnect provider found in your account for ${iss}`, type: 'Sender' });
+        return refuse({
+          status: 400,
+          code: 'InvalidIdentityToken',
+          message: `No OpenIDConnect provider found in your account for ${iss}`,
+          type: 'Sender',
+        });
       }
       const nowSeconds = Math.floor(clock.now() / 1000);
       if (typeof claims.exp === 'number' && claims.exp <= nowSeconds) {
@@ -90,7 +112,9 @@ export function createWebIdentityTrusts(clock: Clock, webIdentityCalls: WebIdent
         });
       }
       const trust = trusts.get(roleArn);
-      const auds = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a): a is string => typeof a === 'string');
+      const auds = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter(
+        (a): a is string => typeof a === 'string',
+      );
       const audience = auds.find((a) => stringLike(trust?.audience ?? DEFAULT_WEB_IDENTITY_AUDIENCE, a));
       const trusted =
         trust !== undefined &&

@@ -30,7 +30,9 @@ describe('web identity (AssumeRoleWithWebIdentity)', () => {
   });
   after(() => anonymousSts.destroy());
   const exchange = (token: string, roleArn = WEB_ROLE, session = 'ecr-credential-provider') =>
-    anonymousSts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: session, WebIdentityToken: token }));
+    anonymousSts.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: session, WebIdentityToken: token }),
+    );
 
   it('exchanges a trusted service-account token, and traces the key to role and subject', async () => {
     fake.trustWebIdentity(WEB_ROLE, { subjects: [SUBJECT] });
@@ -64,7 +66,13 @@ describe('web identity (AssumeRoleWithWebIdentity)', () => {
     roleSts.destroy();
     const principal = fake.principalFor(fake.callsFor('ecr')[0]?.accessKeyId);
     assert.deepEqual(
-      principal && [principal.source, principal.roleArn, principal.subject, principal.roleSessionName, principal.account],
+      principal && [
+        principal.source,
+        principal.roleArn,
+        principal.subject,
+        principal.roleSessionName,
+        principal.account,
+      ],
       ['AssumeRoleWithWebIdentity', WEB_ROLE, SUBJECT, 'ecr-credential-provider', '210987654321'],
     );
     assert.equal(me.Arn, principal?.arn);
@@ -79,17 +87,59 @@ describe('web identity (AssumeRoleWithWebIdentity)', () => {
     // InvalidIdentityToken arrives as InvalidIdentityTokenException; AccessDenied is not modeled.
     const cases: [token: string, roleArn: string, name: string, status: number, message: RegExp][] = [
       // No trust policy for the role at all.
-      [makeWebIdentityToken({ sub: SUBJECT }), 'arn:aws:iam::210987654321:role/untrusting', 'AccessDenied', 403, /^Not authorized to perform sts:AssumeRoleWithWebIdentity$/],
-      [makeWebIdentityToken({ sub: 'system:serviceaccount:prod:builder' }), WEB_ROLE, 'AccessDenied', 403, /^Not authorized/],
+      [
+        makeWebIdentityToken({ sub: SUBJECT }),
+        'arn:aws:iam::210987654321:role/untrusting',
+        'AccessDenied',
+        403,
+        /^Not authorized to perform sts:AssumeRoleWithWebIdentity$/,
+      ],
+      [
+        makeWebIdentityToken({ sub: 'system:serviceaccount:prod:builder' }),
+        WEB_ROLE,
+        'AccessDenied',
+        403,
+        /^Not authorized/,
+      ],
       [makeWebIdentityToken({ sub: SUBJECT, aud: 'kubelet-ecr' }), WEB_ROLE, 'AccessDenied', 403, /^Not authorized/],
       // The other role trusts another provider (registered in the account): not this token's issuer.
       [makeWebIdentityToken({ sub: SUBJECT, aud: 'kubelet-ecr' }), other, 'AccessDenied', 403, /^Not authorized/],
-      [makeWebIdentityToken({ sub: SUBJECT, iss: 'https://oidc.unknown.test' }), WEB_ROLE, 'InvalidIdentityTokenException', 400, /^No OpenIDConnect provider found in your account for https:\/\/oidc\.unknown\.test$/],
-      [makeWebIdentityToken({ sub: SUBJECT, exp: Math.floor(Date.now() / 1000) - 10 }), WEB_ROLE, 'ExpiredTokenException', 400, /^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/],
+      [
+        makeWebIdentityToken({ sub: SUBJECT, iss: 'https://oidc.unknown.test' }),
+        WEB_ROLE,
+        'InvalidIdentityTokenException',
+        400,
+        /^No OpenIDConnect provider found in your account for https:\/\/oidc\.unknown\.test$/,
+      ],
+      [
+        makeWebIdentityToken({ sub: SUBJECT, exp: Math.floor(Date.now() / 1000) - 10 }),
+        WEB_ROLE,
+        'ExpiredTokenException',
+        400,
+        /^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/,
+      ],
       ['not-a-jwt', WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
-      [`${makeWebIdentityToken({ sub: SUBJECT })}\n`, WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
-      [makeWebIdentityToken({ sub: undefined }), WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
-      [`e30.${Buffer.from('[1]').toString('base64url')}.c2ln`, WEB_ROLE, 'InvalidIdentityTokenException', 400, /could not be validated/],
+      [
+        `${makeWebIdentityToken({ sub: SUBJECT })}\n`,
+        WEB_ROLE,
+        'InvalidIdentityTokenException',
+        400,
+        /could not be validated/,
+      ],
+      [
+        makeWebIdentityToken({ sub: undefined }),
+        WEB_ROLE,
+        'InvalidIdentityTokenException',
+        400,
+        /could not be validated/,
+      ],
+      [
+        `e30.${Buffer.from('[1]').toString('base64url')}.c2ln`,
+        WEB_ROLE,
+        'InvalidIdentityTokenException',
+        400,
+        /could not be validated/,
+      ],
     ];
     for (const [token, roleArn, name, status, message] of cases) {
       const err = await errorOf(exchange(token, roleArn));
@@ -109,12 +159,21 @@ describe('web identity (AssumeRoleWithWebIdentity)', () => {
     assert.equal(fake.calls.at(-1)?.error, 'ValidationError');
 
     // The wildcard and a token listing several audiences pass; so does the other provider's own token.
-    await exchange(makeWebIdentityToken({ sub: 'system:serviceaccount:ci:other', aud: ['kubelet', 'sts.amazonaws.com'] }));
-    const viaOther = await exchange(makeWebIdentityToken({ sub: 'anyone', aud: 'kubelet-ecr', iss: 'https://oidc.example.test' }), other);
+    await exchange(
+      makeWebIdentityToken({ sub: 'system:serviceaccount:ci:other', aud: ['kubelet', 'sts.amazonaws.com'] }),
+    );
+    const viaOther = await exchange(
+      makeWebIdentityToken({ sub: 'anyone', aud: 'kubelet-ecr', iss: 'https://oidc.example.test' }),
+      other,
+    );
     assert.equal(viaOther.Audience, 'kubelet-ecr');
     assert.equal(fake.assumedRoles.length, 2);
     fake.reset();
-    assert.equal((await errorOf(exchange(makeWebIdentityToken({ sub: SUBJECT })))).name, 'AccessDenied', 'reset() forgets trust');
+    assert.equal(
+      (await errorOf(exchange(makeWebIdentityToken({ sub: SUBJECT })))).name,
+      'AccessDenied',
+      'reset() forgets trust',
+    );
   });
 
   it('serves fromTokenFile and fromWebToken (nested STS client), and ECR signed with the role', async () => {
@@ -151,7 +210,11 @@ describe('web identity (AssumeRoleWithWebIdentity)', () => {
       // The SDK takes the account from AssumedRoleUser.Arn.
       assert.equal(creds.accountId, '210987654321');
       const refused = await errorOf(
-        fromWebToken({ webIdentityToken: makeWebIdentityToken({ sub: 'system:serviceaccount:x:y' }), roleArn: WEB_ROLE, clientConfig: { region: 'us-west-2', endpoint: fake.url, maxAttempts: 1 } })(),
+        fromWebToken({
+          webIdentityToken: makeWebIdentityToken({ sub: 'system:serviceaccount:x:y' }),
+          roleArn: WEB_ROLE,
+          clientConfig: { region: 'us-west-2', endpoint: fake.url, maxAttempts: 1 },
+        })(),
       );
       assert.equal(refused.name, 'AccessDenied');
       assert.match(fake.webIdentityCalls.at(-1)?.roleSessionName ?? '', /^aws-sdk-js-session-\d+$/);
