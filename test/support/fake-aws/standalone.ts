@@ -1,6 +1,6 @@
-// The fake as a process of its own (scripts/bench.mjs, and tests whose client runs elsewhere): started from
-// ../fake-aws.ts run as a script, it prints what a client needs as one JSON line and serves until SIGINT or
-// SIGTERM. The /__fake/* endpoints (control-endpoints.ts) stand in for the in-process methods.
+// The fake as a process of its own (npm run bench: scripts/bench/fake-aws.mjs, and tests whose client runs
+// elsewhere): started from ../fake-aws.ts run as a script, it prints what a client needs as one JSON line and
+// serves until SIGINT or SIGTERM. The /__fake/* endpoints (control-endpoints.ts) stand in for the in-process methods.
 import { startFakeAws } from './server';
 
 export async function runStandalone(argv: string[]): Promise<void> {
