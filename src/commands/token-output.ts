@@ -166,7 +166,7 @@ export function pullSecretManifest(
     data: { '.dockerconfigjson': Buffer.from(config).toString('base64') },
   };
   // Every value double-quoted: kubectl reads YAML 1.1, where an unquoted `y`, `on` or `no` (valid Secret and
-  // namespace names) is a boolean and a timestamp is not a string (test/e2e/token-output.test.ts, with kubectl).
+  // namespace names) is a boolean and a timestamp is not a string (test/e2e/token-output/pull-secret-kubectl.test.ts).
   return stringify(manifest, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
 }
 
