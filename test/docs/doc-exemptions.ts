@@ -15,7 +15,8 @@ export const NOT_COMMANDS: Readonly<Record<string, string>> = {
   'docker pull': "Docker's command named",
   'aws ecr get-login-password | docker login ...': 'the old way, which the README says you never run again; elided',
   'aws ecr get-login-password': "the AWS CLI's command the docs compare with, not one they ask you to run",
-  'podman login -u AWS --password-stdin': 'names what podman runs (no host); tested in test/e2e/podman-buildah.test.ts',
+  'podman login -u AWS --password-stdin':
+    'names what podman runs (no host); tested in test/e2e/podman-buildah/login-logout.test.ts',
   'podman login -u/-p': 'names two options of podman login',
   'podman login': "podman's command named",
   'sha256sum -b': 'says how checksums.txt is made',

@@ -1,7 +1,7 @@
 // Issue 27, point 7, through the built executable: the MFA fix names AWS CLI v2 (export-credentials is v2 only);
 // an ECR Public hint names AWS_ENDPOINT_URL_ECR_PUBLIC; the MFA identity line carries no sentence about public
-// images; a clean plain doctor suggests `doctor IMAGE` (asserted in doctor.test.ts's good set-up, and here: not
-// after a failure).
+// images; a clean plain doctor suggests `doctor IMAGE` (asserted in test/e2e/doctor/report.test.ts's good set-up,
+// and here: not after a failure).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 // `doctor --kubelet`'s checks, one broken config at a time: each problem gives its own status and message.
-// (test/e2e/kubelet.test.ts runs the same checks through the built executable on a good and a broken config.)
+// (test/e2e/kubelet/doctor.test.ts runs the same checks through the built executable on a good and a broken config.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
