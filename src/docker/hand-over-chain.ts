@@ -70,7 +70,7 @@ function sameExecutable(procRoot: string, pid: number, self: Stats): boolean {
   } catch {
     return false; // Another user's process (no ptrace access): not one we started.
   }
-  if (other.dev === self.dev && other.ino === self.ino) return true;
+  if (sameFile(other, self)) return true;
   if (other.size !== self.size || self.size < TAIL_BYTES) return false;
   try {
     return tail(`${procRoot}/${pid}/exe`, other.size).equals(tail(`${procRoot}/self/exe`, self.size));
