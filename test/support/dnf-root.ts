@@ -135,12 +135,16 @@ export async function startDnfRoot(
     );
   });
   const run: DnfRoot['run'] = async (script, options = {}) => {
+    // --root: entering a mount namespace resets the root directory to that namespace's own (setns(2)), so when this
+    // suite itself runs chrooted (a fresh root, a build chroot) the path below would be looked up outside it;
+    // --root keeps the server's root directory, which is ours.
     const inRoot = [
       'nsenter',
       '-t',
       String(server.pid),
       '-m',
       '-n',
+      '--root',
       'chroot',
       dir,
       '/usr/bin/env',
