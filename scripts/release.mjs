@@ -36,6 +36,7 @@
 // Environment:
 //   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
 //   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
+//   SOURCE_DATE_EPOCH=n      the date of every packaged file (default: the last commit's; without one, it stops)
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -60,7 +61,7 @@ import { buildNpmPackage } from './lib/npm-package.mjs';
 import { writeSbom } from './lib/sbom.mjs';
 import { NOTICES, thirdPartyNotices } from './lib/notices.mjs';
 import { smokeTest } from './lib/stub-ecr.mjs';
-import { buildArchives } from './lib/archives.mjs';
+import { buildArchives, sourceDateEpoch } from './lib/archives.mjs';
 import { buildPackages } from './lib/packages.mjs';
 import { signChecksums } from './lib/sign.mjs';
 import {
@@ -190,6 +191,7 @@ async function main() {
   const pkg = rootPackage();
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version ?? ''))
     fail(`package.json version ${JSON.stringify(pkg.version)} is not a release version`);
+  sourceDateEpoch(); // the packaged files' date: when nothing gives it, stop now rather than after the compiling
   mkdirSync(dist, { recursive: true });
   removeLeftovers(dist, '.release-tmp-');
   mkdirSync(outDir, { recursive: true });

@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BuildError, root } from '../compile.mjs';
+import { BuildError, fail, root } from '../compile.mjs';
 import { LEGAL_FILES, MAN_PAGE, TARGETS, archiveName, executableName } from './targets.mjs';
 
 export { archiveName };
@@ -18,11 +18,28 @@ export const installedName = (target) => `docker-credential-ecr${target.os === '
 /** What each archive holds besides the executable (README.md comes from the checkout, the rest from the release). */
 export const ARCHIVE_DOCS = [...LEGAL_FILES, 'README.md', MAN_PAGE];
 
-/** SOURCE_DATE_EPOCH if set, else the last commit's time, else 0: the mtime of every packaged file. */
-export function sourceDateEpoch() {
-  if (/^\d+$/.test(process.env.SOURCE_DATE_EPOCH ?? '')) return Number(process.env.SOURCE_DATE_EPOCH);
-  const git = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8' });
-  return git.status === 0 && /^\d+$/.test(git.stdout.trim()) ? Number(git.stdout.trim()) : 0;
+/**
+ * The mtime of every packaged file: SOURCE_DATE_EPOCH if set, else the last commit's time. Nothing else: 0 (1970)
+ * is refused by lintian and rpmlint, and "now" would give a commit different bytes at each release. So a checkout
+ * git cannot date (git missing, no history, not a repository, one git refuses to read) fails, saying what to do.
+ */
+export function sourceDateEpoch({ dir = root, env = process.env } = {}) {
+  const given = env.SOURCE_DATE_EPOCH ?? '';
+  if (/^\d+$/.test(given)) return Number(given);
+  if (given !== '') fail(`SOURCE_DATE_EPOCH=${JSON.stringify(given)} is not a Unix time (whole seconds since 1970)`);
+  const git = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: dir, env, encoding: 'utf8' });
+  const time = git.stdout?.trim() ?? '';
+  if (git.status === 0 && /^\d+$/.test(time)) return Number(time);
+  const why = git.error
+    ? `could not run (${git.error.code === 'ENOENT' ? 'git is not installed: apt-get install git' : git.error.message})`
+    : git.status === 0
+      ? 'found no commit'
+      : `failed (exit ${git.status}): ${git.stderr.trim().split('\n')[0]}`;
+  return fail(
+    `cannot date the packaged files: SOURCE_DATE_EPOCH is not set and \`git log -1 --format=%ct\` in ${dir} ${why}. ` +
+      'The release dates them by the last commit. Release from a git clone (with its history), or set ' +
+      'SOURCE_DATE_EPOCH to the Unix time to date them by, e.g. SOURCE_DATE_EPOCH=$(date +%s) npm run release',
+  );
 }
 
 export function sh(script, { cwd, env } = {}) {
