@@ -5,7 +5,8 @@
 // The executable is smoke-tested before it is renamed into place, so a failed build never leaves a broken
 // executable under the final name (scripts/lib/stub-ecr.mjs, as the release does): `version`; a `get` that
 // fetches a token from a stub ECR API on 127.0.0.1 and must load the AWS SDK chunk; a second `get` that must be a
-// cache hit and load no SDK chunk.
+// cache hit and load no SDK chunk. The bytecode is laid out in the order a profiling build ran it
+// (scripts/lib/bytecode-order.mjs).
 //
 // Usage: npm run build    (every failure exits non-zero with a message on stderr)
 // Environment:
@@ -13,6 +14,7 @@
 import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BuildError, bunExecutable, compile, neutraliseRuntime, root, removeLeftovers } from './compile.mjs';
+import { recordBytecodeOrder } from './lib/bytecode-order.mjs';
 import { smokeTest } from './lib/stub-ecr.mjs';
 
 const started = performance.now();
@@ -33,7 +35,8 @@ async function main() {
     const target = `bun-${process.platform}-${process.arch}`;
     const patched = neutraliseRuntime(bun.path, tmp('runtime'));
     const exePath = tmp(EXE_NAME);
-    compile({ bun, target, runtime: tmp('runtime'), outfile: exePath });
+    const bytecodeOrder = await recordBytecodeOrder({ bun, target, workDir: tmp('order') });
+    compile({ bun, target, runtime: tmp('runtime'), outfile: exePath, bytecodeOrder });
     const smoke = await smokeTest([exePath], 'the built executable');
     renameSync(exePath, finalPath);
     console.log(`executable  ${rel(finalPath)}  ${mib(statSync(finalPath).size)}`);
@@ -41,6 +44,9 @@ async function main() {
       `bun         ${bun.version} (${target}; ${patched} environment-variable names neutralised in the runtime)`,
     );
     console.log(`version     ${smoke.version}`);
+    console.log(
+      `bytecode    laid out by the recorded order of: ${bytecodeOrder.map((f) => f.slice(f.lastIndexOf('/') + 1)).join(', ') || 'none (no order was written)'}`,
+    );
     console.log(
       `chunks      on a miss: ${smoke.missChunks.join(', ')}\n            on a hit:  ${smoke.hitChunks.join(', ')}`,
     );

@@ -1,13 +1,15 @@
 // A cache hit from the memo (memo/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
 // kubelet mode, on POSIX systems. It stats, reads, hashes and writes with the runtime's own calls (Bun.file,
-// Bun.stdin, Bun.CryptoHasher, Bun.write), loads no node module and no other chunk. Whatever it cannot vouch for, it
-// leaves to the full path (cli.ts) and hands on what it has read: the request's bytes and the memo's name, so the
-// full path writes the memo for the next run.
+// Bun.stdin, Bun.CryptoHasher, Bun.write), loads no node module and no other chunk, and stays off the engine's
+// functions that are written in JavaScript (Array.prototype.sort, map, every, filter, some, Promise.all, then): the
+// first call of each compiles it from source (four of them put back into a hit cost it 0.36 MiB of peak memory,
+// docs/performance.md). Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has
+// read: the request's bytes and the memo's name, so the full path writes the memo for the next run.
 import { isHitMemo, memoFileName, NOT_INPUTS } from './memo/hit-memo';
 import { freshness } from './cache/policy';
-import { encodeCredentials } from './docker/protocol';
+import { encodeCredentials } from './docker/answer';
 import { KUBELET_MODE, KUBELET_PLUGIN_NAME, type KubeletApiVersion } from './kubelet/names';
-import { cacheDurationFor, encodeKubeletResponse } from './kubelet/response';
+import { cacheDurationFor, kubeletResponseProblem, kubeletResponseText } from './kubelet/response-text';
 import { sameAsRecorded } from './platform/file-fingerprint';
 import { MAX_INPUT_BYTES } from './platform/read-input';
 import { invokedName, selfExecutable, writeAnswerWithRuntime } from './platform/runtime';
@@ -26,6 +28,11 @@ interface Stats {
   isDirectory(): boolean;
 }
 interface Readable {
+  /**
+   * A synchronous stat through any link (no open): st_size of a regular file or a directory, Infinity for anything
+   * else (a FIFO, a device, a socket), 0 when there is nothing to stat (Bun 1.4.5).
+   */
+  readonly size: number;
   /** A stat through any link (the runtime's statx without AT_SYMLINK_NOFOLLOW; fstat for stdin). */
   stat(): Promise<Stats>;
   /** Reads at most `end` bytes, opening a file O_RDONLY | O_NONBLOCK. */
@@ -66,65 +73,85 @@ export function cacheDirCandidate(env: NodeJS.ProcessEnv): string | undefined {
 /**
  * At most MAX_INPUT_BYTES + 1 bytes (one more tells the full path the request was oversized). The runtime stops
  * reading a pipe once it has that many, but may have read one buffer past them (128 KiB in all from a larger pipe,
- * Bun 1.4.5): what is past the bound is dropped here, before anything else sees it.
+ * Bun 1.4.5): what is past the bound is dropped here, before anything else sees it. undefined: nothing read (closed,
+ * or a directory as stdin): the full path reads and answers as it always does.
  */
-const readStdin = (bun: BunApi): Promise<Uint8Array> =>
-  bun.stdin
-    .slice(0, MAX_INPUT_BYTES + 1)
-    .bytes()
-    .then((bytes) => (bytes.length > MAX_INPUT_BYTES + 1 ? bytes.slice(0, MAX_INPUT_BYTES + 1) : bytes));
+async function readStdin(bun: BunApi): Promise<Uint8Array | undefined> {
+  try {
+    const bytes = await bun.stdin.slice(0, MAX_INPUT_BYTES + 1).bytes();
+    return bytes.length > MAX_INPUT_BYTES + 1 ? bytes.slice(0, MAX_INPUT_BYTES + 1) : bytes;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The build, set by scripts/compile.mjs (a digest of the sources and the runtime); absent under Node. */
 declare const DCE_BUILD_ID: string | undefined;
 const BUILD = typeof DCE_BUILD_ID === 'string' ? DCE_BUILD_ID : 'unbuilt';
 
-/** The inputs other than stdin, gathered while the first reads are under way. */
-interface OtherInputs {
-  /** Who runs: ids and groups decide what the full path may read. */
-  ids: unknown[];
-  /** The environment but NOT_INPUTS, every entry after a NUL (which neither names nor values contain), sorted. */
-  environment: string;
-}
-
-function otherInputs(env: NodeJS.ProcessEnv): OtherInputs {
-  const ids = [
+/**
+ * Who runs: the ids and groups decide what the full path may read. The groups as the runtime gives them, unsorted
+ * (the same groups in another order name another memo, never the same memo for other groups).
+ */
+function identityText(): string {
+  return JSON.stringify([
     process.getuid?.(),
     process.geteuid?.(),
     process.getgid?.(),
     process.getegid?.(),
-    (process.getgroups?.() ?? []).sort((a, b) => a - b),
-  ];
+    process.getgroups?.(),
+  ]);
+}
+
+/**
+ * The environment but NOT_INPUTS, every entry after a NUL (which neither names nor values contain), in the order
+ * the process got it: the same environment in another order names another memo (one full-path run), never the
+ * same memo for another environment. Not sorted, which would compile the engine's sort (see above).
+ */
+function environmentText(env: NodeJS.ProcessEnv): string {
   let environment = '';
-  for (const name of Object.keys(env).sort()) if (!NOT_INPUTS.has(name)) environment += `\0${name}=${env[name]}`;
-  return { ids, environment };
+  const names = Object.keys(env);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (!NOT_INPUTS.has(name)) environment += `\0${name}=${env[name]}`;
+  }
+  return environment;
 }
 
 /** Everything but the files that decides the answer, as one digest. */
-function inputDigest(bun: BunApi, argv: readonly string[], stdin: Uint8Array, other: OtherInputs): string {
+function inputDigest(
+  bun: BunApi,
+  argv: readonly string[],
+  stdin: Uint8Array,
+  identity: string,
+  environment: string,
+): string {
   const hash = new bun.CryptoHasher('sha256');
   // Which build too (another build may decide otherwise); stdin's length first, so that no stdin can pass for
   // another stdin plus a variable.
   hash.update(
-    JSON.stringify(['docker-credential-ecr hit memo 1', VERSION, BUILD, other.ids, invokedName(), argv, stdin.length]),
+    JSON.stringify(['docker-credential-ecr hit memo 2', VERSION, BUILD, identity, invokedName(), argv, stdin.length]),
   );
   hash.update(stdin);
-  hash.update(other.environment);
+  hash.update(environment);
   return hash.digest('hex');
 }
 
-// A BOM stays, so that JSON.parse refuses it as the full path's reader does. Made when a memo is read, not when
-// this chunk loads: `version` loads it too.
+// A BOM stays, so that JSON.parse refuses it as the full path's reader does. Made when first used, not when this chunk
+// loads: `version` loads it too.
 let utf8: TextDecoder | undefined;
 
 /**
- * A JSON file in the caller's own directory (checked before): a regular file of 1 byte to MAX_FILE_BYTES by a stat
- * through any link, then opened without blocking and read bounded. A FIFO, a device or /dev/zero behind the name is
- * never opened; one swapped in after the stat reads as nothing or too much. undefined: not one.
+ * A JSON file in the caller's own directory (checked before): 1 byte to MAX_FILE_BYTES by a stat through any link
+ * (a regular file or a directory: the runtime's size of anything else is Infinity), then opened without blocking and
+ * read bounded (a directory: EISDIR). A FIFO, a device or /dev/zero behind the name is never opened; one swapped in
+ * after the stat reads as nothing or too much. undefined: not one.
  */
 async function readOwnJson(bun: BunApi, path: string): Promise<unknown> {
-  const stat = await statOrWhy(bun, path);
-  if (typeof stat !== 'object' || stat === null || !stat.isFile() || !(stat.size > 0 && stat.size <= MAX_FILE_BYTES))
-    return undefined;
+  // A synchronous stat, no round trip to the file pool: a FIFO, a device or a socket is Infinity and never opened. A
+  // directory has a size and is opened, which reads nothing (EISDIR) and changes nothing.
+  const size = bun.file(path).size;
+  if (!(size > 0 && size <= MAX_FILE_BYTES)) return undefined;
   try {
     // One byte past the bound, never more: a file grown past it since the stat is refused, not truncated.
     const bytes = await bun
@@ -145,11 +172,13 @@ const MAX_FILE_BYTES = 64 * 1024;
 type StatOrWhy = Stats | null | 'unreadable';
 
 /** A file's stat through any link; null when it does not exist (ENOENT only); 'unreadable' for any other failure. Never rejects. */
-const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
-  bun
-    .file(path)
-    .stat()
-    .catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
+async function statOrWhy(bun: BunApi, path: string): Promise<StatOrWhy> {
+  try {
+    return await bun.file(path).stat();
+  } catch (error) {
+    return errorCode(error) === 'ENOENT' ? null : 'unreadable';
+  }
+}
 
 /**
  * Whether `fd` is a terminal: the runtime's isatty, without loading node:tty. Any doubt (a runtime without it) counts
@@ -168,12 +197,8 @@ function isTerminal(fd: number): boolean {
 }
 
 /** A cache directory no one else can write to, as the full path requires (TokenStore.open). */
-const isOurs = (dir: StatOrWhy): boolean =>
-  typeof dir === 'object' &&
-  dir !== null &&
-  dir.isDirectory() &&
-  dir.uid === process.getuid?.() &&
-  (dir.mode & 0o022) === 0;
+const isOurs = (dir: StatOrWhy, uid: number | undefined): boolean =>
+  typeof dir === 'object' && dir !== null && dir.isDirectory() && dir.uid === uid && (dir.mode & 0o022) === 0;
 
 /**
  * Answers a cache hit from the memo and resolves to its exit code; otherwise to what the full path needs to go on.
@@ -195,28 +220,27 @@ export async function answerFromMemo(
   // stdin need not wait for a stat of it first.
   if (isTerminal(0)) return {};
   // The runtime's own calls, never node:fs (loading it costs more than the rest of the hit together). Each call is a
-  // round trip to the runtime's file pool, so the independent ones go together (stdin with the directory's stat), and
-  // the rest of the inputs are gathered while they run.
-  const reading = readStdin(bun).then(
-    (bytes) => bytes,
-    () => undefined, // nothing read (closed, or a directory as stdin): the full path reads and answers as it always does
-  );
+  // round trip to the runtime's file pool, so the independent ones go together (stdin with the directory's stat),
+  // and the rest of the inputs are gathered while they run.
+  const reading = readStdin(bun);
   const statted = statOrWhy(bun, cacheDir);
-  let other: OtherInputs | undefined;
+  let identity: string | undefined;
+  let environment: string | undefined;
   try {
-    other = otherInputs(env);
+    identity = identityText();
+    environment = environmentText(env);
   } catch {
-    other = undefined; // then no memo: the full path decides
+    environment = undefined; // then no memo: the full path decides
   }
   const stdin = await reading;
-  if (stdin === undefined) return {};
   const directory = await statted;
+  if (stdin === undefined) return {};
   const handOver: HandOver = { stdin };
-  if (stdin.length > MAX_INPUT_BYTES || other === undefined) return handOver;
+  if (stdin.length > MAX_INPUT_BYTES || identity === undefined || environment === undefined) return handOver;
   try {
-    const digest = inputDigest(bun, argv, stdin, other);
+    const digest = inputDigest(bun, argv, stdin, identity, environment);
     handOver.memo = { inputDigest: digest, cacheDir };
-    const answer = await answerText(bun, digest, cacheDir, directory, kubelet, now);
+    const answer = await answerText(bun, digest, cacheDir, isOurs(directory, process.getuid?.()), kubelet, now);
     return answer === undefined ? handOver : await writeAnswerWithRuntime(answer)!;
   } catch {
     return handOver; // whatever went wrong here, the full path decides
@@ -227,41 +251,46 @@ async function answerText(
   bun: BunApi,
   digest: string,
   cacheDir: string,
-  directory: StatOrWhy,
+  directoryIsOurs: boolean,
   kubelet: boolean,
   now: () => number,
 ): Promise<string | undefined> {
   // Nothing in the directory is touched before it is known to be the caller's own, writable by no one else.
-  if (!isOurs(directory)) return undefined;
+  if (!directoryIsOurs) return undefined;
   const memo = await readOwnJson(bun, `${cacheDir}/${memoFileName(digest)}`);
   if (!isHitMemo(memo) || memo.cacheDir !== cacheDir || memo.answer.kind !== (kubelet ? 'kubelet' : 'docker'))
     return undefined;
-  const statted = Promise.all(
-    [`${cacheDir}/${memo.keyId}.json`, ...memo.files.map(({ path }) => path)].map((path) => statOrWhy(bun, path)),
-  );
+  // All at once (one round trip), collected in order.
+  const entryStat = statOrWhy(bun, `${cacheDir}/${memo.keyId}.json`);
+  const fileStats: Promise<StatOrWhy>[] = [];
+  for (let i = 0; i < memo.files.length; i++) fileStats.push(statOrWhy(bun, memo.files[i].path));
   const { username, password } = memo.token;
   // Docker's answer does not depend on the time: written out while the stats run, used only if all is as it was.
   const docker =
     memo.answer.kind === 'docker'
       ? encodeCredentials({ ServerURL: memo.answer.serverUrl, Username: username, Secret: password })
       : undefined;
-  const [entry, ...files] = await statted;
+  const entry = await entryStat;
+  const files: StatOrWhy[] = [];
+  for (let i = 0; i < fileStats.length; i++) files.push(await fileStats[i]);
   // As recorded: a file (the same one, unchanged) or absent (null); a file that could not be statted matches neither.
   const same = (stat: StatOrWhy | undefined, recorded: string | null): boolean =>
     stat === null || recorded === null ? stat === recorded : typeof stat === 'object' && sameAsRecorded(stat, recorded);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
   // still absent.
-  if (!same(entry, memo.entry) || !memo.files.every((file, i) => same(files[i], file.fingerprint))) return undefined;
+  if (!same(entry, memo.entry)) return undefined;
+  for (let i = 0; i < files.length; i++) if (!same(files[i], memo.files[i].fingerprint)) return undefined;
   const at = now();
   if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
-  return memo.answer.kind === 'docker'
-    ? docker
-    : encodeKubeletResponse({
-        apiVersion: memo.answer.apiVersion as KubeletApiVersion,
-        authKey: memo.answer.authKey,
-        username,
-        password,
-        cacheDurationMs: cacheDurationFor(memo.token, at),
-      });
+  if (memo.answer.kind === 'docker') return docker;
+  const response = {
+    apiVersion: memo.answer.apiVersion as KubeletApiVersion,
+    authKey: memo.answer.authKey,
+    username,
+    password,
+    cacheDurationMs: cacheDurationFor(memo.token, at),
+  };
+  // One the full path would refuse to send: it says why.
+  return kubeletResponseProblem(response) === undefined ? kubeletResponseText(response) : undefined;
 }

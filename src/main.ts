@@ -46,18 +46,27 @@ async function runFull(handOver: HandOver): Promise<void> {
   });
 }
 
-if (isVersionRequest(argv)) {
-  // Before anything else is loaded or read: `version` costs the runtime's start-up and one write.
-  const written = writeAnswerWithRuntime(versionLine());
-  if (written) void written.then((code) => process.exit(code));
-  else void runFull({});
-} else if (!restartWithoutEngineOptions()) {
+/** `version`, or a hit from the memo, or the full path. Awaits rather than then(): fast-hit.ts says why. */
+async function main(): Promise<void> {
+  if (isVersionRequest(argv)) {
+    // Before anything else is loaded or read: `version` costs the runtime's start-up and one write.
+    const written = writeAnswerWithRuntime(versionLine());
+    if (written) process.exit(await written);
+    return runFull({});
+  }
   // With BUN_JSC_* or MIMALLOC_* set, another run of this executable answers instead (foreign-switches.ts).
+  if (restartWithoutEngineOptions()) return;
   // Switches of bundled third-party code that the environment could flip (a debug printer, TLS off) are removed
   // before anything else reads the environment; the memo's name covers the environment as it is after this.
   removeForeignSwitches(process.env);
-  answerFromMemo(argv, process.env, () => Date.now()).then(
-    (outcome) => (typeof outcome === 'number' ? process.exit(outcome) : runFull(outcome)),
-    () => runFull({}),
-  );
+  let outcome: number | HandOver;
+  try {
+    outcome = await answerFromMemo(argv, process.env, () => Date.now());
+  } catch {
+    outcome = {};
+  }
+  if (typeof outcome === 'number') process.exit(outcome);
+  return runFull(outcome);
 }
+
+void main();

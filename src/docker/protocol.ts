@@ -1,14 +1,11 @@
 // The Docker credential-helper wire format, kept apart from where credentials come from (as in
 // docker-credential-helpers' credentials.go). Knows nothing of AWS: a CredentialBackend does the work.
 import { safeJson } from '../platform/terminal-text';
+import { encodeCredentials, type Credentials } from './answer';
 import { CredentialsNotFoundError, HelperError, MissingServerUrlError } from '../platform/errors';
 import { readInput } from '../platform/read-input';
 
-export interface Credentials {
-  ServerURL: string;
-  Username: string;
-  Secret: string;
-}
+export { encodeCredentials, type Credentials };
 
 export interface CredentialBackend {
   get(serverUrl: string): Promise<Credentials>;
@@ -31,10 +28,6 @@ export interface ProtocolIo {
 /** Said on stderr when a person runs `get` at a terminal: without it, `get` waits silently for a host. */
 export const GET_AT_TERMINAL =
   'docker-credential-ecr get: reading a registry host on stdin, as Docker sends it (type one and press Ctrl-D); to check your setup, run `docker-credential-ecr doctor`\n';
-
-/** The answer to `get`, as docker-credential-helpers writes it: one JSON line. */
-export const encodeCredentials = (credentials: Credentials): string =>
-  safeJson({ ServerURL: credentials.ServerURL, Username: credentials.Username, Secret: credentials.Secret }) + '\n';
 
 /** Runs one protocol action; returns the exit code. */
 export async function handleAction(

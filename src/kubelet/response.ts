@@ -1,59 +1,19 @@
-// The CredentialProviderResponse written to stdout. Pure: no I/O, no AWS.
-//
-// The kubelet decodes strictly (unknown fields make it discard the answer), requires apiVersion to equal the
-// request's, and caches whatever it gets for cacheDuration, an empty `auth` included. So the shape is fixed here
-// and an answer without usable credentials is refused before it can be cached.
-import { safeJson } from '../platform/terminal-text';
-import { refreshMargin, type Token } from '../cache/policy';
+// The CredentialProviderResponse written to stdout, refused with an error when it must not be sent (its text and
+// rules: response-text.ts), and the auth key it answers for. Pure: no I/O, no AWS.
 import { HelperError } from '../platform/errors';
-import { formatGoDuration } from './go-duration';
-import { KUBELET_API_VERSIONS, type KubeletApiVersion } from './names';
+import { kubeletResponseProblem, kubeletResponseText, type KubeletResponseInput } from './response-text';
 
-export const RESPONSE_KIND = 'CredentialProviderResponse';
-
-/** Registry: one ECR token serves every repository of a registry, so one cache entry per host[:port] suffices. */
-export const CACHE_KEY_TYPE = 'Registry';
+export { CACHE_KEY_TYPE, cacheDurationFor, RESPONSE_KIND, type KubeletResponseInput } from './response-text';
 
 /** A response we refuse to send; `message` never carries the password. */
 export class KubeletResponseError extends HelperError {
   override name = 'KubeletResponseError';
 }
 
-export interface KubeletResponseInput {
-  apiVersion: KubeletApiVersion;
-  /** From authKeyFor(): must match the request's image under the kubelet's rules, or the kubelet ignores it. */
-  authKey: string;
-  username: string;
-  password: string;
-  /** How long the kubelet may reuse the credentials; truncated to whole seconds, negative means "0s". */
-  cacheDurationMs: number;
-}
-
-/** The kubelet must stop using the token when our own cache would: then the next request gets a fresh one. */
-export const cacheDurationFor = (token: Pick<Token, 'expiresAt' | 'fetchedAt'>, now: number): number =>
-  Math.max(0, token.expiresAt - refreshMargin(token) - now);
-
 export function encodeKubeletResponse(input: KubeletResponseInput): string {
-  const { apiVersion, authKey, username, password, cacheDurationMs } = input;
-  if (!(KUBELET_API_VERSIONS as readonly string[]).includes(apiVersion)) {
-    throw new KubeletResponseError(`apiVersion ${JSON.stringify(apiVersion)} is not one the kubelet speaks`);
-  }
-  if (typeof authKey !== 'string' || authKey === '')
-    throw new KubeletResponseError('refusing to answer with an empty auth key');
-  if (typeof username !== 'string' || username === '')
-    throw new KubeletResponseError('refusing to answer with an empty username');
-  if (typeof password !== 'string' || password === '')
-    throw new KubeletResponseError('refusing to answer with an empty password');
-  const cacheDuration = formatGoDuration(cacheDurationMs);
-  // Key order matches the kubelet's own fixtures; the computed key keeps a "__proto__" auth key a plain property.
-  const response = {
-    kind: RESPONSE_KIND,
-    apiVersion,
-    cacheKeyType: CACHE_KEY_TYPE,
-    cacheDuration,
-    auth: { [authKey]: { username, password } },
-  };
-  return `${safeJson(response)}\n`;
+  const problem = kubeletResponseProblem(input);
+  if (problem !== undefined) throw new KubeletResponseError(problem);
+  return kubeletResponseText(input);
 }
 
 /**

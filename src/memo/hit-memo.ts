@@ -6,6 +6,9 @@
 // and unchanged files may serve that token, while fresh, without making the decision again and without loading the
 // code that makes it. Anything the memo cannot vouch for (a file that changed or appeared, a warning said, a read
 // that failed) means no memo, and the whole path runs as before.
+//
+// This file is what the hit reads (fast-hit.ts): the format and its check, nothing that is a class or a pattern, since
+// what the hit's first chunk holds is evaluated on every run. The full path's recorder is recorder.ts.
 import { isToken, type Token } from '../cache/policy';
 import type { FileFingerprint } from '../platform/file-fingerprint';
 
@@ -52,15 +55,6 @@ export const inputsOutsideMemo = (
 ): boolean =>
   inputs !== undefined && (inputs.workingDirectory || inputs.variables.some((name) => NOT_INPUTS.has(name)));
 
-const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
-const RECENT_MS = 1_000;
-
-/** Whether a fingerprint's modification or change time is within `ms` of `now` (or after it). */
-function changedWithin(fingerprint: string, now: number, ms: number): boolean {
-  const [, , , mtimeMs, ctimeMs] = fingerprint.split(':').map(Number);
-  return !(now - mtimeMs >= ms && now - ctimeMs >= ms);
-}
-
 /** A memo's file name in the cache directory, from its input digest (64 hex digits). */
 export const memoFileName = (inputDigest: string): string => `${inputDigest}.hit`;
 
@@ -96,93 +90,19 @@ export function isHitMemo(value: unknown): value is HitMemo {
     isToken(v.token) &&
     isString(v.entry) &&
     isString(v.cacheDir) &&
-    Array.isArray(v.files) &&
-    v.files.every(
-      (f: unknown) =>
-        typeof f === 'object' &&
-        f !== null &&
-        isString((f as FileFingerprint).path) &&
-        ((f as FileFingerprint).fingerprint === null || isString((f as FileFingerprint).fingerprint)),
-    ) &&
+    areFingerprints(v.files) &&
     isAnswer(v.answer) &&
     (v.notAfter === undefined || typeof v.notAfter === 'number')
   );
 }
 
-/**
- * Collects, during one run of the full path, what a memo needs: the key served (tokens/service.ts), the answer's
- * shape (docker/backend.ts, kubelet/provider.ts), and whether anything happened that a memo would hide (a warning).
- */
-export class HitMemoRecorder {
-  private servedToken: { keyId: string; host: string; token: Token } | undefined;
-  private answer: HitAnswer | undefined;
-  private spoiled = false;
-  private until: number | undefined;
-
-  /** The decision holds only until `ms` (epoch): a run from the memo after it takes the full path. */
-  notAfter(ms: number): void {
-    this.until = Math.min(this.until ?? ms, ms);
+/** A list of FileFingerprint (a loop, not Array.prototype.every: a hit runs this, see fast-hit.ts). */
+function areFingerprints(value: unknown): value is FileFingerprint[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const f = value[i] as Partial<FileFingerprint> | null;
+    if (typeof f !== 'object' || f === null || !isString(f.path)) return false;
+    if (!(f.fingerprint === null || isString(f.fingerprint))) return false;
   }
-
-  /**
-   * `token`, fresh, read from the entry of the cache key `keyId`, for `host`. A second token in one run: no memo.
-   * (A token this run fetched is not: the memo pins the entry as read, and the next hit reads it.)
-   */
-  served(keyId: string, host: string, token: Token): void {
-    if (this.servedToken !== undefined) this.spoiled = true;
-    this.servedToken = {
-      keyId,
-      host,
-      token: {
-        username: token.username,
-        password: token.password,
-        expiresAt: token.expiresAt,
-        fetchedAt: token.fetchedAt,
-      },
-    };
-  }
-
-  answered(answer: HitAnswer): void {
-    if (this.answer !== undefined) this.spoiled = true;
-    this.answer = answer;
-  }
-
-  /** Something was said (a warning, an error) that a run from the memo would not say. */
-  spoil(): void {
-    this.spoiled = true;
-  }
-
-  /**
-   * The memo, or undefined when this run cannot vouch for one. `now`: a file changed within RECENT_MS of it is not
-   * vouched for, since a same-size rewrite within one tick of a coarse file-system clock (Linux before 6.13 ticks in
-   * 4 ms steps, FAT in 2 s) would keep its fingerprint.
-   */
-  memo(cacheDir: string, journal: { reads: FileFingerprint[]; unreadable: boolean }, now: number): HitMemo | undefined {
-    const served = this.servedToken;
-    if (this.spoiled || journal.unreadable || served === undefined || this.answer === undefined) return undefined;
-    const inside = cacheDir.endsWith('/') ? cacheDir : `${cacheDir}/`;
-    // The entry as last read: the token served came from that read.
-    const entry = journal.reads.filter((read) => read.path === `${inside}${served.keyId}.json`).at(-1)?.fingerprint;
-    if (!entry) return undefined;
-    const files = new Map<string, string | null>();
-    for (const read of journal.reads) {
-      // The store's own files (entries, locks, failures) are not inputs: the quick path reads the entry itself.
-      if (read.path.startsWith(inside) && STORE_FILE.test(read.path.slice(inside.length))) continue;
-      // Read twice and different in between: the decision may have seen either.
-      if (files.has(read.path) && files.get(read.path) !== read.fingerprint) return undefined;
-      if (read.fingerprint !== null && changedWithin(read.fingerprint, now, RECENT_MS)) return undefined;
-      files.set(read.path, read.fingerprint);
-    }
-    return {
-      version: 1,
-      keyId: served.keyId,
-      host: served.host,
-      token: served.token,
-      entry,
-      cacheDir,
-      files: [...files].map(([path, fingerprint]) => ({ path, fingerprint })),
-      answer: this.answer,
-      ...(this.until !== undefined ? { notAfter: this.until } : {}),
-    };
-  }
+  return true;
 }

@@ -34,15 +34,23 @@ interface BunWriter {
 export function writeAnswerWithRuntime(text: string): Promise<number> | undefined {
   const bun = (globalThis as { Bun?: BunWriter }).Bun;
   if (!bun || !selfExecutable()) return undefined;
-  return bun.write(bun.stdout, text).then(
-    () => 0,
-    (error: unknown) =>
-      bun
-        .write(
-          bun.stderr,
-          `docker-credential-ecr: cannot write to standard output: ${(error as { code?: string } | undefined)?.code ?? 'error'}\n`,
-        )
-        .catch(() => 0)
-        .then(() => 1),
-  );
+  return writeOrSay(bun, text);
+}
+
+// await, not then(): a hit runs this, and the engine's then() is compiled from source on its first call.
+async function writeOrSay(bun: BunWriter, text: string): Promise<number> {
+  try {
+    await bun.write(bun.stdout, text);
+    return 0;
+  } catch (error) {
+    try {
+      await bun.write(
+        bun.stderr,
+        `docker-credential-ecr: cannot write to standard output: ${(error as { code?: string } | undefined)?.code ?? 'error'}\n`,
+      );
+    } catch {
+      // nothing more can be said
+    }
+    return 1;
+  }
 }

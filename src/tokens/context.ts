@@ -2,7 +2,7 @@
 // reaching for the process. Settings and environment as read once, the log, the clock, a sleep, and the hit
 // memo's recorder when this run may keep one.
 import type { FetchedToken } from '../aws/token';
-import type { HitMemoRecorder } from '../memo/hit-memo';
+import type { HitMemoRecorder } from '../memo/recorder';
 import type { Logger } from '../platform/log';
 import type { Env, Settings } from '../platform/settings';
 import type { TokenRequest } from '../registry/routing';

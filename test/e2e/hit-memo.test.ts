@@ -141,6 +141,13 @@ const changes: Array<{
     },
   },
   {
+    name: 'the memo is a directory (its size passes the synchronous stat; the read is refused)',
+    change: (_s, memo) => {
+      rmSync(memo);
+      mkdirSync(memo, { mode: 0o700 });
+    },
+  },
+  {
     name: 'the memo is larger than 64 KiB',
     change: (_s, memo) =>
       writeFileSync(memo, `${readFileSync(memo, 'utf8').slice(0, -1)},"padding":"${'x'.repeat(70_000)}"}`),

@@ -1,104 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HitMemoRecorder, isHitMemo } from '../../src/memo/hit-memo';
-
-const DIR = '/home/u/.cache/docker-credential-ecr';
-const KEY = '0123456789abcdef0123456789abcdef';
-const NOW = 1_800_000_000_000;
-const OLD = NOW - 60_000;
-const read = (path: string, fingerprint: string | null = `1:2:3:${OLD}:${OLD}:33188`) => ({ path, fingerprint });
-const TOKEN = { username: 'AWS', password: 'secret', expiresAt: NOW + 3_600_000, fetchedAt: NOW - 60_000 };
-
-function recorded(): HitMemoRecorder {
-  const r = new HitMemoRecorder();
-  r.served(KEY, 'public.ecr.aws', TOKEN);
-  r.answered({ kind: 'docker', serverUrl: 'public.ecr.aws' });
-  return r;
-}
-
-test("a memo lists every file read but the store's own, once each, and passes its own check", () => {
-  const memo = recorded().memo(
-    DIR,
-    {
-      unreadable: false,
-      reads: [
-        read('/home/u/.aws/config'),
-        read(`${DIR}/${KEY}.json`, 'first'),
-        read(`${DIR}/${KEY}.lock`),
-        read(`${DIR}/${KEY}.json`, 'second'),
-        read('/home/u/.aws/config'),
-        read('/home/u/.aws/credentials', null),
-        read(`${DIR}/aws-config`),
-      ],
-    },
-    NOW,
-  );
-  assert.ok(memo);
-  assert.deepEqual(
-    memo.files.map((f) => f.path),
-    ['/home/u/.aws/config', '/home/u/.aws/credentials', `${DIR}/aws-config`],
-    'a config file kept in the cache directory is still an input',
-  );
-  assert.equal(memo.files[1].fingerprint, null);
-  assert.equal(memo.cacheDir, DIR);
-  assert.deepEqual(memo.token, TOKEN);
-  assert.equal(memo.entry, 'second', 'the entry as last read: the token came from that read');
-  assert.ok(isHitMemo(JSON.parse(JSON.stringify(memo))));
-});
-
-test('no memo when the run cannot vouch for one', () => {
-  const entry = read(`${DIR}/${KEY}.json`);
-  const clean = { unreadable: false, reads: [read('/home/u/.aws/config'), entry] };
-  assert.ok(recorded().memo(DIR, clean, NOW));
-  assert.equal(
-    recorded().memo(DIR, { unreadable: false, reads: [read('/home/u/.aws/config')] }, NOW),
-    undefined,
-    'the entry was never read (a token this run fetched)',
-  );
-  assert.equal(
-    recorded().memo(DIR, { ...clean, unreadable: true }, NOW),
-    undefined,
-    'a read failed otherwise than ENOENT',
-  );
-  assert.equal(
-    recorded().memo(
-      DIR,
-      { unreadable: false, reads: [entry, read('/a'), read('/a', `9:9:9:${OLD}:${OLD}:33188`)] },
-      NOW,
-    ),
-    undefined,
-    'a file changed between two reads',
-  );
-  const spoiled = recorded();
-  spoiled.spoil();
-  assert.equal(spoiled.memo(DIR, clean, NOW), undefined, 'a warning was said');
-  const twice = recorded();
-  twice.served('fedcba9876543210fedcba9876543210', 'public.ecr.aws', TOKEN);
-  assert.equal(twice.memo(DIR, clean, NOW), undefined, 'two tokens in one run');
-  const unanswered = new HitMemoRecorder();
-  unanswered.served(KEY, 'public.ecr.aws', TOKEN);
-  assert.equal(unanswered.memo(DIR, clean, NOW), undefined, 'no answer was written');
-  // Changed (content or metadata) within a second of the run: a same-size rewrite within one coarse tick would
-  // keep its fingerprint.
-  assert.equal(
-    recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${OLD}:${NOW - 500}:33188`)] }, NOW),
-    undefined,
-    'ctime recent',
-  );
-  assert.equal(
-    recorded().memo(DIR, { unreadable: false, reads: [entry, read('/a', `1:2:3:${NOW - 10}:${OLD}:33188`)] }, NOW),
-    undefined,
-    'mtime recent',
-  );
-  assert.ok(
-    recorded().memo(
-      DIR,
-      { unreadable: false, reads: [entry, read('/a', `1:2:3:${NOW - 1_000}:${NOW - 1_000}:33188`)] },
-      NOW,
-    ),
-    'a second old',
-  );
-});
+import { isHitMemo } from '../../src/memo/hit-memo';
+import { DIR, KEY, NOW, read, recorded, TOKEN } from '../support/memo-records';
 
 test('isHitMemo refuses what is not one', () => {
   const good = recorded().memo(DIR, { unreadable: false, reads: [read(`${DIR}/${KEY}.json`)] }, NOW)!;
@@ -117,6 +20,10 @@ test('isHitMemo refuses what is not one', () => {
     { ...good, keyId: ':123456789abcdef0123456789abcdef' },
     { ...good, keyId: '`123456789abcdef0123456789abcdef' },
     { ...good, files: [{ path: 1 }] },
+    { ...good, files: [{ path: '/a', fingerprint: 1 }] },
+    { ...good, files: [{ path: '/a', fingerprint: null }, null] },
+    { ...good, files: '/a' },
+    { ...good, files: undefined },
     { ...good, answer: { kind: 'kubelet', authKey: 'h' } },
     { ...good, answer: { kind: 'other' } },
     { ...good, token: { ...TOKEN, password: '' } },
