@@ -4,16 +4,10 @@
 // Skipped, saying so, when dist/release is absent; a partial or stale release fails.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
+import { ROOT, RELEASE, ABSENT, version, scriptLib } from './release-dir';
 
 interface Target {
   name: string;
@@ -55,13 +49,9 @@ interface MachoSign {
   adhocSign(buf: Buffer, identifier: string): Buffer;
 }
 
-const lib = <T>(name: string): Promise<T> =>
-  import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-
 describe('release artifacts', { skip: ABSENT }, () => {
   it('are all there, and nothing else', async () => {
-    const { releaseFiles } = await lib<Targets>('targets.mjs');
+    const { releaseFiles } = await scriptLib<Targets>('targets.mjs');
     assert.deepEqual(
       readdirSync(RELEASE).sort(),
       releaseFiles(version).sort(),
@@ -70,7 +60,7 @@ describe('release artifacts', { skip: ABSENT }, () => {
   });
 
   it('checksums.txt is in `sha256sum -b` format, lists every other file once, and `sha256sum -c` passes', async () => {
-    const { releaseFiles, CHECKSUMS } = await lib<Targets>('targets.mjs');
+    const { releaseFiles, CHECKSUMS } = await scriptLib<Targets>('targets.mjs');
     const lines = readFileSync(join(RELEASE, CHECKSUMS), 'utf8').split('\n');
     assert.equal(lines.pop(), '', 'checksums.txt ends with a newline');
     for (const line of lines) assert.match(line, /^[0-9a-f]{64} \*[^\s/]+$/);
@@ -92,7 +82,7 @@ describe('release artifacts', { skip: ABSENT }, () => {
   });
 
   it('the SBOM is CycloneDX and lists every production dependency and every embedded Bun runtime, and no build tool', async () => {
-    const { TARGETS, sbomName, executableName } = await lib<Targets>('targets.mjs');
+    const { TARGETS, sbomName, executableName } = await scriptLib<Targets>('targets.mjs');
     const bom = JSON.parse(readFileSync(join(RELEASE, sbomName(version)), 'utf8'));
     assert.equal(bom.bomFormat, 'CycloneDX');
     assert.match(bom.specVersion, /^1\.\d+$/);
@@ -141,8 +131,8 @@ describe('release artifacts', { skip: ABSENT }, () => {
 
 describe('release executables: headers', { skip: ABSENT }, () => {
   it('each is the right format, machine and interpreter, or cputype with a valid code signature', async () => {
-    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
-    const { verifyExecutable } = await lib<BinaryFormat>('binary-format.mjs');
+    const { TARGETS, executableName } = await scriptLib<Targets>('targets.mjs');
+    const { verifyExecutable } = await scriptLib<BinaryFormat>('binary-format.mjs');
     for (const t of TARGETS) {
       const info = verifyExecutable(join(RELEASE, executableName(version, t)), t.name);
       if (t.os === 'linux') {
@@ -175,8 +165,8 @@ describe('release executables: headers', { skip: ABSENT }, () => {
   });
 
   it('the checks can fail: each executable is rejected as any other target', async () => {
-    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
-    const { verifyExecutable, FormatError } = await lib<BinaryFormat>('binary-format.mjs');
+    const { TARGETS, executableName } = await scriptLib<Targets>('targets.mjs');
+    const { verifyExecutable, FormatError } = await scriptLib<BinaryFormat>('binary-format.mjs');
     for (const t of TARGETS) {
       const bytes = readFileSync(join(RELEASE, executableName(version, t)));
       for (const other of TARGETS.filter((o) => o !== t))
@@ -185,8 +175,8 @@ describe('release executables: headers', { skip: ABSENT }, () => {
   });
 
   it('the Mach-O verifier rejects a copy with one byte changed in a code page, and one with a code slot changed', async () => {
-    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
-    const { verifyExecutable, FormatError } = await lib<BinaryFormat>('binary-format.mjs');
+    const { TARGETS, executableName } = await scriptLib<Targets>('targets.mjs');
+    const { verifyExecutable, FormatError } = await scriptLib<BinaryFormat>('binary-format.mjs');
     for (const t of TARGETS.filter((x) => x.os === 'darwin')) {
       const original = readFileSync(join(RELEASE, executableName(version, t)));
       const info = verifyExecutable(original, t.name);
@@ -220,9 +210,9 @@ describe('release executables: headers', { skip: ABSENT }, () => {
     // darwin-arm64 is signed by Bun itself: the same bytes from scripts/lib/macho-sign.mjs mean the two
     // independent signers agree. darwin-amd64 is re-signed by the release (Bun 1.4.x leaves it stale): signing it
     // again must change nothing.
-    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
-    const { verifyExecutable } = await lib<BinaryFormat>('binary-format.mjs');
-    const { adhocSign } = await lib<MachoSign>('macho-sign.mjs');
+    const { TARGETS, executableName } = await scriptLib<Targets>('targets.mjs');
+    const { verifyExecutable } = await scriptLib<BinaryFormat>('binary-format.mjs');
+    const { adhocSign } = await scriptLib<MachoSign>('macho-sign.mjs');
     for (const t of TARGETS.filter((x) => x.os === 'darwin')) {
       const original = readFileSync(join(RELEASE, executableName(version, t)));
       const { identifier } = verifyExecutable(original, t.name).codeSignature!;
@@ -234,7 +224,7 @@ describe('release executables: headers', { skip: ABSENT }, () => {
   });
 
   it('no executable embeds a runtime that reads BUN_OPTIONS, BUN_BE_BUN or BUN_INSPECT*', async () => {
-    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
+    const { TARGETS, executableName } = await scriptLib<Targets>('targets.mjs');
     for (const t of TARGETS) {
       const bytes = readFileSync(join(RELEASE, executableName(version, t)));
       for (const name of ['BUN_OPTIONS', 'BUN_BE_BUN', 'BUN_INSPECT']) {
@@ -250,7 +240,7 @@ describe('release licences', { skip: ABSENT }, () => {
   const tarList = (file: string) => spawnSync('tar', ['-tzf', file], { encoding: 'utf8' }).stdout.split('\n');
 
   it('LICENSE, NOTICE and THIRD-PARTY-NOTICES.txt are release files and inside the npm package', async () => {
-    const { npmTarballName } = await lib<Targets>('targets.mjs');
+    const { npmTarballName } = await scriptLib<Targets>('targets.mjs');
     for (const name of ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt']) {
       assert.ok(readFileSync(join(RELEASE, name), 'utf8').length > 200, `${name} in dist/release`);
       assert.ok(
@@ -268,7 +258,7 @@ describe('release licences', { skip: ABSENT }, () => {
   });
 
   it('every executable embeds LICENSE, NOTICE and THIRD-PARTY-NOTICES.txt byte for byte', async () => {
-    const { TARGETS, executableName } = await lib<Targets>('targets.mjs');
+    const { TARGETS, executableName } = await scriptLib<Targets>('targets.mjs');
     const texts = ['LICENSE', 'NOTICE', 'THIRD-PARTY-NOTICES.txt'].map(
       (name) => [name, readFileSync(join(RELEASE, name))] as const,
     );
