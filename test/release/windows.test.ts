@@ -1,7 +1,7 @@
 // Runs the release's windows-amd64.exe under Wine (test/support/wine.ts): version, get miss and hit against the
 // stub ECR API with the cache under %LOCALAPPDATA%, CRLF on stdin, a crowd of parallel gets (one API call),
 // configure writing %USERPROFILE%\.docker\config.json, doctor with its fixes in Windows terms, and a fix of
-// doctor's that is then carried out. windows-arm64.exe is checked for structure only (artifacts.test.ts):
+// doctor's that is then carried out. windows-arm64.exe is checked for structure only (executable-headers.test.ts):
 // nothing here runs Windows on arm64.
 //
 // Where Wine differs from Windows, seen here and said where it matters below: Wine sets USERPROFILE and
