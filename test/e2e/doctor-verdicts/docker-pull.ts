@@ -5,24 +5,12 @@ import type { FakeAws } from '../../support/fake-aws';
 import type { FakeDockerEngine, PullRecord } from '../../support/fake-docker-engine';
 import { runCommand, type CommandResult } from '../../support/command';
 import { requireTool } from '../../support/tools';
+import { storedEcrLogin } from '../../support/stored-ecr-login';
 import { useFakeDockerEngine } from '../../support/use-fake-aws';
 import { IMAGE, type Machine } from './verdict-machine';
 
 export const EXPIRED_TEXT = 'denied: Your authorization token has expired. Reauthenticate and try again.';
 
-/** What `docker login` with an ECR token leaves in `auths`: base64("AWS:" + base64(JSON with `expiration`)). */
-function storedEcrLogin(expiresAtSeconds: number): { auth: string; password: string } {
-  const password = Buffer.from(
-    JSON.stringify({
-      payload: 'opaque',
-      datakey: 'opaque',
-      version: '2',
-      type: 'DATA_KEY',
-      expiration: expiresAtSeconds,
-    }),
-  ).toString('base64');
-  return { auth: Buffer.from(`AWS:${password}`).toString('base64'), password };
-}
 export const STALE = storedEcrLogin(Math.floor(Date.now() / 1000) - 3 * 3600);
 
 /** As ECR decides: a token AWS issued works, an old one is "expired", none is "no basic auth credentials". */
