@@ -20,27 +20,19 @@ test('skopeo (containers/image) does not read credsStore, in its auth file or th
   const recBin = recordingHelper(join(dir, 'bin'), calls);
   writeFileSync(join(dir, 'auth.json'), JSON.stringify({ credsStore: 'ecr' }));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ credsStore: 'ecr' }));
-  const result = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], {
-    env: {
-      ...helperEnv(fake.url, dir),
-      PATH: pathWith(recBin),
-      REGISTRY_AUTH_FILE: join(dir, 'auth.json'),
-      DOCKER_CONFIG: dir,
-    },
-  });
+  const env = {
+    ...helperEnv(fake.url, dir),
+    PATH: pathWith(recBin),
+    REGISTRY_AUTH_FILE: join(dir, 'auth.json'),
+    DOCKER_CONFIG: dir,
+  };
+  const result = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], { env });
   assert.equal(result.code, 1, transcript(result));
   assert.match(result.stderr, /not logged into 210987654321\.dkr\.ecr\.ap-southeast-7\.amazonaws\.com/);
   assert.deepEqual(recordedCalls(calls), []);
   // Test of the test: with credHelpers, the same command does ask the helper.
   writeFileSync(join(dir, 'auth.json'), JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr' } }));
-  const named = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], {
-    env: {
-      ...helperEnv(fake.url, dir),
-      PATH: pathWith(recBin),
-      REGISTRY_AUTH_FILE: join(dir, 'auth.json'),
-      DOCKER_CONFIG: dir,
-    },
-  });
+  const named = await runCommand(skopeo, ['login', '--get-login', ECR_HOST], { env });
   assert.equal(named.code, 0, transcript(named));
   assert.deepEqual(
     recordedCalls(calls).map((c) => c.action),
