@@ -95,6 +95,29 @@ export const chownRecursive = (dir: string) => {
     chownSync(path, machine!.owner.uid, machine!.owner.gid);
 };
 
+/**
+ * The Pages site scripts/lib/apt-repo.mjs builds from dist/release (the apt and rpm repositories, signed with a
+ * throwaway key), in work/site/<pagesHost>/<name>, for a site served as https://<pagesHost>/<name>/.
+ */
+export async function buildPagesSiteIn(
+  work: string,
+  pagesHost: string,
+  name: string,
+  repository: string,
+): Promise<void> {
+  const { buildPagesSite } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href)) as {
+    buildPagesSite(o: object): string;
+  };
+  const key = throwawayGpgKey(work, 'pages');
+  buildPagesSite({
+    releaseDir: RELEASE,
+    out: join(work, 'site', pagesHost, name),
+    keyId: key.keyId,
+    gnupgHome: key.home,
+    repository,
+  });
+}
+
 /** Makes the machine and the site before the calling suite's tests, and removes them after. */
 export function useInstallMachine(): void {
   work = tempDir('dce-install-channels-');
@@ -108,17 +131,7 @@ export function useInstallMachine(): void {
     const downloads = join(work, 'site', 'github.com', owner, name, 'releases', 'download', `v${version}`);
     mkdirSync(downloads, { recursive: true });
     for (const f of readdirSync(RELEASE)) symlinkSync(join(RELEASE, f), join(downloads, f));
-    const { buildPagesSite } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href)) as {
-      buildPagesSite(o: object): string;
-    };
-    const key = throwawayGpgKey(work, 'pages');
-    buildPagesSite({
-      releaseDir: RELEASE,
-      out: join(work, 'site', pagesHost, name),
-      keyId: key.keyId,
-      gnupgHome: key.home,
-      repository: REPOSITORY,
-    });
+    await buildPagesSiteIn(work, pagesHost, name, REPOSITORY);
     const ca = makeCa(join(work, 'ca'));
     site = await startHttpsSite(join(work, 'site'), makeLeaf(ca, join(work, 'leaf'), ['github.com', pagesHost]));
     machine = newUserRoot({
