@@ -1,5 +1,8 @@
 // Fakes shared by a test file: started before the first test, reset before each, closed after the last.
 // Each returns a stand-in that forwards to the running fake, so tests write `fake.url` as if they held it.
+// At a file's top level Node 20 starts the before() hooks without waiting for each other, so a before() of the
+// file's own that needs the fake sees it not running yet: put both in one describe() (whose hooks run in order), or
+// start the fake in that before() itself.
 import { after, before, beforeEach } from 'node:test';
 import { startFakeAws, type FakeAws } from './fake-aws';
 import { closeSdkClients, startSdkClients, type SdkClients } from './fake-aws/sdk-clients';
