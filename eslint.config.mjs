@@ -1,6 +1,9 @@
-// npm run lint: typescript-eslint with type information, the layer order of src/ (docs/design.md), no import
-// circles, and the hit memo's rule that nothing on the decision path reads a file except through the journal.
+// npm run lint: typescript-eslint with type information (ESLint's recommended rules for the JavaScript of
+// scripts/), the layer order of src/ (docs/design.md), no import circles, and the hit memo's rule that nothing on
+// the decision path reads a file except through the journal.
 // The layout is prettier's (.prettierrc.json), checked by the same npm run lint; no rule here is about layout.
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
@@ -147,9 +150,11 @@ export const READERS = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench-results/**', 'npm/**', '**/*.mjs', '**/*.cjs', '.doc-run-*/**'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['dist/**', 'node_modules/**', 'bench-results/**', 'npm/**', '**/*.cjs', '.doc-run-*/**'] },
+  // The TypeScript rules, with type information, for the TypeScript; scripts/ is plain JavaScript (below).
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
+    files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
@@ -196,6 +201,13 @@ export default tseslint.config(
       '@typescript-eslint/no-base-to-string': 'off',
       '@typescript-eslint/restrict-template-expressions': 'off',
     },
+  },
+  {
+    // scripts/ (build, release, test runner): plain JavaScript modules run by Node, so ESLint's own recommended rules
+    // (an undefined name or an unused import is caught before a release run trips on it) with Node's globals.
+    files: ['scripts/**/*.mjs', '*.mjs'],
+    ...js.configs.recommended,
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: globals.node },
   },
   {
     files: Object.keys(READERS),

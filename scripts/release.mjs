@@ -37,23 +37,9 @@
 //   DCE_RUNTIME_CACHE=/dir   cache the runtime tarballs there instead
 //   DCE_RELEASE_JOBS=n       executables compiled at a time (default: the number of CPUs less one, 1 to 3)
 //   SOURCE_DATE_EPOCH=n      the date of every packaged file (default: the last commit's; without one, it stops)
-import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
-import { createGzip, constants as zlib } from 'node:zlib';
 import { BuildError, bunExecutable, fail, root, removeLeftovers } from './compile.mjs';
 import { SETUP_COMMAND, install, missing } from './setup.mjs';
 import { ensureTarballs } from './lib/npm-registry.mjs';
@@ -64,6 +50,8 @@ import { smokeTest } from './lib/stub-ecr.mjs';
 import { buildArchives, sourceDateEpoch } from './lib/archives.mjs';
 import { buildPackages } from './lib/packages.mjs';
 import { signChecksums } from './lib/sign.mjs';
+import { compileAll } from './lib/compile-pool.mjs';
+import { measure, printTable } from './lib/release-measure.mjs';
 import {
   CHECKSUMS,
   SIGNATURE,
@@ -91,93 +79,6 @@ const jobs = Math.max(1, Number(process.env.DCE_RELEASE_JOBS) || Math.min(availa
 const rel = (p) => relative(process.cwd(), p) || '.';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (line) => console.log(`[${seconds(performance.now() - started).padStart(6)}] ${line}`);
-
-/** Size, gzip -9 size (zlib, in this process, streamed) and SHA-256 of a file, in one read. */
-async function measure(path) {
-  const hash = createHash('sha256');
-  let gzipped = 0;
-  await pipeline(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
-    new Transform({
-      transform(chunk, _encoding, next) {
-        hash.update(chunk);
-        next(null, chunk);
-      },
-    }),
-    createGzip({ level: zlib.Z_BEST_COMPRESSION }),
-    new Writable({
-      write(chunk, _encoding, next) {
-        gzipped += chunk.length;
-        next();
-      },
-    }),
-  );
-  return { size: statSync(path).size, gzipped, sha256: hash.digest('hex') };
-}
-
-/** Runs the compile jobs in `jobs` worker threads; calls onDone(job, result) as each finishes. */
-function compileAll(compileJobs, onDone) {
-  const queue = [...compileJobs];
-  const workers = [];
-  const results = new Array(compileJobs.length);
-  return new Promise((done, reject) => {
-    let failed = false;
-    let running = 0;
-    const stop = (error) => {
-      if (failed) return;
-      failed = true;
-      for (const w of workers) void w.terminate();
-      reject(error);
-    };
-    const next = (worker) => {
-      if (failed) return;
-      const job = queue.shift();
-      if (!job) {
-        void worker.terminate();
-        if (--running === 0) done(results);
-        return;
-      }
-      worker.once('message', (reply) => {
-        if (!reply.ok) return stop(new BuildError(`${job.target.name}: ${reply.message}`));
-        results[compileJobs.indexOf(job)] = reply.result;
-        onDone(job, reply.result);
-        next(worker);
-      });
-      worker.postMessage(job);
-    };
-    for (let i = 0; i < Math.min(jobs, compileJobs.length); i++) {
-      const worker = new Worker(new URL('./lib/compile-worker.mjs', import.meta.url));
-      worker.on('error', (e) => stop(new BuildError(`compile worker failed: ${e?.stack ?? e}`)));
-      workers.push(worker);
-      running++;
-      next(worker);
-    }
-  });
-}
-
-/** The executable for this machine must answer `version`, then `get`: a miss that loads the SDK chunk and a hit that does not. */
-function printTable(rows) {
-  const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  const kib = (n) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : mib(n));
-  const lines = rows.map((r) => [r.name, kib(r.size), kib(r.gzipped), `${((100 * r.gzipped) / r.size).toFixed(0)}%`]);
-  const total = rows.reduce((a, r) => ({ size: a.size + r.size, gzipped: a.gzipped + r.gzipped }), {
-    size: 0,
-    gzipped: 0,
-  });
-  lines.push(['total', kib(total.size), kib(total.gzipped), `${((100 * total.gzipped) / total.size).toFixed(0)}%`]);
-  const head = ['file', 'size', 'gzip -9', ''];
-  const width = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (l) =>
-    l
-      .map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i])))
-      .join('  ')
-      .trimEnd();
-  console.log(`\n${fmt(head)}\n${fmt(width.map((w) => '-'.repeat(w)))}`);
-  for (const [i, l] of lines.entries()) {
-    if (i === lines.length - 1) console.log(fmt(width.map((w) => '-'.repeat(w))));
-    console.log(fmt(l));
-  }
-}
 
 async function main() {
   // The packaging tools (dpkg-deb, rpmbuild, minisign, zip, ...) are in the set-up's list with the tests' tools: what
@@ -230,7 +131,7 @@ async function main() {
       assets: LEGAL_FILES.map((name) => join(outDir, name)),
     }));
     await Promise.all([
-      compileAll(compileJobs, (job, result) => {
+      compileAll(compileJobs, jobs, (job, result) => {
         startMeasure(job.outfile);
         const what =
           result.info.format === 'elf'

@@ -6,7 +6,7 @@
 // code ended and dozens of page hashes no longer match (the __BUN section and the header changed), which macOS
 // treats as tampered code. The existing LC_CODE_SIGNATURE's place is reused; the file shrinks to fit.
 import { createHash } from 'node:crypto';
-import { readMachO } from './binary-format.mjs';
+import { readMachO } from './macho-format.mjs';
 
 const LC_SEGMENT_64 = 0x19;
 const LC_CODE_SIGNATURE = 0x1d;

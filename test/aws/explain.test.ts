@@ -1,7 +1,7 @@
 // classify()/explain() as a whole (src/aws/explain.ts): what no family answers, the one line explain() makes of a
 // failure, and the errors the real SDK clients produce live against the fake AWS, each reaching its family. One case
 // per mapping is in explain-credentials, explain-network and explain-answer.test.ts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -9,7 +9,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { TokenFetchError } from '../../src/platform/errors';
 import { classify, explain } from '../../src/aws/explain';
-import { startFakeAws, type FakeAws, type Fault } from '../support/fake-aws';
+import { type Fault } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { assertClass, ecrError, PRIVATE, PRIVATE_FETCH, STS } from './sdk-errors';
 
 describe('classify: one mapping each', () => {
@@ -43,12 +44,8 @@ describe('explain', () => {
 });
 
 describe('classify on errors the real SDK produces against the fake AWS', () => {
-  let fake: FakeAws;
+  const fake = useFakeAws();
   const credentials = { accessKeyId: 'AKIAEXAMPLE0000001', secretAccessKey: 'not-a-secret' };
-  before(async () => {
-    fake = await startFakeAws();
-  });
-  after(() => fake.close());
 
   async function ecrFailure(fault: Fault): Promise<unknown> {
     fake.reset();

@@ -1,6 +1,6 @@
 // configure --all-registries in-process, with real files: what it says when no store is behind it, when credHelpers
 // keep some hosts, and what it refuses. The round trip with the real docker CLI and pass is in
-// test/e2e/creds-store.test.ts.
+// test/e2e/creds-store/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Which hosts stay with this helper as Docker's credsStore, and which store gets the others. In-process, with
 // real files and a real PATH of stub executables (the end-to-end proof with docker and pass is in
-// test/e2e/creds-store.test.ts).
+// test/e2e/creds-store/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';

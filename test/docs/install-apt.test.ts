@@ -18,7 +18,7 @@ import { startRegistry, type Registry } from '../support/registry';
 import { pullFromRegistry } from '../support/registry-pull';
 import { startHttpsSite, type HttpsSite } from '../support/https-site';
 import { newUserRoot, type NewUserRoot } from '../support/new-user-root';
-import { throwawayGpgKey } from '../support/debian-root';
+import { buildPagesSiteIn } from './install-machine';
 import { writeOciImage } from '../support/oci-layout';
 import { makeCa, makeLeaf } from '../support/tls';
 import { requireTool } from '../support/tools';
@@ -29,7 +29,6 @@ import { NOT_COMMAND_SPANS, runDocCommand } from '../support/doc-run';
 import { DEB_AMD64 } from './doc-exemptions';
 
 const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const SKIP = !existsSync(join(ROOT, DEB_AMD64))
   ? `${DEB_AMD64} is absent: run \`npm run release\``
@@ -40,10 +39,6 @@ const REGION = 'us-east-1';
 const HOST = `123456789012.dkr.ecr.${REGION}.amazonaws.com`;
 const TOKEN = `install-apt-token-${Date.now()}`;
 
-interface AptRepoModule {
-  buildPagesSite(o: { releaseDir: string; out: string; keyId: string; gnupgHome: string; repository?: string }): string;
-  SOURCES_FILE: string;
-}
 interface ProjectModule {
   REPOSITORY: string;
 }
@@ -118,17 +113,7 @@ describe(
       engine = await startFakeDockerEngine({
         authorize: (pull) => pullFromRegistry({ port: registry!.port, ca: caPem }, pull),
       });
-      const { buildPagesSite } = (await import(
-        pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href
-      )) as AptRepoModule;
-      const key = throwawayGpgKey(work, 'pages');
-      buildPagesSite({
-        releaseDir: RELEASE,
-        out: join(work, 'site', pagesHost, name),
-        keyId: key.keyId,
-        gnupgHome: key.home,
-        repository,
-      });
+      await buildPagesSiteIn(work, pagesHost, name, repository);
       site = await startHttpsSite(join(work, 'site'), makeLeaf(ca, join(work, 'leaf'), [pagesHost]));
       machine = newUserRoot({
         engineSocket: engine.socketPath,

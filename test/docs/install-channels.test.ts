@@ -6,132 +6,40 @@
 // /OWNER/REPO/releases/download/vVERSION/ and the Pages site scripts/lib/apt-repo.mjs builds. `minisign.pub` is
 // the key the release was signed with: the throwaway one in dist/release-key/ here, packaging/minisign.pub for a
 // published release. Needs root (chroot, port 443) and dist/release; skipped, saying why, without them.
+// The machine and the site are test/docs/install-machine.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  chownSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { startHttpsSite, type HttpsSite } from '../support/https-site';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { startFakeDockerEngine } from '../support/fake-docker-engine';
-import { newUserRoot, USER, type NewUserRoot } from '../support/new-user-root';
 import { throwawayGpgKey } from '../support/debian-root';
-import { makeCa, makeLeaf } from '../support/tls';
-import { tempDir } from '../support/temp';
 import { transcript } from '../support/command';
-import { docCommand, runDocCommand, scratchPath, type DocRunOptions } from '../support/doc-run';
+import { docCommand, runDocCommand, scratchPath } from '../support/doc-run';
 import { DEB_AMD64 } from './doc-exemptions';
-
-const PAGE = 'docs/install.md';
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const KEY = join(ROOT, 'dist', 'release-key', 'minisign.pub');
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-const SKIP =
-  !existsSync(join(ROOT, DEB_AMD64)) || !existsSync(KEY)
-    ? `${DEB_AMD64} or ${KEY} is absent: run \`npm run release\``
-    : process.getuid?.() !== 0
-      ? 'needs root: a chroot and port 443'
-      : false;
-const TARBALL = `docker-credential-ecr-v${version}.linux-amd64.tar.gz`;
-const TARBALL_OK = new RegExp(`^${TARBALL.replace(/\./g, '\\.')}: OK$`, 'm');
+import {
+  PAGE,
+  ROOT,
+  RELEASE,
+  KEY,
+  version,
+  SKIP,
+  TARBALL,
+  TARBALL_OK,
+  work,
+  site,
+  machine,
+  owner,
+  name,
+  values,
+  asUser,
+  give,
+  verifyBlock,
+  useInstallMachine,
+} from './install-machine';
 
 describe("docs/install.md's Linux channels as a new user runs them", { skip: SKIP }, () => {
-  const work = tempDir('dce-install-channels-');
-  let site: HttpsSite | undefined;
-  let machine: NewUserRoot | undefined;
-  let owner = '';
-  let name = '';
-  let values: Record<string, string> = {};
-  const home = () => join(machine!.root.dir, 'home', USER);
-  const asUser = (): DocRunOptions => ({
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
-    values,
-    inWords: { VERSION: version },
-    launch: machine!.asUser,
-    timeoutMs: 120_000,
-  });
-  /** What a user downloaded or copied into their home. */
-  const give = (from: string, to: string) => {
-    copyFileSync(from, join(home(), to));
-    chownSync(join(home(), to), machine!.owner.uid, machine!.owner.gid);
-  };
-
-  before(async () => {
-    const { REPOSITORY } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/project.mjs')).href)) as {
-      REPOSITORY: string;
-    };
-    [owner, name] = REPOSITORY.split('/');
-    values = { OWNER: owner, REPO: name };
-    const pagesHost = `${owner.toLowerCase()}.github.io`;
-    const downloads = join(work, 'site', 'github.com', owner, name, 'releases', 'download', `v${version}`);
-    mkdirSync(downloads, { recursive: true });
-    for (const f of readdirSync(RELEASE)) symlinkSync(join(RELEASE, f), join(downloads, f));
-    const { buildPagesSite } = (await import(pathToFileURL(join(ROOT, 'scripts/lib/apt-repo.mjs')).href)) as {
-      buildPagesSite(o: object): string;
-    };
-    const key = throwawayGpgKey(work, 'pages');
-    buildPagesSite({
-      releaseDir: RELEASE,
-      out: join(work, 'site', pagesHost, name),
-      keyId: key.keyId,
-      gnupgHome: key.home,
-      repository: REPOSITORY,
-    });
-    const ca = makeCa(join(work, 'ca'));
-    site = await startHttpsSite(join(work, 'site'), makeLeaf(ca, join(work, 'leaf'), ['github.com', pagesHost]));
-    machine = newUserRoot({
-      caCert: readFileSync(ca.certFile, 'utf8'),
-      hosts: [`${site.address} github.com`, `${site.address} ${pagesHost}`],
-    });
-  });
-  after(async () => {
-    machine?.remove();
-    await site?.close();
-  });
-
-  /**
-   * The "Verify a download" block, where the page puts it: in the download directory, before unpacking (afterwards
-   * sha256sum finds the unpacked directory under the bare executable's name in checksums.txt, and fails on it). What
-   * its comments say each prints; then, as a test of the test, a copy with one byte of checksums.txt changed refused.
-   */
-  async function verifyBlock(): Promise<void> {
-    const verify = [
-      docCommand(PAGE, 'minisign -Vm checksums.txt -p minisign.pub     # "Signature and comment signature verified"'),
-      docCommand(PAGE, `sha256sum --ignore-missing -c checksums.txt    # "${TARBALL}: OK"`),
-    ];
-    const said = [/Signature and comment signature verified/, TARBALL_OK];
-    for (const [i, command] of verify.entries()) {
-      const r = await runDocCommand(command, asUser());
-      assert.equal(r.code, 0, `${PAGE}:${command.line}\n${transcript(r)}`);
-      assert.match(r.stdout + r.stderr, said[i], transcript(r));
-    }
-    const changed = join(home(), 'changed');
-    mkdirSync(changed);
-    for (const f of [TARBALL, 'checksums.txt', 'checksums.txt.minisig', 'minisign.pub'])
-      copyFileSync(join(home(), f), join(changed, f));
-    writeFileSync(
-      join(changed, 'checksums.txt'),
-      readFileSync(join(changed, 'checksums.txt'), 'utf8').replace(/^./, (c) => (c === '0' ? '1' : '0')),
-    );
-    chownRecursive(changed);
-    const refused = await runDocCommand(verify[0], { ...asUser(), before: 'cd changed' });
-    assert.equal(refused.code, 1, transcript(refused));
-    assert.match(refused.stderr + refused.stdout, /Signature verification failed/, transcript(refused));
-  }
-  const chownRecursive = (dir: string) => {
-    for (const path of [dir, ...readdirSync(dir).map((f) => join(dir, f))])
-      chownSync(path, machine!.owner.uid, machine!.owner.gid);
-  };
+  useInstallMachine();
 
   it('minisign from Debian, then the archive block: download, verify (and the "Verify a download" block), unpack, install, version', async () => {
     const m = machine!;

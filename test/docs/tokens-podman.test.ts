@@ -10,8 +10,7 @@ import { startFakeAws, type FakeAws } from '../support/fake-aws';
 import { assertBuilt, runExecutable } from '../support/executable';
 import { helperEnv, linkHelper, pathWith } from '../support/helper-bin';
 import { transcript } from '../support/command';
-import { startRegistry, type Registry } from '../support/registry';
-import { makeCa, makeLeaf } from '../support/tls';
+import { startEcrRegistry, type Registry } from '../support/registry';
 import { requireTool } from '../support/tools';
 import { shellQuote } from '../support/shell';
 import { shortTempDir, tempDir } from '../support/temp';
@@ -57,16 +56,9 @@ before(async () => {
   const first = await runExecutable(['get'], { stdin: HOST, env });
   assert.equal(first.code, 0, first.stderr);
   token = (JSON.parse(first.stdout) as { Secret: string }).Secret;
-  const ca = makeCa(join(root, 'ca'));
-  caPem = readFileSync(ca.certFile, 'utf8');
-  const leaf = makeLeaf(ca, join(root, 'certs'), [HOST]);
-  registry = await startRegistry({
-    dir: join(root, 'registry'),
-    certFile: leaf.certFile,
-    keyFile: leaf.keyFile,
-    users: { AWS: token },
-  });
-  fake.route(`${HOST}:443`, { port: registry.port });
+  const started = await startEcrRegistry(fake, root, HOST, token);
+  registry = started.registry;
+  caPem = readFileSync(started.ca.certFile, 'utf8');
 });
 after(async () => {
   await registry?.close();

@@ -11,6 +11,7 @@ import { helperEnv, linkHelper, pathWith } from '../support/helper-bin';
 import { transcript } from '../support/command';
 import { tempDir } from '../support/temp';
 import { docCommand, docTranscripts, runDocCommand } from '../support/doc-run';
+import { storedEcrLogin } from '../support/stored-ecr-login';
 
 const PAGE = 'docs/troubleshooting.md';
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -72,20 +73,9 @@ test('a broken set-up: not on PATH, not in credHelpers, an old docker login, no 
   const u = user(false);
   copyFileSync(EXECUTABLE, join(u.home, 'docker-credential-ecr'));
   // What `aws ecr get-login-password | docker login` left 15 hours ago: a token that expired 3 hours ago.
-  const password = Buffer.from(
-    JSON.stringify({
-      payload: 'opaque',
-      datakey: 'opaque',
-      version: '2',
-      type: 'DATA_KEY',
-      expiration: Math.floor(Date.now() / 1000) - 3 * 3600,
-    }),
-  ).toString('base64');
+  const { auth } = storedEcrLogin(Math.floor(Date.now() / 1000) - 3 * 3600);
   mkdirSync(join(u.home, '.docker'));
-  writeFileSync(
-    join(u.home, '.docker', 'config.json'),
-    JSON.stringify({ auths: { [HOST]: { auth: Buffer.from(`AWS:${password}`).toString('base64') } } }),
-  );
+  writeFileSync(join(u.home, '.docker', 'config.json'), JSON.stringify({ auths: { [HOST]: { auth } } }));
   fake.fail('ecr', 'access-denied', { times: 10 });
   const d = await runDocCommand(broken, { env: u.env, cwd: u.home });
   assert.equal(d.code, 1, `${PAGE}:${broken.line}\n${transcript(d)}`);

@@ -2,9 +2,10 @@
 // against the fake AWS make the same API call, signed the same way, as the helper does for the same
 // identity and region. The fake issues a new token per call, so the calls' shapes are compared, and each
 // side must have returned exactly the password issued for its own call.
-import { after, before, beforeEach, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeAws, type FakeAws, type FakeCall } from '../support/fake-aws';
+import { type FakeCall } from '../support/fake-aws';
+import { useFakeAws } from '../support/use-fake-aws';
 import { assertBuilt, runExecutable } from '../support/executable';
 import { helperEnv } from '../support/helper-bin';
 import { runCommand, transcript } from '../support/command';
@@ -12,15 +13,12 @@ import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
 
 let aws: string;
-let fake: FakeAws;
+const fake = useFakeAws();
 
-before(async () => {
+before(() => {
   aws = requireTool('aws');
   assertBuilt();
-  fake = await startFakeAws();
 });
-after(() => fake?.close());
-beforeEach(() => fake.reset());
 
 /** The parts of a call that say who asked what, where; not the per-call signature or timing. */
 function shape(call: FakeCall): Record<string, unknown> {

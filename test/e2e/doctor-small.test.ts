@@ -5,35 +5,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../support/use-fake-aws';
 import { EXECUTABLE, runExecutable } from '../support/executable';
-import { helperEnv } from '../support/helper-bin';
 import { tempDir } from '../support/temp';
 import { shellCommand } from '../support/shell';
+import { machineOn } from './doctor-verdicts/verdict-machine';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const MFA_ROLE = 'arn:aws:iam::123456789012:role/mfa-puller';
 const SERIAL = 'arn:aws:iam::123456789012:mfa/alice';
 const fake = useFakeAws();
 
-function machine(credHelpers: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
-  const home = tempDir('dce-doctor-small-');
-  const bin = join(home, 'bin');
-  mkdirSync(bin);
-  symlinkSync(EXECUTABLE, join(bin, 'docker-credential-ecr'));
-  mkdirSync(join(home, '.docker'));
-  writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers }));
-  const env: Record<string, string> = {
-    ...helperEnv(fake.url, home),
-    PATH: `${bin}:/usr/bin:/bin`,
-    AWS_REGION: 'eu-west-1',
-    ...extra,
-  };
-  for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
-  return env;
-}
+/** A home with the helper on PATH and Docker's config naming it in credHelpers (machineOn of the verdict tests). */
+const machine = (credHelpers: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> =>
+  machineOn(fake)({ credHelpers }, extra).env;
 
 function mfaMachine(credHelpers: Record<string, string>): Record<string, string> {
   const env = machine(credHelpers, {

@@ -104,7 +104,7 @@ test('a custom host name with target gets the target registry token and answers 
   assert.equal(fake.callsFor('ecr')[0].region, 'us-east-1');
   assert.equal(fake.callsFor('ecr')[0].accessKeyId, 'AKIAPRODPROFILE00001');
   // A host the file does not name is still refused (with no other store on PATH to hand it to: with one, such as
-  // docker-credential-pass, it would go there; test/e2e/creds-store.test.ts).
+  // docker-credential-pass, it would go there; test/e2e/creds-store/).
   const other = await get('other.example.com', { ...env, PATH: '/nonexistent' });
   assert.equal(other.code, 1);
   assert.equal(other.stdout, 'credentials not found in native keychain\n');

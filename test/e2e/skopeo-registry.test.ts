@@ -22,8 +22,7 @@ import {
 } from '../support/helper-bin';
 import { runCommand, transcript, type CommandResult } from '../support/command';
 import { writeOciImage, type OciImage } from '../support/oci-layout';
-import { startRegistry, type Registry } from '../support/registry';
-import { makeCa, makeLeaf } from '../support/tls';
+import { startEcrRegistry, type Registry } from '../support/registry';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
 
@@ -61,18 +60,11 @@ before(async () => {
   token = (JSON.parse(first.stdout) as { Secret: string }).Secret;
   assert.equal(token, fake.issued[0].password);
 
-  const ca = makeCa(join(root, 'ca'));
-  const leaf = makeLeaf(ca, join(root, 'certs'), [HOST]);
+  const started = await startEcrRegistry(fake, root, HOST, token);
+  registry = started.registry;
   mkdirSync(trustDir);
   // containers/image takes *.crt in a cert dir as CAs.
-  copyFileSync(ca.certFile, join(trustDir, 'ca.crt'));
-  registry = await startRegistry({
-    dir: join(root, 'registry'),
-    certFile: leaf.certFile,
-    keyFile: leaf.keyFile,
-    users: { AWS: token },
-  });
-  fake.route(`${HOST}:443`, { port: registry.port });
+  copyFileSync(started.ca.certFile, join(trustDir, 'ca.crt'));
 
   image = writeOciImage(join(root, 'oci'), 'v1');
   // The machine's own containers configuration must not matter: accept any image, no lookaside, no mirrors.

@@ -7,19 +7,14 @@
 // and http-proxy reaches both GITHUB_ENV and the AWS calls. Skipped when dist/release is absent.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { tempDir } from '../support/temp';
+import { useFakeAws } from '../support/use-fake-aws';
+import { ROOT, RELEASE, ABSENT, version } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const ACCOUNT = '123456789012';
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 
@@ -34,20 +29,13 @@ interface Run {
 }
 
 describe('GitHub Action', { skip: ABSENT }, () => {
-  let fake: FakeAws;
-  let dir = '';
-  let mirror = '';
-  before(async () => {
-    fake = await startFakeAws();
-    dir = mkdtempSync(join(tmpdir(), 'dce-action-'));
-    mirror = join(dir, 'mirror');
+  const fake = useFakeAws();
+  const dir = tempDir('dce-action-');
+  const mirror = join(dir, 'mirror');
+  before(() => {
     mkdirSync(join(mirror, `v${version}`), { recursive: true });
     for (const f of [`docker-credential-ecr-v${version}.linux-amd64.tar.gz`, 'checksums.txt'])
       symlinkSync(join(RELEASE, f), join(mirror, `v${version}`, f));
-  });
-  after(async () => {
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Runs the step as action.yml declares it: its env block, with `inputs` (names as in action.yml). */

@@ -8,20 +8,16 @@
 // Signed-By), and the same repository signed by another key is refused. Skipped when dist/release is absent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import type { FakeAws } from '../support/fake-aws';
+import { runCommand, transcript } from '../support/command';
+import { tempDir } from '../support/temp';
+import { useFakeAws } from '../support/use-fake-aws';
 import { freshDebianRoot, throwawayGpgKey, type DebianRoot } from '../support/debian-root';
+import { RELEASE, ABSENT, version, scriptLib } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const deb = (arch: string) => join(RELEASE, `docker-credential-ecr_${version}_${arch}.deb`);
 const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
   spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000, ...opts });
@@ -44,19 +40,12 @@ interface AptRepo {
 async function assertGet(root: DebianRoot, fake: FakeAws, t: TestContext) {
   const before = fake.callsFor('ecr').length;
   // spawnSync would block the fake's event loop: chroot runs asynchronously here.
-  const { spawn } = await import('node:child_process');
-  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn('/usr/sbin/chroot', [root.dir, '/usr/bin/docker-credential-ecr', 'get'], {
-      env: { PATH: '/usr/bin:/bin', ...helperEnv(fake, '/root') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-    child.stdin.end(HOST);
+  const r = await runCommand('/usr/sbin/chroot', [root.dir, '/usr/bin/docker-credential-ecr', 'get'], {
+    env: { PATH: '/usr/bin:/bin', ...helperEnv(fake, '/root') },
+    stdin: HOST,
+    timeoutMs: 300_000,
   });
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.code, 0, transcript(r));
   const answer = JSON.parse(r.stdout);
   assert.equal(answer.Username, 'AWS');
   assert.equal(answer.ServerURL, HOST);
@@ -66,16 +55,8 @@ async function assertGet(root: DebianRoot, fake: FakeAws, t: TestContext) {
 }
 
 describe('Debian packages', { skip: ABSENT }, () => {
-  let fake: FakeAws;
-  let dir = '';
-  before(async () => {
-    fake = await startFakeAws();
-    dir = mkdtempSync(join(tmpdir(), 'dce-deb-'));
-  });
-  after(async () => {
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fake = useFakeAws();
+  const dir = tempDir('dce-deb-');
 
   it('lintian reports no error for either architecture; it does for a package without copyright and overrides', () => {
     const r = run('lintian', [
@@ -155,9 +136,7 @@ describe('Debian packages', { skip: ABSENT }, () => {
   });
 
   it('apt-get install from a file: repository with the published .sources (its key embedded in Signed-By) works; signed by another key it is refused', async (t: TestContext) => {
-    const { buildAptRepo, buildPagesSite, pagesUrl, SOURCES_FILE } = (await import(
-      pathToFileURL(join(ROOT, 'scripts', 'lib', 'apt-repo.mjs')).href
-    )) as AptRepo;
+    const { buildAptRepo, buildPagesSite, pagesUrl, SOURCES_FILE } = await scriptLib<AptRepo>('apt-repo.mjs');
     const good = throwawayGpgKey(dir, 'release');
     const other = throwawayGpgKey(dir, 'intruder');
     const site = buildPagesSite({

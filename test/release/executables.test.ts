@@ -4,26 +4,19 @@
 // windows.test.ts. Each must
 // answer `version`, then `get` twice against a stub ECR API: a miss that calls the API once and loads the SDK
 // chunk, then a cache hit that calls nothing and loads no SDK chunk. What cannot run here is skipped as
-// "structure only", with the reason; artifacts.test.ts checks its headers.
+// "structure only", with the reason; executable-headers.test.ts checks its headers.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Run, StubEcr } from './stub-ecr-types';
 import { findOnPath } from '../support/tools';
 import { muslLibraryDir } from '../support/musl';
+import { RELEASE, ABSENT, version, scriptLib } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const exe = (target: string) => join(RELEASE, `docker-credential-ecr-v${version}.${target}`);
 
-const stubEcr = (): Promise<StubEcr> =>
-  import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
+const stubEcr = (): Promise<StubEcr> => scriptLib<StubEcr>('stub-ecr.mjs');
 
 const loadsSdk = (r: Run) =>
   (/chunks loaded: (.*)/.exec(r.stderr)?.[1] ?? '').split(', ').some((name) => name.startsWith('sdk-'));
@@ -131,7 +124,7 @@ describe('release executables: running them', { skip: ABSENT }, () => {
   it(
     'windows-amd64.exe: runs under Wine in windows.test.ts; windows-arm64.exe: structure only',
     {
-      skip: 'structure only: nothing here runs Windows on arm64 (Wine runs x86-64 code only); artifacts.test.ts checks its PE headers, and the release workflow runs it on a windows-11-arm runner',
+      skip: 'structure only: nothing here runs Windows on arm64 (Wine runs x86-64 code only); executable-headers.test.ts checks its PE headers, and the release workflow runs it on a windows-11-arm runner',
     },
     () => {},
   );
@@ -143,7 +136,7 @@ describe('release executables: running them', { skip: ABSENT }, () => {
       {
         skip: native
           ? false
-          : `structure only: a macOS executable cannot run on ${process.platform}-${process.arch}; artifacts.test.ts verifies its code-signature page hashes`,
+          : `structure only: a macOS executable cannot run on ${process.platform}-${process.arch}; executable-headers.test.ts verifies its code-signature page hashes`,
       },
       async () => {
         await assertServes([exe(`darwin-${arch}`)], 60_000);

@@ -7,20 +7,16 @@
 // byte for byte the release's linux-arm64 (run under qemu by executables.test.ts): binfmt_misc is not mounted
 // here, so buildah cannot run an arm64 image. Skipped when dist/release is absent.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { runCommand, transcript } from '../support/command';
+import { tempDir } from '../support/temp';
+import { useFakeAws } from '../support/use-fake-aws';
+import { RELEASE, ABSENT, version } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const IMAGE = `oci-archive:${join(RELEASE, `docker-credential-ecr-${version}.oci.tar`)}`;
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -33,26 +29,20 @@ const PLUGIN_DIRS: Record<string, string> = {
 };
 
 describe('container image', { skip: ABSENT }, () => {
-  let dir = '';
-  let fake: FakeAws;
-  let storage: string[] = [];
+  const fake = useFakeAws();
   const buildah = (args: string[]) =>
     spawnSync('buildah', [...storage, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000 });
+  // after() hooks run in the order they are made: the containers are removed before their storage is.
+  after(() => buildah(['rm', '--all']));
+  const dir = tempDir('dce-image-');
+  const storage = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
   const containers: Record<string, string> = {};
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dce-image-'));
-    storage = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
-    fake = await startFakeAws();
+  before(() => {
     for (const arch of ['amd64', 'arm64']) {
       const from = buildah(['from', '--arch', arch, '--name', `dce-${arch}`, IMAGE]);
       assert.equal(from.status, 0, from.stderr);
       containers[arch] = `dce-${arch}`;
     }
-  });
-  after(async () => {
-    buildah(['rm', '--all']);
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is an OCI index of linux/amd64 and linux/arm64 images whose entrypoint is /usr/local/bin/docker-credential-ecr', () => {
@@ -120,8 +110,10 @@ describe('container image', { skip: ABSENT }, () => {
       `AWS_ENDPOINT_URL_ECR=${fake.url}`,
       'AWS_EC2_METADATA_DISABLED=true',
     ].flatMap((e) => ['--env', e]);
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn('buildah', [
+    // buildah runs asynchronously: spawnSync would block the fake's event loop.
+    const r = await runCommand(
+      'buildah',
+      [
         ...storage,
         'run',
         '--isolation',
@@ -131,15 +123,10 @@ describe('container image', { skip: ABSENT }, () => {
         '--',
         '/usr/local/bin/docker-credential-ecr',
         'get',
-      ]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('close', (status) => done({ status, stdout, stderr }));
-      child.stdin.end(HOST);
-    });
-    assert.equal(r.status, 0, r.stderr);
+      ],
+      { env: process.env as Record<string, string>, stdin: HOST, timeoutMs: 300_000 },
+    );
+    assert.equal(r.code, 0, transcript(r));
     assert.equal(JSON.parse(r.stdout).ServerURL, HOST);
     assert.equal(fake.callsFor('ecr').length, 1);
   });

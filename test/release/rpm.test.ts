@@ -6,36 +6,24 @@
 // --ignorearch and run under qemu-user; a copy signed with rpmsign and a throwaway key passes `rpm -K` once
 // the key is imported and fails without it. Skipped when dist/release is absent.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { startFakeAws, type FakeAws } from '../support/fake-aws';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { runCommand, transcript } from '../support/command';
+import { tempDir } from '../support/temp';
+import { useFakeAws } from '../support/use-fake-aws';
 import { throwawayGpgKey } from '../support/debian-root';
+import { ROOT, RELEASE, ABSENT, version } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const rpm = (arch: string) => join(RELEASE, `docker-credential-ecr-${version}-1.${arch}.rpm`);
 const run = (cmd: string, args: string[], env?: NodeJS.ProcessEnv) =>
   spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 300_000, env });
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('RPM packages', { skip: ABSENT }, () => {
-  let fake: FakeAws;
-  let dir = '';
-  before(async () => {
-    fake = await startFakeAws();
-    dir = mkdtempSync(join(tmpdir(), 'dce-rpm-'));
-  });
-  after(async () => {
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fake = useFakeAws();
+  const dir = tempDir('dce-rpm-');
 
   it('rpmlint reports no error with the project configuration; without it, it does', () => {
     const r = run('rpmlint', ['-c', join(ROOT, 'packaging/rpm/rpmlint.toml'), rpm('x86_64'), rpm('aarch64')]);
@@ -77,25 +65,19 @@ describe('RPM packages', { skip: ABSENT }, () => {
     assert.equal(install.status, 0, install.stderr);
     const exe = join(root, 'usr/bin/docker-credential-ecr');
     assert.equal(run(exe, ['version']).stdout, `docker-credential-ecr ${version}\n`);
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(exe, ['get'], {
-        env: {
-          PATH: '/usr/bin:/bin',
-          HOME: dir,
-          AWS_ACCESS_KEY_ID: 'AKIARPMTESTKEY000001',
-          AWS_SECRET_ACCESS_KEY: 'rpm-test-secret',
-          AWS_ENDPOINT_URL_ECR: fake.url,
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('close', (status) => done({ status, stdout, stderr }));
-      child.stdin.end(HOST);
+    const r = await runCommand(exe, ['get'], {
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: dir,
+        AWS_ACCESS_KEY_ID: 'AKIARPMTESTKEY000001',
+        AWS_SECRET_ACCESS_KEY: 'rpm-test-secret',
+        AWS_ENDPOINT_URL_ECR: fake.url,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      stdin: HOST,
+      timeoutMs: 300_000,
     });
-    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.code, 0, transcript(r));
     assert.equal(JSON.parse(r.stdout).ServerURL, HOST);
     assert.equal(fake.callsFor('ecr').length, 1);
     const verify = run('rpm', ['--root', root, '-V', '--nodeps', 'docker-credential-ecr']);

@@ -1,7 +1,7 @@
 // Runs the release's windows-amd64.exe under Wine (test/support/wine.ts): version, get miss and hit against the
 // stub ECR API with the cache under %LOCALAPPDATA%, CRLF on stdin, a crowd of parallel gets (one API call),
 // configure writing %USERPROFILE%\.docker\config.json, doctor with its fixes in Windows terms, and a fix of
-// doctor's that is then carried out. windows-arm64.exe is checked for structure only (artifacts.test.ts):
+// doctor's that is then carried out. windows-arm64.exe is checked for structure only (executable-headers.test.ts):
 // nothing here runs Windows on arm64.
 //
 // Where Wine differs from Windows, seen here and said where it matters below: Wine sets USERPROFILE and
@@ -11,24 +11,17 @@
 // protects the cache on Windows (the profile's ACL) is not shown; file sharing modes are Wine's, not NTFS's.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Run, StubEcr } from './stub-ecr-types';
 import { openPrefix, wineTools, type WinePrefix } from '../support/wine';
+import { RELEASE, ABSENT, version, scriptLib } from './release-dir';
 
-const ROOT = resolve(__dirname, '../..');
-const RELEASE = join(ROOT, 'dist', 'release');
-const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const EXE = join(RELEASE, `docker-credential-ecr-v${version}.windows-amd64.exe`);
-const ABSENT = existsSync(RELEASE)
-  ? false
-  : 'dist/release is absent: run `npm run release` to check the release artifacts';
 
-const stubEcr = (): Promise<StubEcr> =>
-  import(pathToFileURL(join(ROOT, 'scripts', 'lib', 'stub-ecr.mjs')).href) as Promise<StubEcr>;
+const stubEcr = (): Promise<StubEcr> => scriptLib<StubEcr>('stub-ecr.mjs');
 const loadsSdk = (r: Run) =>
   (/chunks loaded: (.*)/.exec(r.stderr)?.[1] ?? '').split(', ').some((name) => name.startsWith('sdk-'));
 

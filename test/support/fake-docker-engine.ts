@@ -3,50 +3,35 @@
 // docker CLI itself run its credential-helper code against the built helper. It records the
 // X-Registry-Auth header of each pull (the credentials the CLI got from the helper) and the body of
 // each /auth call, decoded.
+// The protocol's types and answers are in fake-docker-engine/protocol.ts, what it does with images in
+// fake-docker-engine/images.ts.
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeShortDir } from './temp';
-import { tarMember } from './oci-layout';
+import { answerBuild, answerLoad, answerPull } from './fake-docker-engine/images';
+import {
+  ENGINE_API_VERSION,
+  ENGINE_MIN_API_VERSION,
+  engineHeaders,
+  readBody,
+  sendJson,
+  type EngineOptions,
+  type EngineRequest,
+  type PullRecord,
+  type RegistryAuth,
+} from './fake-docker-engine/protocol';
 
-/** What docker 28.2 speaks; the CLI negotiates down to the Api-Version the ping answers with. */
-export const ENGINE_API_VERSION = '1.50';
-export const ENGINE_MIN_API_VERSION = '1.24';
-// Not 401: on a 401 the docker CLI starts an interactive login prompt (for Docker Hub, whatever the
-// registry), which is not what a real engine's pull refusal leads to.
-const REFUSAL_STATUS = 500;
-
-/** The JSON the CLI base64url-encodes into X-Registry-Auth (and posts to /auth). */
-export interface RegistryAuth {
-  username?: string;
-  password?: string;
-  serveraddress?: string;
-  auth?: string;
-  identitytoken?: string;
-  registrytoken?: string;
-  email?: string;
-}
-
-export interface EngineRequest {
-  method: string;
-  /** Path without the /v1.xx prefix, e.g. /images/create. */
-  path: string;
-  /** The /v1.xx prefix's version, if any. */
-  apiVersion?: string;
-  query: Record<string, string>;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-export interface PullRecord {
-  fromImage: string;
-  tag: string;
-  /** The X-Registry-Auth header as sent; undefined when the CLI sent none. */
-  rawAuth?: string;
-  /** rawAuth decoded; undefined when absent or not valid base64url JSON. */
-  auth?: RegistryAuth;
-}
+export {
+  decodeRegistryAuth,
+  ENGINE_API_VERSION,
+  ENGINE_MIN_API_VERSION,
+  type EngineOptions,
+  type EngineRequest,
+  type PullRecord,
+  type RegistryAuth,
+} from './fake-docker-engine/protocol';
 
 export interface FakeDockerEngine {
   socketPath: string;
@@ -62,56 +47,6 @@ export interface FakeDockerEngine {
   loads: Array<{ bytes: number; tags: string[] }>;
   reset(): void;
   close(): Promise<void>;
-}
-
-export interface EngineOptions {
-  /**
-   * Decides whether a pull's credentials would satisfy the registry, as the engine's own registry client
-   * would find out. Default: every pull succeeds. A refusal answers the error message the engine sends
-   * for a registry 401; a string instead of false is the registry's own refusal text (ECR's
-   * "denied: Your authorization token has expired. Reauthenticate and try again." for an old token).
-   */
-  authorize?: (pull: PullRecord) => boolean | string | Promise<boolean | string>;
-  /** Decides whether POST /auth (docker login) succeeds, as the engine would by asking the registry. Default: yes. */
-  authorizeLogin?: (auth: RegistryAuth) => boolean | Promise<boolean>;
-}
-
-/** Decodes X-Registry-Auth: base64url (the CLI pads it) of a JSON AuthConfig. */
-export function decodeRegistryAuth(header: string): RegistryAuth | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => done(Buffer.concat(chunks)));
-    req.on('error', fail);
-  });
-}
-
-function engineHeaders(extra: http.OutgoingHttpHeaders = {}): http.OutgoingHttpHeaders {
-  return {
-    'api-version': ENGINE_API_VERSION,
-    'docker-experimental': 'false',
-    ostype: 'linux',
-    server: 'Docker/28.2.2 (linux)',
-    ...extra,
-  };
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(
-    status,
-    engineHeaders({ 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
-  );
-  res.end(body);
 }
 
 /**
@@ -172,71 +107,11 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       return;
     }
     if (path === '/images/create' && req.method === 'POST') {
-      const fromImage = url.searchParams.get('fromImage') ?? '';
-      const tag = url.searchParams.get('tag') ?? '';
-      const rawAuth = req.headers['x-registry-auth'];
-      const pull: PullRecord = { fromImage, tag };
-      if (typeof rawAuth === 'string') {
-        pull.rawAuth = rawAuth;
-        const auth = decodeRegistryAuth(rawAuth);
-        if (auth) pull.auth = auth;
-      }
-      pulls.push(pull);
-      const verdict = opts.authorize ? await opts.authorize(pull) : true;
-      if (verdict !== true) {
-        // The engine fails before any progress when the registry refuses the manifest request, so the
-        // CLI gets an HTTP error. The texts: the engine's own without credentials, the registry's with wrong ones.
-        const [registry, ...repo] = fromImage.split('/');
-        const anonymous = !pull.auth?.username && !pull.auth?.password;
-        const why =
-          typeof verdict === 'string'
-            ? verdict
-            : anonymous
-              ? 'no basic auth credentials'
-              : 'unauthorized: authentication required';
-        sendJson(res, REFUSAL_STATUS, {
-          message: `Head "https://${registry}/v2/${repo.join('/')}/manifests/${tag}": ${why}`,
-        });
-        return;
-      }
-      res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
-      const name = `${fromImage}:${tag}`;
-      const digest = `sha256:${'ab'.repeat(32)}`;
-      res.end(
-        [
-          { status: `Pulling from ${fromImage.split('/').slice(1).join('/')}`, id: tag },
-          { status: `Digest: ${digest}` },
-          { status: `Status: Downloaded newer image for ${name}` },
-        ]
-          .map((m) => `${JSON.stringify(m)}\n`)
-          .join(''),
-      );
+      await answerPull(url, req, res, pulls, opts.authorize);
       return;
     }
     if (path === '/build' && req.method === 'POST') {
-      // The classic builder (DOCKER_BUILDKIT=0) sends every credential it has up front, in X-Registry-Config.
-      const raw = req.headers['x-registry-config'];
-      let registryConfig: Record<string, RegistryAuth> | undefined;
-      try {
-        registryConfig =
-          typeof raw === 'string'
-            ? (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, RegistryAuth>)
-            : undefined;
-      } catch {
-        registryConfig = undefined;
-      }
-      builds.push(registryConfig ? { registryConfig } : {});
-      res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
-      const id = `sha256:${'cd'.repeat(32)}`;
-      res.end(
-        [
-          { stream: 'Step 1/1 : FROM scratch\n' },
-          { aux: { ID: id } },
-          { stream: `Successfully built ${id.slice(7, 19)}\n` },
-        ]
-          .map((m) => `${JSON.stringify(m)}\n`)
-          .join(''),
-      );
+      answerBuild(req, res, builds);
       return;
     }
     if (path === '/auth' && req.method === 'POST') {
@@ -258,22 +133,7 @@ export async function startFakeDockerEngine(opts: EngineOptions = {}): Promise<F
       return;
     }
     if (path === '/images/load' && req.method === 'POST') {
-      // A real engine unpacks the archive; this one reads the images it names (manifest.json) and keeps nothing else.
-      let tags: string[] = [];
-      try {
-        tags = (
-          JSON.parse(tarMember(raw, 'manifest.json')?.toString('utf8') ?? '') as { RepoTags?: string[] }[]
-        ).flatMap((m) => m.RepoTags ?? []);
-      } catch {
-        // Not an archive docker load reads: refused below.
-      }
-      loads.push({ bytes: raw.length, tags });
-      if (tags.length === 0) {
-        sendJson(res, 400, { message: 'fake-docker-engine: no manifest.json naming an image in the archive' });
-        return;
-      }
-      res.writeHead(200, engineHeaders({ 'content-type': 'application/json' }));
-      res.end(tags.map((t) => `${JSON.stringify({ stream: `Loaded image: ${t}\n` })}\n`).join(''));
+      answerLoad(raw, res, loads);
       return;
     }
     sendJson(res, 404, { message: `fake-docker-engine does not implement ${req.method ?? ''} ${url.pathname}` });

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from './tools';
+import type { FakeAws } from './fake-aws';
+import { makeCa, makeLeaf, type CaFiles } from './tls';
 
 export interface Registry {
   port: number;
@@ -108,4 +110,26 @@ export async function startRegistry(opts: RegistryOptions): Promise<Registry> {
   });
 
   return { port, log: () => output, close };
+}
+
+/**
+ * The registry as an ECR host stands for it: a certificate for `host` from a new CA (dir/ca), exactly AWS:`token`
+ * accepted, and the fake AWS's CONNECT route for <host>:443 tunnelling to it (clients use the fake as HTTPS_PROXY).
+ */
+export async function startEcrRegistry(
+  fake: Pick<FakeAws, 'route'>,
+  dir: string,
+  host: string,
+  token: string,
+): Promise<{ registry: Registry; ca: CaFiles }> {
+  const ca = makeCa(join(dir, 'ca'));
+  const leaf = makeLeaf(ca, join(dir, 'certs'), [host]);
+  const registry = await startRegistry({
+    dir: join(dir, 'registry'),
+    certFile: leaf.certFile,
+    keyFile: leaf.keyFile,
+    users: { AWS: token },
+  });
+  fake.route(`${host}:443`, { port: registry.port });
+  return { registry, ca };
 }

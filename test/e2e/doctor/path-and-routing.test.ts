@@ -37,7 +37,7 @@ test('host not routed to ecr (another helper, or no entry at all): fail, fix is 
   withGoHelperMissing.env.PATH = join(withGoHelperMissing.home, 'bin');
   const other = await doctor(withGoHelperMissing);
   assert.equal(other.code, 1);
-  // Not on PATH here: Docker cannot run it (with it installed it is a warning: test/e2e/doctor-verdicts/docker-config.test.ts).
+  // Not on PATH here: Docker cannot run it (with it installed it is a warning: test/e2e/doctor-verdicts/docker-config/go-helper.test.ts).
   line(
     other,
     'fail',

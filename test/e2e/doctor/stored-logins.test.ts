@@ -6,27 +6,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useFakeAws } from '../../support/use-fake-aws';
 import { runExecutable } from '../../support/executable';
+import { storedEcrLogin } from '../../support/stored-ecr-login';
 import { doctor, HOST, line, setupsOn } from './setup';
 
 const fake = useFakeAws();
 const { setup } = setupsOn(fake);
 
-/** What `docker login` with an ECR token leaves in `auths`: base64("AWS:" + base64(JSON with `expiration`)). */
-function storedEcrLogin(expiresAtSeconds: number): string {
-  const password = Buffer.from(
-    JSON.stringify({
-      payload: 'opaque',
-      datakey: 'opaque',
-      version: '2',
-      type: 'DATA_KEY',
-      expiration: expiresAtSeconds,
-    }),
-  ).toString('base64');
-  return Buffer.from(`AWS:${password}`).toString('base64');
-}
-
 test('a stale token from docker login in auths: the cause of "authorization token has expired"; fix is configure, which removes it', async () => {
-  const auth = storedEcrLogin(Math.floor(Date.now() / 1000) - 3600);
+  const { auth } = storedEcrLogin(Math.floor(Date.now() / 1000) - 3600);
   const result = await doctor(setup({ auths: { [`https://${HOST}`]: { auth } } }));
   assert.equal(result.code, 1);
   const stale = line(result, 'fail', /Docker uses the token docker login stored in auths \(expired \S+, \d+ min ago\)/);

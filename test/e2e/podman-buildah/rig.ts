@@ -15,8 +15,7 @@ import { startFakeAws, type FakeAws } from '../../support/fake-aws';
 import { assertBuilt, runExecutable } from '../../support/executable';
 import { helperEnv } from '../../support/helper-bin';
 import { writeOciImage, type OciImage } from '../../support/oci-layout';
-import { startRegistry, type Registry } from '../../support/registry';
-import { makeCa, makeLeaf } from '../../support/tls';
+import { startEcrRegistry, type Registry } from '../../support/registry';
 import { requireTool } from '../../support/tools';
 import { shortTempDir, tempDir } from '../../support/temp';
 
@@ -60,19 +59,12 @@ export function useRig(): void {
     token = (JSON.parse(first.stdout) as { Secret: string }).Secret;
     assert.equal(token, fake.issued[0].password);
 
-    const ca = makeCa(join(root, 'ca'));
-    caPem = readFileSync(ca.certFile, 'utf8');
-    const leaf = makeLeaf(ca, join(root, 'certs'), [HOST]);
+    const started = await startEcrRegistry(fake, root, HOST, token);
+    registry = started.registry;
+    caPem = readFileSync(started.ca.certFile, 'utf8');
     mkdirSync(trustDir);
     // containers/image takes *.crt in a cert dir as CAs.
-    copyFileSync(ca.certFile, join(trustDir, 'ca.crt'));
-    registry = await startRegistry({
-      dir: join(root, 'registry'),
-      certFile: leaf.certFile,
-      keyFile: leaf.keyFile,
-      users: { AWS: token },
-    });
-    fake.route(`${HOST}:443`, { port: registry.port });
+    copyFileSync(started.ca.certFile, join(trustDir, 'ca.crt'));
 
     image = writeOciImage(ociDir, 'v1', 'hello from podman-buildah.test.ts\n');
     // The machine's own containers configuration must not matter: accept any image, no mirrors, no storage.conf.

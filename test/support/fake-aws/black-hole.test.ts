@@ -1,13 +1,14 @@
 // The black hole beside the fake: what the SDK's timeouts do against an endpoint that accepts and never answers.
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { fromContainerMetadata, fromHttp } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startFakeAws, type FakeAws } from '../fake-aws';
+import { startFakeAws } from '../fake-aws';
 import { startBlackHole } from '../fake-black-hole';
-import { closeSdkClients, credentials, errorOf, startSdkClients, withEnv, type SdkClients } from './sdk-clients';
+import { credentials, errorOf, withEnv } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
 /** Waits up to 2 s for a condition that the server side of the same process sets when its turn comes. */
 async function eventually(condition: () => boolean): Promise<void> {
@@ -15,14 +16,7 @@ async function eventually(condition: () => boolean): Promise<void> {
     await new Promise((done) => setTimeout(done, 10));
 }
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake } = useSdkClients();
 
 describe('black hole', () => {
   it('accepts connections and never answers: request timeouts fire, connection timeouts do not', async () => {

@@ -1,20 +1,14 @@
 // setClockOffset(): answers dated on AWS's clock, the five-minute signing window, and expiries, as a client whose
 // clock is off sees them.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { makeWebIdentityToken, type FakeAws } from '../fake-aws';
-import { closeSdkClients, credentials, errorOf, startSdkClients, type SdkClients } from './sdk-clients';
+import { makeWebIdentityToken } from '../fake-aws';
+import { credentials, errorOf } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake } = useSdkClients();
 
 describe("clock offset (a machine whose clock is not AWS's)", () => {
   const fresh = (maxAttempts: number) =>

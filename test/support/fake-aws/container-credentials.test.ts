@@ -8,17 +8,10 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromContainerMetadata, fromHttp } from '@aws-sdk/credential-providers';
-import type { FakeAws } from '../fake-aws';
-import { closeSdkClients, errorOf, startSdkClients, withEnv, type SdkClients } from './sdk-clients';
+import { errorOf, withEnv } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake } = useSdkClients();
 
 describe('container credentials (EKS Pod Identity / ECS)', () => {
   let dir: string;

@@ -1,33 +1,18 @@
 // ECR and ECR Public GetAuthorizationToken against the real SDK clients: the tokens issued, what is recorded of
 // each call, and the lifetimes a test can set.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import {
-  GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
-  type ECRPUBLICClient,
-} from '@aws-sdk/client-ecr-public';
-import {
-  ECR_GET_AUTHORIZATION_TOKEN_TARGET,
-  ECR_PUBLIC_GET_AUTHORIZATION_TOKEN_TARGET,
-  type FakeAws,
-} from '../fake-aws';
-import { closeSdkClients, credentials, startSdkClients, type SdkClients } from './sdk-clients';
+import { describe, it } from 'node:test';
+import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
+import { ECR_GET_AUTHORIZATION_TOKEN_TARGET, ECR_PUBLIC_GET_AUTHORIZATION_TOKEN_TARGET } from '../fake-aws';
+import { credentials } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
 function decode(token: string | undefined): string {
   return Buffer.from(token ?? '', 'base64').toString('utf8');
 }
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-let ecr: ECRClient;
-let ecrPublic: ECRPUBLICClient;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake, ecr, ecrPublic } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake, ecr, ecrPublic } = useSdkClients();
 
 describe('fake AWS with the real SDK clients: ECR and ECR Public', () => {
   it('issues distinct ECR tokens and records region, key and host', async () => {

@@ -1,35 +1,22 @@
 // Failure injection: each fault becomes the error the SDK raises against AWS, in each service's dialect; faults
 // queue, slow down, hang, and end with close().
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import {
-  GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
-  type ECRPUBLICClient,
-} from '@aws-sdk/client-ecr-public';
-import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   ECR_GET_AUTHORIZATION_TOKEN_TARGET,
   OVERSIZED_BYTES,
   startFakeAws,
-  type FakeAws,
   type Fault,
   type Service,
 } from '../fake-aws';
-import { closeSdkClients, credentials, errorOf, ROLE_ARN, startSdkClients, type SdkClients } from './sdk-clients';
+import { credentials, errorOf, ROLE_ARN } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-let ecr: ECRClient;
-let ecrPublic: ECRPUBLICClient;
-let sts: STSClient;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake, ecr, ecrPublic, sts } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake, ecr, ecrPublic, sts } = useSdkClients();
 
 describe('faults become the SDK errors the helper will see', () => {
   // ECR and ECR Public share the AWS JSON dialect, so the same conditions carry the same names.

@@ -1,20 +1,12 @@
 // AssumeRole on a role that requires MFA: the refusals STS gives, single-use codes, and the SDK's mfaCodeProvider.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { describe, it } from 'node:test';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { FakeAws } from '../fake-aws';
-import { closeSdkClients, credentials, errorOf, ROLE_ARN, startSdkClients, type SdkClients } from './sdk-clients';
+import { credentials, errorOf, ROLE_ARN } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-let sts: STSClient;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake, sts } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake, sts } = useSdkClients();
 
 describe('AssumeRole with MFA', () => {
   const MFA_ROLE = 'arn:aws:iam::210987654321:role/admin';

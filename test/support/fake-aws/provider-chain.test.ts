@@ -5,9 +5,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { makeWebIdentityToken, type FakeAws } from '../fake-aws';
-import { closeSdkClients, credentials, ROLE_ARN, startSdkClients, type SdkClients } from './sdk-clients';
+import { describe, it } from 'node:test';
+import { makeWebIdentityToken } from '../fake-aws';
+import { credentials, ROLE_ARN } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -21,14 +22,7 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake } = useSdkClients();
 
 describe('child processes', () => {
   it('AWS_ENDPOINT_URL_* and a role profile reach the fake (default provider chain, nested STS)', async () => {

@@ -7,15 +7,15 @@ import * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import type { FakeAws } from '../fake-aws';
 import { makeCa, makeLeaf } from '../tls';
-import { closeSdkClients, credentials, errorOf, startSdkClients, type SdkClients } from './sdk-clients';
+import { credentials, errorOf } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
 /**
  * HttpsProxyAgent (v9) applies its constructor's TLS options only to the connection to the proxy;
@@ -35,14 +35,7 @@ class TrustingProxyAgent extends HttpsProxyAgent<string> {
   }
 }
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake } = useSdkClients();
 
 describe('proxy', () => {
   let ca: string;

@@ -1,22 +1,14 @@
 // STS in awsQuery against @aws-sdk/client-sts and the nested client behind fromTemporaryCredentials: AssumeRole,
 // GetCallerIdentity, and ECR signed with the role's keys.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { FakeAws } from '../fake-aws';
-import { closeSdkClients, credentials, ROLE_ARN, startSdkClients, type SdkClients } from './sdk-clients';
+import { credentials, ROLE_ARN } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-let sts: STSClient;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake, sts } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake, sts } = useSdkClients();
 
 describe('fake AWS with the real SDK clients: STS', () => {
   it('speaks awsQuery STS to @aws-sdk/client-sts: AssumeRole and GetCallerIdentity', async () => {

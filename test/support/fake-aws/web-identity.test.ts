@@ -4,21 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTokenFile, fromWebToken } from '@aws-sdk/credential-providers';
-import { DEFAULT_OIDC_ISSUER, makeWebIdentityToken, type FakeAws } from '../fake-aws';
-import { closeSdkClients, credentials, errorOf, startSdkClients, type SdkClients } from './sdk-clients';
+import { DEFAULT_OIDC_ISSUER, makeWebIdentityToken } from '../fake-aws';
+import { credentials, errorOf } from './sdk-clients';
+import { useSdkClients } from '../use-fake-aws';
 
-let clients: SdkClients | undefined;
-let fake: FakeAws;
-before(async () => {
-  clients = await startSdkClients();
-  ({ fake } = clients);
-});
-after(() => closeSdkClients(clients));
-beforeEach(() => fake.reset());
+const { fake } = useSdkClients();
 
 describe('web identity (AssumeRoleWithWebIdentity)', () => {
   const WEB_ROLE = 'arn:aws:iam::210987654321:role/eks/ecr-puller';

@@ -1,37 +1,22 @@
-// One identity, one token, with the built executable against the fake AWS: the set-ups where the cache key used
-// to name "profile default" (a [default] section holding only a region, the most common file there is) while the
-// SDK really used web identity, container credentials or nothing, so another identity got the token.
+// One identity, one token, with the built executable against the fake AWS, where the identity is a token the SDK
+// reads (web identity, EKS Pod Identity, container credentials): the set-ups where the cache key used to name
+// "profile default" (a [default] section holding only a region) while the SDK really used one of these, so another
+// identity got the token; a token that cannot be read is an error, never a key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useFakeAws } from '../support/use-fake-aws';
-import { EXECUTABLE, runExecutable } from '../support/executable';
+import { useFakeAws } from '../../support/use-fake-aws';
+import { EXECUTABLE, runExecutable } from '../../support/executable';
 import { execFileSync, spawn } from 'node:child_process';
-import { tempDir } from '../support/temp';
-import { shellQuote } from '../support/shell';
-import { helperEnv } from '../support/helper-bin';
-import { makeWebIdentityToken } from '../support/fake-aws';
+import { shellQuote } from '../../support/shell';
+import { makeWebIdentityToken } from '../../support/fake-aws';
+import { HOST, ROLE_A, ROLE_B, sharedHome, secretOf } from './shared-home';
 
 const fake = useFakeAws();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const ROLE_A = 'arn:aws:iam::123456789012:role/ci-job-a';
-const ROLE_B = 'arn:aws:iam::123456789012:role/ci-job-b';
-
-/** A shared HOME whose ~/.aws/config is `[default]` with a region and nothing else. */
-function sharedHome(): { home: string; bare: Record<string, string> } {
-  const home = tempDir();
-  const bare = helperEnv(fake.url, home);
-  delete bare.AWS_ACCESS_KEY_ID;
-  delete bare.AWS_SECRET_ACCESS_KEY;
-  writeFileSync(bare.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
-  return { home, bare };
-}
-
-const secretOf = (stdout: string): string => (JSON.parse(stdout) as { Secret: string }).Secret;
 
 test('web identity under a region-only [default]: role A, role B and no credentials each get their own answer', async () => {
-  const { home, bare } = sharedHome();
+  const { home, bare } = sharedHome(fake);
   const subA = 'repo:org/app:ref:refs/heads/main';
   const subB = 'repo:org/other:ref:refs/heads/main';
   fake.trustWebIdentity(ROLE_A, { subjects: [subA] });
@@ -84,7 +69,7 @@ test('web identity under a region-only [default]: role A, role B and no credenti
 });
 
 test('EKS Pod Identity: two service accounts sharing a cache volume never share a token', async () => {
-  const { home, bare } = sharedHome();
+  const { home, bare } = sharedHome(fake);
   const cache = join(home, 'shared-cache-volume');
   const tokenFile = join(home, 'eks-pod-identity-token');
   const podEnv = {
@@ -115,28 +100,8 @@ test('EKS Pod Identity: two service accounts sharing a cache volume never share 
   assert.equal(secretOf(again.stdout), secretOf(a.stdout));
   assert.equal(fake.callsFor('ecr').length, 2);
 });
-
-test('a lone AWS_ACCESS_KEY_ID is not an identity: no entry keyed on it serves another source', async () => {
-  const { bare } = sharedHome();
-  const keys = await runExecutable(['get'], {
-    stdin: HOST,
-    env: {
-      ...bare,
-      AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
-      AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print',
-    },
-  });
-  assert.equal(keys.code, 0, keys.stderr);
-  const lone = await runExecutable(['get'], {
-    stdin: HOST,
-    env: { ...bare, AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001' },
-  });
-  assert.equal(lone.code, 1, 'the SDK would not use half a key pair, so neither does the cache');
-  assert.match(lone.stderr, /no AWS credentials were found/);
-});
-
 test('container credentials: the token that keyed the cache is the one sent; no fall-back to AWS_CONTAINER_AUTHORIZATION_TOKEN', async () => {
-  const { home, bare } = sharedHome();
+  const { home, bare } = sharedHome(fake);
   const tokenFile = join(home, 'pod-token');
   const refused = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:a', aud: 'pods.eks.amazonaws.com' });
   const accepted = makeWebIdentityToken({ sub: 'system:serviceaccount:ns:b', aud: 'pods.eks.amazonaws.com' });
@@ -162,7 +127,7 @@ test('container credentials: the token that keyed the cache is the one sent; no 
 });
 
 test("a web identity token we cannot read (a pipe) is an error, never a key that another subject's run would share", async () => {
-  const { home, bare } = sharedHome();
+  const { home, bare } = sharedHome(fake);
   const subMain = 'repo:org/app:ref:refs/heads/main';
   fake.trustWebIdentity(ROLE_A, { subjects: [subMain, 'repo:org/app:pull_request'] });
   const main = join(home, 'main.jwt');
@@ -194,7 +159,7 @@ test("a web identity token we cannot read (a pipe) is an error, never a key that
 });
 
 test("a profile's web_identity_token_file or AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE that cannot be read: an error naming it, no token", async () => {
-  const { home, bare } = sharedHome();
+  const { home, bare } = sharedHome(fake);
   const fifo = join(home, 'token-fifo');
   execFileSync('mkfifo', [fifo]);
   writeFileSync(
@@ -230,100 +195,8 @@ test("a profile's web_identity_token_file or AWS_CONTAINER_AUTHORIZATION_TOKEN_F
   );
   assert.equal(fake.callsFor('ecr').length, 0, 'no token fetched or served for an unreadable identity');
 });
-
-test("the shared config is read by the SDK's rules: [profile default] over [default], inline comments, commented headers", async () => {
-  const { home, bare } = sharedHome();
-  const credentials = join(home, 'creds');
-  writeFileSync(
-    credentials,
-    '[a]\naws_access_key_id = AKIAPROFILEA00000001\naws_secret_access_key = sa\n[b]\naws_access_key_id = AKIAPROFILEB00000002\naws_secret_access_key = sb\n',
-  );
-  const configFor = (profile: string): string => {
-    const file = join(home, `config-${profile}`);
-    // [default] names one base, [profile default] (which the SDK takes instead) another; comments everywhere.
-    writeFileSync(
-      file,
-      `[default]\nrole_arn = ${ROLE_A}\nsource_profile = a\n[profile default] # the one the SDK reads\nrole_arn = ${ROLE_A}\nsource_profile = ${profile}   # inline comment\n`,
-    );
-    return file;
-  };
-  const asA = await runExecutable(['get'], {
-    stdin: HOST,
-    env: { ...bare, AWS_CONFIG_FILE: configFor('a'), AWS_SHARED_CREDENTIALS_FILE: credentials },
-  });
-  assert.equal(asA.code, 0, asA.stderr);
-  const asB = await runExecutable(['get'], {
-    stdin: HOST,
-    env: { ...bare, AWS_CONFIG_FILE: configFor('b'), AWS_SHARED_CREDENTIALS_FILE: credentials },
-  });
-  assert.equal(asB.code, 0, asB.stderr);
-  assert.notEqual(secretOf(asB.stdout), secretOf(asA.stdout), 'base b is another identity, as the SDK reads the file');
-  assert.deepEqual(
-    fake.assumedRoles.map((r) => r.callerAccessKeyId),
-    ['AKIAPROFILEA00000001', 'AKIAPROFILEB00000002'],
-    'each from the base [profile default] names',
-  );
-});
-
-test('an endpoint_url in the shared config is part of the key: a token from it never serves a config without it', async () => {
-  const { home, bare } = sharedHome();
-  const env: Record<string, string> = {
-    ...bare,
-    AWS_ACCESS_KEY_ID: 'AKIAE2ETESTKEY000001',
-    AWS_SECRET_ACCESS_KEY: 'e2e-secret-access-key-do-not-print',
-    DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '1500',
-  };
-  delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
-  writeFileSync(env.AWS_CONFIG_FILE, `[default]\nregion = eu-west-1\nendpoint_url = ${fake.url}\n`);
-  const viaConfig = await runExecutable(['get'], { stdin: HOST, env });
-  assert.equal(viaConfig.code, 0, viaConfig.stderr);
-  const plain = await runExecutable(['get'], {
-    stdin: HOST,
-    env: { ...env, AWS_CONFIG_FILE: join(home, 'empty-config') },
-  });
-  assert.notEqual(plain.stdout, viaConfig.stdout, "the endpoint's token was served where no endpoint is configured");
-  assert.equal(plain.code, 1, 'a miss, which here cannot reach AWS');
-});
-
-test('AWS_DEFAULT_PROFILE is honoured as the AWS CLI honours it: its credentials AND its endpoint_url, one key for both', async () => {
-  const { bare } = sharedHome();
-  const env: Record<string, string> = { ...bare, DOCKER_CREDENTIAL_ECR_TIMEOUT_MS: '3000' };
-  delete (env as Record<string, string | undefined>).AWS_ENDPOINT_URL_ECR;
-  // [default] points at a port where nothing answers; [profile p] at the fake. The SDK itself reads only AWS_PROFILE.
-  writeFileSync(
-    env.AWS_CONFIG_FILE,
-    '[default]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:9\naws_access_key_id = AKIADEFAULT000000001\naws_secret_access_key = d\n' +
-      `[profile p]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIAPROFILEP00000001\naws_secret_access_key = p\n` +
-      `[profile q]\nregion = eu-west-1\nendpoint_url = ${fake.url}\naws_access_key_id = AKIAPROFILEQ00000001\naws_secret_access_key = q\n`,
-  );
-  const p = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } });
-  assert.equal(p.code, 0, p.stderr);
-  assert.deepEqual(
-    fake.callsFor('ecr').map((call) => call.accessKeyId),
-    ['AKIAPROFILEP00000001'],
-    "p's key, at p's endpoint",
-  );
-  // Again: a hit on p's entry. Then the same files without AWS_DEFAULT_PROFILE: [default]'s endpoint, which
-  // answers nothing, and never p's token.
-  assert.equal(
-    secretOf((await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_DEFAULT_PROFILE: 'p' } })).stdout),
-    secretOf(p.stdout),
-  );
-  const plain = await runExecutable(['get'], { stdin: HOST, env });
-  assert.equal(plain.code, 1, plain.stdout);
-  assert.match(plain.stderr, /127\.0\.0\.1:9/);
-  // AWS_PROFILE wins over AWS_DEFAULT_PROFILE, for the key and for the SDK alike.
-  const q = await runExecutable(['get'], { stdin: HOST, env: { ...env, AWS_PROFILE: 'q', AWS_DEFAULT_PROFILE: 'p' } });
-  assert.equal(q.code, 0, q.stderr);
-  assert.notEqual(secretOf(q.stdout), secretOf(p.stdout));
-  assert.deepEqual(
-    fake.callsFor('ecr').map((call) => call.accessKeyId),
-    ['AKIAPROFILEP00000001', 'AKIAPROFILEQ00000001'],
-  );
-});
-
 test("a profile's web_identity_token_file and the container token behind credential_source = EcsContainer: the SDK is handed the token that keyed the cache", async () => {
-  const { home, bare } = sharedHome();
+  const { home, bare } = sharedHome(fake);
   const sub = 'repo:org/app:ref:refs/heads/main';
   fake.trustWebIdentity(ROLE_A, { subjects: [sub] });
   const tokenFile = join(home, 'oidc-token');
