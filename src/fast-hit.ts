@@ -1,6 +1,6 @@
 // A cache hit from the memo (memo/hit-memo.ts), before the CLI is loaded: the compiled executable's `get` and
 // kubelet mode, on POSIX systems. It stats, reads, hashes and writes with the runtime's own calls (Bun.file,
-// Bun.stdin, Bun.CryptoHasher, Bun.write), loads no node module and no other chunk, and stays off the engine's
+// Bun.stdin, Bun.sha, Bun.write), loads no node module and no other chunk, and stays off the engine's
 // functions that are written in JavaScript (Array.prototype.sort, map, every, filter, some, Promise.all, then): the
 // first call of each compiles it from source (four of them put back into a hit cost it 0.36 MiB of peak memory,
 // docs/performance.md). Whatever it cannot vouch for, it leaves to the full path (cli.ts) and hands on what it has
@@ -41,10 +41,8 @@ interface Readable {
 interface BunApi {
   stdin: Readable;
   file(path: string): Readable;
-  CryptoHasher: new (algorithm: 'sha256') => {
-    update(data: string | Uint8Array): void;
-    digest(encoding: 'hex'): string;
-  };
+  /** SHA-512/256 of the text's UTF-8 bytes, in one call. */
+  sha(text: string, encoding: 'hex'): string;
 }
 
 /** What the full path gets from this one when it did not answer. */
@@ -118,7 +116,12 @@ function environmentText(env: NodeJS.ProcessEnv): string {
   return environment;
 }
 
-/** Everything but the files that decides the answer, as one digest. */
+/**
+ * Everything but the files that decides the answer, as one digest: the SHA-512/256 (the runtime's one-shot
+ * `Bun.sha`) of one JSON array of them, which no two different sets of inputs share (stdin as one character per
+ * byte, so that any bytes keep their identity; a loop over them would make the engine compile it when a kubelet's
+ * request is long). Which build too: another build may decide otherwise.
+ */
 function inputDigest(
   bun: BunApi,
   argv: readonly string[],
@@ -126,15 +129,21 @@ function inputDigest(
   identity: string,
   environment: string,
 ): string {
-  const hash = new bun.CryptoHasher('sha256');
-  // Which build too (another build may decide otherwise); stdin's length first, so that no stdin can pass for
-  // another stdin plus a variable.
-  hash.update(
-    JSON.stringify(['docker-credential-ecr hit memo 2', VERSION, BUILD, identity, invokedName(), argv, stdin.length]),
+  // windows-1252 (what the "latin1" label decodes): one distinct character per byte value, no loop over the bytes.
+  const request = new TextDecoder('latin1').decode(stdin);
+  return bun.sha(
+    JSON.stringify([
+      'docker-credential-ecr hit memo 2',
+      VERSION,
+      BUILD,
+      identity,
+      invokedName(),
+      argv,
+      request,
+      environment,
+    ]),
+    'hex',
   );
-  hash.update(stdin);
-  hash.update(environment);
-  return hash.digest('hex');
 }
 
 // A BOM stays, so that JSON.parse refuses it as the full path's reader does. Made when first used, not when this chunk
@@ -171,14 +180,16 @@ const MAX_FILE_BYTES = 64 * 1024;
 
 type StatOrWhy = Stats | null | 'unreadable';
 
-/** A file's stat through any link; null when it does not exist (ENOENT only); 'unreadable' for any other failure. Never rejects. */
-async function statOrWhy(bun: BunApi, path: string): Promise<StatOrWhy> {
-  try {
-    return await bun.file(path).stat();
-  } catch (error) {
-    return errorCode(error) === 'ENOENT' ? null : 'unreadable';
-  }
-}
+/**
+ * A file's stat through any link; null when it does not exist (ENOENT only); 'unreadable' for any other failure. Never
+ * rejects. The failure is handled as a rejection, not caught as a throw: an absent file is the common case, and the
+ * engine's unwinding of a throw costs a hit 0.25 MiB of peak memory (docs/performance.md).
+ */
+const statOrWhy = (bun: BunApi, path: string): Promise<StatOrWhy> =>
+  bun
+    .file(path)
+    .stat()
+    .catch((error: unknown) => (errorCode(error) === 'ENOENT' ? null : 'unreadable'));
 
 /**
  * Whether `fd` is a terminal: the runtime's isatty, without loading node:tty. Any doubt (a runtime without it) counts
@@ -262,8 +273,15 @@ async function answerText(
     return undefined;
   // All at once (one round trip), collected in order.
   const entryStat = statOrWhy(bun, `${cacheDir}/${memo.keyId}.json`);
+  // An absent file with an ancestor that vouches for it: that directory's stat, once for all the files under it.
   const fileStats: Promise<StatOrWhy>[] = [];
-  for (let i = 0; i < memo.files.length; i++) fileStats.push(statOrWhy(bun, memo.files[i].path));
+  const byPath = new Map<string, Promise<StatOrWhy>>();
+  for (let i = 0; i < memo.files.length; i++) {
+    const path = memo.files[i].absentUnder?.path ?? memo.files[i].path;
+    let stat = byPath.get(path);
+    if (stat === undefined) byPath.set(path, (stat = statOrWhy(bun, path)));
+    fileStats.push(stat);
+  }
   const { username, password } = memo.token;
   // Docker's answer does not depend on the time: written out while the stats run, used only if all is as it was.
   const docker =
@@ -278,9 +296,12 @@ async function answerText(
     stat === null || recorded === null ? stat === recorded : typeof stat === 'object' && sameAsRecorded(stat, recorded);
   // The entry is the file the token was read from, unchanged (a refresh, an erase, a corrupt or replaced entry:
   // the full path deals with it); every file the decision read is as it was then (the same file, unchanged), or
-  // still absent.
+  // still absent (itself, or the directory that vouches for it unchanged: FileFingerprint.absentUnder).
   if (!same(entry, memo.entry)) return undefined;
-  for (let i = 0; i < files.length; i++) if (!same(files[i], memo.files[i].fingerprint)) return undefined;
+  for (let i = 0; i < files.length; i++) {
+    const under = memo.files[i].absentUnder;
+    if (!same(files[i], under === undefined ? memo.files[i].fingerprint : under.fingerprint)) return undefined;
+  }
   const at = now();
   if (freshness(memo.token, at) !== 'fresh' || (memo.notAfter !== undefined && !(at < memo.notAfter))) return undefined;
   if (memo.answer.kind === 'docker') return docker;

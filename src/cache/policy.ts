@@ -1,4 +1,5 @@
 // When a cached token may be served. Pure: the clock is a parameter.
+import { larger, smaller } from '../platform/numbers';
 
 /** A token as the registry takes it, with the instants that decide its freshness (epoch milliseconds). */
 export interface Token {
@@ -29,8 +30,8 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
  * still get half their life.
  */
 export function refreshMargin(token: Pick<Token, 'expiresAt' | 'fetchedAt'>): number {
-  const lifetime = Math.max(0, token.expiresAt - token.fetchedAt);
-  return Math.min(FIFTEEN_MINUTES, lifetime / 2);
+  const lifetime = larger(0, token.expiresAt - token.fetchedAt);
+  return smaller(FIFTEEN_MINUTES, lifetime / 2);
 }
 
 export type Freshness = 'fresh' | 'refresh-due' | 'expired';

@@ -1,5 +1,6 @@
 // Go's time.Duration syntax, which the kubelet's duration fields are decoded with: String() for the cacheDuration we
 // answer with, ParseDuration for the durations a node's config holds (doctor --kubelet). Pure.
+import { wholePart } from '../platform/numbers';
 
 /**
  * Whole seconds only: the kubelet gains nothing from sub-second precision, and truncating (never rounding up)
@@ -9,9 +10,10 @@
 export function formatGoDuration(ms: number): string {
   // Infinity or NaN would be a bug upstream; "0s" (do not cache) would hide it, and anything else is unsafe.
   if (!Number.isFinite(ms)) throw new RangeError(`cache duration must be a finite number of milliseconds, got ${ms}`);
-  const total = ms <= 0 ? 0 : Math.floor(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
+  // wholePart, not Math.floor: a kubelet hit runs this (platform/numbers.ts).
+  const total = ms <= 0 ? 0 : wholePart(ms / 1000);
+  const hours = wholePart(total / 3600);
+  const minutes = wholePart((total % 3600) / 60);
   const seconds = total % 60;
   if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
   if (minutes > 0) return `${minutes}m${seconds}s`;

@@ -6,6 +6,7 @@
 // and an answer without usable credentials is refused before it can be cached.
 import { safeJson } from '../platform/terminal-text';
 import { refreshMargin, type Token } from '../cache/policy';
+import { larger } from '../platform/numbers';
 import { formatGoDuration } from './go-duration';
 import { KUBELET_API_VERSIONS, type KubeletApiVersion } from './names';
 
@@ -26,7 +27,7 @@ export interface KubeletResponseInput {
 
 /** The kubelet must stop using the token when our own cache would: then the next request gets a fresh one. */
 export const cacheDurationFor = (token: Pick<Token, 'expiresAt' | 'fetchedAt'>, now: number): number =>
-  Math.max(0, token.expiresAt - refreshMargin(token) - now);
+  larger(0, token.expiresAt - refreshMargin(token) - now);
 
 /** Why `input` must not be sent (never the password itself); undefined when it may. */
 export function kubeletResponseProblem(input: KubeletResponseInput): string | undefined {

@@ -103,6 +103,11 @@ function areFingerprints(value: unknown): value is FileFingerprint[] {
     const f = value[i] as Partial<FileFingerprint> | null;
     if (typeof f !== 'object' || f === null || !isString(f.path)) return false;
     if (!(f.fingerprint === null || isString(f.fingerprint))) return false;
+    const under = f.absentUnder as Partial<{ path: unknown; fingerprint: unknown }> | null | undefined;
+    if (under === undefined) continue;
+    // Only an absent file has an ancestor that vouches for it.
+    if (f.fingerprint !== null || typeof under !== 'object' || under === null) return false;
+    if (!isString(under.path) || !isString(under.fingerprint)) return false;
   }
   return true;
 }

@@ -68,14 +68,24 @@ export class HitMemoRecorder {
     // The entry as last read: the token served came from that read.
     const entry = journal.reads.filter((read) => read.path === `${inside}${served.keyId}.json`).at(-1)?.fingerprint;
     if (!entry) return undefined;
-    const files = new Map<string, string | null>();
+    const files = new Map<string, FileFingerprint>();
     for (const read of journal.reads) {
       // The store's own files (entries, locks, failures) are not inputs: the quick path reads the entry itself.
       if (read.path.startsWith(inside) && STORE_FILE.test(read.path.slice(inside.length))) continue;
       // Read twice and different in between: the decision may have seen either.
-      if (files.has(read.path) && files.get(read.path) !== read.fingerprint) return undefined;
+      const before = files.get(read.path);
+      if (before !== undefined && before.fingerprint !== read.fingerprint) return undefined;
       if (read.fingerprint !== null && changedWithin(read.fingerprint, now, RECENT_MS)) return undefined;
-      files.set(read.path, read.fingerprint);
+      // An ancestor that vouches for an absence is checked as a file is (a changed one: the file itself is checked).
+      const under = read.absentUnder;
+      const vouched = under !== undefined && !changedWithin(under.fingerprint, now, RECENT_MS);
+      const kept: FileFingerprint = vouched
+        ? { path: read.path, fingerprint: null, absentUnder: under }
+        : { path: read.path, fingerprint: read.fingerprint };
+      // Absent twice under different records of the ancestor: the file itself is checked.
+      if (before !== undefined && before.absentUnder?.fingerprint !== kept.absentUnder?.fingerprint)
+        files.set(read.path, { path: read.path, fingerprint: read.fingerprint });
+      else if (before === undefined) files.set(read.path, kept);
     }
     return {
       version: 1,
@@ -84,7 +94,7 @@ export class HitMemoRecorder {
       token: served.token,
       entry,
       cacheDir,
-      files: [...files].map(([path, fingerprint]) => ({ path, fingerprint })),
+      files: [...files.values()],
       answer: this.answer,
       ...(this.until !== undefined ? { notAfter: this.until } : {}),
     };

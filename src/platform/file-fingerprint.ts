@@ -6,6 +6,13 @@ export interface FileFingerprint {
   path: string;
   /** fingerprintOf() of what was opened (a followed link's target), or null when the file did not exist. */
   fingerprint: string | null;
+  /**
+   * For a file that did not exist: its nearest ancestor that did (a directory, by a stat through any link), as it
+   * was before the path's next name was found absent in it (no entry of any kind, not even a dangling link). While
+   * that directory is unchanged (no entry added, removed or renamed in it, and the same directory), the file is still
+   * absent: one stat that finds a directory, instead of one that fails, for each absent file under it.
+   */
+  absentUnder?: { path: string; fingerprint: string };
 }
 
 /** The same file (device, inode), unchanged (size, modification and change times, type and mode). */

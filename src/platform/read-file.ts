@@ -1,7 +1,8 @@
 // Reading a file that someone else may have replaced: a FIFO (open and read would block forever), a symlink to
 // /dev/zero or /dev/urandom (read until memory runs out), a directory. Every file the helper reads goes through
 // here: it opens without blocking, checks that what it opened is a regular file, and reads a bounded amount.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fingerprintOf, type FileFingerprint } from './file-fingerprint';
 
 export interface ReadFileOptions {
@@ -45,7 +46,7 @@ function readRegularFile(path: string, options: ReadFileOptions): { bytes: Buffe
   try {
     fd = openSync(path, constants.O_RDONLY | NONBLOCK | (options.followSymlinks ? 0 : NOFOLLOW));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') journal.reads.push({ path, fingerprint: null });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') journal.reads.push(absent(path));
     else journal.unreadable = true;
     throw error;
   }
@@ -72,6 +73,36 @@ function readRegularFile(path: string, options: ReadFileOptions): { bytes: Buffe
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * An absent file's record, with its nearest existing ancestor when one can vouch for the absence (FileFingerprint):
+ * the ancestor is statted first, then the name under it must have no entry at all (lstat: a dangling link is an
+ * entry, whose target may appear without the directory changing). Otherwise the plain record: the file itself.
+ */
+function absent(path: string): FileFingerprint {
+  // A relative path's ancestors are the working directory's, which no memo covers.
+  if (!isAbsolute(path)) return { path, fingerprint: null };
+  let below = path;
+  for (let dir = dirname(path); dir !== below; below = dir, dir = dirname(dir)) {
+    let fingerprint: string;
+    try {
+      const stat = statSync(dir);
+      if (!stat.isDirectory()) break;
+      fingerprint = fingerprintOf(stat);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      break;
+    }
+    try {
+      lstatSync(join(dir, basename(below)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { path, fingerprint: null, absentUnder: { path: dir, fingerprint } };
+    }
+    break;
+  }
+  return { path, fingerprint: null };
 }
 
 /** readRegularFile as UTF-8 text. */

@@ -6,6 +6,12 @@ import { DIR, KEY, NOW, read, recorded, TOKEN } from '../support/memo-records';
 test('isHitMemo refuses what is not one', () => {
   const good = recorded().memo(DIR, { unreadable: false, reads: [read(`${DIR}/${KEY}.json`)] }, NOW)!;
   assert.ok(isHitMemo(good));
+  assert.ok(
+    isHitMemo({
+      ...good,
+      files: [{ path: '/a', fingerprint: null, absentUnder: { path: '/', fingerprint: '1:2:3:4:5:6' } }],
+    }),
+  );
   for (const bad of [
     null,
     1,
@@ -23,6 +29,12 @@ test('isHitMemo refuses what is not one', () => {
     { ...good, files: [{ path: '/a', fingerprint: 1 }] },
     { ...good, files: [{ path: '/a', fingerprint: null }, null] },
     { ...good, files: '/a' },
+    {
+      ...good,
+      files: [{ path: '/a', fingerprint: '1:2:3:4:5:6', absentUnder: { path: '/', fingerprint: '1:2:3:4:5:6' } }],
+    },
+    { ...good, files: [{ path: '/a', fingerprint: null, absentUnder: { path: '/' } }] },
+    { ...good, files: [{ path: '/a', fingerprint: null, absentUnder: null }] },
     { ...good, files: undefined },
     { ...good, answer: { kind: 'kubelet', authKey: 'h' } },
     { ...good, answer: { kind: 'other' } },

@@ -87,3 +87,29 @@ test('no memo when the run cannot vouch for one', () => {
     'a second old',
   );
 });
+
+test('an absent file keeps the ancestor that vouches for it, unless that directory changed within a second', () => {
+  const under = (fingerprint: string) => ({ path: '/home/u', fingerprint });
+  const settled = `1:9:4096:${OLD}:${OLD}:16877`;
+  const recent = `1:9:4096:${NOW - 10}:${NOW - 10}:16877`;
+  const memo = (
+    reads: Array<{ path: string; fingerprint: null; absentUnder: { path: string; fingerprint: string } }>,
+  ) => recorded().memo(DIR, { unreadable: false, reads: [read(`${DIR}/${KEY}.json`), ...reads] }, NOW);
+  const config = '/home/u/.aws/config';
+  assert.deepEqual(memo([{ path: config, fingerprint: null, absentUnder: under(settled) }])?.files, [
+    { path: config, fingerprint: null, absentUnder: under(settled) },
+  ]);
+  assert.deepEqual(
+    memo([{ path: config, fingerprint: null, absentUnder: under(recent) }])?.files,
+    [{ path: config, fingerprint: null }],
+    'a directory changed within a second: the file itself is checked',
+  );
+  assert.deepEqual(
+    memo([
+      { path: config, fingerprint: null, absentUnder: under(settled) },
+      { path: config, fingerprint: null, absentUnder: under(`1:9:4096:${OLD + 5}:${OLD + 5}:16877`) },
+    ])?.files,
+    [{ path: config, fingerprint: null }],
+    'absent twice under two records of the directory: the file itself is checked',
+  );
+});
