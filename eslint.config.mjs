@@ -121,7 +121,9 @@ fileReadRules['no-restricted-syntax'].push({
 /** The files that may use node:fs's reading calls, each with why it is not a decision the memo must journal. */
 export const READERS = {
   'src/platform/read-file.ts': 'the journal itself',
-  'src/fast-hit.ts': "the memo's read side: it checks the journal's fingerprints, it does not add to them",
+  'src/fast-hit.ts': "the memo's read side: reads stdin with the runtime's call; files through memo/runtime-files.ts",
+  'src/memo/runtime-files.ts': "the memo's read side: it checks the journal's fingerprints, it does not add to them",
+  'src/memo/input-digest.ts': "the memo's name: the runtime's one-shot digest (Bun.sha), no file read",
   'src/platform/runtime.ts': "the runtime's own API: the executable's path, the answer written with Bun.write",
   'src/platform/atomic-write.ts': 'opens only to write (O_CREAT|O_EXCL) and checks writability',
   'src/platform/log.ts': 'opens the log file to append',
