@@ -1,15 +1,10 @@
 // Files as a cache hit reads them (fast-hit.ts, memo/vouch.ts): with the runtime's own calls, never node:fs (loading
 // it costs a hit more than the rest of it together, docs/performance.md). A stat that fails is an answer, never a
 // throw; a JSON file is read only after a stat said it may be.
+import type { FingerprintFields } from '../platform/file-fingerprint';
 
 /** The part of Bun's API a hit uses (the project does not depend on Bun's type package). */
-export interface Stats {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  mode: number;
+export interface Stats extends FingerprintFields {
   uid: number;
   isFile(): boolean;
   isDirectory(): boolean;

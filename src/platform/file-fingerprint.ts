@@ -15,15 +15,19 @@ export interface FileFingerprint {
   absentUnder?: { path: string; fingerprint: string };
 }
 
-/** The same file (device, inode), unchanged (size, modification and change times, type and mode). */
-export const fingerprintOf = (stat: {
+/** What a fingerprint is made of: the same file (device, inode), unchanged (size, both times, type and mode). */
+export interface FingerprintFields {
   dev: number;
   ino: number;
   size: number;
   mtimeMs: number;
   ctimeMs: number;
   mode: number;
-}): string => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.mode}`;
+}
+
+/** The same file (device, inode), unchanged (size, modification and change times, type and mode). */
+export const fingerprintOf = (stat: FingerprintFields): string =>
+  `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.mode}`;
 
 /**
  * Whether `stat` is the file `recorded` (a fingerprintOf() string) describes: the same as
@@ -31,10 +35,7 @@ export const fingerprintOf = (stat: {
  * that number), without writing any number as text. The hit compares this way: writing the times' fractions as text
  * cost it 0.1 M instructions and 29 page faults (the runtime's number printer paged in), reading them 0.05 M.
  */
-export function sameAsRecorded(
-  stat: { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number; mode: number },
-  recorded: string,
-): boolean {
+export function sameAsRecorded(stat: FingerprintFields, recorded: string): boolean {
   const fields = recorded.split(':');
   return (
     fields.length === 6 &&
