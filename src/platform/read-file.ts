@@ -2,7 +2,7 @@
 // /dev/zero or /dev/urandom (read until memory runs out), a directory. Every file the helper reads goes through
 // here: it opens without blocking, checks that what it opened is a regular file, and reads a bounded amount.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, sep } from 'node:path';
 import { fingerprintOf, type FileFingerprint } from './file-fingerprint';
 
 export interface ReadFileOptions {
@@ -95,7 +95,8 @@ function absent(path: string): FileFingerprint {
       break;
     }
     try {
-      lstatSync(join(dir, basename(below)));
+      // Not path.join, which would resolve a '..' by the text: after a link, the kernel's '..' is the target's parent.
+      lstatSync(`${dir.endsWith(sep) ? dir : `${dir}${sep}`}${basename(below)}`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
         return { path, fingerprint: null, absentUnder: { path: dir, fingerprint } };
