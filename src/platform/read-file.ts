@@ -1,7 +1,7 @@
 // Reading a file that someone else may have replaced: a FIFO (open and read would block forever), a symlink to
 // /dev/zero or /dev/urandom (read until memory runs out), a directory. Every file the helper reads goes through
 // here: it opens without blocking, checks that what it opened is a regular file, and reads a bounded amount.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, sep } from 'node:path';
 import { fingerprintOf, type FileFingerprint } from './file-fingerprint';
 
@@ -76,6 +76,26 @@ function readRegularFile(path: string, options: ReadFileOptions): { bytes: Buffe
 }
 
 /**
+ * Linux file systems whose directories change (times, here) whenever an entry is added, removed or renamed in them,
+ * at once and seen at once by every reader: ext2-4, xfs, btrfs, tmpfs, ramfs, overlayfs, f2fs, zfs, bcachefs.
+ * Not the others: FUSE (rclone, s3fs, gcsfuse report fixed directory times; virtiofs), NFS, CIFS and 9p (attributes
+ * cached apart from lookups, or another machine's clock), FAT and exFAT (2 s times), nor any file system on a system
+ * whose numbers we do not know. There an absent file is checked itself, as before.
+ */
+const DIRECTORIES_FOLLOW_ENTRIES: ReadonlySet<number> = new Set([
+  0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x858458f6, 0x794c7630, 0xf2f52010, 0x2fc12fc1, 0xca451a4e,
+]);
+
+function directoryFollowsEntries(dir: string): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    return DIRECTORIES_FOLLOW_ENTRIES.has(Number(statfsSync(dir).type));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * An absent file's record, with its nearest existing ancestor when one can vouch for the absence (FileFingerprint):
  * the ancestor is statted first, then the name under it must have no entry at all (lstat: a dangling link is an
  * entry, whose target may appear without the directory changing). Otherwise the plain record: the file itself.
@@ -88,7 +108,7 @@ function absent(path: string): FileFingerprint {
     let fingerprint: string;
     try {
       const stat = statSync(dir);
-      if (!stat.isDirectory()) break;
+      if (!stat.isDirectory() || !directoryFollowsEntries(dir)) break;
       fingerprint = fingerprintOf(stat);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
