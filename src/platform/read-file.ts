@@ -89,7 +89,8 @@ const DIRECTORIES_FOLLOW_ENTRIES: ReadonlySet<number> = new Set([
 function directoryFollowsEntries(dir: string): boolean {
   if (process.platform !== 'linux') return false;
   try {
-    return DIRECTORIES_FOLLOW_ENTRIES.has(Number(statfsSync(dir).type));
+    // >>> 0: where f_type is a signed 32-bit number, btrfs's magic reads as negative.
+    return DIRECTORIES_FOLLOW_ENTRIES.has(Number(statfsSync(dir).type) >>> 0);
   } catch {
     return false;
   }
