@@ -41,6 +41,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync 
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { BuildError, bunExecutable, fail, root, removeLeftovers } from './compile.mjs';
+import { recordBytecodeOrder } from './lib/bytecode-order.mjs';
 import { SETUP_COMMAND, install, missing } from './setup.mjs';
 import { ensureTarballs } from './lib/npm-registry.mjs';
 import { buildNpmPackage } from './lib/npm-package.mjs';
@@ -122,9 +123,17 @@ async function main() {
     copyFileSync(join(root, 'docs', MAN_PAGE), join(outDir, MAN_PAGE));
     startMeasure(join(outDir, MAN_PAGE));
     for (const name of LEGAL_FILES) startMeasure(join(outDir, name));
+    // Every target's bytecode laid out as this machine's build ran it (the same sources give the same functions).
+    const bytecodeOrder = await recordBytecodeOrder({
+      bun,
+      target: `bun-${process.platform}-${process.arch}`,
+      workDir: join(tempDir, 'bytecode-order'),
+    });
+    log(`bytecode order: recorded from ${bytecodeOrder.length} runs (a hit, version, a miss)`);
     const compileJobs = TARGETS.map((target, i) => ({
       bun,
       target,
+      bytecodeOrder,
       tarball: runtimes[i].path,
       workDir: tempDir,
       outfile: join(outDir, executableName(pkg.version, target)),

@@ -11,8 +11,11 @@ import { BuildError, compile, fail, neutraliseRuntime } from '../compile.mjs';
 import { EXPECTED, FormatError, describe, verifyExecutable } from './binary-format.mjs';
 import { adhocSign } from './macho-sign.mjs';
 
-/** job: { bun: { path, version }, target (from targets.mjs), tarball, workDir, outfile, assets: files to embed } */
-export function buildExecutable({ bun, target, tarball, workDir, outfile, assets = [] }) {
+/**
+ * job: { bun: { path, version }, target (from targets.mjs), tarball, workDir, outfile, assets: files to embed,
+ * bytecodeOrder: order files (scripts/lib/bytecode-order.mjs) }
+ */
+export function buildExecutable({ bun, target, tarball, workDir, outfile, assets = [], bytecodeOrder = [] }) {
   const started = performance.now();
   const dir = join(workDir, `runtime-${target.name}`);
   mkdirSync(dir, { recursive: true });
@@ -24,7 +27,7 @@ export function buildExecutable({ bun, target, tarball, workDir, outfile, assets
     const runtime = join(dir, 'bun-neutralised');
     const patched = neutraliseRuntime(join(dir, member), runtime);
     rmSync(join(dir, 'package'), { recursive: true, force: true });
-    compile({ bun, target: target.bunTarget, runtime, outfile, bytecode: target.bytecode, assets });
+    compile({ bun, target: target.bunTarget, runtime, outfile, bytecode: target.bytecode, bytecodeOrder, assets });
     let info;
     let resigned;
     try {
