@@ -5,7 +5,8 @@ import type { FileFingerprint } from '../platform/file-fingerprint';
 import type { HitAnswer, HitMemo } from './hit-memo';
 
 const STORE_FILE = /^[0-9a-f]{32}\.(?:json|lock|failed)$/;
-const RECENT_MS = 1_000;
+// A tick of the coarsest file-system clock a file may have (FAT: 2 s): see memo() below.
+const RECENT_MS = 2_000;
 
 /** Whether a fingerprint's modification or change time is within `ms` of `now` (or after it). */
 function changedWithin(fingerprint: string, now: number, ms: number): boolean {

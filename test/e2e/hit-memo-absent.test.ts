@@ -11,7 +11,7 @@ import { fromMemo, get, HOST, mark, primed, setupWith, type Setup } from '../sup
 
 const fake = useFakeAws({ resetEach: true });
 const CONFIG = '[default]\nregion = eu-west-1\n';
-const settle = () => new Promise((done) => setTimeout(done, 1_100)); // a directory changed within a second vouches for nothing
+const settle = () => new Promise((done) => setTimeout(done, 2_100)); // a directory changed within 2 s (FAT's tick) vouches for nothing
 
 interface Memo {
   files: Array<{ path: string; fingerprint: string | null; absentUnder?: { path: string } }>;

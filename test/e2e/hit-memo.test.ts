@@ -31,7 +31,7 @@ test('a hit from the memo answers byte for byte as the full path does, with no A
   writeFileSync(withFiles.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n');
   mkdirSync(join(withFiles.home, '.config', 'docker-credential-ecr'), { recursive: true });
   writeFileSync(join(withFiles.home, '.config', 'docker-credential-ecr', 'config.json'), '{}\n');
-  await new Promise((done) => setTimeout(done, 1_100)); // not vouched for within a second of a change
+  await new Promise((done) => setTimeout(done, 2_100)); // not vouched for within 2 s of a change (FAT's tick)
   const primedWithFiles = await primed(withFiles);
   mark(primedWithFiles.memo);
   assert.ok(fromMemo(await get(withFiles.env)), 'present, unchanged files keep the memo valid');
@@ -177,8 +177,8 @@ for (const c of changes) {
     const s = setup();
     if (c.before) {
       c.before(s);
-      // A file changed within a second of a run is not vouched for (a coarse clock could hide a same-size rewrite).
-      await new Promise((done) => setTimeout(done, 1_100));
+      // A file changed within 2 s of a run is not vouched for (a coarse clock could hide a same-size rewrite).
+      await new Promise((done) => setTimeout(done, 2_100));
     }
     const { memo } = await primed(s);
     mark(memo);
