@@ -4,9 +4,20 @@
 // @oven/bun-* package; see scripts/release.mjs).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,7 +167,7 @@ export function compile({
     `--compile-executable-path=${runtime}`,
     ...(bytecode ? ['--bytecode'] : []),
     // Recorded runs' order of the functions (scripts/lib/bytecode-order.mjs): what a hit runs, together in the file.
-    ...(bytecode && bytecodeOrder.length > 0 ? [`--bytecode-order=${bytecodeOrder.join(',')}`] : []),
+    ...(bytecode ? bytecodeOrder.map((file) => `--bytecode-order=${commaFree(file)}`) : []),
     '--splitting',
     '--format=esm',
     '--minify',
@@ -180,6 +191,21 @@ export function compile({
       `bun build --target=${target} failed: ${r.error?.message ?? `exit ${r.status}`}\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim()}`,
     );
   return r.stdout;
+}
+
+/**
+ * The order file's path as bun reads it: bun splits each --bytecode-order on commas, and a checkout may have one in
+ * its path ("a checkout, it's ü"). Relative to the root (where bun runs) when that has none, else a copy.
+ */
+function commaFree(file) {
+  const rel = relative(root, file);
+  if (!rel.includes(',')) return rel;
+  if (!file.includes(',')) return file;
+  const copy = join(mkdtempSync(join(tmpdir(), 'dce-order-')), basename(file));
+  copyFileSync(file, copy);
+  if (copy.includes(','))
+    fail(`the bytecode order file ${file} has a comma in its path, and so has the temporary directory`);
+  return copy;
 }
 
 /** Removes `dir/<prefix><pid>` directories of builds or releases that were killed (their pid is gone). */
