@@ -25,7 +25,7 @@ export function identityText(): string {
 /**
  * The environment but NOT_INPUTS, every entry after a NUL (which neither names nor values contain), in the order
  * the process got it: the same environment in another order names another memo (one full-path run), never the
- * same memo for another environment. Not sorted, which would compile the engine's sort (see above).
+ * same memo for another environment. Not sorted, which would compile the engine's sort (fast-hit.ts says why).
  */
 export function environmentText(env: NodeJS.ProcessEnv): string {
   let environment = '';
